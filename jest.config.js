@@ -1,0 +1,27 @@
+/**
+ * Two tiers: unit (pure code, no database) and integration (the real database: FerretDB started
+ * once by the global setup unless MONGODB_URI names a server). Each integration file uses its own
+ * database, so files run in parallel.
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      transform,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform,
+      testTimeout: 60000,
+    },
+  ],
+};

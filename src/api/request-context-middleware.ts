@@ -1,0 +1,36 @@
+/**
+ * Gives each request an id (taken from X-Request-Id when the proxy set one) and a child logger
+ * carrying it, and logs one line per request when it ends.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from '../shared/logger';
+
+export interface RequestState {
+  requestId: string;
+  logger: Logger;
+}
+
+export function requestContextMiddleware(logger: Logger): Middleware<RequestState> {
+  return async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const started = process.hrtime.bigint();
+    ctx.state.requestId = requestId;
+    ctx.state.logger = logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      ctx.state.logger.info(
+        {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    }
+  };
+}

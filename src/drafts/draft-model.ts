@@ -1,0 +1,185 @@
+/**
+ * A draft and everything decided about it: its content versions (each with the hash an approval
+ * binds to, R2), its approval route and the decisions of each step. `revision` increments on every
+ * transition so a state change is a single conditional update on status + revision.
+ */
+import type { Types } from 'mongoose';
+import { Schema, model } from 'mongoose';
+import { uniqueIndex } from '../shared/unique-conflict-plugin';
+
+export const draftStatuses = ['in_review', 'approved', 'published', 'rejected', 'withdrawn'] as const;
+export type DraftStatus = (typeof draftStatuses)[number];
+
+export const approvalModes = ['any', 'all'] as const;
+/** any: 或签, one approver suffices; all: 会签, every approver must approve and any rejection rejects. */
+export type ApprovalMode = (typeof approvalModes)[number];
+
+export const stepStatuses = ['waiting', 'pending', 'approved', 'rejected'] as const;
+export type StepStatus = (typeof stepStatuses)[number];
+
+export interface ContentFinding {
+  rule: string;
+  category: string;
+  severity: 'block' | 'warn' | 'info';
+  start: number;
+  end: number;
+  excerpt: string;
+  suggestion: string;
+}
+
+export interface DraftAttachment {
+  name: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  storagePath: string;
+}
+
+export interface DraftVersion {
+  number: number;
+  title: string;
+  body: string;
+  sourceUrl: string;
+  attachments: DraftAttachment[];
+  contentHash: string;
+  findings: ContentFinding[];
+  createdById: Types.ObjectId;
+  createdAt: Date;
+}
+
+export interface ApprovalDecision {
+  approverId: Types.ObjectId;
+  /** Set when a delegate or colleague decided for the designated approver ("X on behalf of Y"). */
+  onBehalfOfId: Types.ObjectId | null;
+  decision: 'approve' | 'reject';
+  comment: string;
+  versionNumber: number;
+  contentHash: string;
+  decidedAt: Date;
+}
+
+export interface ApprovalStep {
+  mode: ApprovalMode;
+  approverIds: Types.ObjectId[];
+  backupApproverIds: Types.ObjectId[];
+  status: StepStatus;
+  decisions: ApprovalDecision[];
+}
+
+export interface Draft {
+  _id: Types.ObjectId;
+  shortCode: string;
+  /** '' while the draft is open; its own id once closed, so short codes are unique among open drafts. */
+  closedKey: string;
+  unitId: Types.ObjectId;
+  accountId: Types.ObjectId | null;
+  submitterId: Types.ObjectId;
+  status: DraftStatus;
+  versions: DraftVersion[];
+  currentVersion: number;
+  steps: ApprovalStep[];
+  currentStepIndex: number;
+  /** People to inform (抄送) when the draft is approved or published. */
+  ccIds: Types.ObjectId[];
+  /** Who may decide right now; kept with each transition so "待办" is one indexed query. */
+  pendingApproverIds: Types.ObjectId[];
+  publication: { url: string; publishedAt: Date | null; reportedById: Types.ObjectId | null };
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const findingSchema = new Schema<ContentFinding>(
+  {
+    rule: String,
+    category: String,
+    severity: { type: String, enum: ['block', 'warn', 'info'] },
+    start: Number,
+    end: Number,
+    excerpt: String,
+    suggestion: String,
+  },
+  { _id: false },
+);
+
+const versionSchema = new Schema<DraftVersion>(
+  {
+    number: { type: Number, required: true },
+    title: { type: String, required: true, maxlength: 200 },
+    body: { type: String, default: '' },
+    sourceUrl: { type: String, default: '' },
+    attachments: [
+      {
+        _id: false,
+        name: String,
+        mimeType: String,
+        size: Number,
+        sha256: String,
+        storagePath: String,
+      },
+    ],
+    contentHash: { type: String, required: true },
+    findings: { type: [findingSchema], default: [] },
+    createdById: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const stepSchema = new Schema<ApprovalStep>(
+  {
+    mode: { type: String, enum: approvalModes, default: 'any' },
+    approverIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
+    backupApproverIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
+    status: { type: String, enum: stepStatuses, default: 'waiting' },
+    decisions: [
+      {
+        _id: false,
+        approverId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+        onBehalfOfId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
+        decision: { type: String, enum: ['approve', 'reject'], required: true },
+        comment: { type: String, default: '' },
+        versionNumber: { type: Number, required: true },
+        contentHash: { type: String, required: true },
+        decidedAt: { type: Date, required: true },
+      },
+    ],
+  },
+  { _id: false },
+);
+
+const draftSchema = new Schema<Draft>(
+  {
+    shortCode: { type: String, required: true },
+    closedKey: { type: String, default: '' },
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    accountId: { type: Schema.Types.ObjectId, ref: 'Account', default: null },
+    submitterId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+    status: { type: String, enum: draftStatuses, default: 'in_review' },
+    versions: { type: [versionSchema], default: [] },
+    currentVersion: { type: Number, default: 1 },
+    steps: { type: [stepSchema], default: [] },
+    currentStepIndex: { type: Number, default: 0 },
+    ccIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
+    pendingApproverIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
+    publication: {
+      url: { type: String, default: '' },
+      publishedAt: { type: Date, default: null },
+      reportedById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
+    },
+    revision: { type: Number, default: 0 },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+uniqueIndex(draftSchema, {
+  fields: ['shortCode', 'closedKey'],
+  code: 'DRAFT_CODE_TAKEN',
+  message: '稿件编号已被占用，请重试',
+});
+draftSchema.index({ pendingApproverIds: 1, status: 1 });
+draftSchema.index({ submitterId: 1, createdAt: -1 });
+draftSchema.index({ unitId: 1, createdAt: -1 });
+draftSchema.index({ status: 1, updatedAt: -1 });
+
+export const DraftModel = model<Draft>('Draft', draftSchema);

@@ -1,0 +1,160 @@
+/**
+ * The only importer of the `config` package. Reads the merged configuration once, validates it
+ * and returns a frozen, typed object; a bad value stops start-up with a message that names the key
+ * (and the environment variable that sets it) without echoing secrets.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const integer = (min: number, max: number) => {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: message })
+    .int({ error: message })
+    .min(min, { error: message })
+    .max(max, { error: message });
+};
+
+const flag = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(normalized)) return false;
+  return value;
+}, z.boolean());
+
+const timeZone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Asia/Shanghai' },
+);
+
+const configSchema = z.object({
+  timeZone,
+  dataDir: z.string().min(1),
+  http: z.object({
+    host: z.string().min(1),
+    port: integer(0, 65535),
+    bodyLimit: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 100kb or 1mb'),
+  }),
+  database: z.object({
+    uri: z.string().refine((value) => value === '' || /^mongodb(\+srv)?:\/\//.test(value), {
+      message: 'must start with mongodb:// or mongodb+srv://',
+    }),
+    serverSelectionTimeoutMs: integer(100, 120_000),
+    embedded: z.object({
+      ferretdbBinary: z.string().min(1),
+      startTimeoutMs: integer(1000, 120_000),
+    }),
+  }),
+  auth: z.object({
+    jwtSecret: z.string().refine((value) => value === '' || value.length >= 32, {
+      message: 'must be at least 32 characters',
+    }),
+    jwtTtlSeconds: integer(60, 30 * 24 * 3600),
+  }),
+  miniProgram: z.object({
+    appId: z.string(),
+    appSecret: z.string(),
+    wechatApiBaseUrl: z.url(),
+  }),
+  bot: z.object({
+    enabled: flag,
+    name: z.string().min(1),
+    puppet: z.string().min(1),
+    puppetToken: z.string(),
+  }),
+  outbox: z.object({
+    perContactIntervalMs: integer(0, 600_000),
+    perMinuteLimit: integer(1, 1_000_000),
+    jitterMs: integer(0, 60_000),
+    maxAttempts: integer(1, 100),
+    retryBaseMs: integer(1, 3_600_000),
+  }),
+  audit: z.object({
+    digestKey: z.string(),
+  }),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+});
+
+export type AppConfig = Readonly<z.infer<typeof configSchema>> & { readonly environment: string };
+export type DatabaseConfig = AppConfig['database'];
+export type HttpConfig = AppConfig['http'];
+export type OutboxConfig = AppConfig['outbox'];
+
+/** Keys whose values are never echoed in an error message. */
+const secretKeys = new Set([
+  'auth.jwtSecret',
+  'miniProgram.appSecret',
+  'bot.puppetToken',
+  'audit.digestKey',
+  'database.uri',
+]);
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message, { status: 500, expose: true });
+  }
+}
+
+/** Loads and validates the configuration of the current NODE_ENV. Throws ConfigError naming the first bad key. */
+export function loadConfig(): AppConfig {
+  // `config` reads NODE_CONFIG_DIR and NODE_ENV at require time, so it is required lazily here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeConfig = require('config') as { util: { toObject(): unknown; getEnv(name: string): string | undefined } };
+  const raw = nodeConfig.util.toObject();
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue.path.join('.');
+    const configDirectory = process.env.NODE_CONFIG_DIR ?? path.join(process.cwd(), 'config');
+    const environmentVariable = findEnvironmentVariable(configDirectory, issue.path);
+    const source = environmentVariable ? ` (env ${environmentVariable})` : '';
+    const value = secretKeys.has(key) ? '' : `, got ${JSON.stringify(readPath(raw, issue.path))}`;
+    throw new ConfigError(`config key ${key}${source} is invalid: ${issue.message}${value}`);
+  }
+  const environment = nodeConfig.util.getEnv('NODE_ENV') ?? 'development';
+  const value = parsed.data;
+  if (environment === 'production' && value.auth.jwtSecret === '') {
+    throw new ConfigError('config key auth.jwtSecret (env JWT_SECRET) must be set in production');
+  }
+  return deepFreeze({ ...value, environment });
+}
+
+function findEnvironmentVariable(configDirectory: string, keyPath: PropertyKey[]): string | undefined {
+  try {
+    const file = path.join(configDirectory, 'custom-environment-variables.json');
+    const mapping: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const found = readPath(mapping, keyPath);
+    return typeof found === 'string' ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readPath(source: unknown, keyPath: PropertyKey[]): unknown {
+  let current: unknown = source;
+  for (const key of keyPath) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,7 @@
+/** The error body every API error answers with. */
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The embedded database for the local default and the tests: FerretDB v1 with its SQLite backend,
+ * a MongoDB-wire-compatible server built from the Go module proxy (scripts/install-ferretdb.sh).
+ * Listens on 127.0.0.1 only, on a free port, with telemetry off; stopped with the process.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { AppError } from './errors';
+
+export interface EmbeddedServer {
+  readonly uri: string;
+  readonly source: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedFerretDbOptions {
+  binary: string;
+  dataDir: string;
+  startTimeoutMs: number;
+  /** Called with progress lines (building, started); the caller decides where they go. */
+  onProgress?: (message: string) => void;
+}
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+const installScript = path.join(projectRoot, 'scripts', 'install-ferretdb.sh');
+
+export function hasGoToolchain(): boolean {
+  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Builds the FerretDB binary when it is missing and Go is available; returns its absolute path or undefined. */
+export function ensureFerretDbBinary(binary: string, onProgress?: (message: string) => void): string | undefined {
+  const absolute = path.resolve(projectRoot, binary);
+  if (fs.existsSync(absolute)) return absolute;
+  if (!hasGoToolchain()) return undefined;
+  onProgress?.(`building FerretDB into ${absolute} (first start only, about a minute)`);
+  const build = spawnSync('bash', [installScript], { encoding: 'utf8', env: process.env });
+  if (build.status !== 0 || !fs.existsSync(absolute)) {
+    const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim().split('\n').slice(-5).join(' | ');
+    throw new AppError('EMBEDDED_DATABASE_BUILD_FAILED', `building FerretDB failed: ${output}`);
+  }
+  return absolute;
+}
+
+export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): Promise<EmbeddedServer> {
+  const binary = ensureFerretDbBinary(options.binary, options.onProgress);
+  if (!binary) {
+    throw new AppError('EMBEDDED_DATABASE_UNAVAILABLE', 'FerretDB is not built and no Go toolchain was found');
+  }
+  const stateDir = path.resolve(options.dataDir, 'ferretdb');
+  fs.mkdirSync(stateDir, { recursive: true });
+  stopStaleServer(stateDir);
+
+  const port = await findFreePort();
+  const child = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${stateDir}/`,
+      `--state-dir=${stateDir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+      '--log-format=text',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const recentLines: string[] = [];
+  const remember = (chunk: Buffer) => {
+    recentLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    recentLines.splice(0, Math.max(0, recentLines.length - 20));
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  try {
+    await waitUntilListening(child, port, options.startTimeoutMs);
+  } catch (error) {
+    child.kill('SIGKILL');
+    process.removeListener('exit', killOnExit);
+    const log = recentLines.length ? `; FerretDB said: ${recentLines.join(' | ')}` : '';
+    throw new AppError('EMBEDDED_DATABASE_START_FAILED', `FerretDB did not start: ${(error as Error).message}${log}`, {
+      cause: error,
+    });
+  }
+  fs.writeFileSync(path.join(stateDir, 'ferretdb.pid'), String(child.pid));
+  options.onProgress?.(`FerretDB listening on 127.0.0.1:${port}, data in ${stateDir}`);
+
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    source: 'embedded FerretDB (SQLite)',
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      await stopChild(child);
+      fs.rmSync(path.join(stateDir, 'ferretdb.pid'), { force: true });
+    },
+  };
+}
+
+/** A previous run killed without cleanup can leave its FerretDB holding the same SQLite files. */
+function stopStaleServer(stateDir: string): void {
+  const pidFile = path.join(stateDir, 'ferretdb.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  try {
+    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (commandLine.includes('ferretdb') && commandLine.includes(stateDir)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // not running any more (or no /proc): nothing to stop
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitUntilListening(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      child.removeListener('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      finish(new Error(`exited early (code ${code ?? 'none'}, signal ${signal ?? 'none'})`));
+    child.once('exit', onExit);
+    child.once('error', (error) => finish(error));
+    const attempt = () => {
+      if (settled) return;
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        finish();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) finish(new Error(`not listening after ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(forceKill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

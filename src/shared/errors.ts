@@ -1,0 +1,68 @@
+/**
+ * One error contract for the whole system: an HTTP status, whether the message may be shown,
+ * an UPPER_SNAKE code and a Chinese message a user can act on. The Koa error middleware renders
+ * it as `{ error: { code, message } }`; the bot turns the same error into a chat reply.
+ */
+export interface AppErrorOptions {
+  status?: number;
+  expose?: boolean;
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = options.status ?? 500;
+    this.expose = options.expose ?? this.status < 500;
+    this.details = options.details;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(code: string, message: string, options: Omit<AppErrorOptions, 'status'> = {}) {
+    super(code, message, { ...options, status: 400 });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(code: string, message: string, options: Omit<AppErrorOptions, 'status'> = {}) {
+    super(code, message, { ...options, status: 401 });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(code: string, message: string, options: Omit<AppErrorOptions, 'status'> = {}) {
+    super(code, message, { ...options, status: 403 });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(code: string, message: string, options: Omit<AppErrorOptions, 'status'> = {}) {
+    super(code, message, { ...options, status: 404 });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, options: Omit<AppErrorOptions, 'status'> = {}) {
+    super(code, message, { ...options, status: 409 });
+  }
+}
+
+/** Raised when the database cannot be reached; callers that can wait (the bot's spool) retry on it. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message: string, options: Omit<AppErrorOptions, 'status'> = {}) {
+    super('DATABASE_UNAVAILABLE', message, { ...options, status: 503, expose: true });
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

@@ -1,0 +1,13 @@
+/**
+ * Loads every model, so start-up and tests can create all indexes in one place. Features keep their
+ * models to themselves; this file only makes sure each is registered.
+ */
+import '../people/unit-model';
+import '../people/person-model';
+import '../people/identity-binding-model';
+import '../accounts/account-model';
+import '../drafts/draft-model';
+import '../audit/audit-event-model';
+import '../outbox/outbox-message-model';
+import '../jobs/job-run-model';
+import './revision-guard';

@@ -1,0 +1,72 @@
+/**
+ * The program as an operator starts it: `tsx src/main.ts` in a child process, on the test database.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { testDatabaseUri } from '../support/database';
+
+const root = path.resolve(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+interface Run {
+  code: number | null;
+  stderr: string;
+  stdout: string;
+  elapsedMs: number;
+}
+
+function startProgram(env: Record<string, string>, whileRunning?: (port: number) => Promise<void>): Promise<Run> {
+  const started = Date.now();
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  let checked = false;
+  return new Promise((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const listening = /"url":"http:\/\/[^:]+:(\d+)"/.exec(stdout);
+      if (listening && whileRunning && !checked) {
+        checked = true;
+        void whileRunning(Number(listening[1])).finally(() => child.kill('SIGTERM'));
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stderr, stdout, elapsedMs: Date.now() - started }));
+  });
+}
+
+describe('starting the program', () => {
+  test('when PORT is not a number, then it exits non-zero at once with one line naming PORT', async () => {
+    const run = await startProgram({ PORT: 'abc' });
+    expect(run.code).not.toBe(0);
+    expect(run.elapsedMs).toBeLessThan(15_000);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('http.port (env PORT)');
+  });
+
+  test('when MONGODB_URI cannot be reached, then it exits non-zero within 15 s and masks the password', async () => {
+    const run = await startProgram({
+      MONGODB_URI: 'mongodb://officer:Secr3t-pass@127.0.0.1:9/shenfa',
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '2000',
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.elapsedMs).toBeLessThan(15_000);
+    expect(run.stderr).toContain('DATABASE_UNAVAILABLE');
+    expect(run.stderr).toContain('officer:****@');
+    expect(run.stderr).not.toContain('Secr3t-pass');
+  });
+
+  test('when started on a reachable database, then /readyz answers 200 and SIGTERM stops it cleanly', async () => {
+    let readiness: unknown;
+    const run = await startProgram({ MONGODB_URI: testDatabaseUri() }, async (port) => {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      readiness = { status: response.status, body: await response.json() };
+    });
+    expect(readiness).toEqual({ status: 200, body: { status: 'ready', database: { ok: true } } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"msg":"shutting down"');
+  });
+});

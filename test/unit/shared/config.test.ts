@@ -1,0 +1,52 @@
+import type { loadConfig } from '../../../src/shared/config';
+
+function loadWith(env: Record<string, string>) {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    // `config` reads the environment once per module instance, so each load gets fresh modules.
+    let config: ReturnType<typeof loadConfig> | undefined;
+    jest.isolateModules(() => {
+      config = (jest.requireActual('../../../src/shared/config') as { loadConfig: typeof loadConfig }).loadConfig();
+    });
+    return config as ReturnType<typeof loadConfig>;
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('config', () => {
+  test('when nothing is set, then the defaults validate into a frozen object', () => {
+    const config = loadWith({});
+    expect(config.timeZone).toBe('Asia/Shanghai');
+    expect(config.outbox.perContactIntervalMs).toBeGreaterThanOrEqual(0);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  test('when an environment variable sets a number, then it is coerced', () => {
+    expect(loadWith({ PORT: '8080' }).http.port).toBe(8080);
+  });
+
+  test('when a number is not a number, then the error names the key and the variable', () => {
+    expect(() => loadWith({ PORT: 'abc' })).toThrow(
+      'config key http.port (env PORT) is invalid: must be an integer from 0 to 65535, got "abc"',
+    );
+  });
+
+  test('when a secret is invalid, then its value is not echoed', () => {
+    expect(() => loadWith({ JWT_SECRET: 'short-secret' })).toThrow(
+      /auth\.jwtSecret \(env JWT_SECRET\) is invalid: must be at least 32 characters$/,
+    );
+  });
+
+  test('when a URI is not a MongoDB URI, then the error says so without printing it', () => {
+    let message = '';
+    try {
+      loadWith({ MONGODB_URI: 'postgres://user:pw@host/db' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('database.uri (env MONGODB_URI)');
+    expect(message).not.toContain('pw');
+  });
+});
