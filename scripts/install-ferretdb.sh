@@ -8,7 +8,7 @@ version="${FERRETDB_VERSION:-v1.24.2}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="$root/.tools/bin/ferretdb"
 
-if [ -x "$target" ] && "$target" --version 2>/dev/null | grep -q "${version}"; then
+if [ -x "$target" ] && "$target" --version 2>/dev/null | grep "version: ${version}\$" >/dev/null; then
   echo "ferretdb ${version} already at ${target}"
   exit 0
 fi
@@ -25,4 +25,4 @@ echo "${version}" > src/build/version/version.txt
 cd src
 mkdir -p "$(dirname "$target")"
 GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$target" ./cmd/ferretdb
-"$target" --version | head -1
+"$target" --version | sed -n 1p
