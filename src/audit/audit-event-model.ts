@@ -34,9 +34,9 @@ export interface AuditEvent {
   contentHash: string;
   reason: string;
   details: Record<string, unknown>;
-  /** Hash of the previous event; null until the event is linked into the chain. */
-  previousHash: string | null;
-  hash: string | null;
+  /** Hash of the previous event (genesis: 64 zeros); the link that makes edits, deletions and reordering visible. */
+  previousHash: string;
+  hash: string;
 }
 
 const auditEventSchema = new Schema<AuditEvent>(
@@ -58,8 +58,8 @@ const auditEventSchema = new Schema<AuditEvent>(
     contentHash: { type: String, default: '' },
     reason: { type: String, default: '' },
     details: { type: Schema.Types.Mixed, default: {} },
-    previousHash: { type: String, default: null },
-    hash: { type: String, default: null },
+    previousHash: { type: String, required: true },
+    hash: { type: String, required: true },
   },
   { versionKey: false, minimize: false },
 );
@@ -72,3 +72,25 @@ uniqueIndex(auditEventSchema, {
 auditEventSchema.index({ 'subject.type': 1, 'subject.id': 1, _id: 1 });
 
 export const AuditEventModel = model<AuditEvent>('AuditEvent', auditEventSchema, 'audit_events');
+
+/**
+ * Where the newest event is, as a hint: appenders in other processes read it after losing a race for a
+ * sequence number instead of scanning the trail. It may lag behind (it is written after the event),
+ * never ahead; the trail itself is the truth.
+ */
+export interface AuditHead {
+  _id: 'head';
+  sequence: number;
+  hash: string;
+}
+
+const auditHeadSchema = new Schema<AuditHead>(
+  {
+    _id: { type: String, required: true },
+    sequence: { type: Number, required: true },
+    hash: { type: String, required: true },
+  },
+  { versionKey: false },
+);
+
+export const AuditHeadModel = model<AuditHead>('AuditHead', auditHeadSchema, 'audit_head');

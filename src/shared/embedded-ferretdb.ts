@@ -52,7 +52,8 @@ export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): P
   }
   const stateDir = path.resolve(options.dataDir, 'ferretdb');
   fs.mkdirSync(stateDir, { recursive: true });
-  stopStaleServer(stateDir);
+  const running = await findRunningServer(stateDir);
+  if (running) return running;
 
   const port = await findFreePort();
   const child = spawn(
@@ -89,7 +90,7 @@ export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): P
       cause: error,
     });
   }
-  fs.writeFileSync(path.join(stateDir, 'ferretdb.pid'), String(child.pid));
+  writeServerFile(stateDir, { pid: child.pid ?? 0, port, ownerPid: process.pid });
   options.onProgress?.(`FerretDB listening on 127.0.0.1:${port}, data in ${stateDir}`);
 
   return {
@@ -98,23 +99,78 @@ export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): P
     async stop() {
       process.removeListener('exit', killOnExit);
       await stopChild(child);
-      fs.rmSync(path.join(stateDir, 'ferretdb.pid'), { force: true });
+      fs.rmSync(serverFile(stateDir), { force: true });
     },
   };
 }
 
-/** A previous run killed without cleanup can leave its FerretDB holding the same SQLite files. */
-function stopStaleServer(stateDir: string): void {
-  const pidFile = path.join(stateDir, 'ferretdb.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+interface ServerFile {
+  pid: number;
+  port: number;
+  /** The process that started the server and stops it. */
+  ownerPid: number;
+}
+
+const serverFile = (stateDir: string) => path.join(stateDir, 'ferretdb.json');
+
+function writeServerFile(stateDir: string, server: ServerFile): void {
+  fs.writeFileSync(serverFile(stateDir), JSON.stringify(server));
+}
+
+/**
+ * One data folder, one server. A command run beside `npm start` (e.g. audit:verify) shares the running
+ * server; a server whose owner died without stopping it is adopted, and stopped by its new owner.
+ */
+async function findRunningServer(stateDir: string): Promise<EmbeddedServer | undefined> {
+  let server: ServerFile;
   try {
-    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (commandLine.includes('ferretdb') && commandLine.includes(stateDir)) process.kill(pid, 'SIGKILL');
+    server = JSON.parse(fs.readFileSync(serverFile(stateDir), 'utf8')) as ServerFile;
   } catch {
-    // not running any more (or no /proc): nothing to stop
+    return undefined;
   }
-  fs.rmSync(pidFile, { force: true });
+  const alive = isRunning(server.pid, 'ferretdb') && (await acceptsConnections(server.port));
+  if (!alive) {
+    if (isRunning(server.pid, 'ferretdb')) process.kill(server.pid, 'SIGKILL');
+    fs.rmSync(serverFile(stateDir), { force: true });
+    return undefined;
+  }
+  const uri = `mongodb://127.0.0.1:${server.port}/`;
+  if (isRunning(server.ownerPid) && server.ownerPid !== process.pid) {
+    return { uri, source: 'embedded FerretDB (SQLite), shared with another process', stop: async () => undefined };
+  }
+  writeServerFile(stateDir, { ...server, ownerPid: process.pid });
+  return {
+    uri,
+    source: 'embedded FerretDB (SQLite), adopted',
+    async stop() {
+      if (isRunning(server.pid, 'ferretdb')) process.kill(server.pid, 'SIGTERM');
+      fs.rmSync(serverFile(stateDir), { force: true });
+    },
+  };
+}
+
+function isRunning(pid: number, commandContains?: string): boolean {
+  try {
+    process.kill(pid, 0);
+    if (!commandContains || !fs.existsSync('/proc')) return true;
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(commandContains);
+  } catch {
+    return false;
+  }
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
 
 function findFreePort(): Promise<number> {

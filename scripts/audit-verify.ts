@@ -1,0 +1,31 @@
+/**
+ * `npm run audit:verify [--digest <file|folder>]…` — recomputes the audit chain and checks it against
+ * the digests (by default every digest in the data folder). Prints "ok, N events, head …" and exits 0,
+ * or names the first broken link and exits 1.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/shared/config';
+import { openDatabase } from '../src/shared/database';
+import { readDigests, verifyAuditChain } from '../src/audit/audit-service';
+import { digestDirectory, resolveDigestKey } from '../src/audit/audit-digest-key';
+import { runCommand } from './run-command';
+
+runCommand(async () => {
+  const { values } = parseArgs({ options: { digest: { type: 'string', multiple: true } } });
+  const config = loadConfig();
+  const digests = readDigests(values.digest ?? [digestDirectory(config)]);
+  const database = await openDatabase(config);
+  try {
+    const report = await verifyAuditChain({ digests, digestKey: resolveDigestKey(config) });
+    if (report.ok) {
+      const witnessed = report.digestsChecked ? `, ${report.digestsChecked} digest(s) match` : ', no digest to check';
+      return {
+        code: 0,
+        output: `ok, ${report.count} events, head ${report.head.sequence} ${report.head.hash}${witnessed}`,
+      };
+    }
+    return { code: 1, output: `broken: ${report.problem} (${report.count} events verified before it)` };
+  } finally {
+    await database.close();
+  }
+});

@@ -1,0 +1,144 @@
+/**
+ * The audit chain's pure rules (R3, R9): a canonical encoding of an event, the SHA-256 link from one
+ * event to the next, the check of one link, and signing and checking of digests that witness the
+ * chain's head outside the database. No I/O here.
+ */
+import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
+
+/** The previous hash of the first event. */
+export const genesisHash = '0'.repeat(64);
+
+/** An event as stored, without its own hash. Field values are JSON-like plus Date and ObjectId. */
+export interface ChainedEventContent {
+  _id: number;
+  previousHash: string;
+  [field: string]: unknown;
+}
+
+export interface ChainedEvent extends ChainedEventContent {
+  hash: string;
+}
+
+/**
+ * Canonical encoding: keys sorted, every value tagged with its type, times as UTC ISO strings,
+ * undefined fields left out (they are not stored either). Two encodings are equal exactly when the
+ * stored documents are.
+ */
+export function encodeCanonical(value: unknown): string {
+  if (value === null || value === undefined) return 'z';
+  switch (typeof value) {
+    case 'string':
+      return `s${JSON.stringify(value)}`;
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`audit events cannot hold ${value}`);
+      return `n${Object.is(value, -0) ? 0 : value}`;
+    case 'boolean':
+      return value ? 'T' : 'F';
+    case 'object':
+      return encodeObject(value);
+    default:
+      throw new TypeError(`audit events cannot hold a ${typeof value}`);
+  }
+}
+
+function encodeObject(value: object): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError('audit events cannot hold an invalid date');
+    return `d${value.toISOString()}`;
+  }
+  if ((value as { _bsontype?: unknown })._bsontype === 'ObjectId') return `o${String(value)}`;
+  if (Array.isArray(value)) return `[${value.map(encodeCanonical).join(',')}]`;
+  const entries = Object.entries(value)
+    .filter(([, child]) => child !== undefined)
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+  return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${encodeCanonical(child)}`).join(',')}}`;
+}
+
+/** The event's hash: SHA-256 over the previous hash and the canonical encoding of everything but `hash`. */
+export function hashEvent(content: ChainedEventContent): string {
+  const { hash: _ignored, ...rest } = content as ChainedEventContent & { hash?: unknown };
+  return createHash('sha256').update(encodeCanonical(rest)).digest('hex');
+}
+
+export type LinkProblem =
+  | { kind: 'missing'; sequence: number }
+  | { kind: 'unexpected'; sequence: unknown; detail: string }
+  | { kind: 'previous-hash-mismatch'; sequence: number; expected: string; found: string }
+  | { kind: 'hash-mismatch'; sequence: number; expected: string; found: string };
+
+/** Checks one event against the expected sequence number and the previous event's hash. */
+export function checkLink(event: ChainedEvent, expectedSequence: number, previousHash: string): LinkProblem | null {
+  if (event._id !== expectedSequence) {
+    return { kind: 'unexpected', sequence: event._id, detail: `expected event ${expectedSequence}` };
+  }
+  if (event.previousHash !== previousHash) {
+    return { kind: 'previous-hash-mismatch', sequence: event._id, expected: previousHash, found: event.previousHash };
+  }
+  const recomputed = hashEvent(event);
+  if (recomputed !== event.hash) {
+    return { kind: 'hash-mismatch', sequence: event._id, expected: recomputed, found: event.hash };
+  }
+  return null;
+}
+
+export function describeLinkProblem(problem: LinkProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return `event ${problem.sequence} is missing (deleted, or never completed)`;
+    case 'unexpected':
+      return `an event with sequence ${JSON.stringify(problem.sequence)} does not belong in the chain (${problem.detail}; inserted?)`;
+    case 'previous-hash-mismatch':
+      return `event ${problem.sequence} does not link to the event before it (previous hash ${problem.found.slice(0, 12)}…, chain has ${problem.expected.slice(0, 12)}…; deleted, inserted or reordered events before it)`;
+    case 'hash-mismatch':
+      return `event ${problem.sequence} does not match its hash (a field was edited, or events were swapped)`;
+  }
+}
+
+/** A witness of the chain's head, kept outside the database. */
+export interface AuditDigest {
+  /** Calendar date in the configured time zone the digest was made on. */
+  date: string;
+  createdAt: string;
+  count: number;
+  headSequence: number;
+  headHash: string;
+  algorithm: 'HMAC-SHA256' | 'Ed25519';
+  signature: string;
+}
+
+export type UnsignedDigest = Omit<AuditDigest, 'algorithm' | 'signature'>;
+
+function digestPayload(digest: UnsignedDigest): Buffer {
+  return Buffer.from(
+    encodeCanonical({
+      date: digest.date,
+      createdAt: digest.createdAt,
+      count: digest.count,
+      headSequence: digest.headSequence,
+      headHash: digest.headHash,
+    }),
+  );
+}
+
+/** Ed25519 when the key is a PEM private key (anyone with the public key can check it); HMAC otherwise. */
+export function signDigest(digest: UnsignedDigest, key: string): AuditDigest {
+  const payload = digestPayload(digest);
+  if (key.includes('PRIVATE KEY')) {
+    const signature = sign(null, payload, createPrivateKey(key)).toString('base64');
+    return { ...digest, algorithm: 'Ed25519', signature };
+  }
+  const signature = createHmac('sha256', key).update(payload).digest('base64');
+  return { ...digest, algorithm: 'HMAC-SHA256', signature };
+}
+
+/** True when the digest was signed with this key (or, for Ed25519, the key's public half). */
+export function checkDigestSignature(digest: AuditDigest, key: string): boolean {
+  const payload = digestPayload(digest);
+  const signature = Buffer.from(digest.signature, 'base64');
+  if (digest.algorithm === 'Ed25519') {
+    const publicKey = key.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(key)) : createPublicKey(key);
+    return verify(null, payload, publicKey, signature);
+  }
+  const expected = createHmac('sha256', key).update(payload).digest();
+  return expected.length === signature.length && timingSafeEqual(expected, signature);
+}

@@ -1,0 +1,303 @@
+/**
+ * The one way to record what happened (R3, R9): `append` adds an event to the hash-chained trail;
+ * `createDigest` witnesses the head outside the database; `verifyAuditChain` recomputes the chain.
+ *
+ * Appending claims the next sequence number by inserting the event with `_id` = sequence and the
+ * previous event's hash already in it. The unique `_id` makes exactly one writer win each number, so
+ * concurrent processes cannot fork the chain; a loser learns the new head and tries the next number.
+ * An event is linked in the same single insert that records it, so a crash at any moment leaves either
+ * no trace or a complete, linked event.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { AuditEventModel, AuditHeadModel } from './audit-event-model';
+import type { AuditEvent } from './audit-event-model';
+import {
+  checkDigestSignature,
+  checkLink,
+  describeLinkProblem,
+  genesisHash,
+  hashEvent,
+  signDigest,
+} from './audit-chain-rules';
+import type { AuditDigest, ChainedEvent, LinkProblem } from './audit-chain-rules';
+
+type PersonReference = Types.ObjectId | string | null | undefined;
+
+export interface AuditEventInput {
+  /** Idempotency key: an event with the same key is recorded once. Random when not given. */
+  key?: string;
+  actor: { personId?: PersonReference; onBehalfOfId?: PersonReference; via?: string };
+  action: string;
+  subject: { type: string; id: string };
+  subjectVersion?: number | null;
+  contentHash?: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AppendResult {
+  event: AuditEvent;
+  /** false when an event with the same key was already in the trail (and is returned instead). */
+  recorded: boolean;
+}
+
+interface ChainHead {
+  sequence: number;
+  hash: string;
+}
+
+const emptyChain: ChainHead = { sequence: 0, hash: genesisHash };
+
+export interface AuditTrailDependencies {
+  clock: Clock;
+  logger?: Logger;
+}
+
+export class AuditTrail {
+  private head: ChainHead | null = null;
+  /** Appends of one process go one at a time, so a process never races itself for a number. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dependencies: AuditTrailDependencies) {}
+
+  append(input: AuditEventInput): Promise<AppendResult> {
+    const appended = this.queue.then(() => this.appendNow(input));
+    this.queue = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private async appendNow(input: AuditEventInput): Promise<AppendResult> {
+    const at = this.dependencies.clock.now();
+    const key = input.key ?? randomUUID();
+    let head = this.head ?? (await readNewerHead(emptyChain));
+    for (let lost = 0; ; lost += 1) {
+      const event = buildEvent(input, key, at, head);
+      try {
+        await AuditEventModel.collection.insertOne(event as never);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) translateDatabaseError(error);
+        // The number was taken by another writer, or the key was recorded before.
+        if (input.key) {
+          const existing = await AuditEventModel.findOne({ key }).lean();
+          if (existing) return { event: existing, recorded: false };
+        }
+        // Back off before looking again: the writer that won knows the new head and usually appends its
+        // next events at once, so the chain keeps moving at one writer's speed instead of every writer
+        // retrying into the same number.
+        await sleep(Math.min(2 ** lost, 16) * (1 + Math.random()));
+        head = await readNewerHead(head);
+        continue;
+      }
+      this.head = { sequence: event._id, hash: event.hash };
+      this.publishHeadInBackground(this.head);
+      return { event, recorded: true };
+    }
+  }
+
+  /**
+   * The hint is written after the caller has its answer: this process knows its head already, and
+   * other processes fall back to reading the trail when the hint lags. Hints go out in order.
+   */
+  private publishing: Promise<void> = Promise.resolve();
+
+  private publishHeadInBackground(head: ChainHead): void {
+    this.publishing = this.publishing
+      .then(() => publishHead(head))
+      .catch((error: unknown) => this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated'));
+  }
+
+  /** Resolves once every hint this trail started writing is written (for orderly shutdown and tests). */
+  settle(): Promise<void> {
+    return this.publishing;
+  }
+
+  /**
+   * Signs the current head and writes the digest to `<directory>/digest-<date>-<sequence>.json`.
+   * The date is the calendar date in `timeZone`.
+   */
+  async createDigest(options: { key: string; directory: string; timeZone: string }): Promise<{
+    digest: AuditDigest;
+    file: string;
+  }> {
+    const head = await readNewerHead(emptyChain);
+    const createdAt = this.dependencies.clock.now();
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: options.timeZone }).format(createdAt);
+    const digest = signDigest(
+      {
+        date,
+        createdAt: createdAt.toISOString(),
+        count: head.sequence,
+        headSequence: head.sequence,
+        headHash: head.hash,
+      },
+      options.key,
+    );
+    fs.mkdirSync(options.directory, { recursive: true });
+    const file = path.join(options.directory, `digest-${date}-${head.sequence}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(digest, null, 2)}\n`);
+    return { digest, file };
+  }
+}
+
+function buildEvent(input: AuditEventInput, key: string, at: Date, head: ChainHead): AuditEvent {
+  const content = {
+    _id: head.sequence + 1,
+    key,
+    at,
+    actor: {
+      personId: toObjectId(input.actor.personId),
+      onBehalfOfId: toObjectId(input.actor.onBehalfOfId),
+      via: input.actor.via ?? '',
+    },
+    action: input.action,
+    subject: { type: input.subject.type, id: input.subject.id },
+    subjectVersion: input.subjectVersion ?? null,
+    contentHash: input.contentHash ?? '',
+    reason: input.reason ?? '',
+    details: input.details ?? {},
+    previousHash: head.hash,
+  };
+  return { ...content, hash: hashEvent(content) };
+}
+
+function toObjectId(reference: PersonReference): Types.ObjectId | null {
+  if (!reference) return null;
+  return typeof reference === 'string' ? new Types.ObjectId(reference) : reference;
+}
+
+/**
+ * The newest event after `known`. The head hint comes first: after losing a race, the winner's hint
+ * usually lands within a millisecond or two, so it is polled briefly. Only then are the events after
+ * `known` read (on MongoDB an index range; FerretDB v1 scans the collection, hence the hint).
+ */
+async function readNewerHead(known: ChainHead): Promise<ChainHead> {
+  for (let poll = 0; poll < hintPolls; poll += 1) {
+    const hint = await AuditHeadModel.findById('head').lean();
+    if (hint && hint.sequence > known.sequence) return { sequence: hint.sequence, hash: hint.hash };
+    if (known.sequence === 0 && !hint) break;
+    await sleep(1 + Math.random() * 2);
+  }
+  const newest = await AuditEventModel.find({ _id: { $gt: known.sequence } }, { _id: 1, hash: 1 })
+    .sort({ _id: -1 })
+    .limit(1)
+    .lean();
+  return newest[0] ? { sequence: newest[0]._id, hash: newest[0].hash } : known;
+}
+
+const hintPolls = 5;
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function publishHead(head: ChainHead): Promise<void> {
+  const moved = await AuditHeadModel.updateOne(
+    { _id: 'head', sequence: { $lt: head.sequence } },
+    { $set: { sequence: head.sequence, hash: head.hash } },
+  );
+  if (moved.matchedCount === 0) {
+    await AuditHeadModel.collection.insertOne({ _id: 'head', ...head } as never).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
+  }
+}
+
+export interface VerifyOptions {
+  /** Digests to check the chain against. */
+  digests?: { file: string; digest: AuditDigest }[];
+  /** The digest key (HMAC secret, Ed25519 private or public key); without it signatures are not checked. */
+  digestKey?: string;
+  /** Events read ahead of a gap before the gap counts as a missing event. */
+  reorderWindow?: number;
+}
+
+export type VerifyReport =
+  | { ok: true; count: number; head: ChainHead; digestsChecked: number }
+  | { ok: false; count: number; problem: string; sequence: number | null };
+
+/**
+ * Recomputes the whole chain, streaming in storage order (which is sequence order, because an event
+ * is inserted only after the one it links to) with a small reorder buffer, so memory stays bounded.
+ */
+export async function verifyAuditChain(options: VerifyOptions = {}): Promise<VerifyReport> {
+  const digests = options.digests ?? [];
+  const reorderWindow = options.reorderWindow ?? 10_000;
+  for (const { file, digest } of digests) {
+    if (options.digestKey && !checkDigestSignature(digest, options.digestKey)) {
+      return { ok: false, count: 0, sequence: null, problem: `digest ${file} has an invalid signature` };
+    }
+  }
+  const wantedHashes = new Map(digests.map(({ digest }) => [digest.headSequence, '']));
+
+  let expected = 1;
+  let previousHash = genesisHash;
+  const pending = new Map<number, ChainedEvent>();
+  const fail = (problem: LinkProblem): VerifyReport => ({
+    ok: false,
+    count: expected - 1,
+    sequence: typeof problem.sequence === 'number' ? problem.sequence : null,
+    problem: describeLinkProblem(problem),
+  });
+
+  const cursor = AuditEventModel.collection.find({}, { batchSize: 2000 });
+  try {
+    for await (const document of cursor) {
+      const event = document as unknown as ChainedEvent;
+      if (!Number.isInteger(event._id) || event._id < expected) {
+        return fail({ kind: 'unexpected', sequence: event._id, detail: 'not a sequence number of this chain' });
+      }
+      pending.set(event._id, event);
+      for (let next = pending.get(expected); next; next = pending.get(expected)) {
+        const problem = checkLink(next, expected, previousHash);
+        if (problem) return fail(problem);
+        pending.delete(expected);
+        previousHash = next.hash;
+        if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);
+        expected += 1;
+      }
+      if (pending.size > reorderWindow) return fail({ kind: 'missing', sequence: expected });
+    }
+  } finally {
+    await cursor.close();
+  }
+  if (pending.size > 0) return fail({ kind: 'missing', sequence: expected });
+
+  const count = expected - 1;
+  for (const { file, digest } of digests) {
+    if (digest.headSequence > count) {
+      return {
+        ok: false,
+        count,
+        sequence: count + 1,
+        problem: `digest ${file} witnessed ${digest.headSequence} events on ${digest.date}, the chain has ${count}: the newest events were deleted`,
+      };
+    }
+    if (digest.headSequence > 0 && wantedHashes.get(digest.headSequence) !== digest.headHash) {
+      return {
+        ok: false,
+        count,
+        sequence: digest.headSequence,
+        problem: `event ${digest.headSequence} differs from the one digest ${file} witnessed on ${digest.date}`,
+      };
+    }
+  }
+  return { ok: true, count, head: { sequence: count, hash: previousHash }, digestsChecked: digests.length };
+}
+
+/** Reads digest files; a directory means every digest-*.json in it. */
+export function readDigests(paths: string[]): { file: string; digest: AuditDigest }[] {
+  const files = paths.flatMap((entry) =>
+    fs.existsSync(entry) && fs.statSync(entry).isDirectory()
+      ? fs
+          .readdirSync(entry)
+          .filter((name) => /^digest-.*\.json$/.test(name))
+          .sort()
+          .map((name) => path.join(entry, name))
+      : [entry],
+  );
+  return files.map((file) => ({ file, digest: JSON.parse(fs.readFileSync(file, 'utf8')) as AuditDigest }));
+}
