@@ -2,7 +2,11 @@
  * Runs one benchmark by name: `npm run bench -- <name>`. Each benchmark prints its figures and ends
  * with one JSON line.
  */
-const benchmarks: Record<string, () => Promise<void>> = {};
+import { runAuditBench } from './audit-bench';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  audit: runAuditBench,
+};
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -15,4 +19,7 @@ async function main(): Promise<void> {
   await run();
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -76,7 +76,7 @@ export class AuditTrail {
     const at = this.dependencies.clock.now();
     const key = input.key ?? randomUUID();
     let head = this.head ?? (await readNewerHead(emptyChain));
-    for (let lost = 0; ; lost += 1) {
+    for (let lost = 1; ; lost += 1) {
       const event = buildEvent(input, key, at, head);
       try {
         await AuditEventModel.collection.insertOne(event as never);
@@ -87,11 +87,7 @@ export class AuditTrail {
           const existing = await AuditEventModel.findOne({ key }).lean();
           if (existing) return { event: existing, recorded: false };
         }
-        // Back off before looking again: the writer that won knows the new head and usually appends its
-        // next events at once, so the chain keeps moving at one writer's speed instead of every writer
-        // retrying into the same number.
-        await sleep(Math.min(2 ** lost, 16) * (1 + Math.random()));
-        head = await readNewerHead(head);
+        head = await followActiveWriter(head, lost);
         continue;
       }
       this.head = { sequence: event._id, hash: event.hash };
@@ -102,19 +98,30 @@ export class AuditTrail {
 
   /**
    * The hint is written after the caller has its answer: this process knows its head already, and
-   * other processes fall back to reading the trail when the hint lags. Hints go out in order.
+   * other processes fall back to reading the trail when the hint lags. Only the newest head is
+   * written; heads that arrive while a write is under way are coalesced into the next one.
    */
-  private publishing: Promise<void> = Promise.resolve();
+  private hintToPublish: ChainHead | null = null;
+  private publishing: Promise<void> | null = null;
 
   private publishHeadInBackground(head: ChainHead): void {
-    this.publishing = this.publishing
-      .then(() => publishHead(head))
-      .catch((error: unknown) => this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated'));
+    this.hintToPublish = head;
+    this.publishing ??= this.publishPendingHints();
   }
 
-  /** Resolves once every hint this trail started writing is written (for orderly shutdown and tests). */
-  settle(): Promise<void> {
-    return this.publishing;
+  private async publishPendingHints(): Promise<void> {
+    for (let head = this.hintToPublish; head; head = this.hintToPublish) {
+      this.hintToPublish = null;
+      await publishHead(head).catch((error: unknown) =>
+        this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated'),
+      );
+    }
+    this.publishing = null;
+  }
+
+  /** Resolves once the newest head hint is written (for orderly shutdown and tests). */
+  async settle(): Promise<void> {
+    while (this.publishing) await this.publishing;
   }
 
   /**
@@ -172,6 +179,24 @@ function toObjectId(reference: PersonReference): Types.ObjectId | null {
 }
 
 /**
+ * After losing a number: the writer that won knows the new head and usually appends its next events at
+ * once, so while the head keeps moving this writer waits instead of retrying into numbers that are
+ * being taken (which only adds failed writes); when the head stops moving, or after a bounded wait
+ * that grows with each loss so nobody starves, it tries again.
+ */
+async function followActiveWriter(known: ChainHead, lost: number): Promise<ChainHead> {
+  const deadline = Date.now() + Math.min(25 * lost, 250);
+  let head = await readNewerHead(known);
+  while (Date.now() < deadline) {
+    await sleep(5 + Math.random() * 5);
+    const hint = await AuditHeadModel.findById('head').lean();
+    if (!hint || hint.sequence <= head.sequence) break;
+    head = { sequence: hint.sequence, hash: hint.hash };
+  }
+  return head;
+}
+
+/**
  * The newest event after `known`. The head hint comes first: after losing a race, the winner's hint
  * usually lands within a millisecond or two, so it is polled briefly. Only then are the events after
  * `known` read (on MongoDB an index range; FerretDB v1 scans the collection, hence the hint).
@@ -181,7 +206,7 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
     const hint = await AuditHeadModel.findById('head').lean();
     if (hint && hint.sequence > known.sequence) return { sequence: hint.sequence, hash: hint.hash };
     if (known.sequence === 0 && !hint) break;
-    await sleep(1 + Math.random() * 2);
+    await sleep(2 ** poll * (1 + Math.random()));
   }
   const newest = await AuditEventModel.find({ _id: { $gt: known.sequence } }, { _id: 1, hash: 1 })
     .sort({ _id: -1 })
@@ -190,7 +215,8 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
   return newest[0] ? { sequence: newest[0]._id, hash: newest[0].hash } : known;
 }
 
-const hintPolls = 5;
+/** About 60 ms of polling before the trail itself is read. */
+const hintPolls = 6;
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
@@ -243,7 +269,7 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
     problem: describeLinkProblem(problem),
   });
 
-  const cursor = AuditEventModel.collection.find({}, { batchSize: 2000 });
+  const cursor = AuditEventModel.collection.find({}, { batchSize: 1000 });
   try {
     for await (const document of cursor) {
       const event = document as unknown as ChainedEvent;

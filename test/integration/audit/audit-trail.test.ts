@@ -57,7 +57,12 @@ describe('the audit trail', () => {
 
   test('when the same key is appended twice, then one event is recorded', async () => {
     const trail = new AuditTrail({ clock });
-    const input = { key: 'draft:K7Q2:approve:1', actor: {}, action: 'draft.approved', subject: { type: 'draft', id: 'K7Q2' } };
+    const input = {
+      key: 'draft:K7Q2:approve:1',
+      actor: {},
+      action: 'draft.approved',
+      subject: { type: 'draft', id: 'K7Q2' },
+    };
     const first = await trail.append(input);
     const secondTrail = new AuditTrail({ clock });
     const second = await secondTrail.append(input);
@@ -70,13 +75,21 @@ describe('the audit trail', () => {
   test('when a field of an event is edited, then verify names that event', async () => {
     await recordEvents(10);
     await events().updateOne({ _id: 4 } as never, { $set: { reason: '同意（改）' } });
-    expect(await verifyAuditChain()).toMatchObject({ ok: false, sequence: 4, problem: expect.stringContaining('edited') });
+    expect(await verifyAuditChain()).toMatchObject({
+      ok: false,
+      sequence: 4,
+      problem: expect.stringContaining('edited'),
+    });
   });
 
   test('when an event in the middle is deleted, then verify reports it missing', async () => {
     await recordEvents(10);
     await events().deleteOne({ _id: 5 } as never);
-    expect(await verifyAuditChain()).toMatchObject({ ok: false, sequence: 5, problem: expect.stringContaining('missing') });
+    expect(await verifyAuditChain()).toMatchObject({
+      ok: false,
+      sequence: 5,
+      problem: expect.stringContaining('missing'),
+    });
   });
 
   test('when an event is inserted in the middle, then verify finds the break', async () => {
@@ -132,15 +145,19 @@ describe('the audit trail', () => {
 
 function startAppender(count: number, label: string) {
   // node --import tsx, not the tsx wrapper: a SIGKILL must reach the process that appends.
-  const child = spawn(process.execPath, [
-    '--import',
-    'tsx',
-    path.join(root, 'bench', 'audit-appender.ts'),
-    testDatabaseUri(),
-    databaseName,
-    String(count),
-    label,
-  ], { cwd: root });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(root, 'bench', 'audit-appender.ts'),
+      testDatabaseUri(),
+      databaseName,
+      String(count),
+      label,
+    ],
+    { cwd: root },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
@@ -182,4 +199,3 @@ describe('the audit trail under several processes', () => {
     expect(before).toBeGreaterThan(20);
   }, 300_000);
 });
-

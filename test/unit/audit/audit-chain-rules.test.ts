@@ -9,7 +9,13 @@ import {
   signDigest,
 } from '../../../src/audit/audit-chain-rules';
 
-const digest = { date: '2026-11-26', createdAt: '2026-11-26T01:00:00.000Z', count: 3, headSequence: 3, headHash: 'a'.repeat(64) };
+const digest = {
+  date: '2026-11-26',
+  createdAt: '2026-11-26T01:00:00.000Z',
+  count: 3,
+  headSequence: 3,
+  headHash: 'a'.repeat(64),
+};
 
 describe('canonical encoding', () => {
   test('when keys come in another order, then the encoding is the same', () => {
@@ -47,7 +53,10 @@ describe('links', () => {
   });
 
   test('when a field was edited, then the hash no longer matches', () => {
-    expect(checkLink({ ...linked, reason: '改过' }, 1, genesisHash)).toMatchObject({ kind: 'hash-mismatch', sequence: 1 });
+    expect(checkLink({ ...linked, reason: '改过' }, 1, genesisHash)).toMatchObject({
+      kind: 'hash-mismatch',
+      sequence: 1,
+    });
   });
 
   test('when the previous event differs, then the link is broken', () => {
