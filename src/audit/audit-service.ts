@@ -84,7 +84,7 @@ export class AuditTrail {
         if (!isDuplicateKeyError(error)) translateDatabaseError(error);
         // The number was taken by another writer, or the key was recorded before.
         if (input.key) {
-          const existing = await AuditEventModel.findOne({ key }).lean();
+          const existing = await this.findEvent(key);
           if (existing) return { event: existing, recorded: false };
         }
         head = await followActiveWriter(head, lost);
@@ -94,6 +94,11 @@ export class AuditTrail {
       this.publishHeadInBackground(this.head);
       return { event, recorded: true };
     }
+  }
+
+  /** The event recorded under an idempotency key, if any. */
+  async findEvent(key: string): Promise<AuditEvent | null> {
+    return AuditEventModel.findOne({ key }).lean<AuditEvent>();
   }
 
   /**

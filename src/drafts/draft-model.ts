@@ -58,12 +58,21 @@ export interface ApprovalDecision {
   decidedAt: Date;
 }
 
+/** A pending item handed by one approver to a colleague (转交), for one version. */
+export interface ApprovalHandover {
+  fromId: Types.ObjectId;
+  toId: Types.ObjectId;
+  versionNumber: number;
+  at: Date;
+}
+
 export interface ApprovalStep {
   mode: ApprovalMode;
   approverIds: Types.ObjectId[];
   backupApproverIds: Types.ObjectId[];
   status: StepStatus;
   decisions: ApprovalDecision[];
+  handovers: ApprovalHandover[];
 }
 
 export interface Draft {
@@ -142,6 +151,15 @@ const stepSchema = new Schema<ApprovalStep>(
         versionNumber: { type: Number, required: true },
         contentHash: { type: String, required: true },
         decidedAt: { type: Date, required: true },
+      },
+    ],
+    handovers: [
+      {
+        _id: false,
+        fromId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+        toId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+        versionNumber: { type: Number, required: true },
+        at: { type: Date, required: true },
       },
     ],
   },

@@ -1,0 +1,177 @@
+/**
+ * One inbound chat message → one command → the services, and the reply into the outbox. Works on a
+ * plain snapshot of the message, so a message spooled while the database was away is handled the same
+ * way when it returns.
+ */
+import type { Logger } from '../src/shared/logger';
+import type { Clock } from '../src/shared/clock';
+import { AppError, DatabaseUnavailableError, isAppError } from '../src/shared/errors';
+import { isDuplicateKeyError, translateDatabaseError } from '../src/shared/database';
+import type { DraftService, DraftSummary } from '../src/drafts/draft-service';
+import { draftHeading } from '../src/drafts/draft-messages';
+import { statusWord } from '../src/drafts/draft-rules';
+import { helpText, parseChatCommand } from './command-parser';
+import type { ChatCommand } from './command-parser';
+import { InboundMessageModel } from './inbound-message-model';
+
+/** What the bot keeps of a message: enough to handle it now or after a database outage. */
+export interface InboundChatMessage {
+  id: string;
+  contactId: string;
+  contactName: string;
+  /** '' for a private chat. */
+  roomId: string;
+  text: string;
+  /** A forwarded article. */
+  link?: { url: string; title: string; description: string };
+  receivedAt: string;
+}
+
+export interface ChatPerson {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+export interface ChatPeople {
+  findPersonByChatIdentity(provider: string, externalId: string): Promise<ChatPerson | null>;
+  bindChatIdentity(input: { code: string; provider: string; externalId: string }): Promise<ChatPerson>;
+}
+
+export interface ChatOutbox {
+  enqueue(
+    entries: { idempotencyKey: string; recipient: { personId?: string | null; roomId?: string; contactId?: string }; text: string }[],
+  ): Promise<void>;
+}
+
+export interface ChatCommandHandlerDependencies {
+  /** The puppet's name: chat identities are only stable within one puppet. */
+  provider: string;
+  clock: Clock;
+  drafts: DraftService;
+  people: ChatPeople;
+  outbox: ChatOutbox;
+  /** Signs the audit head and answers with the digest text (admins only). */
+  createAuditDigest: () => Promise<string>;
+  logger: Logger;
+}
+
+export class ChatCommandHandler {
+  constructor(private readonly dependencies: ChatCommandHandlerDependencies) {}
+
+  /**
+   * Handles a message once. Throws DatabaseUnavailableError when the database cannot be reached
+   * before the message was taken on, so the caller can spool it.
+   */
+  async handle(message: InboundChatMessage): Promise<void> {
+    const { provider, logger } = this.dependencies;
+    const log = logger.child({ chatMessageId: message.id });
+    try {
+      await InboundMessageModel.create({ _id: `${provider}:${message.id}`, receivedAt: new Date(message.receivedAt) });
+    } catch (error) {
+      if (isDuplicateKeyError(error) || (isAppError(error) && error.status === 409)) {
+        log.info('chat message already handled');
+        return;
+      }
+      translateDatabaseError(error);
+    }
+    const person = await this.dependencies.people.findPersonByChatIdentity(provider, message.contactId);
+    const command: ChatCommand = message.link
+      ? { kind: 'submit', title: message.link.title, body: message.link.description || message.link.url, sourceUrl: message.link.url }
+      : parseChatCommand(message.text);
+    log.info({ command: command.kind, bound: Boolean(person) }, 'chat command');
+    let reply: string | null;
+    try {
+      reply = await this.run(command, person, message);
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError) throw error;
+      if (!isAppError(error) || !error.expose) log.error({ err: error }, 'chat command failed');
+      reply = isAppError(error) && error.expose ? error.message : '处理失败，请稍后再试；如多次失败请联系管理员';
+    }
+    if (reply) await this.reply(message, person, reply);
+  }
+
+  private async run(command: ChatCommand, person: ChatPerson | null, message: InboundChatMessage): Promise<string | null> {
+    if (command.kind === 'bind') {
+      const bound = await this.dependencies.people.bindChatIdentity({
+        code: command.bindCode,
+        provider: this.dependencies.provider,
+        externalId: message.contactId,
+      });
+      return `绑定成功：${bound.name}。发送“帮助”查看可用指令。`;
+    }
+    if (command.kind === 'help') return helpText;
+    if (command.kind === 'empty') return person ? `没有识别到指令。\n${helpText}` : null;
+    if (!person) {
+      return '您尚未绑定身份，暂不能使用审发。请向管理员索取绑定码，然后发送“绑定 123456”（6位数字）。';
+    }
+    const actor = { personId: person.id, via: `${this.dependencies.provider}:${message.contactId}` };
+    const { drafts } = this.dependencies;
+    switch (command.kind) {
+      case 'submit':
+        await drafts.submitDraft(actor, { title: command.title, body: command.body, sourceUrl: command.sourceUrl });
+        return null;
+      case 'decide':
+        await drafts.decide(actor, {
+          code: command.code,
+          decision: command.decision,
+          comment: command.comment,
+          versionNumber: command.quotedVersion,
+        });
+        return null;
+      case 'revise':
+        await drafts.revise(actor, { code: command.code, title: command.title, body: command.body });
+        return null;
+      case 'withdraw':
+        await drafts.withdraw(actor, command.code);
+        return null;
+      case 'publish':
+        await drafts.reportPublished(actor, { code: command.code, url: command.url });
+        return null;
+      case 'revoke':
+        await drafts.revokeApproval(actor, { code: command.code, reason: command.reason });
+        return null;
+      case 'hand-over':
+        await drafts.handOver(actor, { code: command.code, toName: command.toName });
+        return null;
+      case 'view':
+        return drafts.viewDraft(actor, command.code);
+      case 'pending':
+        return listing('待审核', await drafts.listPending(actor), '当前没有待您审核的稿件');
+      case 'mine':
+        return listing('我的稿件（最近10篇）', await drafts.listMine(actor), '您还没有投过稿');
+      case 'audit-digest':
+        if (!person.roles.includes('admin')) throw new AppError('ADMIN_ONLY', '只有管理员可以生成审计摘要', { status: 403 });
+        return this.dependencies.createAuditDigest();
+      case 'mask':
+        throw new AppError('NOT_AVAILABLE_YET', '“脱敏”功能即将提供，请先手工修改后发送“修改 编号”', { status: 400 });
+      case 'malformed':
+        return command.message;
+      case 'decision-unclear':
+        return '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。';
+      case 'unknown':
+        return `没有识别到指令。\n${helpText}`;
+    }
+  }
+
+  private async reply(message: InboundChatMessage, person: ChatPerson | null, text: string): Promise<void> {
+    const recipient = message.roomId
+      ? { roomId: message.roomId }
+      : person
+        ? { personId: person.id }
+        : { contactId: message.contactId };
+    const addressed = message.roomId && person ? `@${person.name} ${text}` : text;
+    await this.dependencies.outbox.enqueue([
+      { idempotencyKey: `reply:${this.dependencies.provider}:${message.id}`, recipient, text: addressed },
+    ]);
+  }
+}
+
+function listing(heading: string, drafts: DraftSummary[], empty: string): string {
+  if (drafts.length === 0) return empty;
+  const lines = drafts.map((draft) => {
+    const progress = draft.status === 'in_review' ? `第${draft.stepNumber}/${draft.stepCount}步` : statusWord(draft.status);
+    return `${draftHeading(draft.code, draft.title)} 第${draft.versionNumber}版 ${progress}`;
+  });
+  return [`${heading}（${drafts.length}）：`, ...lines].join('\n');
+}

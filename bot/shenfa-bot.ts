@@ -1,0 +1,135 @@
+/**
+ * The chat bot: a Wechaty instance with two plugins — chat commands (inbound) and outbox delivery
+ * (outbound) — over the same services as the API. Handlers never let a rejection escape; a message
+ * that finds the database away is spooled and its sender told so.
+ */
+import { WechatyBuilder } from 'wechaty';
+import type { Message, Wechaty as WechatyInterface, WechatyPlugin } from 'wechaty';
+import type { Puppet } from 'wechaty-puppet';
+import { AppError, DatabaseUnavailableError } from '../src/shared/errors';
+import type { Logger } from '../src/shared/logger';
+import type { OutboxDelivery, DeliverableMessage } from '../src/outbox/outbox-service';
+import type { ChatCommandHandler, InboundChatMessage } from './chat-command-handler';
+import type { InboundSpool } from './inbound-spool';
+
+export interface ShenfaBotDependencies {
+  name: string;
+  puppet: Puppet | string;
+  puppetOptions?: Record<string, unknown>;
+  handler: ChatCommandHandler;
+  spool: InboundSpool;
+  /** Builds the delivery loop once the bot can send. */
+  createDelivery: (send: (message: DeliverableMessage) => Promise<void>) => OutboxDelivery;
+  /** Contact ids of a person's chat identities on this puppet. */
+  contactIdsOf: (personId: string) => Promise<string[]>;
+  logger: Logger;
+  spoolRetryMs?: number;
+}
+
+export function createShenfaBot(dependencies: ShenfaBotDependencies): WechatyInterface {
+  const bot = WechatyBuilder.build({
+    name: dependencies.name,
+    puppet: dependencies.puppet as never,
+    puppetOptions: dependencies.puppetOptions,
+  });
+  bot.on('error', (error) => dependencies.logger.error({ err: error }, 'chat bot error'));
+  bot.use(chatCommandsPlugin(dependencies), outboxDeliveryPlugin(dependencies));
+  return bot;
+}
+
+/** Inbound: text and forwarded articles become commands; in group chats only when @-mentioned. */
+export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): WechatyPlugin {
+  return (bot: WechatyInterface) => {
+    const { handler, spool, logger } = dependencies;
+    const handle = async (snapshot: InboundChatMessage, message?: Message) => {
+      try {
+        await handler.handle(snapshot);
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError)) throw error;
+        spool.add(snapshot);
+        logger.warn({ chatMessageId: snapshot.id }, 'database unavailable, chat message spooled');
+        // The one reply not sent through the outbox: the outbox lives in the database that is away.
+        await message?.say('系统暂时无法访问数据库，您的消息已暂存，恢复后会自动处理并回复，请勿重复发送。');
+      }
+    };
+    const onMessage = (message: Message) => {
+      void snapshotOf(bot, message)
+        .then((snapshot) => (snapshot ? handle(snapshot, message) : undefined))
+        .catch((error: unknown) => logger.error({ err: error, chatMessageId: message.id }, 'chat message failed'));
+    };
+    const timer = setInterval(() => {
+      void spool
+        .drain((snapshot) => handler.handle(snapshot))
+        .catch((error: unknown) => logger.error({ err: error }, 'spool drain failed'));
+    }, dependencies.spoolRetryMs ?? 5000);
+    timer.unref();
+    bot.on('message', onMessage);
+    return () => {
+      clearInterval(timer);
+      bot.off('message', onMessage);
+    };
+  };
+}
+
+async function snapshotOf(bot: WechatyInterface, message: Message): Promise<InboundChatMessage | null> {
+  if (message.self()) return null;
+  const room = message.room();
+  if (room && !(await message.mentionSelf())) return null;
+  const talker = message.talker();
+  const base = {
+    id: message.id,
+    contactId: talker.id,
+    contactName: talker.name(),
+    roomId: room?.id ?? '',
+    receivedAt: message.date().toISOString(),
+  };
+  switch (message.type()) {
+    case bot.Message.Type.Text:
+      return { ...base, text: message.text() };
+    case bot.Message.Type.Url: {
+      const link = await message.toUrlLink();
+      return { ...base, text: '', link: { url: link.url(), title: link.title(), description: link.description() ?? '' } };
+    }
+    default:
+      return { ...base, text: '' };
+  }
+}
+
+/** Outbound: drains the outbox while logged in. */
+export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): WechatyPlugin {
+  return (bot: WechatyInterface) => {
+    const send = async (message: DeliverableMessage) => {
+      const { roomId, contactId, personId } = message.recipient;
+      if (roomId) {
+        const room = await bot.Room.find({ id: roomId });
+        if (!room) throw new AppError('CHAT_ROOM_NOT_FOUND', `找不到群聊 ${roomId}`);
+        await room.say(message.text);
+        return;
+      }
+      const contactIds = contactId ? [contactId] : personId ? await dependencies.contactIdsOf(personId) : [];
+      if (contactIds.length === 0) {
+        throw new AppError('RECIPIENT_NOT_BOUND', '收件人尚未绑定聊天身份，无法送达');
+      }
+      for (const id of contactIds) {
+        const contact = await bot.Contact.find({ id });
+        if (!contact) throw new AppError('CHAT_CONTACT_NOT_FOUND', `找不到联系人 ${id}`);
+        await contact.say(message.text);
+      }
+    };
+    const delivery = dependencies.createDelivery(send);
+    const onLogin = () => delivery.start();
+    const onLogout = () => void delivery.stop();
+    bot.on('login', onLogin);
+    bot.on('logout', onLogout);
+    bot.on('stop', onLogout);
+    if (bot.isLoggedIn) delivery.start();
+    return () => {
+      bot.off('login', onLogin);
+      bot.off('logout', onLogout);
+      bot.off('stop', onLogout);
+      void delivery.stop();
+    };
+  };
+}
+
+

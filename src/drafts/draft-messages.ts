@@ -1,0 +1,160 @@
+/**
+ * The Chinese texts the chat flow sends about drafts, pure: given a draft, the notification the rules
+ * asked for and the names involved, the message an officer or leader reads.
+ */
+import type { ContentFinding } from './draft-model';
+import { decisionWord, statusWord, summarizeChange } from './draft-rules';
+import type { ReviewNotification, ReviewState, ReviewVersion } from './draft-rules';
+
+export interface MessageContext {
+  draft: ReviewState;
+  version: ReviewVersion & { findings: ContentFinding[] };
+  /** Person id → display name ("张三（县应急管理局局长）"). */
+  names: Map<string, string>;
+  submitterUnitName: string;
+  accountName: string;
+}
+
+const excerptLength = 200;
+
+export function draftHeading(code: string, title: string): string {
+  return `#${code} 《${title}》`;
+}
+
+function nameOf(context: MessageContext, id: string | null | undefined): string {
+  return (id && context.names.get(id)) || '（未知人员）';
+}
+
+function stepLabel(notification: ReviewNotification): string {
+  return notification.stepNumber && notification.stepCount && notification.stepCount > 1
+    ? ` 第${notification.stepNumber}/${notification.stepCount}步`
+    : '';
+}
+
+export function formatFindings(findings: ContentFinding[], code: string): string {
+  if (findings.length === 0) return '预审：未发现问题';
+  const severityWord = { block: '禁止', warn: '注意', info: '提示' } as const;
+  const lines = findings
+    .slice(0, 8)
+    .map((finding) => `· [${severityWord[finding.severity]}] ${finding.category}：${finding.excerpt}${finding.suggestion ? `（${finding.suggestion}）` : ''}`);
+  const more = findings.length > 8 ? [`· 另有 ${findings.length - 8} 处，发送“查看 ${code}”可看全部`] : [];
+  return ['预审发现：', ...lines, ...more].join('\n');
+}
+
+function excerpt(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > excerptLength ? `${flat.slice(0, excerptLength)}…` : flat;
+}
+
+/** The compact request an approver receives: everything needed to decide, and how to reply. */
+function reviewRequest(context: MessageContext, notification: ReviewNotification, previousVersion?: ReviewVersion): string {
+  const { draft, version } = context;
+  const lines = [
+    `【待审核】${draftHeading(draft.shortCode, version.title)}${stepLabel(notification)}`,
+    `投稿：${nameOf(context, draft.submitterId)}（${context.submitterUnitName}）`,
+  ];
+  if (context.accountName) lines.push(`账号：${context.accountName}`);
+  if (notification.onBehalfOfId && notification.onBehalfOfId !== notification.recipientId) {
+    lines.push(`由 ${nameOf(context, notification.onBehalfOfId)} 转交，您将代其审核`);
+  }
+  if (previousVersion) {
+    lines.push(`第${version.number}版（您上次看到第${previousVersion.number}版）`);
+    if (previousVersion.title !== version.title) lines.push(`标题：《${previousVersion.title}》→《${version.title}》`);
+    lines.push(summarizeChange(previousVersion.body, version.body));
+  } else if (version.number > 1) {
+    lines.push(`第${version.number}版`);
+  }
+  if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
+  lines.push(`内容：${excerpt(version.body)}`);
+  lines.push(formatFindings(version.findings, draft.shortCode));
+  lines.push(
+    `请回复：同意 ${draft.shortCode} [意见]，或 驳回 ${draft.shortCode} 理由；引用本消息回复“同意”也可。发送“查看 ${draft.shortCode}”看全文。`,
+  );
+  return lines.join('\n');
+}
+
+function decisionRecord(context: MessageContext, notification: ReviewNotification): string {
+  const { draft, version } = context;
+  const who =
+    notification.onBehalfOfId && notification.onBehalfOfId !== notification.deciderId
+      ? `${nameOf(context, notification.deciderId)}（代${nameOf(context, notification.onBehalfOfId)}）`
+      : nameOf(context, notification.deciderId);
+  const comment = notification.comment ? `，${notification.decision === 'reject' ? '理由' : '意见'}：${notification.comment}` : '';
+  return `${who} ${decisionWord(notification.decision ?? 'approve')} ${draftHeading(draft.shortCode, version.title)}${stepLabel(notification)}${comment}`;
+}
+
+/** Renders one notification; `previousVersion` is given for re-requests of a revised draft. */
+export function renderNotification(
+  context: MessageContext,
+  notification: ReviewNotification,
+  previousVersion?: ReviewVersion,
+): string {
+  const { draft, version } = context;
+  const heading = draftHeading(draft.shortCode, version.title);
+  switch (notification.kind) {
+    case 'review-request':
+      return reviewRequest(context, notification, previousVersion);
+    case 'decision-echo':
+      if (!notification.decision) {
+        return notification.comment
+          ? `已记录：撤销同意 ${heading}，理由：${notification.comment}`
+          : `已记录：${heading} 已转交，原审核人为 ${nameOf(context, notification.onBehalfOfId)}`;
+      }
+      return `已记录：${decisionRecord(context, notification)}`;
+    case 'submitter-update':
+      return submitterUpdate(context, notification);
+    case 'cc-approved':
+      return `【抄送】${heading} 已审核通过，投稿人：${nameOf(context, draft.submitterId)}`;
+    case 'cc-published':
+      return `【抄送】${heading} 已发布：${draft.publication.url}`;
+    case 'revoked':
+      return notification.deciderId
+        ? `【撤销同意】${nameOf(context, notification.deciderId)} 撤销了对 ${heading} 的同意，理由：${notification.comment ?? ''}。在重新审核通过前不得发布。`
+        : `【已撤回】${heading} 已由投稿人撤回，无需再审核`;
+  }
+}
+
+function submitterUpdate(context: MessageContext, notification: ReviewNotification): string {
+  const { draft, version } = context;
+  const heading = draftHeading(draft.shortCode, version.title);
+  if (notification.decision) {
+    const record = `已记录：${decisionRecord(context, notification)}`;
+    if (notification.decision === 'reject') {
+      return `${record}\n请修改后回复：修改 ${draft.shortCode}，换行后写新内容（第一行为标题）。`;
+    }
+    if (notification.stepNumber === notification.stepCount) {
+      return `${record}\n稿件已审核通过，可以发布。发布后请回复：已发布 ${draft.shortCode} 链接`;
+    }
+    return `${record}\n等待下一步审核。`;
+  }
+  switch (draft.status) {
+    case 'withdrawn':
+      return `已撤回 ${heading}`;
+    case 'published':
+      return `已登记发布 ${heading}：${draft.publication.url}`;
+    default: {
+      const findings = version.findings.length ? `\n${formatFindings(version.findings, draft.shortCode)}` : '';
+      const action = version.number > 1 ? `已提交第${version.number}版` : '已收到投稿';
+      return `${action} ${heading}，编号 #${draft.shortCode}，已送审核${stepLabel(notification)}。${findings}`;
+    }
+  }
+}
+
+/** The full text for "查看 K7Q2". */
+export function renderDraftView(context: MessageContext): string {
+  const { draft, version } = context;
+  const step = draft.steps[draft.currentStepIndex];
+  const progress =
+    draft.status === 'in_review' && step
+      ? `，第${draft.currentStepIndex + 1}/${draft.steps.length}步`
+      : '';
+  const lines = [
+    `${draftHeading(draft.shortCode, version.title)}（第${version.number}版，${statusWord(draft.status)}${progress}）`,
+    `投稿：${nameOf(context, draft.submitterId)}（${context.submitterUnitName}）`,
+  ];
+  if (context.accountName) lines.push(`账号：${context.accountName}`);
+  if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
+  lines.push('', version.body, '', formatFindings(version.findings, draft.shortCode));
+  if (draft.publication.url) lines.push(`发布链接：${draft.publication.url}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,605 @@
+/**
+ * The review-before-publish flow as the chat bot and the API use it: load the draft, ask the rules,
+ * then record the event, write the new state and queue the messages.
+ *
+ * Every transition of a draft from revision r is claimed by appending its audit event with the key
+ * "draft:<id>:r<r>": the audit trail's unique key lets exactly one writer win revision r (FerretDB v1
+ * makes no conditional update atomic, see src/shared/revision-guard.ts), and the event and the state
+ * change cannot disagree for long: the event carries the request, so a writer that crashed after
+ * recording it is completed by the next writer that meets it, re-running the same deterministic rule.
+ */
+import { Types } from 'mongoose';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
+import type { AuditTrail } from '../audit/audit-service';
+import { DraftModel } from './draft-model';
+import type { ContentFinding, Draft } from './draft-model';
+import {
+  currentVersionOf,
+  decide,
+  generateShortCode,
+  handOver,
+  hashContent,
+  isRefusal,
+  pendingApprovers,
+  reportPublished,
+  revise,
+  revokeApproval,
+  startReview,
+  statusWord,
+  withdraw,
+} from './draft-rules';
+import type {
+  Decision,
+  ReviewChanges,
+  ReviewNotification,
+  ReviewState,
+  ReviewVersion,
+  RuleOutcome,
+  RuleRefusal,
+} from './draft-rules';
+import { draftHeading, renderDraftView, renderNotification } from './draft-messages';
+import type { MessageContext } from './draft-messages';
+
+/** Who acts: a bound person, and the identity the request came through (for the audit trail). */
+export interface DraftActor {
+  personId: string;
+  via: string;
+}
+
+export interface PersonName {
+  id: string;
+  name: string;
+  title: string;
+  unitIds: string[];
+}
+
+/** What the flow needs from the people feature. */
+export interface DraftPeople {
+  resolveRoute(input: { unitId: string; accountId?: string | null; submitterId: string }): Promise<{
+    steps: { mode: 'any' | 'all'; approverIds: Types.ObjectId[]; backupApproverIds: Types.ObjectId[] }[];
+    ccIds: Types.ObjectId[];
+  }>;
+  findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonName>>;
+  findPersonByName(name: string): Promise<PersonName[]>;
+  delegatorsOf(delegateId: string, at: Date): Promise<string[]>;
+  unitName(unitId: string): Promise<string>;
+}
+
+export interface DraftOutbox {
+  enqueue(
+    entries: { idempotencyKey: string; recipient: { personId?: string | null }; text: string }[],
+  ): Promise<void>;
+}
+
+export type ContentChecker = (content: { title: string; body: string }) => ContentFinding[];
+
+export interface DraftServiceDependencies {
+  clock: Clock;
+  audit: AuditTrail;
+  outbox: DraftOutbox;
+  people: DraftPeople;
+  checkContent: ContentChecker;
+  logger?: Logger;
+}
+
+export interface SubmitInput {
+  title: string;
+  body: string;
+  sourceUrl?: string;
+  accountId?: string | null;
+  unitId?: string | null;
+}
+
+export interface DecideRequest {
+  /** null: a plain "同意" — applies to the one pending item, if there is exactly one. */
+  code: string | null;
+  decision: Decision;
+  comment: string;
+  /** The version named by a quoted request, when the reply quotes one. */
+  versionNumber: number | null;
+}
+
+export interface DraftSummary {
+  id: string;
+  code: string;
+  title: string;
+  status: ReviewState['status'];
+  versionNumber: number;
+  stepNumber: number;
+  stepCount: number;
+}
+
+/** Claims older than this, whose draft has not moved, belong to a writer that crashed. */
+const staleTransitionMs = 10_000;
+const maxAttempts = 5;
+const maxTitleLength = 100;
+const maxBodyLength = 50_000;
+
+export class DraftService {
+  constructor(private readonly dependencies: DraftServiceDependencies) {}
+
+  /** A new draft: pre-checks, route, short code, then straight into review. */
+  async submitDraft(actor: DraftActor, input: SubmitInput): Promise<DraftSummary> {
+    const title = input.title.trim();
+    const body = input.body.trim();
+    if (!title) throw new ValidationError('DRAFT_TITLE_MISSING', '请写明标题：投稿 后第一行为标题，换行后为正文');
+    if (title.length > maxTitleLength) {
+      throw new ValidationError('DRAFT_TITLE_TOO_LONG', `标题过长（${title.length}字），请控制在${maxTitleLength}字以内`);
+    }
+    if (!body && !input.sourceUrl) throw new ValidationError('DRAFT_BODY_MISSING', '请附上正文或文章链接');
+    if (body.length > maxBodyLength) {
+      throw new ValidationError('DRAFT_BODY_TOO_LONG', `正文过长（${body.length}字），请控制在${maxBodyLength}字以内，或以文件形式提交`);
+    }
+    const findings = this.dependencies.checkContent({ title, body });
+    const blocking = findings.filter((finding) => finding.severity === 'block');
+    if (blocking.length > 0) {
+      throw new ValidationError(
+        'DRAFT_BLOCKED_BY_CHECK',
+        `稿件未提交：${blocking.map((finding) => `${finding.category}「${finding.excerpt}」${finding.suggestion ? `，${finding.suggestion}` : ''}`).join('；')}`,
+      );
+    }
+
+    const submitter = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
+    const unitId = input.unitId ?? submitter?.unitIds[0];
+    if (!submitter || !unitId) throw new ForbiddenError('PERSON_HAS_NO_UNIT', '您尚未归属任何单位，请联系管理员');
+    const route = await this.dependencies.people.resolveRoute({
+      unitId,
+      accountId: input.accountId ?? null,
+      submitterId: actor.personId,
+    });
+    const now = this.dependencies.clock.now();
+    const version: ReviewVersion & { findings: ContentFinding[] } = {
+      number: 1,
+      title,
+      body,
+      sourceUrl: input.sourceUrl ?? '',
+      contentHash: hashContent({ title, body, sourceUrl: input.sourceUrl }),
+      findings,
+    };
+    const outcome = startReview({
+      submitterId: actor.personId,
+      version,
+      route: {
+        steps: route.steps.map((step) => ({
+          mode: step.mode,
+          approverIds: step.approverIds.map(String),
+          backupApproverIds: step.backupApproverIds.map(String),
+        })),
+        ccIds: route.ccIds.map(String),
+      },
+    });
+    if (isRefusal(outcome)) throw refusalError(outcome);
+
+    const id = new Types.ObjectId();
+    for (let attempt = 1; ; attempt += 1) {
+      const shortCode = generateShortCode();
+      const draft = {
+        _id: id,
+        shortCode,
+        closedKey: '',
+        unitId: new Types.ObjectId(unitId),
+        accountId: input.accountId ? new Types.ObjectId(input.accountId) : null,
+        submitterId: new Types.ObjectId(actor.personId),
+        ccIds: route.ccIds,
+        revision: 0,
+        publication: { url: '', publishedAt: null, reportedById: null },
+        ...toStored(outcome.changes),
+        versions: [{ ...version, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
+      };
+      try {
+        await DraftModel.create(draft);
+        break;
+      } catch (error) {
+        if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
+      }
+    }
+    const stored = await this.loadById(id);
+    const state = toReviewState(stored);
+    await this.record(stored, outcome.events[0], 'created', actor, { command: 'submit' });
+    await this.notify(stored, state, outcome.notifications, 'created');
+    return summarize(state);
+  }
+
+  /** 同意 / 驳回, by code, by a quoted request, or a plain 同意 with exactly one pending item. */
+  async decide(actor: DraftActor, request: DecideRequest): Promise<DraftSummary> {
+    const now = this.dependencies.clock.now();
+    const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
+    const code = request.code ?? (await this.soleItemPendingFor(actor.personId, standsInFor));
+    return this.transition(actor, code, { command: 'decide', ...request, standsInFor }, (state) =>
+      decide(state, {
+        deciderId: actor.personId,
+        standsInFor,
+        decision: request.decision,
+        comment: request.comment,
+        versionNumber: request.versionNumber,
+        now,
+      }),
+    );
+  }
+
+  async revise(actor: DraftActor, input: { code: string; title: string | null; body: string }): Promise<DraftSummary> {
+    const body = input.body.trim();
+    if (!body) throw new ValidationError('DRAFT_BODY_MISSING', `请在“修改 ${input.code}”后换行写上新内容`);
+    if (body.length > maxBodyLength) {
+      throw new ValidationError('DRAFT_BODY_TOO_LONG', `正文过长（${body.length}字），请控制在${maxBodyLength}字以内`);
+    }
+    const now = this.dependencies.clock.now();
+    return this.transition(actor, input.code, { command: 'revise', title: input.title, body }, (state) => {
+      const current = currentVersionOf(state);
+      const title = input.title?.trim() || current.title;
+      return revise(state, {
+        byId: actor.personId,
+        version: {
+          title,
+          body,
+          sourceUrl: current.sourceUrl,
+          contentHash: hashContent({ title, body, sourceUrl: current.sourceUrl }),
+        },
+        now,
+      });
+    });
+  }
+
+  withdraw(actor: DraftActor, code: string): Promise<DraftSummary> {
+    return this.transition(actor, code, { command: 'withdraw' }, (state) => withdraw(state, { byId: actor.personId }));
+  }
+
+  reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftSummary> {
+    const now = this.dependencies.clock.now();
+    return this.transition(actor, input.code, { command: 'publish', url: input.url }, (state) =>
+      reportPublished(state, { byId: actor.personId, url: input.url, now }),
+    );
+  }
+
+  revokeApproval(actor: DraftActor, input: { code: string; reason: string }): Promise<DraftSummary> {
+    const now = this.dependencies.clock.now();
+    return this.transition(actor, input.code, { command: 'revoke', reason: input.reason }, (state) =>
+      revokeApproval(state, { byId: actor.personId, reason: input.reason, now }),
+    );
+  }
+
+  async handOver(actor: DraftActor, input: { code: string; toName: string }): Promise<DraftSummary> {
+    const candidates = await this.dependencies.people.findPersonByName(input.toName.trim());
+    if (candidates.length === 0) throw new NotFoundError('PERSON_NOT_FOUND', `找不到名为“${input.toName}”的人员`);
+    if (candidates.length > 1) {
+      throw new ConflictError('PERSON_AMBIGUOUS', `有${candidates.length}位“${input.toName}”，请联系管理员处理转交`);
+    }
+    const now = this.dependencies.clock.now();
+    const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
+    const toId = candidates[0].id;
+    return this.transition(actor, input.code, { command: 'hand-over', toId, standsInFor }, (state) =>
+      handOver(state, { byId: actor.personId, toId, standsInFor, now }),
+    );
+  }
+
+  /** "查看 K7Q2": the full text, for the submitter, the draft's approvers and cc. */
+  async viewDraft(actor: DraftActor, code: string): Promise<string> {
+    const draft = await this.loadByCode(code);
+    const state = toReviewState(draft);
+    const involved = [state.submitterId, ...state.ccIds, ...state.steps.flatMap((step) => [...step.approverIds, ...step.backupApproverIds])];
+    const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, this.dependencies.clock.now());
+    const handedTo = state.steps.flatMap((step) => step.handovers.map((handover) => handover.toId));
+    if (![actor.personId, ...standsInFor].some((id) => involved.includes(id) || handedTo.includes(id))) {
+      throw new ForbiddenError('DRAFT_NOT_VISIBLE', `您与稿件 #${draft.shortCode} 无关，不能查看`);
+    }
+    return renderDraftView(await this.messageContext(draft, state));
+  }
+
+  /** Items waiting for this person (or for those they stand in for). */
+  async listPending(actor: DraftActor): Promise<DraftSummary[]> {
+    const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, this.dependencies.clock.now());
+    return this.pendingFor(actor.personId, standsInFor);
+  }
+
+  async listMine(actor: DraftActor, limit = 10): Promise<DraftSummary[]> {
+    const drafts = await DraftModel.find({ submitterId: new Types.ObjectId(actor.personId) })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<Draft[]>();
+    return drafts.map((draft) => summarize(toReviewState(draft)));
+  }
+
+  private async pendingFor(personId: string, standsInFor: string[]): Promise<DraftSummary[]> {
+    const ids = [personId, ...standsInFor].map((id) => new Types.ObjectId(id));
+    const drafts = await DraftModel.find({ pendingApproverIds: { $in: ids }, status: 'in_review' })
+      .sort({ createdAt: 1 })
+      .limit(50)
+      .lean<Draft[]>();
+    return drafts.map((draft) => summarize(toReviewState(draft)));
+  }
+
+  private async soleItemPendingFor(personId: string, standsInFor: string[]): Promise<string> {
+    const pending = await this.pendingFor(personId, standsInFor);
+    if (pending.length === 1) return pending[0].code;
+    if (pending.length === 0) throw new NotFoundError('NOTHING_PENDING', '您当前没有待审核的稿件');
+    const list = pending.map((item) => `${draftHeading(item.code, item.title)}`).join('\n');
+    throw new ValidationError('WHICH_DRAFT', `您有${pending.length}篇待审稿件，请写明编号，例如“同意 ${pending[0].code}”：\n${list}`);
+  }
+
+  /**
+   * Loads, decides, claims the revision by recording the event, writes the state, queues messages.
+   * A lost race reloads and decides again on the new state (so a second reply gets "already recorded").
+   */
+  private async transition(
+    actor: DraftActor,
+    code: string,
+    command: Record<string, unknown>,
+    rule: (state: ReviewState) => RuleOutcome,
+  ): Promise<DraftSummary> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const draft = await this.loadByCode(code);
+      const state = toReviewState(draft);
+      const outcome = rule(state);
+      if (isRefusal(outcome)) throw refusalError(outcome);
+      const claim = `r${draft.revision}`;
+      this.checkNewVersion(outcome);
+      const recorded = await this.record(draft, outcome.events[0], claim, actor, command);
+      if (!recorded) {
+        await this.completeStaleTransition(draft, claim);
+        await sleep(20 * attempt);
+        continue;
+      }
+      await this.commit(draft, state, outcome, claim);
+      return summarize({ ...state, ...fromChanges(outcome.changes, state) });
+    }
+    throw new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true });
+  }
+
+  /** A revised version is pre-checked like a new draft: blocking findings stop it before it is recorded. */
+  private checkNewVersion(outcome: Exclude<RuleOutcome, RuleRefusal>): void {
+    const added = outcome.changes.versions?.at(-1);
+    if (!added || added.number === 1) return;
+    const blocking = this.dependencies.checkContent(added).filter((finding) => finding.severity === 'block');
+    if (blocking.length > 0) {
+      throw new ValidationError(
+        'DRAFT_BLOCKED_BY_CHECK',
+        `修改未提交：${blocking.map((finding) => `${finding.category}「${finding.excerpt}」`).join('；')}`,
+      );
+    }
+  }
+
+  private async commit(draft: Draft, state: ReviewState, outcome: Exclude<RuleOutcome, RuleRefusal>, claim: string) {
+    const changes: Record<string, unknown> = { ...toStored(outcome.changes), revision: draft.revision + 1 };
+    const added = outcome.changes.versions?.filter((version) => version.number > draft.currentVersion) ?? [];
+    if (added.length > 0) {
+      // Earlier versions keep their stored findings and authors; only the new one is computed here.
+      const createdAt = this.dependencies.clock.now();
+      changes.versions = [
+        ...draft.versions,
+        ...added.map((version) => ({
+          ...version,
+          findings: this.dependencies.checkContent(version),
+          createdById: draft.submitterId,
+          createdAt,
+        })),
+      ];
+    }
+    await DraftModel.updateOne({ _id: draft._id, revision: draft.revision }, { $set: changes });
+    await this.notify(draft, { ...state, ...fromChanges(outcome.changes, state) }, outcome.notifications, claim);
+  }
+
+  /** Appends the event; false when this revision was already claimed by another writer. */
+  private async record(
+    draft: Draft,
+    event: RuleOutcomeEvent,
+    claim: string,
+    actor: DraftActor,
+    command: Record<string, unknown>,
+  ): Promise<boolean> {
+    const version = draft.versions.find((candidate) => candidate.number === event.versionNumber) ?? draft.versions[0];
+    const result = await this.dependencies.audit.append({
+      key: `draft:${String(draft._id)}:${claim}`,
+      actor: { personId: event.actorId, onBehalfOfId: event.onBehalfOfId, via: actor.via },
+      action: event.action,
+      subject: { type: 'draft', id: String(draft._id) },
+      subjectVersion: event.versionNumber,
+      contentHash: version.contentHash,
+      reason: event.reason,
+      details: {
+        code: draft.shortCode,
+        ...event.details,
+        request: { actorId: actor.personId, ...command },
+        ...(event.action === 'draft.submitted' || event.action === 'draft.revised'
+          ? { title: version.title, body: version.body }
+          : {}),
+      },
+    });
+    return result.recorded;
+  }
+
+  /**
+   * The writer that recorded revision r's event may have crashed before writing the state: once its
+   * event is stale and the draft still sits at r, re-run the recorded request on the draft and finish.
+   */
+  private async completeStaleTransition(draft: Draft, claim: string): Promise<void> {
+    const event = await this.dependencies.audit.findEvent(`draft:${String(draft._id)}:${claim}`);
+    if (!event || this.dependencies.clock.now().getTime() - event.at.getTime() < staleTransitionMs) return;
+    const current = await DraftModel.findById(draft._id).lean<Draft>();
+    if (!current || current.revision !== draft.revision) return;
+    const request = (event.details as { request?: Record<string, unknown> }).request;
+    const outcome = request ? replay(toReviewState(current), request, event.at) : null;
+    if (!outcome || isRefusal(outcome)) {
+      this.dependencies.logger?.error({ draft: String(draft._id), claim }, 'recorded draft transition cannot be replayed');
+      return;
+    }
+    this.dependencies.logger?.warn({ draft: String(draft._id), claim }, 'completing a draft transition left by a crashed writer');
+    await this.commit(current, toReviewState(current), outcome, claim);
+  }
+
+  private async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], claim: string) {
+    if (notifications.length === 0) return;
+    const context = await this.messageContext(draft, state, notifications);
+    await this.dependencies.outbox.enqueue(
+      notifications.map((notification, index) => ({
+        idempotencyKey: `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`,
+        recipient: { personId: notification.recipientId },
+        text: renderNotification(
+          context,
+          notification,
+          notification.previousVersionNumber
+            ? state.versions.find((version) => version.number === notification.previousVersionNumber)
+            : undefined,
+        ),
+      })),
+    );
+  }
+
+  private async messageContext(
+    draft: Draft,
+    state: ReviewState,
+    notifications: ReviewNotification[] = [],
+  ): Promise<MessageContext> {
+    const ids = new Set<string>([state.submitterId]);
+    for (const notification of notifications) {
+      for (const id of [notification.deciderId, notification.onBehalfOfId]) if (id) ids.add(id);
+    }
+    const [people, submitterUnitName] = await Promise.all([
+      this.dependencies.people.findPeople([...ids]),
+      this.dependencies.people.unitName(String(draft.unitId)),
+    ]);
+    const names = new Map([...people].map(([id, person]) => [id, person.title ? `${person.name}（${person.title}）` : person.name]));
+    const stored = draft.versions.find((version) => version.number === state.currentVersion);
+    const current = currentVersionOf(state);
+    return {
+      draft: state,
+      version: { ...current, findings: stored?.findings ?? this.dependencies.checkContent(current) },
+      names,
+      submitterUnitName,
+      accountName: '',
+    };
+  }
+
+  private async loadByCode(code: string): Promise<Draft> {
+    const normalized = code.replace(/^#/, '').toUpperCase();
+    const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
+    if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
+    return drafts[0];
+  }
+
+  private async loadById(id: Types.ObjectId): Promise<Draft> {
+    const draft = await DraftModel.findById(id).lean<Draft>();
+    if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', '稿件不存在');
+    return draft;
+  }
+}
+
+type RuleOutcomeEvent = Exclude<RuleOutcome, RuleRefusal>['events'][number];
+
+/** Re-runs a recorded request, at the time it was recorded, on the draft it was meant for. */
+function replay(state: ReviewState, request: Record<string, unknown>, at: Date): RuleOutcome | null {
+  const actorId = String(request.actorId);
+  const standsInFor = Array.isArray(request.standsInFor) ? request.standsInFor.map(String) : [];
+  switch (request.command) {
+    case 'decide':
+      return decide(state, {
+        deciderId: actorId,
+        standsInFor,
+        decision: request.decision === 'reject' ? 'reject' : 'approve',
+        comment: String(request.comment ?? ''),
+        versionNumber: typeof request.versionNumber === 'number' ? request.versionNumber : null,
+        now: at,
+      });
+    case 'withdraw':
+      return withdraw(state, { byId: actorId });
+    case 'publish':
+      return reportPublished(state, { byId: actorId, url: String(request.url), now: at });
+    case 'revoke':
+      return revokeApproval(state, { byId: actorId, reason: String(request.reason), now: at });
+    case 'hand-over':
+      return handOver(state, { byId: actorId, toId: String(request.toId), standsInFor, now: at });
+    case 'revise': {
+      const current = currentVersionOf(state);
+      const title = typeof request.title === 'string' && request.title ? request.title : current.title;
+      const body = String(request.body);
+      return revise(state, {
+        byId: actorId,
+        version: { title, body, sourceUrl: current.sourceUrl, contentHash: hashContent({ title, body, sourceUrl: current.sourceUrl }) },
+        now: at,
+      });
+    }
+    default:
+      return null;
+  }
+}
+
+function refusalError(refusal: RuleRefusal): AppError {
+  if (refusal.alreadyRecorded) return new AppError(refusal.code, refusal.message, { status: 200, expose: true });
+  if (refusal.code === 'NOT_DESIGNATED_APPROVER' || refusal.code === 'NOT_SUBMITTER' || refusal.code === 'OWN_DRAFT') {
+    return new ForbiddenError(refusal.code, refusal.message);
+  }
+  if (refusal.code.endsWith('_REQUIRED') || refusal.code.endsWith('_INVALID') || refusal.code === 'DRAFT_UNCHANGED') {
+    return new ValidationError(refusal.code, refusal.message);
+  }
+  return new ConflictError(refusal.code, refusal.message);
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+function toReviewState(draft: Draft): ReviewState {
+  const ids = (values: Types.ObjectId[]) => values.map(String);
+  return {
+    id: String(draft._id),
+    shortCode: draft.shortCode,
+    status: draft.status,
+    submitterId: String(draft.submitterId),
+    versions: draft.versions.map((version) => ({
+      number: version.number,
+      title: version.title,
+      body: version.body,
+      sourceUrl: version.sourceUrl,
+      contentHash: version.contentHash,
+    })),
+    currentVersion: draft.currentVersion,
+    steps: draft.steps.map((step) => ({
+      mode: step.mode,
+      approverIds: ids(step.approverIds),
+      backupApproverIds: ids(step.backupApproverIds),
+      status: step.status,
+      decisions: step.decisions.map((decision) => ({
+        ...decision,
+        approverId: String(decision.approverId),
+        onBehalfOfId: decision.onBehalfOfId ? String(decision.onBehalfOfId) : null,
+      })),
+      handovers: (step.handovers ?? []).map((handover) => ({
+        ...handover,
+        fromId: String(handover.fromId),
+        toId: String(handover.toId),
+      })),
+    })),
+    currentStepIndex: draft.currentStepIndex,
+    ccIds: ids(draft.ccIds),
+    publication: {
+      url: draft.publication.url,
+      publishedAt: draft.publication.publishedAt,
+      reportedById: draft.publication.reportedById ? String(draft.publication.reportedById) : null,
+    },
+  };
+}
+
+/** The rules' changes as stored fields (mongoose casts the id strings when it writes them). */
+function toStored(changes: ReviewChanges): Record<string, unknown> {
+  const { versions, ...rest } = changes;
+  return versions ? { ...rest, versions: versions.map((version) => ({ ...version })) } : { ...rest };
+}
+
+function fromChanges(changes: ReviewChanges, state: ReviewState): Partial<ReviewState> {
+  const { pendingApproverIds: _pending, closedKey: _closed, ...rest } = changes;
+  return { ...rest, versions: changes.versions ?? state.versions };
+}
+
+function summarize(state: ReviewState): DraftSummary {
+  const version = currentVersionOf(state);
+  return {
+    id: state.id,
+    code: state.shortCode,
+    title: version.title,
+    status: state.status,
+    versionNumber: version.number,
+    stepNumber: state.currentStepIndex + 1,
+    stepCount: state.steps.length,
+  };
+}
+
+export { pendingApprovers, statusWord };

@@ -1,0 +1,199 @@
+import {
+  decide,
+  handOver,
+  hashContent,
+  isRefusal,
+  pendingApprovers,
+  reportPublished,
+  revise,
+  revokeApproval,
+  startReview,
+  summarizeChange,
+  withdraw,
+} from '../../../src/drafts/draft-rules';
+import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/draft-rules';
+
+const now = new Date('2026-11-26T02:00:00Z');
+const version = { number: 1, title: '通知', body: '正文', sourceUrl: '', contentHash: hashContent({ title: '通知', body: '正文' }) };
+
+function draftWith(steps: { mode: 'any' | 'all'; approverIds: string[]; backupApproverIds?: string[] }[], ccIds: string[] = []) {
+  const outcome = startReview({
+    submitterId: 'officer',
+    version,
+    route: { steps: steps.map((step) => ({ backupApproverIds: [], ...step })), ccIds },
+  });
+  return apply(baseState(ccIds), outcome);
+}
+
+function baseState(ccIds: string[] = []): ReviewState {
+  return {
+    id: 'draft-1',
+    shortCode: 'K7Q2',
+    status: 'in_review',
+    submitterId: 'officer',
+    versions: [],
+    currentVersion: 1,
+    steps: [],
+    currentStepIndex: 0,
+    ccIds,
+    publication: { url: '', publishedAt: null, reportedById: null },
+  };
+}
+
+function applied(outcome: RuleOutcome): TransitionResult {
+  if (isRefusal(outcome)) throw new Error(`refused: ${outcome.code} ${outcome.message}`);
+  return outcome;
+}
+
+function apply(state: ReviewState, outcome: RuleOutcome): ReviewState {
+  const { pendingApproverIds: _pending, closedKey: _closed, ...changes } = applied(outcome).changes;
+  return { ...state, ...changes };
+}
+
+const approve = (deciderId: string, extra: Partial<Parameters<typeof decide>[1]> = {}) => ({
+  deciderId,
+  standsInFor: [],
+  decision: 'approve' as const,
+  comment: '',
+  versionNumber: null,
+  now,
+  ...extra,
+});
+
+describe('review routing', () => {
+  test('when a draft starts, then step 1 approvers are asked and the officer told', () => {
+    const outcome = applied(
+      startReview({ submitterId: 'officer', version, route: { steps: [{ mode: 'any', approverIds: ['head'], backupApproverIds: [] }], ccIds: [] } }),
+    );
+    expect(outcome.changes).toMatchObject({ status: 'in_review', pendingApproverIds: ['head'] });
+    expect(outcome.notifications.map((n) => [n.kind, n.recipientId])).toEqual([
+      ['review-request', 'head'],
+      ['submitter-update', 'officer'],
+    ]);
+  });
+
+  test('when a route has no approver, then the draft is refused with a way out', () => {
+    const outcome = startReview({ submitterId: 'officer', version, route: { steps: [], ccIds: [] } });
+    expect(outcome).toMatchObject({ refused: true, code: 'ROUTE_HAS_NO_APPROVER' });
+  });
+
+  test('when a two-step route is approved step by step, then the draft is approved and cc informed', () => {
+    let state = draftWith([{ mode: 'any', approverIds: ['head'] }, { mode: 'any', approverIds: ['director'] }], ['office']);
+    const first = applied(decide(state, approve('head')));
+    expect(first.changes).toMatchObject({ currentStepIndex: 1, pendingApproverIds: ['director'] });
+    expect(first.notifications.map((n) => n.kind)).toEqual(['decision-echo', 'submitter-update', 'review-request']);
+    state = apply(state, first);
+    const second = applied(decide(state, approve('director', { comment: '可以发' })));
+    expect(second.changes.status).toBe('approved');
+    expect(second.notifications.map((n) => [n.kind, n.recipientId])).toContainEqual(['cc-approved', 'office']);
+    expect(second.events[0]).toMatchObject({ action: 'draft.approved', actorId: 'director', reason: '可以发' });
+  });
+
+  test('when a 会签 step has three approvers, then it completes only after all three', () => {
+    let state = draftWith([{ mode: 'all', approverIds: ['a', 'b', 'c'] }]);
+    state = apply(state, decide(state, approve('a')));
+    state = apply(state, decide(state, approve('b')));
+    expect(state.status).toBe('in_review');
+    expect(pendingApprovers(state)).toEqual(['c']);
+    state = apply(state, decide(state, approve('c')));
+    expect(state.status).toBe('approved');
+  });
+
+  test('when one 会签 approver rejects, then the draft is rejected', () => {
+    let state = draftWith([{ mode: 'all', approverIds: ['a', 'b'] }]);
+    state = apply(state, decide(state, approve('a')));
+    state = apply(state, decide(state, approve('b', { decision: 'reject', comment: '数据不对' })));
+    expect(state.status).toBe('rejected');
+  });
+});
+
+describe('who may decide', () => {
+  const state = draftWith([{ mode: 'any', approverIds: ['head'], backupApproverIds: ['deputy'] }]);
+
+  test.each([
+    ['someone else', approve('stranger'), 'NOT_DESIGNATED_APPROVER'],
+    ['the submitter', approve('officer'), 'OWN_DRAFT'],
+    ['a rejection without reason', approve('head', { decision: 'reject' }), 'REJECTION_REASON_REQUIRED'],
+    ['a reply to an old version', approve('head', { versionNumber: 2 }), 'DRAFT_VERSION_SUPERSEDED'],
+  ])('when %s replies, then it is refused', (_case, input, code) => {
+    expect(decide(state, input)).toMatchObject({ refused: true, code });
+  });
+
+  test('when the backup approver approves, then it counts', () => {
+    expect(apply(state, decide(state, approve('deputy'))).status).toBe('approved');
+  });
+
+  test('when a delegate stands in for the approver, then the decision says on behalf of', () => {
+    const outcome = applied(decide(state, approve('delegate', { standsInFor: ['head'] })));
+    expect(outcome.events[0]).toMatchObject({ actorId: 'delegate', onBehalfOfId: 'head' });
+  });
+
+  test('when the approver repeats a decision, then the reply says it is already recorded', () => {
+    const approved = apply(state, decide(state, approve('head')));
+    expect(decide(approved, approve('head'))).toMatchObject({ refused: true, alreadyRecorded: true });
+  });
+
+  test('when an item is handed over, then the colleague decides on behalf of the approver', () => {
+    const handed = apply(state, handOver(state, { byId: 'head', toId: 'colleague', standsInFor: [], now }));
+    expect(pendingApprovers(handed)).toEqual(['colleague']);
+    expect(decide(handed, approve('stranger'))).toMatchObject({ refused: true, code: 'NOT_DESIGNATED_APPROVER' });
+    const outcome = applied(decide(handed, approve('colleague')));
+    expect(outcome.events[0]).toMatchObject({ actorId: 'colleague', onBehalfOfId: 'head' });
+  });
+});
+
+describe('after a decision', () => {
+  test('when a rejected draft is revised, then it goes through the route again and shows the change', () => {
+    let state = draftWith([{ mode: 'any', approverIds: ['head'] }, { mode: 'any', approverIds: ['director'] }]);
+    state = apply(state, decide(state, approve('head')));
+    state = apply(state, decide(state, approve('director', { decision: 'reject', comment: '改标题' })));
+    const body = '新正文';
+    const outcome = applied(
+      revise(state, { byId: 'officer', version: { title: '新通知', body, sourceUrl: '', contentHash: hashContent({ title: '新通知', body }) }, now }),
+    );
+    expect(outcome.changes).toMatchObject({ status: 'in_review', currentVersion: 2, currentStepIndex: 0, pendingApproverIds: ['head'] });
+    expect(outcome.notifications[0]).toMatchObject({ kind: 'review-request', recipientId: 'head', previousVersionNumber: 1 });
+  });
+
+  test('when the same content is sent as a revision, then no new version is made', () => {
+    const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
+    expect(revise(state, { byId: 'officer', version: { ...version }, now })).toMatchObject({ code: 'DRAFT_UNCHANGED' });
+  });
+
+  test('when publication is reported before approval, then it is refused (R1)', () => {
+    const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
+    expect(reportPublished(state, { byId: 'officer', url: 'https://x.cn/a', now })).toMatchObject({ code: 'DRAFT_NOT_APPROVED' });
+    const approved = apply(state, decide(state, approve('head')));
+    expect(reportPublished(approved, { byId: 'officer', url: 'not a link', now })).toMatchObject({ code: 'PUBLICATION_LINK_INVALID' });
+    expect(apply(approved, reportPublished(approved, { byId: 'officer', url: 'https://x.cn/a', now })).status).toBe('published');
+  });
+
+  test('when an approver revokes an approval, then the draft is back in review at that step', () => {
+    const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
+    const approved = apply(state, decide(state, approve('head')));
+    expect(revokeApproval(approved, { byId: 'head', reason: '', now })).toMatchObject({ code: 'REVOCATION_REASON_REQUIRED' });
+    const revoked = apply(approved, revokeApproval(approved, { byId: 'head', reason: '数据再核', now }));
+    expect(revoked).toMatchObject({ status: 'in_review', currentStepIndex: 0 });
+    expect(pendingApprovers(revoked)).toEqual(['head']);
+  });
+
+  test('when the officer withdraws, then the draft closes and pending approvers are told', () => {
+    const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
+    const outcome = applied(withdraw(state, { byId: 'officer' }));
+    expect(outcome.changes).toMatchObject({ status: 'withdrawn', closedKey: 'draft-1' });
+    expect(outcome.notifications).toContainEqual({ kind: 'revoked', recipientId: 'head' });
+    expect(withdraw(state, { byId: 'head' })).toMatchObject({ code: 'NOT_SUBMITTER' });
+  });
+});
+
+describe('content hash and change summary', () => {
+  test('when only line endings or trailing spaces differ, then the hash is the same', () => {
+    expect(hashContent({ title: '通知', body: '第一段  \r\n第二段' })).toBe(hashContent({ title: '通知', body: '第一段\n第二段' }));
+    expect(hashContent({ title: '通知', body: '第一段' })).not.toBe(hashContent({ title: '通知', body: '第一段。' }));
+  });
+
+  test('when a word changes, then the summary shows it with context', () => {
+    expect(summarizeChange('今年投入资金500万元用于防汛', '今年投入资金800万元用于防汛')).toBe('修改：今年投入资金【5】→【8】');
+    expect(summarizeChange('防汛', '防汛抗旱')).toBe('新增：防汛【抗旱】');
+  });
+});
