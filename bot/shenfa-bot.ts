@@ -3,14 +3,19 @@
  * (outbound) — over the same services as the API. Handlers never let a rejection escape; a message
  * that finds the database away is spooled and its sender told so.
  */
+import path from 'node:path';
 import { WechatyBuilder } from 'wechaty';
 import type { Message, Wechaty as WechatyInterface, WechatyPlugin } from 'wechaty';
 import type { Puppet } from 'wechaty-puppet';
 import { AppError, DatabaseUnavailableError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
-import type { OutboxDelivery, DeliverableMessage } from '../src/outbox/outbox-service';
-import type { ChatCommandHandler, InboundChatMessage } from './chat-command-handler';
-import type { InboundSpool } from './inbound-spool';
+import { OutboxDelivery } from '../src/outbox/outbox-service';
+import type { DeliverableMessage, OutboxDeliveryOptions } from '../src/outbox/outbox-service';
+import type { OutboxConfig } from '../src/shared/config';
+import type { Services } from '../src/services';
+import { ChatCommandHandler } from './chat-command-handler';
+import type { InboundChatMessage } from './chat-command-handler';
+import { InboundSpool } from './inbound-spool';
 
 export interface ShenfaBotDependencies {
   name: string;
@@ -122,7 +127,6 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
     bot.on('login', onLogin);
     bot.on('logout', onLogout);
     bot.on('stop', onLogout);
-    if (bot.isLoggedIn) delivery.start();
     return () => {
       bot.off('login', onLogin);
       bot.off('logout', onLogout);
@@ -133,3 +137,72 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
 }
 
 
+
+export interface ChatBotOptions {
+  services: Services;
+  /** The puppet instance (tests: PuppetMock) or its npm name; its name keys chat identities. */
+  puppet: Puppet | string;
+  provider: string;
+  puppetToken?: string;
+  botName: string;
+  outbox: OutboxConfig;
+  dataDir: string;
+  timeZone: string;
+  digestKey: () => string;
+  logger: Logger;
+  processId: string;
+  deliveryOptions?: OutboxDeliveryOptions;
+  spoolRetryMs?: number;
+}
+
+/** Wires the bot to the services: command handler, spool, outbox delivery, identity lookup. */
+export function createChatBot(options: ChatBotOptions): WechatyInterface {
+  const { services, provider, logger } = options;
+  const handler = new ChatCommandHandler({
+    provider,
+    clock: services.clock,
+    drafts: services.drafts,
+    people: services.people,
+    outbox: services.outbox,
+    createAuditDigest: async () => {
+      const { digest, file } = await services.audit.createDigest({
+        key: options.digestKey(),
+        directory: path.resolve(options.dataDir, 'audit-digests'),
+        timeZone: options.timeZone,
+      });
+      return `审计摘要 ${digest.date}：共 ${digest.count} 条记录，链首 ${digest.headHash.slice(0, 16)}…（${digest.algorithm} 签名已保存至 ${path.basename(file)}）`;
+    },
+    logger,
+  });
+  return createShenfaBot({
+    name: options.botName,
+    puppet: options.puppet,
+    puppetOptions: options.puppetToken ? { token: options.puppetToken } : undefined,
+    handler,
+    spool: new InboundSpool({ directory: path.resolve(options.dataDir, 'spool'), logger }),
+    spoolRetryMs: options.spoolRetryMs,
+    contactIdsOf: async (personId) => (await services.people.chatIdentitiesOf([personId], provider)).get(personId) ?? [],
+    createDelivery: (send) =>
+      new OutboxDelivery(
+        {
+          clock: services.clock,
+          config: options.outbox,
+          logger,
+          processId: options.processId,
+          send,
+          alertAdmins: async (text, dead) => {
+            const admins = await services.people.adminsOf();
+            await services.outbox.enqueue(
+              admins.map((admin) => ({
+                idempotencyKey: `dead-letter:${dead.idempotencyKey}:${admin.id}`,
+                recipient: { personId: admin.id },
+                text,
+              })),
+            );
+          },
+        },
+        options.deliveryOptions,
+      ),
+    logger,
+  });
+}

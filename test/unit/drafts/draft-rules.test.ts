@@ -135,7 +135,7 @@ describe('who may decide', () => {
 
   test('when an item is handed over, then the colleague decides on behalf of the approver', () => {
     const handed = apply(state, handOver(state, { byId: 'head', toId: 'colleague', standsInFor: [], now }));
-    expect(pendingApprovers(handed)).toEqual(['colleague']);
+    expect(pendingApprovers(handed)).toEqual(['colleague', 'deputy']);
     expect(decide(handed, approve('stranger'))).toMatchObject({ refused: true, code: 'NOT_DESIGNATED_APPROVER' });
     const outcome = applied(decide(handed, approve('colleague')));
     expect(outcome.events[0]).toMatchObject({ actorId: 'colleague', onBehalfOfId: 'head' });
