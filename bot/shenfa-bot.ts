@@ -11,6 +11,7 @@ import { AppError, DatabaseUnavailableError } from '../src/shared/errors';
 import type { Logger } from '../src/shared/logger';
 import { OutboxDelivery } from '../src/outbox/outbox-service';
 import type { DeliverableMessage, OutboxDeliveryOptions } from '../src/outbox/outbox-service';
+import { deadLetterAlertKey } from '../src/outbox/outbox-rules';
 import type { OutboxConfig } from '../src/shared/config';
 import type { Services } from '../src/services';
 import { ChatCommandHandler } from './chat-command-handler';
@@ -194,9 +195,10 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
             const admins = await services.people.adminsOf();
             await services.outbox.enqueue(
               admins.map((admin) => ({
-                idempotencyKey: `dead-letter:${dead.idempotencyKey}:${admin.id}`,
+                idempotencyKey: `${deadLetterAlertKey(dead.idempotencyKey)}:${admin.id}`,
                 recipient: { personId: admin.id },
                 text,
+                kind: 'alert' as const,
               })),
             );
           },

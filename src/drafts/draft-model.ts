@@ -5,6 +5,8 @@
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
+import { findingFields, findingSeverities } from '../content-check/content-check-rules';
+import type { ContentFinding } from '../content-check/content-check-rules';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
 
 export const draftStatuses = ['in_review', 'approved', 'published', 'rejected', 'withdrawn'] as const;
@@ -17,15 +19,8 @@ export type ApprovalMode = (typeof approvalModes)[number];
 export const stepStatuses = ['waiting', 'pending', 'approved', 'rejected'] as const;
 export type StepStatus = (typeof stepStatuses)[number];
 
-export interface ContentFinding {
-  rule: string;
-  category: string;
-  severity: 'block' | 'warn' | 'info';
-  start: number;
-  end: number;
-  excerpt: string;
-  suggestion: string;
-}
+// Findings are defined by the content check (R7), which produces them; stored here as it returns them.
+export type { ContentFinding };
 
 export interface DraftAttachment {
   name: string;
@@ -102,7 +97,8 @@ const findingSchema = new Schema<ContentFinding>(
   {
     rule: String,
     category: String,
-    severity: { type: String, enum: ['block', 'warn', 'info'] },
+    severity: { type: String, enum: findingSeverities },
+    field: { type: String, enum: findingFields },
     start: Number,
     end: Number,
     excerpt: String,

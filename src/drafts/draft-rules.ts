@@ -336,6 +336,12 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     if (previous) {
       return refuse('DECISION_ALREADY_RECORDED', `已记录过您的决定：${decisionWord(previous.decision)}，当前等待下一步审核`, true);
     }
+    const decidedEarlier = state.steps
+      .slice(0, state.currentStepIndex)
+      .some((earlier) => candidates.some((personId) => designatedFor(earlier, personId, version.number) !== null));
+    if (decidedEarlier) {
+      return refuse('STEP_ALREADY_DECIDED', '您所在的审核步骤已由他人审核通过，无需重复回复', true);
+    }
     return refuse('NOT_DESIGNATED_APPROVER', '您不是该稿件当前步骤的指定审核人，不能审核');
   }
   const recorded = decisionsFor(step, version.number).find(

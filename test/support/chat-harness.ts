@@ -86,9 +86,12 @@ export class ChatHarness {
     return contact;
   }
 
-  /** Binds a person of the organisation the way a person does it: a code from the admin, sent in chat. */
-  async bind(name: string, contactName = name): Promise<ContactMock> {
-    const { code } = await this.services.people.createBindCode(name, {});
+  /**
+   * Binds a person of the organisation the way a person does it: a code from the admin (for the person
+   * named by `reference`: a name, staff code or id), sent in chat from the contact `contactName`.
+   */
+  async bind(reference: string, contactName = reference): Promise<ContactMock> {
+    const { code } = await this.services.people.createBindCode(reference, {});
     const contact = this.contact(contactName);
     await this.sayAndWait(contactName, `绑定 ${code}`, '绑定成功');
     return contact;

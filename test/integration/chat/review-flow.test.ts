@@ -56,3 +56,166 @@ describe('the review flow in chat', () => {
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
   });
 });
+
+describe('decisions in chat', () => {
+  test('when a leader rejects with a reason, then the officer revises and the leader sees what changed', async () => {
+    const receipt = await chat.sayAndWait('刘洋', '投稿 森林防火提示\n今年投入资金500万元用于森林防火。', '已收到投稿');
+    const code = codeIn(receipt);
+    await chat.waitFor('孙丽', `【待审核】#${code}`);
+    const before = chat.messagesOf('孙丽').length;
+    await chat.sayAndWait('孙丽', `驳回 ${code} 金额需核实`, new RegExp(`已记录：孙丽.* 驳回 #${code}`));
+    const told = await chat.waitFor('刘洋', `驳回 #${code}`);
+    expect(told).toContain('理由：金额需核实');
+    expect(told).toContain(`修改 ${code}`);
+
+    await chat.sayAndWait('刘洋', `修改 ${code}\n今年投入资金800万元用于森林防火。`, '已提交第2版');
+    const again = await chat.waitFor('孙丽', '第2版（您上次看到第1版）', { after: before });
+    expect(again).toContain('修改：今年投入资金【5】→【8】');
+    await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    await chat.sayAndWait('赵海涛', `同意 ${code}`, new RegExp(`已记录：赵海涛.* 同意 #${code}`));
+
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft).toMatchObject({ status: 'approved', currentVersion: 2 });
+    const approvals = draft?.steps.flatMap((step) => step.decisions).filter((decision) => decision.versionNumber === 2);
+    expect(approvals?.map((decision) => decision.contentHash)).toEqual([draft?.versions[1].contentHash, draft?.versions[1].contentHash]);
+  });
+
+  test('when a leader replies to the old version after a revision, then the decision is refused', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 旧版测试\n第一版正文', '已收到投稿'));
+    const oldRequest = await chat.waitFor('孙丽', `【待审核】#${code}`);
+    await chat.sayAndWait('刘洋', `修改 ${code}\n第二版正文`, '已提交第2版');
+    const quotedOld = `「审发：${oldRequest}」\n- - - - - - - - - - - - - - -\n同意`;
+    const refusal = await chat.sayAndWait('孙丽', quotedOld, '稿件已修改为第2版');
+    expect(refusal).toContain('您回复的是第1版');
+    expect((await DraftModel.findOne({ shortCode: code }).lean())?.status).toBe('in_review');
+  });
+
+  test('when a leader quotes the request and writes 同意, then that draft is approved', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 引用回复测试\n正文', '已收到投稿'));
+    const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
+    await chat.sayAndWait('孙丽', `「审发：${request}」\n- - - - - - - - - - - - - - -\n同意`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+  });
+
+  test('when a leader writes a plain 同意 with one item pending, then it applies; with several, the bot asks which', async () => {
+    const first = codeIn(await chat.sayAndWait('刘洋', '投稿 单条待办\n正文一', '已收到投稿'));
+    await chat.waitFor('孙丽', `【待审核】#${first}`);
+    await chat.sayAndWait('孙丽', '待办', '待审核（');
+    // 孙丽 may have items from other tests: clear them so exactly one is pending.
+    const pendingCodes = [...chat.messagesOf('孙丽').at(-1)!.matchAll(/#([A-Z2-9]{4})/g)].map((match) => match[1]);
+    for (const other of pendingCodes.filter((candidate) => candidate !== first)) {
+      await chat.sayAndWait('孙丽', `驳回 ${other} 清理`, `驳回 #${other}`);
+    }
+    await chat.sayAndWait('孙丽', '同意', new RegExp(`已记录：孙丽.* 同意 #${first}`));
+
+    const second = codeIn(await chat.sayAndWait('刘洋', '投稿 多条待办甲\n正文', '已收到投稿'));
+    const third = codeIn(await chat.sayAndWait('刘洋', '投稿 多条待办乙\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `【待审核】#${third}`);
+    const question = await chat.sayAndWait('孙丽', '同意。', '请写明编号');
+    expect(question).toContain(`#${second}`);
+    expect(question).toContain(`#${third}`);
+    expect((await DraftModel.findOne({ shortCode: second }).lean())?.status).toBe('in_review');
+  });
+
+  test('when a step is 会签, then it needs every approver before the next step', async () => {
+    // Two people are called 张伟; the admin's bind code names the one of 县教育局 by staff code.
+    await chat.bind('JYJ004', '张伟');
+    for (const name of ['郑美玲', '冯涛', '吴国庆']) await chat.bind(name);
+    const code = codeIn(await chat.sayAndWait('张伟', '投稿 期末考试安排\n正文', '已收到投稿'));
+    await chat.waitFor('郑美玲', `#${code}`);
+    await chat.sayAndWait('郑美玲', `同意 ${code}`, `已记录：郑美玲`);
+    await chat.settle();
+    expect(chat.messagesOf('吴国庆').some((text) => text.includes(`#${code}`))).toBe(false);
+    await chat.sayAndWait('冯涛', `同意 ${code}`, `已记录：冯涛`);
+    await chat.waitFor('吴国庆', `【待审核】#${code}`);
+  });
+
+  test('when the approver approves twice, then the second reply says it is already recorded', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 重复同意\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `#${code}`);
+    await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    await chat.sayAndWait('孙丽', `同意 ${code}`, '已记录过您的决定：同意');
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.steps[0].decisions).toHaveLength(1);
+  });
+
+  test('when two approvers of one step reply at the same instant, then one decision is recorded for the step', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 同时审核\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `#${code}`);
+    chat.say('孙丽', `同意 ${code}`);
+    chat.say('钱卫东', `同意 ${code}`);
+    await chat.waitFor('赵海涛', `【待审核】#${code}`);
+    await chat.settle();
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.steps[0].decisions).toHaveLength(1);
+    expect(draft?.currentStepIndex).toBe(1);
+    const events = await AuditEventModel.find({ 'subject.id': String(draft?._id), action: 'draft.approved' }).lean();
+    expect(events).toHaveLength(1);
+    expect(chat.messagesOf('赵海涛').filter((text) => text.includes(`【待审核】#${code}`))).toHaveLength(1);
+  });
+
+  test('when the officer withdraws, then the pending leader is told and can no longer decide', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 撤回测试\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `#${code}`);
+    await chat.sayAndWait('刘洋', `撤回 ${code}`, `已撤回 #${code}`);
+    await chat.waitFor('孙丽', `【已撤回】#${code}`);
+    await chat.sayAndWait('孙丽', `同意 ${code}`, '该稿件已撤回，不能再审核');
+  });
+
+  test('when an approver hands an item over, then the colleague decides on their behalf and the trail says so', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 转交测试\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `#${code}`);
+    await chat.sayAndWait('孙丽', `转交 ${code} 王建华`, '已转交');
+    const request = await chat.waitFor('王建华', `【待审核】#${code}`);
+    expect(request).toContain('由 孙丽（办公室主任） 转交');
+    await chat.sayAndWait('王建华', `同意 ${code}`, '王建华（局长）（代孙丽（办公室主任））');
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    const event = await AuditEventModel.findOne({ 'subject.id': String(draft?._id), action: 'draft.approved' }).lean();
+    expect(String(event?.actor.onBehalfOfId)).toBe(String(draft?.steps[0].approverIds[0]));
+  });
+
+  test('when a leader on leave has a delegate, then the delegate approves on their behalf', async () => {
+    const people = chat.services.people;
+    const [sunLi] = await people.findPersonByName('孙丽');
+    const [deputy] = await people.findPersonByName('钱卫东');
+    const now = Date.now();
+    await people.setDelegation({
+      personId: sunLi.id,
+      delegateId: deputy.id,
+      from: new Date(now - 60_000),
+      until: new Date(now + 3_600_000),
+      byId: null,
+    });
+    await chat.bind('周立新');
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 请假代审\n正文', '已收到投稿'));
+    await chat.sayAndWait('钱卫东', `同意 ${code}`, `已记录：钱卫东`);
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    const decision = draft?.steps[0].decisions[0];
+    expect(String(decision?.approverId)).toBe(deputy.id);
+  });
+
+  test('when an approver revokes an approval before publication, then the officer may not publish until approved again', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 撤销同意测试\n正文', '已收到投稿'));
+    await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    await chat.sayAndWait('赵海涛', `同意 ${code}`, new RegExp(`已记录：赵海涛.* 同意 #${code}`));
+    await chat.waitFor('刘洋', new RegExp(`同意 #${code} .*第2/2步`));
+    await chat.sayAndWait('赵海涛', `撤销 ${code} 数据需再核实`, '已记录：撤销同意');
+    await chat.waitFor('刘洋', '在重新审核通过前不得发布');
+    await chat.sayAndWait('刘洋', `已发布 ${code} https://mp.weixin.qq.com/s/x`, '未经审核同意不得发布');
+    expect((await DraftModel.findOne({ shortCode: code }).lean())?.status).toBe('in_review');
+  });
+});
+
+describe('the trail after the flow', () => {
+  test('when the flow has run, then audit:verify passes and decisions carry actor, version hash and reason', async () => {
+    await chat.services.audit.settle();
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+    const decisions = await AuditEventModel.find({ action: { $in: ['draft.approved', 'draft.rejected'] } }).lean();
+    expect(decisions.length).toBeGreaterThan(10);
+    for (const event of decisions) {
+      expect(event.actor.personId).toBeTruthy();
+      expect(event.actor.via).toMatch(/^wechaty-puppet-mock:/);
+      expect(event.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(decisions.filter((event) => event.action === 'draft.rejected').every((event) => event.reason)).toBe(true);
+  });
+});
