@@ -30,6 +30,8 @@ export interface HarnessOptions {
 export class ChatHarness {
   readonly contacts = new Map<string, ContactMock>();
   readonly received = new Map<string, string[]>();
+  /** What the bot said in each group chat, by topic. */
+  readonly roomMessages = new Map<string, string[]>();
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
@@ -97,6 +99,19 @@ export class ChatHarness {
     return contact;
   }
 
+  /** A group chat with the bot and these people (contacts are created as needed). */
+  room(topic: string, memberNames: string[]): RoomMock {
+    const members = memberNames.map((name) => this.contact(name));
+    const room = this.mocker.createRoom({ topic, memberIdList: [this.botUser.id, ...members.map((member) => member.id)] });
+    this.roomMessages.set(topic, []);
+    room.on('message', (message: { talker(): { id: string }; text(): string | undefined }) => {
+      if (message.talker().id !== this.botUser.id) return;
+      this.roomMessages.get(topic)?.push(message.text() ?? '');
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    return room;
+  }
+
   say(name: string, text: string, room?: RoomMock, mentions: ContactMock[] = []): void {
     const contact = this.contact(name);
     if (room) contact.say(text, mentions).to(room);
@@ -109,7 +124,9 @@ export class ChatHarness {
     return this.waitFor(name, expected, { after: before, timeoutMs });
   }
 
+  /** Messages a person received privately, or (with "room:<topic>") what the bot said in a group. */
   messagesOf(name: string): string[] {
+    if (name.startsWith('room:')) return this.roomMessages.get(name.slice('room:'.length)) ?? [];
     return this.received.get(name) ?? [];
   }
 
@@ -150,7 +167,7 @@ export class ChatHarness {
   }
 
   private totalReceived(): number {
-    return [...this.received.values()].reduce((sum, messages) => sum + messages.length, 0);
+    return [...this.received.values(), ...this.roomMessages.values()].reduce((sum, messages) => sum + messages.length, 0);
   }
 
   async stop(): Promise<void> {
