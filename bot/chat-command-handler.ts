@@ -6,7 +6,7 @@
 import type { Logger } from '../src/shared/logger';
 import type { Clock } from '../src/shared/clock';
 import { AppError, DatabaseUnavailableError, isAppError } from '../src/shared/errors';
-import { isDuplicateKeyError, translateDatabaseError } from '../src/shared/database';
+import { isConnectionError, isDuplicateKeyError, translateDatabaseError } from '../src/shared/database';
 import type { DraftService, DraftSummary } from '../src/drafts/draft-service';
 import { draftHeading } from '../src/drafts/draft-messages';
 import { statusWord } from '../src/drafts/draft-rules';
@@ -25,6 +25,8 @@ export interface InboundChatMessage {
   /** A forwarded article. */
   link?: { url: string; title: string; description: string };
   receivedAt: string;
+  /** Set when the database went away after the message was taken on: it is handled again regardless. */
+  takenOn?: boolean;
 }
 
 export interface ChatPerson {
@@ -40,7 +42,11 @@ export interface ChatPeople {
 
 export interface ChatOutbox {
   enqueue(
-    entries: { idempotencyKey: string; recipient: { personId?: string | null; roomId?: string; contactId?: string }; text: string }[],
+    entries: {
+      idempotencyKey: string;
+      recipient: { personId?: string | null; roomId?: string; contactId?: string };
+      text: string;
+    }[],
   ): Promise<void>;
 }
 
@@ -60,38 +66,65 @@ export class ChatCommandHandler {
   constructor(private readonly dependencies: ChatCommandHandlerDependencies) {}
 
   /**
-   * Handles a message once. Throws DatabaseUnavailableError when the database cannot be reached
-   * before the message was taken on, so the caller can spool it.
+   * Handles a message once. Throws DatabaseUnavailableError (with `message.takenOn` set when it had
+   * been taken on already) when the database cannot be reached, so the caller can spool it.
    */
   async handle(message: InboundChatMessage): Promise<void> {
     const { provider, logger } = this.dependencies;
     const log = logger.child({ chatMessageId: message.id });
-    try {
-      await InboundMessageModel.create({ _id: `${provider}:${message.id}`, receivedAt: new Date(message.receivedAt) });
-    } catch (error) {
-      if (isDuplicateKeyError(error) || (isAppError(error) && error.status === 409)) {
-        log.info('chat message already handled');
-        return;
+    if (!message.takenOn) {
+      try {
+        await InboundMessageModel.create({
+          _id: `${provider}:${message.id}`,
+          receivedAt: new Date(message.receivedAt),
+        });
+      } catch (error) {
+        if (isDuplicateKeyError(error) || (isAppError(error) && error.status === 409)) {
+          log.info('chat message already handled');
+          return;
+        }
+        translateDatabaseError(error);
       }
-      translateDatabaseError(error);
     }
+    try {
+      await this.answer(message, log);
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) && !isConnectionError(error)) throw error;
+      message.takenOn = true;
+      throw error instanceof DatabaseUnavailableError
+        ? error
+        : new DatabaseUnavailableError('数据库暂时无法访问', { cause: error });
+    }
+  }
+
+  private async answer(message: InboundChatMessage, log: Logger): Promise<void> {
+    const { provider } = this.dependencies;
     const person = await this.dependencies.people.findPersonByChatIdentity(provider, message.contactId);
     const command: ChatCommand = message.link
-      ? { kind: 'submit', title: message.link.title, body: message.link.description || message.link.url, sourceUrl: message.link.url }
+      ? {
+          kind: 'submit',
+          title: message.link.title,
+          body: message.link.description || message.link.url,
+          sourceUrl: message.link.url,
+        }
       : parseChatCommand(message.text);
     log.info({ command: command.kind, bound: Boolean(person) }, 'chat command');
     let reply: string | null;
     try {
       reply = await this.run(command, person, message);
     } catch (error) {
-      if (error instanceof DatabaseUnavailableError) throw error;
+      if (error instanceof DatabaseUnavailableError || isConnectionError(error)) throw error;
       if (!isAppError(error) || !error.expose) log.error({ err: error }, 'chat command failed');
       reply = isAppError(error) && error.expose ? error.message : '处理失败，请稍后再试；如多次失败请联系管理员';
     }
     if (reply) await this.reply(message, person, reply);
   }
 
-  private async run(command: ChatCommand, person: ChatPerson | null, message: InboundChatMessage): Promise<string | null> {
+  private async run(
+    command: ChatCommand,
+    person: ChatPerson | null,
+    message: InboundChatMessage,
+  ): Promise<string | null> {
     if (command.kind === 'bind') {
       const bound = await this.dependencies.people.bindChatIdentity({
         code: command.bindCode,
@@ -141,7 +174,8 @@ export class ChatCommandHandler {
       case 'mine':
         return listing('我的稿件（最近10篇）', await drafts.listMine(actor), '您还没有投过稿');
       case 'audit-digest':
-        if (!person.roles.includes('admin')) throw new AppError('ADMIN_ONLY', '只有管理员可以生成审计摘要', { status: 403 });
+        if (!person.roles.includes('admin'))
+          throw new AppError('ADMIN_ONLY', '只有管理员可以生成审计摘要', { status: 403 });
         return this.dependencies.createAuditDigest();
       case 'mask':
         throw new AppError('NOT_AVAILABLE_YET', '“脱敏”功能即将提供，请先手工修改后发送“修改 编号”', { status: 400 });
@@ -170,7 +204,8 @@ export class ChatCommandHandler {
 function listing(heading: string, drafts: DraftSummary[], empty: string): string {
   if (drafts.length === 0) return empty;
   const lines = drafts.map((draft) => {
-    const progress = draft.status === 'in_review' ? `第${draft.stepNumber}/${draft.stepCount}步` : statusWord(draft.status);
+    const progress =
+      draft.status === 'in_review' ? `第${draft.stepNumber}/${draft.stepCount}步` : statusWord(draft.status);
     return `${draftHeading(draft.code, draft.title)} 第${draft.versionNumber}版 ${progress}`;
   });
   return [`${heading}（${drafts.length}）：`, ...lines].join('\n');

@@ -8,7 +8,13 @@ import { shortCodeAlphabet } from '../src/drafts/draft-rules';
 
 export type ChatCommand =
   | { kind: 'submit'; title: string; body: string; sourceUrl: string }
-  | { kind: 'decide'; decision: 'approve' | 'reject'; code: string | null; comment: string; quotedVersion: number | null }
+  | {
+      kind: 'decide';
+      decision: 'approve' | 'reject';
+      code: string | null;
+      comment: string;
+      quotedVersion: number | null;
+    }
   | { kind: 'revise'; code: string; title: string | null; body: string }
   | { kind: 'withdraw'; code: string }
   | { kind: 'publish'; code: string; url: string }
@@ -30,7 +36,9 @@ export type ChatCommand =
 
 const approveWords = ['同意', '通过', '批准'];
 const rejectWords = ['不同意', '驳回', '退回'];
-const codePattern = new RegExp(`^#?([${shortCodeAlphabet}${shortCodeAlphabet.toLowerCase()}0-9Oo1IiLl]{4})(?![A-Za-z0-9])`);
+const codePattern = new RegExp(
+  `^#?([${shortCodeAlphabet}${shortCodeAlphabet.toLowerCase()}0-9Oo1IiLl]{4})(?![A-Za-z0-9])`,
+);
 const separators = /^[\s:,.;!?、，。：；！？]+/;
 const maxCommandLength = 60_000;
 
@@ -214,7 +222,10 @@ function parseSubmission(rest: string): ChatCommand {
   const titleIndex = lines.findIndex(Boolean);
   if (titleIndex < 0) return malformed('投稿 标题，换行后写正文（或附文章链接）');
   const title = lines[titleIndex];
-  const body = lines.slice(titleIndex + 1).join('\n').trim();
+  const body = lines
+    .slice(titleIndex + 1)
+    .join('\n')
+    .trim();
   const onlyLink = /^https?:\/\/\S+$/i.exec(body)?.[0] ?? '';
   if (/^https?:\/\/\S+$/i.test(title) && !body) {
     return malformed('投稿 标题，换行后附文章链接（链接投稿也需要写明标题）');
@@ -226,7 +237,9 @@ function parseSubmission(rest: string): ChatCommand {
 function parseRevision(rest: string, original: (suffix: string) => string): ChatCommand {
   const taken = takeCode(rest);
   if (!taken) return malformed('修改 K7Q2，换行后写新内容（第一行为标题）');
-  const lines = original(taken.rest).split('\n').map((line) => line.trim());
+  const lines = original(taken.rest)
+    .split('\n')
+    .map((line) => line.trim());
   const content = lines.filter((line, index) => line || index > 0);
   const nonEmpty = content.filter(Boolean);
   if (nonEmpty.length === 0) return malformed(`修改 ${taken.code}，换行后写新内容（第一行为标题）`);
@@ -236,7 +249,10 @@ function parseRevision(rest: string, original: (suffix: string) => string): Chat
     kind: 'revise',
     code: taken.code,
     title: content[titleIndex],
-    body: content.slice(titleIndex + 1).join('\n').trim(),
+    body: content
+      .slice(titleIndex + 1)
+      .join('\n')
+      .trim(),
   };
 }
 

@@ -47,7 +47,10 @@ export class InboundSpool {
             handled += 1;
             continue;
           }
-          const remaining = messages.slice(handled).map((left) => `${JSON.stringify(left)}\n`).join('');
+          const remaining = messages
+            .slice(handled)
+            .map((left) => `${JSON.stringify(left)}\n`)
+            .join('');
           const newer = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
           fs.writeFileSync(this.file, remaining + newer);
           break;

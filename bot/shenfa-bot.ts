@@ -94,7 +94,11 @@ async function snapshotOf(bot: WechatyInterface, message: Message): Promise<Inbo
       return { ...base, text: message.text() };
     case bot.Message.Type.Url: {
       const link = await message.toUrlLink();
-      return { ...base, text: '', link: { url: link.url(), title: link.title(), description: link.description() ?? '' } };
+      return {
+        ...base,
+        text: '',
+        link: { url: link.url(), title: link.title(), description: link.description() ?? '' },
+      };
     }
     default:
       return { ...base, text: '' };
@@ -136,8 +140,6 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
     };
   };
 }
-
-
 
 export interface ChatBotOptions {
   services: Services;
@@ -182,7 +184,8 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     handler,
     spool: new InboundSpool({ directory: path.resolve(options.dataDir, 'spool'), logger }),
     spoolRetryMs: options.spoolRetryMs,
-    contactIdsOf: async (personId) => (await services.people.chatIdentitiesOf([personId], provider)).get(personId) ?? [],
+    contactIdsOf: async (personId) =>
+      (await services.people.chatIdentitiesOf([personId], provider)).get(personId) ?? [],
     createDelivery: (send) =>
       new OutboxDelivery(
         {

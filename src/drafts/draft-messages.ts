@@ -36,7 +36,10 @@ export function formatFindings(findings: ContentFinding[], code: string): string
   const severityWord = { block: '禁止', warn: '注意', info: '提示' } as const;
   const lines = findings
     .slice(0, 8)
-    .map((finding) => `· [${severityWord[finding.severity]}] ${finding.category}：${finding.excerpt}${finding.suggestion ? `（${finding.suggestion}）` : ''}`);
+    .map(
+      (finding) =>
+        `· [${severityWord[finding.severity]}] ${finding.category}：${finding.excerpt}${finding.suggestion ? `（${finding.suggestion}）` : ''}`,
+    );
   const more = findings.length > 8 ? [`· 另有 ${findings.length - 8} 处，发送“查看 ${code}”可看全部`] : [];
   return ['预审发现：', ...lines, ...more].join('\n');
 }
@@ -47,7 +50,11 @@ function excerpt(body: string): string {
 }
 
 /** The compact request an approver receives: everything needed to decide, and how to reply. */
-function reviewRequest(context: MessageContext, notification: ReviewNotification, previousVersion?: ReviewVersion): string {
+function reviewRequest(
+  context: MessageContext,
+  notification: ReviewNotification,
+  previousVersion?: ReviewVersion,
+): string {
   const { draft, version } = context;
   const lines = [
     `【待审核】${draftHeading(draft.shortCode, version.title)}${stepLabel(notification)}`,
@@ -79,7 +86,9 @@ function decisionRecord(context: MessageContext, notification: ReviewNotificatio
     notification.onBehalfOfId && notification.onBehalfOfId !== notification.deciderId
       ? `${nameOf(context, notification.deciderId)}（代${nameOf(context, notification.onBehalfOfId)}）`
       : nameOf(context, notification.deciderId);
-  const comment = notification.comment ? `，${notification.decision === 'reject' ? '理由' : '意见'}：${notification.comment}` : '';
+  const comment = notification.comment
+    ? `，${notification.decision === 'reject' ? '理由' : '意见'}：${notification.comment}`
+    : '';
   return `${who} ${decisionWord(notification.decision ?? 'approve')} ${draftHeading(draft.shortCode, version.title)}${stepLabel(notification)}${comment}`;
 }
 
@@ -145,9 +154,7 @@ export function renderDraftView(context: MessageContext): string {
   const { draft, version } = context;
   const step = draft.steps[draft.currentStepIndex];
   const progress =
-    draft.status === 'in_review' && step
-      ? `，第${draft.currentStepIndex + 1}/${draft.steps.length}步`
-      : '';
+    draft.status === 'in_review' && step ? `，第${draft.currentStepIndex + 1}/${draft.steps.length}步` : '';
   const lines = [
     `${draftHeading(draft.shortCode, version.title)}（第${version.number}版，${statusWord(draft.status)}${progress}）`,
     `投稿：${nameOf(context, draft.submitterId)}（${context.submitterUnitName}）`,

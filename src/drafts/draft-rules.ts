@@ -68,12 +68,7 @@ export type ReviewChanges = Partial<
 > & { pendingApproverIds?: string[]; closedKey?: string };
 
 export type NotificationKind =
-  | 'review-request'
-  | 'decision-echo'
-  | 'submitter-update'
-  | 'cc-approved'
-  | 'cc-published'
-  | 'revoked';
+  'review-request' | 'decision-echo' | 'submitter-update' | 'cc-approved' | 'cc-published' | 'revoked';
 
 export interface ReviewNotification {
   kind: NotificationKind;
@@ -212,10 +207,7 @@ export function pendingApprovers(state: Pick<ReviewState, 'steps' | 'currentStep
 }
 
 /** Step k becomes pending and its approvers are asked; later steps wait. */
-function openStep(
-  steps: ReviewStep[],
-  index: number,
-): ReviewStep[] {
+function openStep(steps: ReviewStep[], index: number): ReviewStep[] {
   return steps.map((step, position) => ({
     ...step,
     status: position < index ? step.status : position === index ? 'pending' : 'waiting',
@@ -311,7 +303,11 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     .find((decision) => decision.approverId === input.deciderId);
   if (state.status !== 'in_review' || !step) {
     if (previous) {
-      return refuse('DECISION_ALREADY_RECORDED', `已记录过您的决定：${decisionWord(previous.decision)}，无需重复回复`, true);
+      return refuse(
+        'DECISION_ALREADY_RECORDED',
+        `已记录过您的决定：${decisionWord(previous.decision)}，无需重复回复`,
+        true,
+      );
     }
     return refuse('DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，不能再审核`);
   }
@@ -334,7 +330,11 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     .find((id): id is string => id !== null);
   if (!designated) {
     if (previous) {
-      return refuse('DECISION_ALREADY_RECORDED', `已记录过您的决定：${decisionWord(previous.decision)}，当前等待下一步审核`, true);
+      return refuse(
+        'DECISION_ALREADY_RECORDED',
+        `已记录过您的决定：${decisionWord(previous.decision)}，当前等待下一步审核`,
+        true,
+      );
     }
     const decidedEarlier = state.steps
       .slice(0, state.currentStepIndex)
@@ -519,7 +519,10 @@ export function reportPublished(state: ReviewState, input: { byId: string; url: 
     return refuse('DRAFT_NOT_APPROVED', `该稿件${statusWord(state.status)}，未经审核同意不得发布`);
   }
   if (!/^https?:\/\/\S+$/i.test(input.url)) {
-    return refuse('PUBLICATION_LINK_INVALID', `请附上发布链接，例如：已发布 ${state.shortCode} https://mp.weixin.qq.com/s/…`);
+    return refuse(
+      'PUBLICATION_LINK_INVALID',
+      `请附上发布链接，例如：已发布 ${state.shortCode} https://mp.weixin.qq.com/s/…`,
+    );
   }
   return {
     changes: {
@@ -600,7 +603,10 @@ export function revokeApproval(state: ReviewState, input: { byId: string; reason
 }
 
 /** An approver hands a pending item to a colleague (转交); the colleague then decides on their behalf. */
-export function handOver(state: ReviewState, input: { byId: string; toId: string; standsInFor: string[]; now: Date }): RuleOutcome {
+export function handOver(
+  state: ReviewState,
+  input: { byId: string; toId: string; standsInFor: string[]; now: Date },
+): RuleOutcome {
   const step = state.steps[state.currentStepIndex];
   if (state.status !== 'in_review' || !step) {
     return refuse('DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，无需转交`);
@@ -613,7 +619,12 @@ export function handOver(state: ReviewState, input: { byId: string; toId: string
   if (!designated || !pendingApprovers(state).includes(input.byId)) {
     return refuse('NOT_DESIGNATED_APPROVER', '您不是该稿件当前待审核人，不能转交');
   }
-  const handover: ReviewHandover = { fromId: designated, toId: input.toId, versionNumber: state.currentVersion, at: input.now };
+  const handover: ReviewHandover = {
+    fromId: designated,
+    toId: input.toId,
+    versionNumber: state.currentVersion,
+    at: input.now,
+  };
   const steps = state.steps.map((candidate, index) =>
     index === state.currentStepIndex ? { ...candidate, handovers: [...candidate.handovers, handover] } : candidate,
   );

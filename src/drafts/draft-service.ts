@@ -68,9 +68,7 @@ export interface DraftPeople {
 }
 
 export interface DraftOutbox {
-  enqueue(
-    entries: { idempotencyKey: string; recipient: { personId?: string | null }; text: string }[],
-  ): Promise<void>;
+  enqueue(entries: { idempotencyKey: string; recipient: { personId?: string | null }; text: string }[]): Promise<void>;
 }
 
 export type ContentChecker = (content: { title: string; body: string }) => ContentFinding[];
@@ -126,11 +124,17 @@ export class DraftService {
     const body = input.body.trim();
     if (!title) throw new ValidationError('DRAFT_TITLE_MISSING', '请写明标题：投稿 后第一行为标题，换行后为正文');
     if (title.length > maxTitleLength) {
-      throw new ValidationError('DRAFT_TITLE_TOO_LONG', `标题过长（${title.length}字），请控制在${maxTitleLength}字以内`);
+      throw new ValidationError(
+        'DRAFT_TITLE_TOO_LONG',
+        `标题过长（${title.length}字），请控制在${maxTitleLength}字以内`,
+      );
     }
     if (!body && !input.sourceUrl) throw new ValidationError('DRAFT_BODY_MISSING', '请附上正文或文章链接');
     if (body.length > maxBodyLength) {
-      throw new ValidationError('DRAFT_BODY_TOO_LONG', `正文过长（${body.length}字），请控制在${maxBodyLength}字以内，或以文件形式提交`);
+      throw new ValidationError(
+        'DRAFT_BODY_TOO_LONG',
+        `正文过长（${body.length}字），请控制在${maxBodyLength}字以内，或以文件形式提交`,
+      );
     }
     const findings = this.dependencies.checkContent({ title, body });
     const blocking = findings.filter((finding) => finding.severity === 'block');
@@ -278,7 +282,11 @@ export class DraftService {
   async viewDraft(actor: DraftActor, code: string): Promise<string> {
     const draft = await this.loadByCode(code);
     const state = toReviewState(draft);
-    const involved = [state.submitterId, ...state.ccIds, ...state.steps.flatMap((step) => [...step.approverIds, ...step.backupApproverIds])];
+    const involved = [
+      state.submitterId,
+      ...state.ccIds,
+      ...state.steps.flatMap((step) => [...step.approverIds, ...step.backupApproverIds]),
+    ];
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, this.dependencies.clock.now());
     const handedTo = state.steps.flatMap((step) => step.handovers.map((handover) => handover.toId));
     if (![actor.personId, ...standsInFor].some((id) => involved.includes(id) || handedTo.includes(id))) {
@@ -315,7 +323,10 @@ export class DraftService {
     if (pending.length === 1) return pending[0].code;
     if (pending.length === 0) throw new NotFoundError('NOTHING_PENDING', '您当前没有待审核的稿件');
     const list = pending.map((item) => `${draftHeading(item.code, item.title)}`).join('\n');
-    throw new ValidationError('WHICH_DRAFT', `您有${pending.length}篇待审稿件，请写明编号，例如“同意 ${pending[0].code}”：\n${list}`);
+    throw new ValidationError(
+      'WHICH_DRAFT',
+      `您有${pending.length}篇待审稿件，请写明编号，例如“同意 ${pending[0].code}”：\n${list}`,
+    );
   }
 
   /**
@@ -421,10 +432,16 @@ export class DraftService {
     const request = (event.details as { request?: Record<string, unknown> }).request;
     const outcome = request ? replay(toReviewState(current), request, event.at) : null;
     if (!outcome || isRefusal(outcome)) {
-      this.dependencies.logger?.error({ draft: String(draft._id), claim }, 'recorded draft transition cannot be replayed');
+      this.dependencies.logger?.error(
+        { draft: String(draft._id), claim },
+        'recorded draft transition cannot be replayed',
+      );
       return;
     }
-    this.dependencies.logger?.warn({ draft: String(draft._id), claim }, 'completing a draft transition left by a crashed writer');
+    this.dependencies.logger?.warn(
+      { draft: String(draft._id), claim },
+      'completing a draft transition left by a crashed writer',
+    );
     await this.commit(current, toReviewState(current), outcome, claim);
   }
 
@@ -459,7 +476,9 @@ export class DraftService {
       this.dependencies.people.findPeople([...ids]),
       this.dependencies.people.unitName(String(draft.unitId)),
     ]);
-    const names = new Map([...people].map(([id, person]) => [id, person.title ? `${person.name}（${person.title}）` : person.name]));
+    const names = new Map(
+      [...people].map(([id, person]) => [id, person.title ? `${person.name}（${person.title}）` : person.name]),
+    );
     const stored = draft.versions.find((version) => version.number === state.currentVersion);
     const current = currentVersionOf(state);
     return {
@@ -515,7 +534,12 @@ function replay(state: ReviewState, request: Record<string, unknown>, at: Date):
       const body = String(request.body);
       return revise(state, {
         byId: actorId,
-        version: { title, body, sourceUrl: current.sourceUrl, contentHash: hashContent({ title, body, sourceUrl: current.sourceUrl }) },
+        version: {
+          title,
+          body,
+          sourceUrl: current.sourceUrl,
+          contentHash: hashContent({ title, body, sourceUrl: current.sourceUrl }),
+        },
         now: at,
       });
     }

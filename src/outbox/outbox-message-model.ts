@@ -2,6 +2,10 @@
  * Outbound messages (the outbox): every message the system sends is first a document here, keyed
  * by an idempotency key, then claimed and delivered by the bot. A crash at any moment loses nothing
  * and, but for the moment between handing a message to the chat and marking it sent, sends nothing twice.
+ *
+ * Every change of state after the insert goes through `applyAtRevision` (src/shared/revision-guard.ts):
+ * FerretDB v1's conditional updates are not atomic, so a filter on `status` alone would let two
+ * deliverers both claim one message.
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
@@ -10,44 +14,71 @@ import { uniqueIndex } from '../shared/unique-conflict-plugin';
 export const outboxStatuses = ['pending', 'sending', 'sent', 'dead'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
+/**
+ * notice: anything the system tells people (approval requests, replies, reminders).
+ * alert: a message to the admins about the outbox itself; when it dies, no further alert is raised,
+ * so a broken chat cannot make alerts about alerts.
+ */
+export const outboxKinds = ['notice', 'alert'] as const;
+export type OutboxKind = (typeof outboxKinds)[number];
+
 export interface OutboxRecipient {
-  /** A person (delivered to each of their chat bindings' contact) or a chat room by id. */
+  /** A person: delivered to the contact of each of their chat bindings. */
   personId: Types.ObjectId | null;
+  /** A chat room by its puppet id. */
   roomId: string;
+  /** A chat contact by its puppet id, for replies to someone not yet bound to a person. */
+  contactId: string;
 }
 
 export interface OutboxMessage {
   _id: Types.ObjectId;
   idempotencyKey: string;
+  kind: OutboxKind;
   recipient: OutboxRecipient;
+  /** "room:<id>", "contact:<id>" or "person:<id>": the chat the rate limits count against (see outbox-rules.ts). */
+  recipientKey: string;
   text: string;
   status: OutboxStatus;
+  /** Attempts started so far, the current one included. */
   attempts: number;
-  /** Not to be sent before this time (rate limits, back-off, scheduled reminders). */
+  /** Not to be sent before this time (back-off, scheduled reminders). */
   notBefore: Date;
   claimedBy: string;
+  /** When the latest attempt was claimed; with `sendJitterMs` what the rate limits count. */
   claimedAt: Date | null;
+  /** The random extra gap the latest attempt added to its chat's interval. */
+  sendJitterMs: number;
   sentAt: Date | null;
+  deadLetteredAt: Date | null;
   lastError: string;
+  /** Moves by one with every change of state; the revision guard claims each move once. */
+  revision: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
 const outboxMessageSchema = new Schema<OutboxMessage>(
   {
-    idempotencyKey: { type: String, required: true },
+    idempotencyKey: { type: String, required: true, maxlength: 300 },
+    kind: { type: String, enum: outboxKinds, default: 'notice' },
     recipient: {
       personId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
       roomId: { type: String, default: '' },
+      contactId: { type: String, default: '' },
     },
+    recipientKey: { type: String, default: '' },
     text: { type: String, required: true, maxlength: 20_000 },
     status: { type: String, enum: outboxStatuses, default: 'pending' },
     attempts: { type: Number, default: 0 },
     notBefore: { type: Date, required: true },
     claimedBy: { type: String, default: '' },
     claimedAt: { type: Date, default: null },
+    sendJitterMs: { type: Number, default: 0 },
     sentAt: { type: Date, default: null },
+    deadLetteredAt: { type: Date, default: null },
     lastError: { type: String, default: '' },
+    revision: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
 );
@@ -58,5 +89,6 @@ uniqueIndex(outboxMessageSchema, {
   message: '该消息已在发送队列中',
 });
 outboxMessageSchema.index({ status: 1, notBefore: 1 });
+outboxMessageSchema.index({ claimedAt: 1 });
 
 export const OutboxMessageModel = model<OutboxMessage>('OutboxMessage', outboxMessageSchema, 'outbox_messages');

@@ -4,6 +4,7 @@
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
+import { uniqueIndex } from '../shared/unique-conflict-plugin';
 
 export const personRoles = ['officer', 'leader', 'admin'] as const;
 export type PersonRole = (typeof personRoles)[number];
@@ -11,6 +12,14 @@ export type PersonRole = (typeof personRoles)[number];
 export interface Person {
   _id: Types.ObjectId;
   name: string;
+  /** The unit's own staff code (编码) from the organization file; '' when none was given. */
+  code: string;
+  /**
+   * The natural key an organization import matches this person by: "code:<code>", or
+   * "name:<unit path>#<name>" for people imported without a code, or "id:<_id>" for people created
+   * any other way. Unique, so two concurrent imports cannot create the same person twice.
+   */
+  importKey: string;
   title: string;
   roles: PersonRole[];
   unitIds: Types.ObjectId[];
@@ -24,6 +33,8 @@ export interface Person {
 const personSchema = new Schema<Person>(
   {
     name: { type: String, required: true, trim: true, maxlength: 50 },
+    code: { type: String, default: '', trim: true, maxlength: 50 },
+    importKey: { type: String, required: true },
     title: { type: String, default: '', trim: true, maxlength: 50 },
     roles: { type: [String], enum: personRoles, default: [] },
     unitIds: { type: [Schema.Types.ObjectId], ref: 'Unit', default: [] },
@@ -33,6 +44,16 @@ const personSchema = new Schema<Person>(
   { timestamps: true },
 );
 
+personSchema.pre('validate', function assignImportKey() {
+  if (!this.importKey) this.importKey = `id:${String(this._id)}`;
+});
+
+uniqueIndex(personSchema, {
+  fields: ['importKey'],
+  code: 'PERSON_ALREADY_EXISTS',
+  message: '该人员已登记（编码或同单位同名人员重复）',
+});
 personSchema.index({ unitIds: 1, roles: 1 });
+personSchema.index({ name: 1 });
 
 export const PersonModel = model<Person>('Person', personSchema);

@@ -15,6 +15,8 @@ export interface Unit {
   kind: UnitKind;
   parentId: Types.ObjectId | null;
   ancestorIds: Types.ObjectId[];
+  /** The unit's main leader (主要负责人): the default approver of its drafts. */
+  mainLeaderId: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -25,6 +27,7 @@ const unitSchema = new Schema<Unit>(
     kind: { type: String, enum: unitKinds, required: true },
     parentId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
     ancestorIds: { type: [Schema.Types.ObjectId], default: [] },
+    mainLeaderId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
   },
   { timestamps: true },
 );

@@ -84,6 +84,8 @@ export async function connectDatabase(uri: string, options: ConnectOptions): Pro
       dbName: options.dbName,
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
       autoIndex: false,
+      // Fail instead of queueing while the server is away: the bot spools and tells the sender.
+      bufferCommands: false,
     });
   } catch (error) {
     throw new DatabaseUnavailableError(`cannot connect to the database at ${maskUri(uri)}: ${firstLine(error)}`, {
@@ -136,18 +138,20 @@ export function translateDatabaseError(error: unknown, onDuplicate?: () => Confl
   throw error;
 }
 
-function isConnectionError(error: unknown): boolean {
+const connectionErrorNames = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+/** True when the error says the database could not be reached (as opposed to refusing a request). */
+export function isConnectionError(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
-  return (
-    typeof name === 'string' &&
-    [
-      'MongoServerSelectionError',
-      'MongoNetworkError',
-      'MongoNetworkTimeoutError',
-      'MongooseServerSelectionError',
-      'MongoNotConnectedError',
-    ].includes(name)
-  );
+  return typeof name === 'string' && connectionErrorNames.has(name);
 }
 
 function firstLine(error: unknown): string {

@@ -20,6 +20,8 @@ export interface EmbeddedFerretDbOptions {
   binary: string;
   dataDir: string;
   startTimeoutMs: number;
+  /** A fixed port (tests that stop and restart the server); a free one when not given. */
+  port?: number;
   /** Called with progress lines (building, started); the caller decides where they go. */
   onProgress?: (message: string) => void;
 }
@@ -55,7 +57,7 @@ export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): P
   const running = await findRunningServer(stateDir);
   if (running) return running;
 
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const child = spawn(
     binary,
     [

@@ -5,6 +5,9 @@
 import '../people/unit-model';
 import '../people/person-model';
 import '../people/identity-binding-model';
+import '../people/bind-code-model';
+import '../people/approval-route-model';
+import '../people/delegation-model';
 import '../accounts/account-model';
 import '../drafts/draft-model';
 import '../audit/audit-event-model';

@@ -102,7 +102,10 @@ export class ChatHarness {
   /** A group chat with the bot and these people (contacts are created as needed). */
   room(topic: string, memberNames: string[]): RoomMock {
     const members = memberNames.map((name) => this.contact(name));
-    const room = this.mocker.createRoom({ topic, memberIdList: [this.botUser.id, ...members.map((member) => member.id)] });
+    const room = this.mocker.createRoom({
+      topic,
+      memberIdList: [this.botUser.id, ...members.map((member) => member.id)],
+    });
     this.roomMessages.set(topic, []);
     room.on('message', (message: { talker(): { id: string }; text(): string | undefined }) => {
       if (message.talker().id !== this.botUser.id) return;
@@ -145,7 +148,9 @@ export class ChatHarness {
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`${name} never received ${String(expected)}; received:\n${this.messagesOf(name).join('\n---\n')}`);
+        throw new Error(
+          `${name} never received ${String(expected)}; received:\n${this.messagesOf(name).join('\n---\n')}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
@@ -167,7 +172,10 @@ export class ChatHarness {
   }
 
   private totalReceived(): number {
-    return [...this.received.values(), ...this.roomMessages.values()].reduce((sum, messages) => sum + messages.length, 0);
+    return [...this.received.values(), ...this.roomMessages.values()].reduce(
+      (sum, messages) => sum + messages.length,
+      0,
+    );
   }
 
   async stop(): Promise<void> {

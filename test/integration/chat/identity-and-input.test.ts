@@ -65,7 +65,12 @@ describe('binding', () => {
     await BindCodeModel.updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     const reply = await chat.sayAndWait('新同事', `绑定 ${code}`, '过期');
     expect(reply).toMatch(/管理员/);
-    expect(await IdentityBindingModel.countDocuments({ provider: 'wechaty-puppet-mock', externalId: chat.contact('新同事').id })).toBe(0);
+    expect(
+      await IdentityBindingModel.countDocuments({
+        provider: 'wechaty-puppet-mock',
+        externalId: chat.contact('新同事').id,
+      }),
+    ).toBe(0);
   });
 
   test('when a code is used a second time, then it is refused', async () => {
@@ -87,11 +92,14 @@ describe('odd input', () => {
     ['a code that does not exist', '同意 ZZZZ', '找不到编号为 #ZZZZ 的稿件'],
     ['a malformed code', '查看 K7', '格式：查看 K7Q2'],
     ['100 KB of text', `投稿 超长\n${'字'.repeat(100_000)}`, '消息过长'],
-  ])('when %s arrives, then the sender gets a helpful Chinese reply and nothing is written', async (_case, text, expected) => {
-    const drafts = await DraftModel.countDocuments();
-    await chat.sayAndWait('刘洋', text, expected);
-    expect(await DraftModel.countDocuments()).toBe(drafts);
-  });
+  ])(
+    'when %s arrives, then the sender gets a helpful Chinese reply and nothing is written',
+    async (_case, text, expected) => {
+      const drafts = await DraftModel.countDocuments();
+      await chat.sayAndWait('刘洋', text, expected);
+      expect(await DraftModel.countDocuments()).toBe(drafts);
+    },
+  );
 
   test('when a classified marker is in a draft, then it is not submitted and the officer is told why', async () => {
     const drafts = await DraftModel.countDocuments();

@@ -21,7 +21,11 @@ const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
 
 describe('the review flow in chat', () => {
   test('when a draft goes through a two-step route, then both leaders decide by reply and cc is informed', async () => {
-    const receipt = await chat.sayAndWait('刘洋', '投稿 关于开展防汛演练的通知\n各乡镇：定于12月1日开展防汛演练。联系人身份证号110101199003074514。', '已收到投稿');
+    const receipt = await chat.sayAndWait(
+      '刘洋',
+      '投稿 关于开展防汛演练的通知\n各乡镇：定于12月1日开展防汛演练。联系人身份证号110101199003074514。',
+      '已收到投稿',
+    );
     const code = codeIn(receipt);
     expect(receipt).toContain('已送审核 第1/2步');
 
@@ -44,9 +48,11 @@ describe('the review flow in chat', () => {
 
     const draft = await DraftModel.findOne({ shortCode: code }).lean();
     expect(draft).toMatchObject({ status: 'published', publication: { url: 'https://mp.weixin.qq.com/s/drill' } });
-    const actions = (await AuditEventModel.find({ 'subject.id': String(draft?._id) }).sort({ _id: 1 }).lean()).map(
-      (event) => [event.action, event.reason],
-    );
+    const actions = (
+      await AuditEventModel.find({ 'subject.id': String(draft?._id) })
+        .sort({ _id: 1 })
+        .lean()
+    ).map((event) => [event.action, event.reason]);
     expect(actions).toEqual([
       ['draft.submitted', ''],
       ['draft.approved', '内容属实'],
@@ -77,7 +83,10 @@ describe('decisions in chat', () => {
     const draft = await DraftModel.findOne({ shortCode: code }).lean();
     expect(draft).toMatchObject({ status: 'approved', currentVersion: 2 });
     const approvals = draft?.steps.flatMap((step) => step.decisions).filter((decision) => decision.versionNumber === 2);
-    expect(approvals?.map((decision) => decision.contentHash)).toEqual([draft?.versions[1].contentHash, draft?.versions[1].contentHash]);
+    expect(approvals?.map((decision) => decision.contentHash)).toEqual([
+      draft?.versions[1].contentHash,
+      draft?.versions[1].contentHash,
+    ]);
   });
 
   test('when a leader replies to the old version after a revision, then the decision is refused', async () => {
@@ -93,7 +102,11 @@ describe('decisions in chat', () => {
   test('when a leader quotes the request and writes 同意, then that draft is approved', async () => {
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 引用回复测试\n正文', '已收到投稿'));
     const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
-    await chat.sayAndWait('孙丽', `「审发：${request}」\n- - - - - - - - - - - - - - -\n同意`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    await chat.sayAndWait(
+      '孙丽',
+      `「审发：${request}」\n- - - - - - - - - - - - - - -\n同意`,
+      new RegExp(`已记录：孙丽.* 同意 #${code}`),
+    );
   });
 
   test('when a leader writes a plain 同意 with one item pending, then it applies; with several, the bot asks which', async () => {
@@ -101,7 +114,12 @@ describe('decisions in chat', () => {
     await chat.waitFor('孙丽', `【待审核】#${first}`);
     await chat.sayAndWait('孙丽', '待办', '待审核（');
     // 孙丽 may have items from other tests: clear them so exactly one is pending.
-    const pendingCodes = [...chat.messagesOf('孙丽').at(-1)!.matchAll(/#([A-Z2-9]{4})/g)].map((match) => match[1]);
+    const pendingCodes = [
+      ...chat
+        .messagesOf('孙丽')
+        .at(-1)!
+        .matchAll(/#([A-Z2-9]{4})/g),
+    ].map((match) => match[1]);
     for (const other of pendingCodes.filter((candidate) => candidate !== first)) {
       await chat.sayAndWait('孙丽', `驳回 ${other} 清理`, `驳回 #${other}`);
     }

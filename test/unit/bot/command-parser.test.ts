@@ -19,16 +19,18 @@ describe('chat commands', () => {
     expect(parseChatCommand(text)).toMatchObject(expected);
   });
 
-  test.each([
-    ['我同意你的看法'],
-    ['同意这个方案，但是要再看看'],
-    ['通过审核的稿件在哪里看'],
-  ])('when %p only contains a decision word, then it is never an action', (text) => {
-    expect(parseChatCommand(text)).toEqual({ kind: 'decision-unclear' });
-  });
+  test.each([['我同意你的看法'], ['同意这个方案，但是要再看看'], ['通过审核的稿件在哪里看']])(
+    'when %p only contains a decision word, then it is never an action',
+    (text) => {
+      expect(parseChatCommand(text)).toEqual({ kind: 'decision-unclear' });
+    },
+  );
 
   test('when a rejection has no reason, then the user is told to give one', () => {
-    expect(parseChatCommand('驳回 K7Q2')).toMatchObject({ kind: 'malformed', message: expect.stringContaining('理由') });
+    expect(parseChatCommand('驳回 K7Q2')).toMatchObject({
+      kind: 'malformed',
+      message: expect.stringContaining('理由'),
+    });
     expect(parseChatCommand('驳回')).toMatchObject({ kind: 'malformed' });
   });
 
@@ -65,7 +67,12 @@ describe('chat commands', () => {
   });
 
   test('when an officer revises, then a one-line text keeps the title', () => {
-    expect(parseChatCommand('修改 K7Q2\n新正文')).toEqual({ kind: 'revise', code: 'K7Q2', title: null, body: '新正文' });
+    expect(parseChatCommand('修改 K7Q2\n新正文')).toEqual({
+      kind: 'revise',
+      code: 'K7Q2',
+      title: null,
+      body: '新正文',
+    });
     expect(parseChatCommand('修改 K7Q2\n新标题\n新正文\n第二段')).toEqual({
       kind: 'revise',
       code: 'K7Q2',
@@ -76,7 +83,10 @@ describe('chat commands', () => {
 
   test.each([
     ['撤回 K7Q2', { kind: 'withdraw', code: 'K7Q2' }],
-    ['已发布 K7Q2 https://mp.weixin.qq.com/s/x', { kind: 'publish', code: 'K7Q2', url: 'https://mp.weixin.qq.com/s/x' }],
+    [
+      '已发布 K7Q2 https://mp.weixin.qq.com/s/x',
+      { kind: 'publish', code: 'K7Q2', url: 'https://mp.weixin.qq.com/s/x' },
+    ],
     ['查看 #k7q2', { kind: 'view', code: 'K7Q2' }],
     ['转交 K7Q2 李四', { kind: 'hand-over', code: 'K7Q2', toName: '李四' }],
     ['撤销 K7Q2 数据有误', { kind: 'revoke', code: 'K7Q2', reason: '数据有误' }],

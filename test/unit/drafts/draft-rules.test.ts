@@ -14,9 +14,18 @@ import {
 import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/draft-rules';
 
 const now = new Date('2026-11-26T02:00:00Z');
-const version = { number: 1, title: '通知', body: '正文', sourceUrl: '', contentHash: hashContent({ title: '通知', body: '正文' }) };
+const version = {
+  number: 1,
+  title: '通知',
+  body: '正文',
+  sourceUrl: '',
+  contentHash: hashContent({ title: '通知', body: '正文' }),
+};
 
-function draftWith(steps: { mode: 'any' | 'all'; approverIds: string[]; backupApproverIds?: string[] }[], ccIds: string[] = []) {
+function draftWith(
+  steps: { mode: 'any' | 'all'; approverIds: string[]; backupApproverIds?: string[] }[],
+  ccIds: string[] = [],
+) {
   const outcome = startReview({
     submitterId: 'officer',
     version,
@@ -63,7 +72,11 @@ const approve = (deciderId: string, extra: Partial<Parameters<typeof decide>[1]>
 describe('review routing', () => {
   test('when a draft starts, then step 1 approvers are asked and the officer told', () => {
     const outcome = applied(
-      startReview({ submitterId: 'officer', version, route: { steps: [{ mode: 'any', approverIds: ['head'], backupApproverIds: [] }], ccIds: [] } }),
+      startReview({
+        submitterId: 'officer',
+        version,
+        route: { steps: [{ mode: 'any', approverIds: ['head'], backupApproverIds: [] }], ccIds: [] },
+      }),
     );
     expect(outcome.changes).toMatchObject({ status: 'in_review', pendingApproverIds: ['head'] });
     expect(outcome.notifications.map((n) => [n.kind, n.recipientId])).toEqual([
@@ -78,7 +91,13 @@ describe('review routing', () => {
   });
 
   test('when a two-step route is approved step by step, then the draft is approved and cc informed', () => {
-    let state = draftWith([{ mode: 'any', approverIds: ['head'] }, { mode: 'any', approverIds: ['director'] }], ['office']);
+    let state = draftWith(
+      [
+        { mode: 'any', approverIds: ['head'] },
+        { mode: 'any', approverIds: ['director'] },
+      ],
+      ['office'],
+    );
     const first = applied(decide(state, approve('head')));
     expect(first.changes).toMatchObject({ currentStepIndex: 1, pendingApproverIds: ['director'] });
     expect(first.notifications.map((n) => n.kind)).toEqual(['decision-echo', 'submitter-update', 'review-request']);
@@ -144,15 +163,31 @@ describe('who may decide', () => {
 
 describe('after a decision', () => {
   test('when a rejected draft is revised, then it goes through the route again and shows the change', () => {
-    let state = draftWith([{ mode: 'any', approverIds: ['head'] }, { mode: 'any', approverIds: ['director'] }]);
+    let state = draftWith([
+      { mode: 'any', approverIds: ['head'] },
+      { mode: 'any', approverIds: ['director'] },
+    ]);
     state = apply(state, decide(state, approve('head')));
     state = apply(state, decide(state, approve('director', { decision: 'reject', comment: '改标题' })));
     const body = '新正文';
     const outcome = applied(
-      revise(state, { byId: 'officer', version: { title: '新通知', body, sourceUrl: '', contentHash: hashContent({ title: '新通知', body }) }, now }),
+      revise(state, {
+        byId: 'officer',
+        version: { title: '新通知', body, sourceUrl: '', contentHash: hashContent({ title: '新通知', body }) },
+        now,
+      }),
     );
-    expect(outcome.changes).toMatchObject({ status: 'in_review', currentVersion: 2, currentStepIndex: 0, pendingApproverIds: ['head'] });
-    expect(outcome.notifications[0]).toMatchObject({ kind: 'review-request', recipientId: 'head', previousVersionNumber: 1 });
+    expect(outcome.changes).toMatchObject({
+      status: 'in_review',
+      currentVersion: 2,
+      currentStepIndex: 0,
+      pendingApproverIds: ['head'],
+    });
+    expect(outcome.notifications[0]).toMatchObject({
+      kind: 'review-request',
+      recipientId: 'head',
+      previousVersionNumber: 1,
+    });
   });
 
   test('when the same content is sent as a revision, then no new version is made', () => {
@@ -162,16 +197,24 @@ describe('after a decision', () => {
 
   test('when publication is reported before approval, then it is refused (R1)', () => {
     const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
-    expect(reportPublished(state, { byId: 'officer', url: 'https://x.cn/a', now })).toMatchObject({ code: 'DRAFT_NOT_APPROVED' });
+    expect(reportPublished(state, { byId: 'officer', url: 'https://x.cn/a', now })).toMatchObject({
+      code: 'DRAFT_NOT_APPROVED',
+    });
     const approved = apply(state, decide(state, approve('head')));
-    expect(reportPublished(approved, { byId: 'officer', url: 'not a link', now })).toMatchObject({ code: 'PUBLICATION_LINK_INVALID' });
-    expect(apply(approved, reportPublished(approved, { byId: 'officer', url: 'https://x.cn/a', now })).status).toBe('published');
+    expect(reportPublished(approved, { byId: 'officer', url: 'not a link', now })).toMatchObject({
+      code: 'PUBLICATION_LINK_INVALID',
+    });
+    expect(apply(approved, reportPublished(approved, { byId: 'officer', url: 'https://x.cn/a', now })).status).toBe(
+      'published',
+    );
   });
 
   test('when an approver revokes an approval, then the draft is back in review at that step', () => {
     const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
     const approved = apply(state, decide(state, approve('head')));
-    expect(revokeApproval(approved, { byId: 'head', reason: '', now })).toMatchObject({ code: 'REVOCATION_REASON_REQUIRED' });
+    expect(revokeApproval(approved, { byId: 'head', reason: '', now })).toMatchObject({
+      code: 'REVOCATION_REASON_REQUIRED',
+    });
     const revoked = apply(approved, revokeApproval(approved, { byId: 'head', reason: '数据再核', now }));
     expect(revoked).toMatchObject({ status: 'in_review', currentStepIndex: 0 });
     expect(pendingApprovers(revoked)).toEqual(['head']);
@@ -188,12 +231,16 @@ describe('after a decision', () => {
 
 describe('content hash and change summary', () => {
   test('when only line endings or trailing spaces differ, then the hash is the same', () => {
-    expect(hashContent({ title: '通知', body: '第一段  \r\n第二段' })).toBe(hashContent({ title: '通知', body: '第一段\n第二段' }));
+    expect(hashContent({ title: '通知', body: '第一段  \r\n第二段' })).toBe(
+      hashContent({ title: '通知', body: '第一段\n第二段' }),
+    );
     expect(hashContent({ title: '通知', body: '第一段' })).not.toBe(hashContent({ title: '通知', body: '第一段。' }));
   });
 
   test('when a word changes, then the summary shows it with context', () => {
-    expect(summarizeChange('今年投入资金500万元用于防汛', '今年投入资金800万元用于防汛')).toBe('修改：今年投入资金【5】→【8】');
+    expect(summarizeChange('今年投入资金500万元用于防汛', '今年投入资金800万元用于防汛')).toBe(
+      '修改：今年投入资金【5】→【8】',
+    );
     expect(summarizeChange('防汛', '防汛抗旱')).toBe('新增：防汛【抗旱】');
   });
 });

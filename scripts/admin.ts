@@ -1,0 +1,130 @@
+/**
+ * `npm run admin -- <command>` — the managing office's tasks from the command line:
+ *
+ *   import <file.json|file.csv>                     imports units, people and approval routes
+ *   bind-code <person>                              a one-time code with which the person binds their chat identity
+ *   delegate <person> <delegate> <from> <until>     the delegate decides for the person during a leave
+ *
+ * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
+ * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
+ * "2026-12-01T09:00". `--by <person>` names the admin acting, for the audit trail. Prints a Chinese
+ * summary and exits 0, or one line naming the problem and exits non-zero.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/shared/config';
+import { openDatabase } from '../src/shared/database';
+import { systemClock } from '../src/shared/clock';
+import { ValidationError } from '../src/shared/errors';
+import { AuditTrail } from '../src/audit/audit-service';
+import { AccountModel } from '../src/accounts/account-model';
+import { PeopleService } from '../src/people/people-service';
+import type { AccountDirectory } from '../src/people/people-service';
+import { formatWallTime, parseWallTime } from '../src/people/people-rules';
+import type { OrganizationFileFormat } from '../src/people/people-rules';
+import { runCommand } from './run-command';
+
+const usage =
+  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期>  [--by <操作管理员>]';
+
+const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${problem}。${usage}`);
+
+/**
+ * Accounts named by per-account routes, looked up in the registry by name or platform key. The
+ * registry has no service yet; this read-only lookup is the CLI's wiring, not the people feature's.
+ */
+const accountDirectory: AccountDirectory = {
+  async findAccountId(unitId, reference) {
+    const accounts = await AccountModel.find({ unitId, status: { $ne: 'closed' } }, { name: 1, platform: 1 }).lean();
+    const found =
+      accounts.find((account) => account.name === reference) ?? accounts.find((a) => a.platform === reference);
+    return found ? String(found._id) : null;
+  },
+};
+
+runCommand(async () => {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { by: { type: 'string' } } });
+  const [command, ...args] = positionals;
+  const config = loadConfig();
+  const timeZone = config.timeZone;
+  const zoneLabel = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
+
+  // Everything that can be checked without the database is checked first.
+  let task: (people: PeopleService, byId: string | null) => Promise<string>;
+  if (command === 'import') {
+    if (args.length !== 1) throw usageError('import 需要一个文件');
+    const file = args[0];
+    const format = formatOf(file);
+    if (!fs.existsSync(file)) throw usageError(`找不到文件 ${file}`);
+    const content = fs.readFileSync(file, 'utf8');
+    task = async (people, byId) => {
+      const summary = await people.importOrganization(content, format, { byId, via: 'cli' });
+      return (
+        `导入完成：单位 ${summary.units} 个，人员 ${summary.people} 人，审核路由 ${summary.routes} 条；` +
+        `本次新建 ${summary.created} 条记录，更新 ${summary.updated} 条。`
+      );
+    };
+  } else if (command === 'bind-code') {
+    if (args.length !== 1) throw usageError('bind-code 需要一位人员');
+    task = async (people, byId) => {
+      const { code, expiresAt, person } = await people.createBindCode(args[0], { byId, via: 'cli' });
+      const title = person.title ? `，${person.title}` : '';
+      return [
+        `绑定码：${code}（${person.name}${title}）`,
+        `有效期至 ${formatWallTime(expiresAt, timeZone)}（${zoneLabel}），只能使用一次；此前未使用的绑定码已作废。`,
+        `请本人在工作群私聊机器人发送：绑定 ${code}`,
+      ].join('\n');
+    };
+  } else if (command === 'delegate') {
+    if (args.length !== 4) throw usageError('delegate 需要：人员、代理人、开始日期、结束日期');
+    const [personReference, delegateReference, fromText, untilText] = args;
+    const from = parseWallTime(fromText, timeZone);
+    const until = parseWallTime(untilText, timeZone, { endOfDay: true });
+    if (!from) throw usageError(`开始日期“${fromText}”无法识别，应形如 2026-12-01 或 2026-12-01T09:00`);
+    if (!until) throw usageError(`结束日期“${untilText}”无法识别，应形如 2026-12-07 或 2026-12-07T18:00`);
+    task = async (people, byId) => {
+      const person = await people.findPersonByReference(personReference);
+      const delegate = await people.findPersonByReference(delegateReference);
+      await people.setDelegation({
+        personId: person.id,
+        delegateId: delegate.id,
+        from,
+        until,
+        byId,
+        via: 'cli',
+      });
+      return (
+        `已设置代理：${formatWallTime(from, timeZone)} 至 ${formatWallTime(until, timeZone)}（${zoneLabel}），` +
+        `${person.name} 的审核事项可由 ${delegate.name} 代为处理。`
+      );
+    };
+  } else {
+    throw usageError(command ? `未知命令“${command}”` : '缺少命令');
+  }
+
+  const database = await openDatabase(config);
+  const audit = new AuditTrail({ clock: systemClock });
+  try {
+    const people = new PeopleService({ clock: systemClock, audit, accounts: accountDirectory });
+    const byId = values.by ? await findAdmin(people, values.by) : null;
+    const output = await task(people, byId);
+    return { code: 0, output };
+  } finally {
+    await audit.settle();
+    await database.close();
+  }
+});
+
+async function findAdmin(people: PeopleService, reference: string): Promise<string> {
+  const admin = await people.findPersonByReference(reference);
+  if (!admin.roles.includes('admin')) throw usageError(`--by 指定的“${admin.name}”不是管理员`);
+  return admin.id;
+}
+
+function formatOf(file: string): OrganizationFileFormat {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.json') return 'json';
+  if (extension === '.csv') return 'csv';
+  throw usageError(`无法识别文件类型“${extension || file}”，只支持 .json 或 .csv`);
+}

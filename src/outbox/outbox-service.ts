@@ -1,0 +1,490 @@
+/**
+ * The outbox (DESIGN: "everything that must happen later is a document first, then an action").
+ * Services put messages in with `Outbox.enqueue`; the bot process takes them out with
+ * `OutboxDelivery`, rate-limited, with retries, marking each message sent.
+ *
+ * Claims. FerretDB v1 makes only inserts against a unique index atomic, so every change of a
+ * message's state (pending → sending → sent | pending | dead) goes through `applyAtRevision`: the
+ * change is claimed by inserting "OutboxMessage:<id>:<revision>" and only then written. Whoever
+ * inserts that claim first owns the message; everyone else gets 'lost' and moves on. Two processes,
+ * or two deliverers in one process, therefore never both send one message.
+ *
+ * Crash windows. A crash between inserting a claim and writing its change is rolled forward by the
+ * next claimer once the claim is stale (the claim carries the change): a 'sent' that was claimed but
+ * not written is completed without sending again. A crash after 'sending' was written, before or
+ * during the send, leaves the message in 'sending'; a message whose claim is older than the lease
+ * (default 60 s) is claimed again and sent, with a warning that names its idempotency key. The one
+ * step that can deliver twice is between `send` resolving and the 'sent' claim being inserted (and a
+ * send slower than the lease, which is why the lease must be longer than the slowest send). A dead
+ * message's admin alert is at most once: a crash right after marking it dead loses the alert, not
+ * the record.
+ *
+ * Rate limits. What the limits count is stored on the messages themselves: each attempt records its
+ * `claimedAt`, its chat (`recipientKey`) and the random jitter it drew. Every drain starts by reading
+ * the attempts of the last minute, so the limits hold across restarts and account for sends by other
+ * processes up to that moment; within a drain the deliverer adds its own sends as it goes. Two
+ * deliverers draining at the same instant can each use the whole budget (nothing atomic reserves a
+ * slot), which is accepted: one chat login is driven by one bot process, and a second deliverer only
+ * overlaps it briefly during a restart. A per-recipient document would need a guarded write per send
+ * and still not cover the per-minute limit, so it would add writes without closing that gap.
+ */
+import { Types } from 'mongoose';
+import type { Clock } from '../shared/clock';
+import type { OutboxConfig } from '../shared/config';
+import type { Logger } from '../shared/logger';
+import { ValidationError } from '../shared/errors';
+import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { applyAtRevision } from '../shared/revision-guard';
+import { OutboxMessageModel } from './outbox-message-model';
+import type { OutboxKind, OutboxMessage } from './outbox-message-model';
+import {
+  decidePace,
+  describeDeadLetter,
+  describeSendError,
+  dueAction,
+  nextStepAfterFailure,
+  paceWindowMs,
+  pickJitterMs,
+  recipientKeyOf,
+  retryDelayMs,
+} from './outbox-rules';
+import type { DueAction, RecentSend } from './outbox-rules';
+
+export interface OutboxEntry {
+  /** Deterministic, e.g. "draft:<id>:approval-request:<version>:<approverId>": enqueueing it again is a no-op. */
+  idempotencyKey: string;
+  /**
+   * A room, a chat contact (contact ids are only stable within one puppet, so only for immediate
+   * replies to someone not yet bound) or a person. A message that names a room goes into the room.
+   */
+  recipient: { personId?: Types.ObjectId | string | null; roomId?: string; contactId?: string };
+  text: string;
+  /** Not before this time (scheduled reminders); now when not given. */
+  notBefore?: Date;
+  /** 'notice' unless given; see outboxKinds. */
+  kind?: OutboxKind;
+}
+
+export interface OutboxDependencies {
+  clock: Clock;
+  logger?: Logger;
+}
+
+/** Puts messages into the outbox; used by every service that tells someone something. */
+export class Outbox {
+  constructor(private readonly dependencies: OutboxDependencies) {}
+
+  /**
+   * Inserts the entries in one unordered write. An entry whose idempotency key is already in the
+   * outbox is skipped silently, so a service that retries after a crash can enqueue again. An invalid
+   * entry (no recipient, empty text) fails the whole call before anything is written.
+   */
+  async enqueue(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const now = this.dependencies.clock.now();
+    const documents = await Promise.all(entries.map((entry) => buildMessage(entry, now)));
+    try {
+      await OutboxMessageModel.collection.insertMany(documents as never[], { ordered: false });
+    } catch (error) {
+      if (!isOnlyDuplicates(error)) translateDatabaseError(error);
+      this.dependencies.logger?.debug(
+        { skipped: countWriteErrors(error), entries: entries.length },
+        'outbox entries already enqueued were skipped',
+      );
+    }
+  }
+}
+
+async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessage> {
+  if (typeof entry.idempotencyKey !== 'string' || entry.idempotencyKey.trim() === '') {
+    throw new ValidationError('OUTBOX_KEY_MISSING', '待发送消息缺少幂等键');
+  }
+  const personId = toObjectId(entry.recipient.personId);
+  const roomId = entry.recipient.roomId ?? '';
+  const contactId = entry.recipient.contactId ?? '';
+  const recipientKey = recipientKeyOf({ personId, roomId, contactId });
+  if (!recipientKey) {
+    throw new ValidationError('OUTBOX_RECIPIENT_MISSING', '待发送消息缺少收件人', {
+      details: { idempotencyKey: entry.idempotencyKey },
+    });
+  }
+  const message = new OutboxMessageModel({
+    idempotencyKey: entry.idempotencyKey,
+    kind: entry.kind ?? 'notice',
+    recipient: { personId, roomId, contactId },
+    recipientKey,
+    text: entry.text,
+    notBefore: entry.notBefore ?? now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  try {
+    await message.validate();
+  } catch (error) {
+    throw new ValidationError('OUTBOX_MESSAGE_INVALID', '待发送消息内容无效（正文为空或过长）', {
+      cause: error,
+      details: {
+        idempotencyKey: entry.idempotencyKey,
+        fields: Object.keys((error as { errors?: object }).errors ?? {}),
+      },
+    });
+  }
+  return message.toObject();
+}
+
+function toObjectId(reference: Types.ObjectId | string | null | undefined): Types.ObjectId | null {
+  if (!reference) return null;
+  if (typeof reference !== 'string') return reference;
+  if (!Types.ObjectId.isValid(reference)) {
+    throw new ValidationError('OUTBOX_RECIPIENT_INVALID', '待发送消息的收件人编号无效', {
+      details: { personId: reference },
+    });
+  }
+  return new Types.ObjectId(reference);
+}
+
+/** An unordered insert reports every failed entry; the call succeeded when each failure is a known key. */
+function isOnlyDuplicates(error: unknown): boolean {
+  const writeErrors = listWriteErrors(error);
+  return (
+    writeErrors.length > 0 &&
+    writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }))
+  );
+}
+
+function countWriteErrors(error: unknown): number {
+  return listWriteErrors(error).length;
+}
+
+function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
+  if (typeof error !== 'object' || error === null) return [];
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];
+  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as { code?: unknown }];
+  return [];
+}
+
+/** What `send` gets: a message as the chat needs it, with ids as strings. */
+export interface DeliverableMessage {
+  id: string;
+  idempotencyKey: string;
+  recipient: { personId: string | null; roomId: string; contactId: string };
+  text: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+export interface OutboxDeliveryDependencies {
+  clock: Clock;
+  config: OutboxConfig;
+  logger: Logger;
+  /** Recorded as `claimedBy`, so a stuck message names the process that held it. */
+  processId: string;
+  /** Hands the message to the chat; resolves once the chat accepted it, throws when it did not. */
+  send: (message: DeliverableMessage) => Promise<void>;
+  /** Called once per dead message (not for dead alerts). A failure is logged, never retried. */
+  alertAdmins: (text: string, deadMessage: DeliverableMessage) => Promise<void>;
+  /** Source of randomness for jitter and back-off; Math.random unless a test fixes it. */
+  random?: () => number;
+}
+
+export interface OutboxDeliveryOptions {
+  /** A 'sending' claim older than this is taken to be abandoned and the message is sent again. */
+  leaseMs?: number;
+  /** How often the loop looks for new messages when there is nothing else to wait for. */
+  pollIntervalMs?: number;
+  /** The longest wait between two attempts of one message. */
+  retryDelayCapMs?: number;
+  /** Due messages read per drain; the loop drains again at once while it is sending. */
+  candidateLimit?: number;
+}
+
+export const defaultLeaseMs = 60_000;
+const defaultPollIntervalMs = 1_000;
+const defaultCandidateLimit = 500;
+
+/** A message this deliverer holds the claim of, as it stands after the claim. */
+type ClaimedMessage = OutboxMessage;
+
+/** Takes messages out of the outbox and sends them; one per bot process. */
+export class OutboxDelivery {
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly retryDelayCapMs: number | undefined;
+  private readonly candidateLimit: number;
+  private readonly random: () => number;
+
+  private running = false;
+  private stopRequested = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** The drain under way (drains of one deliverer run one after the other). */
+  private current: Promise<number> | null = null;
+  /** The earliest moment a message held up by a rate limit may go, as found by the last drain. */
+  private nextWakeAt: Date | null = null;
+
+  constructor(
+    private readonly dependencies: OutboxDeliveryDependencies,
+    options: OutboxDeliveryOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? defaultLeaseMs;
+    this.pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
+    this.retryDelayCapMs = options.retryDelayCapMs;
+    this.candidateLimit = options.candidateLimit ?? defaultCandidateLimit;
+    this.random = dependencies.random ?? Math.random;
+  }
+
+  /**
+   * Sends what is due now, one message at a time, as far as the rate limits allow: claims it, sends
+   * it, records the outcome. Messages into one chat go in the order they are due. Returns how many
+   * messages were handed to the chat. Database errors are thrown (the loop logs them and drains again).
+   */
+  drainOnce(): Promise<number> {
+    const previous = this.current ?? Promise.resolve(0);
+    const run = previous.catch(() => 0).then(() => this.drainNow());
+    this.current = run;
+    const clear = () => {
+      if (this.current === run) this.current = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  /** Drains now and then again whenever something may be due; does nothing when already started. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops the loop; resolves once the message being sent (if any) is sent and recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopRequested = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.current) await this.current.catch(() => undefined);
+    this.stopRequested = false;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick();
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    let delayMs = this.pollIntervalMs;
+    try {
+      const sent = await this.drainOnce();
+      delayMs = this.delayBeforeNextDrain(sent);
+    } catch (error) {
+      this.dependencies.logger.error({ err: error }, 'outbox drain failed; trying again');
+    }
+    if (this.running) this.schedule(delayMs);
+  }
+
+  /**
+   * At once while messages go out; until a held-up message may go (plus jitter, so held-up messages
+   * do not all leave at the same moment) when the rate limits hold something up; else the poll interval.
+   */
+  private delayBeforeNextDrain(sent: number): number {
+    if (sent > 0) return 0;
+    if (!this.nextWakeAt) return this.pollIntervalMs;
+    const wait = this.nextWakeAt.getTime() - this.dependencies.clock.now().getTime();
+    const jitter = pickJitterMs(this.dependencies.config, this.random());
+    return Math.min(Math.max(wait, 0) + jitter, this.pollIntervalMs);
+  }
+
+  private async drainNow(): Promise<number> {
+    this.nextWakeAt = null;
+    if (this.stopRequested) return 0;
+    const { clock, config } = this.dependencies;
+    const startedAt = clock.now();
+    const candidates = await this.findDue(startedAt);
+    if (candidates.length === 0) return 0;
+    const recentSends = await this.loadRecentSends(startedAt);
+
+    let sent = 0;
+    /** Chats skipped in this drain: their later messages wait too, so each chat keeps its order. */
+    const heldUp = new Set<string>();
+    for (const candidate of candidates) {
+      if (this.stopRequested) break;
+      if (heldUp.has(candidate.recipientKey)) continue;
+      const now = clock.now();
+      const action = dueAction(candidate, now, this.leaseMs);
+      if (!action) continue;
+      const pace = decidePace(candidate.recipientKey, recentSends, now, config);
+      if (!pace.allowed) {
+        this.noteWake(pace.retryAt);
+        if (pace.reason === 'minute-limit') break;
+        heldUp.add(candidate.recipientKey);
+        continue;
+      }
+      const claimed = await this.claim(candidate, action, now);
+      if (!claimed) {
+        // Another deliverer is sending into this chat right now; leave the chat to it for this drain.
+        heldUp.add(candidate.recipientKey);
+        continue;
+      }
+      recentSends.push({ recipientKey: claimed.recipientKey, at: now, jitterMs: claimed.sendJitterMs });
+      if (await this.deliver(claimed)) sent += 1;
+    }
+    return sent;
+  }
+
+  private noteWake(at: Date): void {
+    if (!this.nextWakeAt || at < this.nextWakeAt) this.nextWakeAt = at;
+  }
+
+  /** Pending messages whose time has come and messages whose 'sending' claim ran out, oldest first. */
+  private async findDue(now: Date): Promise<OutboxMessage[]> {
+    const claimedBefore = new Date(now.getTime() - this.leaseMs);
+    return OutboxMessageModel.find({
+      $or: [
+        { status: 'pending', notBefore: { $lte: now } },
+        { status: 'sending', claimedAt: { $lte: claimedBefore } },
+      ],
+    })
+      .sort({ notBefore: 1, _id: 1 })
+      .limit(this.candidateLimit)
+      .lean<OutboxMessage[]>();
+  }
+
+  /** The attempts that can still hold up a send: those claimed within the rate limits' window. */
+  private async loadRecentSends(now: Date): Promise<RecentSend[]> {
+    const since = new Date(now.getTime() - paceWindowMs(this.dependencies.config));
+    const attempts = await OutboxMessageModel.find(
+      { claimedAt: { $gt: since } },
+      { recipientKey: 1, claimedAt: 1, sendJitterMs: 1 },
+    ).lean<Pick<OutboxMessage, 'recipientKey' | 'claimedAt' | 'sendJitterMs'>[]>();
+    return attempts.flatMap((attempt) =>
+      attempt.claimedAt
+        ? [{ recipientKey: attempt.recipientKey, at: attempt.claimedAt, jitterMs: attempt.sendJitterMs ?? 0 }]
+        : [],
+    );
+  }
+
+  /** Claims the message for one attempt; null when another deliverer got it first (or it is dead now). */
+  private async claim(candidate: OutboxMessage, action: DueAction, now: Date): Promise<ClaimedMessage | null> {
+    const { config, logger, processId } = this.dependencies;
+    if (action === 'reclaim' && nextStepAfterFailure(candidate.attempts, config) === 'dead') {
+      const reason = `delivery did not finish: attempt ${candidate.attempts} by ${candidate.claimedBy} was abandoned while sending`;
+      await this.deadLetter(candidate, reason, now);
+      return null;
+    }
+    const changes = {
+      status: 'sending' as const,
+      claimedBy: processId,
+      claimedAt: now,
+      attempts: candidate.attempts + 1,
+      sendJitterMs: pickJitterMs(config, this.random()),
+      updatedAt: now,
+    };
+    if ((await applyAtRevision(OutboxMessageModel, candidate, changes, now)) === 'lost') return null;
+    if (action === 'reclaim') {
+      logger.warn(
+        {
+          idempotencyKey: candidate.idempotencyKey,
+          abandonedBy: candidate.claimedBy,
+          abandonedAt: candidate.claimedAt,
+          attempt: changes.attempts,
+        },
+        `outbox message ${candidate.idempotencyKey} was left in 'sending' for more than ${this.leaseMs} ms; sending it again, it may be delivered twice`,
+      );
+    }
+    return { ...candidate, ...changes, revision: candidate.revision + 1 };
+  }
+
+  /** Sends one claimed message and records the outcome; true when the chat accepted it. */
+  private async deliver(message: ClaimedMessage): Promise<boolean> {
+    try {
+      await this.dependencies.send(toDeliverable(message));
+    } catch (error) {
+      await this.recordFailure(message, error);
+      return false;
+    }
+    const now = this.dependencies.clock.now();
+    const outcome = await applyAtRevision(
+      OutboxMessageModel,
+      message,
+      { status: 'sent', sentAt: now, lastError: '', updatedAt: now },
+      now,
+    );
+    if (outcome === 'lost') this.warnClaimTaken(message, 'it may be delivered twice');
+    return true;
+  }
+
+  private async recordFailure(message: ClaimedMessage, error: unknown): Promise<void> {
+    const { clock, config, logger } = this.dependencies;
+    const now = clock.now();
+    const lastError = describeSendError(error);
+    if (nextStepAfterFailure(message.attempts, config) === 'dead') {
+      await this.deadLetter(message, lastError, now);
+      return;
+    }
+    const delayMs = retryDelayMs(message.attempts, config, this.random(), this.retryDelayCapMs);
+    const outcome = await applyAtRevision(
+      OutboxMessageModel,
+      message,
+      { status: 'pending', notBefore: new Date(now.getTime() + delayMs), claimedBy: '', lastError, updatedAt: now },
+      now,
+    );
+    if (outcome === 'lost') {
+      this.warnClaimTaken(message, 'its failure was not recorded');
+      return;
+    }
+    logger.warn(
+      { idempotencyKey: message.idempotencyKey, attempt: message.attempts, retryInMs: delayMs, error: lastError },
+      'outbox send failed; will retry',
+    );
+  }
+
+  /** Marks the message dead and, when this deliverer made it so, tells the admins once. */
+  private async deadLetter(message: OutboxMessage, lastError: string, now: Date): Promise<void> {
+    const { alertAdmins, logger } = this.dependencies;
+    const outcome = await applyAtRevision(
+      OutboxMessageModel,
+      message,
+      { status: 'dead', deadLetteredAt: now, claimedBy: '', lastError, updatedAt: now },
+      now,
+    );
+    if (outcome === 'lost') return;
+    logger.error(
+      { idempotencyKey: message.idempotencyKey, attempts: message.attempts, kind: message.kind, error: lastError },
+      'outbox message dead after its last attempt',
+    );
+    if (message.kind === 'alert') return;
+    const deliverable = toDeliverable(message);
+    const text = describeDeadLetter({ ...deliverable, attempts: message.attempts, lastError });
+    try {
+      await alertAdmins(text, deliverable);
+    } catch (error) {
+      logger.error(
+        { err: error, idempotencyKey: message.idempotencyKey },
+        'alerting the admins about a dead outbox message failed; not retried',
+      );
+    }
+  }
+
+  private warnClaimTaken(message: OutboxMessage, consequence: string): void {
+    this.dependencies.logger.warn(
+      { idempotencyKey: message.idempotencyKey, attempt: message.attempts },
+      `outbox message ${message.idempotencyKey} was claimed by another deliverer while this one was sending it (lease of ${this.leaseMs} ms ran out); ${consequence}`,
+    );
+  }
+}
+
+function toDeliverable(message: OutboxMessage): DeliverableMessage {
+  return {
+    id: String(message._id),
+    idempotencyKey: message.idempotencyKey,
+    recipient: {
+      personId: message.recipient?.personId ? String(message.recipient.personId) : null,
+      roomId: message.recipient?.roomId ?? '',
+      contactId: message.recipient?.contactId ?? '',
+    },
+    text: message.text,
+    attempt: message.attempts,
+  };
+}

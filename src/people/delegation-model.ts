@@ -1,0 +1,36 @@
+/**
+ * Delegations for a period of leave: while it runs, the delegate may decide for the person (the
+ * decision is recorded as "delegate on behalf of person", R3). Records are never edited; when periods
+ * overlap, the delegation set last applies (people-rules: effectiveDelegation).
+ */
+import type { Types } from 'mongoose';
+import { Schema, model } from 'mongoose';
+
+export interface Delegation {
+  _id: Types.ObjectId;
+  personId: Types.ObjectId;
+  delegateId: Types.ObjectId;
+  /** Inclusive start. */
+  from: Date;
+  /** Exclusive end. */
+  until: Date;
+  createdById: Types.ObjectId | null;
+  createdAt: Date;
+}
+
+const delegationSchema = new Schema<Delegation>(
+  {
+    personId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+    delegateId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
+    from: { type: Date, required: true },
+    until: { type: Date, required: true },
+    createdById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+delegationSchema.index({ delegateId: 1, until: 1 });
+delegationSchema.index({ personId: 1, until: 1 });
+
+export const DelegationModel = model<Delegation>('Delegation', delegationSchema);

@@ -1,0 +1,131 @@
+/**
+ * The admin CLI as an operator runs it: `node --import tsx scripts/admin.ts …` in a child process, on
+ * this file's test database.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectTestDatabase, disconnectTestDatabase, testDatabaseUri } from '../../support/database';
+import { createPeopleService, personId } from '../../support/people-factories';
+import { DelegationModel } from '../../../src/people/delegation-model';
+import { PersonModel } from '../../../src/people/person-model';
+import { AuditEventModel } from '../../../src/audit/audit-event-model';
+import { ManualClock } from '../../../src/shared/clock';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+let databaseUri = '';
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-admin-cli-'));
+
+beforeAll(async () => {
+  const databaseName = await connectTestDatabase();
+  const uri = new URL(testDatabaseUri());
+  uri.pathname = `/${databaseName}`;
+  databaseUri = uri.toString();
+});
+afterAll(async () => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  await disconnectTestDatabase();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runAdmin(...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', MONGODB_URI: databaseUri },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('the admin command line', () => {
+  test('when the sample organization is imported twice, then it prints a Chinese summary each time and exits 0', async () => {
+    const first = await runAdmin('import', 'docs/sample-organization.json');
+    expect(first).toEqual({
+      code: 0,
+      stdout: '导入完成：单位 6 个，人员 18 人，审核路由 2 条；本次新建 26 条记录，更新 0 条。\n',
+      stderr: '',
+    });
+    const second = await runAdmin('import', 'docs/sample-organization.csv');
+    expect(second.stdout).toBe('导入完成：单位 6 个，人员 18 人，审核路由 2 条；本次新建 0 条记录，更新 0 条。\n');
+    expect(await PersonModel.countDocuments()).toBe(18);
+  });
+
+  test('when the file is bad, then it exits non-zero with one line naming the problem, and nothing is imported', async () => {
+    const file = path.join(scratch, 'bad-organization.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        units: [{ path: '某县人民政府/县水利局', kind: '部门' }],
+        people: [{ name: '王五', unit: '某县人民政府/县水利局', roles: ['编辑'] }],
+      }),
+    );
+    const before = await PersonModel.countDocuments();
+
+    const run = await runAdmin('import', file);
+
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'failed [ORGANIZATION_FILE_INVALID]: 组织架构文件有误：人员第 1 条（王五）的“角色”：“编辑”无效，可选：信息员、审核领导、管理员\n',
+    );
+    expect(await PersonModel.countDocuments()).toBe(before);
+  });
+
+  test('when the file is missing or not JSON/CSV, or the command is unknown, then one line says what to do', async () => {
+    for (const args of [['import', 'docs/none.json'], ['import', 'docs/organization-import.md'], ['approve']]) {
+      const run = await runAdmin(...args);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/^failed \[ADMIN_USAGE\]: .+用法：npm run admin -- import/);
+    }
+  });
+
+  test('when a bind code is made for a person, then it prints the code and its expiry in Beijing time, and the code binds', async () => {
+    const run = await runAdmin('bind-code', 'YJJ005');
+
+    expect(run.code).toBe(0);
+    const code = /^绑定码：(\d{6})（刘洋，科员）$/m.exec(run.stdout)?.[1];
+    expect(code).toBeDefined();
+    expect(run.stdout).toMatch(/有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间），只能使用一次/);
+    expect(run.stdout).toContain(`请本人在工作群私聊机器人发送：绑定 ${code}`);
+
+    const { people, audit } = createPeopleService({ clock: new ManualClock(new Date()) });
+    await expect(
+      people.bindChatIdentity({ code: code ?? '', provider: 'wechaty-puppet-mock', externalId: 'contact-liu' }),
+    ).resolves.toMatchObject({ name: '刘洋' });
+    await audit.settle();
+  });
+
+  test('when the name is shared, then it exits non-zero naming the candidates', async () => {
+    const run = await runAdmin('bind-code', '张伟');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('failed [PERSON_AMBIGUOUS]: 有 2 位名为“张伟”的人员');
+  });
+
+  test('when an admin sets a delegate for a leave, then it is stored from the first day to the end of the last, in Beijing time', async () => {
+    const run = await runAdmin('delegate', '赵海涛', '钱卫东', '2026-12-01', '2026-12-07', '--by', '李静');
+
+    expect(run).toMatchObject({
+      code: 0,
+      stdout:
+        '已设置代理：2026年12月1日 00:00 至 2026年12月8日 00:00（北京时间），赵海涛 的审核事项可由 钱卫东 代为处理。\n',
+    });
+    const delegation = await DelegationModel.findOne({ personId: await personId('赵海涛') }).lean();
+    expect(delegation).toMatchObject({
+      from: new Date('2026-11-30T16:00:00Z'),
+      until: new Date('2026-12-07T16:00:00Z'),
+    });
+    expect(String(delegation?.createdById)).toBe(await personId('李静'));
+    const event = await AuditEventModel.findOne({ action: 'delegation.set' }).lean();
+    expect(event?.actor).toMatchObject({ via: 'cli' });
+  });
+});
