@@ -3,9 +3,11 @@
  * with one JSON line.
  */
 import { runAuditBench } from './audit-bench';
+import { runContentCheckBench } from './content-check-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   audit: runAuditBench,
+  'content-check': runContentCheckBench,
 };
 
 async function main(): Promise<void> {
