@@ -35,11 +35,13 @@ export class ChatHarness {
   private readonly waiters: (() => void)[] = [];
 
   private constructor(
-    readonly services: Services,
-    readonly bot: Wechaty,
-    readonly mocker: mock.Mocker,
-    readonly botUser: ContactMock,
+    public services: Services,
+    public bot: Wechaty,
+    public mocker: mock.Mocker,
+    public botUser: ContactMock,
     private readonly dataDir: string,
+    private readonly startBot: (services: Services, puppet: PuppetMock) => Wechaty,
+    private readonly clock: Clock,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<ChatHarness> {
@@ -52,34 +54,61 @@ export class ChatHarness {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-chat-'));
     const mocker = new mock.Mocker();
     const puppet = new PuppetMock({ mocker });
-    const bot = createChatBot({
-      services,
-      puppet,
-      provider,
-      botName: `shenfa-test-${process.pid}-${Math.random()}`,
-      outbox: { perContactIntervalMs: 0, perMinuteLimit: 100_000, jitterMs: 0, maxAttempts: 3, retryBaseMs: 10 },
-      dataDir,
-      timeZone: 'Asia/Shanghai',
-      digestKey: () => 'chat-harness-digest-key-0123456789abcdef',
-      logger,
-      processId: `test-${process.pid}`,
-      deliveryOptions: { pollIntervalMs: 20 },
-      spoolRetryMs: 200,
-    });
+    const startBot = (botServices: Services, botPuppet: PuppetMock) =>
+      createChatBot({
+        services: botServices,
+        puppet: botPuppet,
+        provider,
+        botName: `shenfa-test-${process.pid}-${Math.random()}`,
+        outbox: { perContactIntervalMs: 0, perMinuteLimit: 100_000, jitterMs: 0, maxAttempts: 3, retryBaseMs: 10 },
+        dataDir,
+        timeZone: 'Asia/Shanghai',
+        digestKey: () => 'chat-harness-digest-key-0123456789abcdef',
+        logger,
+        processId: `test-${process.pid}-${Math.random()}`,
+        deliveryOptions: { pollIntervalMs: 20 },
+        spoolRetryMs: 200,
+      });
+    const bot = startBot(services, puppet);
     await bot.start();
     const botUser = mocker.createContact({ name: '审发' });
     mocker.login(botUser);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    return new ChatHarness(services, bot, mocker, botUser, dataDir);
+    return new ChatHarness(services, bot, mocker, botUser, dataDir, startBot, clock);
+  }
+
+  /**
+   * What a restart of the bot process leaves: nothing but what is stored. The bot stops; a new bot
+   * with fresh services and a new puppet starts on the same database, in a new mock chat world whose
+   * contacts keep their ids (as a real chat account's contacts do).
+   */
+  async restart(): Promise<void> {
+    await this.bot.stop();
+    await this.services.audit.settle();
+    this.services = createServices({ clock: this.clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+    this.mocker = new mock.Mocker();
+    const puppet = new PuppetMock({ mocker: this.mocker });
+    this.bot = this.startBot(this.services, puppet);
+    await this.bot.start();
+    this.botUser = this.mocker.createContact({ id: this.botUser.id, name: this.botUser.payload.name });
+    for (const [name, contact] of [...this.contacts]) {
+      this.contacts.delete(name);
+      this.listen(name, this.mocker.createContact({ id: contact.id, name }));
+    }
+    this.mocker.login(this.botUser);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** A chat contact for a person of the organisation (or a stranger), not yet bound. */
   contact(name: string): ContactMock {
     const existing = this.contacts.get(name);
     if (existing) return existing;
-    const contact = this.mocker.createContact({ name });
-    this.contacts.set(name, contact);
     this.received.set(name, []);
+    return this.listen(name, this.mocker.createContact({ name }));
+  }
+
+  private listen(name: string, contact: ContactMock): ContactMock {
+    this.contacts.set(name, contact);
     contact.on('message', (message: { talker(): { id: string }; text(): string | undefined }) => {
       if (message.talker().id !== this.botUser.id) return;
       this.received.get(name)?.push(message.text() ?? '');
