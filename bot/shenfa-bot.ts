@@ -12,6 +12,7 @@ import type { Logger } from '../src/shared/logger';
 import { OutboxDelivery } from '../src/outbox/outbox-service';
 import type { DeliverableMessage, OutboxDeliveryOptions } from '../src/outbox/outbox-service';
 import { deadLetterAlertKey } from '../src/outbox/outbox-rules';
+import { describeDigest } from '../src/audit/audit-chain-rules';
 import type { OutboxConfig } from '../src/shared/config';
 import type { Services } from '../src/services';
 import { ChatCommandHandler } from './chat-command-handler';
@@ -38,9 +39,29 @@ export function createShenfaBot(dependencies: ShenfaBotDependencies): WechatyInt
     puppet: dependencies.puppet as never,
     puppetOptions: dependencies.puppetOptions,
   });
-  bot.on('error', (error) => dependencies.logger.error({ err: error }, 'chat bot error'));
+  bot.on('error', throttledErrorLogger(dependencies.logger));
   bot.use(chatCommandsPlugin(dependencies), outboxDeliveryPlugin(dependencies));
   return bot;
+}
+
+/**
+ * Puppets retry a lost connection on their own and report every attempt; the log gets the first of
+ * each distinct error and, once a minute, how many repeats were left out.
+ */
+function throttledErrorLogger(logger: Logger, windowMs = 60_000): (error: Error) => void {
+  const seen = new Map<string, { since: number; repeats: number }>();
+  return (error) => {
+    const key = error.message;
+    const now = Date.now();
+    const entry = seen.get(key);
+    if (entry && now - entry.since < windowMs) {
+      entry.repeats += 1;
+      return;
+    }
+    const repeats = entry?.repeats ?? 0;
+    seen.set(key, { since: now, repeats: 0 });
+    logger.error({ err: error, repeatsSinceLastLogged: repeats }, 'chat bot error');
+  };
 }
 
 /** Inbound: text and forwarded articles become commands; in group chats only when @-mentioned. */
@@ -149,9 +170,10 @@ export interface ChatBotOptions {
   puppetToken?: string;
   botName: string;
   outbox: OutboxConfig;
+  /** Spool folder and the like. */
   dataDir: string;
   timeZone: string;
-  digestKey: () => string;
+  auditDigest: { key: () => string; directory: string };
   logger: Logger;
   processId: string;
   deliveryOptions?: OutboxDeliveryOptions;
@@ -168,12 +190,12 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     people: services.people,
     outbox: services.outbox,
     createAuditDigest: async () => {
-      const { digest, file } = await services.audit.createDigest({
-        key: options.digestKey(),
-        directory: path.resolve(options.dataDir, 'audit-digests'),
+      const { digest } = await services.audit.createDigest({
+        key: options.auditDigest.key(),
+        directory: options.auditDigest.directory,
         timeZone: options.timeZone,
       });
-      return `审计摘要 ${digest.date}：共 ${digest.count} 条记录，链首 ${digest.headHash.slice(0, 16)}…（${digest.algorithm} 签名已保存至 ${path.basename(file)}）`;
+      return describeDigest(digest);
     },
     logger,
   });

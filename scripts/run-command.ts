@@ -2,8 +2,7 @@
  * Runs a command-line task: prints its one-line result, or one line naming the failure, and exits
  * with its code.
  */
-import { isAppError } from '../src/shared/errors';
-import { maskUri } from '../src/shared/logger';
+import { describeFailure } from '../src/shared/errors';
 
 export function runCommand(task: () => Promise<{ code: number; output: string }>): void {
   task()
@@ -12,9 +11,7 @@ export function runCommand(task: () => Promise<{ code: number; output: string }>
       process.exit(code);
     })
     .catch((error: unknown) => {
-      const code = isAppError(error) ? error.code : 'COMMAND_FAILED';
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`failed [${code}]: ${maskUri(message.split('\n')[0])}\n`);
+      process.stderr.write(`failed ${describeFailure(error)}\n`);
       process.exit(2);
     });
 }

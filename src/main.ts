@@ -1,21 +1,41 @@
 /**
- * Starts the system: validates the config, opens the database (embedded by default), serves the
- * API, and stops cleanly on SIGINT/SIGTERM. A start-up failure prints one line naming the problem
- * and exits non-zero.
+ * Starts the system: validates the config, opens the database (embedded by default), serves the API,
+ * runs the scheduled jobs and the chat bot (unless disabled), and stops cleanly on SIGINT/SIGTERM.
+ * A start-up failure prints one line naming the problem and exits non-zero. If the chat cannot
+ * connect, the API and jobs keep running and the bot retries with back-off.
  */
 import http from 'node:http';
+import os from 'node:os';
+import qrcodeTerminal from 'qrcode-terminal';
 import { loadConfig } from './shared/config';
+import type { AppConfig } from './shared/config';
 import { createLogger, maskUri } from './shared/logger';
 import type { Logger } from './shared/logger';
 import { checkDatabase, openDatabase } from './shared/database';
+import { systemClock } from './shared/clock';
+import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';
-import { isAppError } from './shared/errors';
+import { createServices } from './services';
+import type { Services } from './services';
+import { JobScheduler } from './jobs/job-scheduler';
+import { auditDigestJob } from './jobs/audit-digest-job';
+import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
+import { createChatBot } from '../bot/shenfa-bot';
+
+const processId = `${os.hostname()}:${process.pid}`;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level);
   const database = await openDatabase(config, (message) => logger.info(message));
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
+
+  const services = createServices({ clock: systemClock, logger });
+  const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
+  const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
+    auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
+  );
+  scheduler.start();
 
   const app = createApp({ http: config.http, logger, checkDatabase: () => checkDatabase() });
   const server = http.createServer(app.callback());
@@ -27,11 +47,72 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   logger.info({ url: `http://${config.http.host}:${port}` }, 'API listening');
 
+  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger) : null;
+  if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
+
   installShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    await bot?.stop();
+    await scheduler.stop();
+    await services.audit.settle();
     await database.close();
   });
+}
+
+/** Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect. */
+function keepChatBotRunning(config: AppConfig, services: Services, logger: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  let current: ReturnType<typeof createChatBot> | null = null;
+  let retry: NodeJS.Timeout | undefined;
+  const attempt = async (delayMs: number) => {
+    if (stopped) return;
+    const bot = createChatBot({
+      services,
+      puppet: config.bot.puppet,
+      provider: config.bot.puppet,
+      puppetToken: config.bot.puppetToken || undefined,
+      botName: config.bot.name,
+      outbox: config.outbox,
+      dataDir: config.dataDir,
+      timeZone: config.timeZone,
+      auditDigest: { key: () => resolveDigestKey(config), directory: digestDirectory(config) },
+      logger,
+      processId,
+    });
+    bot.on('scan', (qrcode, status) => {
+      logger.info({ status }, 'scan the QR code below with the chat account the bot will use');
+      qrcodeTerminal.generate(qrcode, { small: true });
+    });
+    bot.on('login', (user) => logger.info({ user: user.name() }, 'chat bot logged in'));
+    bot.on('logout', (user) => logger.warn({ user: user.name() }, 'chat bot logged out'));
+    const retryLater = async (reason: unknown) => {
+      if (stopped || current !== bot) return;
+      current = null;
+      logger.error({ err: reason, retryInMs: delayMs }, 'chat bot cannot connect; the API and jobs keep running');
+      await bot.stop().catch(() => undefined);
+      retry = setTimeout(() => void attempt(Math.min(delayMs * 2, 300_000)), delayMs);
+    };
+    // Errors before any login mean the chat service cannot be reached: give up this attempt after a few.
+    let errorsBeforeLogin = 0;
+    bot.on('error', (error) => {
+      if (!bot.isLoggedIn && ++errorsBeforeLogin >= 5) void retryLater(error);
+    });
+    current = bot;
+    try {
+      await bot.start();
+    } catch (error) {
+      await retryLater(error);
+    }
+  };
+  void attempt(5000);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      await current?.stop();
+    },
+  };
 }
 
 function installShutdown(logger: Logger, stop: () => Promise<void>): void {
@@ -58,8 +139,6 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
 }
 
 main().catch((error: unknown) => {
-  const code = isAppError(error) ? error.code : 'STARTUP_FAILED';
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`shenfa failed to start [${code}]: ${maskUri(message.split('\n')[0])}\n`);
+  process.stderr.write(`shenfa failed to start ${describeFailure(error)}\n`);
   process.exit(1);
 });

@@ -142,3 +142,14 @@ export function checkDigestSignature(digest: AuditDigest, key: string): boolean 
   const expected = createHmac('sha256', key).update(payload).digest();
   return expected.length === signature.length && timingSafeEqual(expected, signature);
 }
+
+/** The digest as the admins read it in chat; enough to compare with a later verify. */
+export function describeDigest(digest: AuditDigest): string {
+  return [
+    `【审计摘要】${digest.date}`,
+    `记录总数：${digest.count}`,
+    `链首哈希：${digest.headHash}`,
+    `签名（${digest.algorithm}）：${digest.signature}`,
+    '请妥善留存本消息，核验时运行 npm run audit:verify 比对。',
+  ].join('\n');
+}

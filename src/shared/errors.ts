@@ -3,6 +3,8 @@
  * an UPPER_SNAKE code and a Chinese message a user can act on. The Koa error middleware renders
  * it as `{ error: { code, message } }`; the bot turns the same error into a chat reply.
  */
+import { maskUri } from './logger';
+
 export interface AppErrorOptions {
   status?: number;
   expose?: boolean;
@@ -65,4 +67,11 @@ export class DatabaseUnavailableError extends AppError {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** One line for an operator: "[CODE]: message", first line only, passwords in URIs masked. */
+export function describeFailure(error: unknown): string {
+  const code = isAppError(error) ? error.code : 'UNEXPECTED_ERROR';
+  const message = error instanceof Error ? error.message : String(error);
+  return `[${code}]: ${maskUri(message.split('\n')[0])}`;
 }

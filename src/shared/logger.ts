@@ -37,6 +37,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 /** Masks the password of a connection string, so it can be logged or shown. */
-export function maskUri(uri: string): string {
-  return uri.replace(/^([a-z+]+:\/\/[^:/@]+:)([^@]*)@/i, '$1****@');
+export function maskUri(text: string): string {
+  return text.replace(/([a-z+]+:\/\/[^:/@\s]+:)([^@\s]*)@/gi, '$1****@');
 }

@@ -63,7 +63,10 @@ export class ChatHarness {
         outbox: { perContactIntervalMs: 0, perMinuteLimit: 100_000, jitterMs: 0, maxAttempts: 3, retryBaseMs: 10 },
         dataDir,
         timeZone: 'Asia/Shanghai',
-        digestKey: () => 'chat-harness-digest-key-0123456789abcdef',
+        auditDigest: {
+          key: () => 'chat-harness-digest-key-0123456789abcdef',
+          directory: path.join(dataDir, 'audit-digests'),
+        },
         logger,
         processId: `test-${process.pid}-${Math.random()}`,
         deliveryOptions: { pollIntervalMs: 20 },
