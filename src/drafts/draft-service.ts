@@ -177,7 +177,8 @@ export class DraftService {
     if (isRefusal(outcome)) throw refusalError(outcome);
 
     const id = new Types.ObjectId();
-    for (let attempt = 1; ; attempt += 1) {
+    let stored: Draft | undefined;
+    for (let attempt = 1; !stored; attempt += 1) {
       const shortCode = generateShortCode();
       const draft = {
         _id: id,
@@ -193,13 +194,11 @@ export class DraftService {
         versions: [{ ...version, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
       };
       try {
-        await DraftModel.create(draft);
-        break;
+        stored = (await DraftModel.create(draft)).toObject<Draft>();
       } catch (error) {
         if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
       }
     }
-    const stored = await this.loadById(id);
     const state = toReviewState(stored);
     await this.record(stored, outcome.events[0], 'created', actor, { command: 'submit' });
     await this.notify(stored, state, outcome.notifications, 'created');
@@ -495,12 +494,6 @@ export class DraftService {
     const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
     if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
     return drafts[0];
-  }
-
-  private async loadById(id: Types.ObjectId): Promise<Draft> {
-    const draft = await DraftModel.findById(id).lean<Draft>();
-    if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', '稿件不存在');
-    return draft;
   }
 }
 

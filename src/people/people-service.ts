@@ -9,6 +9,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
+import { TtlCache } from '../shared/ttl-cache';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
@@ -91,8 +92,35 @@ export interface ImportSummary {
   updated: number;
 }
 
+/**
+ * How long people, units, routes, bindings and delegations read for chat messages are reused. Changes
+ * made through this service take effect at once in this process; another process (the API beside the
+ * bot) sees them within this time.
+ */
+export const organizationCacheTtlMs = 60_000;
+
 export class PeopleService {
-  constructor(private readonly dependencies: PeopleServiceDependencies) {}
+  private readonly personByIdentity: TtlCache<PersonSummary | null>;
+  private readonly personById: TtlCache<PersonSummary | null>;
+  private readonly unitNameById: TtlCache<string>;
+  private readonly routes: TtlCache<ResolvedRoute>;
+  private readonly delegators: TtlCache<string[]>;
+
+  constructor(private readonly dependencies: PeopleServiceDependencies) {
+    const cache = <V>() => new TtlCache<V>(organizationCacheTtlMs, dependencies.clock);
+    this.personByIdentity = cache();
+    this.personById = cache();
+    this.unitNameById = cache();
+    this.routes = cache();
+    this.delegators = cache();
+  }
+
+  /** Forgets everything cached: after any change to the organisation made here. */
+  private forgetOrganization(): void {
+    for (const cache of [this.personByIdentity, this.personById, this.unitNameById, this.routes, this.delegators]) {
+      cache.clear();
+    }
+  }
 
   /**
    * Imports the organization file (see docs/organization-import.md). Re-importing is idempotent: units
@@ -136,6 +164,7 @@ export class PeopleService {
       subject: { type: 'organization', id: createHash('sha256').update(content).digest('hex') },
       details: { format, ...summary },
     });
+    this.forgetOrganization();
     this.dependencies.logger?.info(summary, 'organization imported');
     return summary;
   }
@@ -230,12 +259,19 @@ export class PeopleService {
       subject: { type: 'person', id: String(person._id) },
       details: { kind: 'chat', provider, externalId, bindCodeId: String(stored._id) },
     });
+    this.forgetOrganization();
     this.dependencies.logger?.info({ personId: String(person._id), provider }, 'chat identity bound');
     return toSummary(person);
   }
 
   /** The active person bound to this chat identity; null for strangers and for people marked as left. */
-  async findPersonByChatIdentity(provider: string, externalId: string): Promise<PersonSummary | null> {
+  findPersonByChatIdentity(provider: string, externalId: string): Promise<PersonSummary | null> {
+    return this.personByIdentity.get(`${provider}\u0000${externalId}`, () =>
+      this.loadPersonByChatIdentity(provider, externalId),
+    );
+  }
+
+  private async loadPersonByChatIdentity(provider: string, externalId: string): Promise<PersonSummary | null> {
     const binding = await IdentityBindingModel.findOne({ kind: 'chat', provider, externalId }).lean();
     if (!binding) return null;
     const person = await PersonModel.findById(binding.personId).lean();
@@ -246,8 +282,16 @@ export class PeopleService {
   async findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonSummary>> {
     const objectIds = validObjectIds(ids);
     if (objectIds.length === 0) return new Map();
-    const people = await PersonModel.find({ _id: { $in: objectIds } }).lean();
-    return new Map(people.map((person) => [String(person._id), toSummary(person)]));
+    // One query for all ids not cached yet; each cached entry waits on that query.
+    let batch: Promise<Map<string, PersonSummary>> | null = null;
+    const loadBatch = () =>
+      (batch ??= PersonModel.find({ _id: { $in: objectIds } })
+        .lean()
+        .then((people) => new Map(people.map((person) => [String(person._id), toSummary(person)]))));
+    const found = await Promise.all(
+      objectIds.map((id) => this.personById.get(String(id), async () => (await loadBatch()).get(String(id)) ?? null)),
+    );
+    return new Map(found.flatMap((person) => (person ? [[person.id, person] as const] : [])));
   }
 
   /** personId → the contact ids bound under `provider`, newest first; [] for a person who has not bound. */
@@ -271,7 +315,13 @@ export class PeopleService {
   }
 
   /** The approval steps of a draft of `unitId` (and account) submitted by `submitterId`; see resolveApprovalRoute. */
-  async resolveRoute(input: {
+  resolveRoute(input: { unitId: string; accountId?: string | null; submitterId: string }): Promise<ResolvedRoute> {
+    return this.routes.get(`${input.unitId}:${input.accountId ?? ''}:${input.submitterId}`, () =>
+      this.loadRoute(input),
+    );
+  }
+
+  private async loadRoute(input: {
     unitId: string;
     accountId?: string | null;
     submitterId: string;
@@ -369,10 +419,16 @@ export class PeopleService {
         until: input.until.toISOString(),
       },
     });
+    this.forgetOrganization();
   }
 
   /** The people `delegateId` stands in for at `at` (not transitively). */
-  async delegatorsOf(delegateId: string, at: Date): Promise<string[]> {
+  delegatorsOf(delegateId: string, at: Date): Promise<string[]> {
+    const minute = Math.floor(at.getTime() / 60_000);
+    return this.delegators.get(`${delegateId}:${minute}`, () => this.loadDelegators(delegateId, at));
+  }
+
+  private async loadDelegators(delegateId: string, at: Date): Promise<string[]> {
     if (!Types.ObjectId.isValid(delegateId)) return [];
     const inForce = { from: { $lte: at }, until: { $gt: at } };
     const direct = await DelegationModel.find({ delegateId: new Types.ObjectId(delegateId), ...inForce }).lean();
@@ -387,7 +443,11 @@ export class PeopleService {
   }
 
   /** The unit's name for messages ("县应急管理局"); '' for an unknown unit. */
-  async unitName(unitId: string): Promise<string> {
+  unitName(unitId: string): Promise<string> {
+    return this.unitNameById.get(unitId, () => this.loadUnitName(unitId));
+  }
+
+  private async loadUnitName(unitId: string): Promise<string> {
     if (!/^[0-9a-f]{24}$/i.test(unitId)) return '';
     const unit = await UnitModel.findById(unitId, { name: 1 }).lean();
     return unit?.name ?? '';
