@@ -106,6 +106,7 @@ export class ChatCommandHandler {
           title: message.link.title,
           body: message.link.description || message.link.url,
           sourceUrl: message.link.url,
+          reprint: null,
         }
       : parseChatCommand(message.text);
     log.info({ command: command.kind, bound: Boolean(person) }, 'chat command');
@@ -142,7 +143,12 @@ export class ChatCommandHandler {
     const { drafts } = this.dependencies;
     switch (command.kind) {
       case 'submit':
-        await drafts.submitDraft(actor, { title: command.title, body: command.body, sourceUrl: command.sourceUrl });
+        await drafts.submitDraft(actor, {
+          title: command.title,
+          body: command.body,
+          sourceUrl: command.sourceUrl,
+          reprint: command.reprint,
+        });
         return null;
       case 'decide':
         await drafts.decide(actor, {
@@ -178,7 +184,8 @@ export class ChatCommandHandler {
           throw new AppError('ADMIN_ONLY', '只有管理员可以生成审计摘要', { status: 403 });
         return this.dependencies.createAuditDigest();
       case 'mask':
-        throw new AppError('NOT_AVAILABLE_YET', '“脱敏”功能即将提供，请先手工修改后发送“修改 编号”', { status: 400 });
+        await drafts.maskPersonalData(actor, command.code);
+        return null;
       case 'malformed':
         return command.message;
       case 'decision-unclear':

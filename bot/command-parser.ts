@@ -7,7 +7,14 @@
 import { shortCodeAlphabet } from '../src/drafts/draft-rules';
 
 export type ChatCommand =
-  | { kind: 'submit'; title: string; body: string; sourceUrl: string }
+  | {
+      kind: 'submit';
+      title: string;
+      body: string;
+      sourceUrl: string;
+      /** "投稿 转载 标题" with 来源：/原标题： lines: a reprint that must name its source. */
+      reprint: { source: string; originalTitle: string } | null;
+    }
   | {
       kind: 'decide';
       decision: 'approve' | 'reject';
@@ -218,20 +225,35 @@ function parseQuotedReply(quote: string, writtenReply: string): ChatCommand {
 }
 
 function parseSubmission(rest: string): ChatCommand {
-  const lines = rest.split('\n').map((line) => line.trim());
+  const reprinted = /^(?:【转载】|转载)[\s:：]*/.exec(rest);
+  const lines = rest
+    .slice(reprinted?.[0].length ?? 0)
+    .split('\n')
+    .map((line) => line.trim());
   const titleIndex = lines.findIndex(Boolean);
   if (titleIndex < 0) return malformed('投稿 标题，换行后写正文（或附文章链接）');
   const title = lines[titleIndex];
-  const body = lines
-    .slice(titleIndex + 1)
-    .join('\n')
-    .trim();
+  let bodyLines = lines.slice(titleIndex + 1);
+  const reprint = reprinted ? { source: '', originalTitle: '' } : null;
+  if (reprint) {
+    // 来源 / 原标题 lines at the top of the body describe the reprint; they are not part of the text.
+    for (let line = bodyLines.find(Boolean); line; line = bodyLines.find(Boolean)) {
+      const source = /^(?:来源|出处|转自)\s*[:：]\s*(.*)$/.exec(line);
+      const original = /^原标题\s*[:：]\s*(.*)$/.exec(line);
+      if (!source && !original) break;
+      if (source) reprint.source = source[1].trim();
+      if (original) reprint.originalTitle = original[1].trim();
+      bodyLines = bodyLines.slice(bodyLines.indexOf(line) + 1);
+    }
+    reprint.originalTitle ||= title;
+  }
+  const body = bodyLines.join('\n').trim();
   const onlyLink = /^https?:\/\/\S+$/i.exec(body)?.[0] ?? '';
   if (/^https?:\/\/\S+$/i.test(title) && !body) {
     return malformed('投稿 标题，换行后附文章链接（链接投稿也需要写明标题）');
   }
   if (!body) return malformed('投稿 标题，换行后写正文（或附文章链接）');
-  return { kind: 'submit', title, body, sourceUrl: onlyLink };
+  return { kind: 'submit', title, body, sourceUrl: onlyLink, reprint };
 }
 
 function parseRevision(rest: string, original: (suffix: string) => string): ChatCommand {
@@ -259,6 +281,8 @@ function parseRevision(rest: string, original: (suffix: string) => string): Chat
 export const helpText = [
   '审发机器人可以：',
   '投稿 标题（换行）正文 —— 提交稿件送审，也可附文章链接',
+  '投稿 转载 标题（换行）来源：xx（换行）原标题：xx（换行）正文 —— 转载稿件须注明来源',
+  '脱敏 K7Q2 —— 把稿件中的身份证号、手机号、银行卡号打码后生成新版本',
   '修改 K7Q2（换行）新标题（换行）新正文 —— 提交新版本，重新审核',
   '撤回 K7Q2 —— 审核完成前撤回',
   '已发布 K7Q2 链接 —— 登记发布',

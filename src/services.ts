@@ -9,7 +9,7 @@ import { AuditTrail } from './audit/audit-service';
 import { Outbox } from './outbox/outbox-service';
 import { PeopleService } from './people/people-service';
 import { DraftService } from './drafts/draft-service';
-import { checkContent } from './content-check/content-check-rules';
+import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
 
@@ -41,6 +41,7 @@ export function createServices(options: ServiceOptions): Services {
     outbox,
     people,
     checkContent: (content) => checkContent(content, contentRules),
+    maskPersonalData,
     logger,
   });
   return { clock, audit, outbox, people, drafts, contentRules };

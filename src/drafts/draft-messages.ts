@@ -13,6 +13,8 @@ export interface MessageContext {
   names: Map<string, string>;
   submitterUnitName: string;
   accountName: string;
+  /** Masks personal data: the excerpt pushed in a request carries no ID or phone numbers. */
+  mask: (text: string) => string;
 }
 
 const excerptLength = 200;
@@ -72,7 +74,8 @@ function reviewRequest(
     lines.push(`第${version.number}版`);
   }
   if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
-  lines.push(`内容：${excerpt(version.body)}`);
+  if (version.reprint) lines.push(reprintLine(version.reprint));
+  lines.push(`内容：${excerpt(context.mask(version.body))}`);
   lines.push(formatFindings(version.findings, draft.shortCode));
   lines.push(
     `请回复：同意 ${draft.shortCode} [意见]，或 驳回 ${draft.shortCode} 理由；引用本消息回复“同意”也可。发送“查看 ${draft.shortCode}”看全文。`,
@@ -149,6 +152,10 @@ function submitterUpdate(context: MessageContext, notification: ReviewNotificati
   }
 }
 
+function reprintLine(reprint: { source: string; originalTitle: string }): string {
+  return `转载：来源 ${reprint.source || '（未注明）'}，原标题《${reprint.originalTitle}》`;
+}
+
 /** The full text for "查看 K7Q2". */
 export function renderDraftView(context: MessageContext): string {
   const { draft, version } = context;
@@ -161,6 +168,7 @@ export function renderDraftView(context: MessageContext): string {
   ];
   if (context.accountName) lines.push(`账号：${context.accountName}`);
   if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
+  if (version.reprint) lines.push(reprintLine(version.reprint));
   lines.push('', version.body, '', formatFindings(version.findings, draft.shortCode));
   if (draft.publication.url) lines.push(`发布链接：${draft.publication.url}`);
   return lines.join('\n');

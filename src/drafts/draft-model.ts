@@ -35,6 +35,8 @@ export interface DraftVersion {
   title: string;
   body: string;
   sourceUrl: string;
+  /** Set for a reprint (转载): where it comes from and its original title. */
+  reprint: { source: string; originalTitle: string } | null;
   attachments: DraftAttachment[];
   contentHash: string;
   findings: ContentFinding[];
@@ -113,6 +115,10 @@ const versionSchema = new Schema<DraftVersion>(
     title: { type: String, required: true, maxlength: 200 },
     body: { type: String, default: '' },
     sourceUrl: { type: String, default: '' },
+    reprint: {
+      type: new Schema({ source: String, originalTitle: String }, { _id: false }),
+      default: null,
+    },
     attachments: [
       {
         _id: false,

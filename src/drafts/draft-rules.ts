@@ -13,11 +13,18 @@ export type ApprovalMode = 'any' | 'all';
 export type StepStatus = 'waiting' | 'pending' | 'approved' | 'rejected';
 export type Decision = 'approve' | 'reject';
 
+/** A reprinted article (转载) names where it comes from and its original title (R7). */
+export interface Reprint {
+  source: string;
+  originalTitle: string;
+}
+
 export interface ReviewVersion {
   number: number;
   title: string;
   body: string;
   sourceUrl: string;
+  reprint: Reprint | null;
   contentHash: string;
 }
 
@@ -138,6 +145,7 @@ export function hashContent(content: {
   title: string;
   body: string;
   sourceUrl?: string;
+  reprint?: Reprint | null;
   attachmentHashes?: string[];
 }): string {
   const normalize = (text: string) =>
@@ -153,8 +161,15 @@ export function hashContent(content: {
     normalize(content.body),
     (content.sourceUrl ?? '').trim(),
     [...(content.attachmentHashes ?? [])].sort(),
+    ...(content.reprint ? [normalize(content.reprint.source), normalize(content.reprint.originalTitle)] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The content of the version after `current` with a new title and body; source and reprint carry over. */
+export function nextVersionContent(current: ReviewVersion, title: string, body: string): Omit<ReviewVersion, 'number'> {
+  const content = { title, body, sourceUrl: current.sourceUrl, reprint: current.reprint };
+  return { ...content, contentHash: hashContent(content) };
 }
 
 export function currentVersionOf(state: Pick<ReviewState, 'versions' | 'currentVersion'>): ReviewVersion {

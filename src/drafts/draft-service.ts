@@ -15,6 +15,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import type { AuditTrail } from '../audit/audit-service';
 import { DraftModel } from './draft-model';
 import type { ContentFinding, Draft } from './draft-model';
+import type { DraftContent } from '../content-check/content-check-rules';
 import {
   currentVersionOf,
   decide,
@@ -22,6 +23,7 @@ import {
   handOver,
   hashContent,
   isRefusal,
+  nextVersionContent,
   pendingApprovers,
   reportPublished,
   revise,
@@ -32,6 +34,7 @@ import {
 } from './draft-rules';
 import type {
   Decision,
+  Reprint,
   ReviewChanges,
   ReviewNotification,
   ReviewState,
@@ -71,7 +74,7 @@ export interface DraftOutbox {
   enqueue(entries: { idempotencyKey: string; recipient: { personId?: string | null }; text: string }[]): Promise<void>;
 }
 
-export type ContentChecker = (content: { title: string; body: string }) => ContentFinding[];
+export type ContentChecker = (content: DraftContent) => ContentFinding[];
 
 export interface DraftServiceDependencies {
   clock: Clock;
@@ -79,6 +82,8 @@ export interface DraftServiceDependencies {
   outbox: DraftOutbox;
   people: DraftPeople;
   checkContent: ContentChecker;
+  /** Masks ID, mobile and bank card numbers in a text ("脱敏"). */
+  maskPersonalData: (text: string) => string;
   logger?: Logger;
 }
 
@@ -86,6 +91,7 @@ export interface SubmitInput {
   title: string;
   body: string;
   sourceUrl?: string;
+  reprint?: Reprint | null;
   accountId?: string | null;
   unitId?: string | null;
 }
@@ -136,7 +142,8 @@ export class DraftService {
         `正文过长（${body.length}字），请控制在${maxBodyLength}字以内，或以文件形式提交`,
       );
     }
-    const findings = this.dependencies.checkContent({ title, body });
+    const reprint = input.reprint ?? null;
+    const findings = this.dependencies.checkContent({ title, body, reprint });
     const blocking = findings.filter((finding) => finding.severity === 'block');
     if (blocking.length > 0) {
       throw new ValidationError(
@@ -159,7 +166,8 @@ export class DraftService {
       title,
       body,
       sourceUrl: input.sourceUrl ?? '',
-      contentHash: hashContent({ title, body, sourceUrl: input.sourceUrl }),
+      reprint,
+      contentHash: hashContent({ title, body, sourceUrl: input.sourceUrl, reprint }),
       findings,
     };
     const outcome = startReview({
@@ -232,17 +240,22 @@ export class DraftService {
     return this.transition(actor, input.code, { command: 'revise', title: input.title, body }, (state) => {
       const current = currentVersionOf(state);
       const title = input.title?.trim() || current.title;
-      return revise(state, {
-        byId: actor.personId,
-        version: {
-          title,
-          body,
-          sourceUrl: current.sourceUrl,
-          contentHash: hashContent({ title, body, sourceUrl: current.sourceUrl }),
-        },
-        now,
-      });
+      return revise(state, { byId: actor.personId, version: nextVersionContent(current, title, body), now });
     });
+  }
+
+  /** "脱敏 K7Q2": a new version with personal data masked, reviewed again like any revision. */
+  async maskPersonalData(actor: DraftActor, code: string): Promise<DraftSummary> {
+    const current = currentVersionOf(toReviewState(await this.loadByCode(code)));
+    const title = this.dependencies.maskPersonalData(current.title);
+    const body = this.dependencies.maskPersonalData(current.body);
+    if (title === current.title && body === current.body) {
+      throw new ValidationError(
+        'NOTHING_TO_MASK',
+        `稿件 #${code.replace(/^#/, '').toUpperCase()} 中没有需要脱敏的身份证号、手机号或银行卡号`,
+      );
+    }
+    return this.revise(actor, { code, title, body });
   }
 
   withdraw(actor: DraftActor, code: string): Promise<DraftSummary> {
@@ -486,6 +499,7 @@ export class DraftService {
       names,
       submitterUnitName,
       accountName: '',
+      mask: this.dependencies.maskPersonalData,
     };
   }
 
@@ -524,15 +538,9 @@ function replay(state: ReviewState, request: Record<string, unknown>, at: Date):
     case 'revise': {
       const current = currentVersionOf(state);
       const title = typeof request.title === 'string' && request.title ? request.title : current.title;
-      const body = String(request.body);
       return revise(state, {
         byId: actorId,
-        version: {
-          title,
-          body,
-          sourceUrl: current.sourceUrl,
-          contentHash: hashContent({ title, body, sourceUrl: current.sourceUrl }),
-        },
+        version: nextVersionContent(current, title, String(request.body)),
         now: at,
       });
     }
@@ -566,6 +574,9 @@ function toReviewState(draft: Draft): ReviewState {
       title: version.title,
       body: version.body,
       sourceUrl: version.sourceUrl,
+      reprint: version.reprint?.source
+        ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
+        : null,
       contentHash: version.contentHash,
     })),
     currentVersion: draft.currentVersion,

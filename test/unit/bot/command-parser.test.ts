@@ -58,12 +58,28 @@ describe('chat commands', () => {
       title: '关于防汛的通知',
       body: '各单位：\n请做好准备。',
       sourceUrl: '',
+      reprint: null,
     });
     expect(parseChatCommand('提交：\n标题\nhttps://mp.weixin.qq.com/s/abc')).toMatchObject({
       title: '标题',
       sourceUrl: 'https://mp.weixin.qq.com/s/abc',
     });
     expect(parseChatCommand('投稿 只有标题')).toMatchObject({ kind: 'malformed' });
+  });
+
+  test('when an officer submits a reprint, then its source and original title are read from the top lines', () => {
+    expect(
+      parseChatCommand('投稿 转载 冬季防火提示\n来源：应急管理部网站\n原标题：冬季森林防火十条\n正文第一段'),
+    ).toEqual({
+      kind: 'submit',
+      title: '冬季防火提示',
+      body: '正文第一段',
+      sourceUrl: '',
+      reprint: { source: '应急管理部网站', originalTitle: '冬季森林防火十条' },
+    });
+    expect(parseChatCommand('投稿 【转载】无来源\n正文')).toMatchObject({
+      reprint: { source: '', originalTitle: '无来源' },
+    });
   });
 
   test('when an officer revises, then a one-line text keeps the title', () => {

@@ -18,6 +18,7 @@ const version = {
   number: 1,
   title: '通知',
   body: '正文',
+  reprint: null,
   sourceUrl: '',
   contentHash: hashContent({ title: '通知', body: '正文' }),
 };
@@ -173,7 +174,13 @@ describe('after a decision', () => {
     const outcome = applied(
       revise(state, {
         byId: 'officer',
-        version: { title: '新通知', body, sourceUrl: '', contentHash: hashContent({ title: '新通知', body }) },
+        version: {
+          title: '新通知',
+          body,
+          sourceUrl: '',
+          reprint: null,
+          contentHash: hashContent({ title: '新通知', body }),
+        },
         now,
       }),
     );

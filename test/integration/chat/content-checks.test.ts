@@ -1,0 +1,52 @@
+import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { ChatHarness } from '../../support/chat-harness';
+import { DraftModel } from '../../../src/drafts/draft-model';
+
+let chat: ChatHarness;
+
+beforeAll(async () => {
+  await connectTestDatabase();
+  chat = await ChatHarness.start();
+  for (const name of ['刘洋', '孙丽']) await chat.bind(name);
+}, 60_000);
+
+afterAll(async () => {
+  await chat.stop();
+  await disconnectTestDatabase();
+});
+
+const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
+
+describe('content checks in chat (R7)', () => {
+  test('when a draft holds personal data, then the approver sees masked findings and 脱敏 makes a clean new version', async () => {
+    const receipt = await chat.sayAndWait(
+      '刘洋',
+      '投稿 表彰名单\n获奖人张三，身份证号110101199003074514，电话13812345678。',
+      '已收到投稿',
+    );
+    const code = codeIn(receipt);
+    const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
+    expect(request).toContain('个人信息');
+    expect(request).not.toContain('110101199003074514');
+    expect(request).not.toContain('13812345678');
+
+    await chat.sayAndWait('刘洋', `脱敏 ${code}`, '已提交第2版');
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    const masked = draft?.versions[1];
+    expect(masked?.body).not.toContain('110101199003074514');
+    expect(masked?.body).toMatch(/1\*+4/);
+    expect(masked?.findings.filter((finding) => finding.category === '个人信息')).toEqual([]);
+    await chat.sayAndWait('刘洋', `脱敏 ${code}`, '没有需要脱敏');
+  });
+
+  test('when a reprint names no source, then it is not submitted; with a source, the approver sees it', async () => {
+    await chat.sayAndWait('刘洋', '投稿 转载 冬季防火提示\n正文内容', '稿件未提交');
+    const receipt = await chat.sayAndWait(
+      '刘洋',
+      '投稿 转载 冬季防火提示\n来源：应急管理部网站\n原标题：冬季防火提示\n正文内容',
+      '已收到投稿',
+    );
+    const request = await chat.waitFor('孙丽', `【待审核】#${codeIn(receipt)}`);
+    expect(request).toContain('转载：来源 应急管理部网站，原标题《冬季防火提示》');
+  });
+});
