@@ -2,10 +2,12 @@
  * Runs one benchmark by name: `npm run bench -- <name>`. Each benchmark prints its figures and ends
  * with one JSON line.
  */
+import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runContentCheckBench } from './content-check-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
+  'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'content-check': runContentCheckBench,
 };

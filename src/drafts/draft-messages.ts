@@ -69,7 +69,10 @@ function reviewRequest(
   if (previousVersion) {
     lines.push(`第${version.number}版（您上次看到第${previousVersion.number}版）`);
     if (previousVersion.title !== version.title) lines.push(`标题：《${previousVersion.title}》→《${version.title}》`);
-    lines.push(summarizeChange(previousVersion.body, version.body));
+    // Compared masked, so the change line never shows a personal number the excerpt hides.
+    const [before, after] = [context.mask(previousVersion.body), context.mask(version.body)];
+    const onlyMasking = before === after && previousVersion.body !== version.body;
+    lines.push(onlyMasking ? '修改：个人信息已脱敏（身份证号、手机号、银行卡号打码）' : summarizeChange(before, after));
   } else if (version.number > 1) {
     lines.push(`第${version.number}版`);
   }

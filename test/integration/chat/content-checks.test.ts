@@ -30,7 +30,12 @@ describe('content checks in chat (R7)', () => {
     expect(request).not.toContain('110101199003074514');
     expect(request).not.toContain('13812345678');
 
+    await chat.sayAndWait('孙丽', `驳回 ${code} 请先脱敏`, '已记录');
+    const before = chat.messagesOf('孙丽').length;
     await chat.sayAndWait('刘洋', `脱敏 ${code}`, '已提交第2版');
+    const again = await chat.waitFor('孙丽', '第2版（您上次看到第1版）', { after: before });
+    expect(again).toContain('修改：');
+    expect(again).not.toContain('110101199003074514');
     const draft = await DraftModel.findOne({ shortCode: code }).lean();
     const masked = draft?.versions[1];
     expect(masked?.body).not.toContain('110101199003074514');

@@ -1,0 +1,244 @@
+/**
+ * `npm run demo` — the whole review flow on the real bot and a real database, no chat account needed:
+ * an embedded FerretDB in a temporary folder (or a fresh database on MONGODB_URI), the sample county
+ * organisation, and wechaty-puppet-mock standing in for the chat. Prints the chat transcript as it
+ * happens, then verifies the audit trail. Exits 0 when every expected message arrived and the trail
+ * verifies; 1 when the trail is broken; 2, naming the step, when a message did not arrive in time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { connectDatabase, ensureIndexes } from '../src/shared/database';
+import { startEmbeddedFerretDb } from '../src/shared/embedded-ferretdb';
+import '../src/shared/models';
+import { createServices } from '../src/services';
+import { createLogger } from '../src/shared/logger';
+import { systemClock } from '../src/shared/clock';
+import { AppError } from '../src/shared/errors';
+import { verifyAuditChain } from '../src/audit/audit-service';
+import { OutboxMessageModel } from '../src/outbox/outbox-message-model';
+import { MockChat } from '../bot/mock-chat';
+import type { ChatLine } from '../bot/mock-chat';
+import { runCommand } from './run-command';
+
+const root = path.resolve(__dirname, '..');
+const sampleOrganization = path.join(root, 'docs', 'sample-organization.json');
+const timeZone = 'Asia/Shanghai';
+/** How long one step may wait for the bot's messages. */
+const stepTimeoutMs = Number(process.env.DEMO_STEP_TIMEOUT_MS ?? 15_000);
+const participants = ['刘洋', '孙丽', '钱卫东', '赵海涛', '王建华', '李静'];
+
+/** Expected bot message: who receives it and what it must contain. */
+type Expectation = [recipient: string, text: string | RegExp];
+
+interface DemoDatabase {
+  uri: string;
+  dbName: string;
+  source: string;
+  stop(): Promise<void>;
+}
+
+function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+const clockFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "[09:12:03] 刘洋 → 审发：投稿 …", with the further lines of a message indented under it. */
+function formatLine(line: ChatLine): string {
+  const stamp = `[${clockFormat.format(line.at)}] `;
+  const to = line.room ? `群聊「${line.room}」` : line.to;
+  const [first, ...rest] = line.text.split('\n');
+  const indent = ' '.repeat(stamp.length + 2);
+  return [`${stamp}${line.from} → ${to}：${first}`, ...rest.map((text) => `${indent}${text}`)].join('\n');
+}
+
+/** A fresh database: a new name on MONGODB_URI's server, or an embedded FerretDB in a temporary folder. */
+async function openDemoDatabase(): Promise<DemoDatabase> {
+  if (process.env.MONGODB_URI) {
+    return {
+      uri: process.env.MONGODB_URI,
+      dbName: `shenfa_demo_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`,
+      source: 'MONGODB_URI',
+      stop: async () => undefined,
+    };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-demo-'));
+  const server = await startEmbeddedFerretDb({
+    binary: '.tools/bin/ferretdb',
+    dataDir,
+    startTimeoutMs: 30_000,
+    onProgress: (message) => process.stderr.write(`[demo database] ${message}\n`),
+  });
+  return {
+    uri: server.uri,
+    dbName: 'shenfa_demo',
+    source: server.source,
+    async stop() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+class Demo {
+  private stepNumber = 0;
+
+  constructor(private readonly chat: MockChat) {}
+
+  /**
+   * One step of the story: `name` says `text`; the step ends when every expected message has arrived
+   * and the outbox holds nothing more to deliver, so the transcript's order does not depend on timing.
+   */
+  async step(title: string, name: string, text: string, expected: Expectation[]): Promise<string[]> {
+    this.stepNumber += 1;
+    print();
+    print(`—— ${this.stepNumber}. ${title} ——`);
+    const marks = new Map(expected.map(([recipient]) => [recipient, this.chat.messagesOf(recipient).length]));
+    this.chat.say(name, text);
+    const received: string[] = [];
+    for (const [recipient, pattern] of expected) {
+      try {
+        received.push(
+          await this.chat.waitFor(recipient, pattern, { after: marks.get(recipient), timeoutMs: stepTimeoutMs }),
+        );
+      } catch (error) {
+        throw new AppError(
+          'DEMO_STEP_TIMEOUT',
+          `step ${this.stepNumber} (${title}): ${recipient} did not receive “${String(pattern)}” within ${stepTimeoutMs} ms`,
+          { cause: error },
+        );
+      }
+    }
+    await this.waitUntilDelivered(title);
+    return received;
+  }
+
+  /** Waits until the outbox has nothing pending or being sent. */
+  async waitUntilDelivered(title: string): Promise<void> {
+    const deadline = Date.now() + stepTimeoutMs;
+    while (await OutboxMessageModel.exists({ status: { $in: ['pending', 'sending'] } })) {
+      if (Date.now() > deadline) {
+        throw new AppError('DEMO_STEP_TIMEOUT', `step ${this.stepNumber} (${title}): the outbox did not drain`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
+
+async function runStory(chat: MockChat): Promise<void> {
+  const demo = new Demo(chat);
+  print();
+  print('—— 0. 绑定：每人发送管理员给的一次性绑定码 ——');
+  for (const name of participants) await chat.bind(name);
+  await demo.waitUntilDelivered('binding');
+
+  const title = '关于开展防汛应急演练的通知';
+  const [receipt, request] = await demo.step(
+    '刘洋投稿（正文含身份证号）',
+    '刘洋',
+    [
+      `投稿 ${title}`,
+      '各乡镇、各有关单位：定于6月18日上午9时在青山镇开展防汛应急演练，请各单位按方案做好准备。',
+      '现场联系人张建国，身份证号110101199003074514。',
+    ].join('\n'),
+    [
+      ['刘洋', '已收到投稿'],
+      ['孙丽', '【待审核】'],
+    ],
+  );
+  const code = codeIn(receipt);
+  if (!code || !/预审发现[\s\S]*1\*{16}4/.test(request)) {
+    throw new AppError('DEMO_UNEXPECTED', `the review request lacks the masked ID number warning:\n${request}`);
+  }
+
+  await demo.step('孙丽驳回，写明理由', '孙丽', `驳回 ${code} 含联系人身份证号，属个人信息，请删除后重新提交`, [
+    ['孙丽', `已记录：孙丽（办公室主任） 驳回 #${code}`],
+    ['刘洋', '理由：含联系人身份证号'],
+  ]);
+
+  await demo.step(
+    '刘洋修改后重新提交',
+    '刘洋',
+    [
+      `修改 ${code}`,
+      title,
+      '各乡镇、各有关单位：定于6月18日上午9时在青山镇开展防汛应急演练，请各单位按方案做好准备。',
+      '现场联系人张建国，联系电话请向县应急管理局办公室索取。',
+    ].join('\n'),
+    [
+      ['刘洋', '已提交第2版'],
+      ['孙丽', '第2版（您上次看到第1版）'],
+    ],
+  );
+
+  await demo.step('孙丽同意（第1/2步）', '孙丽', `同意 ${code}`, [
+    ['孙丽', `已记录：孙丽（办公室主任） 同意 #${code}`],
+    ['刘洋', '等待下一步审核'],
+    ['赵海涛', `【待审核】#${code}`],
+  ]);
+
+  await demo.step('赵海涛同意（第2/2步）', '赵海涛', `同意 ${code} 可以发布`, [
+    ['赵海涛', `已记录：赵海涛（副局长） 同意 #${code}`],
+    ['刘洋', '稿件已审核通过'],
+    ['王建华', `【抄送】#${code}`],
+    ['李静', `【抄送】#${code}`],
+  ]);
+
+  const url = 'https://mp.weixin.qq.com/s/fangxun-yanlian-0618';
+  await demo.step('刘洋登记发布', '刘洋', `已发布 ${code} ${url}`, [
+    ['刘洋', '已登记发布'],
+    ['王建华', url],
+    ['李静', url],
+  ]);
+}
+
+runCommand(async () => {
+  const database = await openDemoDatabase();
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'silent');
+  let chat: MockChat | null = null;
+  try {
+    await connectDatabase(database.uri, { dbName: database.dbName, serverSelectionTimeoutMs: 10_000 });
+    await ensureIndexes();
+    print(`审发演示：${database.source}，数据库 ${database.dbName}，聊天：wechaty-puppet-mock`);
+    const services = createServices({ clock: systemClock, logger });
+    const imported = await services.people.importOrganization(fs.readFileSync(sampleOrganization, 'utf8'), 'json', {
+      via: 'demo',
+    });
+    print(
+      `导入示例组织（docs/sample-organization.json）：${imported.units} 个单位，${imported.people} 人，${imported.routes} 条审核路线`,
+    );
+    print('县应急管理局的审核路线：孙丽（备岗 钱卫东）→ 赵海涛（备岗 王建华），抄送 王建华、李静');
+
+    chat = new MockChat({ services, logger });
+    chat.observe((line) => print(formatLine(line)));
+    await chat.start();
+    await runStory(chat);
+
+    await services.audit.settle();
+    const report = await verifyAuditChain();
+    if (!report.ok) return { code: 1, output: `audit:verify broken: ${report.problem}` };
+    print();
+    return {
+      code: 0,
+      output: `audit:verify ok, ${report.count} events, head ${report.head.sequence} ${report.head.hash}`,
+    };
+  } finally {
+    await chat?.stop();
+    if (process.env.MONGODB_URI && mongoose.connection.readyState === mongoose.ConnectionStates.connected) {
+      await mongoose.connection.dropDatabase();
+    }
+    await mongoose.disconnect();
+    await database.stop();
+  }
+});

@@ -1,0 +1,67 @@
+/**
+ * `npm run demo` as a newcomer runs it: `scripts/demo.ts` in a child process, on the test database
+ * server (the demo makes its own database there and drops it when done).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { testDatabaseUri } from '../support/database';
+
+const root = path.resolve(__dirname, '..', '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+    cwd: root,
+    env: { ...process.env, MONGODB_URI: testDatabaseUri(), LOG_LEVEL: 'silent' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('npm run demo', () => {
+  test('when the demo runs, then it prints the whole review flow in chat, the audit trail verifies and it exits 0', async () => {
+    const run = await runDemo();
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const transcript = run.stdout;
+    const code = /已收到投稿 #([A-Z2-9]{4})/.exec(transcript)?.[1] ?? '';
+    expect(code).toMatch(/^[A-Z2-9]{4}$/);
+
+    // Both directions, stamped: what people send and what the bot sends.
+    expect(transcript).toMatch(/^\[\d\d:\d\d:\d\d\] 刘洋 → 审发：投稿 关于开展防汛应急演练的通知$/m);
+    expect(transcript).toMatch(new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] 审发 → 孙丽：【待审核】#${code} `, 'm'));
+    // The pre-check warns about the ID number; the request shows it masked.
+    expect(transcript).toMatch(/预审发现：\n\s+· \[注意\] .*1\*{16}4/);
+    expect(transcript).toMatch(/内容：.*现场联系人张建国，身份证号1\*{16}4。/);
+    expect(transcript).toContain(`审发 → 刘洋：已记录：孙丽（办公室主任） 驳回 #${code}`);
+    expect(transcript).toContain('理由：含联系人身份证号，属个人信息，请删除后重新提交');
+    // The revised request shows what changed.
+    expect(transcript).toContain('第2版（您上次看到第1版）');
+    expect(transcript).toMatch(/修改：[^\n]*(\n\s+[^\n]*)?→【联系电话请向县应急管理局办公室索取】/);
+    expect(transcript).toContain(`审发 → 孙丽：已记录：孙丽（办公室主任） 同意 #${code}`);
+    expect(transcript).toContain(`审发 → 赵海涛：【待审核】#${code}`);
+    expect(transcript).toContain(`审发 → 赵海涛：已记录：赵海涛（副局长） 同意 #${code}`);
+    expect(transcript).toContain('稿件已审核通过，可以发布');
+    expect(transcript).toContain(`审发 → 李静：【抄送】#${code}`);
+    expect(transcript).toContain(`审发 → 刘洋：已登记发布 #${code}`);
+    expect(transcript).toContain(`审发 → 王建华：【抄送】#${code} 《关于开展防汛应急演练的通知》 已发布：https://`);
+    expect(transcript.trimEnd()).toMatch(/\naudit:verify ok, \d+ events, head \d+ [0-9a-f]{64}$/);
+
+    // It cleans up after itself: no demo database is left on the server.
+    const connection = await mongoose.createConnection(testDatabaseUri()).asPromise();
+    try {
+      const { databases } = await connection.db!.admin().listDatabases();
+      expect(databases.map((database) => database.name).filter((name) => name.startsWith('shenfa_demo'))).toEqual([]);
+    } finally {
+      await connection.close();
+    }
+  });
+});
