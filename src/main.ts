@@ -19,6 +19,7 @@ import { createServices } from './services';
 import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
+import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { createChatBot } from '../bot/shenfa-bot';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
+    outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
   );
   scheduler.start();
 

@@ -34,7 +34,7 @@ import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { ValidationError } from '../shared/errors';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
-import { applyAtRevision } from '../shared/revision-guard';
+import { RevisionClaimModel, applyAtRevision } from '../shared/revision-guard';
 import { OutboxMessageModel } from './outbox-message-model';
 import type { OutboxKind, OutboxMessage } from './outbox-message-model';
 import {
@@ -91,6 +91,33 @@ export class Outbox {
         { skipped: countWriteErrors(error), entries: entries.length },
         'outbox entries already enqueued were skipped',
       );
+    }
+  }
+
+  /**
+   * Deletes messages sent before `sentBefore`, with their revision claims, in batches. Keeps the outbox
+   * small: the delivery loop reads it on every drain, and FerretDB reads a whole collection per query.
+   * Dead messages stay for the admins to look at.
+   */
+  async pruneSent(sentBefore: Date, batchSize = 1000): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const batch = await OutboxMessageModel.find(
+        { status: 'sent', sentAt: { $lt: sentBefore } },
+        { _id: 1, revision: 1 },
+      )
+        .limit(batchSize)
+        .lean();
+      if (batch.length === 0) return pruned;
+      const claimIds = batch.flatMap((message) =>
+        Array.from(
+          { length: message.revision },
+          (_, revision) => `${OutboxMessageModel.modelName}:${String(message._id)}:${revision}`,
+        ),
+      );
+      await RevisionClaimModel.deleteMany({ _id: { $in: claimIds } });
+      await OutboxMessageModel.deleteMany({ _id: { $in: batch.map((message) => message._id) } });
+      pruned += batch.length;
     }
   }
 }

@@ -105,6 +105,7 @@ export class PeopleService {
   private readonly unitNameById: TtlCache<string>;
   private readonly routes: TtlCache<ResolvedRoute>;
   private readonly delegators: TtlCache<string[]>;
+  private readonly contactIds: TtlCache<string[]>;
 
   constructor(private readonly dependencies: PeopleServiceDependencies) {
     const cache = <V>() => new TtlCache<V>(organizationCacheTtlMs, dependencies.clock);
@@ -113,11 +114,19 @@ export class PeopleService {
     this.unitNameById = cache();
     this.routes = cache();
     this.delegators = cache();
+    this.contactIds = cache();
   }
 
   /** Forgets everything cached: after any change to the organisation made here. */
   private forgetOrganization(): void {
-    for (const cache of [this.personByIdentity, this.personById, this.unitNameById, this.routes, this.delegators]) {
+    for (const cache of [
+      this.personByIdentity,
+      this.personById,
+      this.unitNameById,
+      this.routes,
+      this.delegators,
+      this.contactIds,
+    ]) {
       cache.clear();
     }
   }
@@ -297,13 +306,31 @@ export class PeopleService {
   /** personId → the contact ids bound under `provider`, newest first; [] for a person who has not bound. */
   async chatIdentitiesOf(personIds: (Types.ObjectId | string)[], provider: string): Promise<Map<string, string[]>> {
     const objectIds = validObjectIds(personIds);
-    const identities = new Map<string, string[]>(objectIds.map((id) => [String(id), []]));
-    if (objectIds.length === 0) return identities;
-    const bindings = await IdentityBindingModel.find({ kind: 'chat', provider, personId: { $in: objectIds } })
-      .sort({ boundAt: -1 })
-      .lean();
-    for (const binding of bindings) identities.get(String(binding.personId))?.push(binding.externalId);
-    return identities;
+    if (objectIds.length === 0) return new Map();
+    // Read for every message the bot sends: one query for the people not cached yet.
+    let batch: Promise<Map<string, string[]>> | null = null;
+    const loadBatch = () =>
+      (batch ??= IdentityBindingModel.find({ kind: 'chat', provider, personId: { $in: objectIds } })
+        .sort({ boundAt: -1 })
+        .lean()
+        .then((bindings) => {
+          const byPerson = new Map<string, string[]>();
+          for (const binding of bindings) {
+            const key = String(binding.personId);
+            byPerson.set(key, [...(byPerson.get(key) ?? []), binding.externalId]);
+          }
+          return byPerson;
+        }));
+    const entries = await Promise.all(
+      objectIds.map(async (id) => {
+        const key = String(id);
+        return [
+          key,
+          await this.contactIds.get(`${provider}\u0000${key}`, async () => (await loadBatch()).get(key) ?? []),
+        ] as const;
+      }),
+    );
+    return new Map(entries);
   }
 
   /** Active people with exactly this name (for "转交 K7Q2 姓名"); several when the name is shared. */
