@@ -114,6 +114,15 @@ describe('odd input', () => {
   });
 });
 
+describe('the audit digest in chat', () => {
+  test('when an admin asks for 审计摘要, then a signed digest comes back; anyone else is refused', async () => {
+    const digest = await chat.sayAndWait('李静', '审计摘要', '【审计摘要】');
+    expect(digest).toMatch(/记录总数：\d+/);
+    expect(digest).toMatch(/链首哈希：[0-9a-f]{64}/);
+    await chat.sayAndWait('刘洋', '审计摘要', '只有管理员可以生成审计摘要');
+  });
+});
+
 describe('group chats', () => {
   test('when nobody @-mentions the bot, then it stays silent; when mentioned, the bound approver can decide there', async () => {
     const code = await submit('群聊审核');

@@ -191,24 +191,26 @@ describe('decisions in chat', () => {
     expect(String(event?.actor.onBehalfOfId)).toBe(String(draft?.steps[0].approverIds[0]));
   });
 
-  test('when a leader on leave has a delegate, then the delegate approves on their behalf', async () => {
+  test('when a leader on leave has a delegate, then the delegate approves on their behalf and the trail says so', async () => {
     const people = chat.services.people;
     const [sunLi] = await people.findPersonByName('孙丽');
-    const [deputy] = await people.findPersonByName('钱卫东');
+    const [delegate] = await people.findPersonByName('周立新');
     const now = Date.now();
     await people.setDelegation({
       personId: sunLi.id,
-      delegateId: deputy.id,
+      delegateId: delegate.id,
       from: new Date(now - 60_000),
       until: new Date(now + 3_600_000),
       byId: null,
     });
     await chat.bind('周立新');
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 请假代审\n正文', '已收到投稿'));
-    await chat.sayAndWait('钱卫东', `同意 ${code}`, `已记录：钱卫东`);
+    await chat.sayAndWait('周立新', `同意 ${code}`, new RegExp(`已记录：周立新.*（代孙丽.*） 同意 #${code}`));
     const draft = await DraftModel.findOne({ shortCode: code }).lean();
     const decision = draft?.steps[0].decisions[0];
-    expect(String(decision?.approverId)).toBe(deputy.id);
+    expect([String(decision?.approverId), String(decision?.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
+    const event = await AuditEventModel.findOne({ 'subject.id': String(draft?._id), action: 'draft.approved' }).lean();
+    expect([String(event?.actor.personId), String(event?.actor.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
   });
 
   test('when an approver revokes an approval before publication, then the officer may not publish until approved again', async () => {
