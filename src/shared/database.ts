@@ -118,12 +118,17 @@ export async function checkDatabase(
 
 /**
  * MongoDB reports a unique-index violation as code 11000. FerretDB v1 does so for inserts, but an
- * update that violates a unique index comes back as InternalError "UNIQUE constraint failed".
+ * update that violates a unique index comes back as InternalError carrying the backend's own words:
+ * SQLite's "UNIQUE constraint failed", PostgreSQL's "duplicate key value violates unique constraint".
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 11000 || (typeof message === 'string' && /E11000|UNIQUE constraint failed/.test(message));
+  return (
+    code === 11000 ||
+    (typeof message === 'string' &&
+      /E11000|UNIQUE constraint failed|duplicate key value violates unique constraint/.test(message))
+  );
 }
 
 /**
