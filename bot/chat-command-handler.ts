@@ -24,6 +24,8 @@ export interface InboundChatMessage {
   text: string;
   /** A forwarded article. */
   link?: { url: string; title: string; description: string };
+  /** A file or image, already stored under the data folder. */
+  file?: { name: string; mimeType: string; size: number; sha256: string; storagePath: string };
   receivedAt: string;
   /** Set when the database went away after the message was taken on: it is handled again regardless. */
   takenOn?: boolean;
@@ -100,15 +102,23 @@ export class ChatCommandHandler {
   private async answer(message: InboundChatMessage, log: Logger): Promise<void> {
     const { provider } = this.dependencies;
     const person = await this.dependencies.people.findPersonByChatIdentity(provider, message.contactId);
-    const command: ChatCommand = message.link
+    const command: ChatCommand = message.file
       ? {
           kind: 'submit',
-          title: message.link.title,
-          body: message.link.description || message.link.url,
-          sourceUrl: message.link.url,
+          title: message.file.name.replace(/\.[^.]+$/, '') || message.file.name,
+          body: '',
+          sourceUrl: '',
           reprint: null,
         }
-      : parseChatCommand(message.text);
+      : message.link
+        ? {
+            kind: 'submit',
+            title: message.link.title,
+            body: message.link.description || message.link.url,
+            sourceUrl: message.link.url,
+            reprint: null,
+          }
+        : parseChatCommand(message.text);
     log.info({ command: command.kind, bound: Boolean(person) }, 'chat command');
     let reply: string | null;
     try {
@@ -148,6 +158,7 @@ export class ChatCommandHandler {
           body: command.body,
           sourceUrl: command.sourceUrl,
           reprint: command.reprint,
+          attachments: message.file ? [message.file] : [],
         });
         return null;
       case 'decide':

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FileBox } from 'file-box';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { Wechaty } from 'wechaty';
 import type { Services } from '../src/services';
@@ -118,12 +119,18 @@ export class MockChat {
     return this.listen(name, this.mocker.createContact({ name }));
   }
 
+  /** Text as written; a file shows as "[文件] name" (puppet-mock keeps the file beside the message). */
+  private textOf(message: mock.MessageMock): string {
+    const file = this.mocker.cacheFileBoxPayload.get(message.id);
+    return file ? `[文件] ${(file as { name?: string }).name ?? ''}` : (message.text() ?? '');
+  }
+
   /** puppet-mock tells the talker and the listener of each message: this contact's side of its private chat. */
   private listen(name: string, contact: mock.ContactMock): mock.ContactMock {
     this.contacts.set(name, contact);
     contact.on('message', (message: mock.MessageMock) => {
       if (message.room()) return;
-      const text = message.text() ?? '';
+      const text = this.textOf(message);
       if (message.talker().id === this.botUser.id) {
         this.received.get(name)?.push(text);
         this.publish({ from: botDisplayName, to: name, room: '', fromBot: true, text });
@@ -154,12 +161,17 @@ export class MockChat {
     });
     this.roomMessages.set(topic, []);
     room.on('message', (message: mock.MessageMock) => {
-      const text = message.text() ?? '';
+      const text = this.textOf(message);
       const fromBot = message.talker().id === this.botUser.id;
       if (fromBot) this.roomMessages.get(topic)?.push(text);
       this.publish({ from: message.talker().payload.name, to: topic, room: topic, fromBot, text });
     });
     return room;
+  }
+
+  /** A person sends a file (a FileBox) to the bot in a private chat. */
+  sendFile(name: string, file: FileBox): void {
+    this.contact(name).say(file).to(this.botUser);
   }
 
   say(name: string, text: string, room?: mock.RoomMock, mentions: mock.ContactMock[] = []): void {

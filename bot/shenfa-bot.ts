@@ -3,7 +3,11 @@
  * (outbound) — over the same services as the API. Handlers never let a rejection escape; a message
  * that finds the database away is spooled and its sender told so.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import { FileBox } from 'file-box';
+import type { FileBoxInterface } from 'file-box';
 import { WechatyBuilder } from 'wechaty';
 import type { Message, Wechaty as WechatyInterface, WechatyPlugin } from 'wechaty';
 import type { Puppet } from 'wechaty-puppet';
@@ -31,6 +35,8 @@ export interface ShenfaBotDependencies {
   contactIdsOf: (personId: string) => Promise<string[]>;
   logger: Logger;
   spoolRetryMs?: number;
+  /** Where received files are kept. */
+  attachmentDirectory: string;
 }
 
 export function createShenfaBot(dependencies: ShenfaBotDependencies): WechatyInterface {
@@ -80,7 +86,7 @@ export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): Wechaty
       }
     };
     const onMessage = (message: Message) => {
-      void snapshotOf(bot, message)
+      void snapshotOf(bot, message, dependencies.attachmentDirectory)
         .then((snapshot) => (snapshot ? handle(snapshot, message) : undefined))
         .catch((error: unknown) => logger.error({ err: error, chatMessageId: message.id }, 'chat message failed'));
     };
@@ -98,7 +104,11 @@ export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): Wechaty
   };
 }
 
-async function snapshotOf(bot: WechatyInterface, message: Message): Promise<InboundChatMessage | null> {
+async function snapshotOf(
+  bot: WechatyInterface,
+  message: Message,
+  attachmentDirectory: string,
+): Promise<InboundChatMessage | null> {
   if (message.self()) return null;
   const room = message.room();
   if (room && !(await message.mentionSelf())) return null;
@@ -121,9 +131,31 @@ async function snapshotOf(bot: WechatyInterface, message: Message): Promise<Inbo
         link: { url: link.url(), title: link.title(), description: link.description() ?? '' },
       };
     }
+    case bot.Message.Type.Attachment:
+    case bot.Message.Type.Image: {
+      const file = await storeAttachment(await message.toFileBox(), attachmentDirectory);
+      return file ? { ...base, text: '', file } : { ...base, text: '' };
+    }
     default:
       return { ...base, text: '' };
   }
+}
+
+const maxAttachmentBytes = 20 * 1024 * 1024;
+
+/**
+ * Keeps a received file under the data folder, named by its SHA-256 (the hash an approval binds to),
+ * before the message is handled, so a spooled message still finds its file. Too large → not kept.
+ */
+async function storeAttachment(file: FileBoxInterface, directory: string): Promise<InboundChatMessage['file'] | null> {
+  const content = await file.toBuffer();
+  if (content.length > maxAttachmentBytes) return null;
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const name = path.basename(file.name || 'attachment');
+  const storagePath = path.join(directory, `${sha256}${path.extname(name).toLowerCase()}`);
+  await fs.mkdir(directory, { recursive: true });
+  await fs.writeFile(storagePath, content, { flag: 'w' });
+  return { name, mimeType: file.mediaType || 'application/octet-stream', size: content.length, sha256, storagePath };
 }
 
 /** Outbound: drains the outbox while logged in. */
@@ -131,10 +163,14 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
   return (bot: WechatyInterface) => {
     const send = async (message: DeliverableMessage) => {
       const { roomId, contactId, personId } = message.recipient;
+      // Base64 rather than a path: every puppet can send it, and it needs no file on the chat side.
+      const content = message.file
+        ? FileBox.fromBase64((await fs.readFile(message.file.path)).toString('base64'), message.file.name)
+        : message.text;
       if (roomId) {
         const room = await bot.Room.find({ id: roomId });
         if (!room) throw new AppError('CHAT_ROOM_NOT_FOUND', `找不到群聊 ${roomId}`);
-        await room.say(message.text);
+        await room.say(content);
         return;
       }
       const contactIds = contactId ? [contactId] : personId ? await dependencies.contactIdsOf(personId) : [];
@@ -144,7 +180,7 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
       for (const id of contactIds) {
         const contact = await bot.Contact.find({ id });
         if (!contact) throw new AppError('CHAT_CONTACT_NOT_FOUND', `找不到联系人 ${id}`);
-        await contact.say(message.text);
+        await contact.say(content);
       }
     };
     const delivery = dependencies.createDelivery(send);
@@ -205,6 +241,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     puppetOptions: options.puppetToken ? { token: options.puppetToken } : undefined,
     handler,
     spool: new InboundSpool({ directory: path.resolve(options.dataDir, 'spool'), logger }),
+    attachmentDirectory: path.resolve(options.dataDir, 'attachments'),
     spoolRetryMs: options.spoolRetryMs,
     contactIdsOf: async (personId) =>
       (await services.people.chatIdentitiesOf([personId], provider)).get(personId) ?? [],

@@ -2,13 +2,13 @@
  * The Chinese texts the chat flow sends about drafts, pure: given a draft, the notification the rules
  * asked for and the names involved, the message an officer or leader reads.
  */
-import type { ContentFinding } from './draft-model';
+import type { ContentFinding, DraftAttachment } from './draft-model';
 import { decisionWord, statusWord, summarizeChange } from './draft-rules';
 import type { ReviewNotification, ReviewState, ReviewVersion } from './draft-rules';
 
 export interface MessageContext {
   draft: ReviewState;
-  version: ReviewVersion & { findings: ContentFinding[] };
+  version: ReviewVersion & { findings: ContentFinding[]; attachments: DraftAttachment[] };
   /** Person id → display name ("张三（县应急管理局局长）"). */
   names: Map<string, string>;
   submitterUnitName: string;
@@ -78,6 +78,7 @@ function reviewRequest(
   }
   if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
   if (version.reprint) lines.push(reprintLine(version.reprint));
+  if (version.attachments.length) lines.push(attachmentsLine(version.attachments, '随后发送'));
   lines.push(`内容：${excerpt(context.mask(version.body))}`);
   lines.push(formatFindings(version.findings, draft.shortCode));
   lines.push(
@@ -155,6 +156,13 @@ function submitterUpdate(context: MessageContext, notification: ReviewNotificati
   }
 }
 
+function attachmentsLine(attachments: DraftAttachment[], how: string): string {
+  const files = attachments.map(
+    (file) => `${file.name}（${Math.max(1, Math.round(file.size / 1024))} KB，SHA-256 ${file.sha256.slice(0, 12)}…）`,
+  );
+  return `附件（${how}）：${files.join('、')}`;
+}
+
 function reprintLine(reprint: { source: string; originalTitle: string }): string {
   return `转载：来源 ${reprint.source || '（未注明）'}，原标题《${reprint.originalTitle}》`;
 }
@@ -172,6 +180,7 @@ export function renderDraftView(context: MessageContext): string {
   if (context.accountName) lines.push(`账号：${context.accountName}`);
   if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
   if (version.reprint) lines.push(reprintLine(version.reprint));
+  if (version.attachments.length) lines.push(attachmentsLine(version.attachments, '随审核请求发送'));
   lines.push('', version.body, '', formatFindings(version.findings, draft.shortCode));
   if (draft.publication.url) lines.push(`发布链接：${draft.publication.url}`);
   return lines.join('\n');

@@ -25,6 +25,8 @@ export interface ReviewVersion {
   body: string;
   sourceUrl: string;
   reprint: Reprint | null;
+  /** SHA-256 of each attached file: an approval binds the files too. */
+  attachmentHashes: string[];
   contentHash: string;
 }
 
@@ -166,9 +168,15 @@ export function hashContent(content: {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** The content of the version after `current` with a new title and body; source and reprint carry over. */
+/** The content of the version after `current` with a new title and body; source, reprint and files carry over. */
 export function nextVersionContent(current: ReviewVersion, title: string, body: string): Omit<ReviewVersion, 'number'> {
-  const content = { title, body, sourceUrl: current.sourceUrl, reprint: current.reprint };
+  const content = {
+    title,
+    body,
+    sourceUrl: current.sourceUrl,
+    reprint: current.reprint,
+    attachmentHashes: current.attachmentHashes,
+  };
   return { ...content, contentHash: hashContent(content) };
 }
 

@@ -14,7 +14,7 @@ import type { Logger } from '../shared/logger';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import type { AuditTrail } from '../audit/audit-service';
 import { DraftModel } from './draft-model';
-import type { ContentFinding, Draft } from './draft-model';
+import type { ContentFinding, Draft, DraftAttachment } from './draft-model';
 import type { DraftContent } from '../content-check/content-check-rules';
 import {
   currentVersionOf,
@@ -92,6 +92,8 @@ export interface SubmitInput {
   body: string;
   sourceUrl?: string;
   reprint?: Reprint | null;
+  /** Files already stored (the bot keeps them under the data folder), with their SHA-256. */
+  attachments?: DraftAttachment[];
   accountId?: string | null;
   unitId?: string | null;
 }
@@ -135,7 +137,9 @@ export class DraftService {
         `标题过长（${title.length}字），请控制在${maxTitleLength}字以内`,
       );
     }
-    if (!body && !input.sourceUrl) throw new ValidationError('DRAFT_BODY_MISSING', '请附上正文或文章链接');
+    if (!body && !input.sourceUrl && !input.attachments?.length) {
+      throw new ValidationError('DRAFT_BODY_MISSING', '请附上正文、文章链接或文件');
+    }
     if (body.length > maxBodyLength) {
       throw new ValidationError(
         'DRAFT_BODY_TOO_LONG',
@@ -143,6 +147,8 @@ export class DraftService {
       );
     }
     const reprint = input.reprint ?? null;
+    const attachments = input.attachments ?? [];
+    const attachmentHashes = attachments.map((attachment) => attachment.sha256);
     const findings = this.dependencies.checkContent({ title, body, reprint });
     const blocking = findings.filter((finding) => finding.severity === 'block');
     if (blocking.length > 0) {
@@ -167,7 +173,8 @@ export class DraftService {
       body,
       sourceUrl: input.sourceUrl ?? '',
       reprint,
-      contentHash: hashContent({ title, body, sourceUrl: input.sourceUrl, reprint }),
+      attachmentHashes,
+      contentHash: hashContent({ title, body, sourceUrl: input.sourceUrl, reprint, attachmentHashes }),
       findings,
     };
     const outcome = startReview({
@@ -199,7 +206,7 @@ export class DraftService {
         revision: 0,
         publication: { url: '', publishedAt: null, reportedById: null },
         ...toStored(outcome.changes),
-        versions: [{ ...version, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
+        versions: [{ ...version, attachments, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
       };
       try {
         stored = (await DraftModel.create(draft)).toObject<Draft>();
@@ -389,10 +396,12 @@ export class DraftService {
     if (added.length > 0) {
       // Earlier versions keep their stored findings and authors; only the new one is computed here.
       const createdAt = this.dependencies.clock.now();
+      const previous = draft.versions.find((version) => version.number === draft.currentVersion);
       changes.versions = [
         ...draft.versions,
         ...added.map((version) => ({
           ...version,
+          attachments: previous?.attachments ?? [],
           findings: this.dependencies.checkContent(version),
           createdById: draft.submitterId,
           createdAt,
@@ -460,18 +469,30 @@ export class DraftService {
   private async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], claim: string) {
     if (notifications.length === 0) return;
     const context = await this.messageContext(draft, state, notifications);
+    const files = context.version.attachments;
     await this.dependencies.outbox.enqueue(
-      notifications.map((notification, index) => ({
-        idempotencyKey: `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`,
-        recipient: { personId: notification.recipientId },
-        text: renderNotification(
+      notifications.flatMap((notification, index) => {
+        const key = `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`;
+        const recipient = { personId: notification.recipientId };
+        const text = renderNotification(
           context,
           notification,
           notification.previousVersionNumber
             ? state.versions.find((version) => version.number === notification.previousVersionNumber)
             : undefined,
-        ),
-      })),
+        );
+        // An approver gets the files with the request, so they can open what they approve.
+        const attached =
+          notification.kind === 'review-request'
+            ? files.map((file, position) => ({
+                idempotencyKey: `${key}:file:${position}`,
+                recipient,
+                text: `附件：${file.name}`,
+                file: { path: file.storagePath, name: file.name },
+              }))
+            : [];
+        return [{ idempotencyKey: key, recipient, text }, ...attached];
+      }),
     );
   }
 
@@ -495,7 +516,11 @@ export class DraftService {
     const current = currentVersionOf(state);
     return {
       draft: state,
-      version: { ...current, findings: stored?.findings ?? this.dependencies.checkContent(current) },
+      version: {
+        ...current,
+        findings: stored?.findings ?? this.dependencies.checkContent(current),
+        attachments: stored?.attachments ?? [],
+      },
       names,
       submitterUnitName,
       accountName: '',
@@ -577,6 +602,7 @@ function toReviewState(draft: Draft): ReviewState {
       reprint: version.reprint?.source
         ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
         : null,
+      attachmentHashes: (version.attachments ?? []).map((attachment) => attachment.sha256),
       contentHash: version.contentHash,
     })),
     currentVersion: draft.currentVersion,

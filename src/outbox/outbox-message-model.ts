@@ -31,11 +31,19 @@ export interface OutboxRecipient {
   contactId: string;
 }
 
+/** A stored file sent as its own chat message (a draft's attachment, for its approvers to open). */
+export interface OutboxFile {
+  path: string;
+  name: string;
+}
+
 export interface OutboxMessage {
   _id: Types.ObjectId;
   idempotencyKey: string;
   kind: OutboxKind;
   recipient: OutboxRecipient;
+  /** Set for a file message; `text` then describes the file for logs and alerts. */
+  file: OutboxFile | null;
   /** "room:<id>", "contact:<id>" or "person:<id>": the chat the rate limits count against (see outbox-rules.ts). */
   recipientKey: string;
   text: string;
@@ -68,6 +76,7 @@ const outboxMessageSchema = new Schema<OutboxMessage>(
       contactId: { type: String, default: '' },
     },
     recipientKey: { type: String, default: '' },
+    file: { type: new Schema({ path: String, name: String }, { _id: false }), default: null },
     text: { type: String, required: true, maxlength: 20_000 },
     status: { type: String, enum: outboxStatuses, default: 'pending' },
     attempts: { type: Number, default: 0 },

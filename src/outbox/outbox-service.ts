@@ -36,7 +36,7 @@ import { ValidationError } from '../shared/errors';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
 import { RevisionClaimModel, applyAtRevision } from '../shared/revision-guard';
 import { OutboxMessageModel } from './outbox-message-model';
-import type { OutboxKind, OutboxMessage } from './outbox-message-model';
+import type { OutboxFile, OutboxKind, OutboxMessage } from './outbox-message-model';
 import {
   decidePace,
   describeDeadLetter,
@@ -63,6 +63,8 @@ export interface OutboxEntry {
   notBefore?: Date;
   /** 'notice' unless given; see outboxKinds. */
   kind?: OutboxKind;
+  /** Sends this stored file instead of the text. */
+  file?: OutboxFile | null;
 }
 
 export interface OutboxDependencies {
@@ -139,6 +141,7 @@ async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessag
     idempotencyKey: entry.idempotencyKey,
     kind: entry.kind ?? 'notice',
     recipient: { personId, roomId, contactId },
+    file: entry.file ?? null,
     recipientKey,
     text: entry.text,
     notBefore: entry.notBefore ?? now,
@@ -197,6 +200,7 @@ export interface DeliverableMessage {
   idempotencyKey: string;
   recipient: { personId: string | null; roomId: string; contactId: string };
   text: string;
+  file: OutboxFile | null;
   /** 1 for the first attempt. */
   attempt: number;
 }
@@ -512,6 +516,7 @@ function toDeliverable(message: OutboxMessage): DeliverableMessage {
       contactId: message.recipient?.contactId ?? '',
     },
     text: message.text,
+    file: message.file?.path ? { path: message.file.path, name: message.file.name } : null,
     attempt: message.attempts,
   };
 }

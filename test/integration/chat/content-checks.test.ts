@@ -1,5 +1,8 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { FileBox } from 'file-box';
 import { DraftModel } from '../../../src/drafts/draft-model';
 
 let chat: ChatHarness;
@@ -53,5 +56,30 @@ describe('content checks in chat (R7)', () => {
     );
     const request = await chat.waitFor('孙丽', `【待审核】#${codeIn(receipt)}`);
     expect(request).toContain('转载：来源 应急管理部网站，原标题《冬季防火提示》');
+  });
+
+  test('when an officer sends an image, then it becomes a draft whose approver receives the file, and its hash is bound', async () => {
+    // A 1×1 PNG: puppet-mock marks image/png as an image message (a real chat also sends PDFs as files).
+    const content = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const before = chat.messagesOf('刘洋').length;
+    chat.sendFile('刘洋', FileBox.fromBase64(content.toString('base64'), '冬季防火海报.png'));
+    const receipt = await chat.waitFor('刘洋', '已收到投稿 #', { after: before });
+    const code = codeIn(receipt);
+    const request = await chat.waitFor('孙丽', `【待审核】#${code} 《冬季防火海报》`);
+    expect(request).toContain('附件（随后发送）：冬季防火海报.png');
+    await chat.waitFor('孙丽', '[文件] 冬季防火海报.png');
+
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    const attachment = draft?.versions[0].attachments[0];
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    expect(attachment).toMatchObject({ name: '冬季防火海报.png', size: content.length, sha256 });
+    expect(fs.readFileSync(attachment?.storagePath ?? '')).toEqual(content);
+
+    await chat.sayAndWait('孙丽', `同意 ${code}`, '已记录');
+    const approved = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(approved?.steps[0].decisions[0].contentHash).toBe(approved?.versions[0].contentHash);
   });
 });

@@ -78,6 +78,7 @@ describe('delivering the outbox', () => {
         idempotencyKey: entry.idempotencyKey,
         recipient: { personId: String(personId), roomId: '', contactId: '' },
         text: entry.text,
+        file: null,
         attempt: 1,
       },
     ]);

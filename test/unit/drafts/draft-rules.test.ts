@@ -19,6 +19,7 @@ const version = {
   title: '通知',
   body: '正文',
   reprint: null,
+  attachmentHashes: [],
   sourceUrl: '',
   contentHash: hashContent({ title: '通知', body: '正文' }),
 };
@@ -179,6 +180,7 @@ describe('after a decision', () => {
           body,
           sourceUrl: '',
           reprint: null,
+          attachmentHashes: [],
           contentHash: hashContent({ title: '新通知', body }),
         },
         now,
