@@ -3,7 +3,6 @@
  * the bot, the jobs, the CLI and the tests all get their services from here.
  */
 import type { Clock } from './shared/clock';
-import type { AppConfig } from './shared/config';
 import type { Logger } from './shared/logger';
 import { AuditTrail } from './audit/audit-service';
 import { Outbox } from './outbox/outbox-service';
@@ -46,5 +45,3 @@ export function createServices(options: ServiceOptions): Services {
   });
   return { clock, audit, outbox, people, drafts, contentRules };
 }
-
-export type { AppConfig };

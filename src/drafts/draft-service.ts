@@ -24,12 +24,10 @@ import {
   hashContent,
   isRefusal,
   nextVersionContent,
-  pendingApprovers,
   reportPublished,
   revise,
   revokeApproval,
   startReview,
-  statusWord,
   withdraw,
 } from './draft-rules';
 import type {
@@ -655,5 +653,3 @@ function summarize(state: ReviewState): DraftSummary {
     stepCount: state.steps.length,
   };
 }
-
-export { pendingApprovers, statusWord };
