@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { checkContent, compileContentRules } from '../src/content-check/content-check-rules';
 import { readContentRuleData } from '../src/content-check/content-rules-loader';
 import { scanTerms } from '../src/content-check/term-automaton';
+import { seededRandom } from './seeded-random';
 
 interface FastScanner {
   search(content: string): Array<[number, string]>;
@@ -25,18 +26,6 @@ const naiveShare = 1 / 16;
 
 function report(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-/** mulberry32: a small seeded generator, so every run builds the same dictionary. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const commonCharacters =

@@ -1,4 +1,5 @@
 import { buildTermAutomaton, normalizeText, scanTerms } from '../../../src/content-check/term-automaton';
+import { seededRandom } from '../../../bench/seeded-random';
 
 /** Every match of the automaton as [pattern, start, end], in the order reported. */
 function scanAll(patterns: string[], text: string, denseEntryBudget?: number): Array<[number, number, number]> {
@@ -12,18 +13,6 @@ function scanAll(patterns: string[], text: string, denseEntryBudget?: number): A
 
 function sorted(matches: Array<[number, number, number]>) {
   return [...matches].sort((left, right) => left[1] - right[1] || left[2] - right[2] || left[0] - right[0]);
-}
-
-/** mulberry32, so the randomised comparison repeats. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('normalisation', () => {
