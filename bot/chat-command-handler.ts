@@ -64,7 +64,13 @@ export interface ChatCommandHandlerDependencies {
   logger: Logger;
 }
 
+const maxFailedBindings = 5;
+const bindWindowMs = 3_600_000;
+
 export class ChatCommandHandler {
+  /** Contact id → times of wrong bind codes within the last hour. */
+  private readonly failedBindings = new Map<string, number[]>();
+
   constructor(private readonly dependencies: ChatCommandHandlerDependencies) {}
 
   /**
@@ -136,14 +142,7 @@ export class ChatCommandHandler {
     person: ChatPerson | null,
     message: InboundChatMessage,
   ): Promise<string | null> {
-    if (command.kind === 'bind') {
-      const bound = await this.dependencies.people.bindChatIdentity({
-        code: command.bindCode,
-        provider: this.dependencies.provider,
-        externalId: message.contactId,
-      });
-      return `绑定成功：${bound.name}。发送“帮助”查看可用指令。`;
-    }
+    if (command.kind === 'bind') return this.bind(command.bindCode, message.contactId);
     if (command.kind === 'help') return helpText;
     if (command.kind === 'empty') return person ? `没有识别到指令。\n${helpText}` : null;
     if (!person) {
@@ -203,6 +202,33 @@ export class ChatCommandHandler {
         return '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。';
       case 'unknown':
         return `没有识别到指令。\n${helpText}`;
+    }
+  }
+
+  /**
+   * A six-digit code can be guessed, so each chat contact gets a few wrong tries per hour; a correct
+   * code from someone who has used them up is refused too, until the hour has passed.
+   */
+  private async bind(code: string, contactId: string): Promise<string> {
+    const now = this.dependencies.clock.now().getTime();
+    const recent = (this.failedBindings.get(contactId) ?? []).filter((at) => now - at < bindWindowMs);
+    if (recent.length >= maxFailedBindings) {
+      throw new AppError('BIND_ATTEMPTS_EXCEEDED', '绑定码错误次数过多，请1小时后再试，或联系管理员重新获取绑定码', {
+        status: 429,
+      });
+    }
+    try {
+      const bound = await this.dependencies.people.bindChatIdentity({
+        code,
+        provider: this.dependencies.provider,
+        externalId: contactId,
+      });
+      this.failedBindings.delete(contactId);
+      return `绑定成功：${bound.name}。发送“帮助”查看可用指令。`;
+    } catch (error) {
+      if (isAppError(error) && error.code.startsWith('BIND_CODE_'))
+        this.failedBindings.set(contactId, [...recent, now]);
+      throw error;
     }
   }
 

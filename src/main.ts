@@ -22,6 +22,7 @@ import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { createChatBot } from '../bot/shenfa-bot';
+import { inboundPruneJob } from '../bot/inbound-prune-job';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
+    inboundPruneJob({ clock: systemClock, logger }),
   );
   scheduler.start();
 

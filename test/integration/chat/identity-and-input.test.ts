@@ -82,6 +82,18 @@ describe('binding', () => {
   });
 });
 
+describe('guessing bind codes', () => {
+  test('when a contact sends five wrong codes, then even the right one is refused for an hour', async () => {
+    chat.contact('猜码者');
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await chat.sayAndWait('猜码者', `绑定 00000${attempt}`, '绑定码');
+    }
+    const { code } = await chat.services.people.createBindCode('ZFB003', {});
+    await chat.sayAndWait('猜码者', `绑定 ${code}`, '错误次数过多');
+    expect(await IdentityBindingModel.countDocuments({ externalId: chat.contact('猜码者').id })).toBe(0);
+  });
+});
+
 describe('odd input', () => {
   test.each([
     ['an empty message', '', '没有识别到指令'],

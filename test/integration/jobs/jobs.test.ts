@@ -12,6 +12,8 @@ import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { JobRunModel } from '../../../src/jobs/job-run-model';
 import { RevisionClaimModel } from '../../../src/shared/revision-guard';
 import { sampleOrganization } from '../../support/chat-harness';
+import { InboundMessageModel } from '../../../bot/inbound-message-model';
+import { inboundPruneJob } from '../../../bot/inbound-prune-job';
 
 const clock = new ManualClock('2026-11-26T00:00:00Z');
 const logger = createLogger('silent');
@@ -76,5 +78,14 @@ describe('scheduled jobs', () => {
     const left = (await OutboxMessageModel.find({ idempotencyKey: /^prune:/ }).lean()).map((message) => message.text);
     expect(left.sort()).toEqual(['dead', 'new']);
     expect(await RevisionClaimModel.countDocuments({ _id: `OutboxMessage:${String(old?._id)}:0` })).toBe(0);
+  });
+
+  test('when chat message records are older than 30 days, then the nightly prune removes only those', async () => {
+    await InboundMessageModel.create([
+      { _id: 'mock:old', receivedAt: new Date('2026-10-01T00:00:00Z') },
+      { _id: 'mock:new', receivedAt: new Date('2026-11-25T00:00:00Z') },
+    ]);
+    await scheduler('a').runOnce(inboundPruneJob({ clock, logger }), clock.now());
+    expect((await InboundMessageModel.find({}).lean()).map((record) => record._id)).toEqual(['mock:new']);
   });
 });
