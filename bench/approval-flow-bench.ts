@@ -18,6 +18,7 @@
  *
  * Ends with one JSON line.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
 import fs from 'node:fs';
@@ -48,7 +49,6 @@ const body =
 type Document = Record<string, unknown>;
 
 const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 function percentile(values: number[], share: number): number {
   if (values.length === 0) return NaN;

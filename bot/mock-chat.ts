@@ -4,6 +4,7 @@
  * bot — seen as it happens and kept per chat. The chat tests, `npm run demo` and the approval-flow
  * benchmark drive the bot through it; nothing here is used by the production bot.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +28,6 @@ export const immediateOutboxConfig: OutboxConfig = {
   maxAttempts: 3,
   retryBaseMs: 10,
 };
-
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /** One message in the mock chat, in either direction. */
 export interface ChatLine {

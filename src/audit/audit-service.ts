@@ -8,6 +8,7 @@
  * An event is linked in the same single insert that records it, so a crash at any moment leaves either
  * no trace or a complete, linked event.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -222,8 +223,6 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
 
 /** About 60 ms of polling before the trail itself is read. */
 const hintPolls = 6;
-
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 async function publishHead(head: ChainHead): Promise<void> {
   const moved = await AuditHeadModel.updateOne(

@@ -8,6 +8,7 @@
  * change cannot disagree for long: the event carries the request, so a writer that crashed after
  * recording it is completed by the next writer that meets it, re-running the same deterministic rule.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -582,8 +583,6 @@ function refusalError(refusal: RuleRefusal): AppError {
   }
   return new ConflictError(refusal.code, refusal.message);
 }
-
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 function toReviewState(draft: Draft): ReviewState {
   const ids = (values: Types.ObjectId[]) => values.map(String);
