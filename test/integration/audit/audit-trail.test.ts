@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +7,8 @@ import { AuditEventModel, AuditHeadModel } from '../../../src/audit/audit-event-
 import { hashEvent } from '../../../src/audit/audit-chain-rules';
 import { ManualClock } from '../../../src/shared/clock';
 import { connectTestDatabase, disconnectTestDatabase, testDatabaseUri } from '../../support/database';
+import { startKillableProcess } from '../../support/killable-process';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const digestKey = 'integration-test-digest-key-0123456789';
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 let databaseName = '';
@@ -144,34 +143,14 @@ describe('the audit trail', () => {
 });
 
 function startAppender(count: number, label: string) {
-  // node --import tsx, not the tsx wrapper: a SIGKILL must reach the process that appends.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(root, 'bench', 'audit-appender.ts'),
-      testDatabaseUri(),
-      databaseName,
-      String(count),
-      label,
-    ],
-    { cwd: root },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stderr })),
-  );
-  return { child, ready, exited };
+  return startKillableProcess('bench/audit-appender.ts', [testDatabaseUri(), databaseName, String(count), label]);
 }
 
 describe('the audit trail under several processes', () => {
   test('when 4 processes append 2,500 events each at once, then there is one unbroken chain of 10,000', async () => {
     const appenders = ['a', 'b', 'c', 'd'].map((label) => startAppender(2500, label));
     const results = await Promise.all(appenders.map((appender) => appender.exited));
-    expect(results).toEqual(results.map(() => ({ code: 0, stderr: '' })));
+    expect(results).toEqual(results.map(() => ({ code: 0, signal: null, stderr: '' })));
 
     expect(await verifyAuditChain()).toEqual(expect.objectContaining({ ok: true, count: 10_000 }));
     const perProcess = await AuditEventModel.aggregate<{ _id: string; count: number }>([

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +17,8 @@ import {
   waitFor,
 } from './outbox-test-support';
 import type { RecordedSend } from './outbox-test-support';
+import { startKillableProcess } from '../../support/killable-process';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 let databaseName = '';
 
 beforeAll(async () => {
@@ -246,27 +245,12 @@ describe('delivering the outbox', () => {
 });
 
 function startDeliveryProcess(sendLog: string, processId: string) {
-  // node --import tsx, not the tsx wrapper: SIGKILL must reach the process that delivers.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(__dirname, 'outbox-delivery-child.ts'),
-      testDatabaseUri(),
-      databaseName,
-      sendLog,
-      processId,
-    ],
-    { cwd: root },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const exited = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, ready, exited };
+  return startKillableProcess('test/integration/outbox/outbox-delivery-child.ts', [
+    testDatabaseUri(),
+    databaseName,
+    sendLog,
+    processId,
+  ]);
 }
 
 describe('delivering the outbox across real process crashes', () => {
