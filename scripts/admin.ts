@@ -4,6 +4,7 @@
  *   import <file.json|file.csv>                     imports units, people and approval routes
  *   bind-code <person>                              a one-time code with which the person binds their chat identity
  *   delegate <person> <delegate> <from> <until>     the delegate decides for the person during a leave
+ *   api-token <admin>                               a token with which an admin calls the API (/api/v1)
  *
  * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
  * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
@@ -23,10 +24,11 @@ import { PeopleService } from '../src/people/people-service';
 import type { AccountDirectory } from '../src/people/people-service';
 import { formatWallTime, parseWallTime } from '../src/people/people-rules';
 import type { OrganizationFileFormat } from '../src/people/people-rules';
+import { createAccessTokens } from '../src/api/access-tokens';
 import { runCommand } from './run-command';
 
 const usage =
-  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期>  [--by <操作管理员>]';
+  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员>  [--by <操作管理员>]';
 
 const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${problem}。${usage}`);
 
@@ -51,7 +53,7 @@ runCommand(async () => {
   const zoneLabel = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
 
   // Everything that can be checked without the database is checked first.
-  let task: (people: PeopleService, byId: string | null) => Promise<string>;
+  let task: (people: PeopleService, byId: string | null, audit: AuditTrail) => Promise<string>;
   if (command === 'import') {
     if (args.length !== 1) throw usageError('import 需要一个文件');
     const file = args[0];
@@ -99,6 +101,26 @@ runCommand(async () => {
         `${person.name} 的审核事项可由 ${delegate.name} 代为处理。`
       );
     };
+  } else if (command === 'api-token') {
+    if (args.length !== 1) throw usageError('api-token 需要一位管理员');
+    const accessTokens = createAccessTokens(config, systemClock);
+    task = async (people, byId, audit) => {
+      const person = await people.findPersonByReference(args[0]);
+      const admin = await people.findAdmin(person.id);
+      if (!admin) throw usageError(`“${person.name}”不是在职的管理员，不能领取接口令牌`);
+      const { token, expiresAt } = accessTokens.issue(admin.id);
+      await audit.append({
+        actor: { personId: byId, via: 'cli' },
+        action: 'admin.api-token-issued',
+        subject: { type: 'person', id: admin.id },
+        details: { name: admin.name, expiresAt: expiresAt.toISOString() },
+      });
+      return [
+        `接口令牌（${admin.name}，有效期至 ${formatWallTime(expiresAt, timeZone)}，${zoneLabel}）：`,
+        token,
+        '调用 /api/v1 接口时放在请求头：Authorization: Bearer <令牌>。令牌等同登录凭证，请勿外传。',
+      ].join('\n');
+    };
   } else {
     throw usageError(command ? `未知命令“${command}”` : '缺少命令');
   }
@@ -108,7 +130,7 @@ runCommand(async () => {
   try {
     const people = new PeopleService({ clock: systemClock, audit, accounts: accountDirectory });
     const byId = values.by ? await findAdmin(people, values.by) : null;
-    const output = await task(people, byId);
+    const output = await task(people, byId, audit);
     return { code: 0, output };
   } finally {
     await audit.settle();

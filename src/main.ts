@@ -15,6 +15,7 @@ import { checkDatabase, openDatabase } from './shared/database';
 import { systemClock } from './shared/clock';
 import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';
+import { createAccessTokens } from './api/access-tokens';
 import { createServices } from './services';
 import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
@@ -41,7 +42,13 @@ async function main(): Promise<void> {
   );
   scheduler.start();
 
-  const app = createApp({ http: config.http, logger, checkDatabase: () => checkDatabase() });
+  const app = createApp({
+    http: config.http,
+    logger,
+    checkDatabase: () => checkDatabase(),
+    accessTokens: createAccessTokens(config, systemClock),
+    services,
+  });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,6 @@
 /**
  * Builds the Koa application (without listening): error handler, request context and logging,
- * body parser with a size limit, health routes, then the /api/v1 router.
+ * body parser with a size limit, health routes, then the /api/v1 router behind admin auth.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -12,10 +12,16 @@ import { requestContextMiddleware } from './request-context-middleware';
 import type { RequestState } from './request-context-middleware';
 import { createHealthRouter } from './health-routes';
 import type { HealthDependencies } from './health-routes';
+import { requireAdmin } from './auth-middleware';
+import type { AdminState, AuthDependencies } from './auth-middleware';
+import { createDraftRouter } from '../drafts/draft-routes';
+import type { DraftService } from '../drafts/draft-service';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
+  accessTokens: AuthDependencies['accessTokens'];
+  services: { people: AuthDependencies['people']; drafts: Pick<DraftService, 'findDraftForAdmin'> };
 }
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
@@ -28,7 +34,10 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   });
 
   const health = createHealthRouter(dependencies);
-  const api = new Router({ prefix: '/api/v1' });
+  const api = new Router<AdminState>({ prefix: '/api/v1' });
+  api.use(requireAdmin({ accessTokens: dependencies.accessTokens, people: dependencies.services.people }));
+  const drafts = createDraftRouter(dependencies.services);
+  api.use(drafts.routes(), drafts.allowedMethods({ throw: true }));
 
   app.use(errorMiddleware());
   app.use(requestContextMiddleware(dependencies.logger));

@@ -1,25 +1,20 @@
 /**
  * The key that signs audit digests: `audit.digestKey` from config (an HMAC secret, or an Ed25519
- * private key in PEM). Outside production an unset key is generated once and kept in the data folder,
- * so digests made today can be checked tomorrow.
+ * private key in PEM); outside production an unset key is generated once and kept in the data folder.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../shared/config';
-import { AppError } from '../shared/errors';
+import { resolveLocalSecret } from '../shared/local-secret';
 
 export function resolveDigestKey(config: Pick<AppConfig, 'audit' | 'dataDir' | 'environment'>): string {
-  if (config.audit.digestKey) return config.audit.digestKey;
-  if (config.environment === 'production') {
-    throw new AppError('AUDIT_DIGEST_KEY_MISSING', 'set audit.digestKey (env AUDIT_DIGEST_KEY) to sign audit digests');
-  }
-  const file = path.resolve(config.dataDir, 'audit-digest.key');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  }
-  return fs.readFileSync(file, 'utf8').trim();
+  return resolveLocalSecret(config, {
+    configured: config.audit.digestKey,
+    fileName: 'audit-digest.key',
+    missing: {
+      code: 'AUDIT_DIGEST_KEY_MISSING',
+      message: 'set audit.digestKey (env AUDIT_DIGEST_KEY) to sign audit digests',
+    },
+  });
 }
 
 export function digestDirectory(config: Pick<AppConfig, 'dataDir'>): string {

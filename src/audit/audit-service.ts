@@ -84,6 +84,7 @@ export class AuditTrail {
       } catch (error) {
         if (!isDuplicateKeyError(error)) translateDatabaseError(error);
         // The number was taken by another writer, or the key was recorded before.
+        this.lastLostAt = performance.now();
         if (input.key) {
           const existing = await this.findEvent(key);
           if (existing) return { event: existing, recorded: false };
@@ -104,14 +105,30 @@ export class AuditTrail {
 
   /**
    * The hint is written after the caller has its answer: this process knows its head already, and
-   * other processes fall back to reading the trail when the hint lags. Only the newest head is
-   * written; heads that arrive while a write is under way are coalesced into the next one.
+   * other processes fall back to reading the trail when the hint lags. A lone writer (one bot process)
+   * writes it at most every `hintIntervalMs`, with the newest head; a writer that lost a number
+   * recently is contending with another process, which polls the hint, so it writes at once. Heads
+   * that arrive while a write is under way are coalesced into the next one.
    */
   private hintToPublish: ChainHead | null = null;
   private publishing: Promise<void> | null = null;
+  private hintTimer: NodeJS.Timeout | null = null;
+  private lastLostAt = -Infinity;
 
   private publishHeadInBackground(head: ChainHead): void {
     this.hintToPublish = head;
+    if (this.publishing || this.hintTimer) return;
+    if (performance.now() - this.lastLostAt < contendedForMs) {
+      this.publishing = this.publishPendingHints();
+      return;
+    }
+    this.hintTimer = setTimeout(() => this.publishNow(), hintIntervalMs);
+    this.hintTimer.unref();
+  }
+
+  private publishNow(): void {
+    if (this.hintTimer) clearTimeout(this.hintTimer);
+    this.hintTimer = null;
     this.publishing ??= this.publishPendingHints();
   }
 
@@ -125,8 +142,9 @@ export class AuditTrail {
     this.publishing = null;
   }
 
-  /** Resolves once the newest head hint is written (for orderly shutdown and tests). */
+  /** Writes the newest head hint now and resolves once it is written (for orderly shutdown and tests). */
   async settle(): Promise<void> {
+    if (this.hintTimer) this.publishNow();
     while (this.publishing) await this.publishing;
   }
 
@@ -223,6 +241,10 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
 
 /** About 60 ms of polling before the trail itself is read. */
 const hintPolls = 6;
+/** A lone writer's hint lags its head by at most this long. */
+const hintIntervalMs = 250;
+/** How long after losing a number a writer counts as contending (and writes its hint at once). */
+const contendedForMs = 2_000;
 
 async function publishHead(head: ChainHead): Promise<void> {
   const moved = await AuditHeadModel.updateOne(

@@ -14,6 +14,8 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import type { AuditTrail } from '../audit/audit-service';
+import { unknownClaim, writeAtRevision } from '../shared/revision-guard';
+import type { HeldClaim } from '../shared/revision-guard';
 import { DraftModel } from './draft-model';
 import type { ContentFinding, Draft, DraftAttachment } from './draft-model';
 import type { DraftContent } from '../content-check/content-check-rules';
@@ -28,6 +30,7 @@ import {
   reportPublished,
   revise,
   revokeApproval,
+  shortCodePattern,
   startReview,
   withdraw,
 } from './draft-rules';
@@ -67,6 +70,21 @@ export interface DraftPeople {
   findPersonByName(name: string): Promise<PersonName[]>;
   delegatorsOf(delegateId: string, at: Date): Promise<string[]>;
   unitName(unitId: string): Promise<string>;
+  adminCoversUnit(admin: DraftAdmin, unitId: string): Promise<boolean>;
+}
+
+/** An admin reading drafts through the API, with the units they look after. */
+export interface DraftAdmin {
+  id: string;
+  scopeUnitIds: string[];
+}
+
+/** A draft with the names an admin's view shows. */
+export interface DraftRecord {
+  draft: Draft;
+  /** Everyone the draft names, by id (people no longer on record are absent). */
+  people: Map<string, PersonName>;
+  unitName: string;
 }
 
 export interface DraftOutbox {
@@ -118,11 +136,20 @@ export interface DraftSummary {
 
 /** Claims older than this, whose draft has not moved, belong to a writer that crashed. */
 const staleTransitionMs = 10_000;
+/** Open drafts whose code → id this process remembers; a county has a few hundred open at most. */
+const maxRememberedCodes = 10_000;
 const maxAttempts = 5;
 const maxTitleLength = 100;
 const maxBodyLength = 50_000;
 
 export class DraftService {
+  /**
+   * Short code → id of the open draft holding it, as this process last saw it. A code is unique among
+   * open drafts, so while the remembered draft is open it is the one the code means; reading it by id
+   * costs FerretDB one index lookup, where a query by code reads every draft.
+   */
+  private readonly openDraftIds = new Map<string, Types.ObjectId>();
+
   constructor(private readonly dependencies: DraftServiceDependencies) {}
 
   /** A new draft: pre-checks, route, short code, then straight into review. */
@@ -213,6 +240,7 @@ export class DraftService {
         if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
       }
     }
+    this.rememberOpenDraft(stored);
     const state = toReviewState(stored);
     await this.record(stored, outcome.events[0], 'created', actor, { command: 'submit' });
     await this.notify(stored, state, outcome.notifications, 'created');
@@ -313,6 +341,36 @@ export class DraftService {
     return renderDraftView(await this.messageContext(draft, state));
   }
 
+  /**
+   * One draft for an admin (the API's draft detail): by id or short code, within the admin's scope.
+   * A code names the open draft holding it, or else the newest draft that had it.
+   */
+  async findDraftForAdmin(admin: DraftAdmin, reference: string): Promise<DraftRecord> {
+    const value = reference.trim();
+    let draft: Draft | null;
+    if (/^[0-9a-f]{24}$/i.test(value)) draft = await DraftModel.findById(value).lean<Draft>();
+    else if (shortCodePattern.test(value.replace(/^#/, '').toUpperCase())) draft = await this.loadByCode(value);
+    else throw new ValidationError('DRAFT_REFERENCE_INVALID', `“${value.slice(0, 40)}”不是稿件编号或 ID`);
+    if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到 ID 为 ${value} 的稿件`);
+    if (!(await this.dependencies.people.adminCoversUnit(admin, String(draft.unitId)))) {
+      throw new ForbiddenError('DRAFT_OUTSIDE_SCOPE', `稿件 #${draft.shortCode} 不属于您管理的单位`);
+    }
+    const ids = [
+      draft.submitterId,
+      ...draft.versions.map((version) => version.createdById),
+      ...draft.steps.flatMap((step) => [
+        ...step.approverIds,
+        ...step.backupApproverIds,
+        ...step.decisions.flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId]),
+      ]),
+    ];
+    const [people, unitName] = await Promise.all([
+      this.dependencies.people.findPeople(ids),
+      this.dependencies.people.unitName(String(draft.unitId)),
+    ]);
+    return { draft, people, unitName };
+  }
+
   /** Items waiting for this person (or for those they stand in for). */
   async listPending(actor: DraftActor): Promise<DraftSummary[]> {
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, this.dependencies.clock.now());
@@ -364,13 +422,14 @@ export class DraftService {
       if (isRefusal(outcome)) throw refusalError(outcome);
       const claim = `r${draft.revision}`;
       this.checkNewVersion(outcome);
+      const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleTransitionMs };
       const recorded = await this.record(draft, outcome.events[0], claim, actor, command);
       if (!recorded) {
         await this.completeStaleTransition(draft, claim);
         await sleep(20 * attempt);
         continue;
       }
-      await this.commit(draft, state, outcome, claim);
+      await this.commit(draft, state, outcome, claim, held);
       return summarize({ ...state, ...fromChanges(outcome.changes, state) });
     }
     throw new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true });
@@ -389,8 +448,15 @@ export class DraftService {
     }
   }
 
-  private async commit(draft: Draft, state: ReviewState, outcome: Exclude<RuleOutcome, RuleRefusal>, claim: string) {
-    const changes: Record<string, unknown> = { ...toStored(outcome.changes), revision: draft.revision + 1 };
+  /** Writes the state the recorded event (`claim`, held as `held`) describes, then queues its messages. */
+  private async commit(
+    draft: Draft,
+    state: ReviewState,
+    outcome: Exclude<RuleOutcome, RuleRefusal>,
+    claim: string,
+    held: HeldClaim,
+  ) {
+    const changes: Record<string, unknown> = toStored(outcome.changes);
     const added = outcome.changes.versions?.filter((version) => version.number > draft.currentVersion) ?? [];
     if (added.length > 0) {
       // Earlier versions keep their stored findings and authors; only the new one is computed here.
@@ -407,7 +473,7 @@ export class DraftService {
         })),
       ];
     }
-    await DraftModel.updateOne({ _id: draft._id, revision: draft.revision }, { $set: changes });
+    if (!(await writeAtRevision(DraftModel, draft, changes, held, this.dependencies.clock.now()))) return;
     await this.notify(draft, { ...state, ...fromChanges(outcome.changes, state) }, outcome.notifications, claim);
   }
 
@@ -462,7 +528,7 @@ export class DraftService {
       { draft: String(draft._id), claim },
       'completing a draft transition left by a crashed writer',
     );
-    await this.commit(current, toReviewState(current), outcome, claim);
+    await this.commit(current, toReviewState(current), outcome, claim, unknownClaim);
   }
 
   private async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], claim: string) {
@@ -529,9 +595,27 @@ export class DraftService {
 
   private async loadByCode(code: string): Promise<Draft> {
     const normalized = code.replace(/^#/, '').toUpperCase();
+    const knownId = this.openDraftIds.get(normalized);
+    if (knownId) {
+      const known = await DraftModel.findById(knownId).lean<Draft>();
+      if (known?.closedKey === '') return known;
+      // Closed since: a newer draft may hold the code now.
+      this.openDraftIds.delete(normalized);
+    }
     const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
     if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
+    this.rememberOpenDraft(drafts[0]);
     return drafts[0];
+  }
+
+  private rememberOpenDraft(draft: Draft): void {
+    if (draft.closedKey !== '') return;
+    if (this.openDraftIds.size >= maxRememberedCodes) {
+      // Forget the longest-remembered code; a forgotten one is found by the query again.
+      const oldest = this.openDraftIds.keys().next().value;
+      if (oldest !== undefined) this.openDraftIds.delete(oldest);
+    }
+    this.openDraftIds.set(draft.shortCode, draft._id);
   }
 }
 

@@ -3,9 +3,10 @@
  * by an idempotency key, then claimed and delivered by the bot. A crash at any moment loses nothing
  * and, but for the moment between handing a message to the chat and marking it sent, sends nothing twice.
  *
- * Every change of state after the insert goes through `applyAtRevision` (src/shared/revision-guard.ts):
- * FerretDB v1's conditional updates are not atomic, so a filter on `status` alone would let two
- * deliverers both claim one message.
+ * Every change of state after the insert is claimed first (src/shared/revision-guard.ts): FerretDB
+ * v1's conditional updates are not atomic, so a filter on `status` alone would let two deliverers
+ * both take one message. 'sending' is only ever written by a roll-forward: a deliverer holds its
+ * claim while sending and writes the outcome directly.
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

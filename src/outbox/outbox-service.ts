@@ -3,21 +3,20 @@
  * Services put messages in with `Outbox.enqueue`; the bot process takes them out with
  * `OutboxDelivery`, rate-limited, with retries, marking each message sent.
  *
- * Claims. FerretDB v1 makes only inserts against a unique index atomic, so every change of a
- * message's state (pending → sending → sent | pending | dead) goes through `applyAtRevision`: the
- * change is claimed by inserting "OutboxMessage:<id>:<revision>" and only then written. Whoever
- * inserts that claim first owns the message; everyone else gets 'lost' and moves on. Two processes,
- * or two deliverers in one process, therefore never both send one message.
+ * Claims. FerretDB v1 makes only inserts against a unique index atomic, so an attempt starts by
+ * claiming the message's revision (src/shared/revision-guard.ts): inserting "OutboxMessage:<id>:<revision>".
+ * Whoever inserts that claim first owns the attempt; everyone else gets nothing and moves on. Two
+ * processes, or two deliverers in one process, therefore never both send one message. The claim is
+ * held while the message is sent, and the attempt with its outcome (sent, pending again with a retry
+ * time, or dead) is then one write: one claim and one write per message.
  *
- * Crash windows. A crash between inserting a claim and writing its change is rolled forward by the
- * next claimer once the claim is stale (the claim carries the change): a 'sent' that was claimed but
- * not written is completed without sending again. A crash after 'sending' was written, before or
- * during the send, leaves the message in 'sending'; a message whose claim is older than the lease
- * (default 60 s) is claimed again and sent, with a warning that names its idempotency key. The one
- * step that can deliver twice is between `send` resolving and the 'sent' claim being inserted (and a
- * send slower than the lease, which is why the lease must be longer than the slowest send). A dead
- * message's admin alert is at most once: a crash right after marking it dead loses the alert, not
- * the record.
+ * Crash windows. The claim carries 'sending': if the deliverer disappears while holding it, the next
+ * deliverer that meets the claim after the lease (default 60 s) rolls it forward, finds the message
+ * in 'sending' with an expired lease, and sends it again with a warning that names its idempotency
+ * key. The one step that can deliver twice is between `send` resolving and the outcome being written
+ * (and a send slower than the lease, which is why the lease must be longer than the slowest send). A
+ * dead message's admin alert is at most once: a crash right after marking it dead loses the alert,
+ * not the record.
  *
  * Rate limits. What the limits count is stored on the messages themselves: each attempt records its
  * `claimedAt`, its chat (`recipientKey`) and the random jitter it drew. Every drain starts by reading
@@ -34,7 +33,8 @@ import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { ValidationError } from '../shared/errors';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
-import { RevisionClaimModel, applyAtRevision } from '../shared/revision-guard';
+import { RevisionClaimModel, applyAtRevision, claimRevision, writeAtRevision } from '../shared/revision-guard';
+import type { HeldClaim } from '../shared/revision-guard';
 import { OutboxMessageModel } from './outbox-message-model';
 import type { OutboxFile, OutboxKind, OutboxMessage } from './outbox-message-model';
 import {
@@ -234,8 +234,18 @@ export const defaultLeaseMs = 60_000;
 const defaultPollIntervalMs = 1_000;
 const defaultCandidateLimit = 500;
 
-/** A message this deliverer holds the claim of, as it stands after the claim. */
-type ClaimedMessage = OutboxMessage;
+/** What an attempt records on the message: who took it, when, which attempt, and the jitter it drew. */
+type AttemptFields = Pick<OutboxMessage, 'claimedBy' | 'claimedAt' | 'attempts' | 'sendJitterMs'>;
+
+/**
+ * A message this deliverer holds the claim of while it sends it: the message as read (still at the
+ * claimed revision) with the attempt's fields, and the claim. Its outcome is then one write.
+ */
+interface ClaimedMessage {
+  message: OutboxMessage;
+  attempt: AttemptFields;
+  held: HeldClaim;
+}
 
 /** Takes messages out of the outbox and sends them; one per bot process. */
 export class OutboxDelivery {
@@ -358,7 +368,7 @@ export class OutboxDelivery {
         heldUp.add(candidate.recipientKey);
         continue;
       }
-      recentSends.push({ recipientKey: claimed.recipientKey, at: now, jitterMs: claimed.sendJitterMs });
+      recentSends.push({ recipientKey: candidate.recipientKey, at: now, jitterMs: claimed.attempt.sendJitterMs });
       if (await this.deliver(claimed)) sent += 1;
     }
     return sent;
@@ -396,72 +406,81 @@ export class OutboxDelivery {
     );
   }
 
-  /** Claims the message for one attempt; null when another deliverer got it first (or it is dead now). */
+  /**
+   * Claims the message for one attempt; null when another deliverer got it first (or it is dead now).
+   * The claim is held while the message is sent and the outcome written in one write afterwards; if
+   * this deliverer disappears meanwhile, the claim is rolled forward to 'sending' once the lease has
+   * run out, and the message is then sent again (with a warning).
+   */
   private async claim(candidate: OutboxMessage, action: DueAction, now: Date): Promise<ClaimedMessage | null> {
     const { config, logger, processId } = this.dependencies;
     if (action === 'reclaim' && nextStepAfterFailure(candidate.attempts, config) === 'dead') {
       const reason = `delivery did not finish: attempt ${candidate.attempts} by ${candidate.claimedBy} was abandoned while sending`;
-      await this.deadLetter(candidate, reason, now);
+      await this.deadLetter(candidate, reason, now, null);
       return null;
     }
-    const changes = {
-      status: 'sending' as const,
+    const attempt: AttemptFields = {
       claimedBy: processId,
       claimedAt: now,
       attempts: candidate.attempts + 1,
       sendJitterMs: pickJitterMs(config, this.random()),
-      updatedAt: now,
     };
-    if ((await applyAtRevision(OutboxMessageModel, candidate, changes, now)) === 'lost') return null;
+    const abandoned = { status: 'sending' as const, ...attempt, updatedAt: now };
+    const held = await claimRevision(OutboxMessageModel, candidate, abandoned, now, this.leaseMs);
+    if (!held) return null;
     if (action === 'reclaim') {
       logger.warn(
         {
           idempotencyKey: candidate.idempotencyKey,
           abandonedBy: candidate.claimedBy,
           abandonedAt: candidate.claimedAt,
-          attempt: changes.attempts,
+          attempt: attempt.attempts,
         },
         `outbox message ${candidate.idempotencyKey} was left in 'sending' for more than ${this.leaseMs} ms; sending it again, it may be delivered twice`,
       );
     }
-    return { ...candidate, ...changes, revision: candidate.revision + 1 };
+    return { message: { ...candidate, ...attempt }, attempt, held };
   }
 
   /** Sends one claimed message and records the outcome; true when the chat accepted it. */
-  private async deliver(message: ClaimedMessage): Promise<boolean> {
+  private async deliver(claimed: ClaimedMessage): Promise<boolean> {
     try {
-      await this.dependencies.send(toDeliverable(message));
+      await this.dependencies.send(toDeliverable(claimed.message));
     } catch (error) {
-      await this.recordFailure(message, error);
+      await this.recordFailure(claimed, error);
       return false;
     }
     const now = this.dependencies.clock.now();
-    const outcome = await applyAtRevision(
-      OutboxMessageModel,
-      message,
-      { status: 'sent', sentAt: now, lastError: '', updatedAt: now },
-      now,
-    );
-    if (outcome === 'lost') this.warnClaimTaken(message, 'it may be delivered twice');
+    const sent = { status: 'sent', sentAt: now, lastError: '', updatedAt: now };
+    if (!(await this.recordOutcome(claimed, sent, now)))
+      this.warnClaimTaken(claimed.message, 'it may be delivered twice');
     return true;
   }
 
-  private async recordFailure(message: ClaimedMessage, error: unknown): Promise<void> {
+  /** Writes the attempt and its outcome in one write; false when the claim was taken over meanwhile. */
+  private recordOutcome(claimed: ClaimedMessage, outcome: Record<string, unknown>, now: Date): Promise<boolean> {
+    const changes = { ...claimed.attempt, ...outcome };
+    return writeAtRevision(OutboxMessageModel, claimed.message, changes, claimed.held, now);
+  }
+
+  private async recordFailure(claimed: ClaimedMessage, error: unknown): Promise<void> {
     const { clock, config, logger } = this.dependencies;
+    const { message } = claimed;
     const now = clock.now();
     const lastError = describeSendError(error);
     if (nextStepAfterFailure(message.attempts, config) === 'dead') {
-      await this.deadLetter(message, lastError, now);
+      await this.deadLetter(message, lastError, now, claimed);
       return;
     }
     const delayMs = retryDelayMs(message.attempts, config, this.random(), this.retryDelayCapMs);
-    const outcome = await applyAtRevision(
-      OutboxMessageModel,
-      message,
-      { status: 'pending', notBefore: new Date(now.getTime() + delayMs), claimedBy: '', lastError, updatedAt: now },
-      now,
-    );
-    if (outcome === 'lost') {
+    const retry = {
+      status: 'pending',
+      notBefore: new Date(now.getTime() + delayMs),
+      claimedBy: '',
+      lastError,
+      updatedAt: now,
+    };
+    if (!(await this.recordOutcome(claimed, retry, now))) {
       this.warnClaimTaken(message, 'its failure was not recorded');
       return;
     }
@@ -471,16 +490,22 @@ export class OutboxDelivery {
     );
   }
 
-  /** Marks the message dead and, when this deliverer made it so, tells the admins once. */
-  private async deadLetter(message: OutboxMessage, lastError: string, now: Date): Promise<void> {
+  /**
+   * Marks the message dead (through the claim this deliverer holds, or by claiming it now) and, when
+   * this deliverer made it so, tells the admins once.
+   */
+  private async deadLetter(
+    message: OutboxMessage,
+    lastError: string,
+    now: Date,
+    claimed: ClaimedMessage | null,
+  ): Promise<void> {
     const { alertAdmins, logger } = this.dependencies;
-    const outcome = await applyAtRevision(
-      OutboxMessageModel,
-      message,
-      { status: 'dead', deadLetteredAt: now, claimedBy: '', lastError, updatedAt: now },
-      now,
-    );
-    if (outcome === 'lost') return;
+    const dead = { status: 'dead', deadLetteredAt: now, claimedBy: '', lastError, updatedAt: now };
+    const recorded = claimed
+      ? await this.recordOutcome(claimed, dead, now)
+      : (await applyAtRevision(OutboxMessageModel, message, dead, now)) === 'applied';
+    if (!recorded) return;
     logger.error(
       { idempotencyKey: message.idempotencyKey, attempts: message.attempts, kind: message.kind, error: lastError },
       'outbox message dead after its last attempt',

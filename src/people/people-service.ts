@@ -26,6 +26,7 @@ import type { ApprovalMode, ApprovalRoute } from './approval-route-model';
 import { DelegationModel } from './delegation-model';
 import type { Delegation } from './delegation-model';
 import {
+  adminScopeOf,
   bindCodeLifetimeMs,
   bindCodeState,
   checkDelegation,
@@ -37,6 +38,7 @@ import {
   parseOrganizationFile,
   principalsOf,
   resolveApprovalRoute,
+  scopeCoversUnit,
 } from './people-rules';
 import type {
   DelegationPeriod,
@@ -52,6 +54,11 @@ export interface PersonSummary {
   title: string;
   roles: PersonRole[];
   unitIds: string[];
+}
+
+export interface AdminSummary extends PersonSummary {
+  /** The units the admin looks after, each with everything below it. */
+  scopeUnitIds: string[];
 }
 
 export interface ResolvedRoute {
@@ -490,6 +497,28 @@ export class PeopleService {
     }
     const admins = await PersonModel.find(filter).sort({ _id: 1 }).lean();
     return admins.map(toSummary);
+  }
+
+  /**
+   * The admin acting through the API: an active person with the admin role, with the units they look
+   * after; null for anyone else (unknown, left, or not an admin).
+   */
+  async findAdmin(personId: string): Promise<AdminSummary | null> {
+    if (!/^[0-9a-f]{24}$/i.test(personId)) return null;
+    const person = await PersonModel.findById(personId).lean();
+    if (!person?.active || !person.roles.includes('admin')) return null;
+    const summary = toSummary(person);
+    const adminOfUnitId = person.adminOfUnitId ? String(person.adminOfUnitId) : null;
+    return { ...summary, scopeUnitIds: adminScopeOf({ adminOfUnitId, unitIds: summary.unitIds }) };
+  }
+
+  /** Whether the unit lies within the admin's scope; false for an unknown unit. */
+  async adminCoversUnit(admin: Pick<AdminSummary, 'scopeUnitIds'>, unitId: string): Promise<boolean> {
+    if (!/^[0-9a-f]{24}$/i.test(unitId)) return false;
+    const unit = await UnitModel.findById(unitId, { ancestorIds: 1 }).lean();
+    return unit
+      ? scopeCoversUnit(admin.scopeUnitIds, { id: unitId, ancestorIds: unit.ancestorIds.map(String) })
+      : false;
   }
 
   /**

@@ -91,6 +91,7 @@ export type AppConfig = Readonly<z.infer<typeof configSchema>> & { readonly envi
 export type DatabaseConfig = AppConfig['database'];
 export type HttpConfig = AppConfig['http'];
 export type OutboxConfig = AppConfig['outbox'];
+export type AuthConfig = AppConfig['auth'];
 
 /** Keys whose values are never echoed in an error message. */
 const secretKeys = new Set([

@@ -2,6 +2,9 @@ import http from 'node:http';
 import request from 'supertest';
 import mongoose from 'mongoose';
 import { createApp } from '../../../src/api/app';
+import { AccessTokens } from '../../../src/api/access-tokens';
+import { createServices } from '../../../src/services';
+import { systemClock } from '../../../src/shared/clock';
 import { checkDatabase } from '../../../src/shared/database';
 import { createLogger } from '../../../src/shared/logger';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
@@ -11,6 +14,8 @@ const server = http.createServer(
     http: { host: '127.0.0.1', port: 0, bodyLimit: '1kb' },
     logger: createLogger('silent'),
     checkDatabase: () => checkDatabase(),
+    accessTokens: new AccessTokens('health-test-secret-health-test-secret', 3600, systemClock),
+    services: createServices({ clock: systemClock, logger: createLogger('silent') }),
   }).callback(),
 );
 

@@ -87,7 +87,7 @@ describe('delivering the outbox', () => {
       claimedBy: 'bot-1',
       claimedAt: clock.now(),
       attempts: 1,
-      revision: 2,
+      revision: 1,
     });
   });
 
@@ -115,8 +115,9 @@ describe('delivering the outbox', () => {
     const sends: RecordedSend[] = [];
     const people = Array.from({ length: 200 }, () => new Types.ObjectId());
     const entries = await enqueueNumbered(clock, 'pair', 200, people);
-    const first = deliverer(clock, sends, 'bot-a');
-    const second = deliverer(clock, sends, 'bot-b');
+    // Each send takes a moment, as in a chat, so the two deliverers interleave instead of one trailing the other.
+    const first = deliverer(clock, sends, 'bot-a', { send: recordingSend(clock, sends, 'bot-a', 2) });
+    const second = deliverer(clock, sends, 'bot-b', { send: recordingSend(clock, sends, 'bot-b', 2) });
 
     for (let round = 0; round < 20; round += 1) {
       const [byFirst, bySecond] = await Promise.all([first.drainOnce(), second.drainOnce()]);
@@ -170,11 +171,13 @@ describe('delivering the outbox', () => {
     const sends: RecordedSend[] = [];
     const [entry] = await enqueueNumbered(clock, 'stale', 1);
     let releaseHungSend = () => undefined as void;
+    let hung = false;
     const hungLog = capturingLogger();
     const hungDrain = deliverer(clock, sends, 'bot-hung', {
       logger: hungLog.logger,
       send: (message) =>
         new Promise<void>((resolve) => {
+          hung = true;
           releaseHungSend = () => {
             sends.push({
               key: message.idempotencyKey,
@@ -187,12 +190,18 @@ describe('delivering the outbox', () => {
           };
         }),
     }).drainOnce();
-    await waitFor(async () => (await OutboxMessageModel.countDocuments({ status: 'sending' })) === 1);
+    await waitFor(() => hung);
 
     const rescuerLog = capturingLogger();
     const rescuer = deliverer(clock, sends, 'bot-rescuer', { logger: rescuerLog.logger });
     expect(await rescuer.drainOnce()).toBe(0);
     clock.advance(60_000);
+    // The first drain after the lease finds the abandoned claim and records the attempt as 'sending'; the next sends.
+    expect(await rescuer.drainOnce()).toBe(0);
+    expect(await OutboxMessageModel.findOne({ idempotencyKey: entry.idempotencyKey }).lean()).toMatchObject({
+      status: 'sending',
+      claimedBy: 'bot-hung',
+    });
     expect(await rescuer.drainOnce()).toBe(1);
 
     expect(rescuerLog.warnings()).toEqual([
@@ -218,11 +227,12 @@ describe('delivering the outbox', () => {
     const sends: RecordedSend[] = [];
     const [entry] = await enqueueNumbered(clock, 'poison', 1);
     const config = outboxConfig({ maxAttempts: 1 });
+    let hung = false;
     void deliverer(clock, sends, 'bot-crashing', {
       config,
-      send: () => new Promise<void>(() => undefined),
+      send: () => new Promise<void>(() => void (hung = true)),
     }).drainOnce();
-    await waitFor(async () => (await OutboxMessageModel.countDocuments({ status: 'sending' })) === 1);
+    await waitFor(() => hung);
 
     const alerts: string[] = [];
     const rescuer = deliverer(clock, sends, 'bot-rescuer', {

@@ -11,9 +11,11 @@ import { createPeopleService, personId } from '../../support/people-factories';
 import { DelegationModel } from '../../../src/people/delegation-model';
 import { PersonModel } from '../../../src/people/person-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
-import { ManualClock } from '../../../src/shared/clock';
+import { ManualClock, systemClock } from '../../../src/shared/clock';
+import { AccessTokens } from '../../../src/api/access-tokens';
 
 const root = path.resolve(__dirname, '..', '..', '..');
+const jwtSecret = 'admin-cli-test-jwt-secret-0123456789abcdef';
 let databaseUri = '';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-admin-cli-'));
 
@@ -37,7 +39,7 @@ interface Run {
 function runAdmin(...args: string[]): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', MONGODB_URI: databaseUri },
+    env: { ...process.env, NODE_ENV: 'test', MONGODB_URI: databaseUri, JWT_SECRET: jwtSecret },
   });
   let stdout = '';
   let stderr = '';
@@ -127,5 +129,20 @@ describe('the admin command line', () => {
     expect(String(delegation?.createdById)).toBe(await personId('李静'));
     const event = await AuditEventModel.findOne({ action: 'delegation.set' }).lean();
     expect(event?.actor).toMatchObject({ via: 'cli' });
+  });
+
+  test('when an API token is asked for an admin, then it prints one the API accepts, records it, and refuses non-admins', async () => {
+    const issued = await runAdmin('api-token', '李静', '--by', '李静');
+    expect(issued.code).toBe(0);
+    const token = issued.stdout.split('\n')[1];
+    expect(issued.stdout).toMatch(/^接口令牌（李静，有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}，北京时间）：\n/);
+    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({ personId: await personId('李静') });
+    const event = await AuditEventModel.findOne({ action: 'admin.api-token-issued' }).lean();
+    expect(event).toMatchObject({ subject: { type: 'person', id: await personId('李静') }, actor: { via: 'cli' } });
+    expect(JSON.stringify(event)).not.toContain(token);
+
+    const refused = await runAdmin('api-token', '孙丽');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('“孙丽”不是在职的管理员，不能领取接口令牌');
   });
 });

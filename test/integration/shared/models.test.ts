@@ -146,6 +146,19 @@ describe('models against the real database', () => {
     });
   });
 
+  test("when a crashed writer's claim is found after the document moved on, then it is not written over the newer state", async () => {
+    const draft = await createDraft();
+    await DraftModel.updateOne({ _id: draft._id }, { $set: { status: 'approved', revision: 2 } });
+    await RevisionClaimModel.create({
+      _id: `Draft:${String(draft._id)}:0`,
+      changes: [{ path: 'status', value: 'withdrawn' }],
+      claimedAt: new Date(Date.now() - 60_000),
+    });
+
+    expect(await applyAtRevision(DraftModel, draft, { status: 'rejected' }, new Date())).toBe('lost');
+    expect(await DraftModel.findById(draft._id).lean()).toMatchObject({ status: 'approved', revision: 2 });
+  });
+
   test('when a change targets an old revision, then it is not applied', async () => {
     const draft = await createDraft();
     expect(await applyAtRevision(DraftModel, draft, { status: 'approved' }, new Date())).toBe('applied');

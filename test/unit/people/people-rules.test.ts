@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  adminScopeOf,
+  scopeCoversUnit,
   bindCodeState,
   checkDelegation,
   effectiveDelegation,
@@ -362,5 +364,37 @@ describe('bind codes and dates', () => {
     expect(parseWallTime('2026-02-30', 'Asia/Shanghai')).toBeNull();
     expect(parseWallTime('下周一', 'Asia/Shanghai')).toBeNull();
     expect(formatWallTime(new Date('2026-11-27T01:05:00Z'), 'Asia/Shanghai')).toBe('2026年11月27日 09:05');
+  });
+});
+
+describe("an admin's scope", () => {
+  const county = 'county';
+  const office = 'office';
+  const town = { id: 'town', ancestorIds: [county] };
+  const townOffice = { id: 'town-office', ancestorIds: [county, 'town'] };
+
+  test.each([
+    [
+      'the unit named as theirs covers itself and everything below it',
+      { adminOfUnitId: county, unitIds: [office] },
+      [true, true],
+    ],
+    ['a unit below covers only its own branch', { adminOfUnitId: 'town', unitIds: [] }, [true, true]],
+    ['without a named unit, their own units are the scope', { adminOfUnitId: null, unitIds: [office] }, [false, false]],
+    [
+      'without a named unit or a unit of their own, nothing is covered',
+      { adminOfUnitId: null, unitIds: [] },
+      [false, false],
+    ],
+  ])('when %s', (_, admin, [coversTown, coversTownOffice]) => {
+    const scope = adminScopeOf(admin);
+    expect(scopeCoversUnit(scope, town)).toBe(coversTown);
+    expect(scopeCoversUnit(scope, townOffice)).toBe(coversTownOffice);
+  });
+
+  test('when the admin looks after a town, then a sibling department is outside', () => {
+    expect(
+      scopeCoversUnit(adminScopeOf({ adminOfUnitId: 'town', unitIds: [] }), { id: office, ancestorIds: [county] }),
+    ).toBe(false);
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * Access tokens for the admin API: a JWT (HS256) naming the person, valid for `auth.jwtTtlSeconds`.
+ * The token says who, never what they may do: roles and scope are read from the person on every
+ * request, so an admin removed from office loses access at once, not when the token expires.
+ * Issued by `npm run admin -- api-token <admin>` (and, later, by the mini-program's login).
+ */
+import jwt from 'jsonwebtoken';
+import type { AppConfig, AuthConfig } from '../shared/config';
+import type { Clock } from '../shared/clock';
+import { UnauthorizedError } from '../shared/errors';
+import { resolveLocalSecret } from '../shared/local-secret';
+
+const issuer = 'shenfa';
+const audience = 'shenfa-admin-api';
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export class AccessTokens {
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+    private readonly clock: Clock,
+  ) {}
+
+  issue(personId: string): IssuedToken {
+    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+    const token = jwt.sign({ iat: issuedAt }, this.secret, {
+      algorithm: 'HS256',
+      subject: personId,
+      issuer,
+      audience,
+      expiresIn: this.ttlSeconds,
+    });
+    return { token, expiresAt: new Date((issuedAt + this.ttlSeconds) * 1000) };
+  }
+
+  /** The person the token names; UnauthorizedError when it is malformed, forged or expired. */
+  verify(token: string): { personId: string } {
+    let payload: string | jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer,
+        audience,
+        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+      });
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) {
+        throw new UnauthorizedError('AUTH_TOKEN_EXPIRED', '登录已过期，请重新登录', { cause: error });
+      }
+      throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录', { cause: error });
+    }
+    const personId = typeof payload === 'string' ? '' : (payload.sub ?? '');
+    if (!/^[0-9a-f]{24}$/i.test(personId)) {
+      throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录');
+    }
+    return { personId };
+  }
+}
+
+/** The token secret: `auth.jwtSecret`, or outside production one generated once in the data folder. */
+export function createAccessTokens(
+  config: Pick<AppConfig, 'dataDir' | 'environment'> & { auth: AuthConfig },
+  clock: Clock,
+): AccessTokens {
+  const secret = resolveLocalSecret(config, {
+    configured: config.auth.jwtSecret,
+    fileName: 'api-token.key',
+    missing: { code: 'JWT_SECRET_MISSING', message: 'set auth.jwtSecret (env JWT_SECRET) to sign API tokens' },
+  });
+  return new AccessTokens(secret, config.auth.jwtTtlSeconds, clock);
+}
