@@ -158,6 +158,7 @@ export class ChatCommandHandler {
           sourceUrl: command.sourceUrl,
           reprint: command.reprint,
           attachments: message.file ? [message.file] : [],
+          submissionKey: `${this.dependencies.provider}:${message.id}`,
         });
         return null;
       case 'decide':

@@ -66,7 +66,7 @@ export class MockChat {
   mocker = new mock.Mocker();
   botUser: mock.ContactMock;
   private puppet = new PuppetMock({ mocker: this.mocker });
-  private readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-chat-'));
+  protected readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-chat-'));
   private readonly observers = new Set<(line: ChatLine) => void>();
   private readonly waiters: (() => void)[] = [];
 

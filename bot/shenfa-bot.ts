@@ -75,6 +75,7 @@ export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): Wechaty
   return (bot: WechatyInterface) => {
     const { handler, spool, logger } = dependencies;
     const handle = async (snapshot: InboundChatMessage, message?: Message) => {
+      spool.begin(snapshot);
       try {
         await handler.handle(snapshot);
       } catch (error) {
@@ -83,18 +84,23 @@ export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): Wechaty
         logger.warn({ chatMessageId: snapshot.id }, 'database unavailable, chat message spooled');
         // The one reply not sent through the outbox: the outbox lives in the database that is away.
         await message?.say('系统暂时无法访问数据库，您的消息已暂存，恢复后会自动处理并回复，请勿重复发送。');
+      } finally {
+        spool.finish(snapshot);
       }
     };
+    // Handlings a previous process began and never finished go first, through the spool.
+    spool.recoverInterrupted();
+    const drainSpool = () =>
+      void spool
+        .drain((snapshot) => handler.handle(snapshot))
+        .catch((error: unknown) => logger.error({ err: error }, 'spool drain failed'));
+    drainSpool();
     const onMessage = (message: Message) => {
       void snapshotOf(bot, message, dependencies.attachmentDirectory)
         .then((snapshot) => (snapshot ? handle(snapshot, message) : undefined))
         .catch((error: unknown) => logger.error({ err: error, chatMessageId: message.id }, 'chat message failed'));
     };
-    const timer = setInterval(() => {
-      void spool
-        .drain((snapshot) => handler.handle(snapshot))
-        .catch((error: unknown) => logger.error({ err: error }, 'spool drain failed'));
-    }, dependencies.spoolRetryMs ?? 5000);
+    const timer = setInterval(drainSpool, dependencies.spoolRetryMs ?? 5000);
     timer.unref();
     bot.on('message', onMessage);
     return () => {

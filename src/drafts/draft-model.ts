@@ -72,6 +72,14 @@ export interface ApprovalStep {
   handovers: ApprovalHandover[];
 }
 
+/** An outbox entry a transition sent (kept with the state it led to). */
+export interface DraftMessage {
+  idempotencyKey: string;
+  recipient: { personId: string };
+  text: string;
+  file: { path: string; name: string } | null;
+}
+
 export interface Draft {
   _id: Types.ObjectId;
   shortCode: string;
@@ -90,6 +98,8 @@ export interface Draft {
   /** Who may decide right now; kept with each transition so "待办" is one indexed query. */
   pendingApproverIds: Types.ObjectId[];
   publication: { url: string; publishedAt: Date | null; reportedById: Types.ObjectId | null };
+  /** The messages of the last transition, enqueued again when its request is repeated. */
+  lastMessages: DraftMessage[];
   revision: number;
   createdAt: Date;
   updatedAt: Date;
@@ -168,6 +178,16 @@ const stepSchema = new Schema<ApprovalStep>(
   { _id: false },
 );
 
+const draftMessageSchema = new Schema<DraftMessage>(
+  {
+    idempotencyKey: { type: String, required: true },
+    recipient: { personId: { type: String, required: true } },
+    text: { type: String, required: true },
+    file: { type: new Schema({ path: String, name: String }, { _id: false }), default: null },
+  },
+  { _id: false },
+);
+
 const draftSchema = new Schema<Draft>(
   {
     shortCode: { type: String, required: true },
@@ -187,6 +207,7 @@ const draftSchema = new Schema<Draft>(
       publishedAt: { type: Date, default: null },
       reportedById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
     },
+    lastMessages: { type: [draftMessageSchema], default: [] },
     revision: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },

@@ -7,8 +7,14 @@
  * makes no conditional update atomic, see src/shared/revision-guard.ts), and the event and the state
  * change cannot disagree for long: the event carries the request, so a writer that crashed after
  * recording it is completed by the next writer that meets it, re-running the same deterministic rule.
+ *
+ * The other crash windows close when the request is repeated (the bot repeats a chat message whose
+ * handling a crash cut short): the new state carries the messages it sends, and a repeated request
+ * that is "already recorded" enqueues them again (skipped by key if they were enqueued); a submission
+ * with a submission key always names the same draft id, so a repeat completes the stored draft.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -17,7 +23,7 @@ import type { AuditTrail } from '../audit/audit-service';
 import { unknownClaim, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
 import { DraftModel } from './draft-model';
-import type { ContentFinding, Draft, DraftAttachment } from './draft-model';
+import type { ContentFinding, Draft, DraftAttachment, DraftMessage } from './draft-model';
 import type { DraftContent } from '../content-check/content-check-rules';
 import {
   currentVersionOf,
@@ -88,7 +94,7 @@ export interface DraftRecord {
 }
 
 export interface DraftOutbox {
-  enqueue(entries: { idempotencyKey: string; recipient: { personId?: string | null }; text: string }[]): Promise<void>;
+  enqueue(entries: DraftMessage[]): Promise<void>;
 }
 
 export type ContentChecker = (content: DraftContent) => ContentFinding[];
@@ -113,6 +119,11 @@ export interface SubmitInput {
   attachments?: DraftAttachment[];
   accountId?: string | null;
   unitId?: string | null;
+  /**
+   * Identifies the submission (e.g. the chat message it came in): handling it again after a crash
+   * completes the draft stored the first time instead of creating a second one.
+   */
+  submissionKey?: string;
 }
 
 export interface DecideRequest {
@@ -217,7 +228,7 @@ export class DraftService {
     });
     if (isRefusal(outcome)) throw refusalError(outcome);
 
-    const id = new Types.ObjectId();
+    const id = input.submissionKey ? draftIdFor(input.submissionKey) : new Types.ObjectId();
     let stored: Draft | undefined;
     for (let attempt = 1; !stored; attempt += 1) {
       const shortCode = generateShortCode();
@@ -238,6 +249,15 @@ export class DraftService {
         stored = (await DraftModel.create(draft)).toObject<Draft>();
       } catch (error) {
         if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
+        // The servers do not say which unique index failed: with a submission key, the id may be the one taken.
+        const resumed = input.submissionKey ? await DraftModel.findById(id).lean<Draft>() : null;
+        if (resumed) {
+          this.dependencies.logger?.warn(
+            { draft: String(id) },
+            'submission handled again; completing the stored draft',
+          );
+          stored = resumed;
+        }
       }
     }
     this.rememberOpenDraft(stored);
@@ -419,7 +439,10 @@ export class DraftService {
       const draft = await this.loadByCode(code);
       const state = toReviewState(draft);
       const outcome = rule(state);
-      if (isRefusal(outcome)) throw refusalError(outcome);
+      if (isRefusal(outcome)) {
+        if (outcome.alreadyRecorded) await this.resendLastMessages(draft);
+        throw refusalError(outcome);
+      }
       const claim = `r${draft.revision}`;
       this.checkNewVersion(outcome);
       const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleTransitionMs };
@@ -473,8 +496,21 @@ export class DraftService {
         })),
       ];
     }
+    const next = { ...state, ...fromChanges(outcome.changes, state) };
+    const messages = await this.composeMessages(draft, next, outcome.notifications, claim);
+    // Kept with the state, so that repeating the request after a crash before the enqueue sends them.
+    changes.lastMessages = messages;
     if (!(await writeAtRevision(DraftModel, draft, changes, held, this.dependencies.clock.now()))) return;
-    await this.notify(draft, { ...state, ...fromChanges(outcome.changes, state) }, outcome.notifications, claim);
+    await this.dependencies.outbox.enqueue(messages);
+  }
+
+  /**
+   * A request repeated after it was recorded (a retry, or a chat message handled again after a crash)
+   * enqueues the messages of the draft's last transition again: already enqueued ones are skipped by
+   * their keys, and any the crash kept from the outbox go out now.
+   */
+  private async resendLastMessages(draft: Draft): Promise<void> {
+    if (draft.lastMessages?.length) await this.dependencies.outbox.enqueue(draft.lastMessages);
   }
 
   /** Appends the event; false when this revision was already claimed by another writer. */
@@ -532,33 +568,41 @@ export class DraftService {
   }
 
   private async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], claim: string) {
-    if (notifications.length === 0) return;
+    await this.dependencies.outbox.enqueue(await this.composeMessages(draft, state, notifications, claim));
+  }
+
+  /** The outbox entries of a transition's notifications; keyed by draft, claim and recipient. */
+  private async composeMessages(
+    draft: Draft,
+    state: ReviewState,
+    notifications: ReviewNotification[],
+    claim: string,
+  ): Promise<DraftMessage[]> {
+    if (notifications.length === 0) return [];
     const context = await this.messageContext(draft, state, notifications);
     const files = context.version.attachments;
-    await this.dependencies.outbox.enqueue(
-      notifications.flatMap((notification, index) => {
-        const key = `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`;
-        const recipient = { personId: notification.recipientId };
-        const text = renderNotification(
-          context,
-          notification,
-          notification.previousVersionNumber
-            ? state.versions.find((version) => version.number === notification.previousVersionNumber)
-            : undefined,
-        );
-        // An approver gets the files with the request, so they can open what they approve.
-        const attached =
-          notification.kind === 'review-request'
-            ? files.map((file, position) => ({
-                idempotencyKey: `${key}:file:${position}`,
-                recipient,
-                text: `附件：${file.name}`,
-                file: { path: file.storagePath, name: file.name },
-              }))
-            : [];
-        return [{ idempotencyKey: key, recipient, text }, ...attached];
-      }),
-    );
+    return notifications.flatMap((notification, index) => {
+      const key = `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`;
+      const recipient = { personId: notification.recipientId };
+      const text = renderNotification(
+        context,
+        notification,
+        notification.previousVersionNumber
+          ? state.versions.find((version) => version.number === notification.previousVersionNumber)
+          : undefined,
+      );
+      // An approver gets the files with the request, so they can open what they approve.
+      const attached =
+        notification.kind === 'review-request'
+          ? files.map((file, position) => ({
+              idempotencyKey: `${key}:file:${position}`,
+              recipient,
+              text: `附件：${file.name}`,
+              file: { path: file.storagePath, name: file.name },
+            }))
+          : [];
+      return [{ idempotencyKey: key, recipient, text, file: null }, ...attached];
+    });
   }
 
   private async messageContext(
@@ -735,4 +779,9 @@ function summarize(state: ReviewState): DraftSummary {
     stepNumber: state.currentStepIndex + 1,
     stepCount: state.steps.length,
   };
+}
+
+/** The draft id a submission key stands for, so the same submission always names the same draft. */
+function draftIdFor(submissionKey: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(`draft:${submissionKey}`).digest('hex').slice(0, 24));
 }

@@ -12,6 +12,8 @@ import { systemClock } from '../../src/shared/clock';
 import type { Clock } from '../../src/shared/clock';
 import { MockChat, mockProvider } from '../../bot/mock-chat';
 import type { MockChatOptions } from '../../bot/mock-chat';
+import { InboundSpool } from '../../bot/inbound-spool';
+import type { InboundChatMessage } from '../../bot/chat-command-handler';
 
 export const sampleOrganization = path.resolve(__dirname, '..', '..', 'docs', 'sample-organization.json');
 export const provider = mockProvider;
@@ -50,6 +52,11 @@ export class ChatHarness extends MockChat {
     );
     await harness.start();
     return harness;
+  }
+
+  /** What a bot process that died while handling a message leaves behind: the message noted as in flight. */
+  leaveInFlight(message: InboundChatMessage): void {
+    new InboundSpool({ directory: path.join(this.dataDir, 'spool'), logger: this.logger }).begin(message);
   }
 
   /** What a restart of the bot process leaves: a new bot with fresh services, see MockChat.restartBot. */

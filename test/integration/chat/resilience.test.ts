@@ -1,5 +1,6 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness } from '../../support/chat-harness';
+import { ChatHarness, provider } from '../../support/chat-harness';
+import { DraftModel } from '../../../src/drafts/draft-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 
 let chat: ChatHarness;
@@ -61,5 +62,44 @@ describe('restarts', () => {
     chat.bot.puppet.emit('message', { messageId });
     await chat.settle();
     expect(chat.messagesOf('刘洋').slice(before)).toHaveLength(1);
+  });
+
+  test('when the bot process died while handling submissions, then after the restart each is handled once', async () => {
+    await chat.bind('孙丽');
+    const officer = chat.contact('刘洋');
+    const submission = (id: string, title: string) => ({
+      id,
+      contactId: officer.id,
+      contactName: '刘洋',
+      roomId: '',
+      text: `投稿 ${title}\n汛期值班安排如下。`,
+      receivedAt: new Date().toISOString(),
+    });
+    // One died after the draft was stored and people were told, before it could note the handling done.
+    const [person] = await chat.services.people.findPersonByName('刘洋');
+    await chat.services.drafts.submitDraft(
+      { personId: person.id, via: 'test' },
+      { title: '中断后重做的投稿', body: '汛期值班安排如下。', submissionKey: `${provider}:cut-after-draft` },
+    );
+    await chat.waitFor('孙丽', '《中断后重做的投稿》');
+    chat.leaveInFlight(submission('cut-after-draft', '中断后重做的投稿'));
+    // The other died as soon as its message came in.
+    chat.leaveInFlight(submission('cut-at-start', '刚收到就中断的投稿'));
+
+    await chat.restart();
+    await chat.waitFor('孙丽', '《刚收到就中断的投稿》');
+    await chat.settle();
+
+    for (const title of ['中断后重做的投稿', '刚收到就中断的投稿']) {
+      expect(await DraftModel.countDocuments({ 'versions.title': title })).toBe(1);
+      const requests = chat
+        .messagesOf('孙丽')
+        .filter((text) => text.startsWith('【待审核】') && text.includes(`《${title}》`));
+      expect(requests).toHaveLength(1);
+      const receipts = chat
+        .messagesOf('刘洋')
+        .filter((text) => text.startsWith('已收到投稿') && text.includes(`《${title}》`));
+      expect(receipts).toHaveLength(1);
+    }
   });
 });
