@@ -9,6 +9,7 @@ import type { AppConfig, AuthConfig } from '../shared/config';
 import type { Clock } from '../shared/clock';
 import { UnauthorizedError } from '../shared/errors';
 import { resolveLocalSecret } from '../shared/local-secret';
+import { isObjectIdText } from '../shared/ids';
 
 const issuer = 'shenfa';
 const audience = 'shenfa-admin-api';
@@ -54,7 +55,7 @@ export class AccessTokens {
       throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录', { cause: error });
     }
     const personId = typeof payload === 'string' ? '' : (payload.sub ?? '');
-    if (!/^[0-9a-f]{24}$/i.test(personId)) {
+    if (!isObjectIdText(personId)) {
       throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录');
     }
     return { personId };

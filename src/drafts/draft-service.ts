@@ -52,6 +52,7 @@ import type {
 } from './draft-rules';
 import { draftHeading, renderDraftView, renderNotification } from './draft-messages';
 import type { MessageContext } from './draft-messages';
+import { isObjectIdText } from '../shared/ids';
 
 /** Who acts: a bound person, and the identity the request came through (for the audit trail). */
 export interface DraftActor {
@@ -368,7 +369,7 @@ export class DraftService {
   async findDraftForAdmin(admin: DraftAdmin, reference: string): Promise<DraftRecord> {
     const value = reference.trim();
     let draft: Draft | null;
-    if (/^[0-9a-f]{24}$/i.test(value)) draft = await DraftModel.findById(value).lean<Draft>();
+    if (isObjectIdText(value)) draft = await DraftModel.findById(value).lean<Draft>();
     else if (shortCodePattern.test(value.replace(/^#/, '').toUpperCase())) draft = await this.loadByCode(value);
     else throw new ValidationError('DRAFT_REFERENCE_INVALID', `“${value.slice(0, 40)}”不是稿件编号或 ID`);
     if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到 ID 为 ${value} 的稿件`);
@@ -381,7 +382,9 @@ export class DraftService {
       ...draft.steps.flatMap((step) => [
         ...step.approverIds,
         ...step.backupApproverIds,
-        ...step.decisions.flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId]),
+        ...step.decisions.flatMap((decision) =>
+          decision.onBehalfOfId ? [decision.approverId, decision.onBehalfOfId] : [decision.approverId],
+        ),
       ]),
     ];
     const [people, unitName] = await Promise.all([

@@ -47,6 +47,7 @@ import type {
   RouteDefinition,
   UnitNode,
 } from './people-rules';
+import { isObjectIdText } from '../shared/ids';
 
 export interface PersonSummary {
   id: string;
@@ -482,7 +483,7 @@ export class PeopleService {
   }
 
   private async loadUnitName(unitId: string): Promise<string> {
-    if (!/^[0-9a-f]{24}$/i.test(unitId)) return '';
+    if (!isObjectIdText(unitId)) return '';
     const unit = await UnitModel.findById(unitId, { name: 1 }).lean();
     return unit?.name ?? '';
   }
@@ -504,7 +505,7 @@ export class PeopleService {
    * after; null for anyone else (unknown, left, or not an admin).
    */
   async findAdmin(personId: string): Promise<AdminSummary | null> {
-    if (!/^[0-9a-f]{24}$/i.test(personId)) return null;
+    if (!isObjectIdText(personId)) return null;
     const person = await PersonModel.findById(personId).lean();
     if (!person?.active || !person.roles.includes('admin')) return null;
     const summary = toSummary(person);
@@ -514,7 +515,7 @@ export class PeopleService {
 
   /** Whether the unit lies within the admin's scope; false for an unknown unit. */
   async adminCoversUnit(admin: Pick<AdminSummary, 'scopeUnitIds'>, unitId: string): Promise<boolean> {
-    if (!/^[0-9a-f]{24}$/i.test(unitId)) return false;
+    if (!isObjectIdText(unitId)) return false;
     const unit = await UnitModel.findById(unitId, { ancestorIds: 1 }).lean();
     return unit
       ? scopeCoversUnit(admin.scopeUnitIds, { id: unitId, ancestorIds: unit.ancestorIds.map(String) })
@@ -533,7 +534,7 @@ export class PeopleService {
   private async findPersonRecord(reference: string): Promise<Person> {
     const value = normalizeText(reference);
     if (!value) throw new ValidationError('PERSON_REFERENCE_MISSING', '请填写人员的姓名、编码或 ID');
-    if (/^[0-9a-f]{24}$/i.test(value)) {
+    if (isObjectIdText(value)) {
       const byId = await PersonModel.findById(value).lean();
       if (byId) return byId;
     }
@@ -872,7 +873,7 @@ function unitNotFound(): NotFoundError {
 }
 
 function toObjectId(value: string, what: string): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(value)) throw new ValidationError('ID_INVALID', `${what}的 ID 格式不正确`);
+  if (!isObjectIdText(value)) throw new ValidationError('ID_INVALID', `${what}的 ID 格式不正确`);
   return new Types.ObjectId(value);
 }
 
@@ -881,7 +882,7 @@ function toObjectIdOrNull(value: string | null | undefined): Types.ObjectId | nu
 }
 
 function validObjectIds(ids: (Types.ObjectId | string)[]): Types.ObjectId[] {
-  const unique = new Set(ids.map(String).filter((id) => /^[0-9a-f]{24}$/i.test(id)));
+  const unique = new Set(ids.map(String).filter(isObjectIdText));
   return [...unique].map((id) => new Types.ObjectId(id));
 }
 
