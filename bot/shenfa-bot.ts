@@ -31,6 +31,8 @@ export interface ShenfaBotDependencies {
   spool: InboundSpool;
   /** Builds the delivery loop once the bot can send. */
   createDelivery: (send: (message: DeliverableMessage) => Promise<void>) => OutboxDelivery;
+  /** Subscribes to enqueues in this process (Outbox.onEnqueued); returns the unsubscribe. */
+  onOutboxEnqueued?: (listener: () => void) => () => void;
   /** Contact ids of a person's chat identities on this puppet. */
   contactIdsOf: (personId: string) => Promise<string[]>;
   logger: Logger;
@@ -190,6 +192,7 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
       }
     };
     const delivery = dependencies.createDelivery(send);
+    const stopWaking = dependencies.onOutboxEnqueued?.(() => delivery.wake());
     const onLogin = () => delivery.start();
     const onLogout = () => void delivery.stop();
     bot.on('login', onLogin);
@@ -199,6 +202,7 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
       bot.off('login', onLogin);
       bot.off('logout', onLogout);
       bot.off('stop', onLogout);
+      stopWaking?.();
       void delivery.stop();
     };
   };
@@ -251,6 +255,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     spoolRetryMs: options.spoolRetryMs,
     contactIdsOf: async (personId) =>
       (await services.people.chatIdentitiesOf([personId], provider)).get(personId) ?? [],
+    onOutboxEnqueued: (listener) => services.outbox.onEnqueued(listener),
     createDelivery: (send) =>
       new OutboxDelivery(
         {

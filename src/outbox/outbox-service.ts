@@ -74,7 +74,18 @@ export interface OutboxDependencies {
 
 /** Puts messages into the outbox; used by every service that tells someone something. */
 export class Outbox {
+  private readonly enqueueListeners = new Set<() => void>();
+
   constructor(private readonly dependencies: OutboxDependencies) {}
+
+  /**
+   * Calls `listener` after each enqueue in this process, so a deliverer here can send at once instead
+   * of at its next poll (which remains for messages enqueued by other processes). Returns the unsubscribe.
+   */
+  onEnqueued(listener: () => void): () => void {
+    this.enqueueListeners.add(listener);
+    return () => this.enqueueListeners.delete(listener);
+  }
 
   /**
    * Inserts the entries in one unordered write. An entry whose idempotency key is already in the
@@ -94,6 +105,7 @@ export class Outbox {
         'outbox entries already enqueued were skipped',
       );
     }
+    for (const listener of this.enqueueListeners) listener();
   }
 
   /**
@@ -231,7 +243,8 @@ export interface OutboxDeliveryOptions {
 }
 
 export const defaultLeaseMs = 60_000;
-const defaultPollIntervalMs = 1_000;
+/** Messages enqueued in this process wake the deliverer; the poll is for those from other processes. */
+const defaultPollIntervalMs = 5_000;
 const defaultCandidateLimit = 500;
 
 /** What an attempt records on the message: who took it, when, which attempt, and the jitter it drew. */
@@ -262,6 +275,8 @@ export class OutboxDelivery {
   private current: Promise<number> | null = null;
   /** The earliest moment a message held up by a rate limit may go, as found by the last drain. */
   private nextWakeAt: Date | null = null;
+  /** Set by `wake` during a drain: something was enqueued after the drain looked, so drain again at once. */
+  private wokenDuringDrain = false;
 
   constructor(
     private readonly dependencies: OutboxDeliveryDependencies,
@@ -307,6 +322,17 @@ export class OutboxDelivery {
     this.stopRequested = false;
   }
 
+  /** Something was just enqueued: drain now rather than at the next poll. */
+  wake(): void {
+    if (!this.running) return;
+    if (!this.timer) {
+      this.wokenDuringDrain = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -316,9 +342,10 @@ export class OutboxDelivery {
 
   private async tick(): Promise<void> {
     let delayMs = this.pollIntervalMs;
+    this.wokenDuringDrain = false;
     try {
       const sent = await this.drainOnce();
-      delayMs = this.delayBeforeNextDrain(sent);
+      delayMs = this.wokenDuringDrain ? 0 : this.delayBeforeNextDrain(sent);
     } catch (error) {
       this.dependencies.logger.error({ err: error }, 'outbox drain failed; trying again');
     }

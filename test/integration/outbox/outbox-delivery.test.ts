@@ -166,6 +166,35 @@ describe('delivering the outbox', () => {
     expect(sends.map((send) => send.key)).toEqual(['late:0', 'late:1', 'late:2']);
   });
 
+  test('when a message is enqueued in the same process, then it is sent at once, not at the next poll', async () => {
+    const clock = new ManualClock('2026-11-26T01:00:00Z');
+    const sends: RecordedSend[] = [];
+    const outbox = new Outbox({ clock });
+    const delivery = new OutboxDelivery(
+      {
+        clock,
+        config: outboxConfig(),
+        logger: capturingLogger().logger,
+        processId: 'bot-1',
+        send: recordingSend(clock, sends, 'bot-1'),
+        alertAdmins: noAlerts,
+      },
+      { pollIntervalMs: 60_000 },
+    );
+    const stopWaking = outbox.onEnqueued(() => delivery.wake());
+    delivery.start();
+    await delivery.drainOnce();
+
+    const enqueuedAt = Date.now();
+    await outbox.enqueue([{ idempotencyKey: 'woken', recipient: { roomId: 'room-1' }, text: '立即送出' }]);
+    await waitFor(() => sends.length === 1, 5_000);
+    stopWaking();
+    await delivery.stop();
+
+    expect(sends).toMatchObject([{ key: 'woken' }]);
+    expect(Date.now() - enqueuedAt).toBeLessThan(5_000);
+  });
+
   test('when a sender hangs past the lease, then another reclaims and sends the message, warning that it may be doubled', async () => {
     const clock = new ManualClock('2026-11-26T01:00:00Z');
     const sends: RecordedSend[] = [];
