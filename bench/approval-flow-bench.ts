@@ -321,8 +321,13 @@ async function attributeCommands(
   logger: Logger,
   monitor: CommandMonitor,
 ): Promise<AttributionResult> {
-  // Delivery parked: after its first (empty) drain the loop sleeps for an hour, so it issues no commands.
-  const chat = new MockChat({ services, logger, deliveryOptions: { pollIntervalMs: 3_600_000 } });
+  // Delivery parked: after its first (empty) drain the loop sleeps for an hour and is not woken by
+  // enqueues, so it issues no commands.
+  const chat = new MockChat({
+    services,
+    logger,
+    deliveryOptions: { pollIntervalMs: 3_600_000, wakeOnEnqueue: false },
+  });
   await chat.start();
   const result: AttributionResult = {
     commands: { submit: [], 'approve step 1': [], 'approve step 2': [] },

@@ -240,6 +240,8 @@ export interface OutboxDeliveryOptions {
   retryDelayCapMs?: number;
   /** Due messages read per drain; the loop drains again at once while it is sending. */
   candidateLimit?: number;
+  /** Whether `wake` drains at once (default true); false keeps the loop to its poll interval. */
+  wakeOnEnqueue?: boolean;
 }
 
 export const defaultLeaseMs = 60_000;
@@ -266,6 +268,7 @@ export class OutboxDelivery {
   private readonly pollIntervalMs: number;
   private readonly retryDelayCapMs: number | undefined;
   private readonly candidateLimit: number;
+  private readonly wakeOnEnqueue: boolean;
   private readonly random: () => number;
 
   private running = false;
@@ -286,6 +289,7 @@ export class OutboxDelivery {
     this.pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
     this.retryDelayCapMs = options.retryDelayCapMs;
     this.candidateLimit = options.candidateLimit ?? defaultCandidateLimit;
+    this.wakeOnEnqueue = options.wakeOnEnqueue ?? true;
     this.random = dependencies.random ?? Math.random;
   }
 
@@ -324,7 +328,7 @@ export class OutboxDelivery {
 
   /** Something was just enqueued: drain now rather than at the next poll. */
   wake(): void {
-    if (!this.running) return;
+    if (!this.running || !this.wakeOnEnqueue) return;
     if (!this.timer) {
       this.wokenDuringDrain = true;
       return;
