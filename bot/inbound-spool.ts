@@ -19,6 +19,7 @@ export class InboundSpool {
   private readonly file: string;
   private readonly inFlightDirectory: string;
   private draining = false;
+  private inFlightDirectoryMade = false;
 
   constructor(private readonly dependencies: { directory: string; logger: Logger }) {
     this.file = path.join(dependencies.directory, 'inbound-spool.jsonl');
@@ -27,7 +28,10 @@ export class InboundSpool {
 
   /** Notes that the message's handling starts (synchronously: once this returns, it survives a crash). */
   begin(message: InboundChatMessage): void {
-    fs.mkdirSync(this.inFlightDirectory, { recursive: true });
+    if (!this.inFlightDirectoryMade) {
+      fs.mkdirSync(this.inFlightDirectory, { recursive: true });
+      this.inFlightDirectoryMade = true;
+    }
     fs.writeFileSync(this.inFlightFile(message), JSON.stringify(message));
   }
 

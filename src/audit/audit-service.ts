@@ -12,10 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { ValidationError } from '../shared/errors';
 import { AuditEventModel, AuditHeadModel } from './audit-event-model';
 import type { AuditEvent } from './audit-event-model';
 import {
@@ -27,6 +28,7 @@ import {
   signDigest,
 } from './audit-chain-rules';
 import type { AuditDigest, ChainedEvent, LinkProblem } from './audit-chain-rules';
+import { toObjectIdOrNull } from '../shared/ids';
 
 type PersonReference = Types.ObjectId | string | null | undefined;
 
@@ -182,8 +184,8 @@ function buildEvent(input: AuditEventInput, key: string, at: Date, head: ChainHe
     key,
     at,
     actor: {
-      personId: toObjectId(input.actor.personId),
-      onBehalfOfId: toObjectId(input.actor.onBehalfOfId),
+      personId: toObjectIdOrNull(input.actor.personId, invalidActor),
+      onBehalfOfId: toObjectIdOrNull(input.actor.onBehalfOfId, invalidActor),
       via: input.actor.via ?? '',
     },
     action: input.action,
@@ -197,10 +199,7 @@ function buildEvent(input: AuditEventInput, key: string, at: Date, head: ChainHe
   return { ...content, hash: hashEvent(content) };
 }
 
-function toObjectId(reference: PersonReference): Types.ObjectId | null {
-  if (!reference) return null;
-  return typeof reference === 'string' ? new Types.ObjectId(reference) : reference;
-}
+const invalidActor = () => new ValidationError('AUDIT_ACTOR_INVALID', '审计记录的操作人编号无效');
 
 /**
  * After losing a number: the writer that won knows the new head and usually appends its next events at

@@ -134,6 +134,11 @@ const refuse = (code: string, message: string, alreadyRecorded = false): RuleRef
 export const shortCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const shortCodePattern = new RegExp(`^[${shortCodeAlphabet}]{4}$`);
 
+/** A short code as people type it ("#k7q2", "K7Q2") in the stored form ("K7Q2"). */
+export function normalizeShortCode(text: string): string {
+  return text.trim().replace(/^#/, '').toUpperCase();
+}
+
 export function generateShortCode(): string {
   return Array.from({ length: 4 }, () => shortCodeAlphabet[randomInt(shortCodeAlphabet.length)]).join('');
 }

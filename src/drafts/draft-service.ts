@@ -20,7 +20,7 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import type { AuditTrail } from '../audit/audit-service';
-import { unknownClaim, writeAtRevision } from '../shared/revision-guard';
+import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
 import { DraftModel } from './draft-model';
 import type { ContentFinding, Draft, DraftAttachment, DraftMessage } from './draft-model';
@@ -36,6 +36,7 @@ import {
   reportPublished,
   revise,
   revokeApproval,
+  normalizeShortCode,
   shortCodePattern,
   startReview,
   withdraw,
@@ -146,8 +147,6 @@ export interface DraftSummary {
   stepCount: number;
 }
 
-/** Claims older than this, whose draft has not moved, belong to a writer that crashed. */
-const staleTransitionMs = 10_000;
 /** Open drafts whose code → id this process remembers; a county has a few hundred open at most. */
 const maxRememberedCodes = 10_000;
 const maxAttempts = 5;
@@ -307,7 +306,7 @@ export class DraftService {
     if (title === current.title && body === current.body) {
       throw new ValidationError(
         'NOTHING_TO_MASK',
-        `稿件 #${code.replace(/^#/, '').toUpperCase()} 中没有需要脱敏的身份证号、手机号或银行卡号`,
+        `稿件 #${normalizeShortCode(code)} 中没有需要脱敏的身份证号、手机号或银行卡号`,
       );
     }
     return this.revise(actor, { code, title, body });
@@ -370,7 +369,7 @@ export class DraftService {
     const value = reference.trim();
     let draft: Draft | null;
     if (isObjectIdText(value)) draft = await DraftModel.findById(value).lean<Draft>();
-    else if (shortCodePattern.test(value.replace(/^#/, '').toUpperCase())) draft = await this.loadByCode(value);
+    else if (shortCodePattern.test(normalizeShortCode(value))) draft = await this.loadByCode(value);
     else throw new ValidationError('DRAFT_REFERENCE_INVALID', `“${value.slice(0, 40)}”不是稿件编号或 ID`);
     if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到 ID 为 ${value} 的稿件`);
     if (!(await this.dependencies.people.adminCoversUnit(admin, String(draft.unitId)))) {
@@ -448,7 +447,7 @@ export class DraftService {
       }
       const claim = `r${draft.revision}`;
       this.checkNewVersion(outcome);
-      const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleTransitionMs };
+      const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleClaimAfterMs };
       const recorded = await this.record(draft, outcome.events[0], claim, actor, command);
       if (!recorded) {
         await this.completeStaleTransition(draft, claim);
@@ -551,7 +550,7 @@ export class DraftService {
    */
   private async completeStaleTransition(draft: Draft, claim: string): Promise<void> {
     const event = await this.dependencies.audit.findEvent(`draft:${String(draft._id)}:${claim}`);
-    if (!event || this.dependencies.clock.now().getTime() - event.at.getTime() < staleTransitionMs) return;
+    if (!event || this.dependencies.clock.now().getTime() - event.at.getTime() < staleClaimAfterMs) return;
     const current = await DraftModel.findById(draft._id).lean<Draft>();
     if (!current || current.revision !== draft.revision) return;
     const request = (event.details as { request?: Record<string, unknown> }).request;
@@ -641,7 +640,7 @@ export class DraftService {
   }
 
   private async loadByCode(code: string): Promise<Draft> {
-    const normalized = code.replace(/^#/, '').toUpperCase();
+    const normalized = normalizeShortCode(code);
     const knownId = this.openDraftIds.get(normalized);
     if (knownId) {
       const known = await DraftModel.findById(knownId).lean<Draft>();

@@ -27,12 +27,13 @@
  * overlaps it briefly during a restart. A per-recipient document would need a guarded write per send
  * and still not cover the per-minute limit, so it would add writes without closing that gap.
  */
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { ValidationError } from '../shared/errors';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { toObjectIdOrNull } from '../shared/ids';
 import { RevisionClaimModel, applyAtRevision, claimRevision, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
 import { OutboxMessageModel } from './outbox-message-model';
@@ -140,7 +141,13 @@ async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessag
   if (typeof entry.idempotencyKey !== 'string' || entry.idempotencyKey.trim() === '') {
     throw new ValidationError('OUTBOX_KEY_MISSING', '待发送消息缺少幂等键');
   }
-  const personId = toObjectId(entry.recipient.personId);
+  const personId = toObjectIdOrNull(
+    entry.recipient.personId,
+    () =>
+      new ValidationError('OUTBOX_RECIPIENT_INVALID', '待发送消息的收件人编号无效', {
+        details: { personId: entry.recipient.personId },
+      }),
+  );
   const roomId = entry.recipient.roomId ?? '';
   const contactId = entry.recipient.contactId ?? '';
   const recipientKey = recipientKeyOf({ personId, roomId, contactId });
@@ -172,17 +179,6 @@ async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessag
     });
   }
   return message.toObject();
-}
-
-function toObjectId(reference: Types.ObjectId | string | null | undefined): Types.ObjectId | null {
-  if (!reference) return null;
-  if (typeof reference !== 'string') return reference;
-  if (!Types.ObjectId.isValid(reference)) {
-    throw new ValidationError('OUTBOX_RECIPIENT_INVALID', '待发送消息的收件人编号无效', {
-      details: { personId: reference },
-    });
-  }
-  return new Types.ObjectId(reference);
 }
 
 /** An unordered insert reports every failed entry; the call succeeded when each failure is a known key. */

@@ -47,7 +47,7 @@ import type {
   RouteDefinition,
   UnitNode,
 } from './people-rules';
-import { isObjectIdText } from '../shared/ids';
+import { isObjectIdText, toObjectId, toObjectIdOrNull } from '../shared/ids';
 
 export interface PersonSummary {
   id: string;
@@ -213,7 +213,7 @@ export class PeopleService {
         const stored = await BindCodeModel.create({
           codeHash,
           personId: person._id,
-          createdById: toObjectIdOrNull(options.byId),
+          createdById: toObjectIdOrNull(options.byId, invalidId('操作人')),
           createdAt: now,
           expiresAt,
         });
@@ -361,9 +361,9 @@ export class PeopleService {
     accountId?: string | null;
     submitterId: string;
   }): Promise<ResolvedRoute> {
-    const unitId = toObjectId(input.unitId, '单位');
-    const submitterId = toObjectId(input.submitterId, '投稿人');
-    const accountId = input.accountId ? toObjectId(input.accountId, '账号') : null;
+    const unitId = toObjectId(input.unitId, invalidId('单位'));
+    const submitterId = toObjectId(input.submitterId, invalidId('投稿人'));
+    const accountId = input.accountId ? toObjectId(input.accountId, invalidId('账号')) : null;
     const unit = await UnitModel.findById(unitId).lean();
     if (!unit) throw unitNotFound();
     const [ancestors, routes] = await Promise.all([
@@ -416,8 +416,8 @@ export class PeopleService {
     byId: string | null;
     via?: string;
   }): Promise<void> {
-    const personId = toObjectId(input.personId, '被代理人');
-    const delegateId = toObjectId(input.delegateId, '代理人');
+    const personId = toObjectId(input.personId, invalidId('被代理人'));
+    const delegateId = toObjectId(input.delegateId, invalidId('代理人'));
     const now = this.dependencies.clock.now();
     checkDelegation({
       personId: String(personId),
@@ -439,7 +439,7 @@ export class PeopleService {
       delegateId,
       from: input.from,
       until: input.until,
-      createdById: toObjectIdOrNull(input.byId),
+      createdById: toObjectIdOrNull(input.byId, invalidId('操作人')),
       createdAt: now,
     });
     await this.dependencies.audit.append({
@@ -492,7 +492,7 @@ export class PeopleService {
   async adminsOf(unitId?: string): Promise<PersonSummary[]> {
     const filter: Record<string, unknown> = { roles: 'admin', active: true };
     if (unitId) {
-      const unit = await UnitModel.findById(toObjectId(unitId, '单位')).lean();
+      const unit = await UnitModel.findById(toObjectId(unitId, invalidId('单位'))).lean();
       if (!unit) throw unitNotFound();
       filter.adminOfUnitId = { $in: [unit._id, ...unit.ancestorIds] };
     }
@@ -560,7 +560,7 @@ export class PeopleService {
   }
 
   private adminActor(options: AdminActionOptions) {
-    return { personId: toObjectIdOrNull(options.byId), via: options.via ?? '' };
+    return { personId: toObjectIdOrNull(options.byId, invalidId('操作人')), via: options.via ?? '' };
   }
 
   private async unitNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
@@ -872,14 +872,7 @@ function unitNotFound(): NotFoundError {
   return new NotFoundError('UNIT_NOT_FOUND', '找不到该单位，请联系管理员核对组织架构');
 }
 
-function toObjectId(value: string, what: string): Types.ObjectId {
-  if (!isObjectIdText(value)) throw new ValidationError('ID_INVALID', `${what}的 ID 格式不正确`);
-  return new Types.ObjectId(value);
-}
-
-function toObjectIdOrNull(value: string | null | undefined): Types.ObjectId | null {
-  return value ? toObjectId(value, '操作人') : null;
-}
+const invalidId = (what: string) => () => new ValidationError('ID_INVALID', `${what}的 ID 格式不正确`);
 
 function validObjectIds(ids: (Types.ObjectId | string)[]): Types.ObjectId[] {
   const unique = new Set(ids.map(String).filter(isObjectIdText));

@@ -5,16 +5,13 @@ import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { ManualClock } from '../../../src/shared/clock';
 import { AppError } from '../../../src/shared/errors';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { capturingLogger, enqueueNumbered, noAlerts, outboxConfig } from './outbox-test-support';
+import { at, capturingLogger, enqueueNumbered, noAlerts, outboxConfig, t0 } from './outbox-test-support';
 
 beforeAll(connectTestDatabase);
 afterAll(disconnectTestDatabase);
 beforeEach(async () => {
   await OutboxMessageModel.deleteMany({});
 });
-
-const t0 = new Date('2026-11-26T01:00:00Z');
-const at = (milliseconds: number) => new Date(t0.getTime() + milliseconds);
 
 interface Attempt {
   key: string;

@@ -5,7 +5,7 @@ import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { ManualClock } from '../../../src/shared/clock';
 import type { OutboxConfig } from '../../../src/shared/config';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { capturingLogger, enqueueNumbered, noAlerts, outboxConfig, recordingSend } from './outbox-test-support';
+import { at, capturingLogger, enqueueNumbered, noAlerts, outboxConfig, recordingSend, t0 } from './outbox-test-support';
 import type { RecordedSend } from './outbox-test-support';
 
 beforeAll(connectTestDatabase);
@@ -14,8 +14,6 @@ beforeEach(async () => {
   await OutboxMessageModel.deleteMany({});
 });
 
-const t0 = new Date('2026-11-26T01:00:00Z');
-const at = (milliseconds: number) => new Date(t0.getTime() + milliseconds);
 const since = (send: RecordedSend) => send.at.getTime() - t0.getTime();
 
 function pacedDeliverer(

@@ -10,6 +10,10 @@ import type { Logger } from '../../../src/shared/logger';
 import { Outbox } from '../../../src/outbox/outbox-service';
 import type { DeliverableMessage, OutboxEntry } from '../../../src/outbox/outbox-service';
 
+/** The start time of the outbox tests' manual clocks, and a moment some milliseconds after it. */
+export const t0 = new Date('2026-11-26T01:00:00Z');
+export const at = (milliseconds: number) => new Date(t0.getTime() + milliseconds);
+
 export function outboxConfig(overrides: Partial<OutboxConfig> = {}): OutboxConfig {
   return {
     perContactIntervalMs: 0,
