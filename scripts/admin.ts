@@ -22,8 +22,8 @@ import { AuditTrail } from '../src/audit/audit-service';
 import { AccountModel } from '../src/accounts/account-model';
 import { PeopleService } from '../src/people/people-service';
 import type { AccountDirectory } from '../src/people/people-service';
-import { formatWallTime, parseWallTime } from '../src/people/people-rules';
-import type { OrganizationFileFormat } from '../src/people/people-rules';
+import { formatWallTime, parseWallTime } from '../src/shared/wall-time';
+import type { OrganizationFileFormat } from '../src/people/organization-import-rules';
 import { createAccessTokens } from '../src/api/access-tokens';
 import { runCommand } from './run-command';
 

@@ -1,7 +1,7 @@
 /**
  * Who reviews the drafts of a unit (R1, R9): an ordered list of approval steps, configured per unit
  * and optionally per account of that unit, plus the people informed (抄送) once a draft is approved or
- * published. A unit without a route is reviewed by its main leader (see people-rules).
+ * published. A unit without a route is reviewed by its main leader (see approval-route-rules).
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

@@ -1,7 +1,7 @@
 /**
  * Delegations for a period of leave: while it runs, the delegate may decide for the person (the
  * decision is recorded as "delegate on behalf of person", R3). Records are never edited; when periods
- * overlap, the delegation set last applies (people-rules: effectiveDelegation).
+ * overlap, the delegation set last applies (delegation-rules: effectiveDelegation).
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

@@ -25,28 +25,15 @@ import { ApprovalRouteModel } from './approval-route-model';
 import type { ApprovalMode, ApprovalRoute } from './approval-route-model';
 import { DelegationModel } from './delegation-model';
 import type { Delegation } from './delegation-model';
-import {
-  adminScopeOf,
-  bindCodeLifetimeMs,
-  bindCodeState,
-  checkDelegation,
-  formatBindCode,
-  hashBindCode,
-  normalizeBindCode,
-  normalizeText,
-  organizationFileError,
-  parseOrganizationFile,
-  principalsOf,
-  resolveApprovalRoute,
-  scopeCoversUnit,
-} from './people-rules';
-import type {
-  DelegationPeriod,
-  NormalizedOrganization,
-  OrganizationFileFormat,
-  RouteDefinition,
-  UnitNode,
-} from './people-rules';
+import { adminScopeOf, scopeCoversUnit } from './admin-scope-rules';
+import { bindCodeLifetimeMs, bindCodeState, formatBindCode, hashBindCode, normalizeBindCode } from './bind-code-rules';
+import { checkDelegation, principalsOf } from './delegation-rules';
+import type { DelegationPeriod } from './delegation-rules';
+import { organizationFileError, parseOrganizationFile } from './organization-import-rules';
+import type { NormalizedOrganization, OrganizationFileFormat } from './organization-import-rules';
+import { resolveApprovalRoute } from './approval-route-rules';
+import type { RouteDefinition, UnitNode } from './approval-route-rules';
+import { normalizeText } from '../shared/text-normalization';
 import { isObjectIdText, toObjectId, toObjectIdOrNull } from '../shared/ids';
 
 export interface PersonSummary {

@@ -3,7 +3,7 @@ import { createPeopleService, importSampleOrganization, personId } from '../../s
 import { BindCodeModel } from '../../../src/people/bind-code-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
-import { hashBindCode } from '../../../src/people/people-rules';
+import { hashBindCode } from '../../../src/people/bind-code-rules';
 
 const provider = 'wechaty-puppet-mock';
 const { clock, audit, people } = createPeopleService();

@@ -1,0 +1,17 @@
+/** Which units an admin looks after (管理范围). Pure. */
+
+/**
+ * The units an admin looks after (管理范围): the unit named as theirs to administer, or, when none is
+ * named, the units they belong to. Each covers everything below it.
+ */
+export function adminScopeOf(admin: { adminOfUnitId: string | null; unitIds: readonly string[] }): string[] {
+  return admin.adminOfUnitId ? [admin.adminOfUnitId] : [...admin.unitIds];
+}
+
+/** Whether a unit (with its ancestors, root first) lies within an admin's scope. */
+export function scopeCoversUnit(
+  scope: readonly string[],
+  unit: { id: string; ancestorIds: readonly string[] },
+): boolean {
+  return scope.includes(unit.id) || unit.ancestorIds.some((ancestorId) => scope.includes(ancestorId));
+}
