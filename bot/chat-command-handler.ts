@@ -13,6 +13,7 @@ import { statusWord } from '../src/drafts/draft-rules';
 import { helpText, parseChatCommand } from './command-parser';
 import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
+import { wellFormedDeep } from '../src/shared/text-normalization';
 
 /** What the bot keeps of a message: enough to handle it now or after a database outage. */
 export interface InboundChatMessage {
@@ -105,7 +106,9 @@ export class ChatCommandHandler {
     }
   }
 
-  private async answer(message: InboundChatMessage, log: Logger): Promise<void> {
+  private async answer(received: InboundChatMessage, log: Logger): Promise<void> {
+    // Text, names and file names made well-formed before anything is hashed or stored.
+    const message = wellFormedDeep(received);
     const { provider } = this.dependencies;
     const person = await this.dependencies.people.findPersonByChatIdentity(provider, message.contactId);
     const command: ChatCommand = message.file

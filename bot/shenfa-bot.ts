@@ -12,6 +12,7 @@ import { WechatyBuilder } from 'wechaty';
 import type { Message, Wechaty as WechatyInterface, WechatyPlugin } from 'wechaty';
 import type { Puppet } from 'wechaty-puppet';
 import { AppError, DatabaseUnavailableError } from '../src/shared/errors';
+import { wellFormed } from '../src/shared/text-normalization';
 import type { Logger } from '../src/shared/logger';
 import { OutboxDelivery } from '../src/outbox/outbox-service';
 import type { DeliverableMessage, OutboxDeliveryOptions } from '../src/outbox/outbox-service';
@@ -159,7 +160,7 @@ async function storeAttachment(file: FileBoxInterface, directory: string): Promi
   const content = await file.toBuffer();
   if (content.length > maxAttachmentBytes) return null;
   const sha256 = createHash('sha256').update(content).digest('hex');
-  const name = path.basename(file.name || 'attachment');
+  const name = path.basename(wellFormed(file.name || 'attachment'));
   const storagePath = path.join(directory, `${sha256}${path.extname(name).toLowerCase()}`);
   await fs.mkdir(directory, { recursive: true });
   await fs.writeFile(storagePath, content, { flag: 'w' });

@@ -1,6 +1,6 @@
 /**
  * Builds the Koa application (without listening): error handler, request context and logging,
- * body parser with a size limit, health routes, then the /api/v1 router behind admin auth.
+ * body parser with a size limit (its text made well-formed), health routes, then the /api/v1 router behind admin auth.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -15,6 +15,7 @@ import type { HealthDependencies } from './health-routes';
 import { requireAdmin } from './auth-middleware';
 import type { AdminState, AuthDependencies } from './auth-middleware';
 import { createDraftRouter } from '../drafts/draft-routes';
+import { wellFormedDeep } from '../shared/text-normalization';
 import type { DraftService } from '../drafts/draft-service';
 
 export interface AppDependencies extends HealthDependencies {
@@ -42,6 +43,11 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   app.use(errorMiddleware());
   app.use(requestContextMiddleware(dependencies.logger));
   app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'] }));
+  // JSON escapes can carry unpaired surrogates ("\ud83d"); the services hash and store only well-formed text.
+  app.use(async (ctx, next) => {
+    ctx.request.body = wellFormedDeep(ctx.request.body);
+    await next();
+  });
   app.use(health.routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));

@@ -4,6 +4,8 @@
  * chain's head outside the database. No I/O here.
  */
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { wellFormed } from '../shared/text-normalization';
 
 /** The previous hash of the first event. */
 export const genesisHash = '0'.repeat(64);
@@ -21,14 +23,15 @@ export interface ChainedEvent extends ChainedEventContent {
 
 /**
  * Canonical encoding: keys sorted, every value tagged with its type, times as UTC ISO strings,
- * undefined fields left out (they are not stored either). Two encodings are equal exactly when the
- * stored documents are.
+ * undefined fields left out (they are not stored either), strings and keys well-formed (an unpaired
+ * surrogate as U+FFFD, which is what the database stores for it). Two encodings are equal exactly
+ * when the stored documents are: the hash covers what the database gives back.
  */
 export function encodeCanonical(value: unknown): string {
   if (value === null || value === undefined) return 'z';
   switch (typeof value) {
     case 'string':
-      return `s${JSON.stringify(value)}`;
+      return `s${JSON.stringify(wellFormed(value))}`;
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`audit events cannot hold ${value}`);
       return `n${Object.is(value, -0) ? 0 : value}`;
@@ -51,7 +54,7 @@ function encodeObject(value: object): string {
   const entries = Object.entries(value)
     .filter(([, child]) => child !== undefined)
     .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-  return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${encodeCanonical(child)}`).join(',')}}`;
+  return `{${entries.map(([key, child]) => `${JSON.stringify(wellFormed(key))}:${encodeCanonical(child)}`).join(',')}}`;
 }
 
 /** The event's hash: SHA-256 over the previous hash and the canonical encoding of everything but `hash`. */
@@ -62,6 +65,7 @@ export function hashEvent(content: ChainedEventContent): string {
 
 export type LinkProblem =
   | { kind: 'missing'; sequence: number }
+  | { kind: 'replacement-characters-unchecked'; sequence: number; characters: number }
   | { kind: 'unexpected'; sequence: unknown; detail: string }
   | { kind: 'previous-hash-mismatch'; sequence: number; expected: string; found: string }
   | { kind: 'hash-mismatch'; sequence: number; expected: string; found: string };
@@ -91,7 +95,71 @@ export function describeLinkProblem(problem: LinkProblem): string {
       return `event ${problem.sequence} does not link to the event before it (previous hash ${problem.found.slice(0, 12)}…, chain has ${problem.expected.slice(0, 12)}…; deleted, inserted or reordered events before it)`;
     case 'hash-mismatch':
       return `event ${problem.sequence} does not match its hash (a field was edited, or events were swapped)`;
+    case 'replacement-characters-unchecked':
+      return `event ${problem.sequence} does not match its hash; it holds ${problem.characters} replacement characters (U+FFFD, what the database stores for malformed text), too many to check whether they alone explain it: compare the event with a backup`;
   }
+}
+
+/**
+ * Events recorded before text was made well-formed on entry were hashed over unpaired surrogates
+ * that the database then stored as U+FFFD, so they no longer match their hash although nothing was
+ * changed. Such an event is told apart from an edited one by finding the original: the encoding in
+ * which some of its U+FFFD are the escaped surrogates (`\udXXX`, as the old encoding wrote them) and
+ * which hashes to the recorded hash. A match proves (SHA-256) that the stored event differs from the
+ * recorded one in those characters only; no match means something else changed. Each place has 2,049
+ * choices, so the search is bounded (about ten seconds at most, early exit on a match): one or two
+ * places, as a truncated message leaves them, are always checked; an event beyond the bound is
+ * reported as unchecked, never as intact.
+ */
+const maxSearchCost = 12e9;
+/** Roughly what one hash update costs next to hashing one byte. */
+const costPerHash = 1000;
+
+export interface ReplacedCharacters {
+  sequence: number;
+  /** The unpaired surrogates the event was recorded with, as "U+D83D", in order of their place. */
+  originals: string[];
+}
+
+export type ReplacementCheck =
+  | { kind: 'recovered'; replaced: ReplacedCharacters }
+  | { kind: 'not-explained' }
+  | { kind: 'too-many'; characters: number };
+
+export function checkReplacedCharacters(event: ChainedEvent): ReplacementCheck {
+  const { hash: recorded, ...content } = event;
+  const segments = encodeCanonical(content).split('\ufffd');
+  const places = segments.length - 1;
+  if (places === 0) return { kind: 'not-explained' };
+  if (searchCost(segments) > maxSearchCost) return { kind: 'too-many', characters: places };
+  const start = createHash('sha256').update(segments[0]);
+  const found = searchOriginals(start, segments, 1, recorded);
+  if (!found || found.every((choice) => choice === null)) return { kind: 'not-explained' };
+  const originals = found.flatMap((unit) => (unit === null ? [] : [`U+${unit.toString(16).toUpperCase()}`]));
+  return { kind: 'recovered', replaced: { sequence: event._id, originals } };
+}
+
+function searchCost(segments: string[]): number {
+  return segments
+    .slice(1)
+    .reduce((cost, segment, index) => cost + 2049 ** (index + 1) * (costPerHash + Buffer.byteLength(segment)), 0);
+}
+
+/** Each place either held U+FFFD itself (null) or an unpaired surrogate; the choices that reproduce `target`. */
+function searchOriginals(state: Hash, segments: string[], place: number, target: string): (number | null)[] | null {
+  const last = place === segments.length - 1;
+  for (let unit = 0xd7ff; unit <= 0xdfff; unit += 1) {
+    const choice = unit === 0xd7ff ? null : unit;
+    const text = choice === null ? '\ufffd' : `\\u${choice.toString(16)}`;
+    const next = state.copy().update(text + segments[place]);
+    if (last) {
+      if (next.digest('hex') === target) return [choice];
+      continue;
+    }
+    const rest = searchOriginals(next, segments, place + 1, target);
+    if (rest) return [choice, ...rest];
+  }
+  return null;
 }
 
 /** A witness of the chain's head, kept outside the database. */

@@ -22,12 +22,13 @@ import type { AuditEvent } from './audit-event-model';
 import {
   checkDigestSignature,
   checkLink,
+  checkReplacedCharacters,
   describeLinkProblem,
   genesisHash,
   hashEvent,
   signDigest,
 } from './audit-chain-rules';
-import type { AuditDigest, ChainedEvent, LinkProblem } from './audit-chain-rules';
+import type { AuditDigest, ChainedEvent, LinkProblem, ReplacedCharacters } from './audit-chain-rules';
 import { toObjectIdOrNull } from '../shared/ids';
 
 type PersonReference = Types.ObjectId | string | null | undefined;
@@ -267,7 +268,17 @@ export interface VerifyOptions {
 }
 
 export type VerifyReport =
-  | { ok: true; count: number; head: ChainHead; digestsChecked: number }
+  | {
+      ok: true;
+      count: number;
+      head: ChainHead;
+      digestsChecked: number;
+      /**
+       * Events recorded with malformed text (before it was made well-formed on entry) whose unpaired
+       * surrogates the database stored as U+FFFD: proven unchanged otherwise, see checkReplacedCharacters.
+       */
+      storedWithReplacedCharacters: ReplacedCharacters[];
+    }
   | { ok: false; count: number; problem: string; sequence: number | null };
 
 /**
@@ -287,6 +298,7 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
   let expected = 1;
   let previousHash = genesisHash;
   const pending = new Map<number, ChainedEvent>();
+  const storedWithReplacedCharacters: ReplacedCharacters[] = [];
   const fail = (problem: LinkProblem): VerifyReport => ({
     ok: false,
     count: expected - 1,
@@ -304,7 +316,15 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
       pending.set(event._id, event);
       for (let next = pending.get(expected); next; next = pending.get(expected)) {
         const problem = checkLink(next, expected, previousHash);
-        if (problem) return fail(problem);
+        if (problem?.kind === 'hash-mismatch') {
+          const replacement = checkReplacedCharacters(next);
+          if (replacement.kind === 'too-many')
+            return fail({ ...replacement, kind: 'replacement-characters-unchecked', sequence: expected });
+          if (replacement.kind === 'not-explained') return fail(problem);
+          storedWithReplacedCharacters.push(replacement.replaced);
+        } else if (problem) {
+          return fail(problem);
+        }
         pending.delete(expected);
         previousHash = next.hash;
         if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);
@@ -336,7 +356,13 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
       };
     }
   }
-  return { ok: true, count, head: { sequence: count, hash: previousHash }, digestsChecked: digests.length };
+  return {
+    ok: true,
+    count,
+    head: { sequence: count, hash: previousHash },
+    digestsChecked: digests.length,
+    storedWithReplacedCharacters,
+  };
 }
 
 /** Reads digest files; a directory means every digest-*.json in it. */

@@ -7,6 +7,7 @@
  * withdrawn. Nothing is ever approved by timeout.
  */
 import { createHash, randomInt } from 'node:crypto';
+import { wellFormed } from '../shared/text-normalization';
 
 export type DraftStatus = 'in_review' | 'approved' | 'published' | 'rejected' | 'withdrawn';
 export type ApprovalMode = 'any' | 'all';
@@ -156,7 +157,7 @@ export function hashContent(content: {
   attachmentHashes?: string[];
 }): string {
   const normalize = (text: string) =>
-    text
+    wellFormed(text)
       .normalize('NFC')
       .replace(/\r\n?/g, '\n')
       .split('\n')
@@ -166,7 +167,7 @@ export function hashContent(content: {
   const canonical = JSON.stringify([
     normalize(content.title),
     normalize(content.body),
-    (content.sourceUrl ?? '').trim(),
+    wellFormed(content.sourceUrl ?? '').trim(),
     [...(content.attachmentHashes ?? [])].sort(),
     ...(content.reprint ? [normalize(content.reprint.source), normalize(content.reprint.originalTitle)] : []),
   ]);

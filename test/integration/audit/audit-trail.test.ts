@@ -48,6 +48,7 @@ describe('the audit trail', () => {
       count: 30,
       head: { sequence: 30, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
       digestsChecked: 0,
+      storedWithReplacedCharacters: [],
     });
     const third = await AuditEventModel.findById(3).lean();
     expect(third).toMatchObject({ action: 'draft.approved', reason: '第3条意见', subjectVersion: 1 });
