@@ -3,6 +3,7 @@
  * plain snapshot of the message, so a message spooled while the database was away is handled the same
  * way when it returns.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../src/shared/logger';
 import type { Clock } from '../src/shared/clock';
 import { AppError, DatabaseUnavailableError, isAppError } from '../src/shared/errors';
@@ -49,8 +50,15 @@ export interface ChatOutbox {
       idempotencyKey: string;
       recipient: { personId?: string | null; roomId?: string; contactId?: string };
       text: string;
+      file?: { path: string; name: string } | null;
     }[],
   ): Promise<void>;
+}
+
+/** A reply: its text, and a file sent after it (a long draft's full text). */
+interface ChatReply {
+  text: string;
+  file: { path: string; name: string } | null;
 }
 
 export interface ChatCommandHandlerDependencies {
@@ -129,25 +137,30 @@ export class ChatCommandHandler {
           }
         : parseChatCommand(message.text);
     log.info({ command: command.kind, bound: Boolean(person) }, 'chat command');
-    let reply: string | null;
+    let reply: ChatReply | string | null;
     try {
       reply = await this.run(command, person, message);
     } catch (error) {
       if (error instanceof DatabaseUnavailableError || isConnectionError(error)) throw error;
-      if (!isAppError(error) || !error.expose) log.error({ err: error }, 'chat command failed');
-      reply = isAppError(error) && error.expose ? error.message : '处理失败，请稍后再试；如多次失败请联系管理员';
+      reply = isAppError(error) && error.expose ? error.message : apologize(log, error, 'chat command failed');
     }
-    if (reply) await this.reply(message, person, reply);
+    if (!reply) return;
+    try {
+      await this.reply(message, person, typeof reply === 'string' ? { text: reply, file: null } : reply);
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError || isConnectionError(error)) throw error;
+      // The answer itself could not be queued: the person still hears that something went wrong.
+      await this.reply(message, person, { text: apologize(log, error, 'chat reply failed'), file: null });
+    }
   }
 
   private async run(
     command: ChatCommand,
     person: ChatPerson | null,
     message: InboundChatMessage,
-  ): Promise<string | null> {
+  ): Promise<ChatReply | string | null> {
     if (command.kind === 'bind') return this.bind(command.bindCode, message.contactId);
     if (command.kind === 'help') return helpText;
-    if (command.kind === 'empty') return person ? `没有识别到指令。\n${helpText}` : null;
     if (!person) {
       return '您尚未绑定身份，暂不能使用审发。请向管理员索取绑定码，然后发送“绑定 123456”（6位数字）。';
     }
@@ -204,6 +217,7 @@ export class ChatCommandHandler {
         return command.message;
       case 'decision-unclear':
         return '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。';
+      case 'empty':
       case 'unknown':
         return `没有识别到指令。\n${helpText}`;
     }
@@ -236,17 +250,31 @@ export class ChatCommandHandler {
     }
   }
 
-  private async reply(message: InboundChatMessage, person: ChatPerson | null, text: string): Promise<void> {
+  private async reply(message: InboundChatMessage, person: ChatPerson | null, reply: ChatReply): Promise<void> {
     const recipient = message.roomId
       ? { roomId: message.roomId }
       : person
         ? { personId: person.id }
         : { contactId: message.contactId };
-    const addressed = message.roomId && person ? `@${person.name} ${text}` : text;
+    const addressed = message.roomId && person ? `@${person.name} ${reply.text}` : reply.text;
+    const key = `reply:${this.dependencies.provider}:${message.id}`;
     await this.dependencies.outbox.enqueue([
-      { idempotencyKey: `reply:${this.dependencies.provider}:${message.id}`, recipient, text: addressed },
+      { idempotencyKey: key, recipient, text: addressed },
+      ...(reply.file
+        ? [{ idempotencyKey: `${key}:file`, recipient, text: `全文：${reply.file.name}`, file: reply.file }]
+        : []),
     ]);
   }
+}
+
+/**
+ * An unexpected failure: logged with a reference id that the person gets too, so an admin can find
+ * it; the person is asked to try again (the services leave no transition half-done: see DraftService).
+ */
+export function apologize(log: Logger, error: unknown, what: string): string {
+  const reference = randomBytes(4).toString('hex').toUpperCase();
+  log.error({ err: error, reference }, what);
+  return `抱歉，处理您的消息时出现意外错误，请稍后再试。如仍不成功，请联系管理员并提供错误编号 ${reference}。`;
 }
 
 function listing(heading: string, drafts: DraftSummary[], empty: string): string {

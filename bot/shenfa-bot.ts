@@ -18,9 +18,10 @@ import { OutboxDelivery } from '../src/outbox/outbox-service';
 import type { DeliverableMessage, OutboxDeliveryOptions } from '../src/outbox/outbox-service';
 import { deadLetterAlertKey } from '../src/outbox/outbox-rules';
 import { describeDigest } from '../src/audit/audit-chain-rules';
+import { splitMessage } from '../src/outbox/message-length-rules';
 import type { OutboxConfig } from '../src/shared/config';
 import type { Services } from '../src/services';
-import { ChatCommandHandler } from './chat-command-handler';
+import { ChatCommandHandler, apologize } from './chat-command-handler';
 import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
 
@@ -82,7 +83,11 @@ export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): Wechaty
       try {
         await handler.handle(snapshot);
       } catch (error) {
-        if (!(error instanceof DatabaseUnavailableError)) throw error;
+        if (!(error instanceof DatabaseUnavailableError)) {
+          // Not even the reply could be queued: answered directly, like the database-away reply below.
+          await message?.say(apologize(logger.child({ chatMessageId: snapshot.id }), error, 'chat message failed'));
+          return;
+        }
         spool.add(snapshot);
         logger.warn({ chatMessageId: snapshot.id }, 'database unavailable, chat message spooled');
         // The one reply not sent through the outbox: the outbox lives in the database that is away.
@@ -173,13 +178,14 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
     const send = async (message: DeliverableMessage) => {
       const { roomId, contactId, personId } = message.recipient;
       // Base64 rather than a path: every puppet can send it, and it needs no file on the chat side.
-      const content = message.file
-        ? FileBox.fromBase64((await fs.readFile(message.file.path)).toString('base64'), message.file.name)
-        : message.text;
+      // A text the puppet says is too long for its channel goes in parts (the outbox split it for the configured limit).
+      const contents = message.file
+        ? [FileBox.fromBase64((await fs.readFile(message.file.path)).toString('base64'), message.file.name)]
+        : splitMessage(message.text, puppetMessageLimit(bot));
       if (roomId) {
         const room = await bot.Room.find({ id: roomId });
         if (!room) throw new AppError('CHAT_ROOM_NOT_FOUND', `找不到群聊 ${roomId}`);
-        await room.say(content);
+        for (const content of contents) await room.say(content);
         return;
       }
       const contactIds = contactId ? [contactId] : personId ? await dependencies.contactIdsOf(personId) : [];
@@ -189,7 +195,7 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
       for (const id of contactIds) {
         const contact = await bot.Contact.find({ id });
         if (!contact) throw new AppError('CHAT_CONTACT_NOT_FOUND', `找不到联系人 ${id}`);
-        await contact.say(content);
+        for (const content of contents) await contact.say(content);
       }
     };
     const delivery = dependencies.createDelivery(send);
@@ -207,6 +213,12 @@ export function outboxDeliveryPlugin(dependencies: ShenfaBotDependencies): Wecha
       void delivery.stop();
     };
   };
+}
+
+/** The longest message (UTF-8 bytes) the puppet says its channel takes, if it says (`maxMessageBytes`). */
+function puppetMessageLimit(bot: WechatyInterface): number {
+  const exposed = (bot.puppet as unknown as { maxMessageBytes?: unknown }).maxMessageBytes;
+  return typeof exposed === 'number' && exposed > 0 ? exposed : Infinity;
 }
 
 export interface ChatBotOptions {

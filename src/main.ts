@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
 import { loadConfig } from './shared/config';
 import type { AppConfig } from './shared/config';
@@ -17,6 +18,7 @@ import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';
 import { createAccessTokens } from './api/access-tokens';
 import { createServices } from './services';
+import { channelMessageLimit } from './outbox/message-length-rules';
 import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
@@ -33,7 +35,12 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, (message) => logger.info(message));
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
-  const services = createServices({ clock: systemClock, logger });
+  const services = createServices({
+    clock: systemClock,
+    logger,
+    maxMessageBytes: channelMessageLimit(config.bot.puppet, config.bot.maxMessageBytes),
+    textFileDirectory: path.resolve(config.dataDir, 'texts'),
+  });
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),

@@ -18,6 +18,31 @@ export interface MessageContext {
 }
 
 const excerptLength = 200;
+/**
+ * A body longer than this is not pushed whole into the chat: requests and "查看" carry an excerpt and
+ * the findings, and the full text follows as a file (a chat message holds 680–2,700 characters).
+ */
+export const longBodyLength = 3_000;
+const longExcerptLength = 600;
+
+export function isLongBody(body: string): boolean {
+  return body.length > longBodyLength;
+}
+
+/** The name of the file a long draft's full text is sent as. */
+export function fullTextFileName(code: string, title: string, versionNumber: number): string {
+  return `${code}《${title}》第${versionNumber}版全文.txt`;
+}
+
+/** The first `length` UTF-16 units of a text, never half a character. */
+function startOf(text: string, length: number): string {
+  const start = text.slice(0, length);
+  return /[\ud800-\udbff]$/.test(start) ? start.slice(0, -1) : start;
+}
+
+function fullTextLine(body: string, fileName: string): string {
+  return `全文共 ${body.length} 字，较长，已作为文件「${fileName}」随后发送（管理员也可在小程序的稿件详情查看）`;
+}
 
 export function draftHeading(code: string, title: string): string {
   return `#${code} 《${title}》`;
@@ -48,7 +73,7 @@ export function formatFindings(findings: ContentFinding[], code: string): string
 
 function excerpt(body: string): string {
   const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > excerptLength ? `${flat.slice(0, excerptLength)}…` : flat;
+  return flat.length > excerptLength ? `${startOf(flat, excerptLength)}…` : flat;
 }
 
 /** The compact request an approver receives: everything needed to decide, and how to reply. */
@@ -80,6 +105,9 @@ function reviewRequest(
   if (version.reprint) lines.push(reprintLine(version.reprint));
   if (version.attachments.length) lines.push(attachmentsLine(version.attachments, '随后发送'));
   lines.push(`内容：${excerpt(context.mask(version.body))}`);
+  if (isLongBody(version.body)) {
+    lines.push(fullTextLine(version.body, fullTextFileName(draft.shortCode, version.title, version.number)));
+  }
   lines.push(formatFindings(version.findings, draft.shortCode));
   lines.push(
     `请回复：同意 ${draft.shortCode} [意见]，或 驳回 ${draft.shortCode} 理由；引用本消息回复“同意”也可。发送“查看 ${draft.shortCode}”看全文。`,
@@ -167,7 +195,7 @@ function reprintLine(reprint: { source: string; originalTitle: string }): string
   return `转载：来源 ${reprint.source || '（未注明）'}，原标题《${reprint.originalTitle}》`;
 }
 
-/** The full text for "查看 K7Q2". */
+/** The full text for "查看 K7Q2"; a long body shows its start, the whole follows as a file. */
 export function renderDraftView(context: MessageContext): string {
   const { draft, version } = context;
   const step = draft.steps[draft.currentStepIndex];
@@ -181,7 +209,10 @@ export function renderDraftView(context: MessageContext): string {
   if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
   if (version.reprint) lines.push(reprintLine(version.reprint));
   if (version.attachments.length) lines.push(attachmentsLine(version.attachments, '随审核请求发送'));
-  lines.push('', version.body, '', formatFindings(version.findings, draft.shortCode));
+  const body = isLongBody(version.body)
+    ? `${startOf(version.body, longExcerptLength)}……\n\n${fullTextLine(version.body, fullTextFileName(draft.shortCode, version.title, version.number))}`
+    : version.body;
+  lines.push('', body, '', formatFindings(version.findings, draft.shortCode));
   if (draft.publication.url) lines.push(`发布链接：${draft.publication.url}`);
   return lines.join('\n');
 }

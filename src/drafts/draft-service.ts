@@ -51,7 +51,8 @@ import type {
   RuleOutcome,
   RuleRefusal,
 } from './draft-rules';
-import { draftHeading, renderDraftView, renderNotification } from './draft-messages';
+import { draftHeading, fullTextFileName, isLongBody, renderDraftView, renderNotification } from './draft-messages';
+import type { StoredTextFile, TextFileStore } from '../shared/text-files';
 import type { MessageContext } from './draft-messages';
 import { isObjectIdText } from '../shared/ids';
 
@@ -109,6 +110,8 @@ export interface DraftServiceDependencies {
   checkContent: ContentChecker;
   /** Masks ID, mobile and bank card numbers in a text ("脱敏"). */
   maskPersonalData: (text: string) => string;
+  /** Keeps a text as a file to send: a long draft's full text goes with requests and "查看" that way. */
+  storeTextFile: TextFileStore;
   logger?: Logger;
 }
 
@@ -135,6 +138,12 @@ export interface DecideRequest {
   comment: string;
   /** The version named by a quoted request, when the reply quotes one. */
   versionNumber: number | null;
+}
+
+/** "查看 K7Q2": the text to reply, and for a long draft its full text as a file to send after it. */
+export interface DraftView {
+  text: string;
+  file: StoredTextFile | null;
 }
 
 export interface DraftSummary {
@@ -345,7 +354,7 @@ export class DraftService {
   }
 
   /** "查看 K7Q2": the full text, for the submitter, the draft's approvers and cc. */
-  async viewDraft(actor: DraftActor, code: string): Promise<string> {
+  async viewDraft(actor: DraftActor, code: string): Promise<DraftView> {
     const draft = await this.loadByCode(code);
     const state = toReviewState(draft);
     const involved = [
@@ -358,7 +367,15 @@ export class DraftService {
     if (![actor.personId, ...standsInFor].some((id) => involved.includes(id) || handedTo.includes(id))) {
       throw new ForbiddenError('DRAFT_NOT_VISIBLE', `您与稿件 #${draft.shortCode} 无关，不能查看`);
     }
-    return renderDraftView(await this.messageContext(draft, state));
+    const context = await this.messageContext(draft, state);
+    return { text: renderDraftView(context), file: await this.fullTextFile(context.draft.shortCode, context.version) };
+  }
+
+  /** The full text of a long version as a file; null when the body fits a chat message. */
+  private async fullTextFile(code: string, version: ReviewVersion): Promise<StoredTextFile | null> {
+    if (!isLongBody(version.body)) return null;
+    const name = fullTextFileName(code, version.title, version.number);
+    return this.dependencies.storeTextFile(name, `${version.title}\n\n${version.body}\n`);
   }
 
   /**
@@ -582,6 +599,9 @@ export class DraftService {
   ): Promise<DraftMessage[]> {
     if (notifications.length === 0) return [];
     const context = await this.messageContext(draft, state, notifications);
+    const fullText = notifications.some((notification) => notification.kind === 'review-request')
+      ? await this.fullTextFile(draft.shortCode, context.version)
+      : null;
     const files = context.version.attachments;
     return notifications.flatMap((notification, index) => {
       const key = `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`;
@@ -593,16 +613,19 @@ export class DraftService {
           ? state.versions.find((version) => version.number === notification.previousVersionNumber)
           : undefined,
       );
-      // An approver gets the files with the request, so they can open what they approve.
-      const attached =
-        notification.kind === 'review-request'
-          ? files.map((file, position) => ({
-              idempotencyKey: `${key}:file:${position}`,
-              recipient,
-              text: `附件：${file.name}`,
-              file: { path: file.storagePath, name: file.name },
-            }))
-          : [];
+      if (notification.kind !== 'review-request') return [{ idempotencyKey: key, recipient, text, file: null }];
+      // An approver gets a long draft's full text and its files with the request, so they can open what they approve.
+      const attached = [
+        ...(fullText
+          ? [{ idempotencyKey: `${key}:full-text`, recipient, text: `全文：${fullText.name}`, file: fullText }]
+          : []),
+        ...files.map((file, position) => ({
+          idempotencyKey: `${key}:file:${position}`,
+          recipient,
+          text: `附件：${file.name}`,
+          file: { path: file.storagePath, name: file.name },
+        })),
+      ];
       return [{ idempotencyKey: key, recipient, text, file: null }, ...attached];
     });
   }

@@ -50,6 +50,7 @@ import {
   retryDelayMs,
 } from './outbox-rules';
 import type { DueAction, RecentSend } from './outbox-rules';
+import { splitMessage, wechatMaxMessageBytes } from './message-length-rules';
 
 export interface OutboxEntry {
   /** Deterministic, e.g. "draft:<id>:approval-request:<version>:<approverId>": enqueueing it again is a no-op. */
@@ -71,6 +72,8 @@ export interface OutboxEntry {
 export interface OutboxDependencies {
   clock: Clock;
   logger?: Logger;
+  /** The chat channel's longest message (UTF-8 bytes); longer texts are enqueued as numbered parts. */
+  maxMessageBytes?: number;
 }
 
 /** Puts messages into the outbox; used by every service that tells someone something. */
@@ -91,12 +94,17 @@ export class Outbox {
   /**
    * Inserts the entries in one unordered write. An entry whose idempotency key is already in the
    * outbox is skipped silently, so a service that retries after a crash can enqueue again. An invalid
-   * entry (no recipient, empty text) fails the whole call before anything is written.
+   * entry (no recipient, empty text) fails the whole call before anything is written. A text longer
+   * than the channel takes becomes numbered parts (the first keeps the entry's key, the others get
+   * ":part-N"), sent in order; splitting is deterministic, so enqueueing again skips them all.
    */
   async enqueue(entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const now = this.dependencies.clock.now();
-    const documents = await Promise.all(entries.map((entry) => buildMessage(entry, now)));
+    const maxBytes = this.dependencies.maxMessageBytes ?? wechatMaxMessageBytes;
+    const documents = await Promise.all(
+      entries.flatMap((entry) => splitEntry(entry, maxBytes)).map((entry) => buildMessage(entry, now)),
+    );
     try {
       await OutboxMessageModel.collection.insertMany(documents as never[], { ordered: false });
     } catch (error) {
@@ -135,6 +143,15 @@ export class Outbox {
       pruned += batch.length;
     }
   }
+}
+
+function splitEntry(entry: OutboxEntry, maxBytes: number): OutboxEntry[] {
+  if (entry.file || typeof entry.text !== 'string') return [entry];
+  return splitMessage(entry.text, maxBytes).map((text, index) => ({
+    ...entry,
+    idempotencyKey: index === 0 ? entry.idempotencyKey : `${entry.idempotencyKey}:part-${index + 1}`,
+    text,
+  }));
 }
 
 async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessage> {

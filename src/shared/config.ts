@@ -71,6 +71,8 @@ const configSchema = z.object({
     name: z.string().min(1),
     puppet: z.string().min(1),
     puppetToken: z.string(),
+    /** The channel's longest message in UTF-8 bytes; 0: the channel's known limit (message-length-rules.ts). */
+    maxMessageBytes: integer(0, 20_000),
   }),
   outbox: z.object({
     perContactIntervalMs: integer(0, 600_000),

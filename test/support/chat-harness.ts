@@ -22,6 +22,10 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Import the sample organisation (default true). */
   importSample?: boolean;
+  /** The chat channel's longest message in UTF-8 bytes (WeChat's by default). */
+  maxMessageBytes?: number;
+  /** Where the bot logs (silent unless TEST_LOG_LEVEL is set). */
+  logger?: Logger;
 }
 
 export class ChatHarness extends MockChat {
@@ -29,14 +33,16 @@ export class ChatHarness extends MockChat {
     options: MockChatOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly maxMessageBytes: number | undefined,
   ) {
     super(options);
   }
 
   static async start(options: HarnessOptions = {}): Promise<ChatHarness> {
     const clock = options.clock ?? systemClock;
-    const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-    const services = createServices({ clock, logger });
+    const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+    const { maxMessageBytes } = options;
+    const services = createServices({ clock, logger, maxMessageBytes });
     if (options.importSample !== false) {
       await services.people.importOrganization(fs.readFileSync(sampleOrganization, 'utf8'), 'json', {});
     }
@@ -49,6 +55,7 @@ export class ChatHarness extends MockChat {
       },
       clock,
       logger,
+      maxMessageBytes,
     );
     await harness.start();
     return harness;
@@ -61,6 +68,8 @@ export class ChatHarness extends MockChat {
 
   /** What a restart of the bot process leaves: a new bot with fresh services, see MockChat.restartBot. */
   async restart(): Promise<void> {
-    await this.restartBot(createServices({ clock: this.clock, logger: this.logger }));
+    await this.restartBot(
+      createServices({ clock: this.clock, logger: this.logger, maxMessageBytes: this.maxMessageBytes }),
+    );
   }
 }
