@@ -200,7 +200,7 @@ export class ChatCommandHandler {
       case 'malformed':
         return command.message;
       case 'decision-unclear':
-        return '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。';
+        return decisionReminder(command.question, await drafts.listPending(actor));
       case 'unknown':
         return `没有识别到指令。\n${helpText}`;
     }
@@ -244,6 +244,15 @@ export class ChatCommandHandler {
       { idempotencyKey: `reply:${this.dependencies.provider}:${message.id}`, recipient, text: addressed },
     ]);
   }
+}
+
+/** The answer to a message that looks like a decision but is none: never recorded, the format and what waits. */
+function decisionReminder(question: boolean, pending: DraftSummary[]): string {
+  return [
+    ...(question ? ['这是一个问句，没有记为审核决定。'] : []),
+    '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。',
+    listing('待您审核', pending, '当前没有待您审核的稿件。'),
+  ].join('\n');
 }
 
 function listing(heading: string, drafts: DraftSummary[], empty: string): string {
