@@ -216,7 +216,7 @@ export class ChatCommandHandler {
       case 'malformed':
         return command.message;
       case 'decision-unclear':
-        return '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。';
+        return decisionReminder(command.question, await drafts.listPending(actor));
       case 'empty':
       case 'unknown':
         return `没有识别到指令。\n${helpText}`;
@@ -275,6 +275,15 @@ export function apologize(log: Logger, error: unknown, what: string): string {
   const reference = randomBytes(4).toString('hex').toUpperCase();
   log.error({ err: error, reference }, what);
   return `抱歉，处理您的消息时出现意外错误，请稍后再试。如仍不成功，请联系管理员并提供错误编号 ${reference}。`;
+}
+
+/** The answer to a message that looks like a decision but is none: never recorded, the format and what waits. */
+function decisionReminder(question: boolean, pending: DraftSummary[]): string {
+  return [
+    ...(question ? ['这是一个问句，没有记为审核决定。'] : []),
+    '如需审核，请回复“同意 编号 [意见]”或“驳回 编号 理由”，也可以引用审核请求后回复“同意”。',
+    listing('待您审核', pending, '当前没有待您审核的稿件。'),
+  ].join('\n');
 }
 
 function listing(heading: string, drafts: DraftSummary[], empty: string): string {

@@ -4,7 +4,9 @@
  * whole message, carries a draft code, or answers a quoted review request: a sentence that merely
  * contains 同意 is never taken as an approval.
  */
-import { shortCodeAlphabet } from '../src/drafts/draft-rules';
+import { cleanChatText, foldWidth, isOnlyPunctuation, startsWithWord, stripMentions, takeCode } from './chat-text';
+import { asksQuestion, mentionsDecision, readDecision, readQuotedRequest } from './decision-grammar';
+import type { DecisionReading } from './decision-grammar';
 
 export type ChatCommand =
   | {
@@ -36,62 +38,12 @@ export type ChatCommand =
   | { kind: 'audit-digest' }
   /** A known command written the wrong way: `message` says how to write it. */
   | { kind: 'malformed'; message: string }
-  /** Mentions a decision word inside other text: remind the format, never act. */
-  | { kind: 'decision-unclear' }
+  /** Mentions a decision word, or asks about one (`question`): remind the format, never act. */
+  | { kind: 'decision-unclear'; question: boolean }
   | { kind: 'unknown' }
   | { kind: 'empty' };
 
-const approveWords = ['同意', '通过', '批准'];
-const rejectWords = ['不同意', '驳回', '退回'];
-const codePattern = new RegExp(
-  `^#?([${shortCodeAlphabet}${shortCodeAlphabet.toLowerCase()}0-9Oo1IiLl]{4})(?![A-Za-z0-9])`,
-);
-const separators = /^[\s:,.;!?、，。：；！？]+/;
 const maxCommandLength = 60_000;
-
-/** No zero-width characters, unified spaces and line breaks, trimmed; the text people wrote otherwise. */
-export function cleanChatText(text: string): string {
-  return text
-    .replace(/[\u200b-\u200d\ufeff]/g, '')
-    .replace(/[\u2005\u3000]/g, ' ')
-    .replace(/\r\n?/g, '\n')
-    .trim();
-}
-
-/**
- * Full-width ASCII → half-width, one character for one, so commands are read on the folded text while
- * titles, bodies and reasons are taken, at the same positions, from what the sender wrote.
- */
-export function foldWidth(text: string): string {
-  return text.replace(/[\uff01-\uff5e]/g, (character) => String.fromCharCode(character.charCodeAt(0) - 0xfee0));
-}
-
-/** Leading @-mentions ("@审发 同意") are addressed to the bot, not part of the command. */
-function stripMentions(text: string): string {
-  let rest = text;
-  while (rest.startsWith('@')) {
-    const end = rest.search(/\s/);
-    if (end < 0) return '';
-    rest = rest.slice(end).trimStart();
-  }
-  return rest;
-}
-
-function isOnlyPunctuation(text: string): boolean {
-  return /^[\p{P}\p{S}\s]*$/u.test(text);
-}
-
-/** Splits "K7Q2 rest" into the code and the rest; null when the text does not start with a code. */
-function takeCode(text: string): { code: string; rest: string } | null {
-  const match = codePattern.exec(text.replace(separators, ''));
-  if (!match) return null;
-  const rest = text.replace(separators, '').slice(match[0].length).replace(separators, '');
-  return { code: match[1].toUpperCase(), rest };
-}
-
-function startsWithWord(text: string, words: string[]): string | null {
-  return [...words].sort((left, right) => right.length - left.length).find((word) => text.startsWith(word)) ?? null;
-}
 
 /** WeChat renders a quoted reply as 「quoted」, a dashed line, then the reply. */
 function splitQuote(text: string): { quote: string; reply: string } | null {
@@ -114,11 +66,11 @@ function parseCleanText(written: string): ChatCommand {
   if (!text || isOnlyPunctuation(text)) return { kind: 'empty' };
 
   const quoted = splitQuote(written);
-  if (quoted) return parseQuotedReply(foldWidth(quoted.quote), quoted.reply);
+  if (quoted) return parseQuotedReply(quoted.quote, quoted.reply);
 
   const firstLine = text.split('\n')[0];
-  const decision = parseDecision(text, original);
-  if (decision) return decision;
+  const decision = readDecision(written);
+  if (decision) return fromDecisionReading(decision);
 
   const keyword = startsWithWord(firstLine, [
     '投稿',
@@ -178,7 +130,7 @@ function parseCleanText(written: string): ChatCommand {
       return { kind: 'audit-digest' };
   }
   if (/^(help|菜单|\?)$/i.test(text)) return { kind: 'help' };
-  if ([...approveWords, ...rejectWords].some((word) => text.includes(word))) return { kind: 'decision-unclear' };
+  if (mentionsDecision(text)) return { kind: 'decision-unclear', question: asksQuestion(text) };
   return { kind: 'unknown' };
 }
 
@@ -191,37 +143,26 @@ function withCode(rest: string, usage: string, build: (code: string, after: stri
   return taken ? build(taken.code, taken.rest) : malformed(usage);
 }
 
-function parseDecision(text: string, original: (suffix: string) => string): ChatCommand | null {
-  const word = startsWithWord(text, [...rejectWords, ...approveWords]);
-  if (!word) return null;
-  const decision = rejectWords.includes(word) ? 'reject' : 'approve';
-  const after = text.slice(word.length);
-  if (isOnlyPunctuation(after)) {
-    // The whole message is the decision word: a plain decision for the one pending item.
-    return decision === 'reject'
-      ? malformed('驳回 K7Q2 理由（驳回需写明编号和理由）')
-      : { kind: 'decide', decision, code: null, comment: '', quotedVersion: null };
-  }
-  const taken = takeCode(after);
-  if (!taken) return { kind: 'decision-unclear' };
-  const comment = original(taken.rest).trim();
-  if (decision === 'reject' && !comment) return malformed(`驳回 ${taken.code} 理由（驳回需写明理由）`);
-  return { kind: 'decide', decision, code: taken.code, comment, quotedVersion: null };
-}
-
+/** A reply quoting a review request decides that request's draft and version, if it is a decision. */
 function parseQuotedReply(quote: string, writtenReply: string): ChatCommand {
   const reply = stripMentions(writtenReply);
-  const folded = foldWidth(reply);
-  const code = /#([A-Z2-9]{4})/.exec(quote)?.[1];
-  const word = startsWithWord(folded, [...rejectWords, ...approveWords]);
-  if (!code || !word) return reply ? parseCleanText(reply) : { kind: 'empty' };
-  const decision = rejectWords.includes(word) ? 'reject' : 'approve';
-  const after = folded.slice(word.length);
-  const rest = (takeCode(after)?.rest ?? after).replace(separators, '');
-  const comment = reply.slice(reply.length - rest.length).trim();
-  if (decision === 'reject' && !comment) return malformed('引用审核请求回复“驳回 理由”（驳回需写明理由）');
-  const version = /第(\d+)版/.exec(quote);
-  return { kind: 'decide', decision, code, comment, quotedVersion: version ? Number(version[1]) : 1 };
+  const request = readQuotedRequest(quote);
+  const decision = request ? readDecision(reply, request) : null;
+  if (decision) return fromDecisionReading(decision);
+  return reply ? parseCleanText(reply) : { kind: 'empty' };
+}
+
+function fromDecisionReading(reading: DecisionReading): ChatCommand {
+  switch (reading.kind) {
+    case 'decide':
+      return reading;
+    case 'unclear':
+      return { kind: 'decision-unclear', question: reading.question };
+    case 'reason-missing':
+      return malformed(
+        reading.code ? `驳回 ${reading.code} 理由（驳回需写明理由）` : '驳回 K7Q2 理由（驳回需写明编号和理由）',
+      );
+  }
 }
 
 function parseSubmission(rest: string): ChatCommand {

@@ -24,6 +24,7 @@ import type { Services } from '../src/services';
 import { ChatCommandHandler, apologize } from './chat-command-handler';
 import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
+import { ConversationOrder, conversationKey } from './conversation-order';
 
 export interface ShenfaBotDependencies {
   name: string;
@@ -74,45 +75,94 @@ function throttledErrorLogger(logger: Logger, windowMs = 60_000): (error: Error)
   };
 }
 
-/** Inbound: text and forwarded articles become commands; in group chats only when @-mentioned. */
+/**
+ * Inbound: text and forwarded articles become commands; in group chats only when @-mentioned. Each
+ * conversation's messages are taken in (noted in flight) as they arrive and handled one after another,
+ * in arrival order; different conversations are handled side by side.
+ */
 export function chatCommandsPlugin(dependencies: ShenfaBotDependencies): WechatyPlugin {
   return (bot: WechatyInterface) => {
     const { handler, spool, logger } = dependencies;
-    const handle = async (snapshot: InboundChatMessage, message?: Message) => {
-      spool.begin(snapshot);
+    const order = new ConversationOrder();
+    const drainSpool = () =>
+      void spool
+        .drain((snapshot) => handler.handle(snapshot))
+        .catch((error: unknown) => logger.error({ err: error }, 'spool drain failed'));
+    const handle = async (snapshot: InboundChatMessage, message: Message) => {
       try {
+        if (spool.holds(snapshot)) {
+          // Older messages of this conversation wait in the spool: this one goes behind them.
+          spool.add(snapshot);
+          drainSpool();
+          return;
+        }
         await handler.handle(snapshot);
       } catch (error) {
         if (!(error instanceof DatabaseUnavailableError)) {
           // Not even the reply could be queued: answered directly, like the database-away reply below.
-          await message?.say(apologize(logger.child({ chatMessageId: snapshot.id }), error, 'chat message failed'));
+          await message.say(apologize(logger.child({ chatMessageId: snapshot.id }), error, 'chat message failed'));
           return;
         }
         spool.add(snapshot);
         logger.warn({ chatMessageId: snapshot.id }, 'database unavailable, chat message spooled');
         // The one reply not sent through the outbox: the outbox lives in the database that is away.
-        await message?.say('系统暂时无法访问数据库，您的消息已暂存，恢复后会自动处理并回复，请勿重复发送。');
+        await message.say('系统暂时无法访问数据库，您的消息已暂存，恢复后会自动处理并回复，请勿重复发送。');
       } finally {
         spool.finish(snapshot);
       }
     };
     // Handlings a previous process began and never finished go first, through the spool.
     spool.recoverInterrupted();
-    const drainSpool = () =>
-      void spool
-        .drain((snapshot) => handler.handle(snapshot))
-        .catch((error: unknown) => logger.error({ err: error }, 'spool drain failed'));
     drainSpool();
     const onMessage = (message: Message) => {
-      void snapshotOf(bot, message, dependencies.attachmentDirectory)
-        .then((snapshot) => (snapshot ? handle(snapshot, message) : undefined))
-        .catch((error: unknown) => logger.error({ err: error, chatMessageId: message.id }, 'chat message failed'));
+      const arrival = spool.arrival();
+      const room = message.room();
+      const key = conversationKey({ roomId: room?.id ?? '', contactId: message.talker().id });
+      const logFailure = (error: unknown) =>
+        logger.error({ err: error, chatMessageId: message.id }, 'chat message failed');
+      // Taken in at once (files stored, noted in flight), so a crash while it waits its turn loses nothing.
+      const takenIn = snapshotOf(bot, message, dependencies.attachmentDirectory).then(
+        (snapshot) => {
+          if (snapshot) spool.begin(snapshot, arrival);
+          return snapshot;
+        },
+        (error: unknown) => {
+          // A private message is answered even when it could not be taken in (its file could not be stored).
+          if (room || message.self()) logFailure(error);
+          else
+            void message
+              .say(apologize(logger.child({ chatMessageId: message.id }), error, 'chat message failed'))
+              .catch(logFailure);
+          return null;
+        },
+      );
+      void order.run(
+        key,
+        async () => {
+          const snapshot = await takenIn;
+          if (snapshot) await handle(snapshot, message);
+        },
+        logFailure,
+      );
     };
-    const timer = setInterval(drainSpool, dependencies.spoolRetryMs ?? 5000);
-    timer.unref();
+    // Retried while this bot runs; a stopped bot leaves the spool to the bot that replaces it.
+    let timer: NodeJS.Timeout | undefined;
+    const startRetrying = () => {
+      timer ??= setInterval(drainSpool, dependencies.spoolRetryMs ?? 5000);
+      timer.unref();
+    };
+    const stopRetrying = () => {
+      clearInterval(timer);
+      timer = undefined;
+    };
+    startRetrying();
+    bot.on('start', startRetrying);
+    bot.on('stop', stopRetrying);
     bot.on('message', onMessage);
     return () => {
-      clearInterval(timer);
+      stopRetrying();
+      bot.off('start', startRetrying);
+      bot.off('stop', stopRetrying);
       bot.off('message', onMessage);
     };
   };

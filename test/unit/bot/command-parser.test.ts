@@ -22,7 +22,7 @@ describe('chat commands', () => {
   test.each([['我同意你的看法'], ['同意这个方案，但是要再看看'], ['通过审核的稿件在哪里看']])(
     'when %p only contains a decision word, then it is never an action',
     (text) => {
-      expect(parseChatCommand(text)).toEqual({ kind: 'decision-unclear' });
+      expect(parseChatCommand(text)).toEqual({ kind: 'decision-unclear', question: false });
     },
   );
 
