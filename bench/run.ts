@@ -4,11 +4,13 @@
  */
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
+import { runChatLatencyBench } from './chat-latency-bench';
 import { runContentCheckBench } from './content-check-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
+  'chat-latency': runChatLatencyBench,
   'content-check': runContentCheckBench,
 };
 
