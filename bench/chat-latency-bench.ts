@@ -13,7 +13,6 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
 import { ensureIndexes } from '../src/shared/database';
-import '../src/shared/models';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/shared/logger';
 import { systemClock } from '../src/shared/clock';
