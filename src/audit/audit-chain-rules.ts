@@ -85,6 +85,31 @@ export function checkLink(event: ChainedEvent, expectedSequence: number, previou
   return null;
 }
 
+/**
+ * `checkLink` for an event read back from the trail: a hash mismatch that replaced characters alone
+ * explain (see checkReplacedCharacters) is no problem but reported as `replaced`.
+ */
+export function checkStoredLink(
+  event: ChainedEvent,
+  expectedSequence: number,
+  previousHash: string,
+): { problem: LinkProblem | null; replaced: ReplacedCharacters | null } {
+  const problem = checkLink(event, expectedSequence, previousHash);
+  if (problem?.kind !== 'hash-mismatch') return { problem, replaced: null };
+  const replacement = checkReplacedCharacters(event);
+  switch (replacement.kind) {
+    case 'recovered':
+      return { problem: null, replaced: replacement.replaced };
+    case 'too-many':
+      return {
+        problem: { kind: 'replacement-characters-unchecked', sequence: event._id, characters: replacement.characters },
+        replaced: null,
+      };
+    case 'not-explained':
+      return { problem, replaced: null };
+  }
+}
+
 export function describeLinkProblem(problem: LinkProblem): string {
   switch (problem.kind) {
     case 'missing':

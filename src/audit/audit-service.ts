@@ -21,8 +21,7 @@ import { AuditEventModel, AuditHeadModel } from './audit-event-model';
 import type { AuditEvent } from './audit-event-model';
 import {
   checkDigestSignature,
-  checkLink,
-  checkReplacedCharacters,
+  checkStoredLink,
   describeLinkProblem,
   genesisHash,
   hashEvent,
@@ -315,16 +314,9 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
       }
       pending.set(event._id, event);
       for (let next = pending.get(expected); next; next = pending.get(expected)) {
-        const problem = checkLink(next, expected, previousHash);
-        if (problem?.kind === 'hash-mismatch') {
-          const replacement = checkReplacedCharacters(next);
-          if (replacement.kind === 'too-many')
-            return fail({ ...replacement, kind: 'replacement-characters-unchecked', sequence: expected });
-          if (replacement.kind === 'not-explained') return fail(problem);
-          storedWithReplacedCharacters.push(replacement.replaced);
-        } else if (problem) {
-          return fail(problem);
-        }
+        const { problem, replaced } = checkStoredLink(next, expected, previousHash);
+        if (problem) return fail(problem);
+        if (replaced) storedWithReplacedCharacters.push(replaced);
         pending.delete(expected);
         previousHash = next.hash;
         if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);

@@ -1,8 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { Types } from 'mongoose';
 import {
   checkDigestSignature,
   checkLink,
+  checkStoredLink,
   encodeCanonical,
   genesisHash,
   hashEvent,
@@ -84,5 +85,31 @@ describe('digests', () => {
     const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(checkDigestSignature(signed, publicPem)).toBe(true);
     expect(checkDigestSignature({ ...signed, count: 4 }, publicPem)).toBe(false);
+  });
+});
+
+describe('events stored with replaced characters', () => {
+  const stored = {
+    _id: 7,
+    previousHash: 'a'.repeat(64),
+    reason: '同意\ufffd',
+    details: { comment: '好\ufffd', note: '原文' },
+  };
+  /** The hash the old encoding gave, over the escaped surrogates the database then replaced. */
+  const hashedOver = (encoded: string) => createHash('sha256').update(encoded).digest('hex');
+
+  test('when the recorded hash was made over unpaired surrogates, then the link is intact and they are named', () => {
+    const encoded = encodeCanonical(stored).replace('同意\ufffd', '同意\\ud83d').replace('好\ufffd', '好\\ude00');
+    expect(checkStoredLink({ ...stored, hash: hashedOver(encoded) }, 7, 'a'.repeat(64))).toEqual({
+      problem: null,
+      replaced: { sequence: 7, originals: ['U+DE00', 'U+D83D'] },
+    });
+  });
+
+  test('when no surrogates reproduce the recorded hash, then it is a hash mismatch', () => {
+    const edited = encodeCanonical({ ...stored, reason: '驳回\ufffd' });
+    expect(checkStoredLink({ ...stored, hash: hashedOver(edited) }, 7, 'a'.repeat(64)).problem).toMatchObject({
+      kind: 'hash-mismatch',
+    });
   });
 });
