@@ -299,14 +299,14 @@ describe('chat fuzz', () => {
 /**
  * The test's own, deliberately simple idea of an explicit decision, independent of the bot's grammar:
  * after a quoted request or @-mention, the message starts with a decision word (or a code and then
- * one), and nowhere asks (no question mark, no 吗).
+ * one), and nowhere asks (no question mark, no 吗 ending a clause).
  */
 function isExplicitDecision(text: string): boolean {
   const reply = text
     .replace(/^「[\s\S]*」\s*\n(?:-\s*){5,}\n/, '')
     .replace(/^(?:@\S+\s+)+/, '')
     .trim();
-  if (/[?？]|吗/.test(reply)) return false;
+  if (/[?？]|吗(?:[\p{P}\p{S}\p{Z}\s]|$)/u.test(reply)) return false;
   return /^(?:#?[A-Za-z0-9]{4}[\s,，:：]*)?(?:同意|通过|批准|驳回|退回|不同意)/.test(reply);
 }
 
