@@ -21,6 +21,8 @@ import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
+import { draftTransitionSweepJob, draftTransitionSweepJobName } from './jobs/draft-transition-sweep-job';
+import { jobRunPruneJob } from './jobs/job-run-prune-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { createChatBot } from '../bot/shenfa-bot';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
+    draftTransitionSweepJob({ drafts: services.drafts, logger }),
+    jobRunPruneJob({ clock: systemClock, logger, frequentJobs: [draftTransitionSweepJobName] }),
   );
   scheduler.start();
 
