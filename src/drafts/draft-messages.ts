@@ -3,7 +3,8 @@
  * asked for and the names involved, the message an officer or leader reads.
  */
 import type { ContentFinding, DraftAttachment } from './draft-model';
-import { decisionWord, statusWord, summarizeChange } from './draft-rules';
+import { decisionWord, statusWord } from './draft-rules';
+import { summarizeChange } from './change-summary-rules';
 import type { ReviewNotification, ReviewState, ReviewVersion } from './draft-rules';
 
 export interface MessageContext {

@@ -697,27 +697,3 @@ export function statusWord(status: DraftStatus): string {
   };
   return words[status];
 }
-
-/**
- * What changed between two versions, compactly: the differing middle part of each with a little
- * context, so an approver sees the edit without reading both texts.
- */
-export function summarizeChange(before: string, after: string, context = 12, limit = 120): string {
-  if (before === after) return '正文未变';
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start += 1;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
-    endBefore -= 1;
-    endAfter -= 1;
-  }
-  const clip = (text: string) => (text.length > limit ? `${text.slice(0, limit)}…` : text);
-  const prefix = before.slice(Math.max(0, start - context), start);
-  const removed = clip(before.slice(start, endBefore));
-  const added = clip(after.slice(start, endAfter));
-  const lead = start > context ? '…' : '';
-  if (!removed) return `新增：${lead}${prefix}【${added}】`;
-  if (!added) return `删除：${lead}${prefix}【${removed}】`;
-  return `修改：${lead}${prefix}【${removed}】→【${added}】`;
-}

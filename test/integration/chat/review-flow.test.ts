@@ -76,7 +76,7 @@ describe('decisions in chat', () => {
 
     await chat.sayAndWait('刘洋', `修改 ${code}\n今年投入资金800万元用于森林防火。`, '已提交第2版');
     const again = await chat.waitFor('孙丽', '第2版（您上次看到第1版）', { after: before });
-    expect(again).toContain('修改：今年投入资金【5】→【8】');
+    expect(again).toContain('修改：今年投入资金【500】→【800】');
     await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
     await chat.sayAndWait('赵海涛', `同意 ${code}`, new RegExp(`已记录：赵海涛.* 同意 #${code}`));
 
