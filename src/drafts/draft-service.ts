@@ -641,7 +641,14 @@ export class DraftService {
     state: ReviewState,
     notifications: ReviewNotification[] = [],
   ): Promise<MessageContext> {
-    const ids = new Set<string>([state.submitterId]);
+    // Everyone the route names: receipts say who has the draft, "查看" shows who decided what.
+    const ids = new Set<string>([state.submitterId, ...state.ccIds]);
+    for (const step of state.steps) {
+      for (const id of [...step.approverIds, ...step.backupApproverIds]) ids.add(id);
+      for (const decision of step.decisions)
+        for (const id of [decision.approverId, decision.onBehalfOfId]) if (id) ids.add(id);
+      for (const handover of step.handovers) for (const id of [handover.fromId, handover.toId]) ids.add(id);
+    }
     for (const notification of notifications) {
       for (const id of [notification.deciderId, notification.onBehalfOfId]) if (id) ids.add(id);
     }
@@ -780,6 +787,7 @@ function toReviewState(draft: Draft): ReviewState {
     })),
     currentStepIndex: draft.currentStepIndex,
     ccIds: ids(draft.ccIds),
+    ccInformed: draft.ccInformed ?? false,
     publication: {
       url: draft.publication.url,
       publishedAt: draft.publication.publishedAt,

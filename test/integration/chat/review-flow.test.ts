@@ -27,7 +27,7 @@ describe('the review flow in chat', () => {
       '已收到投稿',
     );
     const code = codeIn(receipt);
-    expect(receipt).toContain('已送审核 第1/2步');
+    expect(receipt).toContain('已送 孙丽（办公室主任）审核，第1/2步');
 
     const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
     expect(request).toContain('投稿：刘洋（科员）（县应急管理局）');
