@@ -10,7 +10,8 @@ import { isConnectionError, isDuplicateKeyError, translateDatabaseError } from '
 import type { DraftService, DraftSummary } from '../src/drafts/draft-service';
 import { draftHeading } from '../src/drafts/draft-messages';
 import { statusWord } from '../src/drafts/draft-rules';
-import { helpText, parseChatCommand } from './command-parser';
+import { parseChatCommand } from './command-parser';
+import { helpFor } from './help-text';
 import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
 
@@ -143,8 +144,8 @@ export class ChatCommandHandler {
     message: InboundChatMessage,
   ): Promise<string | null> {
     if (command.kind === 'bind') return this.bind(command.bindCode, message.contactId);
-    if (command.kind === 'help') return helpText;
-    if (command.kind === 'empty') return person ? `没有识别到指令。\n${helpText}` : null;
+    if (command.kind === 'help') return helpFor(person?.roles ?? null);
+    if (command.kind === 'empty') return person ? `没有识别到指令。\n${helpFor(person.roles)}` : null;
     if (!person) {
       return '您尚未绑定身份，暂不能使用审发。请向管理员索取绑定码，然后发送“绑定 123456”（6位数字）。';
     }
@@ -202,7 +203,7 @@ export class ChatCommandHandler {
       case 'decision-unclear':
         return decisionReminder(command.question, await drafts.listPending(actor));
       case 'unknown':
-        return `没有识别到指令。\n${helpText}`;
+        return `没有识别到指令。\n${helpFor(person.roles)}`;
     }
   }
 
