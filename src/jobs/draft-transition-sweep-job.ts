@@ -16,6 +16,7 @@ export function draftTransitionSweepJob(
   return {
     name: draftTransitionSweepJobName,
     cron,
+    frequent: true,
     async run() {
       const completed = await dependencies.drafts.completeInterruptedTransitions();
       if (completed > 0) dependencies.logger.warn({ completed }, 'draft transitions cut short by a crash completed');
