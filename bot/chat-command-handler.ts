@@ -11,7 +11,8 @@ import { isConnectionError, isDuplicateKeyError, translateDatabaseError } from '
 import type { DraftService, DraftSummary } from '../src/drafts/draft-service';
 import { draftHeading } from '../src/drafts/draft-messages';
 import { statusWord } from '../src/drafts/draft-rules';
-import { helpText, parseChatCommand } from './command-parser';
+import { parseChatCommand } from './command-parser';
+import { helpFor } from './help-text';
 import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
 import { wellFormedDeep } from '../src/shared/text-normalization';
@@ -160,7 +161,7 @@ export class ChatCommandHandler {
     message: InboundChatMessage,
   ): Promise<ChatReply | string | null> {
     if (command.kind === 'bind') return this.bind(command.bindCode, message.contactId);
-    if (command.kind === 'help') return helpText;
+    if (command.kind === 'help') return helpFor(person?.roles ?? null);
     if (!person) {
       return '您尚未绑定身份，暂不能使用审发。请向管理员索取绑定码，然后发送“绑定 123456”（6位数字）。';
     }
@@ -219,7 +220,7 @@ export class ChatCommandHandler {
         return decisionReminder(command.question, await drafts.listPending(actor));
       case 'empty':
       case 'unknown':
-        return `没有识别到指令。\n${helpText}`;
+        return `没有识别到指令。\n${helpFor(person.roles)}`;
     }
   }
 

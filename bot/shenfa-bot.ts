@@ -50,7 +50,11 @@ export function createShenfaBot(dependencies: ShenfaBotDependencies): WechatyInt
     puppet: dependencies.puppet as never,
     puppetOptions: dependencies.puppetOptions,
   });
-  bot.on('error', throttledErrorLogger(dependencies.logger));
+  const logError = throttledErrorLogger(dependencies.logger);
+  // Before a login, errors are the puppet failing to connect: whoever starts the bot reports that once.
+  bot.on('error', (error) =>
+    bot.isLoggedIn ? logError(error) : dependencies.logger.debug({ reason: error.message }, 'chat error before login'),
+  );
   bot.use(chatCommandsPlugin(dependencies), outboxDeliveryPlugin(dependencies));
   return bot;
 }

@@ -195,7 +195,35 @@ async function runStory(chat: MockChat): Promise<void> {
     ['李静', `【抄送】#${code}`],
   ]);
 
-  const url = 'https://mp.weixin.qq.com/s/fangxun-yanlian-0618';
+  // Approved, then changed before publishing: approved content may not go out changed (R2), so the
+  // route starts again; the copied people and the step-2 approver get one line, step 1 sees the change.
+  const [, rerequest] = await demo.step(
+    '审核通过后演练改期，刘洋再次修改',
+    '刘洋',
+    [
+      `修改 ${code}`,
+      title,
+      '各乡镇、各有关单位：定于6月28日上午9时在青山镇开展防汛应急演练，请各单位按方案做好准备。',
+      '现场联系人张建国，联系电话请向县应急管理局办公室索取。',
+    ].join('\n'),
+    [
+      ['刘洋', '已提交第3版'],
+      ['孙丽', '第3版（您上次看到第2版）'],
+      ['王建华', `【抄送】#${code} 《${title}》 已修改为第3版`],
+      ['李静', `【抄送】#${code} 《${title}》 已修改为第3版`],
+      ['赵海涛', `【稿件动态】#${code} 《${title}》 已修改为第3版`],
+    ],
+  );
+  if (!rerequest.includes('【18】→【28】')) {
+    throw new AppError('DEMO_UNEXPECTED', `the change summary does not show whole words:\n${rerequest}`);
+  }
+  await demo.step('孙丽同意第3版', '孙丽', `同意 ${code}`, [
+    ['孙丽', `已记录：孙丽（办公室主任） 同意 #${code}`],
+    ['赵海涛', `【待审核】#${code}`],
+  ]);
+  await demo.step('赵海涛同意第3版', '赵海涛', `同意 ${code}`, [['刘洋', '稿件已审核通过']]);
+
+  const url = 'https://mp.weixin.qq.com/s/fangxun-yanlian-0628';
   await demo.step('刘洋登记发布', '刘洋', `已发布 ${code} ${url}`, [
     ['刘洋', '已登记发布'],
     ['王建华', url],

@@ -23,15 +23,21 @@ import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
+import { draftTransitionSweepJob, draftTransitionSweepJobName } from './jobs/draft-transition-sweep-job';
+import { jobRunPruneJob } from './jobs/job-run-prune-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
+import { ScanStatus } from 'wechaty';
 import { createChatBot } from '../bot/shenfa-bot';
+import { describeChatFailure, describeRetry, renderStartupScreen } from './startup-report';
+import type { ChatState, StartupFacts } from './startup-report';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, undefined, config.log.format);
+  installRejectionLogging(logger);
   const database = await openDatabase(config, (message) => logger.info(message));
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
@@ -46,6 +52,8 @@ async function main(): Promise<void> {
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
+    draftTransitionSweepJob({ drafts: services.drafts, logger }),
+    jobRunPruneJob({ clock: systemClock, logger, frequentJobs: [draftTransitionSweepJobName] }),
   );
   scheduler.start();
 
@@ -67,6 +75,14 @@ async function main(): Promise<void> {
 
   const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger) : null;
   if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
+  await bot?.firstOutcome(5000);
+  await reportReady(config, logger, {
+    apiUrl: `http://${config.http.host}:${port}`,
+    database: { source: database.server.source, maskedUri: maskUri(database.server.uri), dataDir: config.dataDir },
+    puppet: config.bot.puppet,
+    chat: bot?.state() ?? { kind: 'disabled' },
+    people: await services.people.setupProgress(config.bot.puppet),
+  });
 
   installShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -78,11 +94,42 @@ async function main(): Promise<void> {
   });
 }
 
-/** Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect. */
-function keepChatBotRunning(config: AppConfig, services: Services, logger: Logger): { stop(): Promise<void> } {
+/** The screen for people in development; one record with the same facts where logs are JSON. */
+async function reportReady(config: AppConfig, logger: Logger, facts: StartupFacts): Promise<void> {
+  if (config.log.format === 'pretty') {
+    process.stdout.write(`${renderStartupScreen(facts)}\n`);
+    return;
+  }
+  logger.info(
+    { api: facts.apiUrl, database: facts.database.source, chat: facts.chat.kind, people: facts.people },
+    'shenfa ready',
+  );
+}
+
+interface RunningChatBot {
+  state(): ChatState;
+  /** Resolves at the bot's first outcome (login, QR code, or failure), or after `timeoutMs`. */
+  firstOutcome(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect.
+ * A failure is one line saying why and what to do, then when the next attempt comes; the errors a
+ * puppet reports while trying stay at debug level.
+ */
+function keepChatBotRunning(config: AppConfig, services: Services, logger: Logger): RunningChatBot {
   let stopped = false;
   let current: ReturnType<typeof createChatBot> | null = null;
   let retry: NodeJS.Timeout | undefined;
+  let state: ChatState = { kind: 'connecting' };
+  let failures = 0;
+  let shownQrCode = '';
+  const outcomeListeners: (() => void)[] = [];
+  const setState = (next: ChatState) => {
+    state = next;
+    for (const listener of outcomeListeners.splice(0)) listener();
+  };
   const attempt = async (delayMs: number) => {
     if (stopped) return;
     const bot = createChatBot({
@@ -99,15 +146,28 @@ function keepChatBotRunning(config: AppConfig, services: Services, logger: Logge
       processId,
     });
     bot.on('scan', (qrcode, status) => {
-      logger.info({ status }, 'scan the QR code below with the chat account the bot will use');
+      // Puppets report the same code several times (waiting, scanned, …): each code is shown once.
+      if (status === ScanStatus.Scanned) logger.info('QR code scanned: confirm the login on the phone');
+      if (!qrcode || qrcode === shownQrCode) return;
+      shownQrCode = qrcode;
+      process.stdout.write('\n请用机器人要使用的聊天账号扫描下方二维码登录（过期后会换新二维码并重新显示）：\n');
       qrcodeTerminal.generate(qrcode, { small: true });
+      setState({ kind: 'waiting-for-scan' });
     });
-    bot.on('login', (user) => logger.info({ user: user.name() }, 'chat bot logged in'));
+    bot.on('login', (user) => {
+      failures = 0;
+      logger.info({ user: user.name() }, 'chat bot logged in');
+      setState({ kind: 'logged-in', user: user.name() });
+    });
     bot.on('logout', (user) => logger.warn({ user: user.name() }, 'chat bot logged out'));
     const retryLater = async (reason: unknown) => {
       if (stopped || current !== bot) return;
       current = null;
-      logger.error({ err: reason, retryInMs: delayMs }, 'chat bot cannot connect; the API and jobs keep running');
+      const message = reason instanceof Error ? reason.message : String(reason);
+      failures += 1;
+      if (failures === 1) logger.error(describeChatFailure(message, config.bot.puppet));
+      logger.warn(describeRetry(delayMs, failures > 1));
+      setState({ kind: 'cannot-connect', reason: message, retryInMs: delayMs });
       await bot.stop().catch(() => undefined);
       retry = setTimeout(() => void attempt(Math.min(delayMs * 2, 300_000)), delayMs);
     };
@@ -125,12 +185,42 @@ function keepChatBotRunning(config: AppConfig, services: Services, logger: Logge
   };
   void attempt(5000);
   return {
+    state: () => state,
+    firstOutcome: (timeoutMs) =>
+      state.kind !== 'connecting'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, timeoutMs);
+            outcomeListeners.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
     async stop() {
       stopped = true;
       clearTimeout(retry);
       await current?.stop();
     },
   };
+}
+
+/** Rejections a puppet leaves unhandled in its own listeners (wechat4u after a stop, for one): not ours to act on. */
+function isPuppetRejection(reason: unknown): boolean {
+  return reason instanceof Error && /node_modules[\\/](wechaty-puppet|wechat4u)/.test(reason.stack ?? '');
+}
+
+/** Installed before anything starts: a puppet may leave rejections unhandled while it is still connecting. */
+function installRejectionLogging(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    if (isPuppetRejection(reason)) {
+      logger.debug(
+        { reason: (reason as Error).message },
+        'chat puppet rejection left unhandled by the puppet; ignored',
+      );
+      return;
+    }
+    logger.error({ err: reason }, 'unhandled rejection');
+  });
 }
 
 function installShutdown(logger: Logger, stop: () => Promise<void>): void {
@@ -153,7 +243,6 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,8 @@
  * asked for and the names involved, the message an officer or leader reads.
  */
 import type { ContentFinding, DraftAttachment } from './draft-model';
-import { decisionWord, statusWord, summarizeChange } from './draft-rules';
+import { decisionWord, requestedApprovers, statusWord } from './draft-rules';
+import { summarizeChange } from './change-summary-rules';
 import type { ReviewNotification, ReviewState, ReviewVersion } from './draft-rules';
 
 export interface MessageContext {
@@ -151,6 +152,8 @@ export function renderNotification(
       return `【抄送】${heading} 已审核通过，投稿人：${nameOf(context, draft.submitterId)}`;
     case 'cc-published':
       return `【抄送】${heading} 已发布：${draft.publication.url}`;
+    case 'follower-update':
+      return followerUpdate(context, notification);
     case 'revoked':
       return notification.deciderId
         ? `【撤销同意】${nameOf(context, notification.deciderId)} 撤销了对 ${heading} 的同意，理由：${notification.comment ?? ''}。在重新审核通过前不得发布。`
@@ -166,10 +169,11 @@ function submitterUpdate(context: MessageContext, notification: ReviewNotificati
     if (notification.decision === 'reject') {
       return `${record}\n请修改后回复：修改 ${draft.shortCode}，换行后写新内容（第一行为标题）。`;
     }
-    if (notification.stepNumber === notification.stepCount) {
+    if (draft.status === 'approved') {
       return `${record}\n稿件已审核通过，可以发布。发布后请回复：已发布 ${draft.shortCode} 链接`;
     }
-    return `${record}\n等待下一步审核。`;
+    const moved = draft.currentStepIndex + 1 !== notification.stepNumber;
+    return `${record}\n${moved ? '等待下一步审核' : '等待本步其他审核人'}：${whoHasIt(context)}。`;
   }
   switch (draft.status) {
     case 'withdrawn':
@@ -179,8 +183,44 @@ function submitterUpdate(context: MessageContext, notification: ReviewNotificati
     default: {
       const findings = version.findings.length ? `\n${formatFindings(version.findings, draft.shortCode)}` : '';
       const action = version.number > 1 ? `已提交第${version.number}版` : '已收到投稿';
-      return `${action} ${heading}，编号 #${draft.shortCode}，已送审核${stepLabel(notification)}。${findings}`;
+      return `${action} ${heading}，${whoHasIt(context)}。${findings}`;
     }
+  }
+}
+
+/** "已送 孙丽（办公室主任）审核，第1/2步": the people the current step's request went to who have not answered. */
+function whoHasIt(context: MessageContext): string {
+  const { draft } = context;
+  const step = draft.steps[draft.currentStepIndex];
+  if (!step) return '已送审核';
+  const decided = new Set(
+    step.decisions
+      .filter((decision) => decision.versionNumber === draft.currentVersion)
+      .flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? '']),
+  );
+  const asked = requestedApprovers(step, draft.currentVersion).filter((id) => !decided.has(id));
+  const names = asked.map((id) => nameOf(context, id)).join('、');
+  const progress = draft.steps.length > 1 ? `，第${draft.currentStepIndex + 1}/${draft.steps.length}步` : '';
+  return `已送 ${names || '审核人'}审核${progress}`;
+}
+
+/** One short line for someone told about the draft before: what changed, not the draft again. */
+function followerUpdate(context: MessageContext, notification: ReviewNotification): string {
+  const { draft, version } = context;
+  const label = notification.follower === 'cc' ? '【抄送】' : '【稿件动态】';
+  const heading = `${label}${draftHeading(draft.shortCode, version.title)}`;
+  switch (notification.change) {
+    case 'revised':
+      return notification.follower === 'cc'
+        ? `${heading} 已修改为第${version.number}版，重新审核中，原审核通过的版本不得发布。`
+        : `${heading} 已修改为第${version.number}版，重新审核中；轮到您审核时会再发给您。`;
+    case 'withdrawn':
+      return `${heading} 已由投稿人撤回。`;
+    case 'revoked':
+      return `${heading} ${nameOf(context, notification.deciderId)} 撤销了同意，重新审核中，通过前不得发布。`;
+    case 'published':
+    default:
+      return `${heading} 已发布：${draft.publication.url}`;
   }
 }
 
@@ -209,10 +249,57 @@ export function renderDraftView(context: MessageContext): string {
   if (version.sourceUrl) lines.push(`链接：${version.sourceUrl}`);
   if (version.reprint) lines.push(reprintLine(version.reprint));
   if (version.attachments.length) lines.push(attachmentsLine(version.attachments, '随审核请求发送'));
+  lines.push(...routeLines(context));
   const body = isLongBody(version.body)
     ? `${startOf(version.body, longExcerptLength)}……\n\n${fullTextLine(version.body, fullTextFileName(draft.shortCode, version.title, version.number))}`
     : version.body;
   lines.push('', body, '', formatFindings(version.findings, draft.shortCode));
   if (draft.publication.url) lines.push(`发布链接：${draft.publication.url}`);
   return lines.join('\n');
+}
+
+const stepStatusWords = { waiting: '未开始', pending: '审核中', approved: '已通过', rejected: '已驳回' } as const;
+
+const decisionTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The whole route for "查看": each step, who it is with, and every decision and hand-over on it, oldest first. */
+function routeLines(context: MessageContext): string[] {
+  const { draft } = context;
+  const lines = ['审核路线：'];
+  draft.steps.forEach((step, index) => {
+    const approvers = step.approverIds.map((id) => nameOf(context, id)).join('、');
+    const mode = step.mode === 'all' && step.approverIds.length > 1 ? '（会签）' : '';
+    const backups = step.backupApproverIds.length
+      ? `，备审 ${step.backupApproverIds.map((id) => nameOf(context, id)).join('、')}`
+      : '';
+    const status = draft.status === 'withdrawn' && step.status === 'pending' ? '未完成' : stepStatusWords[step.status];
+    lines.push(`第${index + 1}步 ${approvers}${mode}${backups}：${status}`);
+    const entries = [
+      ...step.decisions.map((decision) => {
+        const who =
+          decision.onBehalfOfId && decision.onBehalfOfId !== decision.approverId
+            ? `${nameOf(context, decision.approverId)}（代${nameOf(context, decision.onBehalfOfId)}）`
+            : nameOf(context, decision.approverId);
+        const comment = decision.comment ? `：${decision.comment}` : '';
+        return {
+          at: decision.decidedAt,
+          text: `第${decision.versionNumber}版 ${who} ${decisionWord(decision.decision)}${comment}`,
+        };
+      }),
+      ...step.handovers.map((handover) => ({
+        at: handover.at,
+        text: `第${handover.versionNumber}版 ${nameOf(context, handover.fromId)} 转交 ${nameOf(context, handover.toId)}`,
+      })),
+    ].sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime());
+    for (const entry of entries) lines.push(`  · ${entry.text}（${decisionTime.format(new Date(entry.at))}）`);
+  });
+  if (draft.ccIds.length) lines.push(`抄送：${draft.ccIds.map((id) => nameOf(context, id)).join('、')}`);
+  return lines;
 }

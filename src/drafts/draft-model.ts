@@ -95,6 +95,8 @@ export interface Draft {
   currentStepIndex: number;
   /** People to inform (抄送) when the draft is approved or published. */
   ccIds: Types.ObjectId[];
+  /** True once the cc were told of an approval: they then hear of revisions, revocations, withdrawal. */
+  ccInformed: boolean;
   /** Who may decide right now; kept with each transition so "待办" is one indexed query. */
   pendingApproverIds: Types.ObjectId[];
   publication: { url: string; publishedAt: Date | null; reportedById: Types.ObjectId | null };
@@ -201,6 +203,7 @@ const draftSchema = new Schema<Draft>(
     steps: { type: [stepSchema], default: [] },
     currentStepIndex: { type: Number, default: 0 },
     ccIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
+    ccInformed: { type: Boolean, default: false },
     pendingApproverIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
     publication: {
       url: { type: String, default: '' },

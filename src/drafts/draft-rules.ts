@@ -69,16 +69,30 @@ export interface ReviewState {
   steps: ReviewStep[];
   currentStepIndex: number;
   ccIds: string[];
+  /** True once the cc were sent 【抄送】 (the draft passed every step): they hear of later changes. */
+  ccInformed?: boolean;
   publication: { url: string; publishedAt: Date | null; reportedById: string | null };
 }
 
 /** What a transition changes on the draft (top-level fields, written together). */
 export type ReviewChanges = Partial<
-  Pick<ReviewState, 'status' | 'steps' | 'currentStepIndex' | 'versions' | 'currentVersion' | 'publication'>
+  Pick<
+    ReviewState,
+    'status' | 'steps' | 'currentStepIndex' | 'versions' | 'currentVersion' | 'publication' | 'ccInformed'
+  >
 > & { pendingApproverIds?: string[]; closedKey?: string };
 
 export type NotificationKind =
-  'review-request' | 'decision-echo' | 'submitter-update' | 'cc-approved' | 'cc-published' | 'revoked';
+  | 'review-request'
+  | 'decision-echo'
+  | 'submitter-update'
+  | 'cc-approved'
+  | 'cc-published'
+  | 'revoked'
+  | 'follower-update';
+
+/** What a follower-update tells someone who was told about the draft before. */
+export type FollowerChange = 'revised' | 'withdrawn' | 'revoked' | 'published';
 
 export interface ReviewNotification {
   kind: NotificationKind;
@@ -92,6 +106,9 @@ export interface ReviewNotification {
   previousVersionNumber?: number | null;
   stepNumber?: number;
   stepCount?: number;
+  /** For follower-updates: what happened, and whether the recipient is copied (cc) or decided earlier. */
+  change?: FollowerChange;
+  follower?: 'cc' | 'approver';
 }
 
 export interface ReviewEvent {
@@ -194,11 +211,17 @@ export function currentVersionOf(state: Pick<ReviewState, 'versions' | 'currentV
 
 /** The people who may decide a step right now: approvers and backups, with handed-over items moved. */
 export function eligibleApprovers(step: ReviewStep, versionNumber: number): string[] {
+  return [...new Set(handedOverTo(step, [...step.approverIds, ...step.backupApproverIds], versionNumber))];
+}
+
+/** The people a step's review requests went to: its approvers, with handed-over items moved (no backups). */
+export function requestedApprovers(step: ReviewStep, versionNumber: number): string[] {
+  return [...new Set(handedOverTo(step, step.approverIds, versionNumber))];
+}
+
+function handedOverTo(step: ReviewStep, people: string[], versionNumber: number): string[] {
   const handovers = step.handovers.filter((handover) => handover.versionNumber === versionNumber);
-  const people = [...step.approverIds, ...step.backupApproverIds].map(
-    (id) => handovers.filter((handover) => handover.fromId === id).at(-1)?.toId ?? id,
-  );
-  return [...new Set(people)];
+  return people.map((id) => handovers.filter((handover) => handover.fromId === id).at(-1)?.toId ?? id);
 }
 
 /** The designated approver a person decides for: themself, or whom they were handed the item by. */
@@ -452,7 +475,7 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     };
   }
   return {
-    changes: { status: 'approved', steps, pendingApproverIds: [] },
+    changes: { status: 'approved', steps, pendingApproverIds: [], ccInformed: state.ccIds.length > 0 },
     events: [event],
     notifications: [
       echo(input.deciderId),
@@ -506,10 +529,10 @@ export function revise(state: ReviewState, input: ReviseInput): RuleOutcome {
         details: { previousVersion: current.number, previousStatus: state.status },
       },
     ],
-    notifications: [
+    notifications: withFollowerUpdates(state, 'revised', input.byId, [
       ...requestsFor(next, steps, 0, version.number),
       { kind: 'submitter-update', recipientId: input.byId, stepNumber: 1, stepCount: steps.length },
-    ],
+    ]),
   };
 }
 
@@ -520,7 +543,10 @@ export function withdraw(state: ReviewState, input: { byId: string }): RuleOutco
   if (state.status !== 'in_review' && state.status !== 'rejected') {
     return refuse('DRAFT_NOT_WITHDRAWABLE', `该稿件${statusWord(state.status)}，不能撤回`);
   }
-  const pending = pendingApprovers(state);
+  // Those the request went to and who have not answered; backups were never asked.
+  const step = state.steps[state.currentStepIndex];
+  const asked = step && state.status === 'in_review' ? requestedApprovers(step, state.currentVersion) : [];
+  const pending = pendingApprovers(state).filter((id) => asked.includes(id));
   return {
     changes: { status: 'withdrawn', pendingApproverIds: [], closedKey: state.id },
     events: [
@@ -533,10 +559,10 @@ export function withdraw(state: ReviewState, input: { byId: string }): RuleOutco
         details: {},
       },
     ],
-    notifications: [
+    notifications: withFollowerUpdates(state, 'withdrawn', input.byId, [
       { kind: 'submitter-update', recipientId: input.byId },
       ...pending.map((recipientId) => ({ kind: 'revoked' as const, recipientId })),
-    ],
+    ]),
   };
 }
 
@@ -569,10 +595,10 @@ export function reportPublished(state: ReviewState, input: { byId: string; url: 
         details: { url: input.url },
       },
     ],
-    notifications: [
+    notifications: withFollowerUpdates(state, 'published', input.byId, [
       { kind: 'submitter-update', recipientId: input.byId },
       ...state.ccIds.map((recipientId) => ({ kind: 'cc-published' as const, recipientId })),
-    ],
+    ]),
   };
 }
 
@@ -624,10 +650,10 @@ export function revokeApproval(state: ReviewState, input: { byId: string; reason
         details: { step: stepIndex + 1 },
       },
     ],
-    notifications: [
+    notifications: withFollowerUpdates(state, 'revoked', input.byId, [
       { kind: 'revoked', recipientId: state.submitterId, deciderId: input.byId, comment: input.reason.trim() },
       { kind: 'decision-echo', recipientId: input.byId, deciderId: input.byId, comment: input.reason.trim() },
-    ],
+    ]),
   };
 }
 
@@ -684,6 +710,37 @@ export function handOver(
   };
 }
 
+/**
+ * Adds one short line for everyone told about the draft before who gets no other message from this
+ * change (issue 13): copied people once they were sent 【抄送】, and approvers who decided on any
+ * version. Not the one acting, not the submitter.
+ */
+function withFollowerUpdates(
+  state: ReviewState,
+  change: FollowerChange,
+  actorId: string,
+  notifications: ReviewNotification[],
+): ReviewNotification[] {
+  const told = new Set([actorId, state.submitterId, ...notifications.map((notification) => notification.recipientId)]);
+  const update = (recipientId: string, follower: 'cc' | 'approver'): ReviewNotification[] => {
+    if (told.has(recipientId)) return [];
+    told.add(recipientId);
+    return [{ kind: 'follower-update', recipientId, change, follower, deciderId: actorId }];
+  };
+  const copied = state.ccInformed || wasEverApproved(state) ? state.ccIds.flatMap((id) => update(id, 'cc')) : [];
+  const deciders = state.steps.flatMap((step) =>
+    step.decisions.flatMap((decision) => update(decision.approverId, 'approver')),
+  );
+  return [...notifications, ...copied, ...deciders];
+}
+
+/** True when some version passed every step (drafts stored before `ccInformed` existed). */
+function wasEverApproved(state: Pick<ReviewState, 'steps' | 'versions'>): boolean {
+  return state.versions.some(
+    (version) => state.steps.length > 0 && state.steps.every((step) => stepComplete(step, version.number)),
+  );
+}
+
 export function decisionWord(decision: Decision): string {
   return decision === 'approve' ? '同意' : '驳回';
 }
@@ -697,28 +754,4 @@ export function statusWord(status: DraftStatus): string {
     withdrawn: '已撤回',
   };
   return words[status];
-}
-
-/**
- * What changed between two versions, compactly: the differing middle part of each with a little
- * context, so an approver sees the edit without reading both texts.
- */
-export function summarizeChange(before: string, after: string, context = 12, limit = 120): string {
-  if (before === after) return '正文未变';
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start += 1;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
-    endBefore -= 1;
-    endAfter -= 1;
-  }
-  const clip = (text: string) => (text.length > limit ? `${text.slice(0, limit)}…` : text);
-  const prefix = before.slice(Math.max(0, start - context), start);
-  const removed = clip(before.slice(start, endBefore));
-  const added = clip(after.slice(start, endAfter));
-  const lead = start > context ? '…' : '';
-  if (!removed) return `新增：${lead}${prefix}【${added}】`;
-  if (!added) return `删除：${lead}${prefix}【${removed}】`;
-  return `修改：${lead}${prefix}【${removed}】→【${added}】`;
 }

@@ -23,6 +23,7 @@ import type { AuditTrail } from '../audit/audit-service';
 import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
 import { DraftModel } from './draft-model';
+import { noteTransitionEnded, noteTransitionStarted, staleTransitionNotes } from './draft-transition-notes';
 import type { ContentFinding, Draft, DraftAttachment, DraftMessage } from './draft-model';
 import type { DraftContent } from '../content-check/content-check-rules';
 import {
@@ -465,6 +466,8 @@ export class DraftService {
       const claim = `r${draft.revision}`;
       this.checkNewVersion(outcome);
       const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleClaimAfterMs };
+      // Noted before the event, so a crash after it leaves a note for the sweep (see draft-transition-model.ts).
+      await noteTransitionStarted(draft, claim, held.claimedAt);
       const recorded = await this.record(draft, outcome.events[0], claim, actor, command);
       if (!recorded) {
         await this.completeStaleTransition(draft, claim);
@@ -472,6 +475,7 @@ export class DraftService {
         continue;
       }
       await this.commit(draft, state, outcome, claim, held);
+      await noteTransitionEnded(draft, claim);
       return summarize({ ...state, ...fromChanges(outcome.changes, state) });
     }
     throw new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true });
@@ -562,14 +566,38 @@ export class DraftService {
   }
 
   /**
+   * Completes the transitions a crash cut short between their audit event and their state (the sweep
+   * job calls this every few seconds): each note older than the stale age is settled and removed.
+   * Answers how many transitions it completed.
+   */
+  async completeInterruptedTransitions(): Promise<number> {
+    const before = new Date(this.dependencies.clock.now().getTime() - staleClaimAfterMs);
+    let completed = 0;
+    for (const note of await staleTransitionNotes(before)) {
+      const draft = await DraftModel.findById(note.draftId).lean<Draft>();
+      const claim = `r${note.revision}`;
+      const outcome = draft?.revision === note.revision ? await this.completeStaleTransition(draft, claim) : 'moved';
+      if (outcome === 'too-recent') continue;
+      if (outcome === 'completed') completed += 1;
+      await noteTransitionEnded({ _id: note.draftId }, claim);
+    }
+    return completed;
+  }
+
+  /**
    * The writer that recorded revision r's event may have crashed before writing the state: once its
    * event is stale and the draft still sits at r, re-run the recorded request on the draft and finish.
+   * 'too-recent' when the event may still belong to a writer at work.
    */
-  private async completeStaleTransition(draft: Draft, claim: string): Promise<void> {
+  private async completeStaleTransition(
+    draft: Draft,
+    claim: string,
+  ): Promise<'completed' | 'too-recent' | 'moved' | 'not-recorded' | 'not-replayable'> {
     const event = await this.dependencies.audit.findEvent(`draft:${String(draft._id)}:${claim}`);
-    if (!event || this.dependencies.clock.now().getTime() - event.at.getTime() < staleClaimAfterMs) return;
+    if (!event) return 'not-recorded';
+    if (this.dependencies.clock.now().getTime() - event.at.getTime() < staleClaimAfterMs) return 'too-recent';
     const current = await DraftModel.findById(draft._id).lean<Draft>();
-    if (!current || current.revision !== draft.revision) return;
+    if (!current || current.revision !== draft.revision) return 'moved';
     const request = (event.details as { request?: Record<string, unknown> }).request;
     const outcome = request ? replay(toReviewState(current), request, event.at) : null;
     if (!outcome || isRefusal(outcome)) {
@@ -577,13 +605,14 @@ export class DraftService {
         { draft: String(draft._id), claim },
         'recorded draft transition cannot be replayed',
       );
-      return;
+      return 'not-replayable';
     }
     this.dependencies.logger?.warn(
       { draft: String(draft._id), claim },
       'completing a draft transition left by a crashed writer',
     );
     await this.commit(current, toReviewState(current), outcome, claim, unknownClaim);
+    return 'completed';
   }
 
   private async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], claim: string) {
@@ -635,7 +664,14 @@ export class DraftService {
     state: ReviewState,
     notifications: ReviewNotification[] = [],
   ): Promise<MessageContext> {
-    const ids = new Set<string>([state.submitterId]);
+    // Everyone the route names: receipts say who has the draft, "查看" shows who decided what.
+    const ids = new Set<string>([state.submitterId, ...state.ccIds]);
+    for (const step of state.steps) {
+      for (const id of [...step.approverIds, ...step.backupApproverIds]) ids.add(id);
+      for (const decision of step.decisions)
+        for (const id of [decision.approverId, decision.onBehalfOfId]) if (id) ids.add(id);
+      for (const handover of step.handovers) for (const id of [handover.fromId, handover.toId]) ids.add(id);
+    }
     for (const notification of notifications) {
       for (const id of [notification.deciderId, notification.onBehalfOfId]) if (id) ids.add(id);
     }
@@ -774,6 +810,7 @@ function toReviewState(draft: Draft): ReviewState {
     })),
     currentStepIndex: draft.currentStepIndex,
     ccIds: ids(draft.ccIds),
+    ccInformed: draft.ccInformed ?? false,
     publication: {
       url: draft.publication.url,
       publishedAt: draft.publication.publishedAt,

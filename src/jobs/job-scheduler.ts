@@ -15,6 +15,8 @@ export interface ScheduledJob {
   /** Cron expression in the configured time zone, e.g. "0 8 * * *" for 08:00 daily. */
   cron: string;
   run(scheduledFor: Date): Promise<void>;
+  /** Runs every few seconds: its successful runs are logged at debug level, not info. */
+  frequent?: boolean;
 }
 
 export interface JobSchedulerDependencies {
@@ -72,7 +74,7 @@ export class JobScheduler {
     try {
       await job.run(scheduledFor);
       await JobRunModel.updateOne({ _id: runId }, { status: 'succeeded', finishedAt: clock.now() });
-      logger.info({ job: job.name, scheduledFor }, 'job run succeeded');
+      logger[job.frequent ? 'debug' : 'info']({ job: job.name, scheduledFor }, 'job run succeeded');
     } catch (error) {
       logger.error({ err: error, job: job.name, scheduledFor }, 'job run failed');
       await JobRunModel.updateOne(

@@ -475,6 +475,15 @@ export class PeopleService {
     return unit?.name ?? '';
   }
 
+  /** How far the organisation is set up, for the start-up screen: people on record, and those bound in chat. */
+  async setupProgress(provider: string): Promise<{ people: number; bound: number }> {
+    const [people, bound] = await Promise.all([
+      PersonModel.countDocuments({}),
+      IdentityBindingModel.countDocuments({ kind: 'chat', provider }),
+    ]);
+    return { people, bound };
+  }
+
   /** Active admins whose scope covers `unitId` (their unit or an ancestor); all active admins without one. */
   async adminsOf(unitId?: string): Promise<PersonSummary[]> {
     const filter: Record<string, unknown> = { roles: 'admin', active: true };

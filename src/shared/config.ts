@@ -86,6 +86,8 @@ const configSchema = z.object({
   }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** json: one JSON object per line (production); pretty: human-readable lines (development). */
+    format: z.enum(['json', 'pretty']),
   }),
 });
 

@@ -1,6 +1,7 @@
 /**
  * Structured JSON logging (pino). Every log line that could carry a secret goes through the
- * redaction list; request and chat handlers create child loggers that carry their own id.
+ * redaction list; request and chat handlers create child loggers that carry their own id. In
+ * development the same records are shown as readable lines (pino-pretty); production keeps JSON.
  */
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -24,7 +25,9 @@ export const redactedPaths = [
   'headers.authorization',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
   return pino(
     {
       level,
@@ -32,8 +35,30 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactedPaths, censor: '[redacted]' },
     },
-    destination,
+    destination ?? (format === 'pretty' ? prettyStream() : undefined),
   );
+}
+
+/**
+ * "12:00:01 INFO: API listening  url=…" lines on stdout, written synchronously so they keep their order
+ * with what the program prints itself. pino-pretty is a development dependency: where it is not
+ * installed (a production install), the records stay JSON.
+ */
+function prettyStream(): pino.DestinationStream | undefined {
+  try {
+    // Loaded on demand, never at import: production installs leave development dependencies out.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pretty = require('pino-pretty') as (options: Record<string, unknown>) => pino.DestinationStream;
+    return pretty({
+      colorize: Boolean(process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,app',
+      singleLine: true,
+      sync: true,
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Masks the password of a connection string, so it can be logged or shown. */

@@ -10,6 +10,7 @@ import '../people/approval-route-model';
 import '../people/delegation-model';
 import '../accounts/account-model';
 import '../drafts/draft-model';
+import '../drafts/draft-transition-model';
 import '../audit/audit-event-model';
 import '../outbox/outbox-message-model';
 import '../jobs/job-run-model';

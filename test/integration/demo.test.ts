@@ -51,6 +51,13 @@ describe('npm run demo', () => {
     expect(transcript).toContain(`审发 → 赵海涛：已记录：赵海涛（副局长） 同意 #${code}`);
     expect(transcript).toContain('稿件已审核通过，可以发布');
     expect(transcript).toContain(`审发 → 李静：【抄送】#${code}`);
+    // The receipt names the reviewer; a change after approval tells cc in one line and shows whole words.
+    expect(transcript).toContain(
+      `审发 → 刘洋：已收到投稿 #${code} 《关于开展防汛应急演练的通知》，已送 孙丽（办公室主任）审核，第1/2步。`,
+    );
+    expect(transcript).toContain(`审发 → 李静：【抄送】#${code} 《关于开展防汛应急演练的通知》 已修改为第3版`);
+    expect(transcript).toContain('第3版（您上次看到第2版）');
+    expect(transcript).toContain('6月【18】→【28】');
     expect(transcript).toContain(`审发 → 刘洋：已登记发布 #${code}`);
     expect(transcript).toContain(`审发 → 王建华：【抄送】#${code} 《关于开展防汛应急演练的通知》 已发布：https://`);
     expect(transcript.trimEnd()).toMatch(/\naudit:verify ok, \d+ events, head \d+ [0-9a-f]{64}$/);

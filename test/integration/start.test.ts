@@ -15,7 +15,12 @@ interface Run {
   elapsedMs: number;
 }
 
-function startProgram(env: Record<string, string>, whileRunning?: (port: number) => Promise<void>): Promise<Run> {
+function startProgram(
+  env: Record<string, string>,
+  whileRunning?: (port: number) => Promise<void>,
+  /** What stdout shows once the program is up; by default the JSON "API listening" record. */
+  ready = /"url":"http:\/\/[^:]+:(\d+)"/,
+): Promise<Run> {
   const started = Date.now();
   const child = spawn(tsx, ['src/main.ts'], {
     cwd: root,
@@ -27,10 +32,10 @@ function startProgram(env: Record<string, string>, whileRunning?: (port: number)
   return new Promise((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const listening = /"url":"http:\/\/[^:]+:(\d+)"/.exec(stdout);
+      const listening = ready.exec(stdout);
       if (listening && whileRunning && !checked) {
         checked = true;
-        void whileRunning(Number(listening[1])).finally(() => child.kill('SIGTERM'));
+        void whileRunning(Number(listening[1] ?? 0)).finally(() => child.kill('SIGTERM'));
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -68,5 +73,20 @@ describe('starting the program', () => {
     expect(readiness).toEqual({ status: 200, body: { status: 'ready', database: { ok: true } } });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"msg":"shutting down"');
+  });
+
+  test('when started in development format, then the logs are readable lines and one screen says what runs where', async () => {
+    const run = await startProgram(
+      { MONGODB_URI: testDatabaseUri(), LOG_FORMAT: 'pretty', BOT_ENABLED: 'false' },
+      async () => undefined,
+      /审发已启动[\s\S]*按 Ctrl\+C 停止/,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/^\{"level"/m);
+    expect(run.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: API listening/m);
+    expect(run.stdout).toMatch(/接口 {4}http:\/\/127\.0\.0\.1:\d+\/api\/v1/);
+    expect(run.stdout).toContain('数据库  MongoDB mongodb://');
+    expect(run.stdout).toContain('聊天    未启用');
+    expect(run.stdout).toContain('下一步  npm run admin -- import docs/sample-organization.json');
   });
 });

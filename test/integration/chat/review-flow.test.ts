@@ -27,7 +27,7 @@ describe('the review flow in chat', () => {
       '已收到投稿',
     );
     const code = codeIn(receipt);
-    expect(receipt).toContain('已送审核 第1/2步');
+    expect(receipt).toContain('已送 孙丽（办公室主任）审核，第1/2步');
 
     const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
     expect(request).toContain('投稿：刘洋（科员）（县应急管理局）');
@@ -76,7 +76,7 @@ describe('decisions in chat', () => {
 
     await chat.sayAndWait('刘洋', `修改 ${code}\n今年投入资金800万元用于森林防火。`, '已提交第2版');
     const again = await chat.waitFor('孙丽', '第2版（您上次看到第1版）', { after: before });
-    expect(again).toContain('修改：今年投入资金【5】→【8】');
+    expect(again).toContain('修改：今年投入资金【500】→【800】');
     await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
     await chat.sayAndWait('赵海涛', `同意 ${code}`, new RegExp(`已记录：赵海涛.* 同意 #${code}`));
 

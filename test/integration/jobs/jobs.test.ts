@@ -14,6 +14,7 @@ import { RevisionClaimModel } from '../../../src/shared/revision-guard';
 import { sampleOrganization } from '../../support/chat-harness';
 import { InboundMessageModel } from '../../../bot/inbound-message-model';
 import { inboundPruneJob } from '../../../bot/inbound-prune-job';
+import { jobRunPruneJob } from '../../../src/jobs/job-run-prune-job';
 
 const clock = new ManualClock('2026-11-26T00:00:00Z');
 const logger = createLogger('silent');
@@ -87,5 +88,21 @@ describe('scheduled jobs', () => {
     ]);
     await scheduler('a').runOnce(inboundPruneJob({ clock, logger }), clock.now());
     expect((await InboundMessageModel.find({}).lean()).map((record) => record._id)).toEqual(['mock:new']);
+  });
+
+  test('when the sweep has run for days, then the nightly prune keeps two days of its run records and all of the others', async () => {
+    const day = 86_400_000;
+    const now = clock.now().getTime();
+    await JobRunModel.create(
+      [
+        { job: 'draft-transition-sweep', scheduledFor: new Date(now - 3 * day) },
+        { job: 'draft-transition-sweep', scheduledFor: new Date(now - day) },
+        { job: 'audit-digest', scheduledFor: new Date(now - 30 * day) },
+      ].map((run) => ({ ...run, claimedBy: 'prune-test', startedAt: run.scheduledFor })),
+    );
+    const prune = jobRunPruneJob({ clock, logger, frequentJobs: ['draft-transition-sweep'] });
+    await prune.run(clock.now());
+    const left = await JobRunModel.find({ claimedBy: 'prune-test' }).sort({ scheduledFor: 1 }).lean();
+    expect(left.map((run) => run.job)).toEqual(['audit-digest', 'draft-transition-sweep']);
   });
 });

@@ -8,7 +8,6 @@ import {
   revise,
   revokeApproval,
   startReview,
-  summarizeChange,
   withdraw,
 } from '../../../src/drafts/draft-rules';
 import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/draft-rules';
@@ -238,18 +237,11 @@ describe('after a decision', () => {
   });
 });
 
-describe('content hash and change summary', () => {
+describe('content hash', () => {
   test('when only line endings or trailing spaces differ, then the hash is the same', () => {
     expect(hashContent({ title: '通知', body: '第一段  \r\n第二段' })).toBe(
       hashContent({ title: '通知', body: '第一段\n第二段' }),
     );
     expect(hashContent({ title: '通知', body: '第一段' })).not.toBe(hashContent({ title: '通知', body: '第一段。' }));
-  });
-
-  test('when a word changes, then the summary shows it with context', () => {
-    expect(summarizeChange('今年投入资金500万元用于防汛', '今年投入资金800万元用于防汛')).toBe(
-      '修改：今年投入资金【5】→【8】',
-    );
-    expect(summarizeChange('防汛', '防汛抗旱')).toBe('新增：防汛【抗旱】');
   });
 });

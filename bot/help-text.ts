@@ -1,0 +1,65 @@
+/**
+ * What `帮助` answers, pure: the commands this person can use — as officer (信息员), leader (审核领导),
+ * admin (管理员) — each with one example; someone not bound yet learns how to bind.
+ */
+
+/** [what to write, what it does]; examples use the sample code K7Q2. */
+type HelpLine = [example: string, effect: string];
+
+const officerLines: HelpLine[] = [
+  ['投稿 关于开展防汛演练的通知（换行）正文', '提交稿件送审；正文也可以是文章链接'],
+  ['投稿 转载 冬季防火提示（换行）来源：应急管理部网站（换行）原标题：…（换行）正文', '转载稿件，须注明来源'],
+  ['（直接发送文件或图片）', '以文件名为标题投稿'],
+  ['修改 K7Q2（换行）新标题（换行）新正文', '提交新版本，重新审核'],
+  ['脱敏 K7Q2', '把身份证号、手机号、银行卡号打码后生成新版本'],
+  ['撤回 K7Q2', '审核完成前撤回'],
+  ['已发布 K7Q2 https://mp.weixin.qq.com/s/…', '审核通过后登记发布'],
+  ['我的稿件', '最近10篇稿件及进度'],
+];
+
+const leaderLines: HelpLine[] = [
+  ['同意 K7Q2 内容属实', '同意本步审核；只有一篇待审时回复“同意”即可，也可引用审核请求回复'],
+  ['驳回 K7Q2 数据需核实', '驳回，须写理由，投稿人会收到'],
+  ['转交 K7Q2 王建华', '交同事代为审核'],
+  ['撤销 K7Q2 数据需再核实', '发布前撤销自己的同意'],
+  ['待办', '等您审核的稿件'],
+];
+
+const adminLines: HelpLine[] = [
+  ['审计摘要', '生成并签名审计记录摘要'],
+  ['（小程序或服务器上的管理命令）', '为同事发放绑定码、导入组织和审核路线、设置请假代审'],
+];
+
+const everyoneLines: HelpLine[] = [
+  ['查看 K7Q2', '全文、审核路线与每一步的决定'],
+  ['帮助', '本说明'],
+];
+
+const sections: { role: string; heading: string; lines: HelpLine[] }[] = [
+  { role: 'officer', heading: '投稿（信息员）', lines: officerLines },
+  { role: 'leader', heading: '审核（审核领导）', lines: leaderLines },
+  { role: 'admin', heading: '管理（管理员）', lines: adminLines },
+];
+
+const format = ([example, effect]: HelpLine) => `· ${example} —— ${effect}`;
+
+/** The help for a person with these roles; null: not bound yet. */
+export function helpFor(roles: readonly string[] | null): string {
+  if (!roles) {
+    return [
+      '审发机器人可以：投稿送审、按回复审核、登记发布，全程留痕。',
+      '请先绑定身份：向管理员索取6位绑定码，然后发送',
+      '· 绑定 123456',
+    ].join('\n');
+  }
+  const own = sections.filter((section) => roles.includes(section.role));
+  // Anyone may submit; a person without the officer role sees it in one line.
+  const submitOnly: HelpLine[] = roles.includes('officer') ? [] : [officerLines[0]];
+  return [
+    '审发机器人可以：',
+    ...own.flatMap((section) => [`【${section.heading}】`, ...section.lines.map(format)]),
+    ...(submitOnly.length ? ['【投稿】', ...submitOnly.map(format)] : []),
+    '【所有人】',
+    ...everyoneLines.map(format),
+  ].join('\n');
+}
