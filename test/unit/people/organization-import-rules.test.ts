@@ -176,3 +176,17 @@ describe('the organization file', () => {
     expect(fileError(gap, 'csv')).toBe('组织架构文件有误：第 5 行的“步骤”：步骤应从 1 起连续编号，缺少第 1 步');
   });
 });
+
+describe('malformed text in the organization file', () => {
+  test('when a JSON name carries half an emoji as an escape, then it is read well-formed, as it will be stored', () => {
+    const content = sampleJson.replace('"刘洋"', '"刘洋\\ud83d"').replace(/"刘洋"/g, '"刘洋\\ud83d"');
+    const organization = parseOrganizationFile(content, 'json');
+    const strings: string[] = [];
+    JSON.stringify(organization, (_key, value: unknown) => {
+      if (typeof value === 'string') strings.push(value);
+      return value;
+    });
+    expect(strings).toContain('刘洋\ufffd');
+    expect(strings.filter((text) => !text.isWellFormed())).toEqual([]);
+  });
+});
