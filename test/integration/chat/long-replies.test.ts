@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness } from '../../support/chat-harness';
+import { ChatHarness, provider } from '../../support/chat-harness';
 import { createLogger } from '../../../src/shared/logger';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { utf8Length, wechatMaxMessageBytes, wecomMaxMessageBytes } from '../../../src/outbox/message-length-rules';
@@ -77,6 +77,38 @@ describe.each([
       expect(view[0]).toContain(body);
     }
   }, 60_000);
+});
+
+describe('a puppet that knows its channel limit', () => {
+  let chat: ChatHarness;
+  beforeAll(async () => {
+    await connectTestDatabase();
+    chat = await ChatHarness.start();
+    await chat.bind('刘洋');
+  }, 60_000);
+  afterAll(async () => {
+    await chat.stop();
+    await disconnectTestDatabase();
+  });
+
+  test('when the puppet exposes a smaller limit than configured, then delivery sends the text in parts within it', async () => {
+    Object.assign(chat.bot.puppet, { maxMessageBytes: 600 });
+    const person = await chat.services.people.findPersonByChatIdentity(provider, chat.contact('刘洋').id);
+    const text = longBody(1_000);
+    const before = chat.messagesOf('刘洋').length;
+    await chat.services.outbox.enqueue([{ idempotencyKey: 'puppet-limit', recipient: { personId: person?.id }, text }]);
+    await chat.waitFor('刘洋', /^（1\/\d+）/, { after: before });
+    await chat.settle();
+    const parts = chat.messagesOf('刘洋').slice(before);
+    expect(parts.length).toBeGreaterThan(4);
+    for (const part of parts) expect(utf8Length(part)).toBeLessThanOrEqual(600);
+    expect(
+      parts
+        .map((part) => part.replace(/^（\d+\/\d+）\n/, ''))
+        .join('')
+        .replace(/\s/g, ''),
+    ).toBe(text.replace(/\s/g, ''));
+  });
 });
 
 describe('unexpected failures', () => {
