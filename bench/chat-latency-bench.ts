@@ -33,7 +33,11 @@ class QuarterMonitor {
     client.on('commandStarted', (event) => {
       if (event.databaseName !== dbName) return;
       const collection = String(event.command[event.commandName] ?? '');
-      this.started.set(event.requestId, `${event.commandName} ${collection}`);
+      // A find is named by its filter's fields, so the queries on one collection are told apart.
+      const filter =
+        event.commandName === 'find' ? (event.command.filter as Record<string, unknown> | undefined) : undefined;
+      const fields = filter ? ` {${Object.keys(filter).join(',')}}` : '';
+      this.started.set(event.requestId, `${event.commandName} ${collection}${fields}`);
     });
     const finish = (event: { requestId: number; duration: number }) => {
       const key = this.started.get(event.requestId);
@@ -112,9 +116,9 @@ export async function runChatLatencyBench(): Promise<void> {
       }))
       .sort((left, right) => right.msPerMessage[3] - left.msPerMessage[3]);
     report('server ms per message by command, per quarter (first / … / last), and commands per message:');
-    for (const row of rows.slice(0, 14)) {
+    for (const row of rows.slice(0, 16)) {
       report(
-        `  ${row.key.padEnd(34)} ${row.msPerMessage.map((ms) => ms.toFixed(1).padStart(6)).join(' ')}   ${row.perMessage[3].toFixed(2)}/msg`,
+        `  ${row.key.padEnd(52)} ${row.msPerMessage.map((ms) => ms.toFixed(1).padStart(6)).join(' ')}   ${row.perMessage[3].toFixed(2)}/msg`,
       );
     }
     const collections = await mongoose.connection.db!.listCollections().toArray();
