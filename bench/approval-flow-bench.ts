@@ -25,7 +25,7 @@ import type { mongo } from 'mongoose';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureIndexes } from '../src/shared/database';
-import '../src/shared/models';
+import '../src/models';
 import { createServices } from '../src/services';
 import type { Services } from '../src/services';
 import { createLogger } from '../src/shared/logger';

@@ -4,7 +4,7 @@
  */
 import mongoose from 'mongoose';
 import { verifyAuditChain } from '../src/audit/audit-service';
-import '../src/shared/models';
+import '../src/models';
 
 async function main(): Promise<void> {
   const [uri, dbName] = process.argv.slice(2);

@@ -62,41 +62,99 @@ export interface AuditTrailDependencies {
   logger?: Logger;
 }
 
+/** An append waiting for its batch: the input, its key and time fixed when it was asked for. */
+interface PendingAppend {
+  input: AuditEventInput;
+  key: string;
+  at: Date;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The most events one insert carries. */
+const maxBatchSize = 500;
+
 export class AuditTrail {
   private head: ChainHead | null = null;
-  /** Appends of one process go one at a time, so a process never races itself for a number. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Appends asked for while a batch is being stored; they form the next batch. */
+  private waiting: PendingAppend[] = [];
+  private committing: Promise<void> | null = null;
 
   constructor(private readonly dependencies: AuditTrailDependencies) {}
 
+  /**
+   * Records an event; resolves once it is stored. Appends of one process are group-committed: while
+   * one batch is being inserted, the appends that arrive wait and then go together, linked one to the
+   * next, in one ordered insert. A process therefore never races itself for a number, and many
+   * concurrent callers cost one round trip per batch instead of one each.
+   */
   append(input: AuditEventInput): Promise<AppendResult> {
-    const appended = this.queue.then(() => this.appendNow(input));
-    this.queue = appended.catch(() => undefined);
-    return appended;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.waiting.push({ input, key: input.key ?? randomUUID(), at: this.dependencies.clock.now(), resolve, reject });
+      this.committing ??= this.commitWaiting();
+    });
   }
 
-  private async appendNow(input: AuditEventInput): Promise<AppendResult> {
-    const at = this.dependencies.clock.now();
-    const key = input.key ?? randomUUID();
+  private async commitWaiting(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, maxBatchSize);
+      await this.commit(batch).catch((error: unknown) => {
+        // Which of the batch were stored is unknown now: read the head again before the next batch.
+        this.head = null;
+        for (const pending of batch) pending.reject(error);
+      });
+    }
+    this.committing = null;
+  }
+
+  /**
+   * Stores a batch in sequence order. The insert is ordered, so when it stops at a duplicate the events
+   * before it are stored (and their callers answered) and the rest are linked again after the new head.
+   * A duplicate is either a key recorded before (that caller gets the recorded event) or a number
+   * another process took (this one follows it). A second append with a key already in the batch waits
+   * for the next batch, where it meets the first as a recorded key.
+   */
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    const keys = new Set<string>();
+    let remaining: PendingAppend[] = [];
+    const deferred: PendingAppend[] = [];
+    for (const pending of batch) {
+      (keys.has(pending.key) ? deferred : remaining).push(pending);
+      keys.add(pending.key);
+    }
+    this.waiting.unshift(...deferred);
+
     let head = this.head ?? (await readNewerHead(emptyChain));
-    for (let lost = 1; ; lost += 1) {
-      const event = buildEvent(input, key, at, head);
+    for (let lost = 0; remaining.length > 0;) {
+      const events = linkEvents(remaining, head);
+      let stored = events.length;
+      let failure: unknown = null;
       try {
-        await AuditEventModel.collection.insertOne(event as never);
+        await AuditEventModel.collection.insertMany(events as never[], { ordered: true });
       } catch (error) {
-        if (!isDuplicateKeyError(error)) translateDatabaseError(error);
-        // The number was taken by another writer, or the key was recorded before.
-        this.lastLostAt = performance.now();
-        if (input.key) {
-          const existing = await this.findEvent(key);
-          if (existing) return { event: existing, recorded: false };
-        }
-        head = await followActiveWriter(head, lost);
+        stored = firstFailedIndex(error);
+        if (stored < 0) translateDatabaseError(error);
+        failure = error;
+      }
+      for (let index = 0; index < stored; index += 1)
+        remaining[index].resolve({ event: events[index], recorded: true });
+      if (stored > 0) {
+        head = { sequence: events[stored - 1]._id, hash: events[stored - 1].hash };
+        this.head = head;
+        this.publishHeadInBackground(head);
+      }
+      if (!failure) return;
+      const refused = remaining[stored];
+      remaining = remaining.slice(stored + 1);
+      this.lastLostAt = performance.now();
+      const existing = refused.input.key ? await this.findEvent(refused.key) : null;
+      if (existing) {
+        refused.resolve({ event: existing, recorded: false });
         continue;
       }
-      this.head = { sequence: event._id, hash: event.hash };
-      this.publishHeadInBackground(this.head);
-      return { event, recorded: true };
+      remaining.unshift(refused);
+      lost += 1;
+      head = await followActiveWriter(head, lost);
     }
   }
 
@@ -176,6 +234,28 @@ export class AuditTrail {
     fs.writeFileSync(file, `${JSON.stringify(digest, null, 2)}\n`);
     return { digest, file };
   }
+}
+
+/** The batch as events, each linked to the one before it, the first to `head`. */
+function linkEvents(batch: PendingAppend[], head: ChainHead): AuditEvent[] {
+  let previous = head;
+  return batch.map(({ input, key, at }) => {
+    const event = buildEvent(input, key, at, previous);
+    previous = { sequence: event._id, hash: event.hash };
+    return event;
+  });
+}
+
+/**
+ * Where an ordered insert stopped at a duplicate: everything before that index is stored. -1 when the
+ * error is anything else, which leaves unknown what was stored.
+ */
+function firstFailedIndex(error: unknown): number {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const first = (Array.isArray(writeErrors) ? writeErrors[0] : writeErrors) as
+    { index?: unknown; code?: unknown; errmsg?: unknown } | undefined;
+  if (!first || typeof first.index !== 'number') return -1;
+  return isDuplicateKeyError({ code: first.code, message: first.errmsg }) ? first.index : -1;
 }
 
 function buildEvent(input: AuditEventInput, key: string, at: Date, head: ChainHead): AuditEvent {
