@@ -8,11 +8,11 @@
  * An event is linked in the same single insert that records it, so a crash at any moment leaves either
  * no trace or a complete, linked event.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as setImmediatePromise, setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
+import type { Types, mongo } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
@@ -344,7 +344,11 @@ export interface VerifyOptions {
   digestKey?: string;
   /** Events read ahead of a gap before the gap counts as a missing event. */
   reorderWindow?: number;
+  /** The events to verify; the audit trail of mongoose's connection when not given (db:copy names its target's). */
+  events?: mongo.Collection;
 }
+
+const verifyBatchSize = 1000;
 
 export type VerifyReport =
   | { ok: true; count: number; head: ChainHead; digestsChecked: number }
@@ -374,25 +378,34 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
     problem: describeLinkProblem(problem),
   });
 
-  const cursor = AuditEventModel.collection.find({}, { batchSize: 1000 });
+  const cursor = (options.events ?? AuditEventModel.collection).find({}, { batchSize: verifyBatchSize });
+  // While one batch is hashed, the next is on its way: the fetch is asked for (and given a turn of the
+  // event loop to reach the server) before the hashing starts, so the rate is the cursor's.
+  let more = cursor.hasNext();
   try {
-    for await (const document of cursor) {
-      const event = document as unknown as ChainedEvent;
-      if (!Number.isInteger(event._id) || event._id < expected) {
-        return fail({ kind: 'unexpected', sequence: event._id, detail: 'not a sequence number of this chain' });
+    while (await more) {
+      const batch = cursor.readBufferedDocuments();
+      more = cursor.hasNext();
+      await setImmediatePromise();
+      for (const document of batch) {
+        const event = document as unknown as ChainedEvent;
+        if (!Number.isInteger(event._id) || event._id < expected) {
+          return fail({ kind: 'unexpected', sequence: event._id, detail: 'not a sequence number of this chain' });
+        }
+        pending.set(event._id, event);
+        for (let next = pending.get(expected); next; next = pending.get(expected)) {
+          const problem = checkLink(next, expected, previousHash);
+          if (problem) return fail(problem);
+          pending.delete(expected);
+          previousHash = next.hash;
+          if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);
+          expected += 1;
+        }
+        if (pending.size > reorderWindow) return fail({ kind: 'missing', sequence: expected });
       }
-      pending.set(event._id, event);
-      for (let next = pending.get(expected); next; next = pending.get(expected)) {
-        const problem = checkLink(next, expected, previousHash);
-        if (problem) return fail(problem);
-        pending.delete(expected);
-        previousHash = next.hash;
-        if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);
-        expected += 1;
-      }
-      if (pending.size > reorderWindow) return fail({ kind: 'missing', sequence: expected });
     }
   } finally {
+    more.catch(() => undefined);
     await cursor.close();
   }
   if (pending.size > 0) return fail({ kind: 'missing', sequence: expected });
