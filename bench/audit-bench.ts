@@ -107,11 +107,11 @@ async function measureRead(
   dbName: string,
   mode: 'verify' | 'cursor',
 ): Promise<ReadMeasurement> {
-  const reader = runNode('bench/audit-verify-child.ts', [
-    database.uri,
-    dbName,
-    ...(mode === 'cursor' ? ['--cursor-only'] : []),
-  ]);
+  const reader = runNode(
+    'bench/audit-verify-child.ts',
+    [database.uri, dbName, ...(mode === 'cursor' ? ['--cursor-only'] : [])],
+    verifyNodeOptions,
+  );
   let result = '';
   reader.lines.on('line', (line) => (result = line));
   await reader.exited;
