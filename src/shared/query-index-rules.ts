@@ -47,7 +47,7 @@ export function planQuery(query: QueryToPlan, indexes: DeclaredIndex[]): QueryPl
   const branches = splitBranches(query.filter);
   const chosen: string[] = [];
   for (const branch of branches) {
-    const index = candidates.find((candidate) => servesBranch(candidate, branch, query));
+    const index = bestOf(candidates.filter((candidate) => servesBranch(candidate, branch, query)), branch);
     if (!index) {
       const hint = query.hint ? ` (the query's hint names ${query.hint})` : '';
       return {
@@ -62,6 +62,19 @@ export function planQuery(query: QueryToPlan, indexes: DeclaredIndex[]): QueryPl
     if (!chosen.includes(index.name)) chosen.push(index.name);
   }
   return { served: true, index: chosen.join(' + ') };
+}
+
+/** The index that bounds most of the branch: its longest run of equality keys, then one range key. */
+function bestOf(serving: DeclaredIndex[], branch: FilterBranch): DeclaredIndex | undefined {
+  const bounds = (index: DeclaredIndex) => {
+    let bound = 0;
+    while (bound < index.keys.length && branch.equality.has(index.keys[bound].field)) bound += 1;
+    return bound + (bound < index.keys.length && branch.range.has(index.keys[bound].field) ? 0.5 : 0);
+  };
+  return serving.reduce<DeclaredIndex | undefined>(
+    (best, index) => (!best || bounds(index) > bounds(best) ? index : best),
+    undefined,
+  );
 }
 
 function servesBranch(index: DeclaredIndex, branch: FilterBranch, query: QueryToPlan): boolean {

@@ -16,7 +16,8 @@ const root = path.resolve(__dirname, '..', '..');
 export const queryLogDirectory = path.join(root, '.query-log');
 
 /** Where application code lives; a test can add a file of its own (see query-guard.test.ts). */
-const applicationPaths = ['src/', 'bot/', 'scripts/'];
+const sourcePaths = ['src/', 'bot/', 'scripts/'];
+const applicationPaths = [...sourcePaths];
 const guardFiles = ['src/shared/query-guard.ts', 'test/support/query-guard-setup.ts'];
 
 const recorded = new Map<string, RecordedQuery>();
@@ -79,10 +80,14 @@ afterEach(failOnUnserved);
 
 afterAll(() => {
   const testPath = expect.getState().testPath ?? 'unknown';
-  if (recorded.size > 0) {
+  // Only the application's own queries, not those of files a test marked as application code.
+  const fromSources = [...recorded.values()].filter((query) =>
+    query.callSites.some((site) => sourcePaths.some((prefix) => site.startsWith(prefix))),
+  );
+  if (fromSources.length > 0) {
     fs.mkdirSync(queryLogDirectory, { recursive: true });
     const name = `${path.basename(testPath)}-${createHash('sha256').update(testPath).digest('hex').slice(0, 8)}.json`;
-    fs.writeFileSync(path.join(queryLogDirectory, name), JSON.stringify([...recorded.values()], null, 1));
+    fs.writeFileSync(path.join(queryLogDirectory, name), JSON.stringify(fromSources, null, 1));
   }
   failOnUnserved();
 });
