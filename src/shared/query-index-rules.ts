@@ -47,7 +47,10 @@ export function planQuery(query: QueryToPlan, indexes: DeclaredIndex[]): QueryPl
   const branches = splitBranches(query.filter);
   const chosen: string[] = [];
   for (const branch of branches) {
-    const index = bestOf(candidates.filter((candidate) => servesBranch(candidate, branch, query)), branch);
+    const index = bestOf(
+      candidates.filter((candidate) => servesBranch(candidate, branch, query)),
+      branch,
+    );
     if (!index) {
       const hint = query.hint ? ` (the query's hint names ${query.hint})` : '';
       return {
