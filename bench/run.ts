@@ -5,11 +5,13 @@
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runContentCheckBench } from './content-check-bench';
+import { runDbScaleBench } from './db-scale-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'content-check': runContentCheckBench,
+  'db-scale': runDbScaleBench,
 };
 
 async function main(): Promise<void> {
