@@ -107,6 +107,6 @@ outboxMessageSchema.index({ status: 1, notBefore: 1, _id: 1 });
 // The attempts the rate limits count.
 outboxMessageSchema.index({ claimedAt: 1 });
 // Sent messages that are old enough to leave for the archive.
-outboxMessageSchema.index({ status: 1, claimedAt: 1 });
+outboxMessageSchema.index({ status: 1, sentAt: 1 });
 
 export const OutboxMessageModel = model<OutboxMessage>('OutboxMessage', outboxMessageSchema, 'outbox_messages');

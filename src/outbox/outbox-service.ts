@@ -128,22 +128,23 @@ export class Outbox {
 }
 
 /**
- * Moves sent messages claimed before `claimedBefore` from the live outbox to the archive, with their
+ * Moves messages sent before `sentBefore` from the live outbox to the archive, with their
  * revision claims deleted, in batches. Safe to repeat after a crash at any step: the archive insert
  * skips messages already there (same `_id`), and a message leaves the live outbox only once archived.
  */
-export async function archiveSentMessages(claimedBefore: Date, batchSize = 500): Promise<number> {
+export async function archiveSentMessages(sentBefore: Date, batchSize = 500): Promise<number> {
   let archived = 0;
   for (;;) {
-    const batch = await OutboxMessageModel.find({ status: 'sent', claimedAt: { $lt: claimedBefore } })
+    const batch = await OutboxMessageModel.find({ status: 'sent', sentAt: { $lt: sentBefore } })
       .limit(batchSize)
       .lean<OutboxMessage[]>();
     if (batch.length === 0) return archived;
-    try {
-      await OutboxArchiveModel.collection.insertMany(batch as never[], { ordered: false });
-    } catch (error) {
-      if (!isOnlyDuplicates(error)) translateDatabaseError(error);
-    }
+    await insertSkippingKnown(OutboxArchiveModel.collection, batch);
+    // Messages sent before the registry existed get their keys now, before they leave the live outbox.
+    await insertSkippingKnown(
+      OutboxSentKeyModel.collection,
+      batch.map((message) => ({ _id: message.idempotencyKey, messageId: message._id, registeredAt: message.sentAt })),
+    );
     const ids = batch.map((message) => message._id);
     await RevisionClaimModel.deleteMany({
       _id: { $in: batch.flatMap((message) => revisionClaimIds(OutboxMessageModel, message)) },
@@ -151,6 +152,18 @@ export async function archiveSentMessages(claimedBefore: Date, batchSize = 500):
     await OutboxMessageModel.deleteMany({ _id: { $in: ids } });
     archived += batch.length;
     if (batch.length < batchSize) return archived;
+  }
+}
+
+/** Inserts the documents; those whose `_id` (or unique key) is already there are skipped. */
+async function insertSkippingKnown(
+  collection: { insertMany: (documents: never[], options: object) => Promise<unknown> },
+  documents: object[],
+): Promise<void> {
+  try {
+    await collection.insertMany(documents as never[], { ordered: false });
+  } catch (error) {
+    if (!isOnlyDuplicates(error)) translateDatabaseError(error);
   }
 }
 
@@ -427,7 +440,8 @@ export class OutboxDelivery {
 
   /**
    * Every `archiveIntervalMs`, moves the messages sent before the rate limits' window to the archive:
-   * the limits read the live outbox, so a sent message stays as long as they count it, and no longer.
+   * the limits read the live outbox, so a sent message stays as long as they count it (its attempt was
+   * claimed before it was sent), and no longer.
    */
   private async archiveIfDue(now: Date): Promise<void> {
     if (this.lastArchivedAt && now.getTime() - this.lastArchivedAt.getTime() < this.archiveIntervalMs) return;
