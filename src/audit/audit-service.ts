@@ -101,7 +101,8 @@ export class AuditTrail {
       await this.commit(batch).catch((error: unknown) => {
         // Which of the batch were stored is unknown now: read the head again before the next batch.
         this.head = null;
-        for (const pending of batch) pending.reject(error);
+        // Those answered already keep their answer; those put back for the next batch are still to come.
+        for (const pending of batch) if (!this.waiting.includes(pending)) pending.reject(error);
       });
     }
     this.committing = null;
