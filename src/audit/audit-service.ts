@@ -147,7 +147,7 @@ export class AuditTrail {
       if (!failure) return;
       const refused = remaining[stored];
       remaining = remaining.slice(stored + 1);
-      this.lastLostAt = performance.now();
+      this.noteContention();
       const existing = refused.input.key ? await this.findEvent(refused.key) : null;
       if (existing) {
         refused.resolve({ event: existing, recorded: false });
@@ -175,6 +175,22 @@ export class AuditTrail {
   private publishing: Promise<void> | null = null;
   private hintTimer: NodeJS.Timeout | null = null;
   private lastLostAt = -Infinity;
+  private lastSignalledAt = -Infinity;
+
+  /**
+   * This process lost a number: it writes its hints at once for a while, and tells the other writers
+   * so through the hint document. A lone writer writes its hint only every `hintIntervalMs`, so a
+   * process it beat would otherwise see a stale hint, retry into taken numbers and end up reading the
+   * trail itself; told, the writer ahead writes its hint after every batch too.
+   */
+  private noteContention(): void {
+    this.lastLostAt = performance.now();
+    if (this.lastLostAt - this.lastSignalledAt < contendedForMs / 4) return;
+    this.lastSignalledAt = this.lastLostAt;
+    AuditHeadModel.updateOne({ _id: 'head' }, { $set: { contendedAt: new Date() } }).catch((error: unknown) =>
+      this.dependencies.logger?.warn({ err: error }, 'audit contention not signalled'),
+    );
+  }
 
   private publishHeadInBackground(head: ChainHead): void {
     this.hintToPublish = head;
@@ -196,9 +212,14 @@ export class AuditTrail {
   private async publishPendingHints(): Promise<void> {
     for (let head = this.hintToPublish; head; head = this.hintToPublish) {
       this.hintToPublish = null;
-      await publishHead(head).catch((error: unknown) =>
-        this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated'),
-      );
+      const contendedAt = await publishHead(head).catch((error: unknown) => {
+        this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated');
+        return null;
+      });
+      // Another process lost a number lately: write hints at once, as if this one had.
+      if (contendedAt && Date.now() - contendedAt.getTime() < contendedForMs) {
+        this.lastLostAt = Math.max(this.lastLostAt, performance.now() - (Date.now() - contendedAt.getTime()));
+      }
     }
     this.publishing = null;
   }
@@ -319,23 +340,29 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
   return newest[0] ? { sequence: newest[0]._id, hash: newest[0].hash } : known;
 }
 
-/** About 60 ms of polling before the trail itself is read. */
-const hintPolls = 6;
+/**
+ * About 250–500 ms of polling, ever less often, before the trail itself is read (a scan on FerretDB):
+ * long enough for a lone writer ahead, told of the contention, to write its hint.
+ */
+const hintPolls = 8;
 /** A lone writer's hint lags its head by at most this long. */
 const hintIntervalMs = 250;
 /** How long after losing a number a writer counts as contending (and writes its hint at once). */
 const contendedForMs = 2_000;
 
-async function publishHead(head: ChainHead): Promise<void> {
-  const moved = await AuditHeadModel.updateOne(
+/** Moves the hint forward (never back); returns when another writer last signalled contention. */
+async function publishHead(head: ChainHead): Promise<Date | null> {
+  const before = await AuditHeadModel.findOneAndUpdate(
     { _id: 'head', sequence: { $lt: head.sequence } },
     { $set: { sequence: head.sequence, hash: head.hash } },
-  );
-  if (moved.matchedCount === 0) {
+    { projection: { contendedAt: 1 } },
+  ).lean();
+  if (!before) {
     await AuditHeadModel.collection.insertOne({ _id: 'head', ...head } as never).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error;
     });
   }
+  return before?.contendedAt ?? null;
 }
 
 export interface VerifyOptions {
