@@ -112,11 +112,11 @@ async function measureSize(uri: string, size: number): Promise<Timings> {
     await fill(audit, size, auditDocument);
     report(`${size}: filled ${size} drafts and ${size} audit events in ${Date.now() - filling} ms`);
 
-    const sample = await drafts
-      .find({}, { projection: { _id: 1, shortCode: 1 } })
-      .limit(50)
-      .toArray();
-    const pick = (run: number) => sample[(run * 7) % sample.length];
+    // Documents spread over the whole collection: a scan that stops at the first match must not get lucky.
+    const spread = (run: number) => 1 + Math.floor(((run * 7) % 30) * (size / 30));
+    const codes = Array.from({ length: 30 }, (_, run) => draftDocument(spread(run)).shortCode);
+    const sample = await drafts.find({ shortCode: { $in: codes } }, { projection: { _id: 1, shortCode: 1 } }).toArray();
+    const pick = (run: number) => sample[run % sample.length];
     const timings: Timings = {
       'draft: read by _id': await time((run) => drafts.findOne({ _id: pick(run)._id })),
       'draft: update by _id': await time((run) =>
@@ -127,7 +127,7 @@ async function measureSize(uri: string, size: number): Promise<Timings> {
         drafts.findOne({ shortCode: pick(run).shortCode, closedKey: '' }),
       ),
       'audit: append (insert)': await time((run) => audit.insertOne(auditDocument(size + 1 + run) as never)),
-      'audit: find by key': await time((run) => audit.findOne({ key: `draft:${1 + run * 13}:r1` })),
+      'audit: find by key': await time((run) => audit.findOne({ key: `draft:${spread(run)}:r1` })),
     };
     for (const [operation, ms] of Object.entries(timings)) report(`${size}: ${operation}: ${ms} ms`);
     return timings;
