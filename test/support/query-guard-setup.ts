@@ -35,16 +35,23 @@ export function takeUnservedQueries(): typeof unserved {
   return taken;
 }
 
+/**
+ * The innermost application frame, with the one that called it when there is one ("a ← b"): a query
+ * sent by shared code (the revision guard) is then traced to the feature. Null when the query comes
+ * from a test itself (a test looking at the database is not the application).
+ */
 function callSiteOf(stack: string): string | null {
+  const frames: string[] = [];
   for (const line of stack.split('\n').slice(1)) {
     const match = /at (?:async )?(?:(.*?) \()?(\/[^():]+):(\d+):\d+\)?$/.exec(line.trim());
     if (!match) continue;
     const file = path.relative(root, match[2]);
     if (file.startsWith('..') || file.includes('node_modules') || guardFiles.includes(file)) continue;
-    if (!applicationPaths.some((prefix) => file.startsWith(prefix))) return null;
-    return `${file}:${match[3]}${match[1] ? ` (${match[1]})` : ''}`;
+    if (!applicationPaths.some((prefix) => file.startsWith(prefix))) break;
+    frames.push(`${file}:${match[3]}${match[1] ? ` (${match[1]})` : ''}`);
+    if (frames.length === 2) break;
   }
-  return null;
+  return frames.length > 0 ? frames.join(' ← ') : null;
 }
 
 function record(collection: string, operation: string, ...args: unknown[]): void {
