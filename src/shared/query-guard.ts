@@ -49,9 +49,9 @@ const filterFirst = new Set([
 /** The queries in one collection call as mongoose's debug hook sees it; none for writes without a filter. */
 export function extractQueries(collection: string, operation: string, args: unknown[]): QueryShape[] {
   if (filterFirst.has(operation)) {
-    const options = (
-      operation.startsWith('update') || operation.includes('And') || operation === 'replaceOne' ? args[2] : args[1]
-    ) as Record<string, unknown> | undefined;
+    // (filter, update or replacement, options) for writes that carry a document; (filter, options) otherwise.
+    const carriesDocument = /^(update|replace|findOneAndUpdate|findOneAndReplace)/.test(operation);
+    const options = (carriesDocument ? args[2] : args[1]) as Record<string, unknown> | undefined;
     return [shapeOf(collection, operation, args[0], options)];
   }
   if (operation === 'distinct') {
