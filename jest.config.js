@@ -22,6 +22,8 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Fails a test during which the application sent a query that no declared index serves.
+      setupFilesAfterEnv: ['<rootDir>/test/support/query-guard-setup.ts'],
       transform,
     },
   ],

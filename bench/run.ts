@@ -6,12 +6,14 @@ import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runChatLatencyBench } from './chat-latency-bench';
 import { runContentCheckBench } from './content-check-bench';
+import { runDbScaleBench } from './db-scale-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'chat-latency': runChatLatencyBench,
   'content-check': runContentCheckBench,
+  'db-scale': runDbScaleBench,
 };
 
 async function main(): Promise<void> {

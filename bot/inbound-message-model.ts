@@ -18,4 +18,7 @@ const inboundMessageSchema = new Schema<InboundMessage>(
   { versionKey: false },
 );
 
+// The nightly prune (inbound-prune-job.ts) deletes by age.
+inboundMessageSchema.index({ receivedAt: 1 });
+
 export const InboundMessageModel = model<InboundMessage>('InboundMessage', inboundMessageSchema, 'inbound_messages');

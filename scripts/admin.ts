@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/shared/config';
 import { openDatabase } from '../src/shared/database';
+import '../src/models';
 import { systemClock } from '../src/shared/clock';
 import { ValidationError } from '../src/shared/errors';
 import { AuditTrail } from '../src/audit/audit-service';

@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../src/shared/config';
 import { openDatabase } from '../src/shared/database';
+import '../src/models';
 import { systemClock } from '../src/shared/clock';
 import { AuditTrail } from '../src/audit/audit-service';
 import { digestDirectory, resolveDigestKey } from '../src/audit/audit-digest-key';

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/shared/config';
 import { openDatabase } from '../src/shared/database';
+import '../src/models';
 import { readDigests, verifyAuditChain } from '../src/audit/audit-service';
 import { digestDirectory, resolveDigestKey } from '../src/audit/audit-digest-key';
 import { runCommand } from './run-command';

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../src/shared/database';
 import { startEmbeddedFerretDb } from '../src/shared/embedded-ferretdb';
-import '../src/shared/models';
+import '../src/models';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/shared/logger';
 import { systemClock } from '../src/shared/clock';

@@ -13,6 +13,7 @@ import type { AppConfig } from './shared/config';
 import { createLogger, maskUri } from './shared/logger';
 import type { Logger } from './shared/logger';
 import { checkDatabase, openDatabase } from './shared/database';
+import './models';
 import { systemClock } from './shared/clock';
 import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';

@@ -82,6 +82,8 @@ export interface AuditHead {
   _id: 'head';
   sequence: number;
   hash: string;
+  /** When a writer last lost a number to another process: writers then publish their hints at once. */
+  contendedAt?: Date;
 }
 
 const auditHeadSchema = new Schema<AuditHead>(
@@ -89,6 +91,7 @@ const auditHeadSchema = new Schema<AuditHead>(
     _id: { type: String, required: true },
     sequence: { type: Number, required: true },
     hash: { type: String, required: true },
+    contendedAt: { type: Date },
   },
   { versionKey: false },
 );

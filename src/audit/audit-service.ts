@@ -8,11 +8,11 @@
  * An event is linked in the same single insert that records it, so a crash at any moment leaves either
  * no trace or a complete, linked event.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as setImmediatePromise, setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
+import type { Types, mongo } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
@@ -62,41 +62,100 @@ export interface AuditTrailDependencies {
   logger?: Logger;
 }
 
+/** An append waiting for its batch: the input, its key and time fixed when it was asked for. */
+interface PendingAppend {
+  input: AuditEventInput;
+  key: string;
+  at: Date;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The most events one insert carries. */
+const maxBatchSize = 500;
+
 export class AuditTrail {
   private head: ChainHead | null = null;
-  /** Appends of one process go one at a time, so a process never races itself for a number. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Appends asked for while a batch is being stored; they form the next batch. */
+  private waiting: PendingAppend[] = [];
+  private committing: Promise<void> | null = null;
 
   constructor(private readonly dependencies: AuditTrailDependencies) {}
 
+  /**
+   * Records an event; resolves once it is stored. Appends of one process are group-committed: while
+   * one batch is being inserted, the appends that arrive wait and then go together, linked one to the
+   * next, in one ordered insert. A process therefore never races itself for a number, and many
+   * concurrent callers cost one round trip per batch instead of one each.
+   */
   append(input: AuditEventInput): Promise<AppendResult> {
-    const appended = this.queue.then(() => this.appendNow(input));
-    this.queue = appended.catch(() => undefined);
-    return appended;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.waiting.push({ input, key: input.key ?? randomUUID(), at: this.dependencies.clock.now(), resolve, reject });
+      this.committing ??= this.commitWaiting();
+    });
   }
 
-  private async appendNow(input: AuditEventInput): Promise<AppendResult> {
-    const at = this.dependencies.clock.now();
-    const key = input.key ?? randomUUID();
+  private async commitWaiting(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, maxBatchSize);
+      await this.commit(batch).catch((error: unknown) => {
+        // Which of the batch were stored is unknown now: read the head again before the next batch.
+        this.head = null;
+        // Those answered already keep their answer; those put back for the next batch are still to come.
+        for (const pending of batch) if (!this.waiting.includes(pending)) pending.reject(error);
+      });
+    }
+    this.committing = null;
+  }
+
+  /**
+   * Stores a batch in sequence order. The insert is ordered, so when it stops at a duplicate the events
+   * before it are stored (and their callers answered) and the rest are linked again after the new head.
+   * A duplicate is either a key recorded before (that caller gets the recorded event) or a number
+   * another process took (this one follows it). A second append with a key already in the batch waits
+   * for the next batch, where it meets the first as a recorded key.
+   */
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    const keys = new Set<string>();
+    let remaining: PendingAppend[] = [];
+    const deferred: PendingAppend[] = [];
+    for (const pending of batch) {
+      (keys.has(pending.key) ? deferred : remaining).push(pending);
+      keys.add(pending.key);
+    }
+    this.waiting.unshift(...deferred);
+
     let head = this.head ?? (await readNewerHead(emptyChain));
-    for (let lost = 1; ; lost += 1) {
-      const event = buildEvent(input, key, at, head);
+    for (let lost = 0; remaining.length > 0;) {
+      const events = linkEvents(remaining, head);
+      let stored = events.length;
+      let failure: unknown = null;
       try {
-        await AuditEventModel.collection.insertOne(event as never);
+        await AuditEventModel.collection.insertMany(events as never[], { ordered: true });
       } catch (error) {
-        if (!isDuplicateKeyError(error)) translateDatabaseError(error);
-        // The number was taken by another writer, or the key was recorded before.
-        this.lastLostAt = performance.now();
-        if (input.key) {
-          const existing = await this.findEvent(key);
-          if (existing) return { event: existing, recorded: false };
-        }
-        head = await followActiveWriter(head, lost);
+        stored = firstFailedIndex(error);
+        if (stored < 0) translateDatabaseError(error);
+        failure = error;
+      }
+      for (let index = 0; index < stored; index += 1)
+        remaining[index].resolve({ event: events[index], recorded: true });
+      if (stored > 0) {
+        head = { sequence: events[stored - 1]._id, hash: events[stored - 1].hash };
+        this.head = head;
+        this.publishHeadInBackground(head);
+      }
+      if (!failure) return;
+      const refused = remaining[stored];
+      remaining = remaining.slice(stored + 1);
+      this.noteContention();
+      const existing = refused.input.key ? await this.findEvent(refused.key) : null;
+      if (existing) {
+        refused.resolve({ event: existing, recorded: false });
         continue;
       }
-      this.head = { sequence: event._id, hash: event.hash };
-      this.publishHeadInBackground(this.head);
-      return { event, recorded: true };
+      remaining.unshift(refused);
+      lost += 1;
+      head = await followActiveWriter(head, lost);
     }
   }
 
@@ -116,6 +175,22 @@ export class AuditTrail {
   private publishing: Promise<void> | null = null;
   private hintTimer: NodeJS.Timeout | null = null;
   private lastLostAt = -Infinity;
+  private lastSignalledAt = -Infinity;
+
+  /**
+   * This process lost a number: it writes its hints at once for a while, and tells the other writers
+   * so through the hint document. A lone writer writes its hint only every `hintIntervalMs`, so a
+   * process it beat would otherwise see a stale hint, retry into taken numbers and end up reading the
+   * trail itself; told, the writer ahead writes its hint after every batch too.
+   */
+  private noteContention(): void {
+    this.lastLostAt = performance.now();
+    if (this.lastLostAt - this.lastSignalledAt < contendedForMs / 4) return;
+    this.lastSignalledAt = this.lastLostAt;
+    AuditHeadModel.updateOne({ _id: 'head' }, { $set: { contendedAt: new Date() } }).catch((error: unknown) =>
+      this.dependencies.logger?.warn({ err: error }, 'audit contention not signalled'),
+    );
+  }
 
   private publishHeadInBackground(head: ChainHead): void {
     this.hintToPublish = head;
@@ -137,9 +212,14 @@ export class AuditTrail {
   private async publishPendingHints(): Promise<void> {
     for (let head = this.hintToPublish; head; head = this.hintToPublish) {
       this.hintToPublish = null;
-      await publishHead(head).catch((error: unknown) =>
-        this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated'),
-      );
+      const contendedAt = await publishHead(head).catch((error: unknown) => {
+        this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated');
+        return null;
+      });
+      // Another process lost a number lately: write hints at once, as if this one had.
+      if (contendedAt && Date.now() - contendedAt.getTime() < contendedForMs) {
+        this.lastLostAt = Math.max(this.lastLostAt, performance.now() - (Date.now() - contendedAt.getTime()));
+      }
     }
     this.publishing = null;
   }
@@ -176,6 +256,28 @@ export class AuditTrail {
     fs.writeFileSync(file, `${JSON.stringify(digest, null, 2)}\n`);
     return { digest, file };
   }
+}
+
+/** The batch as events, each linked to the one before it, the first to `head`. */
+function linkEvents(batch: PendingAppend[], head: ChainHead): AuditEvent[] {
+  let previous = head;
+  return batch.map(({ input, key, at }) => {
+    const event = buildEvent(input, key, at, previous);
+    previous = { sequence: event._id, hash: event.hash };
+    return event;
+  });
+}
+
+/**
+ * Where an ordered insert stopped at a duplicate: everything before that index is stored. -1 when the
+ * error is anything else, which leaves unknown what was stored.
+ */
+function firstFailedIndex(error: unknown): number {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const first = (Array.isArray(writeErrors) ? writeErrors[0] : writeErrors) as
+    { index?: unknown; code?: unknown; errmsg?: unknown } | undefined;
+  if (!first || typeof first.index !== 'number') return -1;
+  return isDuplicateKeyError({ code: first.code, message: first.errmsg }) ? first.index : -1;
 }
 
 function buildEvent(input: AuditEventInput, key: string, at: Date, head: ChainHead): AuditEvent {
@@ -238,23 +340,29 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
   return newest[0] ? { sequence: newest[0]._id, hash: newest[0].hash } : known;
 }
 
-/** About 60 ms of polling before the trail itself is read. */
-const hintPolls = 6;
+/**
+ * About 250–500 ms of polling, ever less often, before the trail itself is read (a scan on FerretDB):
+ * long enough for a lone writer ahead, told of the contention, to write its hint.
+ */
+const hintPolls = 8;
 /** A lone writer's hint lags its head by at most this long. */
 const hintIntervalMs = 250;
 /** How long after losing a number a writer counts as contending (and writes its hint at once). */
 const contendedForMs = 2_000;
 
-async function publishHead(head: ChainHead): Promise<void> {
-  const moved = await AuditHeadModel.updateOne(
+/** Moves the hint forward (never back); returns when another writer last signalled contention. */
+async function publishHead(head: ChainHead): Promise<Date | null> {
+  const before = await AuditHeadModel.findOneAndUpdate(
     { _id: 'head', sequence: { $lt: head.sequence } },
     { $set: { sequence: head.sequence, hash: head.hash } },
-  );
-  if (moved.matchedCount === 0) {
+    { projection: { contendedAt: 1 } },
+  ).lean();
+  if (!before) {
     await AuditHeadModel.collection.insertOne({ _id: 'head', ...head } as never).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error;
     });
   }
+  return before?.contendedAt ?? null;
 }
 
 export interface VerifyOptions {
@@ -264,7 +372,11 @@ export interface VerifyOptions {
   digestKey?: string;
   /** Events read ahead of a gap before the gap counts as a missing event. */
   reorderWindow?: number;
+  /** The events to verify; the audit trail of mongoose's connection when not given (db:copy names its target's). */
+  events?: mongo.Collection;
 }
+
+const verifyBatchSize = 1000;
 
 export type VerifyReport =
   | {
@@ -305,26 +417,35 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Ver
     problem: describeLinkProblem(problem),
   });
 
-  const cursor = AuditEventModel.collection.find({}, { batchSize: 1000 });
+  const cursor = (options.events ?? AuditEventModel.collection).find({}, { batchSize: verifyBatchSize });
+  // While one batch is hashed, the next is on its way: the fetch is asked for (and given a turn of the
+  // event loop to reach the server) before the hashing starts, so the rate is the cursor's.
+  let more = cursor.hasNext();
   try {
-    for await (const document of cursor) {
-      const event = document as unknown as ChainedEvent;
-      if (!Number.isInteger(event._id) || event._id < expected) {
-        return fail({ kind: 'unexpected', sequence: event._id, detail: 'not a sequence number of this chain' });
+    while (await more) {
+      const batch = cursor.readBufferedDocuments();
+      more = cursor.hasNext();
+      await setImmediatePromise();
+      for (const document of batch) {
+        const event = document as unknown as ChainedEvent;
+        if (!Number.isInteger(event._id) || event._id < expected) {
+          return fail({ kind: 'unexpected', sequence: event._id, detail: 'not a sequence number of this chain' });
+        }
+        pending.set(event._id, event);
+        for (let next = pending.get(expected); next; next = pending.get(expected)) {
+          const { problem, replaced } = checkStoredLink(next, expected, previousHash);
+          if (problem) return fail(problem);
+          if (replaced) storedWithReplacedCharacters.push(replaced);
+          pending.delete(expected);
+          previousHash = next.hash;
+          if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);
+          expected += 1;
+        }
+        if (pending.size > reorderWindow) return fail({ kind: 'missing', sequence: expected });
       }
-      pending.set(event._id, event);
-      for (let next = pending.get(expected); next; next = pending.get(expected)) {
-        const { problem, replaced } = checkStoredLink(next, expected, previousHash);
-        if (problem) return fail(problem);
-        if (replaced) storedWithReplacedCharacters.push(replaced);
-        pending.delete(expected);
-        previousHash = next.hash;
-        if (wantedHashes.has(expected)) wantedHashes.set(expected, next.hash);
-        expected += 1;
-      }
-      if (pending.size > reorderWindow) return fail({ kind: 'missing', sequence: expected });
     }
   } finally {
+    more.catch(() => undefined);
     await cursor.close();
   }
   if (pending.size > 0) return fail({ kind: 'missing', sequence: expected });

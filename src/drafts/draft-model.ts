@@ -221,7 +221,8 @@ uniqueIndex(draftSchema, {
   code: 'DRAFT_CODE_TAKEN',
   message: '稿件编号已被占用，请重试',
 });
-draftSchema.index({ pendingApproverIds: 1, status: 1 });
+draftSchema.index({ pendingApproverIds: 1, status: 1, createdAt: 1 });
+draftSchema.index({ shortCode: 1, createdAt: -1 });
 draftSchema.index({ submitterId: 1, createdAt: -1 });
 draftSchema.index({ unitId: 1, createdAt: -1 });
 draftSchema.index({ status: 1, updatedAt: -1 });

@@ -3,12 +3,16 @@
  * by an idempotency key, then claimed and delivered by the bot. A crash at any moment loses nothing
  * and, but for the moment between handing a message to the chat and marking it sent, sends nothing twice.
  *
+ * A sent message stays here only while the rate limits still count it, then moves to the archive
+ * (outbox-archive-model.ts): the deliverer reads this collection on every drain, so it must hold what
+ * is still to be sent, not the history.
+ *
  * Every change of state after the insert is claimed first (src/shared/revision-guard.ts): FerretDB
  * v1's conditional updates are not atomic, so a filter on `status` alone would let two deliverers
  * both take one message. 'sending' is only ever written by a roll-forward: a deliverer holds its
  * claim while sending and writes the outcome directly.
  */
-import type { Types } from 'mongoose';
+import type { SchemaDefinition, Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
 
@@ -67,38 +71,42 @@ export interface OutboxMessage {
   updatedAt: Date;
 }
 
-const outboxMessageSchema = new Schema<OutboxMessage>(
-  {
-    idempotencyKey: { type: String, required: true, maxlength: 300 },
-    kind: { type: String, enum: outboxKinds, default: 'notice' },
-    recipient: {
-      personId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
-      roomId: { type: String, default: '' },
-      contactId: { type: String, default: '' },
-    },
-    recipientKey: { type: String, default: '' },
-    file: { type: new Schema({ path: String, name: String }, { _id: false }), default: null },
-    text: { type: String, required: true, maxlength: 20_000 },
-    status: { type: String, enum: outboxStatuses, default: 'pending' },
-    attempts: { type: Number, default: 0 },
-    notBefore: { type: Date, required: true },
-    claimedBy: { type: String, default: '' },
-    claimedAt: { type: Date, default: null },
-    sendJitterMs: { type: Number, default: 0 },
-    sentAt: { type: Date, default: null },
-    deadLetteredAt: { type: Date, default: null },
-    lastError: { type: String, default: '' },
-    revision: { type: Number, default: 0 },
+/** The fields of a message; shared with the archive (outbox-archive-model.ts), which keeps sent ones. */
+export const outboxMessageDefinition: SchemaDefinition<OutboxMessage> = {
+  idempotencyKey: { type: String, required: true, maxlength: 300 },
+  kind: { type: String, enum: outboxKinds, default: 'notice' },
+  recipient: {
+    personId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
+    roomId: { type: String, default: '' },
+    contactId: { type: String, default: '' },
   },
-  { timestamps: true, versionKey: false },
-);
+  recipientKey: { type: String, default: '' },
+  file: { type: new Schema({ path: String, name: String }, { _id: false }), default: null },
+  text: { type: String, required: true, maxlength: 20_000 },
+  status: { type: String, enum: outboxStatuses, default: 'pending' },
+  attempts: { type: Number, default: 0 },
+  notBefore: { type: Date, required: true },
+  claimedBy: { type: String, default: '' },
+  claimedAt: { type: Date, default: null },
+  sendJitterMs: { type: Number, default: 0 },
+  sentAt: { type: Date, default: null },
+  deadLetteredAt: { type: Date, default: null },
+  lastError: { type: String, default: '' },
+  revision: { type: Number, default: 0 },
+};
+
+const outboxMessageSchema = new Schema<OutboxMessage>(outboxMessageDefinition, { timestamps: true, versionKey: false });
 
 uniqueIndex(outboxMessageSchema, {
   fields: ['idempotencyKey'],
   code: 'OUTBOX_MESSAGE_EXISTS',
   message: '该消息已在发送队列中',
 });
-outboxMessageSchema.index({ status: 1, notBefore: 1 });
+// Due messages in the order they go (the $or of pending and abandoned 'sending' uses it for both branches).
+outboxMessageSchema.index({ status: 1, notBefore: 1, _id: 1 });
+// The attempts the rate limits count.
 outboxMessageSchema.index({ claimedAt: 1 });
+// Sent messages that are old enough to leave for the archive.
+outboxMessageSchema.index({ status: 1, sentAt: 1 });
 
 export const OutboxMessageModel = model<OutboxMessage>('OutboxMessage', outboxMessageSchema, 'outbox_messages');

@@ -34,10 +34,17 @@ import type { Logger } from '../shared/logger';
 import { ValidationError } from '../shared/errors';
 import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
 import { toObjectIdOrNull } from '../shared/ids';
-import { RevisionClaimModel, applyAtRevision, claimRevision, writeAtRevision } from '../shared/revision-guard';
+import {
+  RevisionClaimModel,
+  applyAtRevision,
+  claimRevision,
+  revisionClaimIds,
+  writeAtRevision,
+} from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
 import { OutboxMessageModel } from './outbox-message-model';
 import type { OutboxFile, OutboxKind, OutboxMessage } from './outbox-message-model';
+import { OutboxArchiveModel, OutboxSentKeyModel } from './outbox-archive-model';
 import {
   decidePace,
   describeDeadLetter,
@@ -118,30 +125,53 @@ export class Outbox {
   }
 
   /**
-   * Deletes messages sent before `sentBefore`, with their revision claims, in batches. Keeps the outbox
-   * small: the delivery loop reads it on every drain, and FerretDB reads a whole collection per query.
-   * Dead messages stay for the admins to look at.
+   * Deletes archived messages sent before `sentBefore` (first moving any sent message still in the
+   * live outbox). Dead messages stay for the admins to look at; the sent-key registry stays for good.
    */
-  async pruneSent(sentBefore: Date, batchSize = 1000): Promise<number> {
-    let pruned = 0;
-    for (;;) {
-      const batch = await OutboxMessageModel.find(
-        { status: 'sent', sentAt: { $lt: sentBefore } },
-        { _id: 1, revision: 1 },
-      )
-        .limit(batchSize)
-        .lean();
-      if (batch.length === 0) return pruned;
-      const claimIds = batch.flatMap((message) =>
-        Array.from(
-          { length: message.revision },
-          (_, revision) => `${OutboxMessageModel.modelName}:${String(message._id)}:${revision}`,
-        ),
-      );
-      await RevisionClaimModel.deleteMany({ _id: { $in: claimIds } });
-      await OutboxMessageModel.deleteMany({ _id: { $in: batch.map((message) => message._id) } });
-      pruned += batch.length;
-    }
+  async pruneSent(sentBefore: Date): Promise<number> {
+    await archiveSentMessages(sentBefore);
+    const { deletedCount } = await OutboxArchiveModel.deleteMany({ sentAt: { $lt: sentBefore } });
+    return deletedCount;
+  }
+}
+
+/**
+ * Moves messages sent before `sentBefore` from the live outbox to the archive, with their
+ * revision claims deleted, in batches. Safe to repeat after a crash at any step: the archive insert
+ * skips messages already there (same `_id`), and a message leaves the live outbox only once archived.
+ */
+export async function archiveSentMessages(sentBefore: Date, batchSize = 500): Promise<number> {
+  let archived = 0;
+  for (;;) {
+    const batch = await OutboxMessageModel.find({ status: 'sent', sentAt: { $lt: sentBefore } })
+      .limit(batchSize)
+      .lean<OutboxMessage[]>();
+    if (batch.length === 0) return archived;
+    await insertSkippingKnown(OutboxArchiveModel.collection, batch);
+    // Messages sent before the registry existed get their keys now, before they leave the live outbox.
+    await insertSkippingKnown(
+      OutboxSentKeyModel.collection,
+      batch.map((message) => ({ _id: message.idempotencyKey, messageId: message._id, registeredAt: message.sentAt })),
+    );
+    const ids = batch.map((message) => message._id);
+    await RevisionClaimModel.deleteMany({
+      _id: { $in: batch.flatMap((message) => revisionClaimIds(OutboxMessageModel, message)) },
+    });
+    await OutboxMessageModel.deleteMany({ _id: { $in: ids } });
+    archived += batch.length;
+    if (batch.length < batchSize) return archived;
+  }
+}
+
+/** Inserts the documents; those whose `_id` (or unique key) is already there are skipped. */
+async function insertSkippingKnown(
+  collection: { insertMany: (documents: never[], options: object) => Promise<unknown> },
+  documents: object[],
+): Promise<void> {
+  try {
+    await collection.insertMany(documents as never[], { ordered: false });
+  } catch (error) {
+    if (!isOnlyDuplicates(error)) translateDatabaseError(error);
   }
 }
 
@@ -255,12 +285,15 @@ export interface OutboxDeliveryOptions {
   candidateLimit?: number;
   /** Whether `wake` drains at once (default true); false keeps the loop to its poll interval. */
   wakeOnEnqueue?: boolean;
+  /** How often a drain moves sent messages out of the live outbox. */
+  archiveIntervalMs?: number;
 }
 
 export const defaultLeaseMs = 60_000;
 /** Messages enqueued in this process wake the deliverer; the poll is for those from other processes. */
 const defaultPollIntervalMs = 5_000;
 const defaultCandidateLimit = 500;
+const defaultArchiveIntervalMs = 10_000;
 
 /** What an attempt records on the message: who took it, when, which attempt, and the jitter it drew. */
 type AttemptFields = Pick<OutboxMessage, 'claimedBy' | 'claimedAt' | 'attempts' | 'sendJitterMs'>;
@@ -282,6 +315,7 @@ export class OutboxDelivery {
   private readonly retryDelayCapMs: number | undefined;
   private readonly candidateLimit: number;
   private readonly wakeOnEnqueue: boolean;
+  private readonly archiveIntervalMs: number;
   private readonly random: () => number;
 
   private running = false;
@@ -293,6 +327,7 @@ export class OutboxDelivery {
   private nextWakeAt: Date | null = null;
   /** Set by `wake` during a drain: something was enqueued after the drain looked, so drain again at once. */
   private wokenDuringDrain = false;
+  private lastArchivedAt: Date | null = null;
 
   constructor(
     private readonly dependencies: OutboxDeliveryDependencies,
@@ -303,6 +338,7 @@ export class OutboxDelivery {
     this.retryDelayCapMs = options.retryDelayCapMs;
     this.candidateLimit = options.candidateLimit ?? defaultCandidateLimit;
     this.wakeOnEnqueue = options.wakeOnEnqueue ?? true;
+    this.archiveIntervalMs = options.archiveIntervalMs ?? defaultArchiveIntervalMs;
     this.random = dependencies.random ?? Math.random;
   }
 
@@ -386,6 +422,7 @@ export class OutboxDelivery {
     if (this.stopRequested) return 0;
     const { clock, config } = this.dependencies;
     const startedAt = clock.now();
+    await this.archiveIfDue(startedAt);
     const candidates = await this.findDue(startedAt);
     if (candidates.length === 0) return 0;
     const recentSends = await this.loadRecentSends(startedAt);
@@ -416,6 +453,17 @@ export class OutboxDelivery {
       if (await this.deliver(claimed)) sent += 1;
     }
     return sent;
+  }
+
+  /**
+   * Every `archiveIntervalMs`, moves the messages sent before the rate limits' window to the archive:
+   * the limits read the live outbox, so a sent message stays as long as they count it (its attempt was
+   * claimed before it was sent), and no longer.
+   */
+  private async archiveIfDue(now: Date): Promise<void> {
+    if (this.lastArchivedAt && now.getTime() - this.lastArchivedAt.getTime() < this.archiveIntervalMs) return;
+    this.lastArchivedAt = now;
+    await archiveSentMessages(new Date(now.getTime() - paceWindowMs(this.dependencies.config)));
   }
 
   private noteWake(at: Date): void {
@@ -472,6 +520,10 @@ export class OutboxDelivery {
     const abandoned = { status: 'sending' as const, ...attempt, updatedAt: now };
     const held = await claimRevision(OutboxMessageModel, candidate, abandoned, now, this.leaseMs);
     if (!held) return null;
+    if (!(await this.registerSentKey(candidate, now))) {
+      await this.dropAlreadySent(candidate);
+      return null;
+    }
     if (action === 'reclaim') {
       logger.warn(
         {
@@ -484,6 +536,36 @@ export class OutboxDelivery {
       );
     }
     return { message: { ...candidate, ...attempt }, attempt, held };
+  }
+
+  /**
+   * Records that this message is about to be sent under its key; false when another message holds the
+   * key (it was sent, or is dead, and has left the live outbox where the unique index would have
+   * refused this one). The insert is the check, so a normal send reads nothing here.
+   */
+  private async registerSentKey(message: OutboxMessage, now: Date): Promise<boolean> {
+    try {
+      await OutboxSentKeyModel.collection.insertOne({
+        _id: message.idempotencyKey,
+        messageId: message._id,
+        registeredAt: now,
+      } as never);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) translateDatabaseError(error);
+    }
+    const holder = await OutboxSentKeyModel.findById(message.idempotencyKey).lean();
+    return holder?.messageId.equals(message._id) ?? true;
+  }
+
+  /** Removes a message whose key was sent by an earlier message, unsent, with its claims. */
+  private async dropAlreadySent(message: OutboxMessage): Promise<void> {
+    await OutboxMessageModel.deleteOne({ _id: message._id });
+    await RevisionClaimModel.deleteMany({ _id: { $in: revisionClaimIds(OutboxMessageModel, message) } });
+    this.dependencies.logger.info(
+      { idempotencyKey: message.idempotencyKey },
+      `outbox message ${message.idempotencyKey} was enqueued again after it was sent; not sent again`,
+    );
   }
 
   /** Sends one claimed message and records the outcome; true when the chat accepted it. */

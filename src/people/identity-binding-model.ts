@@ -33,6 +33,6 @@ uniqueIndex(identityBindingSchema, {
   code: 'IDENTITY_ALREADY_BOUND',
   message: '该身份已绑定到其他人员，如需更换请联系管理员解绑',
 });
-identityBindingSchema.index({ personId: 1 });
+identityBindingSchema.index({ personId: 1, boundAt: -1 });
 
 export const IdentityBindingModel = model<IdentityBinding>('IdentityBinding', identityBindingSchema);

@@ -54,6 +54,9 @@ uniqueIndex(personSchema, {
   message: '该人员已登记（编码或同单位同名人员重复）',
 });
 personSchema.index({ unitIds: 1, roles: 1 });
-personSchema.index({ name: 1 });
+// Lookups by name or code list people in creation order (_id), so the order comes from the index.
+personSchema.index({ name: 1, _id: 1 });
+personSchema.index({ code: 1, _id: 1 });
+personSchema.index({ roles: 1, active: 1, _id: 1 });
 
 export const PersonModel = model<Person>('Person', personSchema);

@@ -169,7 +169,10 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** Resolves the server, connects and creates indexes: what every entry point (API, bot, CLI) does first. */
+/**
+ * Resolves the server, connects and creates the indexes of the registered models: what every entry
+ * point (API, bot, CLI) does first, after importing src/models.ts.
+ */
 export async function openDatabase(
   config: { database: DatabaseConfig; dataDir: string },
   onProgress?: (message: string) => void,
@@ -177,7 +180,6 @@ export async function openDatabase(
   const server = await resolveDatabaseServer(config.database, { dataDir: config.dataDir, onProgress });
   try {
     await connectDatabase(server.uri, { serverSelectionTimeoutMs: config.database.serverSelectionTimeoutMs });
-    await import('./models');
     await ensureIndexes();
   } catch (error) {
     await mongoose.disconnect().catch(() => undefined);

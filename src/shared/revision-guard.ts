@@ -95,7 +95,7 @@ export async function claimRevision<T extends RevisionedDocument>(
   now: Date,
   staleAfterMs = staleClaimAfterMs,
 ): Promise<HeldClaim | null> {
-  const claimId = `${target.modelName}:${String(document._id)}:${document.revision}`;
+  const claimId = claimIdOf(target, document._id, document.revision);
   try {
     await RevisionClaimModel.create({ _id: claimId, changes: toPairs(changes), claimedAt: now, staleAfterMs });
   } catch (error) {
@@ -104,6 +104,18 @@ export async function claimRevision<T extends RevisionedDocument>(
     return null;
   }
   return { claimedAt: now, staleAfterMs };
+}
+
+function claimIdOf(target: { modelName: string }, id: Types.ObjectId, revision: number): string {
+  return `${target.modelName}:${String(id)}:${revision}`;
+}
+
+/** The ids of every claim a document's changes so far have left: for deleting them with the document. */
+export function revisionClaimIds(
+  target: { modelName: string },
+  document: Pick<RevisionedDocument, '_id' | 'revision'>,
+): string[] {
+  return Array.from({ length: document.revision + 1 }, (_, revision) => claimIdOf(target, document._id, revision));
 }
 
 async function rollForwardStaleClaim<T extends RevisionedDocument>(

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../../src/shared/database';
-import '../../src/shared/models';
+import '../../src/models';
 
 export function testDatabaseUri(): string {
   const uri = process.env.MONGODB_URI;

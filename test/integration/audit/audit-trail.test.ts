@@ -143,13 +143,19 @@ describe('the audit trail', () => {
   });
 });
 
-function startAppender(count: number, label: string) {
-  return startKillableProcess('bench/audit-appender.ts', [testDatabaseUri(), databaseName, String(count), label]);
+function startAppender(count: number, label: string, options: string[] = []) {
+  return startKillableProcess('bench/audit-appender.ts', [
+    testDatabaseUri(),
+    databaseName,
+    String(count),
+    label,
+    ...options,
+  ]);
 }
 
 describe('the audit trail under several processes', () => {
-  test('when 4 processes append 2,500 events each at once, then there is one unbroken chain of 10,000', async () => {
-    const appenders = ['a', 'b', 'c', 'd'].map((label) => startAppender(2500, label));
+  test('when 4 processes append 2,500 events each at once, 4 at a time each, then there is one unbroken chain of 10,000', async () => {
+    const appenders = ['a', 'b', 'c', 'd'].map((label) => startAppender(2500, label, ['--concurrency', '4']));
     const results = await Promise.all(appenders.map((appender) => appender.exited));
     expect(results).toEqual(results.map(() => ({ code: 0, signal: null, stderr: '' })));
 
@@ -178,4 +184,99 @@ describe('the audit trail under several processes', () => {
     expect(report).toMatchObject({ ok: true, count: before + 1 });
     expect(before).toBeGreaterThan(20);
   }, 300_000);
+
+  test('when an appender committing batches of concurrent appends is killed mid-batch, then the chain verifies and every acknowledged event is in it', async () => {
+    const acknowledged = new Map<string, Set<number>>();
+    for (let round = 0; round < 5; round += 1) {
+      const label = `batch-killed-${round}`;
+      const acks = new Set<number>();
+      acknowledged.set(label, acks);
+      const appender = startAppender(1_000_000, label, ['--concurrency', '50', '--print-acks']);
+      let buffered = '';
+      const firstAck = new Promise<void>((resolve) => {
+        appender.child.stdout.on('data', (chunk: Buffer) => {
+          const lines = (buffered + chunk.toString()).split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines) if (line.startsWith('ack ')) acks.add(Number(line.slice(4)));
+          if (acks.size > 0) resolve();
+        });
+      });
+      await firstAck;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+      appender.child.kill('SIGKILL');
+      await appender.exited;
+      expect(acks.size).toBeGreaterThan(0);
+    }
+
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+    for (const [label, acks] of acknowledged) {
+      const stored = await AuditEventModel.find(
+        { 'subject.type': 'appender', 'subject.id': label },
+        { details: 1 },
+      ).lean();
+      const storedIndexes = new Set(stored.map((event) => Number(event.details.index)));
+      expect([...acks].filter((index) => !storedIndexes.has(index))).toEqual([]);
+      // Killed mid-batch: stored events the caller never heard of are allowed, lost acknowledged ones are not.
+      expect(storedIndexes.size).toBeGreaterThanOrEqual(acks.size);
+    }
+  }, 300_000);
+});
+
+describe('group commit', () => {
+  test('when 200 appends are asked for at once, then they are stored in a few inserts, each caller gets its own linked event', async () => {
+    const inserts: number[] = [];
+    const countInserts = (operation: { collectionName: string; method: string; params: unknown[] }) => {
+      if (operation.collectionName === 'audit_events' && operation.method === 'insertMany') {
+        inserts.push((operation.params[0] as unknown[]).length);
+      }
+    };
+    const connection = AuditEventModel.db;
+    connection.on('operation-start', countInserts);
+    const trail = new AuditTrail({ clock });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, index) =>
+          trail.append({ actor: {}, action: 'test.batched', subject: { type: 'test', id: `e${index}` } }),
+        ),
+      );
+      await trail.settle();
+      expect(results.map((result) => result.event.subject.id)).toEqual(
+        Array.from({ length: 200 }, (_, index) => `e${index}`),
+      );
+      expect(new Set(results.map((result) => result.event._id)).size).toBe(200);
+    } finally {
+      connection.off('operation-start', countInserts);
+    }
+    expect(inserts.reduce((sum, size) => sum + size, 0)).toBe(200);
+    expect(inserts.length).toBeLessThanOrEqual(3);
+    expect(await verifyAuditChain()).toMatchObject({ ok: true, count: 200 });
+  });
+
+  test('when one key is appended twice in one batch and another was recorded before, then each is recorded once', async () => {
+    const trail = new AuditTrail({ clock });
+    const earlier = await trail.append({
+      key: 'k-earlier',
+      actor: {},
+      action: 'test.a',
+      subject: { type: 't', id: '1' },
+    });
+    const input = (key: string) => ({ key, actor: {}, action: 'test.b', subject: { type: 't', id: key } });
+    const results = await Promise.all([
+      trail.append(input('k-new')),
+      trail.append(input('k-new')),
+      trail.append(input('k-earlier')),
+      trail.append(input('k-last')),
+    ]);
+    await trail.settle();
+
+    expect(results.map((result) => [result.event.key, result.recorded])).toEqual([
+      ['k-new', true],
+      ['k-new', false],
+      ['k-earlier', false],
+      ['k-last', true],
+    ]);
+    expect(results[1].event._id).toBe(results[0].event._id);
+    expect(results[2].event._id).toBe(earlier.event._id);
+    expect(await verifyAuditChain()).toMatchObject({ ok: true, count: 3 });
+  });
 });

@@ -11,7 +11,7 @@ import mongoose from 'mongoose';
 import { startEmbeddedFerretDb } from '../../../src/shared/embedded-ferretdb';
 import type { EmbeddedServer } from '../../../src/shared/embedded-ferretdb';
 import { connectDatabase, ensureIndexes } from '../../../src/shared/database';
-import '../../../src/shared/models';
+import '../../../src/models';
 import { ChatHarness } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 

@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import { createServices } from '../../../src/services';
 import { systemClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
-import '../../../src/shared/models';
+import '../../../src/models';
 
 async function main(): Promise<void> {
   const [uri, dbName, code, approverId] = process.argv.slice(2);

@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import { OutboxDelivery } from '../../../src/outbox/outbox-service';
 import { systemClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
-import '../../../src/shared/models';
+import '../../../src/models';
 
 async function main(): Promise<void> {
   const [uri, dbName, sendLog, processId] = process.argv.slice(2);

@@ -4,6 +4,7 @@ import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { ManualClock } from '../../../src/shared/clock';
 import { ValidationError } from '../../../src/shared/errors';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { clearOutbox } from './outbox-test-support';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const outbox = new Outbox({ clock });
@@ -11,7 +12,7 @@ const outbox = new Outbox({ clock });
 beforeAll(connectTestDatabase);
 afterAll(disconnectTestDatabase);
 beforeEach(async () => {
-  await OutboxMessageModel.deleteMany({});
+  await clearOutbox();
 });
 
 describe('enqueueing outbox messages', () => {

@@ -6,11 +6,12 @@ import { ManualClock } from '../../../src/shared/clock';
 import { AppError } from '../../../src/shared/errors';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { at, capturingLogger, enqueueNumbered, noAlerts, outboxConfig, t0 } from './outbox-test-support';
+import { clearOutbox } from './outbox-test-support';
 
 beforeAll(connectTestDatabase);
 afterAll(disconnectTestDatabase);
 beforeEach(async () => {
-  await OutboxMessageModel.deleteMany({});
+  await clearOutbox();
 });
 
 interface Attempt {

@@ -6,12 +6,13 @@ import { ManualClock } from '../../../src/shared/clock';
 import type { OutboxConfig } from '../../../src/shared/config';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { at, capturingLogger, enqueueNumbered, noAlerts, outboxConfig, recordingSend, t0 } from './outbox-test-support';
+import { clearOutbox } from './outbox-test-support';
 import type { RecordedSend } from './outbox-test-support';
 
 beforeAll(connectTestDatabase);
 afterAll(disconnectTestDatabase);
 beforeEach(async () => {
-  await OutboxMessageModel.deleteMany({});
+  await clearOutbox();
 });
 
 const since = (send: RecordedSend) => send.at.getTime() - t0.getTime();

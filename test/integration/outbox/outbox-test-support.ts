@@ -8,6 +8,8 @@ import type { OutboxConfig } from '../../../src/shared/config';
 import { createLogger } from '../../../src/shared/logger';
 import type { Logger } from '../../../src/shared/logger';
 import { Outbox } from '../../../src/outbox/outbox-service';
+import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
+import { OutboxArchiveModel, OutboxSentKeyModel } from '../../../src/outbox/outbox-archive-model';
 import type { DeliverableMessage, OutboxEntry } from '../../../src/outbox/outbox-service';
 
 /** The start time of the outbox tests' manual clocks, and a moment some milliseconds after it. */
@@ -92,4 +94,11 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Empties the outbox in every collection it keeps: live, archive and the registry of sent keys. */
+export async function clearOutbox(): Promise<void> {
+  await OutboxMessageModel.deleteMany({});
+  await OutboxArchiveModel.deleteMany({});
+  await OutboxSentKeyModel.deleteMany({});
 }

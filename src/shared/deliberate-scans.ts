@@ -1,0 +1,30 @@
+/**
+ * Queries that read a whole collection on purpose, each with its reason. The query guard
+ * (src/shared/query-guard.ts) accepts exactly these shapes without an index; every other query needs
+ * one. A failing test run prints the line to add here; add it only when a scan is what the feature
+ * means (an export, a verification of everything), never to quiet a query on a hot path.
+ */
+export interface DeliberateScan {
+  collection: string;
+  operation: string;
+  /** The filter's shape as the guard prints it, e.g. '{}' or '{ status: ? }'. */
+  filter: string;
+  /** The sort's shape as the guard prints it, when the query sorts. */
+  sort?: string;
+  reason: string;
+}
+
+export const deliberateScans: DeliberateScan[] = [
+  {
+    collection: 'audit_events',
+    operation: 'find',
+    filter: '{}',
+    reason: 'audit:verify recomputes every event of the chain, in storage order',
+  },
+  {
+    collection: 'units',
+    operation: 'find',
+    filter: '{}',
+    reason: 'an organisation import (an admin command) matches the file against every unit there is',
+  },
+];
