@@ -5,6 +5,8 @@
  * contains 同意 is never taken as an approval.
  */
 import { shortCodeAlphabet } from '../src/drafts/draft-rules';
+import { parseRegistryCommand, registryHelpLines } from './registry-command-parser';
+import type { RegistryCommand } from './registry-command-parser';
 
 export type ChatCommand =
   | {
@@ -14,7 +16,10 @@ export type ChatCommand =
       sourceUrl: string;
       /** "投稿 转载 标题" with 来源：/原标题： lines: a reprint that must name its source. */
       reprint: { source: string; originalTitle: string } | null;
+      /** "投稿 @账号名 标题": the account the draft is for; null for the unit's only account. */
+      accountName: string | null;
     }
+  | RegistryCommand
   | {
       kind: 'decide';
       decision: 'approve' | 'reject';
@@ -117,6 +122,9 @@ function parseCleanText(written: string): ChatCommand {
   if (quoted) return parseQuotedReply(foldWidth(quoted.quote), quoted.reply);
 
   const firstLine = text.split('\n')[0];
+  // Before decisions: "批准关停 …" and "年审通过 …" are registry commands, not draft approvals.
+  const registry = parseRegistryCommand(text, written);
+  if (registry) return registry;
   const decision = parseDecision(text, original);
   if (decision) return decision;
 
@@ -224,7 +232,9 @@ function parseQuotedReply(quote: string, writtenReply: string): ChatCommand {
   return { kind: 'decide', decision, code, comment, quotedVersion: version ? Number(version[1]) : 1 };
 }
 
-function parseSubmission(rest: string): ChatCommand {
+function parseSubmission(written: string): ChatCommand {
+  const account = /^[@＠]([^\s:：,，]+)[ \t:：,，]*/.exec(written);
+  const rest = written.slice(account?.[0].length ?? 0);
   const reprinted = /^(?:【转载】|转载)[\s:：]*/.exec(rest);
   const lines = rest
     .slice(reprinted?.[0].length ?? 0)
@@ -253,7 +263,7 @@ function parseSubmission(rest: string): ChatCommand {
     return malformed('投稿 标题，换行后附文章链接（链接投稿也需要写明标题）');
   }
   if (!body) return malformed('投稿 标题，换行后写正文（或附文章链接）');
-  return { kind: 'submit', title, body, sourceUrl: onlyLink, reprint };
+  return { kind: 'submit', title, body, sourceUrl: onlyLink, reprint, accountName: account?.[1] ?? null };
 }
 
 function parseRevision(rest: string, original: (suffix: string) => string): ChatCommand {
@@ -289,4 +299,6 @@ export const helpText = [
   '同意 K7Q2 [意见] / 驳回 K7Q2 理由 —— 审核（也可引用审核请求回复）',
   '转交 K7Q2 姓名 —— 交由同事代为审核；撤销 K7Q2 理由 —— 撤销已给出的同意',
   '查看 K7Q2 · 待办 · 我的稿件 · 绑定 123456 · 帮助',
+  '投稿 @账号名 标题 —— 本单位有多个账号时写明发往哪个账号',
+  ...registryHelpLines,
 ].join('\n');

@@ -22,6 +22,7 @@ import type { Services } from '../src/services';
 import { ChatCommandHandler } from './chat-command-handler';
 import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
+import { RegistryChatCommands } from './registry-chat-commands';
 
 export interface ShenfaBotDependencies {
   name: string;
@@ -233,6 +234,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     provider,
     clock: services.clock,
     drafts: services.drafts,
+    registry: new RegistryChatCommands(services),
     people: services.people,
     outbox: services.outbox,
     createAuditDigest: async () => {

@@ -21,6 +21,8 @@ import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
+import { annualReviewJob } from './jobs/annual-review-job';
+import { registryReminderJob } from './jobs/registry-reminder-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { createChatBot } from '../bot/shenfa-bot';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
@@ -33,12 +35,22 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, (message) => logger.info(message));
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
-  const services = createServices({ clock: systemClock, logger });
+  const services = createServices({
+    clock: systemClock,
+    logger,
+    timeZone: config.timeZone,
+    registry: {
+      filingDeadline: { days: config.registry.filingDeadlineDays, unit: config.registry.filingDeadlineUnit },
+      reminderDays: config.annualReview.reminderDays,
+    },
+  });
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
+    annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
+    registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
   );
   scheduler.start();
 
@@ -48,6 +60,7 @@ async function main(): Promise<void> {
     checkDatabase: () => checkDatabase(),
     accessTokens: createAccessTokens(config, systemClock),
     services,
+    timeZone: config.timeZone,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

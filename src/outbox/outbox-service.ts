@@ -32,7 +32,7 @@ import type { Clock } from '../shared/clock';
 import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { ValidationError } from '../shared/errors';
-import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { insertIgnoringDuplicates } from '../shared/database';
 import { toObjectIdOrNull } from '../shared/ids';
 import { RevisionClaimModel, applyAtRevision, claimRevision, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
@@ -97,12 +97,10 @@ export class Outbox {
     if (entries.length === 0) return;
     const now = this.dependencies.clock.now();
     const documents = await Promise.all(entries.map((entry) => buildMessage(entry, now)));
-    try {
-      await OutboxMessageModel.collection.insertMany(documents as never[], { ordered: false });
-    } catch (error) {
-      if (!isOnlyDuplicates(error)) translateDatabaseError(error);
+    const inserted = await insertIgnoringDuplicates(OutboxMessageModel.collection, documents);
+    if (inserted < entries.length) {
       this.dependencies.logger?.debug(
-        { skipped: countWriteErrors(error), entries: entries.length },
+        { skipped: entries.length - inserted, entries: entries.length },
         'outbox entries already enqueued were skipped',
       );
     }
@@ -179,27 +177,6 @@ async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessag
     });
   }
   return message.toObject();
-}
-
-/** An unordered insert reports every failed entry; the call succeeded when each failure is a known key. */
-function isOnlyDuplicates(error: unknown): boolean {
-  const writeErrors = listWriteErrors(error);
-  return (
-    writeErrors.length > 0 &&
-    writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }))
-  );
-}
-
-function countWriteErrors(error: unknown): number {
-  return listWriteErrors(error).length;
-}
-
-function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
-  if (typeof error !== 'object' || error === null) return [];
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];
-  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as { code?: unknown }];
-  return [];
 }
 
 /** What `send` gets: a message as the chat needs it, with ids as strings. */

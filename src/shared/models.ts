@@ -9,6 +9,7 @@ import '../people/bind-code-model';
 import '../people/approval-route-model';
 import '../people/delegation-model';
 import '../accounts/account-model';
+import '../annual-review/annual-review-model';
 import '../drafts/draft-model';
 import '../audit/audit-event-model';
 import '../outbox/outbox-message-model';
