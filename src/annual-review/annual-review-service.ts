@@ -188,10 +188,17 @@ export class AnnualReviewService {
 
   /** 1 December: each review without a passed or pending report becomes 待关停, one audited change each. */
   private async markToClose(year: number): Promise<number> {
-    const candidates = await AnnualReviewModel.find({ year, toClose: false }).lean<AnnualReview[]>();
+    const candidates = await AnnualReviewModel.find({
+      year,
+      status: { $in: ['open', 'failed'] },
+      toClose: false,
+    }).lean<AnnualReview[]>();
+    // An account closed during the cycle has nothing left to close.
+    const accounts = await this.dependencies.accounts.findAccounts(candidates.map((review) => review.accountId));
     let marked = 0;
     const since = startOfCalendarDate(toCloseDay(year), this.dependencies.config.timeZone);
     for (const candidate of candidates) {
+      if (accounts.get(String(candidate.accountId))?.status === 'closed') continue;
       const changed = await this.change(candidate._id, systemActor, (review) =>
         becomesToClose(review)
           ? {
@@ -480,9 +487,7 @@ export class AnnualReviewService {
   private async change(
     reviewId: Types.ObjectId,
     actor: { personId: string | null; via: string },
-    decide: (
-      review: AnnualReview,
-    ) => {
+    decide: (review: AnnualReview) => {
       action: string;
       reason?: string;
       changes: Record<string, unknown>;
