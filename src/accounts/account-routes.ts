@@ -49,7 +49,7 @@ const id = (word: string) =>
   z.string({ error: `请填写${word}` }).regex(/^[0-9a-f]{24}$/i, { error: `${word}编号无效` });
 const text = (word: string, max: number) =>
   z
-    .string({ error: `${word}须为文字` })
+    .string({ error: `请填写${word}` })
     .trim()
     .max(max, { error: `${word}不能超过${max}字` });
 const calendarDate = (word: string) =>
