@@ -2,11 +2,13 @@
  * Runs one benchmark by name: `npm run bench -- <name>`. Each benchmark prints its figures and ends
  * with one JSON line.
  */
+import { runAnnualReviewBench } from './annual-review-bench';
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runContentCheckBench } from './content-check-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
+  'annual-review': runAnnualReviewBench,
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'content-check': runContentCheckBench,

@@ -70,6 +70,8 @@ export interface ReviewCounts {
   toClose: number;
 }
 
+type RunningAccount = Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>;
+
 export interface RegistryDashboardCounts {
   accounts: RegistryCounts;
   annualReview: ReviewCounts;
@@ -99,9 +101,12 @@ export class AnnualReviewService {
     let reminded = 0;
     let markedToClose = 0;
     if (isReviewMonth(today)) {
-      opened = await this.openCycle(year);
+      const running = await this.loadRunningAccounts();
+      opened = await this.openCycle(year, running);
       const reminderDay = dueReminderDay(today, this.dependencies.config.reminderDays);
-      if (reminderDay) reminded = await this.remind(year, reminderDay);
+      // A cycle opened in full just now has nothing but open reviews: no need to read them back.
+      const allOpen = opened === running.length;
+      if (reminderDay) reminded = await this.remind(year, reminderDay, running, allOpen);
     } else if (today >= toCloseDay(year)) {
       markedToClose = await this.markToClose(year);
     }
@@ -113,25 +118,22 @@ export class AnnualReviewService {
    * Opens the review of `year` for every running account, in bulk (one insert per chunk; reviews that
    * exist already are skipped), recorded as one audit event for the cycle. Returns how many it created.
    */
-  async openCycle(year: number): Promise<number> {
-    const documents: Record<string, unknown>[] = [];
+  private async openCycle(year: number, running: RunningAccount[]): Promise<number> {
     const now = this.dependencies.clock.now();
-    for await (const account of this.dependencies.accounts.listRunningAccounts()) {
-      documents.push({
-        _id: new Types.ObjectId(),
-        accountId: account._id,
-        unitId: account.unitId,
-        year,
-        status: 'open',
-        reports: [],
-        decision: null,
-        toClose: false,
-        toCloseSince: null,
-        revision: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
+    const documents = running.map((account) => ({
+      _id: new Types.ObjectId(),
+      accountId: account._id,
+      unitId: account.unitId,
+      year,
+      status: 'open',
+      reports: [],
+      decision: null,
+      toClose: false,
+      toCloseSince: null,
+      revision: 0,
+      createdAt: now,
+      updatedAt: now,
+    }));
     let created = 0;
     for (let start = 0; start < documents.length; start += insertChunk) {
       created += await insertIgnoringDuplicates(
@@ -151,21 +153,33 @@ export class AnnualReviewService {
     return created;
   }
 
+  private async loadRunningAccounts(): Promise<RunningAccount[]> {
+    const running: RunningAccount[] = [];
+    for await (const account of this.dependencies.accounts.listRunningAccounts()) running.push(account);
+    return running;
+  }
+
   /** The reminder of `reminderDay` to the admin and leader of every account whose report is missing. */
-  private async remind(year: number, reminderDay: string): Promise<number> {
-    const pending = await AnnualReviewModel.find(
-      { year, status: { $in: ['open', 'failed'] } },
-      { accountId: 1, status: 1, decision: 1 },
-    )
-      .lean<Pick<AnnualReview, '_id' | 'accountId' | 'status' | 'decision'>[]>()
-      .cursor({ batchSize: 5000 });
-    const byAccount = new Map<string, Pick<AnnualReview, 'status' | 'decision'>>();
-    for await (const review of pending) byAccount.set(String(review.accountId), review);
-    if (byAccount.size === 0) return 0;
-    let entries: OutboxEntry[] = [];
+  private async remind(
+    year: number,
+    reminderDay: string,
+    running: RunningAccount[],
+    allOpen: boolean,
+  ): Promise<number> {
+    const pending = new Map<string, Pick<AnnualReview, 'status' | 'decision'>>();
+    if (!allOpen) {
+      const reviews = AnnualReviewModel.find(
+        { year, status: { $in: ['open', 'failed'] } },
+        { accountId: 1, status: 1, decision: 1 },
+      )
+        .lean<Pick<AnnualReview, '_id' | 'accountId' | 'status' | 'decision'>[]>()
+        .cursor({ batchSize: 5000 });
+      for await (const review of reviews) pending.set(String(review.accountId), review);
+    }
     let enqueued = 0;
-    for await (const account of this.dependencies.accounts.listRunningAccounts()) {
-      const review = byAccount.get(String(account._id));
+    let entries: OutboxEntry[] = [];
+    for (const account of running) {
+      const review = allOpen ? { status: 'open' as const, decision: null } : pending.get(String(account._id));
       const missing = review ? missingItem(review) : null;
       if (!missing) continue;
       const text = reminderText(account, year, missing);
