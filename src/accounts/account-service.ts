@@ -496,12 +496,15 @@ export class AccountService {
       filedAt: null,
       filingDueAt: { $lte: endOfToday },
     }).lean<Account[]>();
+    const adminsByUnit = new Map<string, Promise<PersonSummary[]>>();
     for (const account of overdue) {
       const dueAt = account.filingDueAt as Date;
       const lastDay = addCalendarDays(calendarDateOf(dueAt, timeZone), -1);
       if (lastDay >= today) continue;
-      const unitName = await this.dependencies.people.unitName(String(account.unitId));
-      const admins = await this.dependencies.people.adminsOf(String(account.unitId));
+      const unitId = String(account.unitId);
+      const unitName = await this.dependencies.people.unitName(unitId);
+      if (!adminsByUnit.has(unitId)) adminsByUnit.set(unitId, this.dependencies.people.adminsOf(unitId));
+      const admins = (await adminsByUnit.get(unitId)) ?? [];
       const recipients = unique([String(account.leaderInChargeId), ...admins.map((admin) => admin.id)]);
       entries.push(
         ...recipients.map((personId) => ({

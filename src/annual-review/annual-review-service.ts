@@ -236,11 +236,14 @@ export class AnnualReviewService {
     if (reviews.length === 0) return 0;
     const accounts = await this.dependencies.accounts.findAccounts(reviews.map((review) => review.accountId));
     const entries: OutboxEntry[] = [];
+    const adminsByUnit = new Map<string, Promise<PersonSummary[]>>();
     for (const review of reviews) {
       const account = accounts.get(String(review.accountId));
       const day = dueWeeklyNoticeDay(today, review.year);
       if (!account || account.status === 'closed' || !day) continue;
-      const admins = await this.dependencies.people.adminsOf(String(account.unitId));
+      const unitId = String(account.unitId);
+      if (!adminsByUnit.has(unitId)) adminsByUnit.set(unitId, this.dependencies.people.adminsOf(unitId));
+      const admins = (await adminsByUnit.get(unitId)) ?? [];
       const recipients = unique([
         String(account.leaderInChargeId),
         String(account.backendAdminId),

@@ -128,3 +128,34 @@ describe('annual review reminders across processes, restarts and downtime', () =
     expect(await OutboxMessageModel.countDocuments({ idempotencyKey: /^annual-review-reminder:/ })).toBe(accounts * 8);
   });
 });
+
+describe('a job run that failed', () => {
+  test('when a run failed, then the next start runs it again once, and a finished run is left alone', async () => {
+    let calls = 0;
+    const flaky = {
+      name: 'flaky-reminders',
+      cron: '0 9 * * *',
+      catchUp: true,
+      async run() {
+        calls += 1;
+        if (calls === 1) throw new Error('database went away');
+      },
+    };
+    clock.set('2026-12-02T02:00:00Z');
+    const first = new JobScheduler({ clock, logger, processId: 'flaky-1', timeZone }).register(flaky);
+    expect(await first.catchUp()).toEqual(['flaky-reminders']);
+    expect(await JobRunModel.findOne({ job: 'flaky-reminders' }).lean()).toMatchObject({
+      status: 'failed',
+      error: 'database went away',
+    });
+    const second = new JobScheduler({ clock, logger, processId: 'flaky-2', timeZone }).register(flaky);
+    expect(await second.catchUp()).toEqual(['flaky-reminders']);
+    expect(await second.catchUp()).toEqual([]);
+    expect(calls).toBe(2);
+    expect(await JobRunModel.findOne({ job: 'flaky-reminders' }).lean()).toMatchObject({
+      status: 'succeeded',
+      error: '',
+      claimedBy: 'flaky-2',
+    });
+  });
+});
