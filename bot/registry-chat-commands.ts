@@ -3,7 +3,8 @@
  * "年审 账号名"), the admins' 年审通过 / 年审不通过, and the closure steps. Replies say what happened and
  * what comes next; refusals are the services' Chinese errors.
  */
-import type { AccountService, RegistryActor } from '../src/accounts/account-service';
+import type { AccountService } from '../src/accounts/account-service';
+import type { RegistryActor } from '../src/accounts/account-queries';
 import { closureNextHints } from '../src/accounts/account-messages';
 import { closureStepWords, describeAccount } from '../src/accounts/account-rules';
 import type { AnnualReviewService, ReportFile } from '../src/annual-review/annual-review-service';

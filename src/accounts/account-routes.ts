@@ -23,7 +23,8 @@ import type { PersonSummary } from '../people/people-service';
 import { accountPlatforms, accountStatuses, closureSteps } from './account-model';
 import type { Account } from './account-model';
 import { accountStatusWords, closureStepWords, nextClosureStep, platformLabels } from './account-rules';
-import type { AccountService, RegistryActor } from './account-service';
+import type { AccountService } from './account-service';
+import type { RegistryActor } from './account-queries';
 
 export interface AccountRouteDependencies {
   accounts: Pick<

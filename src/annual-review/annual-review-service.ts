@@ -18,7 +18,8 @@ import { applyAuditedTransition } from '../audit/audited-transition';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, PersonSummary } from '../people/people-service';
 import type { Account } from '../accounts/account-model';
-import type { AccountService, RegistryActor, RegistryCounts } from '../accounts/account-service';
+import type { AccountService } from '../accounts/account-service';
+import type { RegistryActor, RegistryCounts } from '../accounts/account-queries';
 import { AnnualReviewModel, AwaitedReportModel } from './annual-review-model';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
 import {
