@@ -5,14 +5,14 @@
  * with actor and reason, written together with the record (src/audit/audited-transition.ts); every
  * message goes through the outbox with a deterministic key.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import type { Logger } from '../shared/logger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { toObjectId } from '../shared/ids';
 import { addCalendarDays, calendarDateOf, startOfCalendarDate } from '../shared/wall-time';
 import type { AuditTrail } from '../audit/audit-service';
-import { applyAuditedTransition } from '../audit/audited-transition';
+import { changeAudited } from '../audit/audited-transition';
+import type { AuditedChange } from '../audit/audited-transition';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary } from '../people/people-service';
 import { AccountModel } from './account-model';
@@ -68,8 +68,6 @@ export interface AccountApplication {
   /** The date opened on the platform, "2026-11-02". */
   openedOn: string;
 }
-
-const maxAttempts = 8;
 
 export class AccountService extends AccountQueries {
   constructor(protected override readonly dependencies: AccountServiceDependencies) {
@@ -342,54 +340,33 @@ export class AccountService extends AccountQueries {
 
   /**
    * Loads the account, checks the actor (`admin`: only an admin whose scope covers it), asks `decide` for
-   * the change and writes it with its audit event; retried when another writer took the revision. A
-   * `decide` that returns null changes nothing.
+   * the change and writes it with its audit event (see changeAudited). A `decide` that returns null
+   * changes nothing.
    */
-  private async change(
+  private change(
     accountId: string,
     actor: RegistryActor,
     options: { admin: boolean },
-    decide: (
-      account: Account,
-      roles: ClosureRole[],
-    ) => {
-      action: string;
-      reason?: string;
-      changes: Record<string, unknown>;
-      details?: Record<string, unknown>;
-    } | null,
+    decide: (account: Account, roles: ClosureRole[]) => AuditedChange | null,
   ): Promise<Account> {
-    for (let attempt = 1; ; attempt += 1) {
-      const account = await this.load(accountId);
-      const roles = await this.rolesOn(actor, account);
-      if (options.admin && !roles.includes('admin')) {
-        const admin = await this.dependencies.people.findAdmin(actor.personId);
-        if (admin) throw accountNotFound();
-        throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以办理账号开办、备案和变更');
-      }
-      if (roles.length === 0) throw accountNotFound();
-      const decided = decide(account, roles);
-      if (!decided) return account;
-      const outcome = await applyAuditedTransition(
-        this.dependencies.audit,
-        AccountModel,
-        account,
-        decided.changes,
-        {
-          actor,
-          action: decided.action,
-          subject: { type: 'account', id: accountId },
-          reason: decided.reason ?? '',
-          details: decided.details ?? {},
-        },
-        this.dependencies.clock.now(),
-      );
-      if (outcome === 'applied') return this.load(accountId);
-      if (attempt >= maxAttempts) {
-        throw new ConflictError('ACCOUNT_BUSY', '该账号正在被他人修改，请稍后再试');
-      }
-      await sleep(20 * attempt);
-    }
+    return changeAudited({
+      audit: this.dependencies.audit,
+      clock: this.dependencies.clock,
+      target: AccountModel,
+      load: () => this.load(accountId),
+      decide: async (account) => {
+        const roles = await this.rolesOn(actor, account);
+        if (options.admin && !roles.includes('admin')) {
+          if (await this.dependencies.people.findAdmin(actor.personId)) throw accountNotFound();
+          throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以办理账号开办、备案和变更');
+        }
+        if (roles.length === 0) throw accountNotFound();
+        return decide(account, roles);
+      },
+      actor,
+      subjectType: 'account',
+      busy: () => new ConflictError('ACCOUNT_BUSY', '该账号正在被他人修改，请稍后再试'),
+    });
   }
 
   private async tell(

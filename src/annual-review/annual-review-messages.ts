@@ -4,10 +4,6 @@ import { describeAccount } from '../accounts/account-rules';
 
 type Named = { name: string; platform: AccountPlatform };
 
-function monthDay(calendarDate: string): string {
-  return `${Number(calendarDate.slice(5, 7))}月${Number(calendarDate.slice(8, 10))}日`;
-}
-
 export function reminderText(account: Named, year: number, missing: string): string {
   return [
     `【年审提醒】账号${describeAccount(account)}${year}年度年审：${missing}。`,
@@ -42,5 +38,3 @@ export function decisionText(
     return `账号${describeAccount(account)}${year}年度年审已通过${liftsToClose ? '，“待关停”已解除' : ''}。${reason ? `意见：${reason}` : ''}`;
   return `账号${describeAccount(account)}${year}年度年审未通过：${reason}\n请整改后重新发送“年审 ${account.name}”提交报告。`;
 }
-
-export { monthDay };

@@ -1,40 +1,28 @@
 /**
- * The annual review (R5): the November cycle opened for every running account in bulk, reports by chat
- * or API (on time or late), the admins' pass/fail, 待关停 from 1 December with weekly notices until the
- * closure is filed, and the counts for the admins' dashboard. Each review's change is an audit event
- * written with it (src/audit/audited-transition.ts); every reminder is an outbox message keyed by job,
- * account, day and recipient, so runs that repeat, overlap or catch up never send one twice.
+ * The annual review (R5): reports by chat or API (on time or late), the admins' pass/fail (a pass lifts
+ * 待关停), the admins' board and the dashboard counts; the November cycle itself is in
+ * annual-review-cycle.ts. Each review's change is an audit event written with it
+ * (src/audit/audited-transition.ts).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
-import { insertIgnoringDuplicates } from '../shared/database';
 import { isObjectIdText } from '../shared/ids';
-import { calendarDateOf, startOfCalendarDate } from '../shared/wall-time';
+import { calendarDateOf } from '../shared/wall-time';
 import type { AuditTrail } from '../audit/audit-service';
-import { applyAuditedTransition } from '../audit/audited-transition';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, PersonSummary } from '../people/people-service';
 import type { Account } from '../accounts/account-model';
 import type { AccountService } from '../accounts/account-service';
 import type { RegistryActor, RegistryCounts } from '../accounts/account-queries';
 import { AnnualReviewModel, AwaitedReportModel } from './annual-review-model';
+import { AnnualReviewCycle } from './annual-review-cycle';
+import { changeReview } from './annual-review-change';
+import type { AuditedChange } from '../audit/audited-transition';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
-import {
-  becomesToClose,
-  cycleYearOf,
-  decisionRefusal,
-  dueReminderDay,
-  dueWeeklyNoticeDay,
-  isReviewMonth,
-  missingItem,
-  reviewStatusWords,
-  submissionRefusal,
-  toCloseDay,
-} from './annual-review-rules';
-import { decisionText, reminderText, reportReceivedText, toCloseText } from './annual-review-messages';
+import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './annual-review-rules';
+import { decisionText, reportReceivedText } from './annual-review-messages';
 
 export interface AnnualReviewConfig {
   timeZone: string;
@@ -71,197 +59,23 @@ export interface ReviewCounts {
   toClose: number;
 }
 
-type RunningAccount = Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>;
-
 export interface RegistryDashboardCounts {
   accounts: RegistryCounts;
   annualReview: ReviewCounts;
 }
 
-/** Chunk sizes for the bulk cycle: inserts and outbox writes of this many documents per command. */
-const insertChunk = 2_000;
-const enqueueChunk = 5_000;
 const awaitFileForMs = 30 * 60_000;
-const maxAttempts = 8;
-const systemActor = { personId: null, via: 'job:annual-review' };
 
 export class AnnualReviewService {
-  constructor(private readonly dependencies: AnnualReviewDependencies) {}
+  private readonly cycle: AnnualReviewCycle;
 
-  /**
-   * Everything the annual review owes on `today` (a calendar date), safe to run again and from several
-   * processes: in November the cycle opens (if not yet) and the due reminder goes out; from 1 December
-   * reviews without a passed or pending report become 待关停; every 待关停 account whose closure is not
-   * filed gets its weekly notice.
-   */
-  async runDailyDuties(
-    today: string,
-  ): Promise<{ opened: number; reminded: number; markedToClose: number; noticed: number }> {
-    const year = cycleYearOf(today);
-    let opened = 0;
-    let reminded = 0;
-    let markedToClose = 0;
-    if (isReviewMonth(today)) {
-      const running = await this.loadRunningAccounts();
-      opened = await this.openCycle(year, running);
-      const reminderDay = dueReminderDay(today, this.dependencies.config.reminderDays);
-      // A cycle opened in full just now has nothing but open reviews: no need to read them back.
-      const allOpen = opened === running.length;
-      if (reminderDay) reminded = await this.remind(year, reminderDay, running, allOpen);
-    } else if (today >= toCloseDay(year)) {
-      markedToClose = await this.markToClose(year);
-    }
-    const noticed = await this.sendWeeklyNotices(today);
-    return { opened, reminded, markedToClose, noticed };
+  constructor(private readonly dependencies: AnnualReviewDependencies) {
+    this.cycle = new AnnualReviewCycle(dependencies);
   }
 
-  /**
-   * Opens the review of `year` for every running account, in bulk (one insert per chunk; reviews that
-   * exist already are skipped), recorded as one audit event for the cycle. Returns how many it created.
-   */
-  private async openCycle(year: number, running: RunningAccount[]): Promise<number> {
-    const now = this.dependencies.clock.now();
-    const documents = running.map((account) => ({
-      _id: new Types.ObjectId(),
-      accountId: account._id,
-      unitId: account.unitId,
-      year,
-      status: 'open',
-      reports: [],
-      decision: null,
-      toClose: false,
-      toCloseSince: null,
-      revision: 0,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    let created = 0;
-    for (let start = 0; start < documents.length; start += insertChunk) {
-      created += await insertIgnoringDuplicates(
-        AnnualReviewModel.collection,
-        documents.slice(start, start + insertChunk),
-      );
-    }
-    if (created > 0) {
-      await this.dependencies.audit.append({
-        key: `annual-review-cycle:${year}:opened:${documents.length}`,
-        actor: systemActor,
-        action: 'annual-review.cycle-opened',
-        subject: { type: 'annual-review-cycle', id: String(year) },
-        details: { year, accounts: documents.length, created },
-      });
-    }
-    return created;
-  }
-
-  private async loadRunningAccounts(): Promise<RunningAccount[]> {
-    const running: RunningAccount[] = [];
-    for await (const account of this.dependencies.accounts.listRunningAccounts()) running.push(account);
-    return running;
-  }
-
-  /** The reminder of `reminderDay` to the admin and leader of every account whose report is missing. */
-  private async remind(
-    year: number,
-    reminderDay: string,
-    running: RunningAccount[],
-    allOpen: boolean,
-  ): Promise<number> {
-    const pending = new Map<string, Pick<AnnualReview, 'status' | 'decision'>>();
-    if (!allOpen) {
-      const reviews = AnnualReviewModel.find(
-        { year, status: { $in: ['open', 'failed'] } },
-        { accountId: 1, status: 1, decision: 1 },
-      )
-        .lean<Pick<AnnualReview, '_id' | 'accountId' | 'status' | 'decision'>[]>()
-        .cursor({ batchSize: 5000 });
-      for await (const review of reviews) pending.set(String(review.accountId), review);
-    }
-    let enqueued = 0;
-    let entries: OutboxEntry[] = [];
-    for (const account of running) {
-      const review = allOpen ? { status: 'open' as const, decision: null } : pending.get(String(account._id));
-      const missing = review ? missingItem(review) : null;
-      if (!missing) continue;
-      const text = reminderText(account, year, missing);
-      for (const personId of unique([String(account.backendAdminId), String(account.leaderInChargeId)])) {
-        entries.push({
-          idempotencyKey: `annual-review-reminder:${String(account._id)}:${reminderDay}:${personId}`,
-          recipient: { personId },
-          text,
-        });
-      }
-      if (entries.length >= enqueueChunk) {
-        await this.dependencies.outbox.enqueue(entries);
-        enqueued += entries.length;
-        entries = [];
-      }
-    }
-    await this.dependencies.outbox.enqueue(entries);
-    return enqueued + entries.length;
-  }
-
-  /** 1 December: each review without a passed or pending report becomes 待关停, one audited change each. */
-  private async markToClose(year: number): Promise<number> {
-    const candidates = await AnnualReviewModel.find({
-      year,
-      status: { $in: ['open', 'failed'] },
-      toClose: false,
-    }).lean<AnnualReview[]>();
-    // An account closed during the cycle has nothing left to close.
-    const accounts = await this.dependencies.accounts.findAccounts(candidates.map((review) => review.accountId));
-    let marked = 0;
-    const since = startOfCalendarDate(toCloseDay(year), this.dependencies.config.timeZone);
-    for (const candidate of candidates) {
-      if (accounts.get(String(candidate.accountId))?.status === 'closed') continue;
-      const changed = await this.change(candidate._id, systemActor, (review) =>
-        becomesToClose(review)
-          ? {
-              action: 'annual-review.to-close',
-              reason: missingItem(review) ?? '',
-              changes: { toClose: true, toCloseSince: since },
-            }
-          : null,
-      );
-      if (changed.toClose) marked += 1;
-    }
-    return marked;
-  }
-
-  /**
-   * The weekly 待关停 notice (1 December, then every 7 days) to the unit's admins and the account's leader
-   * and admin, until the closure is filed or a report passes.
-   */
-  private async sendWeeklyNotices(today: string): Promise<number> {
-    const reviews = await AnnualReviewModel.find({ toClose: true }).lean<AnnualReview[]>();
-    if (reviews.length === 0) return 0;
-    const accounts = await this.dependencies.accounts.findAccounts(reviews.map((review) => review.accountId));
-    const entries: OutboxEntry[] = [];
-    const adminsByUnit = new Map<string, Promise<PersonSummary[]>>();
-    for (const review of reviews) {
-      const account = accounts.get(String(review.accountId));
-      const day = dueWeeklyNoticeDay(today, review.year);
-      if (!account || account.status === 'closed' || !day) continue;
-      const unitId = String(account.unitId);
-      if (!adminsByUnit.has(unitId)) adminsByUnit.set(unitId, this.dependencies.people.adminsOf(unitId));
-      const admins = (await adminsByUnit.get(unitId)) ?? [];
-      const recipients = unique([
-        String(account.leaderInChargeId),
-        String(account.backendAdminId),
-        ...admins.map((admin) => admin.id),
-      ]);
-      const missing = review.status === 'submitted' ? '报告已逾期提交，尚待审核' : (missingItem(review) ?? '');
-      const text = toCloseText(account, review.year, missing, day !== toCloseDay(review.year));
-      entries.push(
-        ...recipients.map((personId) => ({
-          idempotencyKey: `annual-review-to-close:${String(account._id)}:${day}:${personId}`,
-          recipient: { personId },
-          text,
-        })),
-      );
-    }
-    await this.dependencies.outbox.enqueue(entries);
-    return entries.length;
+  /** Everything the annual review owes on `today`; see AnnualReviewCycle.runDailyDuties. */
+  runDailyDuties(today: string): ReturnType<AnnualReviewCycle['runDailyDuties']> {
+    return this.cycle.runDailyDuties(today);
   }
 
   /** A report for the account's current review, by its text or a stored file; late after 30 November. */
@@ -455,11 +269,6 @@ export class AnnualReviewService {
     return { account, review };
   }
 
-  /** The reviews of an account, newest first (its history for the registry page). */
-  async historyOf(accountId: Types.ObjectId): Promise<AnnualReview[]> {
-    return AnnualReviewModel.find({ accountId }).sort({ year: -1 }).lean<AnnualReview[]>();
-  }
-
   /** Review counts of a cycle for the units of a scope. */
   async countReviews(unitIds: string[], year: number): Promise<ReviewCounts> {
     const groups = await AnnualReviewModel.aggregate<{
@@ -502,46 +311,15 @@ export class AnnualReviewService {
     return review;
   }
 
-  private async change(
+  private change(
     reviewId: Types.ObjectId,
-    actor: { personId: string | null; via: string },
-    decide: (review: AnnualReview) => {
-      action: string;
-      reason?: string;
-      changes: Record<string, unknown>;
-      details?: Record<string, unknown>;
-    } | null,
+    actor: RegistryActor,
+    decide: (review: AnnualReview) => AuditedChange | null,
   ): Promise<AnnualReview> {
-    for (let attempt = 1; ; attempt += 1) {
-      const review = await AnnualReviewModel.findById(reviewId).lean<AnnualReview>();
-      if (!review) throw new NotFoundError('REVIEW_NOT_FOUND', '找不到该年审记录');
-      const decided = decide(review);
-      if (!decided) return review;
-      const outcome = await applyAuditedTransition(
-        this.dependencies.audit,
-        AnnualReviewModel,
-        review,
-        decided.changes,
-        {
-          actor,
-          action: decided.action,
-          subject: { type: 'annual-review', id: String(review._id) },
-          reason: decided.reason ?? '',
-          details: { accountId: String(review.accountId), year: review.year, ...decided.details },
-        },
-        this.dependencies.clock.now(),
-      );
-      if (outcome === 'applied') {
-        return (await AnnualReviewModel.findById(reviewId).lean<AnnualReview>()) as AnnualReview;
-      }
-      if (attempt >= maxAttempts) throw new ConflictError('REVIEW_BUSY', '该年审记录正在被他人处理，请稍后再试');
-      await sleep(20 * attempt);
-    }
+    return changeReview(this.dependencies, reviewId, actor, decide);
   }
 }
 
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
-
-export { reviewStatusWords };

@@ -6,6 +6,7 @@
  * writer that crashed between recording the event and writing the record is completed by the next writer
  * that meets the event once it is stale; event and record cannot disagree for long.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Model } from 'mongoose';
 import type { AuditEventInput, AuditTrail } from './audit-service';
 import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/revision-guard';
@@ -51,4 +52,60 @@ export async function applyAuditedTransition<T extends RevisionedDocument>(
     );
   }
   return 'lost';
+}
+
+/** A change a caller decided on: the audit action, its reason, the fields it sets and what else to record. */
+export interface AuditedChange {
+  action: string;
+  reason?: string;
+  changes: Record<string, unknown>;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditedChangeOptions<T extends RevisionedDocument> {
+  audit: AuditTrail;
+  clock: { now(): Date };
+  target: Model<T>;
+  /** Reads the record as it is now (throws when it is gone). */
+  load: () => Promise<T>;
+  /** The change to make to the record as loaded, or null for none; may throw a refusal. */
+  decide: (document: T) => AuditedChange | null | Promise<AuditedChange | null>;
+  actor: AuditEventInput['actor'];
+  subjectType: string;
+  /** Recorded with every event of this record, besides the change's own details. */
+  subjectDetails?: (document: T) => Record<string, unknown>;
+  /** The error when other writers keep winning (a few tries, a few hundred ms). */
+  busy: () => Error;
+}
+
+const maxAttempts = 8;
+
+/**
+ * Load, decide, record and write, again from the top when another writer took the revision first (the
+ * decision is then made on what that writer left). Returns the record after the change, or as loaded
+ * when `decide` changed nothing.
+ */
+export async function changeAudited<T extends RevisionedDocument>(options: AuditedChangeOptions<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const document = await options.load();
+    const decided = await options.decide(document);
+    if (!decided) return document;
+    const outcome = await applyAuditedTransition(
+      options.audit,
+      options.target,
+      document as Pick<T, '_id' | 'revision'>,
+      decided.changes,
+      {
+        actor: options.actor,
+        action: decided.action,
+        subject: { type: options.subjectType, id: String(document._id) },
+        reason: decided.reason ?? '',
+        details: { ...options.subjectDetails?.(document), ...decided.details },
+      },
+      options.clock.now(),
+    );
+    if (outcome === 'applied') return options.load();
+    if (attempt >= maxAttempts) throw options.busy();
+    await sleep(20 * attempt);
+  }
 }
