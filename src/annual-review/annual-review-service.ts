@@ -117,6 +117,8 @@ export class AnnualReviewService {
     const now = this.dependencies.clock.now();
     const late = calendarDateOf(now, this.dependencies.config.timeZone) >= toCloseDay(current.year);
     const review = await this.change(current._id, actor, (stored) => {
+      // The same report again (sent twice, or handled again after a crash) is the one already received.
+      if (stored.status === 'submitted' && isSameReport(stored.reports.at(-1), text, report.file)) return null;
       const refusal = submissionRefusal(stored);
       if (refusal) throw new ConflictError('REVIEW_ALREADY_PASSED', `账号“${account.name}”：${refusal}`);
       const entry = {
@@ -164,12 +166,16 @@ export class AnnualReviewService {
   ): Promise<{ account: Account; review: AnnualReview } | null> {
     const awaited = await AwaitedReportModel.findById(actor.personId).lean();
     if (!awaited || awaited.until <= this.dependencies.clock.now()) return null;
-    await AwaitedReportModel.deleteOne({ _id: actor.personId });
     const review = await AnnualReviewModel.findById(awaited.reviewId).lean<AnnualReview>();
     const account =
       review && (await this.dependencies.accounts.findAccounts([review.accountId])).get(String(review.accountId));
     if (!account) return null;
-    return this.submitReportFor(actor, account, { text: '', file });
+    // Forgotten once the report is in or refused: a crash before that leaves the file to be handled again.
+    try {
+      return await this.submitReportFor(actor, account, { text: '', file });
+    } finally {
+      await AwaitedReportModel.deleteOne({ _id: actor.personId });
+    }
   }
 
   /** An admin's pass or fail (with a reason) on a submitted report; a pass lifts 待关停. */
@@ -322,4 +328,8 @@ export class AnnualReviewService {
 
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
+}
+
+function isSameReport(previous: AnnualReviewReport | undefined, text: string, file: ReportFile): boolean {
+  return !!previous && previous.text === text && (previous.file?.sha256 ?? null) === (file?.sha256 ?? null);
 }

@@ -91,6 +91,13 @@ describe('the annual review in chat', () => {
       status: 'submitted',
       reports: [{ text: '', file: { name: '应急微博2026年度报告.jpg' } }],
     });
+
+    // The same file again (or the message handled again after a crash) is the report already received.
+    await chat.sayAndWait('刘洋', '年审 应急微博', '请在30分钟内发送');
+    const after = chat.messagesOf('刘洋').length;
+    chat.sendFile('刘洋', FileBox.fromBase64(content.toString('base64'), '应急微博2026年度报告.jpg'));
+    await chat.waitFor('刘洋', '已收到账号“应急微博”（微博）2026年度年审报告', { after });
+    expect((await reviewOf('应急微博'))?.reports).toHaveLength(1);
   });
 
   test('when the input is wrong, then the answer says why in Chinese and nothing changes', async () => {
