@@ -2,6 +2,7 @@
  * Runs one benchmark by name: `npm run bench -- <name>`. Each benchmark prints its figures and ends
  * with one JSON line.
  */
+import { runAnnualReviewBench } from './annual-review-bench';
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runChatLatencyBench } from './chat-latency-bench';
@@ -9,6 +10,7 @@ import { runContentCheckBench } from './content-check-bench';
 import { runDbScaleBench } from './db-scale-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
+  'annual-review': runAnnualReviewBench,
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'chat-latency': runChatLatencyBench,

@@ -16,6 +16,7 @@ import { helpFor } from './help-text';
 import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
 import { wellFormedDeep } from '../src/shared/text-normalization';
+import type { RegistryChatCommands } from './registry-chat-commands';
 
 /** What the bot keeps of a message: enough to handle it now or after a database outage. */
 export interface InboundChatMessage {
@@ -67,6 +68,8 @@ export interface ChatCommandHandlerDependencies {
   provider: string;
   clock: Clock;
   drafts: DraftService;
+  /** 年审 and closure commands; absent where the registry is not wired (they are then unknown). */
+  registry?: RegistryChatCommands;
   people: ChatPeople;
   outbox: ChatOutbox;
   /** Signs the audit head and answers with the digest text (admins only). */
@@ -127,6 +130,7 @@ export class ChatCommandHandler {
           body: '',
           sourceUrl: '',
           reprint: null,
+          accountName: null,
         }
       : message.link
         ? {
@@ -135,6 +139,7 @@ export class ChatCommandHandler {
             body: message.link.description || message.link.url,
             sourceUrl: message.link.url,
             reprint: null,
+            accountName: null,
           }
         : parseChatCommand(message.text);
     log.info({ command: command.kind, bound: Boolean(person) }, 'chat command');
@@ -166,18 +171,27 @@ export class ChatCommandHandler {
       return '您尚未绑定身份，暂不能使用审发。请向管理员索取绑定码，然后发送“绑定 123456”（6位数字）。';
     }
     const actor = { personId: person.id, via: `${this.dependencies.provider}:${message.contactId}` };
-    const { drafts } = this.dependencies;
+    const { drafts, registry } = this.dependencies;
     switch (command.kind) {
-      case 'submit':
+      case 'submit': {
+        // A file right after "年审 账号名" is that account's annual report, not a draft.
+        const report = message.file && registry ? await registry.takeReportFile(actor, message.file) : null;
+        if (report) return report;
         await drafts.submitDraft(actor, {
           title: command.title,
           body: command.body,
           sourceUrl: command.sourceUrl,
           reprint: command.reprint,
           attachments: message.file ? [message.file] : [],
+          accountName: command.accountName,
           submissionKey: `${this.dependencies.provider}:${message.id}`,
         });
         return null;
+      }
+      case 'annual-report':
+      case 'annual-decision':
+      case 'closure':
+        return registry ? registry.run(command, actor) : `没有识别到指令。\n${helpFor(person.roles)}`;
       case 'decide':
         await drafts.decide(actor, {
           code: command.code,

@@ -7,6 +7,8 @@
 import { cleanChatText, foldWidth, isOnlyPunctuation, startsWithWord, stripMentions, takeCode } from './chat-text';
 import { asksQuestion, mentionsDecision, readDecision, readQuotedRequest } from './decision-grammar';
 import type { DecisionReading } from './decision-grammar';
+import { parseRegistryCommand } from './registry-command-parser';
+import type { RegistryCommand } from './registry-command-parser';
 
 export type ChatCommand =
   | {
@@ -16,7 +18,10 @@ export type ChatCommand =
       sourceUrl: string;
       /** "投稿 转载 标题" with 来源：/原标题： lines: a reprint that must name its source. */
       reprint: { source: string; originalTitle: string } | null;
+      /** "投稿 @账号名 标题": the account the draft is for; null for the unit's only account. */
+      accountName: string | null;
     }
+  | RegistryCommand
   | {
       kind: 'decide';
       decision: 'approve' | 'reject';
@@ -69,6 +74,9 @@ function parseCleanText(written: string): ChatCommand {
   if (quoted) return parseQuotedReply(quoted.quote, quoted.reply);
 
   const firstLine = text.split('\n')[0];
+  // Before decisions: "批准关停 …" and "年审通过 …" are registry commands, not draft approvals.
+  const registry = parseRegistryCommand(text, written);
+  if (registry) return registry;
   const decision = readDecision(written);
   if (decision) return fromDecisionReading(decision);
 
@@ -165,7 +173,9 @@ function fromDecisionReading(reading: DecisionReading): ChatCommand {
   }
 }
 
-function parseSubmission(rest: string): ChatCommand {
+function parseSubmission(written: string): ChatCommand {
+  const account = /^[@＠]([^\s:：,，]+)[ \t:：,，]*/.exec(written);
+  const rest = written.slice(account?.[0].length ?? 0);
   const reprinted = /^(?:【转载】|转载)[\s:：]*/.exec(rest);
   const lines = rest
     .slice(reprinted?.[0].length ?? 0)
@@ -194,7 +204,7 @@ function parseSubmission(rest: string): ChatCommand {
     return malformed('投稿 标题，换行后附文章链接（链接投稿也需要写明标题）');
   }
   if (!body) return malformed('投稿 标题，换行后写正文（或附文章链接）');
-  return { kind: 'submit', title, body, sourceUrl: onlyLink, reprint };
+  return { kind: 'submit', title, body, sourceUrl: onlyLink, reprint, accountName: account?.[1] ?? null };
 }
 
 function parseRevision(rest: string, original: (suffix: string) => string): ChatCommand {

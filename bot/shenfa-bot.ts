@@ -25,6 +25,7 @@ import { ChatCommandHandler, apologize } from './chat-command-handler';
 import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
 import { ConversationOrder, conversationKey } from './conversation-order';
+import { RegistryChatCommands } from './registry-chat-commands';
 
 export interface ShenfaBotDependencies {
   name: string;
@@ -300,6 +301,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     provider,
     clock: services.clock,
     drafts: services.drafts,
+    registry: new RegistryChatCommands(services),
     people: services.people,
     outbox: services.outbox,
     createAuditDigest: async () => {

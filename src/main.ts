@@ -26,6 +26,8 @@ import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { draftTransitionSweepJob, draftTransitionSweepJobName } from './jobs/draft-transition-sweep-job';
 import { jobRunPruneJob } from './jobs/job-run-prune-job';
+import { annualReviewJob } from './jobs/annual-review-job';
+import { registryReminderJob } from './jobs/registry-reminder-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { ScanStatus } from 'wechaty';
 import { createChatBot } from '../bot/shenfa-bot';
@@ -47,6 +49,11 @@ async function main(): Promise<void> {
     logger,
     maxMessageBytes: channelMessageLimit(config.bot.puppet, config.bot.maxMessageBytes),
     textFileDirectory: path.resolve(config.dataDir, 'texts'),
+    timeZone: config.timeZone,
+    registry: {
+      filingDeadline: { days: config.registry.filingDeadlineDays, unit: config.registry.filingDeadlineUnit },
+      reminderDays: config.annualReview.reminderDays,
+    },
   });
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
@@ -55,6 +62,8 @@ async function main(): Promise<void> {
     inboundPruneJob({ clock: systemClock, logger }),
     draftTransitionSweepJob({ drafts: services.drafts, logger }),
     jobRunPruneJob({ clock: systemClock, logger, frequentJobs: [draftTransitionSweepJobName] }),
+    annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
+    registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
   );
   scheduler.start();
 
@@ -64,6 +73,7 @@ async function main(): Promise<void> {
     checkDatabase: () => checkDatabase(),
     accessTokens: createAccessTokens(config, systemClock),
     services,
+    timeZone: config.timeZone,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

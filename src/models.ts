@@ -12,6 +12,7 @@ import './people/bind-code-model';
 import './people/approval-route-model';
 import './people/delegation-model';
 import './accounts/account-model';
+import './annual-review/annual-review-model';
 import './drafts/draft-model';
 import './drafts/draft-transition-model';
 import './audit/audit-event-model';

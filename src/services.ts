@@ -14,6 +14,11 @@ import { DraftService } from './drafts/draft-service';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
+import { AccountService } from './accounts/account-service';
+import type { FilingDeadlinePolicy } from './accounts/filing-deadline-rules';
+import { chineseWorkingDays } from './accounts/chinese-working-days';
+import { AnnualReviewService } from './annual-review/annual-review-service';
+import { defaultReminderDays } from './annual-review/annual-review-rules';
 
 export interface Services {
   clock: Clock;
@@ -21,7 +26,15 @@ export interface Services {
   outbox: Outbox;
   people: PeopleService;
   drafts: DraftService;
+  accounts: AccountService;
+  annualReviews: AnnualReviewService;
   contentRules: ContentRules;
+}
+
+/** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
+export interface RegistryOptions {
+  filingDeadline: FilingDeadlinePolicy;
+  reminderDays: readonly number[];
 }
 
 export interface ServiceOptions {
@@ -33,23 +46,52 @@ export interface ServiceOptions {
   textFileDirectory?: string;
   /** The chat channel's longest message in UTF-8 bytes (see channelMessageLimit); WeChat's by default. */
   maxMessageBytes?: number;
+  /** Asia/Shanghai unless given. */
+  timeZone?: string;
+  /** Filing deadline 3 days and reminders on 1, 15, 25 and 30 November unless given. */
+  registry?: RegistryOptions;
 }
 
 export function createServices(options: ServiceOptions): Services {
   const { clock, logger } = options;
   const audit = new AuditTrail({ clock, logger });
   const outbox = new Outbox({ clock, logger, maxMessageBytes: options.maxMessageBytes });
-  const people = new PeopleService({ clock, audit, logger });
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  const registry = options.registry ?? { filingDeadline: { days: 3, unit: 'days' }, reminderDays: defaultReminderDays };
+  // The people feature finds accounts named in route files through the registry, which needs people.
+  const accountDirectory = {
+    findAccountId: (unitId: string, reference: string) => accounts.findAccountId(unitId, reference),
+  };
+  const people = new PeopleService({ clock, audit, logger, accounts: accountDirectory });
+  const accounts: AccountService = new AccountService({
+    clock,
+    audit,
+    outbox,
+    people,
+    config: { filingDeadline: registry.filingDeadline, timeZone },
+    calendar: chineseWorkingDays,
+    logger,
+  });
+  const annualReviews = new AnnualReviewService({
+    clock,
+    audit,
+    outbox,
+    people,
+    accounts,
+    config: { timeZone, reminderDays: registry.reminderDays },
+    logger,
+  });
   const contentRules = loadContentRules(options.contentRulesDirectory);
   const drafts = new DraftService({
     clock,
     audit,
     outbox,
     people,
+    accounts,
     checkContent: (content) => checkContent(content, contentRules),
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),
     logger,
   });
-  return { clock, audit, outbox, people, drafts, contentRules };
+  return { clock, audit, outbox, people, drafts, accounts, annualReviews, contentRules };
 }

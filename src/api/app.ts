@@ -17,12 +17,24 @@ import type { AdminState, AuthDependencies } from './auth-middleware';
 import { createDraftRouter } from '../drafts/draft-routes';
 import { wellFormedDeep } from '../shared/text-normalization';
 import type { DraftService } from '../drafts/draft-service';
+import { createAccountRouter } from '../accounts/account-routes';
+import type { AccountRouteDependencies } from '../accounts/account-routes';
+import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
+import type { AnnualReviewRouteDependencies } from '../annual-review/annual-review-routes';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
   accessTokens: AuthDependencies['accessTokens'];
-  services: { people: AuthDependencies['people']; drafts: Pick<DraftService, 'findDraftForAdmin'> };
+  services: {
+    people: AuthDependencies['people'] & AccountRouteDependencies['people'];
+    drafts: Pick<DraftService, 'findDraftForAdmin'>;
+    accounts: AccountRouteDependencies['accounts'];
+    annualReviews: AnnualReviewRouteDependencies['annualReviews'];
+    clock: { now(): Date };
+  };
+  /** Asia/Shanghai unless given: the calendar the annual review's year is read in. */
+  timeZone?: string;
 }
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
@@ -39,6 +51,13 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   api.use(requireAdmin({ accessTokens: dependencies.accessTokens, people: dependencies.services.people }));
   const drafts = createDraftRouter(dependencies.services);
   api.use(drafts.routes(), drafts.allowedMethods({ throw: true }));
+  const accounts = createAccountRouter(dependencies.services);
+  api.use(accounts.routes(), accounts.allowedMethods({ throw: true }));
+  const annualReviews = createAnnualReviewRouter({
+    ...dependencies.services,
+    timeZone: dependencies.timeZone ?? 'Asia/Shanghai',
+  });
+  api.use(annualReviews.routes(), annualReviews.allowedMethods({ throw: true }));
 
   app.use(errorMiddleware());
   app.use(requestContextMiddleware(dependencies.logger));

@@ -97,6 +97,20 @@ export interface DraftRecord {
   unitName: string;
 }
 
+/** What the flow needs from the account registry: the account a draft goes to (R4), and its name. */
+export interface DraftAccounts {
+  /**
+   * The account named, or the unit's only running account; null when none is registered (or, when not
+   * `strict`, when several are and none is named). Refuses an unknown name or a closing account.
+   */
+  accountForDraft(
+    unitId: string,
+    name: string | null,
+    options: { strict: boolean },
+  ): Promise<{ id: string; name: string } | null>;
+  accountNameOf(accountId: string): Promise<string>;
+}
+
 export interface DraftOutbox {
   enqueue(entries: DraftMessage[]): Promise<void>;
 }
@@ -108,6 +122,7 @@ export interface DraftServiceDependencies {
   audit: AuditTrail;
   outbox: DraftOutbox;
   people: DraftPeople;
+  accounts?: DraftAccounts;
   checkContent: ContentChecker;
   /** Masks ID, mobile and bank card numbers in a text ("脱敏"). */
   maskPersonalData: (text: string) => string;
@@ -124,6 +139,8 @@ export interface SubmitInput {
   /** Files already stored (the bot keeps them under the data folder), with their SHA-256. */
   attachments?: DraftAttachment[];
   accountId?: string | null;
+  /** "投稿 @账号名 标题": the account by name; without one, the unit's only account. */
+  accountName?: string | null;
   unitId?: string | null;
   /**
    * Identifies the submission (e.g. the chat message it came in): handling it again after a crash
@@ -208,9 +225,18 @@ export class DraftService {
     const submitter = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
     const unitId = input.unitId ?? submitter?.unitIds[0];
     if (!submitter || !unitId) throw new ForbiddenError('PERSON_HAS_NO_UNIT', '您尚未归属任何单位，请联系管理员');
+    const accountId =
+      input.accountId ??
+      (
+        await this.dependencies.accounts?.accountForDraft(unitId, input.accountName ?? null, {
+          // A file or a forwarded article cannot name an account; it goes unassigned rather than refused.
+          strict: attachmentHashes.length === 0 && !input.sourceUrl,
+        })
+      )?.id ??
+      null;
     const route = await this.dependencies.people.resolveRoute({
       unitId,
-      accountId: input.accountId ?? null,
+      accountId,
       submitterId: actor.personId,
     });
     const now = this.dependencies.clock.now();
@@ -247,7 +273,7 @@ export class DraftService {
         shortCode,
         closedKey: '',
         unitId: new Types.ObjectId(unitId),
-        accountId: input.accountId ? new Types.ObjectId(input.accountId) : null,
+        accountId: accountId ? new Types.ObjectId(accountId) : null,
         submitterId: new Types.ObjectId(actor.personId),
         ccIds: route.ccIds,
         revision: 0,
@@ -675,9 +701,12 @@ export class DraftService {
     for (const notification of notifications) {
       for (const id of [notification.deciderId, notification.onBehalfOfId]) if (id) ids.add(id);
     }
-    const [people, submitterUnitName] = await Promise.all([
+    const [people, submitterUnitName, accountName] = await Promise.all([
       this.dependencies.people.findPeople([...ids]),
       this.dependencies.people.unitName(String(draft.unitId)),
+      draft.accountId && this.dependencies.accounts
+        ? this.dependencies.accounts.accountNameOf(String(draft.accountId))
+        : Promise.resolve(''),
     ]);
     const names = new Map(
       [...people].map(([id, person]) => [id, person.title ? `${person.name}（${person.title}）` : person.name]),
@@ -693,7 +722,7 @@ export class DraftService {
       },
       names,
       submitterUnitName,
-      accountName: '',
+      accountName,
       mask: this.dependencies.maskPersonalData,
     };
   }

@@ -1,6 +1,8 @@
 /**
  * One document per run of a scheduled job: the unique (job, scheduledFor) index is the claim, so
- * when several processes run the scheduler, each run happens once.
+ * when several processes run the scheduler, each run happens once. A run whose process died (no
+ * heartbeat for a while) or that failed is claimed again through its revision (revision-guard), so it is
+ * neither lost nor done by two processes at once.
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
@@ -16,8 +18,12 @@ export interface JobRun {
   status: JobRunStatus;
   claimedBy: string;
   startedAt: Date;
+  /** Written while the run goes on; a running run without a recent heartbeat was abandoned. */
+  heartbeatAt: Date | null;
   finishedAt: Date | null;
   error: string;
+  /** Times the run was claimed again after it was abandoned or failed. */
+  revision: number;
 }
 
 const jobRunSchema = new Schema<JobRun>(
@@ -27,8 +33,10 @@ const jobRunSchema = new Schema<JobRun>(
     status: { type: String, enum: jobRunStatuses, default: 'running' },
     claimedBy: { type: String, required: true },
     startedAt: { type: Date, required: true },
+    heartbeatAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     error: { type: String, default: '' },
+    revision: { type: Number, default: 0 },
   },
   { versionKey: false },
 );

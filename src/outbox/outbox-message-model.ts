@@ -27,6 +27,9 @@ export type OutboxStatus = (typeof outboxStatuses)[number];
 export const outboxKinds = ['notice', 'alert'] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
+export const outboxMaxKeyLength = 300;
+export const outboxMaxTextLength = 20_000;
+
 export interface OutboxRecipient {
   /** A person: delivered to the contact of each of their chat bindings. */
   personId: Types.ObjectId | null;
@@ -73,7 +76,7 @@ export interface OutboxMessage {
 
 /** The fields of a message; shared with the archive (outbox-archive-model.ts), which keeps sent ones. */
 export const outboxMessageDefinition: SchemaDefinition<OutboxMessage> = {
-  idempotencyKey: { type: String, required: true, maxlength: 300 },
+  idempotencyKey: { type: String, required: true, maxlength: outboxMaxKeyLength },
   kind: { type: String, enum: outboxKinds, default: 'notice' },
   recipient: {
     personId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
@@ -82,7 +85,7 @@ export const outboxMessageDefinition: SchemaDefinition<OutboxMessage> = {
   },
   recipientKey: { type: String, default: '' },
   file: { type: new Schema({ path: String, name: String }, { _id: false }), default: null },
-  text: { type: String, required: true, maxlength: 20_000 },
+  text: { type: String, required: true, maxlength: outboxMaxTextLength },
   status: { type: String, enum: outboxStatuses, default: 'pending' },
   attempts: { type: Number, default: 0 },
   notBefore: { type: Date, required: true },

@@ -509,6 +509,17 @@ export class PeopleService {
     return { ...summary, scopeUnitIds: adminScopeOf({ adminOfUnitId, unitIds: summary.unitIds }) };
   }
 
+  /** The ids of the units an admin's scope covers: each scope unit and everything below it. */
+  async unitsWithin(scopeUnitIds: string[]): Promise<string[]> {
+    const ids = scopeUnitIds.filter(isObjectIdText).map((id) => new Types.ObjectId(id));
+    if (ids.length === 0) return [];
+    const units = await UnitModel.find(
+      { $or: [{ _id: { $in: ids } }, { ancestorIds: { $in: ids } }] },
+      { _id: 1 },
+    ).lean();
+    return units.map((unit) => String(unit._id));
+  }
+
   /** Whether the unit lies within the admin's scope; false for an unknown unit. */
   async adminCoversUnit(admin: Pick<AdminSummary, 'scopeUnitIds'>, unitId: string): Promise<boolean> {
     if (!isObjectIdText(unitId)) return false;

@@ -84,6 +84,17 @@ const configSchema = z.object({
   audit: z.object({
     digestKey: z.string(),
   }),
+  registry: z.object({
+    filingDeadlineDays: integer(1, 30),
+    filingDeadlineUnit: z.enum(['days', 'working-days'], { error: 'must be days or working-days' }),
+  }),
+  annualReview: z.object({
+    // "1,15,25,30" from the environment, a list in the config files.
+    reminderDays: z.preprocess(
+      (value) => (typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : value),
+      z.array(integer(1, 30)).min(1, { error: 'must list at least one November day' }),
+    ),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** json: one JSON object per line (production); pretty: human-readable lines (development). */

@@ -132,6 +132,37 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /**
+ * Inserts documents in one unordered write; a document whose unique key is taken is skipped, so a job
+ * or service that runs again after a crash can insert the same documents again. Returns how many were
+ * inserted. Any other failure is thrown (see translateDatabaseError).
+ */
+export async function insertIgnoringDuplicates(
+  collection: { insertMany(documents: never[], options: { ordered: boolean }): Promise<unknown> },
+  documents: object[],
+): Promise<number> {
+  if (documents.length === 0) return 0;
+  try {
+    await collection.insertMany(documents as never[], { ordered: false });
+    return documents.length;
+  } catch (error) {
+    const writeErrors = listWriteErrors(error);
+    const onlyDuplicates =
+      writeErrors.length > 0 &&
+      writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }));
+    if (!onlyDuplicates) translateDatabaseError(error);
+    return documents.length - writeErrors.length;
+  }
+}
+
+function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
+  if (typeof error !== 'object' || error === null) return [];
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];
+  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as { code?: unknown }];
+  return [];
+}
+
+/**
  * Turns a duplicate-key error into the given conflict; anything that says the server is gone
  * becomes DatabaseUnavailableError; everything else is re-thrown unchanged.
  */

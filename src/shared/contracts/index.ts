@@ -2,3 +2,5 @@
 export type * from './errors';
 export type * from './health';
 export type * from './drafts';
+export type * from './accounts';
+export type * from './annual-reviews';

@@ -59,6 +59,7 @@ describe('chat commands', () => {
       body: '各单位：\n请做好准备。',
       sourceUrl: '',
       reprint: null,
+      accountName: null,
     });
     expect(parseChatCommand('提交：\n标题\nhttps://mp.weixin.qq.com/s/abc')).toMatchObject({
       title: '标题',
@@ -76,6 +77,7 @@ describe('chat commands', () => {
       body: '正文第一段',
       sourceUrl: '',
       reprint: { source: '应急管理部网站', originalTitle: '冬季森林防火十条' },
+      accountName: null,
     });
     expect(parseChatCommand('投稿 【转载】无来源\n正文')).toMatchObject({
       reprint: { source: '', originalTitle: '无来源' },

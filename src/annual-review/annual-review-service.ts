@@ -1,0 +1,335 @@
+/**
+ * The annual review (R5): reports by chat or API (on time or late), the admins' pass/fail (a pass lifts
+ * 待关停), the admins' board and the dashboard counts; the November cycle itself is in
+ * annual-review-cycle.ts. Each review's change is an audit event written with it
+ * (src/audit/audited-transition.ts).
+ */
+import { Types } from 'mongoose';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
+import { isObjectIdText } from '../shared/ids';
+import { calendarDateOf } from '../shared/wall-time';
+import type { AuditTrail } from '../audit/audit-service';
+import type { OutboxEntry } from '../outbox/outbox-service';
+import type { AdminSummary, PersonSummary } from '../people/people-service';
+import type { Account } from '../accounts/account-model';
+import type { AccountService } from '../accounts/account-service';
+import type { RegistryActor, RegistryCounts } from '../accounts/account-queries';
+import { AnnualReviewModel, AwaitedReportModel } from './annual-review-model';
+import { AnnualReviewCycle } from './annual-review-cycle';
+import { changeReview } from './annual-review-change';
+import type { AuditedChange } from '../audit/audited-transition';
+import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
+import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './annual-review-rules';
+import { decisionText, reportReceivedText } from './annual-review-messages';
+
+export interface AnnualReviewConfig {
+  timeZone: string;
+  /** November days on which the account's admin and leader are reminded (default 1, 15, 25, 30). */
+  reminderDays: readonly number[];
+}
+
+export interface AnnualReviewPeople {
+  findAdmin(personId: string): Promise<AdminSummary | null>;
+  adminCoversUnit(admin: Pick<AdminSummary, 'scopeUnitIds'>, unitId: string): Promise<boolean>;
+  adminsOf(unitId?: string): Promise<PersonSummary[]>;
+  findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonSummary>>;
+  unitsWithin(scopeUnitIds: string[]): Promise<string[]>;
+}
+
+export interface AnnualReviewDependencies {
+  clock: Clock;
+  audit: AuditTrail;
+  outbox: { enqueue(entries: OutboxEntry[]): Promise<void> };
+  people: AnnualReviewPeople;
+  accounts: Pick<AccountService, 'findByName' | 'findAccounts' | 'listRunningAccounts' | 'rolesOn' | 'countRegistry'>;
+  config: AnnualReviewConfig;
+  logger?: Logger;
+}
+
+export type ReportFile = AnnualReviewReport['file'];
+
+export interface ReviewCounts {
+  year: number;
+  open: number;
+  submitted: number;
+  passed: number;
+  failed: number;
+  toClose: number;
+}
+
+export interface RegistryDashboardCounts {
+  accounts: RegistryCounts;
+  annualReview: ReviewCounts;
+}
+
+const awaitFileForMs = 30 * 60_000;
+
+export class AnnualReviewService {
+  private readonly cycle: AnnualReviewCycle;
+
+  constructor(private readonly dependencies: AnnualReviewDependencies) {
+    this.cycle = new AnnualReviewCycle(dependencies);
+  }
+
+  /** Everything the annual review owes on `today`; see AnnualReviewCycle.runDailyDuties. */
+  runDailyDuties(today: string): ReturnType<AnnualReviewCycle['runDailyDuties']> {
+    return this.cycle.runDailyDuties(today);
+  }
+
+  /** A report for the account's current review, by its text or a stored file; late after 30 November. */
+  async submitReport(
+    actor: RegistryActor,
+    accountName: string,
+    report: { text: string; file: ReportFile },
+  ): Promise<{ account: Account; review: AnnualReview }> {
+    const account = await this.dependencies.accounts.findByName(actor, accountName);
+    return this.submitReportFor(actor, account, report);
+  }
+
+  /** As submitReport, for a review named by id (the API); admins of its unit only. */
+  async submitReportById(
+    actor: RegistryActor,
+    reviewId: string,
+    report: { text: string; file: ReportFile },
+  ): Promise<{ account: Account; review: AnnualReview }> {
+    const { account } = await this.loadForAdmin(actor, reviewId);
+    return this.submitReportFor(actor, account, report);
+  }
+
+  private async submitReportFor(
+    actor: RegistryActor,
+    account: Account,
+    report: { text: string; file: ReportFile },
+  ): Promise<{ account: Account; review: AnnualReview }> {
+    const text = report.text.trim();
+    if (!text && !report.file) {
+      throw new ValidationError(
+        'REPORT_MISSING',
+        `请附上年审报告：“年审 ${account.name}”后换行写报告正文，或随后发送报告文件`,
+      );
+    }
+    if (account.status === 'closed') {
+      throw new ConflictError('ACCOUNT_CLOSED', `账号“${account.name}”已关停备案，无需年审`);
+    }
+    const current = await this.currentReviewOf(account);
+    const now = this.dependencies.clock.now();
+    const late = calendarDateOf(now, this.dependencies.config.timeZone) >= toCloseDay(current.year);
+    const review = await this.change(current._id, actor, (stored) => {
+      // The same report again (sent twice, or handled again after a crash) is the one already received.
+      if (stored.status === 'submitted' && isSameReport(stored.reports.at(-1), text, report.file)) return null;
+      const refusal = submissionRefusal(stored);
+      if (refusal) throw new ConflictError('REVIEW_ALREADY_PASSED', `账号“${account.name}”：${refusal}`);
+      const entry = {
+        text,
+        file: report.file,
+        submittedAt: now,
+        submittedById: new Types.ObjectId(actor.personId),
+        late,
+      };
+      return {
+        action: late ? 'annual-review.report-submitted-late' : 'annual-review.report-submitted',
+        changes: { status: 'submitted', reports: [...stored.reports, entry] },
+        details: { late, file: report.file?.sha256 ?? null, textLength: text.length },
+      };
+    });
+    const submitter = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
+    const admins = await this.dependencies.people.adminsOf(String(account.unitId));
+    await this.dependencies.outbox.enqueue(
+      admins.map((admin) => ({
+        idempotencyKey: `annual-review:${String(review._id)}:report:${review.reports.length}:${admin.id}`,
+        recipient: { personId: admin.id },
+        text: reportReceivedText(account, review.year, late, submitter?.name ?? ''),
+      })),
+    );
+    return { account, review };
+  }
+
+  /** "年审 账号名" without text: the person's next file (within 30 minutes) is that review's report. */
+  async awaitReportFile(actor: RegistryActor, accountName: string): Promise<Account> {
+    const account = await this.dependencies.accounts.findByName(actor, accountName);
+    if (account.status === 'closed')
+      throw new ConflictError('ACCOUNT_CLOSED', `账号“${account.name}”已关停备案，无需年审`);
+    const review = await this.currentReviewOf(account);
+    const refusal = submissionRefusal(review);
+    if (refusal) throw new ConflictError('REVIEW_ALREADY_PASSED', `账号“${account.name}”：${refusal}`);
+    const until = new Date(this.dependencies.clock.now().getTime() + awaitFileForMs);
+    await AwaitedReportModel.replaceOne({ _id: actor.personId }, { reviewId: review._id, until }, { upsert: true });
+    return account;
+  }
+
+  /** The report a file completes, when its sender said "年审 账号名" shortly before; null otherwise. */
+  async takeAwaitedReport(
+    actor: RegistryActor,
+    file: NonNullable<ReportFile>,
+  ): Promise<{ account: Account; review: AnnualReview } | null> {
+    const awaited = await AwaitedReportModel.findById(actor.personId).lean();
+    if (!awaited || awaited.until <= this.dependencies.clock.now()) return null;
+    const review = await AnnualReviewModel.findById(awaited.reviewId).lean<AnnualReview>();
+    const account =
+      review && (await this.dependencies.accounts.findAccounts([review.accountId])).get(String(review.accountId));
+    if (!account) return null;
+    // Forgotten once the report is in or refused: a crash before that leaves the file to be handled again.
+    try {
+      return await this.submitReportFor(actor, account, { text: '', file });
+    } finally {
+      await AwaitedReportModel.deleteOne({ _id: actor.personId });
+    }
+  }
+
+  /** An admin's pass or fail (with a reason) on a submitted report; a pass lifts 待关停. */
+  async decide(
+    actor: RegistryActor,
+    accountName: string,
+    input: { passed: boolean; reason: string },
+  ): Promise<{ account: Account; review: AnnualReview }> {
+    const admin = await this.dependencies.people.findAdmin(actor.personId);
+    if (!admin) throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以审核年审');
+    const account = await this.dependencies.accounts.findByName(actor, accountName);
+    if (!(await this.dependencies.people.adminCoversUnit(admin, String(account.unitId)))) {
+      throw new ForbiddenError('ADMIN_SCOPE', `账号“${account.name}”不在您的管理范围内`);
+    }
+    return this.decideFor(actor, account, await this.currentReviewOf(account), input);
+  }
+
+  async decideById(
+    actor: RegistryActor,
+    reviewId: string,
+    input: { passed: boolean; reason: string },
+  ): Promise<{ account: Account; review: AnnualReview }> {
+    const { account, review } = await this.loadForAdmin(actor, reviewId);
+    return this.decideFor(actor, account, review, input);
+  }
+
+  private async decideFor(
+    actor: RegistryActor,
+    account: Account,
+    current: AnnualReview,
+    input: { passed: boolean; reason: string },
+  ): Promise<{ account: Account; review: AnnualReview }> {
+    const reason = input.reason.trim();
+    const now = this.dependencies.clock.now();
+    let wasToClose = false;
+    const review = await this.change(current._id, actor, (stored) => {
+      const refusal = decisionRefusal(stored, input.passed, reason);
+      if (refusal) {
+        throw reason || input.passed
+          ? new ConflictError('REVIEW_NOT_SUBMITTED', `账号“${account.name}”：${refusal}`)
+          : new ValidationError('REASON_REQUIRED', refusal);
+      }
+      wasToClose = stored.toClose;
+      const decision = { passed: input.passed, byId: new Types.ObjectId(actor.personId), at: now, reason };
+      const afterDeadline = calendarDateOf(now, this.dependencies.config.timeZone) >= toCloseDay(stored.year);
+      const changes: Record<string, unknown> = { status: input.passed ? 'passed' : 'failed', decision };
+      if (input.passed) Object.assign(changes, { toClose: false, toCloseSince: null });
+      else if (afterDeadline && !stored.toClose) Object.assign(changes, { toClose: true, toCloseSince: now });
+      return { action: input.passed ? 'annual-review.passed' : 'annual-review.failed', reason, changes };
+    });
+    await this.dependencies.outbox.enqueue(
+      unique([String(account.backendAdminId), String(account.leaderInChargeId)]).map((personId) => ({
+        idempotencyKey: `annual-review:${String(review._id)}:decision:r${review.revision}:${personId}`,
+        recipient: { personId },
+        text: decisionText(account, review.year, input.passed, reason, input.passed && wasToClose),
+      })),
+    );
+    return { account, review };
+  }
+
+  /** The reviews of `year` within an admin's scope, a page at a time. */
+  async listForAdmin(
+    admin: AdminSummary,
+    options: { year: number; status?: AnnualReviewStatus; toClose?: boolean; cursor?: string; limit?: number },
+  ): Promise<{ reviews: AnnualReview[]; accounts: Map<string, Account>; nextCursor: string | null }> {
+    const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
+    const limit = Math.min(options.limit ?? 50, 100);
+    const filter: Record<string, unknown> = {
+      unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) },
+      year: options.year,
+    };
+    if (options.status) filter.status = options.status;
+    if (options.toClose !== undefined) filter.toClose = options.toClose;
+    if (options.cursor) {
+      if (!isObjectIdText(options.cursor)) throw new ValidationError('INVALID_CURSOR', '分页游标无效');
+      filter._id = { $gt: new Types.ObjectId(options.cursor) };
+    }
+    const found = await AnnualReviewModel.find(filter)
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .lean<AnnualReview[]>();
+    const reviews = found.slice(0, limit);
+    const accounts = await this.dependencies.accounts.findAccounts(reviews.map((review) => review.accountId));
+    return { reviews, accounts, nextCursor: found.length > limit ? String(reviews[reviews.length - 1]._id) : null };
+  }
+
+  /** One review for an admin whose scope covers its unit (else not found). */
+  async loadForAdmin(actor: RegistryActor, reviewId: string): Promise<{ account: Account; review: AnnualReview }> {
+    const admin = await this.dependencies.people.findAdmin(actor.personId);
+    if (!admin) throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以审核年审');
+    const review = isObjectIdText(reviewId) ? await AnnualReviewModel.findById(reviewId).lean<AnnualReview>() : null;
+    if (!review || !(await this.dependencies.people.adminCoversUnit(admin, String(review.unitId)))) {
+      throw new NotFoundError('REVIEW_NOT_FOUND', '找不到该年审记录，或它不在您的管理范围内');
+    }
+    const account = (await this.dependencies.accounts.findAccounts([review.accountId])).get(String(review.accountId));
+    if (!account) throw new NotFoundError('ACCOUNT_NOT_FOUND', '该年审记录的账号已不存在');
+    return { account, review };
+  }
+
+  /** Review counts of a cycle for the units of a scope. */
+  async countReviews(unitIds: string[], year: number): Promise<ReviewCounts> {
+    const groups = await AnnualReviewModel.aggregate<{
+      _id: { status: AnnualReviewStatus; toClose: boolean };
+      count: number;
+    }>([
+      { $match: { unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) }, year } },
+      { $group: { _id: { status: '$status', toClose: '$toClose' }, count: { $sum: 1 } } },
+    ]);
+    const counts: ReviewCounts = { year, open: 0, submitted: 0, passed: 0, failed: 0, toClose: 0 };
+    for (const group of groups) {
+      counts[group._id.status] += group.count;
+      if (group._id.toClose) counts.toClose += group.count;
+    }
+    return counts;
+  }
+
+  /**
+   * The registry and annual-review counts for an admin's dashboard (the admin API's dashboard slots):
+   * accounts by state, filings overdue, certifications expiring, and the current cycle's reviews.
+   */
+  async dashboardCounts(admin: Pick<AdminSummary, 'scopeUnitIds'>): Promise<RegistryDashboardCounts> {
+    const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
+    const year = cycleYearOf(calendarDateOf(this.dependencies.clock.now(), this.dependencies.config.timeZone));
+    const [accounts, annualReview] = await Promise.all([
+      this.dependencies.accounts.countRegistry(unitIds),
+      this.countReviews(unitIds, year),
+    ]);
+    return { accounts, annualReview };
+  }
+
+  private async currentReviewOf(account: Account): Promise<AnnualReview> {
+    const [review] = await AnnualReviewModel.find({ accountId: account._id })
+      .sort({ year: -1 })
+      .limit(1)
+      .lean<AnnualReview[]>();
+    if (!review) {
+      throw new NotFoundError('REVIEW_NOT_OPEN', `账号“${account.name}”当前没有进行中的年审（每年11月1日开启）`);
+    }
+    return review;
+  }
+
+  private change(
+    reviewId: Types.ObjectId,
+    actor: RegistryActor,
+    decide: (review: AnnualReview) => AuditedChange | null,
+  ): Promise<AnnualReview> {
+    return changeReview(this.dependencies, reviewId, actor, decide);
+  }
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function isSameReport(previous: AnnualReviewReport | undefined, text: string, file: ReportFile): boolean {
+  return !!previous && previous.text === text && (previous.file?.sha256 ?? null) === (file?.sha256 ?? null);
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import request from 'supertest';
+import { createApp } from '../../../src/api/app';
+import { AccessTokens } from '../../../src/api/access-tokens';
+import { checkDatabase } from '../../../src/shared/database';
+import { createLogger } from '../../../src/shared/logger';
+import { ManualClock } from '../../../src/shared/clock';
+import { createServices } from '../../../src/services';
+import { PersonModel } from '../../../src/people/person-model';
+import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
+import type { AnnualReviewListBody, AnnualReviewView, ErrorBody } from '../../../src/shared/contracts';
+import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
+import { openAccount } from '../../support/registry-factories';
+
+const clock = new ManualClock('2026-11-01T01:00:00Z');
+const logger = createLogger('silent');
+const tokens = new AccessTokens('annual-review-api-secret-0123456789abcdef', 3600, clock);
+const services = createServices({ clock, logger });
+let server: http.Server;
+
+beforeAll(async () => {
+  await connectTestDatabase();
+  await services.people.importOrganization(fs.readFileSync(sampleOrganizationFile, 'utf8'), 'json', {});
+  await openAccount(services, { unit: '县应急管理局', name: '应急先锋', leader: '王建华', admin: '刘洋' });
+  await openAccount(services, { unit: '县教育局', name: '教育之窗', leader: '吴国庆', admin: '冯涛' });
+  await openAccount(services, {
+    unit: '县教育局',
+    name: '教育微博',
+    platform: 'weibo',
+    leader: '吴国庆',
+    admin: '冯涛',
+    filed: false,
+    openedOn: '2026-10-01',
+  });
+  await services.annualReviews.runDailyDuties('2026-11-01');
+  const app = createApp({
+    http: { host: '127.0.0.1', port: 0, bodyLimit: '1mb' },
+    logger,
+    checkDatabase: () => checkDatabase(),
+    accessTokens: tokens,
+    services,
+  });
+  server = http.createServer(app.callback());
+}, 60_000);
+
+afterAll(async () => {
+  server.close();
+  await services.audit.settle();
+  await disconnectTestDatabase();
+});
+
+const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+
+describe('the annual review over the API', () => {
+  let reviewId = '';
+
+  test('when an admin opens the board, then the current cycle lists each account with what is missing', async () => {
+    const response = await request(server)
+      .get('/api/v1/annual-reviews')
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const board = response.body as AnnualReviewListBody;
+    expect(board.reviews.map((review) => [review.account.name, review.status, review.statusText])).toEqual([
+      ['应急先锋', 'open', '未提交报告'],
+      ['教育之窗', 'open', '未提交报告'],
+      ['教育微博', 'open', '未提交报告'],
+    ]);
+    reviewId = board.reviews[1].id;
+  });
+
+  test('when a decision comes before any report, then it is refused and the review stays open', async () => {
+    const response = await request(server)
+      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
+      .set('Authorization', await bearer('李静'))
+      .send({ passed: true })
+      .expect(409);
+    expect((response.body as ErrorBody).error).toEqual({
+      code: 'REVIEW_NOT_SUBMITTED',
+      message: '账号“教育之窗”：年审未提交报告，不是待审核状态（须先提交报告）',
+    });
+    expect(await AnnualReviewModel.findById(reviewId).lean()).toMatchObject({ status: 'open', decision: null });
+  });
+
+  test('when a report fails and a new one is submitted, then it can pass; a failure needs a reason', async () => {
+    const admin = await bearer('李静');
+    await request(server)
+      .post(`/api/v1/annual-reviews/${reviewId}/report`)
+      .set('Authorization', admin)
+      .send({ text: '年度报告' })
+      .expect(200);
+    const noReason = await request(server)
+      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
+      .set('Authorization', admin)
+      .send({ passed: false })
+      .expect(400);
+    expect((noReason.body as ErrorBody).error.message).toBe('请求参数有误：reason：不通过须写明理由');
+    const failed = await request(server)
+      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
+      .set('Authorization', admin)
+      .send({ passed: false, reason: '缺少留言办理情况' })
+      .expect(200);
+    expect(failed.body as AnnualReviewView).toMatchObject({
+      status: 'failed',
+      decision: { passed: false, reason: '缺少留言办理情况' },
+    });
+    await request(server)
+      .post(`/api/v1/annual-reviews/${reviewId}/report`)
+      .set('Authorization', admin)
+      .send({ text: '年度报告（补充留言办理情况）' })
+      .expect(200);
+    const passed = await request(server)
+      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
+      .set('Authorization', admin)
+      .send({ passed: true, reason: '' })
+      .expect(200);
+    const view = passed.body as AnnualReviewView;
+    expect(view).toMatchObject({ status: 'passed', toClose: false });
+    expect(view.reports.map((report) => report.text)).toEqual(['年度报告', '年度报告（补充留言办理情况）']);
+  });
+
+  test("when someone outside the review's scope asks, then it is not found; a non-admin is refused", async () => {
+    const emergency = await unitId('某县人民政府/县应急管理局');
+    const other = await PersonModel.create({
+      name: '应急局管理员',
+      roles: ['admin'],
+      unitIds: [emergency],
+      adminOfUnitId: emergency,
+    });
+    const token = `Bearer ${tokens.issue(String(other._id)).token}`;
+    await request(server).get(`/api/v1/annual-reviews/${reviewId}`).set('Authorization', token).expect(404);
+    await request(server)
+      .get('/api/v1/annual-reviews')
+      .set('Authorization', await bearer('刘洋'))
+      .expect(403);
+    const bad = await request(server).get('/api/v1/annual-reviews?status=done').set('Authorization', token).expect(400);
+    expect((bad.body as ErrorBody).error.message).toContain('status 须为 open、submitted、passed、failed 之一');
+  });
+
+  test('when the dashboard asks for the counts of a scope, then accounts and reviews are counted by state', async () => {
+    clock.set('2026-11-20T02:00:00Z');
+    const admin = await services.people.findAdmin(await personId('李静'));
+    expect(admin).not.toBeNull();
+    const counts = await services.annualReviews.dashboardCounts(admin ?? { scopeUnitIds: [] });
+    expect(counts).toEqual({
+      accounts: {
+        byStatus: { applying: 0, rejected: 0, active: 3, closing: 0, closed: 0 },
+        filingOverdue: 1,
+        certificationExpiring: 0,
+        interactionOff: 0,
+      },
+      annualReview: { year: 2026, open: 2, submitted: 0, passed: 1, failed: 0, toClose: 0 },
+    });
+  });
+});
