@@ -34,6 +34,7 @@ export type ChatCommand =
   | { kind: 'mine' }
   | { kind: 'help' }
   | { kind: 'audit-digest' }
+  | { kind: 'cadence-report' }
   /** A known command written the wrong way: `message` says how to write it. */
   | { kind: 'malformed'; message: string }
   /** Mentions a decision word inside other text: remind the format, never act. */
@@ -135,6 +136,7 @@ function parseCleanText(written: string): ChatCommand {
     '我的稿件',
     '帮助',
     '审计摘要',
+    '更新情况',
   ]);
   const rest = keyword ? text.slice(keyword.length).replace(/^[ \t:,，：]+/, '') : '';
   switch (keyword) {
@@ -176,6 +178,8 @@ function parseCleanText(written: string): ChatCommand {
       return { kind: 'help' };
     case '审计摘要':
       return { kind: 'audit-digest' };
+    case '更新情况':
+      return rest.trim() ? { kind: 'unknown' } : { kind: 'cadence-report' };
   }
   if (/^(help|菜单|\?)$/i.test(text)) return { kind: 'help' };
   if ([...approveWords, ...rejectWords].some((word) => text.includes(word))) return { kind: 'decision-unclear' };
@@ -289,4 +293,5 @@ export const helpText = [
   '同意 K7Q2 [意见] / 驳回 K7Q2 理由 —— 审核（也可引用审核请求回复）',
   '转交 K7Q2 姓名 —— 交由同事代为审核；撤销 K7Q2 理由 —— 撤销已给出的同意',
   '查看 K7Q2 · 待办 · 我的稿件 · 绑定 123456 · 帮助',
+  '更新情况 —— 领导、管理员查看名下账号距上次更新、上次原创的天数',
 ].join('\n');

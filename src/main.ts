@@ -24,6 +24,9 @@ import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { createChatBot } from '../bot/shenfa-bot';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
+import { cadenceCheckJob } from './jobs/cadence-check-job';
+import { approvalNudgeJob } from './jobs/approval-nudge-job';
+import { calendarCheckJob } from './jobs/calendar-check-job';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -33,12 +36,24 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, (message) => logger.info(message));
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
-  const services = createServices({ clock: systemClock, logger });
+  const services = createServices({
+    clock: systemClock,
+    logger,
+    timeZone: config.timeZone,
+    reminders: config.reminders,
+  });
+  const calendarStatus = await services.calendar.status();
+  if (calendarStatus.missingYears.length > 0) {
+    logger.warn({ missingYears: calendarStatus.missingYears }, 'holiday calendar has no data for a needed year');
+  }
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
+    calendarCheckJob({ ...services, logger }),
+    cadenceCheckJob(services),
+    approvalNudgeJob(services),
   );
   scheduler.start();
 

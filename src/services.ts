@@ -11,6 +11,14 @@ import { DraftService } from './drafts/draft-service';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
+import { CalendarService } from './cadence/calendar-service';
+import type { OfficialCalendar } from './cadence/calendar-rules';
+import { ReminderPolicyService } from './cadence/reminder-policy-service';
+import { defaultReminderPolicy } from './cadence/reminder-policy-rules';
+import type { ReminderPolicy } from './cadence/reminder-policy-rules';
+import { CadenceAccounts } from './cadence/cadence-accounts';
+import { CadenceService } from './cadence/cadence-service';
+import { NudgeService } from './cadence/nudge-service';
 
 export interface Services {
   clock: Clock;
@@ -19,6 +27,10 @@ export interface Services {
   people: PeopleService;
   drafts: DraftService;
   contentRules: ContentRules;
+  calendar: CalendarService;
+  reminderPolicies: ReminderPolicyService;
+  cadence: CadenceService;
+  nudges: NudgeService;
 }
 
 export interface ServiceOptions {
@@ -26,6 +38,12 @@ export interface ServiceOptions {
   logger: Logger;
   /** Rule data folder; config/content-rules by default. */
   contentRulesDirectory?: string;
+  /** Calendar and reminder time zone; Asia/Shanghai by default. */
+  timeZone?: string;
+  /** Reminder settings of units without their own (config `reminders`). */
+  reminders?: ReminderPolicy;
+  /** The holiday package's calendar; tests pass one to play a newer release. */
+  officialCalendar?: OfficialCalendar;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -34,6 +52,16 @@ export function createServices(options: ServiceOptions): Services {
   const outbox = new Outbox({ clock, logger });
   const people = new PeopleService({ clock, audit, logger });
   const contentRules = loadContentRules(options.contentRulesDirectory);
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
+  const reminderPolicies = new ReminderPolicyService({
+    clock,
+    audit,
+    people,
+    defaults: options.reminders ?? defaultReminderPolicy,
+  });
+  const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
+  const cadence = new CadenceService({ ...cadenceDependencies, accounts: new CadenceAccounts() });
   const drafts = new DraftService({
     clock,
     audit,
@@ -41,7 +69,10 @@ export function createServices(options: ServiceOptions): Services {
     people,
     checkContent: (content) => checkContent(content, contentRules),
     maskPersonalData,
+    publications: cadence,
     logger,
   });
-  return { clock, audit, outbox, people, drafts, contentRules };
+  cadence.drafts = drafts;
+  const nudges = new NudgeService({ ...cadenceDependencies, drafts });
+  return { clock, audit, outbox, people, drafts, contentRules, calendar, reminderPolicies, cadence, nudges };
 }

@@ -16,12 +16,17 @@ import { requireAdmin } from './auth-middleware';
 import type { AdminState, AuthDependencies } from './auth-middleware';
 import { createDraftRouter } from '../drafts/draft-routes';
 import type { DraftService } from '../drafts/draft-service';
+import { createCadenceRouter } from '../cadence/cadence-routes';
+import type { CadenceRouteDependencies } from '../cadence/cadence-routes';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
   accessTokens: AuthDependencies['accessTokens'];
-  services: { people: AuthDependencies['people']; drafts: Pick<DraftService, 'findDraftForAdmin'> };
+  services: {
+    people: AuthDependencies['people'] & CadenceRouteDependencies['people'];
+    drafts: Pick<DraftService, 'findDraftForAdmin'>;
+  } & Omit<CadenceRouteDependencies, 'people'>;
 }
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
@@ -38,6 +43,8 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   api.use(requireAdmin({ accessTokens: dependencies.accessTokens, people: dependencies.services.people }));
   const drafts = createDraftRouter(dependencies.services);
   api.use(drafts.routes(), drafts.allowedMethods({ throw: true }));
+  const cadence = createCadenceRouter(dependencies.services);
+  api.use(cadence.routes(), cadence.allowedMethods({ throw: true }));
 
   app.use(errorMiddleware());
   app.use(requestContextMiddleware(dependencies.logger));

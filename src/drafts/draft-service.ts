@@ -109,7 +109,29 @@ export interface DraftServiceDependencies {
   checkContent: ContentChecker;
   /** Masks ID, mobile and bank card numbers in a text ("脱敏"). */
   maskPersonalData: (text: string) => string;
+  /** Told of each publication reported with 已发布 (R6: the cadence check counts posts). */
+  publications?: { recordPublication(publication: PublishedDraft): Promise<void> };
   logger?: Logger;
+}
+
+/** A published draft as the cadence check counts it. */
+export interface PublishedDraft {
+  draftId: string;
+  unitId: string;
+  accountId: string | null;
+  publishedAt: Date;
+  url: string;
+  /** false for a reprint (转载). */
+  original: boolean;
+}
+
+/** A draft in review as the approval nudges read it. */
+export interface DraftInReview {
+  state: ReviewState;
+  unitId: string;
+  title: string;
+  /** When the current version was submitted: the first step's clock starts there. */
+  versionCreatedAt: Date;
 }
 
 export interface SubmitInput {
@@ -316,11 +338,37 @@ export class DraftService {
     return this.transition(actor, code, { command: 'withdraw' }, (state) => withdraw(state, { byId: actor.personId }));
   }
 
-  reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftSummary> {
+  async reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftSummary> {
     const now = this.dependencies.clock.now();
-    return this.transition(actor, input.code, { command: 'publish', url: input.url }, (state) =>
+    const summary = await this.transition(actor, input.code, { command: 'publish', url: input.url }, (state) =>
       reportPublished(state, { byId: actor.personId, url: input.url, now }),
     );
+    // A crash before this line is made up by the cadence check, which reads recent publications again.
+    const published = await DraftModel.findById(summary.id).lean<Draft>();
+    if (published && this.dependencies.publications) {
+      await this.dependencies.publications.recordPublication(toPublishedDraft(published));
+    }
+    return summary;
+  }
+
+  /** Drafts reported published since `since` (their last change is the report). */
+  async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
+    const drafts = await DraftModel.find({ status: 'published', updatedAt: { $gte: since } }).lean<Draft[]>();
+    return drafts.filter((draft) => draft.publication.publishedAt).map(toPublishedDraft);
+  }
+
+  /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
+  async listInReview(): Promise<DraftInReview[]> {
+    const drafts = await DraftModel.find({ status: 'in_review' }).sort({ updatedAt: -1 }).lean<Draft[]>();
+    return drafts.map((draft) => {
+      const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+      return {
+        state: toReviewState(draft),
+        unitId: String(draft.unitId),
+        title: version?.title ?? '',
+        versionCreatedAt: version?.createdAt ?? draft.createdAt,
+      };
+    });
   }
 
   revokeApproval(actor: DraftActor, input: { code: string; reason: string }): Promise<DraftSummary> {
@@ -712,6 +760,18 @@ function refusalError(refusal: RuleRefusal): AppError {
     return new ValidationError(refusal.code, refusal.message);
   }
   return new ConflictError(refusal.code, refusal.message);
+}
+
+function toPublishedDraft(draft: Draft): PublishedDraft {
+  const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+  return {
+    draftId: String(draft._id),
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    publishedAt: draft.publication.publishedAt ?? draft.updatedAt,
+    url: draft.publication.url,
+    original: !version?.reprint,
+  };
 }
 
 function toReviewState(draft: Draft): ReviewState {

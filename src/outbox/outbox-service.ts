@@ -32,7 +32,7 @@ import type { Clock } from '../shared/clock';
 import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { ValidationError } from '../shared/errors';
-import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { isOnlyDuplicates, listWriteErrors, translateDatabaseError } from '../shared/database';
 import { toObjectIdOrNull } from '../shared/ids';
 import { RevisionClaimModel, applyAtRevision, claimRevision, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
@@ -182,24 +182,8 @@ async function buildMessage(entry: OutboxEntry, now: Date): Promise<OutboxMessag
 }
 
 /** An unordered insert reports every failed entry; the call succeeded when each failure is a known key. */
-function isOnlyDuplicates(error: unknown): boolean {
-  const writeErrors = listWriteErrors(error);
-  return (
-    writeErrors.length > 0 &&
-    writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }))
-  );
-}
-
 function countWriteErrors(error: unknown): number {
   return listWriteErrors(error).length;
-}
-
-function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
-  if (typeof error !== 'object' || error === null) return [];
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];
-  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as { code?: unknown }];
-  return [];
 }
 
 /** What `send` gets: a message as the chat needs it, with ids as strings. */

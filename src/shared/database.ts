@@ -131,6 +131,23 @@ export function isDuplicateKeyError(error: unknown): boolean {
   );
 }
 
+/** Whether an unordered bulk insert failed only on keys that were already there. */
+export function isOnlyDuplicates(error: unknown): boolean {
+  const writeErrors = listWriteErrors(error);
+  return (
+    writeErrors.length > 0 &&
+    writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }))
+  );
+}
+
+export function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
+  if (typeof error !== 'object' || error === null) return [];
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];
+  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as { code?: unknown }];
+  return [];
+}
+
 /**
  * Turns a duplicate-key error into the given conflict; anything that says the server is gone
  * becomes DatabaseUnavailableError; everything else is re-thrown unchanged.

@@ -2,3 +2,4 @@
 export type * from './errors';
 export type * from './health';
 export type * from './drafts';
+export type * from './cadence';
