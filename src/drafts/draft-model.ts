@@ -222,5 +222,6 @@ draftSchema.index({ pendingApproverIds: 1, status: 1 });
 draftSchema.index({ submitterId: 1, createdAt: -1 });
 draftSchema.index({ unitId: 1, createdAt: -1 });
 draftSchema.index({ status: 1, updatedAt: -1 });
+draftSchema.index({ status: 1, 'publication.publishedAt': -1 });
 
 export const DraftModel = model<Draft>('Draft', draftSchema);

@@ -351,10 +351,12 @@ export class DraftService {
     return summary;
   }
 
-  /** Drafts reported published since `since` (their last change is the report). */
+  /** Drafts reported published since `since`. */
   async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
-    const drafts = await DraftModel.find({ status: 'published', updatedAt: { $gte: since } }).lean<Draft[]>();
-    return drafts.filter((draft) => draft.publication.publishedAt).map(toPublishedDraft);
+    const drafts = await DraftModel.find({ status: 'published', 'publication.publishedAt': { $gte: since } }).lean<
+      Draft[]
+    >();
+    return drafts.map(toPublishedDraft);
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
