@@ -4,11 +4,13 @@
  */
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
+import { runCadenceBench } from './cadence-bench';
 import { runContentCheckBench } from './content-check-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
+  cadence: runCadenceBench,
   'content-check': runContentCheckBench,
 };
 

@@ -60,7 +60,9 @@ function toTracked(account: ProjectedAccount): TrackedAccount {
 export class CadenceAccounts {
   /** Every active account, in one query. */
   async listActive(): Promise<TrackedAccount[]> {
-    const accounts = await AccountModel.find({ status: 'active' }, projection).lean<ProjectedAccount[]>();
+    const accounts = await AccountModel.find({ status: 'active' }, projection)
+      .batchSize(5000)
+      .lean<ProjectedAccount[]>();
     return accounts.map(toTracked);
   }
 

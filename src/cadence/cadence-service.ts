@@ -66,6 +66,9 @@ export interface CadenceCheckResult {
 /** Publications reported a few days back are read again by the daily check, in case one was missed. */
 const reconcileDays = 3;
 
+/** Documents per batch when every account is read: fewer round trips than the driver's default of 101. */
+export const bulkBatchSize = 5000;
+
 export class CadenceService {
   /** Set once the draft service exists (it is built after this one): where the check re-reads publications. */
   drafts: CadenceDrafts | null = null;
@@ -112,8 +115,7 @@ export class CadenceService {
   async runDailyCheck(): Promise<CadenceCheckResult> {
     const now = this.dependencies.clock.now();
     const today = civilDate(now, this.dependencies.timeZone);
-    const accounts = await this.dependencies.accounts.listActive();
-    let states = await this.readStates();
+    let [accounts, states] = await Promise.all([this.dependencies.accounts.listActive(), this.readStates()]);
     if (await this.reconcile(states, new Date(now.getTime() - reconcileDays * 86_400_000)))
       states = await this.readStates();
     const [lineage, calendar, admins] = await Promise.all([
@@ -240,7 +242,7 @@ export class CadenceService {
   }
 
   private async readStates(): Promise<Map<string, CadenceState>> {
-    const states = await CadenceStateModel.find({}).lean<CadenceState[]>();
+    const states = await CadenceStateModel.find({}).batchSize(bulkBatchSize).lean<CadenceState[]>();
     return new Map(states.map((state) => [String(state._id), state]));
   }
 
