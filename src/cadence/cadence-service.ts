@@ -115,9 +115,9 @@ export class CadenceService {
   async runDailyCheck(): Promise<CadenceCheckResult> {
     const now = this.dependencies.clock.now();
     const today = civilDate(now, this.dependencies.timeZone);
-    let [accounts, states] = await Promise.all([this.dependencies.accounts.listActive(), this.readStates()]);
-    if (await this.reconcile(states, new Date(now.getTime() - reconcileDays * 86_400_000)))
-      states = await this.readStates();
+    const [accounts, stored] = await Promise.all([this.dependencies.accounts.listActive(), this.readStates()]);
+    const reconciled = await this.reconcile(stored, new Date(now.getTime() - reconcileDays * 86_400_000));
+    const states = reconciled ? await this.readStates() : stored;
     const [lineage, calendar, admins] = await Promise.all([
       this.dependencies.people.unitLineage([...new Set(accounts.map((account) => account.unitId))]),
       this.dependencies.calendar.workingCalendar(),
