@@ -12,6 +12,7 @@ import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isOnlyDuplicates, translateDatabaseError } from '../shared/database';
+import { isAppError } from '../shared/errors';
 import { civilDate } from '../shared/wall-clock';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, UnitLineage } from '../people/people-service';
@@ -90,7 +91,8 @@ export class CadenceService {
         recordedAt: this.dependencies.clock.now(),
       });
     } catch (error) {
-      if (!(error instanceof Error && 'code' in error && error.code === 'POST_EXISTS')) throw error;
+      // Recorded already (a repeated report, or the daily check making up a missed one).
+      if (!(isAppError(error) && error.code === 'POST_EXISTS')) throw error;
     }
     if (!accountId) {
       this.dependencies.logger?.warn(
