@@ -160,6 +160,14 @@ export async function runCadenceBench(): Promise<void> {
     );
     report(`database commands: ${dbCommands} (${[...commands].map(([key, count]) => `${key} ×${count}`).join(', ')})`);
     report(`server time by command: ${[...serverMs].map(([key, ms]) => `${key} ${Math.round(ms)} ms`).join(', ')}`);
+    // The floor on this database: reading the same accounts and states through the driver alone.
+    const rawStarted = performance.now();
+    await Promise.all([
+      AccountModel.collection.find({ status: 'active' }).batchSize(5000).toArray(),
+      CadenceStateModel.collection.find({}).batchSize(5000).toArray(),
+    ]);
+    const rawSeconds = (performance.now() - rawStarted) / 1000;
+    report(`the same accounts and states read through the driver alone: ${rawSeconds.toFixed(2)} s`);
     report(`outbox messages: ${await OutboxMessageModel.countDocuments({ idempotencyKey: /^cadence:/ })}`);
     report(
       JSON.stringify({
@@ -168,6 +176,7 @@ export async function runCadenceBench(): Promise<void> {
         posts: postCount,
         run_s: Math.round(runSeconds * 100) / 100,
         db_commands: dbCommands,
+        raw_read_s: Math.round(rawSeconds * 100) / 100,
       }),
     );
   } finally {

@@ -117,14 +117,19 @@ export class CadenceService {
   async runDailyCheck(): Promise<CadenceCheckResult> {
     const now = this.dependencies.clock.now();
     const today = civilDate(now, this.dependencies.timeZone);
-    const [accounts, stored] = await Promise.all([this.dependencies.accounts.listActive(), this.readStates()]);
-    const reconciled = await this.reconcile(stored, new Date(now.getTime() - reconcileDays * 86_400_000));
-    const states = reconciled ? await this.readStates() : stored;
-    const [lineage, calendar, admins] = await Promise.all([
-      this.dependencies.people.unitLineage([...new Set(accounts.map((account) => account.unitId))]),
+    // Independent reads go together: on the embedded database each one is a scan.
+    const [accounts, stored, published, calendar, admins] = await Promise.all([
+      this.dependencies.accounts.listActive(),
+      this.readStates(),
+      this.drafts?.listPublishedSince(new Date(now.getTime() - reconcileDays * 86_400_000)) ?? [],
       this.dependencies.calendar.workingCalendar(),
       this.dependencies.people.activeAdmins(),
     ]);
+    const [reconciled, lineage] = await Promise.all([
+      this.reconcile(stored, published),
+      this.dependencies.people.unitLineage([...new Set(accounts.map((account) => account.unitId))]),
+    ]);
+    const states = reconciled ? await this.readStates() : stored;
     const policies = await this.dependencies.policies.policiesFor(lineage);
 
     const due = accounts.flatMap((account) =>
@@ -249,12 +254,10 @@ export class CadenceService {
   }
 
   /**
-   * Publications of the last days that the states do not reflect (a crash between the report and its
-   * recording) are recorded now; answers whether any was.
+   * Publications of the last days (`published`) that the posts or states do not reflect (a crash
+   * between the report and its recording) are recorded now; answers whether any was.
    */
-  private async reconcile(states: Map<string, CadenceState>, since: Date): Promise<boolean> {
-    if (!this.drafts) return false;
-    const published = await this.drafts.listPublishedSince(since);
+  private async reconcile(states: Map<string, CadenceState>, published: PublishedDraft[]): Promise<boolean> {
     if (published.length === 0) return false;
     const posts = await PostModel.find(
       { draftId: { $in: published.map((publication) => new Types.ObjectId(publication.draftId)) } },
