@@ -343,10 +343,13 @@ export class DraftService {
     const summary = await this.transition(actor, input.code, { command: 'publish', url: input.url }, (state) =>
       reportPublished(state, { byId: actor.personId, url: input.url, now }),
     );
-    // A crash before this line is made up by the cadence check, which reads recent publications again.
-    const published = await DraftModel.findById(summary.id).lean<Draft>();
-    if (published && this.dependencies.publications) {
-      await this.dependencies.publications.recordPublication(toPublishedDraft(published));
+    // The publication is recorded; counting the post may fail or be cut short by a crash without
+    // undoing that: the daily cadence check reads recent publications again and makes it up.
+    try {
+      const published = await DraftModel.findById(summary.id).lean<Draft>();
+      if (published) await this.dependencies.publications?.recordPublication(toPublishedDraft(published));
+    } catch (error) {
+      this.dependencies.logger?.error({ err: error, draft: summary.id }, 'post not recorded; the cadence check will');
     }
     return summary;
   }
