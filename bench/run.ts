@@ -6,6 +6,7 @@ import { runAnnualReviewBench } from './annual-review-bench';
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runChatLatencyBench } from './chat-latency-bench';
+import { runCadenceBench } from './cadence-bench';
 import { runContentCheckBench } from './content-check-bench';
 import { runDbScaleBench } from './db-scale-bench';
 
@@ -14,6 +15,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'chat-latency': runChatLatencyBench,
+  cadence: runCadenceBench,
   'content-check': runContentCheckBench,
   'db-scale': runDbScaleBench,
 };

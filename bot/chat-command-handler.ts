@@ -74,6 +74,8 @@ export interface ChatCommandHandlerDependencies {
   outbox: ChatOutbox;
   /** Signs the audit head and answers with the digest text (admins only). */
   createAuditDigest: () => Promise<string>;
+  /** 更新情况: the publishing cadence of a leader's or admin's accounts. */
+  cadence: { describeForPerson(person: { id: string; roles: string[] }): Promise<string> };
   logger: Logger;
 }
 
@@ -228,6 +230,11 @@ export class ChatCommandHandler {
       case 'mask':
         await drafts.maskPersonalData(actor, command.code);
         return null;
+      case 'cadence-report':
+        if (!person.roles.includes('leader') && !person.roles.includes('admin')) {
+          throw new AppError('LEADERS_AND_ADMINS_ONLY', '只有审核领导和管理员可以查看账号更新情况', { status: 403 });
+        }
+        return this.dependencies.cadence.describeForPerson(person);
       case 'malformed':
         return command.message;
       case 'decision-unclear':

@@ -41,6 +41,7 @@ export type ChatCommand =
   | { kind: 'mine' }
   | { kind: 'help' }
   | { kind: 'audit-digest' }
+  | { kind: 'cadence-report' }
   /** A known command written the wrong way: `message` says how to write it. */
   | { kind: 'malformed'; message: string }
   /** Mentions a decision word, or asks about one (`question`): remind the format, never act. */
@@ -95,6 +96,7 @@ function parseCleanText(written: string): ChatCommand {
     '我的稿件',
     '帮助',
     '审计摘要',
+    '更新情况',
   ]);
   const rest = keyword ? text.slice(keyword.length).replace(/^[ \t:,，：]+/, '') : '';
   switch (keyword) {
@@ -136,6 +138,8 @@ function parseCleanText(written: string): ChatCommand {
       return { kind: 'help' };
     case '审计摘要':
       return { kind: 'audit-digest' };
+    case '更新情况':
+      return rest.trim() ? { kind: 'unknown' } : { kind: 'cadence-report' };
   }
   if (/^(help|菜单|\?)$/i.test(text)) return { kind: 'help' };
   if (mentionsDecision(text)) return { kind: 'decision-unclear', question: asksQuestion(text) };

@@ -312,6 +312,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
       });
       return describeDigest(digest);
     },
+    cadence: services.cadence,
     logger,
   });
   return createShenfaBot({

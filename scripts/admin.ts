@@ -5,6 +5,9 @@
  *   bind-code <person>                              a one-time code with which the person binds their chat identity
  *   delegate <person> <delegate> <from> <until>     the delegate decides for the person during a leave
  *   api-token <admin>                               a token with which an admin calls the API (/api/v1)
+ *   calendar                                        the working-day calendar: missing years and local overrides
+ *   calendar-set <date> 休息|上班 [name]             makes a day a local holiday or working day
+ *   calendar-remove <date>                          removes a local override (the official calendar applies)
  *
  * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
  * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
@@ -26,10 +29,20 @@ import type { AccountDirectory } from '../src/people/people-service';
 import { formatWallTime, parseWallTime } from '../src/shared/wall-time';
 import type { OrganizationFileFormat } from '../src/people/organization-import-rules';
 import { createAccessTokens } from '../src/api/access-tokens';
+import { CalendarService } from '../src/cadence/calendar-service';
 import { runCommand } from './run-command';
 
 const usage =
-  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员>  [--by <操作管理员>]';
+  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员> | calendar | calendar-set <日期> 休息|上班 [名称] | calendar-remove <日期>  [--by <操作管理员>]';
+
+const overrideKindWords: Record<string, string> = {
+  休息: 'holiday',
+  放假: 'holiday',
+  holiday: 'holiday',
+  上班: 'workday',
+  工作日: 'workday',
+  workday: 'workday',
+};
 
 const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${problem}。${usage}`);
 
@@ -55,6 +68,8 @@ runCommand(async () => {
 
   // Everything that can be checked without the database is checked first.
   let task: (people: PeopleService, byId: string | null, audit: AuditTrail) => Promise<string>;
+  const calendarOf = (people: PeopleService, audit: AuditTrail) =>
+    new CalendarService({ clock: systemClock, audit, people, timeZone });
   if (command === 'import') {
     if (args.length !== 1) throw usageError('import 需要一个文件');
     const file = args[0];
@@ -121,6 +136,33 @@ runCommand(async () => {
         token,
         '调用 /api/v1 接口时放在请求头：Authorization: Bearer <令牌>。令牌等同登录凭证，请勿外传。',
       ].join('\n');
+    };
+  } else if (command === 'calendar') {
+    task = async (people, _byId, audit) => {
+      const calendar = calendarOf(people, audit);
+      const [status, overrides] = await Promise.all([calendar.status(), calendar.listOverrides()]);
+      const lines = overrides.map(
+        (override) => `${override.date} ${override.kind === 'holiday' ? '休息' : '上班'} ${override.name}`,
+      );
+      return [
+        status.message || `节假日数据完整（今天 ${status.today}）。`,
+        lines.length > 0 ? `本地设置（${lines.length} 天）：\n${lines.join('\n')}` : '没有本地设置。',
+      ].join('\n');
+    };
+  } else if (command === 'calendar-set') {
+    if (args.length < 2 || args.length > 3) throw usageError('calendar-set 需要：日期、休息或上班、可选名称');
+    const [date, kindWord, name] = args;
+    const kind = overrideKindWords[kindWord];
+    if (!kind) throw usageError(`“${kindWord}”应为“休息”或“上班”`);
+    task = async (people, byId, audit) => {
+      const set = await calendarOf(people, audit).setOverride({ personId: byId, via: 'cli' }, { date, kind, name });
+      return `已设置：${set.date} ${set.kind === 'holiday' ? '休息' : '上班'}（${set.name}），对全部单位的提醒和催办生效。`;
+    };
+  } else if (command === 'calendar-remove') {
+    if (args.length !== 1) throw usageError('calendar-remove 需要一个日期');
+    task = async (people, byId, audit) => {
+      await calendarOf(people, audit).removeOverride({ personId: byId, via: 'cli' }, args[0]);
+      return `已删除 ${args[0]} 的本地设置，按官方日历执行。`;
     };
   } else {
     throw usageError(command ? `未知命令“${command}”` : '缺少命令');

@@ -34,6 +34,9 @@ import { createChatBot } from '../bot/shenfa-bot';
 import { describeChatFailure, describeRetry, renderStartupScreen } from './startup-report';
 import type { ChatState, StartupFacts } from './startup-report';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
+import { cadenceCheckJob } from './jobs/cadence-check-job';
+import { approvalNudgeJob } from './jobs/approval-nudge-job';
+import { calendarCheckJob } from './jobs/calendar-check-job';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -54,7 +57,12 @@ async function main(): Promise<void> {
       filingDeadline: { days: config.registry.filingDeadlineDays, unit: config.registry.filingDeadlineUnit },
       reminderDays: config.annualReview.reminderDays,
     },
+    reminders: config.reminders,
   });
+  const calendarStatus = await services.calendar.status();
+  if (calendarStatus.missingYears.length > 0) {
+    logger.warn({ missingYears: calendarStatus.missingYears }, 'holiday calendar has no data for a needed year');
+  }
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
@@ -64,6 +72,9 @@ async function main(): Promise<void> {
     jobRunPruneJob({ clock: systemClock, logger, frequentJobs: [draftTransitionSweepJobName] }),
     annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
     registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
+    calendarCheckJob({ ...services, logger }),
+    cadenceCheckJob(services),
+    approvalNudgeJob(services),
   );
   scheduler.start();
 

@@ -19,6 +19,14 @@ import type { FilingDeadlinePolicy } from './accounts/filing-deadline-rules';
 import { chineseWorkingDays } from './accounts/chinese-working-days';
 import { AnnualReviewService } from './annual-review/annual-review-service';
 import { defaultReminderDays } from './annual-review/annual-review-rules';
+import { CalendarService } from './cadence/calendar-service';
+import type { OfficialCalendar } from './cadence/calendar-rules';
+import { ReminderPolicyService } from './cadence/reminder-policy-service';
+import { defaultReminderPolicy } from './cadence/reminder-policy-rules';
+import type { ReminderPolicy } from './cadence/reminder-policy-rules';
+import { CadenceAccounts } from './cadence/cadence-accounts';
+import { CadenceService } from './cadence/cadence-service';
+import { NudgeService } from './cadence/nudge-service';
 
 export interface Services {
   clock: Clock;
@@ -29,6 +37,10 @@ export interface Services {
   accounts: AccountService;
   annualReviews: AnnualReviewService;
   contentRules: ContentRules;
+  calendar: CalendarService;
+  reminderPolicies: ReminderPolicyService;
+  cadence: CadenceService;
+  nudges: NudgeService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -50,6 +62,10 @@ export interface ServiceOptions {
   timeZone?: string;
   /** Filing deadline 3 days and reminders on 1, 15, 25 and 30 November unless given. */
   registry?: RegistryOptions;
+  /** Reminder settings of units without their own (config `reminders`). */
+  reminders?: ReminderPolicy;
+  /** The holiday package's calendar; tests pass one to play a newer release. */
+  officialCalendar?: OfficialCalendar;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -82,6 +98,15 @@ export function createServices(options: ServiceOptions): Services {
     logger,
   });
   const contentRules = loadContentRules(options.contentRulesDirectory);
+  const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
+  const reminderPolicies = new ReminderPolicyService({
+    clock,
+    audit,
+    people,
+    defaults: options.reminders ?? defaultReminderPolicy,
+  });
+  const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
+  const cadence = new CadenceService({ ...cadenceDependencies, accounts: new CadenceAccounts() });
   const drafts = new DraftService({
     clock,
     audit,
@@ -91,7 +116,23 @@ export function createServices(options: ServiceOptions): Services {
     checkContent: (content) => checkContent(content, contentRules),
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),
+    publications: cadence,
     logger,
   });
-  return { clock, audit, outbox, people, drafts, accounts, annualReviews, contentRules };
+  cadence.drafts = drafts;
+  const nudges = new NudgeService({ ...cadenceDependencies, drafts });
+  return {
+    clock,
+    audit,
+    outbox,
+    people,
+    drafts,
+    accounts,
+    annualReviews,
+    contentRules,
+    calendar,
+    reminderPolicies,
+    cadence,
+    nudges,
+  };
 }

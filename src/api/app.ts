@@ -21,18 +21,20 @@ import { createAccountRouter } from '../accounts/account-routes';
 import type { AccountRouteDependencies } from '../accounts/account-routes';
 import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
 import type { AnnualReviewRouteDependencies } from '../annual-review/annual-review-routes';
+import { createCadenceRouter } from '../cadence/cadence-routes';
+import type { CadenceRouteDependencies } from '../cadence/cadence-routes';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
   accessTokens: AuthDependencies['accessTokens'];
   services: {
-    people: AuthDependencies['people'] & AccountRouteDependencies['people'];
+    people: AuthDependencies['people'] & AccountRouteDependencies['people'] & CadenceRouteDependencies['people'];
     drafts: Pick<DraftService, 'findDraftForAdmin'>;
     accounts: AccountRouteDependencies['accounts'];
     annualReviews: AnnualReviewRouteDependencies['annualReviews'];
     clock: { now(): Date };
-  };
+  } & Omit<CadenceRouteDependencies, 'people'>;
   /** Asia/Shanghai unless given: the calendar the annual review's year is read in. */
   timeZone?: string;
 }
@@ -58,6 +60,8 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     timeZone: dependencies.timeZone ?? 'Asia/Shanghai',
   });
   api.use(annualReviews.routes(), annualReviews.allowedMethods({ throw: true }));
+  const cadence = createCadenceRouter(dependencies.services);
+  api.use(cadence.routes(), cadence.allowedMethods({ throw: true }));
 
   app.use(errorMiddleware());
   app.use(requestContextMiddleware(dependencies.logger));

@@ -226,5 +226,6 @@ draftSchema.index({ shortCode: 1, createdAt: -1 });
 draftSchema.index({ submitterId: 1, createdAt: -1 });
 draftSchema.index({ unitId: 1, createdAt: -1 });
 draftSchema.index({ status: 1, updatedAt: -1 });
+draftSchema.index({ status: 1, 'publication.publishedAt': -1 });
 
 export const DraftModel = model<Draft>('Draft', draftSchema);

@@ -128,7 +128,29 @@ export interface DraftServiceDependencies {
   maskPersonalData: (text: string) => string;
   /** Keeps a text as a file to send: a long draft's full text goes with requests and "查看" that way. */
   storeTextFile: TextFileStore;
+  /** Told of each publication reported with 已发布 (R6: the cadence check counts posts). */
+  publications?: { recordPublication(publication: PublishedDraft): Promise<void> };
   logger?: Logger;
+}
+
+/** A published draft as the cadence check counts it. */
+export interface PublishedDraft {
+  draftId: string;
+  unitId: string;
+  accountId: string | null;
+  publishedAt: Date;
+  url: string;
+  /** false for a reprint (转载). */
+  original: boolean;
+}
+
+/** A draft in review as the approval nudges read it. */
+export interface DraftInReview {
+  state: ReviewState;
+  unitId: string;
+  title: string;
+  /** When the current version was submitted: the first step's clock starts there. */
+  versionCreatedAt: Date;
 }
 
 export interface SubmitInput {
@@ -352,11 +374,42 @@ export class DraftService {
     return this.transition(actor, code, { command: 'withdraw' }, (state) => withdraw(state, { byId: actor.personId }));
   }
 
-  reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftSummary> {
+  async reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftSummary> {
     const now = this.dependencies.clock.now();
-    return this.transition(actor, input.code, { command: 'publish', url: input.url }, (state) =>
+    const summary = await this.transition(actor, input.code, { command: 'publish', url: input.url }, (state) =>
       reportPublished(state, { byId: actor.personId, url: input.url, now }),
     );
+    // The publication is recorded; counting the post may fail or be cut short by a crash without
+    // undoing that: the daily cadence check reads recent publications again and makes it up.
+    try {
+      const published = await DraftModel.findById(summary.id).lean<Draft>();
+      if (published) await this.dependencies.publications?.recordPublication(toPublishedDraft(published));
+    } catch (error) {
+      this.dependencies.logger?.error({ err: error, draft: summary.id }, 'post not recorded; the cadence check will');
+    }
+    return summary;
+  }
+
+  /** Drafts reported published since `since`. */
+  async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
+    const drafts = await DraftModel.find({ status: 'published', 'publication.publishedAt': { $gte: since } }).lean<
+      Draft[]
+    >();
+    return drafts.map(toPublishedDraft);
+  }
+
+  /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
+  async listInReview(): Promise<DraftInReview[]> {
+    const drafts = await DraftModel.find({ status: 'in_review' }).sort({ updatedAt: -1 }).lean<Draft[]>();
+    return drafts.map((draft) => {
+      const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+      return {
+        state: toReviewState(draft),
+        unitId: String(draft.unitId),
+        title: version?.title ?? '',
+        versionCreatedAt: version?.createdAt ?? draft.createdAt,
+      };
+    });
   }
 
   revokeApproval(actor: DraftActor, input: { code: string; reason: string }): Promise<DraftSummary> {
@@ -800,6 +853,18 @@ function refusalError(refusal: RuleRefusal): AppError {
     return new ValidationError(refusal.code, refusal.message);
   }
   return new ConflictError(refusal.code, refusal.message);
+}
+
+function toPublishedDraft(draft: Draft): PublishedDraft {
+  const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+  return {
+    draftId: String(draft._id),
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    publishedAt: draft.publication.publishedAt ?? draft.updatedAt,
+    url: draft.publication.url,
+    original: !version?.reprint,
+  };
 }
 
 function toReviewState(draft: Draft): ReviewState {

@@ -15,3 +15,11 @@ export function scopeCoversUnit(
 ): boolean {
   return scope.includes(unit.id) || unit.ancestorIds.some((ancestorId) => scope.includes(ancestorId));
 }
+/** The admins whose scope covers the unit; every admin when none does, so nothing about a unit goes unseen. */
+export function adminsCovering<A extends { scopeUnitIds: readonly string[] }>(
+  admins: readonly A[],
+  unit: { id: string; ancestorIds: readonly string[] },
+): A[] {
+  const covering = admins.filter((admin) => scopeCoversUnit(admin.scopeUnitIds, unit));
+  return covering.length > 0 ? covering : [...admins];
+}

@@ -49,6 +49,12 @@ export interface AdminSummary extends PersonSummary {
   scopeUnitIds: string[];
 }
 
+/** A unit's name and its ancestors' ids, root first. */
+export interface UnitLineage {
+  name: string;
+  ancestorIds: string[];
+}
+
 export interface ResolvedRoute {
   steps: { mode: ApprovalMode; approverIds: Types.ObjectId[]; backupApproverIds: Types.ObjectId[] }[];
   ccIds: Types.ObjectId[];
@@ -503,21 +509,7 @@ export class PeopleService {
   async findAdmin(personId: string): Promise<AdminSummary | null> {
     if (!isObjectIdText(personId)) return null;
     const person = await PersonModel.findById(personId).lean();
-    if (!person?.active || !person.roles.includes('admin')) return null;
-    const summary = toSummary(person);
-    const adminOfUnitId = person.adminOfUnitId ? String(person.adminOfUnitId) : null;
-    return { ...summary, scopeUnitIds: adminScopeOf({ adminOfUnitId, unitIds: summary.unitIds }) };
-  }
-
-  /** The ids of the units an admin's scope covers: each scope unit and everything below it. */
-  async unitsWithin(scopeUnitIds: string[]): Promise<string[]> {
-    const ids = scopeUnitIds.filter(isObjectIdText).map((id) => new Types.ObjectId(id));
-    if (ids.length === 0) return [];
-    const units = await UnitModel.find(
-      { $or: [{ _id: { $in: ids } }, { ancestorIds: { $in: ids } }] },
-      { _id: 1 },
-    ).lean();
-    return units.map((unit) => String(unit._id));
+    return person?.active && person.roles.includes('admin') ? toAdminSummary(person) : null;
   }
 
   /** Whether the unit lies within the admin's scope; false for an unknown unit. */
@@ -527,6 +519,30 @@ export class PeopleService {
     return unit
       ? scopeCoversUnit(admin.scopeUnitIds, { id: unitId, ancestorIds: unit.ancestorIds.map(String) })
       : false;
+  }
+
+  /** Name and ancestors (root first) of each unit, in one query; unknown ids are absent. */
+  async unitLineage(unitIds: (Types.ObjectId | string)[]): Promise<Map<string, UnitLineage>> {
+    const objectIds = validObjectIds(unitIds);
+    if (objectIds.length === 0) return new Map();
+    const units = await UnitModel.find({ _id: { $in: objectIds } }, { name: 1, ancestorIds: 1 }).lean();
+    return new Map(
+      units.map((unit) => [String(unit._id), { name: unit.name, ancestorIds: unit.ancestorIds.map(String) }]),
+    );
+  }
+
+  /** The ids of the units in an admin's scope: each scope unit and everything below it. */
+  async unitsWithin(scopeUnitIds: string[]): Promise<string[]> {
+    const objectIds = validObjectIds(scopeUnitIds);
+    if (objectIds.length === 0) return [];
+    const below = await UnitModel.find({ ancestorIds: { $in: objectIds } }, { _id: 1 }).lean();
+    return [...new Set([...objectIds, ...below.map((unit) => unit._id)].map(String))];
+  }
+
+  /** Every active admin with the units they look after, in one query (for jobs that serve many units). */
+  async activeAdmins(): Promise<AdminSummary[]> {
+    const admins = await PersonModel.find({ roles: 'admin', active: true }).sort({ _id: 1 }).lean();
+    return admins.map(toAdminSummary);
   }
 
   /**
@@ -884,6 +900,12 @@ const invalidId = (what: string) => () => new ValidationError('ID_INVALID', `${w
 function validObjectIds(ids: (Types.ObjectId | string)[]): Types.ObjectId[] {
   const unique = new Set(ids.map(String).filter(isObjectIdText));
   return [...unique].map((id) => new Types.ObjectId(id));
+}
+
+function toAdminSummary(person: Person): AdminSummary {
+  const summary = toSummary(person);
+  const adminOfUnitId = person.adminOfUnitId ? String(person.adminOfUnitId) : null;
+  return { ...summary, scopeUnitIds: adminScopeOf({ adminOfUnitId, unitIds: summary.unitIds }) };
 }
 
 function toSummary(person: Person): PersonSummary {

@@ -95,6 +95,13 @@ const configSchema = z.object({
       z.array(integer(1, 30)).min(1, { error: 'must list at least one November day' }),
     ),
   }),
+  reminders: z.object({
+    remindAfterWorkingHours: z.coerce.number().positive().max(200),
+    escalateAfterWorkingHours: z.coerce.number().positive().max(400),
+    workdayStart: z.string().regex(/^\d{1,2}:\d{2}$/, 'must look like 08:30'),
+    workdayEnd: z.string().regex(/^\d{1,2}:\d{2}$/, 'must look like 18:00'),
+    baselineCounts: z.enum(['calendar-days', 'working-days']),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** json: one JSON object per line (production); pretty: human-readable lines (development). */

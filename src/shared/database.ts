@@ -131,6 +131,15 @@ export function isDuplicateKeyError(error: unknown): boolean {
   );
 }
 
+/** Whether an unordered bulk insert failed only on keys that were already there. */
+export function isOnlyDuplicates(error: unknown): boolean {
+  const writeErrors = listWriteErrors(error);
+  return (
+    writeErrors.length > 0 &&
+    writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }))
+  );
+}
+
 /**
  * Inserts documents in one unordered write; a document whose unique key is taken is skipped, so a job
  * or service that runs again after a crash can insert the same documents again. Returns how many were
@@ -145,16 +154,12 @@ export async function insertIgnoringDuplicates(
     await collection.insertMany(documents as never[], { ordered: false });
     return documents.length;
   } catch (error) {
-    const writeErrors = listWriteErrors(error);
-    const onlyDuplicates =
-      writeErrors.length > 0 &&
-      writeErrors.every((writeError) => isDuplicateKeyError({ code: writeError.code, message: writeError.errmsg }));
-    if (!onlyDuplicates) translateDatabaseError(error);
-    return documents.length - writeErrors.length;
+    if (!isOnlyDuplicates(error)) translateDatabaseError(error);
+    return documents.length - listWriteErrors(error).length;
   }
 }
 
-function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
+export function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
   if (typeof error !== 'object' || error === null) return [];
   const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
   if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];

@@ -4,3 +4,4 @@ export type * from './health';
 export type * from './drafts';
 export type * from './accounts';
 export type * from './annual-reviews';
+export type * from './cadence';

@@ -145,4 +145,18 @@ describe('the admin command line', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('“孙丽”不是在职的管理员，不能领取接口令牌');
   });
+
+  test('when the operator sets, lists and removes a local holiday, then the calendar follows and the audit trail records it', async () => {
+    const set = await runAdmin('calendar-set', '2027-01-01', '休息', '元旦', '--by', '李静');
+    expect(set).toMatchObject({ code: 0, stdout: '已设置：2027-01-01 休息（元旦），对全部单位的提醒和催办生效。\n' });
+    const listed = await runAdmin('calendar');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('本地设置（1 天）：\n2027-01-01 休息 元旦');
+    expect(await AuditEventModel.countDocuments({ action: 'calendar.override-set', 'actor.via': 'cli' })).toBe(1);
+    const removed = await runAdmin('calendar-remove', '2027-01-01');
+    expect(removed).toMatchObject({ code: 0, stdout: '已删除 2027-01-01 的本地设置，按官方日历执行。\n' });
+    const wrong = await runAdmin('calendar-set', '2027-01-01', '调休');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('“调休”应为“休息”或“上班”');
+  });
 });

@@ -114,6 +114,8 @@ describe('chat commands', () => {
     ['我的稿件', { kind: 'mine' }],
     ['帮助', { kind: 'help' }],
     ['审计摘要', { kind: 'audit-digest' }],
+    ['更新情况', { kind: 'cadence-report' }],
+    ['@审发 更新情况', { kind: 'cadence-report' }],
   ])('when the message is %p, then it is read as that command', (text, expected) => {
     expect(parseChatCommand(text)).toEqual(expected);
   });
