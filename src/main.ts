@@ -24,6 +24,7 @@ import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { createChatBot } from '../bot/shenfa-bot';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
+import { WecomChannel, viewDraftText, wecomAppPuppetName, wecomOutboxConfig } from '../bot/wecom/wecom-channel';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -42,7 +43,10 @@ async function main(): Promise<void> {
   );
   scheduler.start();
 
+  const wecom =
+    config.bot.enabled && config.bot.puppet === wecomAppPuppetName ? createWecom(config, services, logger) : null;
   const app = createApp({
+    chatCallbacks: wecom?.router,
     http: config.http,
     logger,
     checkDatabase: () => checkDatabase(),
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   logger.info({ url: `http://${config.http.host}:${port}` }, 'API listening');
 
-  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger) : null;
+  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger, wecom) : null;
   if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
 
   installShutdown(logger, async () => {
@@ -72,7 +76,29 @@ async function main(): Promise<void> {
 }
 
 /** Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect. */
-function keepChatBotRunning(config: AppConfig, services: Services, logger: Logger): { stop(): Promise<void> } {
+/** The WeCom self-built app channel: its callback routes and, per bot start, a PuppetWecomApp. */
+function createWecom(config: AppConfig, services: Services, logger: Logger): WecomChannel {
+  return new WecomChannel({
+    config: config.wecom,
+    botName: config.bot.name,
+    clock: systemClock,
+    logger,
+    viewDraft: async (userId, code) => {
+      const person = await services.people.findPersonByChatIdentity(wecomAppPuppetName, userId);
+      if (!person) return '您尚未绑定身份，不能查看稿件。';
+      return viewDraftText(() =>
+        services.drafts.viewDraft({ personId: person.id, via: `${wecomAppPuppetName}:${userId}` }, code),
+      );
+    },
+  });
+}
+
+function keepChatBotRunning(
+  config: AppConfig,
+  services: Services,
+  logger: Logger,
+  wecom: WecomChannel | null,
+): { stop(): Promise<void> } {
   let stopped = false;
   let current: ReturnType<typeof createChatBot> | null = null;
   let retry: NodeJS.Timeout | undefined;
@@ -80,11 +106,11 @@ function keepChatBotRunning(config: AppConfig, services: Services, logger: Logge
     if (stopped) return;
     const bot = createChatBot({
       services,
-      puppet: config.bot.puppet,
+      puppet: wecom ? wecom.createPuppet() : config.bot.puppet,
       provider: config.bot.puppet,
       puppetToken: config.bot.puppetToken || undefined,
       botName: config.bot.name,
-      outbox: config.outbox,
+      outbox: wecom ? wecomOutboxConfig(config.outbox) : config.outbox,
       dataDir: config.dataDir,
       timeZone: config.timeZone,
       auditDigest: { key: () => resolveDigestKey(config), directory: digestDirectory(config) },

@@ -1,6 +1,7 @@
 /**
  * Builds the Koa application (without listening): error handler, request context and logging,
- * body parser with a size limit, health routes, then the /api/v1 router behind admin auth.
+ * body parser with a size limit, health routes, a chat platform's callback routes (when the bot uses
+ * one), then the /api/v1 router behind admin auth.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -22,6 +23,8 @@ export interface AppDependencies extends HealthDependencies {
   logger: Logger;
   accessTokens: AuthDependencies['accessTokens'];
   services: { people: AuthDependencies['people']; drafts: Pick<DraftService, 'findDraftForAdmin'> };
+  /** A chat platform's callback routes (the WeCom app's), outside /api/v1 and its auth. */
+  chatCallbacks?: Router;
 }
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
@@ -43,6 +46,7 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   app.use(requestContextMiddleware(dependencies.logger));
   app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'] }));
   app.use(health.routes());
+  if (dependencies.chatCallbacks) app.use(dependencies.chatCallbacks.routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   return app;

@@ -1,5 +1,5 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness } from '../../support/chat-harness';
+import { ChatHarness, describeWithGroupChats, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { BindCodeModel } from '../../../src/people/bind-code-model';
@@ -67,7 +67,7 @@ describe('binding', () => {
     expect(reply).toMatch(/管理员/);
     expect(
       await IdentityBindingModel.countDocuments({
-        provider: 'wechaty-puppet-mock',
+        provider,
         externalId: chat.contact('新同事').id,
       }),
     ).toBe(0);
@@ -135,7 +135,7 @@ describe('the audit digest in chat', () => {
   });
 });
 
-describe('group chats', () => {
+describeWithGroupChats('group chats', () => {
   test('when nobody @-mentions the bot, then it stays silent; when mentioned, the bound approver can decide there', async () => {
     const code = await submit('群聊审核');
     const room = chat.room('应急局信息工作群', ['刘洋', '孙丽', '赵海涛']);
