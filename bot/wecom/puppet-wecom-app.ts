@@ -63,6 +63,7 @@ type PrivateMessage = PUPPET.payloads.MessageBase & PUPPET.payloads.MessageTo;
 /** What the puppet keeps of a card it sent, to update it once the decision is recorded. */
 interface SentCard {
   taskId: string;
+  code: string;
   version: number;
   /** The freshest unused response_code: from the send, then from each click. */
   responseCode: string;
@@ -73,6 +74,7 @@ const rejectionReasonWindowMs = 10 * 60_000;
 /** Callback keys remembered against WeCom's retries (3 tries within seconds). */
 const rememberedCallbacks = 5000;
 const rememberedMessages = 2000;
+const rememberedCardsPerMember = 200;
 
 export class PuppetWecomApp extends PUPPET.Puppet {
   /** WeCom's limit for one text message, in UTF-8 bytes (doc 90236); longer texts are split. */
@@ -88,12 +90,12 @@ export class PuppetWecomApp extends PUPPET.Puppet {
   private readonly messages = new Map<string, PrivateMessage>();
   private readonly mediaOf = new Map<string, { mediaId: string; name: string }>();
   private readonly seenCallbacks = new Set<string>();
-  /** Member → draft code → the card sent for it. */
-  private readonly cards = new Map<string, Map<string, SentCard>>();
+  /** Member → the cards sent to them and not settled yet, oldest first. */
+  private readonly cards = new Map<string, SentCard[]>();
   /** Cards already clicked or settled: a further click does nothing. */
   private readonly closedTasks = new Set<string>();
-  /** Member → the draft of the card they clicked last (answers that name no draft are about it). */
-  private readonly lastClicked = new Map<string, string>();
+  /** Member → the card they clicked last (answers that name no draft are about it). */
+  private readonly lastClicked = new Map<string, SentCard>();
   /** Member → a 驳回 click whose reason the next text carries. */
   private readonly awaitingReason = new Map<string, { click: CardClick; at: number }>();
 
@@ -176,7 +178,7 @@ export class PuppetWecomApp extends PUPPET.Puppet {
         return this.emitMessage({ ...payload, text: clickAsQuotedReply(pending.click, answer.reason) });
       }
       if (answer.kind === 'cancel') {
-        this.reopenCard(member, pending.click.code);
+        this.reopenCard(member);
         await this.sendText(member, `已取消驳回 #${pending.click.code}，卡片上的按钮仍可使用。`);
         return;
       }
@@ -193,9 +195,11 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     const taskId = fields.TaskId ?? '';
     if (!click || this.closedTasks.has(taskId)) return;
     this.closedTasks.add(taskId);
-    const card = this.cards.get(member)?.get(click.code);
-    if (card && fields.ResponseCode) card.responseCode = fields.ResponseCode;
-    this.lastClicked.set(member, click.code);
+    const card = this.cards.get(member)?.find((candidate) => candidate.taskId === taskId);
+    if (card) {
+      if (fields.ResponseCode) card.responseCode = fields.ResponseCode;
+      this.lastClicked.set(member, card);
+    }
     if (click.decision === 'reject') {
       this.awaitingReason.set(member, { click, at: this.clock.now().getTime() });
       await this.sendText(member, `请直接回复驳回 #${click.code} 的理由（10分钟内有效）；发送“取消”放弃驳回。`);
@@ -205,8 +209,8 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     return this.emitMessage({ ...base, id, type: PUPPET.types.Message.Text, text: clickAsQuotedReply(click) });
   }
 
-  private reopenCard(member: string, code: string): void {
-    const card = this.cards.get(member)?.get(code);
+  private reopenCard(member: string): void {
+    const card = this.lastClicked.get(member);
     if (card) this.closedTasks.delete(card.taskId);
   }
 
@@ -274,7 +278,7 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     const request = this.settings.approvalCards ? reviewRequestOf(text) : null;
     if (request) await this.sendCard(conversationId, request);
     else await this.sendText(conversationId, text);
-    const settlement = cardSettlementOf(text, this.lastClicked.get(conversationId) ?? null);
+    const settlement = cardSettlementOf(text, this.lastClicked.get(conversationId)?.code ?? null);
     if (settlement) await this.settleCard(conversationId, settlement.code, settlement.label);
   }
 
@@ -300,17 +304,24 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     const viewUrl = this.wecomOptions.draftViewUrl?.(member, request.code, request.version) ?? null;
     const template_card = buildApprovalCard(request, taskId, viewUrl);
     const answer = await this.send(member, { msgtype: 'template_card', template_card });
-    const cards = this.cards.get(member) ?? new Map<string, SentCard>();
-    cards.set(request.code, { taskId, version: request.version, responseCode: answer.response_code ?? '' });
-    this.cards.set(member, cards);
+    const card = { taskId, code: request.code, version: request.version, responseCode: answer.response_code ?? '' };
+    this.cards.set(member, [...(this.cards.get(member) ?? []), card].slice(-rememberedCardsPerMember));
   }
 
-  /** Shows on the card who decided and disables its buttons; a failure is logged, the message stands. */
+  /**
+   * Shows on the card who decided and disables its buttons: the card the member clicked when the answer
+   * is about its draft, else their latest card for that draft. A failure is logged; the message stands.
+   */
   private async settleCard(member: string, code: string, label: string): Promise<void> {
-    const card = this.cards.get(member)?.get(code);
+    const cards = this.cards.get(member) ?? [];
+    const clicked = this.lastClicked.get(member);
+    const card = clicked?.code === code ? clicked : cards.findLast((candidate) => candidate.code === code);
     if (!card?.responseCode) return;
-    this.cards.get(member)?.delete(code);
-    if (this.lastClicked.get(member) === code) this.lastClicked.delete(member);
+    this.cards.set(
+      member,
+      cards.filter((candidate) => candidate !== card),
+    );
+    if (clicked === card) this.lastClicked.delete(member);
     this.closedTasks.add(card.taskId);
     try {
       await this.api.updateTemplateCard({

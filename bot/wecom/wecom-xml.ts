@@ -7,8 +7,8 @@
 const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function decodeText(raw: string): string {
-  const cdata = /^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/.exec(raw);
-  if (cdata) return cdata[1];
+  // A value holding "]]>" comes as several CDATA sections in a row.
+  if (/^\s*<!\[CDATA\[/.test(raw)) return raw.trim().replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
   return raw.replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => entities[name]);
 }
 
