@@ -17,6 +17,7 @@ import type { Clock } from '../../src/shared/clock';
 import { systemClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import type { Logger } from '../../src/shared/logger';
+import { wecomAppProvider } from '../../src/people/people-rules';
 import { WecomApiClient } from './wecom-api-client';
 import { parseCallbackXml } from './wecom-xml';
 import type { CallbackSecrets } from './wecom-callback-crypto';
@@ -33,7 +34,8 @@ import {
 import type { CardClick } from './wecom-card-rules';
 import { splitUtf8Text } from './wecom-text';
 
-export const wecomAppPuppetName = 'wecom-app';
+/** The puppet's name, which is also the provider its chat identities are bound under. */
+export const wecomAppPuppetName = wecomAppProvider;
 
 export interface WecomAppSettings extends CallbackSecrets {
   agentId: number;

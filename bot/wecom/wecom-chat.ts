@@ -115,6 +115,16 @@ export class WecomChat extends ChatWorld {
     }
   }
 
+  /** A member with a known UserID (as the organization file may give it). */
+  member(name: string, userId: string): ChatContact {
+    if (!this.userIds.has(name)) {
+      this.userIds.set(name, userId);
+      this.received.set(name, []);
+      this.fake.addUser(userId, name);
+    }
+    return this.contact(name);
+  }
+
   contact(name: string): ChatContact {
     let userId = this.userIds.get(name);
     if (!userId) {

@@ -48,6 +48,7 @@ import type {
   UnitNode,
 } from './people-rules';
 import { isObjectIdText, toObjectId, toObjectIdOrNull } from '../shared/ids';
+import { bindWecomUserIds, checkWecomUserIds } from './wecom-identity-import';
 
 export interface PersonSummary {
   id: string;
@@ -154,6 +155,7 @@ export class PeopleService {
     const organization = parseOrganizationFile(content, format);
     const actor = this.adminActor(options);
     const accountIds = await this.findRouteAccounts(organization);
+    await checkWecomUserIds(organization);
     const createdIds = new Set<string>();
     const updatedIds = new Set<string>();
     const record: RecordChange = async (action, type, id, details) => {
@@ -167,6 +169,8 @@ export class PeopleService {
     const personIds = await this.importPeople(organization, unitIds, record);
     await this.assignMainLeaders(organization, unitIds, personIds, record);
     await this.importRoutes(organization, unitIds, personIds, accountIds, record);
+    const { audit, clock } = this.dependencies;
+    await bindWecomUserIds(organization, personIds, { audit, clock, actor });
 
     const summary = {
       units: organization.units.length,

@@ -144,6 +144,33 @@ describe('approval cards', () => {
   });
 });
 
+describe('binding by the organization file', () => {
+  const importWith = (wecomUserIds: Record<string, string>) => {
+    const file = JSON.parse(fs.readFileSync(sampleOrganization, 'utf8')) as { people: { name: string }[] };
+    for (const person of file.people) {
+      const userId = wecomUserIds[person.name];
+      if (userId) Object.assign(person, { wecomUserId: userId });
+    }
+    return chat.services.people.importOrganization(JSON.stringify(file), 'json', {});
+  };
+
+  test('when the file gives a person’s WeCom UserID, then they can use the bot at once, without a bind code', async () => {
+    await importWith({ 王建华: 'wangjianhua' });
+    chat.member('王建华', 'wangjianhua');
+    expect(await chat.sayAndWait('王建华', '待办', /待审核|没有待您审核/)).not.toContain('尚未绑定');
+  });
+
+  test('when the file gives a UserID bound to someone else, then the import is refused and nothing changes', async () => {
+    const [before] = await chat.services.people.findPersonByName('李静');
+    await expect(importWith({ 李静: chat.contact('刘洋').id })).rejects.toMatchObject({
+      code: 'IDENTITY_ALREADY_BOUND',
+    });
+    const [after] = await chat.services.people.findPersonByName('李静');
+    expect(after).toEqual(before);
+    await chat.sayAndWait('刘洋', '我的稿件', '我的稿件（最近10篇）');
+  });
+});
+
 describe('sending', () => {
   test('when the access token expires, then a new one is fetched and the message still arrives', async () => {
     const fetched = chat.fake.tokenRequests;
