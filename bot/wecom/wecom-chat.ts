@@ -69,13 +69,24 @@ export class WecomChat extends ChatWorld {
 
   async start(): Promise<void> {
     const apiBaseUrl = await this.fake.start();
+    // The callback server first: its address is the public base URL of the cards' 查看全文 links.
+    const app = new Koa();
+    app.use((ctx, next) => {
+      const routes = this.channel?.router.routes();
+      return routes ? routes(ctx as Parameters<typeof routes>[0], next) : next();
+    });
+    this.callbackServer = http.createServer(app.callback());
+    await new Promise<void>((resolve) => this.callbackServer?.listen(0, '127.0.0.1', resolve));
+    const address = this.callbackServer.address();
+    const publicBaseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.fake.callbackUrl = `${publicBaseUrl}/wecom/callback`;
     this.channel = new WecomChannel({
       config: {
         ...this.secrets,
         agentId,
         apiBaseUrl,
         callbackPath: '/wecom/callback',
-        publicBaseUrl: '',
+        publicBaseUrl,
         approvalCards: true,
       },
       botName: '审发',
@@ -88,13 +99,6 @@ export class WecomChat extends ChatWorld {
         return viewDraftText(() => this.services.drafts.viewDraft({ personId: person.id, via: 'test' }, code));
       },
     });
-    const app = new Koa();
-    app.use(this.channel.router.routes());
-    this.callbackServer = http.createServer(app.callback());
-    await new Promise<void>((resolve) => this.callbackServer?.listen(0, '127.0.0.1', resolve));
-    const address = this.callbackServer.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    this.fake.callbackUrl = `http://127.0.0.1:${port}/wecom/callback`;
     await this.startBot(this.services);
   }
 

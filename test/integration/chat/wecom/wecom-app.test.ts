@@ -135,6 +135,17 @@ describe('approval cards', () => {
     expect((await DraftModel.findOne({ shortCode: code }).lean())?.status).toBe('rejected');
   });
 
+  test('when the approver opens 查看全文, then the signed link shows the full text; a changed link is refused', async () => {
+    const code = await submit('全文链接');
+    await chat.waitFor('孙丽', `【待审核】#${code}`);
+    const { url } = chat.cardFor('孙丽', code);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('全文链接');
+    const forged = await fetch(url.replace(/user=[^&]+/, `user=${chat.contact('刘洋').id}`));
+    expect(forged.status).toBe(403);
+  });
+
   test('when the approver answers by text instead, then it still works and the card is settled too', async () => {
     const code = await submit('文字审核');
     await chat.waitFor('孙丽', `【待审核】#${code}`);
