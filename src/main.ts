@@ -75,7 +75,6 @@ async function main(): Promise<void> {
   });
 }
 
-/** Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect. */
 /** The WeCom self-built app channel: its callback routes and, per bot start, a PuppetWecomApp. */
 function createWecom(config: AppConfig, services: Services, logger: Logger): WecomChannel {
   return new WecomChannel({
@@ -93,6 +92,7 @@ function createWecom(config: AppConfig, services: Services, logger: Logger): Wec
   });
 }
 
+/** Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect. */
 function keepChatBotRunning(
   config: AppConfig,
   services: Services,

@@ -158,6 +158,7 @@ export class PuppetWecomApp extends PUPPET.Puppet {
         const image = fields.MsgType === 'image';
         const name = image ? `${fields.MsgId}.jpg` : (fields.FileName ?? fields.Title ?? fields.MsgId);
         this.mediaOf.set(fields.MsgId, { mediaId: fields.MediaId, name });
+        trim(this.mediaOf, rememberedMessages);
         const type = image ? PUPPET.types.Message.Image : PUPPET.types.Message.Attachment;
         return this.emitMessage({ ...base, id: fields.MsgId, type, filename: name, text: '' });
       }
@@ -197,6 +198,7 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     const taskId = fields.TaskId ?? '';
     if (!click || this.closedTasks.has(taskId)) return;
     this.closedTasks.add(taskId);
+    trim(this.closedTasks, rememberedCallbacks);
     const card = this.cards.get(member)?.find((candidate) => candidate.taskId === taskId);
     if (card) {
       if (fields.ResponseCode) card.responseCode = fields.ResponseCode;
