@@ -33,6 +33,8 @@ import {
 } from './wecom-card-rules';
 import type { CardClick } from './wecom-card-rules';
 import { splitUtf8Text } from './wecom-text';
+import { AibotLink } from './wecom-aibot-link';
+import type { AibotSettings, AibotText } from './wecom-aibot-link';
 
 /** The puppet's name, which is also the provider its chat identities are bound under. */
 export const wecomAppPuppetName = wecomAppProvider;
@@ -45,7 +47,12 @@ export interface WecomAppSettings extends CallbackSecrets {
   apiBaseUrl: string;
   /** Review requests go out as cards with buttons (needs the callback URL set; off for tenants without cards). */
   approvalCards: boolean;
+  /** The 智能机器人 that hears group @-mentions; null: private chats only. */
+  aibot: AibotSettings | null;
 }
+
+/** Group chats are heard through the AI bot; their room ids carry this prefix before the chatid. */
+const groupPrefix = 'wecom-group:';
 
 export interface PuppetWecomAppOptions extends PUPPET.PuppetOptions {
   settings: WecomAppSettings;
@@ -81,15 +88,16 @@ const rememberedCardsPerMember = 200;
 export class PuppetWecomApp extends PUPPET.Puppet {
   /** WeCom's limit for one text message, in UTF-8 bytes (doc 90236); longer texts are split. */
   readonly maxTextBytes = 2048;
-  /** A self-built app is never in a group chat. */
-  readonly supportsRooms = false;
+  /** Group chats exist only with the AI bot: a self-built app is never in one. */
+  readonly supportsRooms: boolean;
   readonly api: WecomApiClient;
   readonly appUserId: string;
 
   private readonly settings: WecomAppSettings;
   private readonly clock: Clock;
   private readonly sendCounter: MemberSendCounter;
-  private readonly messages = new Map<string, PrivateMessage>();
+  private readonly aibot: AibotLink | null;
+  private readonly messages = new Map<string, PUPPET.payloads.Message>();
   private readonly mediaOf = new Map<string, { mediaId: string; name: string }>();
   private readonly seenCallbacks = new Set<string>();
   /** Member → the cards sent to them and not settled yet, oldest first. */
@@ -107,6 +115,8 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     this.clock = wecomOptions.clock ?? systemClock;
     this.appUserId = `${wecomAppPuppetName}:${this.settings.agentId}`;
     this.sendCounter = new MemberSendCounter(wecomOptions.memberLimits);
+    this.aibot = this.settings.aibot ? new AibotLink(this.settings.aibot, wecomOptions.logger) : null;
+    this.supportsRooms = Boolean(this.aibot);
     this.api = new WecomApiClient({
       apiBaseUrl: this.settings.apiBaseUrl,
       corpId: this.settings.corpId,
@@ -126,11 +136,32 @@ export class PuppetWecomApp extends PUPPET.Puppet {
   async onStart(): Promise<void> {
     // Fail at start, not at the first message, when the corp id or secret is wrong.
     await this.api.accessToken();
+    await this.aibot?.start((text) => this.receiveAibotText(text));
     setImmediate(() => this.login(this.appUserId));
   }
 
   async onStop(): Promise<void> {
+    this.aibot?.stop();
     this.awaitingReason.clear();
+  }
+
+  /**
+   * A text through the AI bot. In a group it is an @-mention of the bot (WeCom sends nothing else); a
+   * quoted message is put back in front the way WeChat shows a quoted reply, so the parser binds the
+   * decision to the quoted request and version as it does there.
+   */
+  private receiveAibotText(text: AibotText): void {
+    if (!this.remember(`aibot:${text.msgid}`)) return;
+    const written = text.quote ? `「${text.quote}」\n- - - - - - - - - - - - - - -\n${text.content}` : text.content;
+    const base = { id: `aibot:${text.msgid}`, talkerId: text.userId, timestamp: text.createdAt, text: written };
+    const type = PUPPET.types.Message.Text;
+    if (!text.chatId) {
+      this.emitMessage({ ...base, type, listenerId: this.appUserId });
+      return;
+    }
+    const payload = { ...base, type, roomId: `${groupPrefix}${text.chatId}`, mentionIdList: [this.appUserId] };
+    this.messages.set(payload.id, payload);
+    this.emit('message', { messageId: payload.id });
   }
 
   /**
@@ -278,7 +309,24 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     return [];
   }
 
+  override async roomRawPayload(id: string): Promise<PUPPET.payloads.Room> {
+    if (!id.startsWith(groupPrefix)) throw new AppError('WECOM_ROOM_UNKNOWN', `不是企业微信群聊：${id}`);
+    // The AI bot learns no group name or member list; the chatid stands in for the topic.
+    return { id, topic: id.slice(groupPrefix.length), memberIdList: [], adminIdList: [] };
+  }
+
+  override async roomRawPayloadParser(payload: PUPPET.payloads.Room): Promise<PUPPET.payloads.Room> {
+    return payload;
+  }
+
   override async messageSendText(conversationId: string, text: string): Promise<void> {
+    if (conversationId.startsWith(groupPrefix)) {
+      if (!this.aibot) throw new AppError('WECOM_NO_GROUPS', '未配置企业微信智能机器人，不能在群聊中发消息');
+      for (const piece of splitUtf8Text(text, this.maxTextBytes)) {
+        await this.aibot.send(conversationId.slice(groupPrefix.length), piece);
+      }
+      return;
+    }
     const request = this.settings.approvalCards ? reviewRequestOf(text) : null;
     if (request) await this.sendCard(conversationId, request);
     else await this.sendText(conversationId, text);

@@ -56,6 +56,7 @@ export class WecomChannel {
       encodingAesKey: config.encodingAesKey,
       apiBaseUrl: config.apiBaseUrl,
       approvalCards: config.approvalCards,
+      aibot: config.aibotId ? { botId: config.aibotId, secret: config.aibotSecret, wsUrl: config.aibotWsUrl } : null,
     };
   }
 

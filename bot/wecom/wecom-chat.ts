@@ -16,6 +16,7 @@ import type { ChatContact, ChatWorldOptions } from '../chat-world';
 import type { PuppetWecomApp } from './puppet-wecom-app';
 import { WecomChannel, viewDraftText, wecomAppPuppetName } from './wecom-channel';
 import { FakeWecomServer } from './fake-wecom-server';
+import { FakeAibotServer } from './fake-aibot-server';
 import type { CallbackAnswer, FakeWecomDelivery } from './fake-wecom-server';
 import type { MemberSendLimits } from './wecom-send-limits';
 
@@ -28,9 +29,16 @@ const agentId = 1000002;
 
 export class WecomChat extends ChatWorld {
   readonly provider = wecomAppPuppetName;
-  readonly supportsRooms = false;
+  /** Group chats through the 智能机器人 (a second, WebSocket fake). */
+  readonly supportsRooms = true;
   readonly botUser: ChatContact = { id: `${wecomAppPuppetName}:${agentId}` };
   readonly fake: FakeWecomServer;
+  readonly aibot = new FakeAibotServer({
+    botId: `aib${randomBytes(6).toString('hex')}`,
+    secret: randomBytes(12).toString('hex'),
+  });
+  /** Group topic → chatid. */
+  private readonly chatIds = new Map<string, string>();
   /** Display name → the member's UserID. */
   readonly userIds = new Map<string, string>();
   /** What each callback got as its answer (status 200 and an empty body, unless refused). */
@@ -49,6 +57,12 @@ export class WecomChat extends ChatWorld {
     this.fake = new FakeWecomServer({ ...this.secrets, agentId, limits: wecomOptions.memberLimits });
     this.fake.onDelivered((delivery) => {
       for (const name of this.namesOf([delivery.touser])) this.receivedBy(name, delivery.text);
+    });
+    this.aibot.onSent((send) => {
+      const topic = [...this.chatIds].find(([, chatId]) => chatId === send.chatId)?.[0];
+      if (!topic) return;
+      this.roomMessages.get(topic)?.push(send.content);
+      this.publish({ from: '审发', to: topic, room: topic, fromBot: true, text: send.content });
     });
     this.fake.onCardUpdated((update) => {
       for (const name of this.namesOf(update.userids)) {
@@ -69,6 +83,7 @@ export class WecomChat extends ChatWorld {
 
   async start(): Promise<void> {
     const apiBaseUrl = await this.fake.start();
+    const aibotWsUrl = await this.aibot.start();
     // The callback server first: its address is the public base URL of the cards' 查看全文 links.
     const app = new Koa();
     app.use((ctx, next) => {
@@ -88,6 +103,9 @@ export class WecomChat extends ChatWorld {
         callbackPath: '/wecom/callback',
         publicBaseUrl,
         approvalCards: true,
+        aibotId: this.aibot.credentials.botId,
+        aibotSecret: this.aibot.credentials.secret,
+        aibotWsUrl,
       },
       botName: '审发',
       clock: systemClock,
@@ -140,9 +158,17 @@ export class WecomChat extends ChatWorld {
     return { id: userId };
   }
 
-  say(name: string, text: string, room?: unknown): void {
-    if (room) throw new Error('a WeCom self-built app is in no group chat');
+  say(name: string, text: string, room?: unknown, mentions: ChatContact[] = []): void {
     const { id } = this.contact(name);
+    if (room) {
+      const topic = String(room);
+      this.publish({ from: name, to: topic, room: topic, fromBot: false, text });
+      // WeCom hands the AI bot only the group messages that @-mention it.
+      if (mentions.some((mention) => mention.id === this.botUser.id)) {
+        this.aibot.mention(this.chatIds.get(topic) ?? '', id, text);
+      }
+      return;
+    }
     this.publish({ from: name, to: '审发', room: '', fromBot: false, text });
     void this.fake.sendText(id, text).then((answer) => this.callbackAnswers.push(answer));
   }
@@ -156,8 +182,18 @@ export class WecomChat extends ChatWorld {
       .then((answer) => this.callbackAnswers.push(answer));
   }
 
-  room(): never {
-    throw new Error('a WeCom self-built app cannot be invited into group chats (WECOM.md, Groups)');
+  /** A group chat with the AI bot in it; its handle is the topic. */
+  room(topic: string, memberNames: string[]): string {
+    for (const name of memberNames) this.contact(name);
+    if (!this.chatIds.has(topic)) this.chatIds.set(topic, `wr${randomBytes(10).toString('hex')}`);
+    this.roomMessages.set(topic, []);
+    return topic;
+  }
+
+  /** `name` quotes a message in group `topic` and @-mentions the bot with `text`. */
+  quoteInRoom(name: string, topic: string, quoted: string, text: string): void {
+    this.publish({ from: name, to: topic, room: topic, fromBot: false, text: `「${quoted.split('\n')[0]}…」 ${text}` });
+    this.aibot.mention(this.chatIds.get(topic) ?? '', this.contact(name).id, text, quoted);
   }
 
   /** The latest approval card `name` received for draft `code`. */
@@ -183,5 +219,6 @@ export class WecomChat extends ChatWorld {
       this.callbackServer ? this.callbackServer.close(() => resolve()) : resolve(),
     );
     await this.fake.stop();
+    await this.aibot.stop();
   }
 }

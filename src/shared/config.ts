@@ -85,6 +85,10 @@ const configSchema = z.object({
     callbackPath: z.string().regex(/^\/[\w/-]*$/, 'must be a path such as /wecom/callback'),
     publicBaseUrl: z.union([z.literal(''), z.url()]),
     approvalCards: flag,
+    /** The 智能机器人 for group chats ('' = none): its Bot ID, Secret and, for 政务微信, WebSocket URL. */
+    aibotId: z.string(),
+    aibotSecret: z.string(),
+    aibotWsUrl: z.union([z.literal(''), z.url()]),
   }),
   outbox: z.object({
     perContactIntervalMs: integer(0, 600_000),
@@ -116,6 +120,7 @@ const secretKeys = new Set([
   'wecom.secret',
   'wecom.token',
   'wecom.encodingAesKey',
+  'wecom.aibotSecret',
   'audit.digestKey',
   'database.uri',
 ]);

@@ -23,8 +23,6 @@ export type ChatChannel = 'mock' | 'wecom';
 /** The chat these tests run over: set per jest project (test/support/wecom-channel-setup.ts). */
 export const chatChannel: ChatChannel = process.env.SHENFA_TEST_CHAT_CHANNEL === 'wecom' ? 'wecom' : 'mock';
 export const provider = chatChannel === 'wecom' ? wecomAppPuppetName : mockProvider;
-/** Group chats exist on puppet-mock only: a WeCom self-built app cannot be in one. */
-export const describeWithGroupChats = chatChannel === 'wecom' ? describe.skip : describe;
 
 /**
  * Limits for the shared scenarios over WeCom: above what they send (40 messages to one person in the

@@ -1,5 +1,5 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness, describeWithGroupChats, provider } from '../../support/chat-harness';
+import { ChatHarness, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { BindCodeModel } from '../../../src/people/bind-code-model';
@@ -135,7 +135,7 @@ describe('the audit digest in chat', () => {
   });
 });
 
-describeWithGroupChats('group chats', () => {
+describe('group chats', () => {
   test('when nobody @-mentions the bot, then it stays silent; when mentioned, the bound approver can decide there', async () => {
     const code = await submit('群聊审核');
     const room = chat.room('应急局信息工作群', ['刘洋', '孙丽', '赵海涛']);

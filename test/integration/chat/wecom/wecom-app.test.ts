@@ -155,6 +155,23 @@ describe('approval cards', () => {
   });
 });
 
+describe('group chats through the 智能机器人', () => {
+  test('when a leader quotes the request in a group and @-mentions the bot with 同意, then that version is approved; an old one is refused', async () => {
+    const group = chat.room('应急局审稿群', ['刘洋', '孙丽']);
+    const code = await submit('群内引用审核');
+    const oldRequest = await chat.waitFor('孙丽', `【待审核】#${code}`);
+    await chat.sayAndWait('刘洋', `修改 ${code}\n第二版正文`, '已提交第2版');
+    const newRequest = await chat.waitFor('孙丽', new RegExp(`【待审核】#${code}[\\s\\S]*第2版`));
+    chat.quoteInRoom('孙丽', group, oldRequest, '@审发 同意');
+    await chat.waitFor('room:应急局审稿群', '您回复的是第1版');
+    expect((await DraftModel.findOne({ shortCode: code }).lean())?.steps[0].decisions).toHaveLength(0);
+    chat.quoteInRoom('孙丽', group, newRequest, '@审发 同意');
+    await chat.waitFor('孙丽', new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.steps[0].decisions.map((decision) => decision.versionNumber)).toEqual([2]);
+  });
+});
+
 describe('binding by the organization file', () => {
   const importWith = (wecomUserIds: Record<string, string>) => {
     const file = JSON.parse(fs.readFileSync(sampleOrganization, 'utf8')) as { people: { name: string }[] };
