@@ -26,5 +26,17 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/query-guard-setup.ts'],
       transform,
     },
+    {
+      // The same chat scenarios, over PuppetWecomApp against the fake WeCom server.
+      displayName: 'chat-wecom',
+      testEnvironment: 'node',
+      testMatch: [
+        '<rootDir>/test/integration/chat/review-flow.test.ts',
+        '<rootDir>/test/integration/chat/identity-and-input.test.ts',
+        '<rootDir>/test/integration/chat/resilience.test.ts',
+      ],
+      setupFiles: ['<rootDir>/test/support/wecom-channel-setup.ts'],
+      transform,
+    },
   ],
 };

@@ -1,7 +1,8 @@
 /**
  * `npm run demo` — the whole review flow on the real bot and a real database, no chat account needed:
  * an embedded FerretDB in a temporary folder (or a fresh database on MONGODB_URI), the sample county
- * organisation, and wechaty-puppet-mock standing in for the chat. Prints the chat transcript as it
+ * organisation, and wechaty-puppet-mock standing in for the chat (`-- --channel wecom`: PuppetWecomApp
+ * against a local fake WeCom server, where the second leader approves by clicking the card). Prints the chat transcript as it
  * happens, then verifies the audit trail. Exits 0 when every expected message arrived and the trail
  * verifies; 1 when the trail is broken; 2, naming the step, when a message did not arrive in time.
  */
@@ -20,7 +21,8 @@ import { AppError } from '../src/shared/errors';
 import { verifyAuditChain } from '../src/audit/audit-service';
 import { OutboxMessageModel } from '../src/outbox/outbox-message-model';
 import { MockChat } from '../bot/mock-chat';
-import type { ChatLine } from '../bot/mock-chat';
+import type { ChatLine, ChatWorld, ChatWorldOptions } from '../bot/chat-world';
+import { WecomChat } from '../bot/wecom/wecom-chat';
 import { runCommand } from './run-command';
 
 const root = path.resolve(__dirname, '..');
@@ -29,6 +31,9 @@ const timeZone = 'Asia/Shanghai';
 /** How long one step may wait for the bot's messages. */
 const stepTimeoutMs = Number(process.env.DEMO_STEP_TIMEOUT_MS ?? 15_000);
 const participants = ['刘洋', '孙丽', '钱卫东', '赵海涛', '王建华', '李静'];
+const channel = process.argv.includes('--channel')
+  ? process.argv[process.argv.indexOf('--channel') + 1]
+  : (process.env.DEMO_CHANNEL ?? 'mock');
 
 /** Expected bot message: who receives it and what it must contain. */
 type Expectation = [recipient: string, text: string | RegExp];
@@ -92,7 +97,7 @@ async function openDemoDatabase(): Promise<DemoDatabase> {
 class Demo {
   private stepNumber = 0;
 
-  constructor(private readonly chat: MockChat) {}
+  constructor(private readonly chat: ChatWorld) {}
 
   /**
    * One step of the story: `name` says `text`; the step ends when every expected message has arrived
@@ -103,7 +108,7 @@ class Demo {
     print();
     print(`—— ${this.stepNumber}. ${title} ——`);
     const marks = new Map(expected.map(([recipient]) => [recipient, this.chat.messagesOf(recipient).length]));
-    this.chat.say(name, text);
+    await this.act(name, text);
     const received: string[] = [];
     for (const [recipient, pattern] of expected) {
       try {
@@ -122,6 +127,15 @@ class Demo {
     return received;
   }
 
+  /** `name` writes `text`; on WeCom, "[点击卡片按钮] 同意 #K7Q2" clicks that button on their card instead. */
+  private async act(name: string, text: string): Promise<void> {
+    const click = /^\[点击卡片按钮\] (同意|驳回) #([A-Z2-9]{4})$/.exec(text);
+    if (!click) return this.chat.say(name, text);
+    if (!(this.chat instanceof WecomChat))
+      throw new AppError('DEMO_UNEXPECTED', 'cards exist on the WeCom channel only');
+    await this.chat.clickCard(name, this.chat.cardFor(name, click[2]), click[1]);
+  }
+
   /** Waits until the outbox has nothing pending or being sent. */
   async waitUntilDelivered(title: string): Promise<void> {
     const deadline = Date.now() + stepTimeoutMs;
@@ -136,7 +150,7 @@ class Demo {
 
 const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
 
-async function runStory(chat: MockChat): Promise<void> {
+async function runStory(chat: ChatWorld): Promise<void> {
   const demo = new Demo(chat);
   print();
   print('—— 0. 绑定：每人发送管理员给的一次性绑定码 ——');
@@ -188,12 +202,18 @@ async function runStory(chat: MockChat): Promise<void> {
     ['赵海涛', `【待审核】#${code}`],
   ]);
 
-  await demo.step('赵海涛同意（第2/2步）', '赵海涛', `同意 ${code} 可以发布`, [
-    ['赵海涛', `已记录：赵海涛（副局长） 同意 #${code}`],
-    ['刘洋', '稿件已审核通过'],
-    ['王建华', `【抄送】#${code}`],
-    ['李静', `【抄送】#${code}`],
-  ]);
+  const byCard = chat instanceof WecomChat;
+  await demo.step(
+    byCard ? '赵海涛在审核卡片上点“同意”（第2/2步）' : '赵海涛同意（第2/2步）',
+    '赵海涛',
+    byCard ? `[点击卡片按钮] 同意 #${code}` : `同意 ${code} 可以发布`,
+    [
+      ['赵海涛', `已记录：赵海涛（副局长） 同意 #${code}`],
+      ['刘洋', '稿件已审核通过'],
+      ['王建华', `【抄送】#${code}`],
+      ['李静', `【抄送】#${code}`],
+    ],
+  );
 
   // Approved, then changed before publishing: approved content may not go out changed (R2), so the
   // route starts again; the copied people and the step-2 approver get one line, step 1 sees the change.
@@ -234,11 +254,15 @@ async function runStory(chat: MockChat): Promise<void> {
 runCommand(async () => {
   const database = await openDemoDatabase();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'silent');
-  let chat: MockChat | null = null;
+  let chat: ChatWorld | null = null;
   try {
     await connectDatabase(database.uri, { dbName: database.dbName, serverSelectionTimeoutMs: 10_000 });
     await ensureIndexes();
-    print(`审发演示：${database.source}，数据库 ${database.dbName}，聊天：wechaty-puppet-mock`);
+    if (channel !== 'mock' && channel !== 'wecom') {
+      return { code: 2, output: `unknown --channel ${channel}: use mock or wecom` };
+    }
+    const chatName = channel === 'wecom' ? '企业微信自建应用（本地模拟的企业微信服务器）' : 'wechaty-puppet-mock';
+    print(`审发演示：${database.source}，数据库 ${database.dbName}，聊天：${chatName}`);
     const services = createServices({ clock: systemClock, logger });
     const imported = await services.people.importOrganization(fs.readFileSync(sampleOrganization, 'utf8'), 'json', {
       via: 'demo',
@@ -248,7 +272,8 @@ runCommand(async () => {
     );
     print('县应急管理局的审核路线：孙丽（备岗 钱卫东）→ 赵海涛（备岗 王建华），抄送 王建华、李静');
 
-    chat = new MockChat({ services, logger });
+    const options: ChatWorldOptions = { services, logger };
+    chat = channel === 'wecom' ? new WecomChat(options) : new MockChat(options);
     chat.observe((line) => print(formatLine(line)));
     await chat.start();
     await runStory(chat);

@@ -37,6 +37,7 @@ import { inboundPruneJob } from '../bot/inbound-prune-job';
 import { cadenceCheckJob } from './jobs/cadence-check-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
+import { WecomChannel, viewDraftText, wecomAppPuppetName, wecomOutboxConfig } from '../bot/wecom/wecom-channel';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -78,7 +79,10 @@ async function main(): Promise<void> {
   );
   scheduler.start();
 
+  const wecom =
+    config.bot.enabled && config.bot.puppet === wecomAppPuppetName ? createWecom(config, services, logger) : null;
   const app = createApp({
+    chatCallbacks: wecom?.router,
     http: config.http,
     logger,
     checkDatabase: () => checkDatabase(),
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   logger.info({ url: `http://${config.http.host}:${port}` }, 'API listening');
 
-  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger) : null;
+  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger, wecom) : null;
   if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
   await bot?.firstOutcome(5000);
   await reportReady(config, logger, {
@@ -135,12 +139,34 @@ interface RunningChatBot {
   stop(): Promise<void>;
 }
 
+/** The WeCom self-built app channel: its callback routes and, per bot start, a PuppetWecomApp. */
+function createWecom(config: AppConfig, services: Services, logger: Logger): WecomChannel {
+  return new WecomChannel({
+    config: config.wecom,
+    botName: config.bot.name,
+    clock: systemClock,
+    logger,
+    viewDraft: async (userId, code) => {
+      const person = await services.people.findPersonByChatIdentity(wecomAppPuppetName, userId);
+      if (!person) return '您尚未绑定身份，不能查看稿件。';
+      return viewDraftText(() =>
+        services.drafts.viewDraft({ personId: person.id, via: `${wecomAppPuppetName}:${userId}` }, code),
+      );
+    },
+  });
+}
+
 /**
  * Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect.
  * A failure is one line saying why and what to do, then when the next attempt comes; the errors a
  * puppet reports while trying stay at debug level.
  */
-function keepChatBotRunning(config: AppConfig, services: Services, logger: Logger): RunningChatBot {
+function keepChatBotRunning(
+  config: AppConfig,
+  services: Services,
+  logger: Logger,
+  wecom: WecomChannel | null,
+): RunningChatBot {
   let stopped = false;
   let current: ReturnType<typeof createChatBot> | null = null;
   let retry: NodeJS.Timeout | undefined;
@@ -156,11 +182,11 @@ function keepChatBotRunning(config: AppConfig, services: Services, logger: Logge
     if (stopped) return;
     const bot = createChatBot({
       services,
-      puppet: config.bot.puppet,
+      puppet: wecom ? wecom.createPuppet() : config.bot.puppet,
       provider: config.bot.puppet,
       puppetToken: config.bot.puppetToken || undefined,
       botName: config.bot.name,
-      outbox: config.outbox,
+      outbox: wecom ? wecomOutboxConfig(config.outbox) : config.outbox,
       dataDir: config.dataDir,
       timeZone: config.timeZone,
       auditDigest: { key: () => resolveDigestKey(config), directory: digestDirectory(config) },

@@ -1,6 +1,7 @@
 /**
  * Builds the Koa application (without listening): error handler, request context and logging,
- * body parser with a size limit (its text made well-formed), health routes, then the /api/v1 router behind admin auth.
+ * body parser with a size limit (its text made well-formed), health routes, a chat platform's callback
+ * routes (when the bot uses one), then the /api/v1 router behind admin auth.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -37,6 +38,8 @@ export interface AppDependencies extends HealthDependencies {
   } & Omit<CadenceRouteDependencies, 'people'>;
   /** Asia/Shanghai unless given: the calendar the annual review's year is read in. */
   timeZone?: string;
+  /** A chat platform's callback routes (the WeCom app's), outside /api/v1 and its auth. */
+  chatCallbacks?: Router;
 }
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
@@ -72,6 +75,7 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     await next();
   });
   app.use(health.routes());
+  if (dependencies.chatCallbacks) app.use(dependencies.chatCallbacks.routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   return app;

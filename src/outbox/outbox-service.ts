@@ -31,7 +31,7 @@ import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
-import { ValidationError } from '../shared/errors';
+import { SendDeferredError, ValidationError } from '../shared/errors';
 import { insertIgnoringDuplicates, isDuplicateKeyError, translateDatabaseError } from '../shared/database';
 import { toObjectIdOrNull } from '../shared/ids';
 import {
@@ -577,6 +577,14 @@ export class OutboxDelivery {
     const { message } = claimed;
     const now = clock.now();
     const lastError = describeSendError(error);
+    if (error instanceof SendDeferredError) {
+      // Held back by the channel before it reached the chat: not an attempt, so never a step towards dead.
+      const held = { status: 'pending', notBefore: error.retryAt, claimedBy: '', attempts: message.attempts - 1 };
+      if (!(await this.recordOutcome(claimed, { ...held, lastError, updatedAt: now }, now))) {
+        this.warnClaimTaken(message, 'its deferral was not recorded');
+      }
+      return;
+    }
     if (nextStepAfterFailure(message.attempts, config) === 'dead') {
       await this.deadLetter(message, lastError, now, claimed);
       return;

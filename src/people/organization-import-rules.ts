@@ -127,6 +127,8 @@ const personEntrySchema = z.strictObject({
   ),
   adminOf: unitPath.nullish(),
   active: activeFlag.default(true),
+  /** The person's WeCom UserID (stable within one corp): binds them on the WeCom app at once. */
+  wecomUserId: optionalText(64),
 });
 
 const routeStepSchema = z.strictObject({
@@ -174,6 +176,8 @@ export interface NormalizedPerson {
   roles: PersonRole[];
   adminOfPath: string | null;
   active: boolean;
+  /** '' when the file gives none. */
+  wecomUserId: string;
 }
 
 export interface NormalizedRouteStep {
@@ -261,6 +265,7 @@ const fieldLabels: Record<string, string> = {
   approvers: '审核人',
   backups: '备用审核人',
   cc: '抄送',
+  wecomUserId: '企业微信账号',
 };
 
 const sectionLabels: Record<string, string> = { units: '单位', people: '人员', routes: '审核路由' };
@@ -323,6 +328,7 @@ export const csvColumns = [
   { header: '审核人', key: 'approvers', aliases: ['approvers'] },
   { header: '备用审核人', key: 'backups', aliases: ['backups'] },
   { header: '抄送', key: 'cc', aliases: ['cc'] },
+  { header: '企业微信账号', key: 'wecomUserId', aliases: ['wecomUserId', '企业微信UserID'] },
 ] as const;
 
 type CsvColumn = (typeof csvColumns)[number]['key'];
@@ -340,7 +346,7 @@ const rowTypes: Record<string, 'unit' | 'person' | 'route'> = {
 /** Which columns each kind of row may fill (the others must stay empty: a filled one means shifted columns). */
 const columnsOfRow: Record<'unit' | 'person' | 'route', CsvColumn[]> = {
   unit: ['type', 'unit', 'kind', 'mainLeader'],
-  person: ['type', 'unit', 'name', 'code', 'title', 'roles', 'adminOf', 'active'],
+  person: ['type', 'unit', 'name', 'code', 'title', 'roles', 'adminOf', 'active', 'wecomUserId'],
   route: ['type', 'unit', 'account', 'step', 'mode', 'approvers', 'backups', 'cc'],
 };
 
@@ -498,6 +504,9 @@ export function personImportKey(person: { code: string; unitPath: string; name: 
   return person.code ? `code:${person.code}` : personNameKey(person);
 }
 
+/** The chat provider of the WeCom self-built app (WECHATY_PUPPET=wecom-app); its ids are WeCom UserIDs. */
+export const wecomAppProvider = 'wecom-app';
+
 export function personNameKey(person: { unitPath: string; name: string }): string {
   return `name:${person.unitPath}#${person.name}`;
 }
@@ -524,6 +533,7 @@ export function normalizeOrganization(file: OrganizationFile, locate: Locator = 
   const people: NormalizedPerson[] = [];
   const byKey = new Map<string, number>();
   const byCode = new Map<string, number>();
+  const byWecomUserId = new Set<string>();
   const byName = new Map<string, number[]>();
   file.people.forEach((entry, index) => {
     requireUnit(entry.unit, ['people', index, 'unit']);
@@ -549,9 +559,16 @@ export function normalizeOrganization(file: OrganizationFile, locate: Locator = 
       roles,
       adminOfPath,
       active: entry.active,
+      wecomUserId: entry.wecomUserId,
     };
     if (person.code && byCode.has(person.code)) {
       throw organizationFileError(locate(['people', index, 'code']), `编码“${person.code}”重复出现`);
+    }
+    if (person.wecomUserId && byWecomUserId.has(person.wecomUserId)) {
+      throw organizationFileError(
+        locate(['people', index, 'wecomUserId']),
+        `企业微信账号“${person.wecomUserId}”重复出现`,
+      );
     }
     if (byKey.has(person.importKey)) {
       throw organizationFileError(
@@ -561,6 +578,7 @@ export function normalizeOrganization(file: OrganizationFile, locate: Locator = 
     }
     byKey.set(person.importKey, index);
     if (person.code) byCode.set(person.code, index);
+    if (person.wecomUserId) byWecomUserId.add(person.wecomUserId);
     byName.set(person.name, [...(byName.get(person.name) ?? []), index]);
     people.push(person);
   });

@@ -35,6 +35,7 @@ import { resolveApprovalRoute } from './approval-route-rules';
 import type { RouteDefinition, UnitNode } from './approval-route-rules';
 import { normalizeText } from '../shared/text-normalization';
 import { isObjectIdText, toObjectId, toObjectIdOrNull } from '../shared/ids';
+import { bindWecomUserIds, checkWecomUserIds } from './wecom-identity-import';
 
 export interface PersonSummary {
   id: string;
@@ -147,6 +148,7 @@ export class PeopleService {
     const organization = parseOrganizationFile(content, format);
     const actor = this.adminActor(options);
     const accountIds = await this.findRouteAccounts(organization);
+    await checkWecomUserIds(organization);
     const createdIds = new Set<string>();
     const updatedIds = new Set<string>();
     const record: RecordChange = async (action, type, id, details) => {
@@ -160,6 +162,8 @@ export class PeopleService {
     const personIds = await this.importPeople(organization, unitIds, record);
     await this.assignMainLeaders(organization, unitIds, personIds, record);
     await this.importRoutes(organization, unitIds, personIds, accountIds, record);
+    const { audit, clock } = this.dependencies;
+    await bindWecomUserIds(organization, personIds, { audit, clock, actor });
 
     const summary = {
       units: organization.units.length,

@@ -74,6 +74,24 @@ const configSchema = z.object({
     /** The channel's longest message in UTF-8 bytes; 0: the channel's known limit (message-length-rules.ts). */
     maxMessageBytes: integer(0, 20_000),
   }),
+  /** The WeCom / 政务微信 self-built app, used when bot.puppet is "wecom-app" (README: 企业微信). */
+  wecom: z.object({
+    corpId: z.string(),
+    agentId: integer(0, 2_147_483_647),
+    secret: z.string(),
+    token: z.string(),
+    encodingAesKey: z.string().refine((value) => value === '' || /^[A-Za-z0-9]{43}$/.test(value), {
+      message: 'must be the 43 letters and digits the admin console shows',
+    }),
+    apiBaseUrl: z.url(),
+    callbackPath: z.string().regex(/^\/[\w/-]*$/, 'must be a path such as /wecom/callback'),
+    publicBaseUrl: z.union([z.literal(''), z.url()]),
+    approvalCards: flag,
+    /** The 智能机器人 for group chats ('' = none): its Bot ID, Secret and, for 政务微信, WebSocket URL. */
+    aibotId: z.string(),
+    aibotSecret: z.string(),
+    aibotWsUrl: z.union([z.literal(''), z.url()]),
+  }),
   outbox: z.object({
     perContactIntervalMs: integer(0, 600_000),
     perMinuteLimit: integer(1, 1_000_000),
@@ -114,12 +132,17 @@ export type DatabaseConfig = AppConfig['database'];
 export type HttpConfig = AppConfig['http'];
 export type OutboxConfig = AppConfig['outbox'];
 export type AuthConfig = AppConfig['auth'];
+export type WecomConfig = AppConfig['wecom'];
 
 /** Keys whose values are never echoed in an error message. */
 const secretKeys = new Set([
   'auth.jwtSecret',
   'miniProgram.appSecret',
   'bot.puppetToken',
+  'wecom.secret',
+  'wecom.token',
+  'wecom.encodingAesKey',
+  'wecom.aibotSecret',
   'audit.digestKey',
   'database.uri',
 ]);
@@ -148,10 +171,28 @@ export function loadConfig(): AppConfig {
   }
   const environment = nodeConfig.util.getEnv('NODE_ENV') ?? 'development';
   const value = parsed.data;
+  if (value.bot.enabled && value.bot.puppet === 'wecom-app') checkWecomConfig(value.wecom);
   if (environment === 'production' && value.auth.jwtSecret === '') {
     throw new ConfigError('config key auth.jwtSecret (env JWT_SECRET) must be set in production');
   }
   return deepFreeze({ ...value, environment });
+}
+
+/** The WeCom keys a "wecom-app" bot cannot start without. */
+function checkWecomConfig(wecom: WecomConfig): void {
+  const required: [keyof WecomConfig, string][] = [
+    ['corpId', 'WECOM_CORP_ID'],
+    ['secret', 'WECOM_SECRET'],
+    ['token', 'WECOM_CALLBACK_TOKEN'],
+    ['encodingAesKey', 'WECOM_ENCODING_AES_KEY'],
+  ];
+  for (const [key, variable] of required) {
+    if (!wecom[key])
+      throw new ConfigError(`config key wecom.${key} (env ${variable}) must be set for WECHATY_PUPPET=wecom-app`);
+  }
+  if (!wecom.agentId) {
+    throw new ConfigError('config key wecom.agentId (env WECOM_AGENT_ID) must be set for WECHATY_PUPPET=wecom-app');
+  }
 }
 
 function findEnvironmentVariable(configDirectory: string, keyPath: PropertyKey[]): string | undefined {

@@ -65,6 +65,19 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/**
+ * A chat send the channel held back without handing it over (its platform would drop it silently):
+ * the outbox keeps the message for `retryAt` and does not count the attempt.
+ */
+export class SendDeferredError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAt: Date,
+  ) {
+    super('CHAT_SEND_DEFERRED', message, { status: 429 });
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

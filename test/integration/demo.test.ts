@@ -15,8 +15,8 @@ interface Run {
   stderr: string;
 }
 
-function runDemo(): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+function runDemo(args: string[] = []): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
     cwd: root,
     env: { ...process.env, MONGODB_URI: testDatabaseUri(), LOG_LEVEL: 'silent' },
   });
@@ -70,5 +70,14 @@ describe('npm run demo', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  test('when the demo runs with --channel wecom, then the second leader approves by clicking the card and the card shows it', async () => {
+    const run = await runDemo(['--channel', 'wecom']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('聊天：企业微信自建应用');
+    expect(run.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] 赵海涛 → 审发：\[点击卡片按钮\] 同意$/m);
+    expect(run.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] 审发 → 赵海涛：\[卡片已更新\] 赵海涛（副局长） 已同意$/m);
+    expect(run.stdout).toMatch(/audit:verify ok/);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The real chat bot on wechaty-puppet-mock over the real database (bot/mock-chat.ts), for the chat
- * tests: people from the sample organisation, each with a mock chat contact bound by a one-time code
- * sent in chat, what each contact receives from the bot, and restarts of the bot process.
+ * The real chat bot over the real database, for the chat tests: people from the sample organisation,
+ * each with a chat contact bound by a one-time code sent in chat, what each contact receives from the
+ * bot, and restarts of the bot process. The chat is wechaty-puppet-mock (bot/mock-chat.ts), or — in
+ * the jest project "chat-wecom", which runs the same chat test files — PuppetWecomApp against a fake
+ * WeCom server (bot/wecom/wecom-chat.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,34 +13,38 @@ import type { Logger } from '../../src/shared/logger';
 import { systemClock } from '../../src/shared/clock';
 import type { Clock } from '../../src/shared/clock';
 import { MockChat, mockProvider } from '../../bot/mock-chat';
-import type { MockChatOptions } from '../../bot/mock-chat';
-import { InboundSpool } from '../../bot/inbound-spool';
-import type { InboundChatMessage } from '../../bot/chat-command-handler';
+import type { ChatWorld, ChatWorldOptions } from '../../bot/chat-world';
+import { WecomChat } from '../../bot/wecom/wecom-chat';
+import { wecomAppPuppetName } from '../../bot/wecom/wecom-channel';
 
 export const sampleOrganization = path.resolve(__dirname, '..', '..', 'docs', 'sample-organization.json');
-export const provider = mockProvider;
+
+export type ChatChannel = 'mock' | 'wecom';
+
+/** The chat these tests run over: set per jest project (test/support/wecom-channel-setup.ts). */
+export const chatChannel: ChatChannel = process.env.SHENFA_TEST_CHAT_CHANNEL === 'wecom' ? 'wecom' : 'mock';
+export const provider = chatChannel === 'wecom' ? wecomAppPuppetName : mockProvider;
+
+/**
+ * Limits for the shared scenarios over WeCom: above what they send (40 messages to one person in the
+ * restart test), so they test the flow, not the pacing; the rate-limit tests use WeCom's own.
+ */
+const scenarioMemberLimits = { perMinute: 1000, perHour: 10_000 };
 
 export interface HarnessOptions {
   clock?: Clock;
   /** Import the sample organisation (default true). */
   importSample?: boolean;
-  /** The chat channel's longest message in UTF-8 bytes (WeChat's by default). */
+  /** The chat channel's longest message in UTF-8 bytes (the channel's own by default). */
   maxMessageBytes?: number;
   /** Where the bot logs (silent unless TEST_LOG_LEVEL is set). */
   logger?: Logger;
 }
 
-export class ChatHarness extends MockChat {
-  private constructor(
-    options: MockChatOptions,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly maxMessageBytes: number | undefined,
-  ) {
-    super(options);
-  }
+export type ChatHarness = ChatWorld;
 
-  static async start(options: HarnessOptions = {}): Promise<ChatHarness> {
+export const ChatHarness = {
+  async start(options: HarnessOptions = {}): Promise<ChatHarness> {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
     const { maxMessageBytes } = options;
@@ -46,30 +52,18 @@ export class ChatHarness extends MockChat {
     if (options.importSample !== false) {
       await services.people.importOrganization(fs.readFileSync(sampleOrganization, 'utf8'), 'json', {});
     }
-    const harness = new ChatHarness(
-      {
-        services,
-        logger,
-        botName: `shenfa-test-${process.pid}-${Math.random()}`,
-        digestKey: 'chat-harness-digest-key-0123456789abcdef',
-      },
-      clock,
+    const worldOptions: ChatWorldOptions = {
+      services,
       logger,
-      maxMessageBytes,
-    );
-    await harness.start();
-    return harness;
-  }
-
-  /** What a bot process that died while handling a message leaves behind: the message noted as in flight. */
-  leaveInFlight(message: InboundChatMessage): void {
-    new InboundSpool({ directory: path.join(this.dataDir, 'spool'), logger: this.logger }).begin(message);
-  }
-
-  /** What a restart of the bot process leaves: a new bot with fresh services, see MockChat.restartBot. */
-  async restart(): Promise<void> {
-    await this.restartBot(
-      createServices({ clock: this.clock, logger: this.logger, maxMessageBytes: this.maxMessageBytes }),
-    );
-  }
-}
+      botName: `shenfa-test-${process.pid}-${Math.random()}`,
+      digestKey: 'chat-harness-digest-key-0123456789abcdef',
+      recreateServices: () => createServices({ clock, logger, maxMessageBytes }),
+    };
+    const world =
+      chatChannel === 'wecom'
+        ? new WecomChat({ ...worldOptions, memberLimits: scenarioMemberLimits })
+        : new MockChat(worldOptions);
+    await world.start();
+    return world;
+  },
+};

@@ -1,5 +1,5 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness } from '../../support/chat-harness';
+import { ChatHarness, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { BindCodeModel } from '../../../src/people/bind-code-model';
@@ -67,7 +67,7 @@ describe('binding', () => {
     expect(reply).toMatch(/管理员/);
     expect(
       await IdentityBindingModel.countDocuments({
-        provider: 'wechaty-puppet-mock',
+        provider,
         externalId: chat.contact('新同事').id,
       }),
     ).toBe(0);

@@ -1,5 +1,5 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness } from '../../support/chat-harness';
+import { ChatHarness, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { verifyAuditChain } from '../../../src/audit/audit-service';
@@ -233,7 +233,7 @@ describe('the trail after the flow', () => {
     expect(decisions.length).toBeGreaterThan(10);
     for (const event of decisions) {
       expect(event.actor.personId).toBeTruthy();
-      expect(event.actor.via).toMatch(/^wechaty-puppet-mock:/);
+      expect(event.actor.via.startsWith(`${provider}:`)).toBe(true);
       expect(event.contentHash).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(decisions.filter((event) => event.action === 'draft.rejected').every((event) => event.reason)).toBe(true);
