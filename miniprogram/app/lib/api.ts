@@ -1,0 +1,90 @@
+/**
+ * The API routes the mini-program calls, typed by the shared contracts in src/shared/contracts (type
+ * imports only, erased when WeChat DevTools compiles): a contract change that breaks a page fails
+ * `npm run typecheck`.
+ */
+import type {
+  ApprovalRouteList,
+  AuditVerifyResponse,
+  BindCodeResponse,
+  Dashboard,
+  DelegationList,
+  DelegationRequest,
+  DelegationView,
+  DraftDetail,
+  DraftDiff,
+  DraftListPage,
+  DraftListQuery,
+  DraftTimeline,
+  LoginResponse,
+  MeResponse,
+  MiniProgramBindRequest,
+  PersonPage,
+  RemovalResponse,
+  SessionPerson,
+  UnbindResponse,
+  UnitList,
+  WechatLoginRequest,
+} from '../../../src/shared/contracts';
+import { apiBaseUrl, deployment } from '../config';
+import { ApiClient } from './api-client';
+import type { QueryValue } from './api-client';
+import { SessionStore } from './session-store';
+
+export const loginPagePath = '/pages/login/login';
+
+export const session = new SessionStore<SessionPerson>();
+
+export const client = new ApiClient({
+  baseUrl: apiBaseUrl,
+  session,
+  timeoutMs: deployment.requestTimeoutMs,
+  refreshPath: '/api/v1/auth/refresh',
+  onSignedOut: () => {
+    void wx.reLaunch({ url: loginPagePath });
+  },
+});
+
+const encode = encodeURIComponent;
+
+export const api = {
+  loginWithWechat: (body: WechatLoginRequest) =>
+    client.post<LoginResponse>('/api/v1/auth/wechat', body, { authenticated: false }),
+  bind: (body: MiniProgramBindRequest) =>
+    client.post<LoginResponse>('/api/v1/auth/bind', body, { authenticated: false }),
+  logout: (refreshToken: string) =>
+    client.post<unknown>('/api/v1/auth/logout', { refreshToken }, { authenticated: false }),
+  me: () => client.get<MeResponse>('/api/v1/me'),
+
+  dashboard: () => client.get<Dashboard>('/api/v1/dashboard'),
+
+  drafts: (query: DraftListQuery) =>
+    client.get<DraftListPage>('/api/v1/drafts', query as Record<string, QueryValue>),
+  draft: (reference: string) => client.get<DraftDetail>(`/api/v1/drafts/${encode(reference)}`),
+  draftDiff: (reference: string, from: number, to: number) =>
+    client.get<DraftDiff>(`/api/v1/drafts/${encode(reference)}/diff`, { from, to }),
+  draftTimeline: (reference: string) => client.get<DraftTimeline>(`/api/v1/drafts/${encode(reference)}/timeline`),
+  verifyAudit: () => client.post<AuditVerifyResponse>('/api/v1/audit/verify', {}),
+
+  units: () => client.get<UnitList>('/api/v1/units'),
+  people: (query: { unitId?: string; q?: string; cursor?: string; limit?: number }) =>
+    client.get<PersonPage>('/api/v1/people', query),
+  issueBindCode: (personId: string) =>
+    client.post<BindCodeResponse>(`/api/v1/people/${encode(personId)}/bind-code`, {}),
+  removeBindings: (personId: string) =>
+    client.request<UnbindResponse>('DELETE', `/api/v1/people/${encode(personId)}/bindings`),
+  approvalRoutes: () => client.get<ApprovalRouteList>('/api/v1/approval-routes'),
+  delegations: () => client.get<DelegationList>('/api/v1/delegations'),
+  createDelegation: (body: DelegationRequest) => client.post<DelegationView>('/api/v1/delegations', body),
+  endDelegation: (id: string) => client.request<RemovalResponse>('DELETE', `/api/v1/delegations/${encode(id)}`),
+};
+
+/** Stores a fresh login and keeps the profile for role-aware pages. */
+export function saveLogin(login: LoginResponse): void {
+  session.write({ accessToken: login.accessToken, refreshToken: login.refreshToken, profile: login.person });
+}
+
+/** The signed-in person, or null (pages then send the admin to the login page). */
+export function currentPerson(): SessionPerson | null {
+  return session.read()?.profile ?? null;
+}

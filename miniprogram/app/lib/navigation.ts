@@ -1,0 +1,24 @@
+/** Where each role starts, and the page paths in one place. */
+import type { SessionPerson } from '../../../src/shared/contracts';
+
+export const pages = {
+  login: '/pages/login/login',
+  dashboard: '/pages/dashboard/dashboard',
+  drafts: '/pages/drafts/drafts',
+  draftDetail: '/pages/draft-detail/draft-detail',
+  people: '/pages/people/people',
+  units: '/pages/units/units',
+  routes: '/pages/routes/routes',
+  accounts: '/pages/accounts/accounts',
+} as const;
+
+/** Admins and leaders start on the dashboard; officers on their own drafts. */
+export function homePath(person: SessionPerson): string {
+  return person.roles.includes('admin') || person.roles.includes('leader') ? pages.dashboard : pages.drafts;
+}
+
+export const isAdmin = (person: SessionPerson | null): boolean => Boolean(person?.roles.includes('admin'));
+
+export function openDraft(reference: string): void {
+  void wx.navigateTo({ url: `${pages.draftDetail}?reference=${encodeURIComponent(reference)}` });
+}
