@@ -7,7 +7,8 @@
 import { ApiError, errorFromResponse, errorFromTransportFailure, sessionExpired } from './api-error';
 import type { SessionStore } from './session-store';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** wx.request has no PATCH. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type QueryValue = string | number | boolean | undefined | null;
 

@@ -67,7 +67,7 @@ export const api = {
   verifyAudit: () => client.post<AuditVerifyResponse>('/api/v1/audit/verify', {}),
 
   units: () => client.get<UnitList>('/api/v1/units'),
-  people: (query: { unitId?: string; q?: string; cursor?: string; limit?: number }) =>
+  people: (query: { unitId?: string; q?: string; active?: 'true' | 'false'; cursor?: string; limit?: number }) =>
     client.get<PersonPage>('/api/v1/people', query),
   issueBindCode: (personId: string) =>
     client.post<BindCodeResponse>(`/api/v1/people/${encode(personId)}/bind-code`, {}),

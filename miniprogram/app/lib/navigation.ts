@@ -22,3 +22,22 @@ export const isAdmin = (person: SessionPerson | null): boolean => Boolean(person
 export function openDraft(reference: string): void {
   void wx.navigateTo({ url: `${pages.draftDetail}?reference=${encodeURIComponent(reference)}` });
 }
+
+export interface MenuEntry {
+  text: string;
+  url: string;
+}
+
+/** The dashboard's shortcuts: everyone sees drafts, admins also the organisation pages and the registry. */
+export function menuFor(person: SessionPerson | null): MenuEntry[] {
+  const entries: MenuEntry[] = [{ text: isAdmin(person) ? '全部稿件' : '稿件', url: pages.drafts }];
+  if (isAdmin(person)) {
+    entries.push(
+      { text: '人员', url: pages.people },
+      { text: '单位', url: pages.units },
+      { text: '审核路线', url: pages.routes },
+      { text: '账号台账', url: pages.accounts },
+    );
+  }
+  return entries;
+}

@@ -93,7 +93,7 @@ export function installFakeWx(): FakeWx {
     requests.push(call);
     setTimeout(async () => {
       if (networkFailure) {
-        options.fail?.({ errMsg: networkFailure } as WechatMiniprogram.GeneralCallbackResult);
+        options.fail?.({ errMsg: networkFailure } as never);
         return;
       }
       const route = [...routes].reverse().find((candidate) => candidate.method === call.method && candidate.pattern.test(call.path));

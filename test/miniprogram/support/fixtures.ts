@@ -85,6 +85,22 @@ const dashboard: Dashboard = {
   accountsAtRisk: null,
 };
 
+const accountsAtRisk: NonNullable<Dashboard['accountsAtRisk']> = [
+  {
+    account: { id: id(81), name: '清河教育', platform: '微信公众号' },
+    unit: units.education,
+    reasons: [
+      { kind: 'cadence', severity: 'critical', message: '已 12 天未更新，满 14 天将被单项否决', since: '2026-11-15T02:00:00.000Z' },
+      { kind: 'annual-review', severity: 'warn', message: '年度报告未提交，截止 11 月 30 日', since: null },
+    ],
+  },
+  {
+    account: { id: id(82), name: '城关镇发布', platform: '微博' },
+    unit: units.town,
+    reasons: [{ kind: 'interaction', severity: 'warn', message: '互动留言功能未开启', since: null }],
+  },
+];
+
 function listItem(n: number, overrides: Partial<DraftListItem> = {}): DraftListItem {
   return {
     id: id(40 + n),
@@ -420,6 +436,7 @@ export const fixtures = {
   leader,
   login,
   dashboard,
+  accountsAtRisk,
   draftsFirstPage,
   draftsSecondPage,
   draftDetail,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
+import type { RootComponent } from 'miniprogram-simulate';
 
 export const appRoot = path.resolve(__dirname, '../../../miniprogram/app');
 
@@ -20,8 +21,8 @@ simulateUtilities.runJs = (filePath: string) => {
   });
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- j-component's instances are untyped
-export type Rendered = ReturnType<typeof simulate.render> & { instance: any };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pages' data and methods are checked by their own file
+export type Rendered = RootComponent<any, any, any>;
 
 /** Lets pending fake requests and their promise chains finish. */
 export async function settle(rounds = 6): Promise<void> {

@@ -4,7 +4,7 @@
  * `aria-label` for screen readers.
  */
 import { chartHeight, drawBarChart } from '../../lib/bar-chart-drawing';
-import type { BarChartSpec } from '../../lib/bar-chart-drawing';
+import type { BarChartSpec, ChartContext } from '../../lib/bar-chart-drawing';
 
 Component({
   properties: {
@@ -44,7 +44,7 @@ Component({
           const ratio = wx.getWindowInfo().pixelRatio;
           target.node.width = target.width * ratio;
           target.node.height = target.height * ratio;
-          const context = target.node.getContext('2d') as CanvasRenderingContext2D;
+          const context = target.node.getContext('2d') as ChartContext & { scale(x: number, y: number): void };
           context.scale(ratio, ratio);
           drawBarChart(context, target.width, target.height, spec);
         });

@@ -1,0 +1,130 @@
+/**
+ * Approval routes (who approves each unit's drafts, step by step, with backups and copies) and the
+ * delegations for leave. Admins add a delegation or end one early, as `npm run admin -- delegate` does;
+ * routes themselves change through the organisation import.
+ */
+import type { PersonView } from '../../../../src/shared/contracts';
+import { api, currentPerson } from '../../lib/api';
+import { messageOf } from '../../lib/api-error';
+import { isAdmin } from '../../lib/navigation';
+import { toDelegationRow, toRouteRow } from '../../lib/organization-view';
+import type { DelegationRow, RouteRow } from '../../lib/organization-view';
+import { confirmAction, toast } from '../../lib/wechat';
+
+type LoadStatus = 'loading' | 'error' | 'ready';
+
+Component({
+  data: {
+    status: 'loading' as LoadStatus,
+    errorMessage: '',
+    canManage: false,
+    routes: [] as RouteRow[],
+    delegations: [] as DelegationRow[],
+    formOpen: false,
+    peopleStatus: 'loading' as LoadStatus,
+    peopleError: '',
+    people: [] as PersonView[],
+    peopleNames: [] as string[],
+    personIndex: -1,
+    delegateIndex: -1,
+    from: '',
+    until: '',
+    formError: '',
+    saving: false,
+  },
+  methods: {
+    onLoad() {
+      this.setData({ canManage: isAdmin(currentPerson()) });
+      void this.load();
+    },
+
+    async onPullDownRefresh() {
+      await this.load(false);
+      void wx.stopPullDownRefresh();
+    },
+
+    onRetry() {
+      void this.load();
+    },
+
+    async load(showLoading = true) {
+      if (showLoading) this.setData({ status: 'loading' });
+      try {
+        const [routes, delegations] = await Promise.all([api.approvalRoutes(), api.delegations()]);
+        const now = Date.now();
+        this.setData({
+          status: 'ready',
+          routes: routes.items.map(toRouteRow),
+          delegations: delegations.items.map((delegation) => toDelegationRow(delegation, now)),
+        });
+      } catch (error) {
+        this.setData({ status: 'error', errorMessage: messageOf(error) });
+      }
+    },
+
+    async onOpenForm() {
+      this.setData({ formOpen: true, peopleStatus: 'loading', formError: '' });
+      try {
+        const people = (await api.people({ limit: 100, active: 'true' })).items;
+        this.setData({
+          peopleStatus: 'ready',
+          people,
+          peopleNames: people.map((person) => `${person.name}（${person.title || person.code}）`),
+        });
+      } catch (error) {
+        this.setData({ peopleStatus: 'error', peopleError: messageOf(error) });
+      }
+    },
+
+    onCloseForm() {
+      this.setData({ formOpen: false, personIndex: -1, delegateIndex: -1, from: '', until: '', formError: '' });
+    },
+
+    onPick(event: WechatMiniprogram.PickerChange) {
+      const field = event.currentTarget.dataset.field as 'personIndex' | 'delegateIndex' | 'from' | 'until';
+      const value = field === 'from' || field === 'until' ? String(event.detail.value) : Number(event.detail.value);
+      this.setData({ [field]: value, formError: '' });
+    },
+
+    async onSaveDelegation() {
+      if (this.data.saving) return;
+      const person = this.data.people[this.data.personIndex];
+      const delegate = this.data.people[this.data.delegateIndex];
+      const { from, until } = this.data;
+      const problem = !person || !delegate || !from || !until
+        ? '请选择请假人、代审人和起止日期'
+        : person.id === delegate.id
+          ? '代审人不能是请假人本人'
+          : until < from
+            ? '结束日期不能早于开始日期'
+            : '';
+      if (problem) {
+        this.setData({ formError: problem });
+        return;
+      }
+      this.setData({ saving: true });
+      try {
+        await api.createDelegation({ personId: person.id, delegateId: delegate.id, from, until });
+        toast('已保存代审安排', 'success');
+        this.onCloseForm();
+        void this.load(false);
+      } catch (error) {
+        this.setData({ formError: messageOf(error) });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+
+    async onEndDelegation(event: WechatMiniprogram.TouchEvent) {
+      const id = event.currentTarget.dataset.id as string;
+      if (!(await confirmAction('提前结束代审', '结束后，代审人不能再替请假人审核。', '结束'))) return;
+      try {
+        await api.endDelegation(id);
+        toast('代审已结束', 'success');
+        void this.load(false);
+      } catch (error) {
+        toast(messageOf(error));
+      }
+    },
+  },
+});
