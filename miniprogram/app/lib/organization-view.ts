@@ -83,7 +83,13 @@ export function toDelegationRow(delegation: DelegationView, now: number) {
     id: delegation.id,
     text: `${delegation.person.name} 请假期间由 ${delegation.delegate.name} 代审`,
     period: `${formatTime(delegation.from)} 至 ${formatTime(delegation.until)}`,
-    stateText: delegation.cancelledAt ? `已于 ${formatTime(delegation.cancelledAt)} 结束` : ended ? '已到期' : '生效中',
+    stateText: delegation.cancelledAt
+      ? `已于 ${formatTime(delegation.cancelledAt)} 结束`
+      : ended
+        ? '已到期'
+        : Date.parse(delegation.from) > now
+          ? '待生效'
+          : '生效中',
     active: !ended,
   };
 }

@@ -19,6 +19,17 @@ const toPx = (css: string): string =>
 const simulateUtilities = require('miniprogram-simulate/src/utils') as { transformRpx: (css: string) => string };
 simulateUtilities.transformRpx = toPx;
 
+// simulate's built-in <input> keeps no attributes; in the picture an empty field should show its
+// placeholder as WeChat does, so the preview registers an input that renders it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- simulate's own component registry
+const jComponent = require('j-component') as { register: (definition: object) => void };
+jComponent.register({
+  id: 'input',
+  tagName: 'wx-input',
+  template: '<text>{{value || placeholder}}</text>',
+  properties: { placeholder: { type: String, value: '' }, value: { type: String, value: '' } },
+});
+
 const componentTags = fs.readdirSync(path.join(appRoot, 'components'));
 
 /** How WeChat lays out its built-in elements, and the page background from app.wxss. */
@@ -30,7 +41,7 @@ function baseStyles(): string {
     main, ${componentTags.join(', ')}, wx-view, wx-scroll-view, wx-picker, wx-canvas, wx-input { display: block; }
     wx-text { display: inline; white-space: pre-wrap; }
     wx-scroll-view { overflow-x: auto; }
-    wx-input { min-height: 1.4em; }
+    wx-input { min-height: 1.4em; display: flex; align-items: center; color: #9a9a9a; }
     ${appWxss}`;
 }
 

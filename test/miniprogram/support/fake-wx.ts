@@ -3,6 +3,8 @@
  * registered per test, every call recorded), wx.login hands out fresh codes, storage is a Map, and
  * navigation, toasts, modals and pull-down refresh are recorded jest mocks.
  */
+// miniprogram-simulate defines the global `wx` (and Component) when it loads.
+import 'miniprogram-simulate';
 export interface FakeRequest {
   method: string;
   path: string;

@@ -44,23 +44,66 @@ export async function render(
   return rendered;
 }
 
-/** The text a person sees, with runs of whitespace collapsed. */
-export function textOf(rendered: { dom?: Element | null }): string {
-  return (rendered.dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
+/** The text a person sees: each text run trimmed, runs joined by one space. */
+export function textOf(rendered: { dom?: Element | null } | undefined): string {
+  const root = rendered?.dom;
+  if (!root) return '';
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const runs: string[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const run = (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (run) runs.push(run);
+  }
+  return runs.join(' ');
+}
+
+interface ExparserNode {
+  childNodes?: ExparserNode[];
+  shadowRoot?: ExparserNode;
+}
+// j-component exports only its root wrapper; the wrapper of inner nodes is the class it extends.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const RootWrapper = require('j-component/src/render/component') as object;
+const ComponentWrapper = Object.getPrototypeOf(RootWrapper) as new (node: ExparserNode) => Rendered;
+
+/**
+ * Every element matching `selector` (by the template's class names) in the page and inside the custom
+ * components it uses: j-component's querySelectorAll stops at each component's shadow tree.
+ */
+export function queryAll(rendered: Rendered, selector: string): Rendered[] {
+  const found = [...rendered.querySelectorAll(selector)];
+  const visit = (node: ExparserNode | undefined): void => {
+    for (const child of node?.childNodes ?? []) {
+      if (child.shadowRoot) found.push(...queryAll(new ComponentWrapper(child), selector));
+      visit(child);
+    }
+  };
+  visit((rendered as unknown as { _exparserNode: ExparserNode })._exparserNode.shadowRoot);
+  return found;
+}
+
+/** The text of every element matching `selector`, inside components too. */
+export function textsOf(rendered: Rendered, selector: string): string[] {
+  return queryAll(rendered, selector).map((element) => textOf(element));
 }
 
 /** Taps the first element matching `selector` (by the template's class names) and waits. */
 export async function tap(rendered: Rendered, selector: string, index = 0): Promise<void> {
-  const target = rendered.querySelectorAll(selector)[index];
+  const target = queryAll(rendered, selector)[index];
   if (!target) throw new Error(`nothing matches ${selector} (#${index})`);
   target.dispatchEvent('tap');
   await settle();
 }
 
-/** Types into an input the way WeChat reports it (an input event with detail.value). */
-export async function typeInto(rendered: Rendered, selector: string, value: string): Promise<void> {
-  const target = rendered.querySelector(selector);
+/** Fires a WeChat event (input, confirm, change…) with its detail on the first match, and waits. */
+export async function fire(rendered: Rendered, selector: string, eventName: string, detail: object): Promise<void> {
+  const target = queryAll(rendered, selector)[0];
   if (!target) throw new Error(`nothing matches ${selector}`);
-  target.dispatchEvent('input', { detail: { value } });
+  target.dispatchEvent(eventName, { detail });
   await settle();
+}
+
+/** Types into an input the way WeChat reports it (an input event with detail.value). */
+export function typeInto(rendered: Rendered, selector: string, value: string): Promise<void> {
+  return fire(rendered, selector, 'input', { value });
 }
