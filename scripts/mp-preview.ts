@@ -15,15 +15,18 @@ const outputDir = path.join(root, '.mp-preview');
 const htmlDir = path.join(outputDir, 'html');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The chart drawing module as a browser script exposing `window.shenfaCharts`. */
-function chartScript(): string {
-  const source = fs.readFileSync(path.join(root, 'miniprogram/app/lib/bar-chart-drawing.ts'), 'utf8');
+interface PageCheck {
+  text: string;
+  overflowing: string[];
+}
+
+/** A TypeScript module without imports as a browser script that sets `window[globalName]` to its exports. */
+function browserScript(file: string, globalName: string): string {
+  const source = fs.readFileSync(path.join(root, file), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
   });
-  // tsx names the functions it compiles with a __name helper; drawChartsAndCheck is sent as source.
-  const nameHelper = 'window.__name = window.__name || ((target) => target);';
-  return `${nameHelper} window.shenfaCharts = {}; (function (exports) { ${outputText} })(window.shenfaCharts);`;
+  return `window.${globalName} = {}; (function (exports) { ${outputText} })(window.${globalName});`;
 }
 
 function renderHtml(): void {
@@ -34,11 +37,6 @@ function renderHtml(): void {
     { cwd: root, stdio: 'inherit', env: { ...process.env, MP_PREVIEW_DIR: outputDir } },
   );
   if (jest.status !== 0) throw new Error('rendering the pages under miniprogram-simulate failed (see above)');
-}
-
-interface PageCheck {
-  text: string;
-  overflowing: string[];
 }
 
 async function photograph(): Promise<string[]> {
@@ -62,13 +60,20 @@ async function photograph(): Promise<string[]> {
     const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2 });
     // Nothing but the local file is loaded: the pages must not reach out.
     await context.route(/^(?!file:)/, (route) => route.abort());
-    const script = chartScript();
-    for (const file of fs.readdirSync(htmlDir).filter((name) => name.endsWith('.html')).sort()) {
+    // The chart is drawn by the mini-program's own drawing code; the checks live beside the scenarios.
+    const scripts = [
+      browserScript('miniprogram/app/lib/bar-chart-drawing.ts', 'shenfaCharts'),
+      browserScript('test/miniprogram/preview/in-page-checks.ts', 'shenfaPreview'),
+    ];
+    for (const file of fs
+      .readdirSync(htmlDir)
+      .filter((name) => name.endsWith('.html'))
+      .sort()) {
       const name = path.basename(file, '.html');
       const page = await context.newPage();
       await page.goto(`file://${path.join(htmlDir, file)}`);
-      await page.addScriptTag({ content: script });
-      const check: PageCheck = await page.evaluate(drawChartsAndCheck);
+      for (const content of scripts) await page.addScriptTag({ content });
+      const check = (await page.evaluate('window.shenfaPreview.drawChartsAndCheck()')) as PageCheck;
       if (check.text.trim() === '') problems.push(`${name}: the page is blank`);
       for (const element of check.overflowing) problems.push(`${name}: wider than the screen: ${element}`);
       const png = path.join(outputDir, `${name}.png`);
@@ -81,34 +86,6 @@ async function photograph(): Promise<string[]> {
   }
   if (problems.length) throw new Error(`pages did not render cleanly:\n  ${problems.join('\n  ')}`);
   return written;
-}
-
-/** Runs in the page: draws each chart from its data-chart spec and lists elements past the right edge. */
-function drawChartsAndCheck(): PageCheck {
-  type Charts = { drawBarChart: (context: CanvasRenderingContext2D, width: number, height: number, spec: unknown) => void };
-  const charts = (window as unknown as { shenfaCharts: Charts }).shenfaCharts;
-  for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]'))) {
-    const { width, height } = canvas.getBoundingClientRect();
-    const ratio = window.devicePixelRatio;
-    canvas.width = width * ratio;
-    canvas.height = height * ratio;
-    const context = canvas.getContext('2d');
-    if (!context) continue;
-    context.scale(ratio, ratio);
-    charts.drawBarChart(context, width, height, JSON.parse(canvas.dataset.chart ?? '{}'));
-  }
-  const screen = document.documentElement.clientWidth;
-  // Content of a horizontally scrolling row (scroll-view scroll-x) may lie past the edge by design.
-  const scrolls = (element: HTMLElement | null): boolean =>
-    element !== null && (getComputedStyle(element).overflowX !== 'visible' || scrolls(element.parentElement));
-  const overflowing = Array.from(document.body.querySelectorAll<HTMLElement>('*'))
-    .filter((element) => {
-      const box = element.getBoundingClientRect();
-      const pastEdge = box.right > screen + 0.5 || element.scrollWidth > element.clientWidth + 1;
-      return box.width > 0 && pastEdge && !scrolls(element.parentElement) && getComputedStyle(element).overflowX === 'visible';
-    })
-    .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}">${(element.textContent ?? '').slice(0, 30)}`);
-  return { text: document.body.innerText, overflowing };
 }
 
 async function main(): Promise<void> {

@@ -15,9 +15,3 @@ export const deployment = {
   } satisfies Record<EnvVersion, string>,
   requestTimeoutMs: 15000,
 } as const;
-
-/** The API base URL of the version running now: 开发版 develop, 体验版 trial, 正式版 release. */
-export function apiBaseUrl(): string {
-  const envVersion = wx.getAccountInfoSync().miniProgram.envVersion as EnvVersion;
-  return deployment.apiBaseUrls[envVersion] ?? deployment.apiBaseUrls.release;
-}

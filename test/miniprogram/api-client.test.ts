@@ -26,7 +26,9 @@ describe('request wrapper', () => {
   test('when the access token has expired, then it refreshes once, stores the rotated pair and retries', async () => {
     signIn(fake.storage);
     fake.route('GET /api/v1/dashboard', (request) =>
-      request.authorization === 'Bearer access-token-2' ? ok(fixtures.dashboard) : failure(401, 'TOKEN_EXPIRED', '登录已过期'),
+      request.authorization === 'Bearer access-token-2'
+        ? ok(fixtures.dashboard)
+        : failure(401, 'TOKEN_EXPIRED', '登录已过期'),
     );
     fake.route('POST /api/v1/auth/refresh', ok(rotated));
 
@@ -36,7 +38,10 @@ describe('request wrapper', () => {
       'POST /api/v1/auth/refresh',
       'GET /api/v1/dashboard',
     ]);
-    expect(fake.requests[1]).toMatchObject({ body: { refreshToken: fixtures.login.refreshToken }, authorization: undefined });
+    expect(fake.requests[1]).toMatchObject({
+      body: { refreshToken: fixtures.login.refreshToken },
+      authorization: undefined,
+    });
     expect(fake.storage.get('shenfa.session')).toMatchObject({
       accessToken: 'access-token-2',
       refreshToken: 'refresh-token-000000000002',
@@ -47,7 +52,9 @@ describe('request wrapper', () => {
   test('when several requests meet the expired token together, then they share one refresh', async () => {
     signIn(fake.storage);
     const answer = (request: { authorization: string | undefined }) =>
-      request.authorization === 'Bearer access-token-2' ? ok({ items: [] }) : failure(401, 'TOKEN_EXPIRED', '登录已过期');
+      request.authorization === 'Bearer access-token-2'
+        ? ok({ items: [] })
+        : failure(401, 'TOKEN_EXPIRED', '登录已过期');
     fake.route('GET /api/v1/units', answer);
     fake.route('GET /api/v1/approval-routes', answer);
     fake.route('GET /api/v1/delegations', answer);
@@ -92,15 +99,26 @@ describe('request wrapper', () => {
     fake.route('GET /api/v1/dashboard', failure(500, 'INTERNAL', 'Internal Server Error'));
     fake.route('GET /api/v1/units', { status: 429, body: 'Too Many Requests' });
 
-    await expect(api.draft('ZZZZ')).rejects.toMatchObject({ status: 404, code: 'DRAFT_NOT_FOUND', message: '没有找到稿件 #ZZZZ' });
+    await expect(api.draft('ZZZZ')).rejects.toMatchObject({
+      status: 404,
+      code: 'DRAFT_NOT_FOUND',
+      message: '没有找到稿件 #ZZZZ',
+    });
     await expect(api.dashboard()).rejects.toMatchObject({ status: 500, message: '服务器暂时出错，请稍后重试' });
-    await expect(api.units()).rejects.toMatchObject({ status: 429, code: 'HTTP_429', message: '操作太频繁，请稍后再试' });
+    await expect(api.units()).rejects.toMatchObject({
+      status: 429,
+      code: 'HTTP_429',
+      message: '操作太频繁，请稍后再试',
+    });
   });
 
   test('when the network fails, then the error says so in Chinese', async () => {
     signIn(fake.storage);
     fake.failNetwork('request:fail net::ERR_CONNECTION_REFUSED');
-    await expect(api.dashboard()).rejects.toMatchObject({ code: 'NETWORK_ERROR', message: '网络连接失败，请检查网络后重试' });
+    await expect(api.dashboard()).rejects.toMatchObject({
+      code: 'NETWORK_ERROR',
+      message: '网络连接失败，请检查网络后重试',
+    });
   });
 
   test('when filters are empty, then they are left out of the query, and values are encoded', async () => {

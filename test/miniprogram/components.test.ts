@@ -70,7 +70,9 @@ describe('finding-list', () => {
 
 describe('version-diff', () => {
   test('when text changed, then added and removed runs are marked and long unchanged runs are cut', async () => {
-    const diff = await render('components/version-diff/version-diff', { properties: { diff: toDiffView(fixtures.draftDiff) } });
+    const diff = await render('components/version-diff/version-diff', {
+      properties: { diff: toDiffView(fixtures.draftDiff) },
+    });
     expect(textsOf(diff, '.added')).toEqual(['新增', '2026年', '20', '专项', '并报送自查表。', '0310-1234567']);
     expect(textsOf(diff, '.removed')).toEqual(['删除', '15', '，', '138****5678']);
     expect(textOf(diff)).toContain('第 1 版（a1b2c3d4）→ 第 2 版（3fa9c2e1）');
@@ -79,7 +81,9 @@ describe('version-diff', () => {
 
   test('when only the body changed, then the title says 标题未改动', async () => {
     const unchangedTitle = { ...fixtures.draftDiff, title: [{ kind: 'same' as const, text: '通知' }] };
-    const diff = await render('components/version-diff/version-diff', { properties: { diff: toDiffView(unchangedTitle) } });
+    const diff = await render('components/version-diff/version-diff', {
+      properties: { diff: toDiffView(unchangedTitle) },
+    });
     expect(textOf(diff)).toContain('标题未改动');
   });
 });
@@ -130,7 +134,10 @@ describe('session-bar', () => {
     await tap(bar, '.logout');
 
     expect(fake.storage.has('shenfa.session')).toBe(false);
-    expect(fake.requests[0]).toMatchObject({ path: '/api/v1/auth/logout', body: { refreshToken: fixtures.login.refreshToken } });
+    expect(fake.requests[0]).toMatchObject({
+      path: '/api/v1/auth/logout',
+      body: { refreshToken: fixtures.login.refreshToken },
+    });
     expect(fake.mocks.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' });
   });
 

@@ -19,14 +19,15 @@ describe('dashboard page', () => {
     const page = await render('pages/dashboard/dashboard');
 
     expect(textOf(page)).toContain('稿件状态（共 59 篇）');
-    expect(chartRows(page, 0).map((row: { label: string; valueText: string }) => `${row.label} ${row.valueText}`)).toEqual([
-      '审核中 7 篇',
-      '已同意 3 篇',
-      '已发布 42 篇',
-      '已驳回 5 篇',
-      '已撤回 2 篇',
-    ]);
-    expect(chartRows(page, 1)[1]).toEqual({ label: '县教育局', value: 260, extendedValue: 1430, valueText: '4.3时/23.8时' });
+    expect(
+      chartRows(page, 0).map((row: { label: string; valueText: string }) => `${row.label} ${row.valueText}`),
+    ).toEqual(['审核中 7 篇', '已同意 3 篇', '已发布 42 篇', '已驳回 5 篇', '已撤回 2 篇']);
+    expect(chartRows(page, 1)[1]).toEqual({
+      label: '县教育局',
+      value: 260,
+      extendedValue: 1430,
+      valueText: '4.3时/23.8时',
+    });
     expect(textsOf(page, '.waiting')[0]).toBe(
       '#K7Q2 关于开展2026年冬季消防安全检查的通知 已等待 3 天 （自 2026-11-24 09:30） 县教育局 · 待 孙丽、钱卫东',
     );
@@ -88,7 +89,10 @@ describe('dashboard page', () => {
   test('when pulled down, then it reloads and stops the refresh indicator', async () => {
     signIn(fake.storage);
     const page = await render('pages/dashboard/dashboard');
-    fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, countsByStatus: { ...fixtures.dashboard.countsByStatus, in_review: 8 } }));
+    fake.route(
+      'GET /api/v1/dashboard',
+      ok({ ...fixtures.dashboard, countsByStatus: { ...fixtures.dashboard.countsByStatus, in_review: 8 } }),
+    );
     await page.instance.onPullDownRefresh();
     await settle();
     expect(textOf(page)).toContain('稿件状态（共 60 篇）');

@@ -78,7 +78,9 @@ describe('draft detail page', () => {
     fake.route('POST /api/v1/audit/verify', ok(fixtures.verifyBroken));
     const page = await openK7Q2();
     await tap(page, '.verify');
-    expect(textsOf(page, '.verify-broken')[0]).toContain('哈希链在第 #1207 条断开（event 1207: hash does not match its content）');
+    expect(textsOf(page, '.verify-broken')[0]).toContain(
+      '哈希链在第 #1207 条断开（event 1207: hash does not match its content）',
+    );
   });
 
   test('when verification fails to run, then a toast says why and the button is usable again', async () => {
@@ -96,7 +98,7 @@ describe('draft detail page', () => {
     expect(textsOf(page, '.verify')).toEqual([]);
   });
 
-  test('when the draft is outside the viewer\'s scope, then the 404 message shows with 重试', async () => {
+  test("when the draft is outside the viewer's scope, then the 404 message shows with 重试", async () => {
     signIn(fake.storage);
     fake.route('GET /api/v1/drafts/:reference', failure(404, 'DRAFT_NOT_FOUND', '没有找到稿件 #K7Q2'));
     const page = await openK7Q2();
@@ -130,6 +132,8 @@ describe('draft detail page', () => {
     fake.route('GET /api/v1/drafts/:reference', ok(published));
     const page = await openK7Q2();
     await tap(page, '.line', 4);
-    expect(fake.mocks.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'https://mp.weixin.qq.com/s/abc' }));
+    expect(fake.mocks.setClipboardData).toHaveBeenCalledWith(
+      expect.objectContaining({ data: 'https://mp.weixin.qq.com/s/abc' }),
+    );
   });
 });

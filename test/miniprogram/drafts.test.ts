@@ -116,9 +116,13 @@ describe('drafts page', () => {
     signIn(fake.storage);
     const page = await render('pages/drafts/drafts');
     let release: () => void = () => undefined;
-    fake.route('GET /api/v1/drafts', () => new Promise((resolve) => {
-      release = () => resolve(ok(fixtures.draftsFirstPage));
-    }));
+    fake.route(
+      'GET /api/v1/drafts',
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve(ok(fixtures.draftsFirstPage));
+        }),
+    );
     await tap(page, '.chip', 1);
     fake.route('GET /api/v1/drafts', ok({ items: [fixtures.draftsFirstPage.items[2]], nextCursor: null }));
     await tap(page, '.chip', 2);

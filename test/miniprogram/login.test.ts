@@ -24,7 +24,11 @@ describe('login page', () => {
   test('when the openid is not bound, then the bind form asks for the 6-digit code and binding signs in', async () => {
     fake.route(
       'POST /api/v1/auth/wechat',
-      failure(403, 'MINI_PROGRAM_NOT_BOUND', '此微信尚未绑定。请向审发机器人发送“小程序绑定”，再输入收到的 6 位绑定码。'),
+      failure(
+        403,
+        'MINI_PROGRAM_NOT_BOUND',
+        '此微信尚未绑定。请向审发机器人发送“小程序绑定”，再输入收到的 6 位绑定码。',
+      ),
     );
     fake.route('POST /api/v1/auth/bind', ok({ ...fixtures.login, person: fixtures.officer }));
     const page = await render('pages/login/login');
@@ -34,7 +38,10 @@ describe('login page', () => {
     await typeInto(page, '.code-input', '12a3456');
     await tap(page, '.button-primary');
 
-    expect(fake.requests[1]).toMatchObject({ path: '/api/v1/auth/bind', body: { code: 'wx-code-2', bindCode: '123456' } });
+    expect(fake.requests[1]).toMatchObject({
+      path: '/api/v1/auth/bind',
+      body: { code: 'wx-code-2', bindCode: '123456' },
+    });
     expect(fake.mocks.reLaunch).toHaveBeenCalledWith({ url: '/pages/drafts/drafts' });
   });
 
@@ -51,7 +58,10 @@ describe('login page', () => {
 
   test('when the bind code is wrong, then the API message is shown', async () => {
     fake.route('POST /api/v1/auth/wechat', failure(403, 'MINI_PROGRAM_NOT_BOUND', '尚未绑定'));
-    fake.route('POST /api/v1/auth/bind', failure(400, 'BIND_CODE_INVALID', '绑定码不正确或已过期，请重新发送“小程序绑定”获取'));
+    fake.route(
+      'POST /api/v1/auth/bind',
+      failure(400, 'BIND_CODE_INVALID', '绑定码不正确或已过期，请重新发送“小程序绑定”获取'),
+    );
     const page = await render('pages/login/login');
     await tap(page, '.button-primary');
     await typeInto(page, '.code-input', '654321');

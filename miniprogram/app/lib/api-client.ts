@@ -4,7 +4,8 @@
  * share a single refresh, since the server revokes the whole token family when an old refresh token is
  * used twice. When the refresh fails the session is cleared and the admin is sent to the login page.
  */
-import { ApiError, errorFromResponse, errorFromTransportFailure, sessionExpired } from './api-error';
+import { errorFromResponse, errorFromTransportFailure, sessionExpired } from './api-error';
+import type { ApiError } from './api-error';
 import type { SessionStore } from './session-store';
 
 /** wx.request has no PATCH. */

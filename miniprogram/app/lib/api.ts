@@ -26,12 +26,19 @@ import type {
   UnitList,
   WechatLoginRequest,
 } from '../../../src/shared/contracts';
-import { apiBaseUrl, deployment } from '../config';
+import { deployment } from '../config';
+import type { EnvVersion } from '../config';
 import { ApiClient } from './api-client';
 import type { QueryValue } from './api-client';
 import { SessionStore } from './session-store';
 
 export const loginPagePath = '/pages/login/login';
+
+/** The API base URL of the version running now: 开发版 develop, 体验版 trial, 正式版 release. */
+export function apiBaseUrl(): string {
+  const envVersion = wx.getAccountInfoSync().miniProgram.envVersion as EnvVersion;
+  return deployment.apiBaseUrls[envVersion] ?? deployment.apiBaseUrls.release;
+}
 
 export const session = new SessionStore<SessionPerson>();
 
@@ -58,8 +65,7 @@ export const api = {
 
   dashboard: () => client.get<Dashboard>('/api/v1/dashboard'),
 
-  drafts: (query: DraftListQuery) =>
-    client.get<DraftListPage>('/api/v1/drafts', query as Record<string, QueryValue>),
+  drafts: (query: DraftListQuery) => client.get<DraftListPage>('/api/v1/drafts', query as Record<string, QueryValue>),
   draft: (reference: string) => client.get<DraftDetail>(`/api/v1/drafts/${encode(reference)}`),
   draftDiff: (reference: string, from: number, to: number) =>
     client.get<DraftDiff>(`/api/v1/drafts/${encode(reference)}/diff`, { from, to }),

@@ -24,7 +24,11 @@ export function toDashboardView(dashboard: Dashboard) {
   const counts = dashboard.countsByStatus;
   const statusChart: BarChartSpec = {
     color: chartColors.main,
-    rows: statusOrder.map((status) => ({ label: statusNames[status], value: counts[status], valueText: `${counts[status]} 篇` })),
+    rows: statusOrder.map((status) => ({
+      label: statusNames[status],
+      value: counts[status],
+      valueText: `${counts[status]} 篇`,
+    })),
   };
   const turnaroundChart: BarChartSpec = {
     color: chartColors.main,

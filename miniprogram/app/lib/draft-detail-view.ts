@@ -14,11 +14,17 @@ import type {
 import { formatSize, formatTime, shortHash } from './format';
 
 const stepStatusNames = { waiting: '未开始', pending: '审核中', approved: '已同意', rejected: '已驳回' } as const;
-const stepStatusTags = { waiting: 'withdrawn', pending: 'in_review', approved: 'approved', rejected: 'rejected' } as const;
+const stepStatusTags = {
+  waiting: 'withdrawn',
+  pending: 'in_review',
+  approved: 'approved',
+  rejected: 'rejected',
+} as const;
 const severityNames = { block: '必须修改', warn: '提醒', info: '提示' } as const;
 const fieldNames = { title: '标题', body: '正文', reprint: '转载信息' } as const;
 
-const names = (people: Array<{ name: string }>): string => people.map((person) => person.name || '（已离职）').join('、');
+const names = (people: Array<{ name: string }>): string =>
+  people.map((person) => person.name || '（已离职）').join('、');
 
 export function toFindingRows(findings: ContentFindingView[]) {
   return findings.map((finding, index) => ({
@@ -32,7 +38,9 @@ export function toFindingRows(findings: ContentFindingView[]) {
 }
 
 export function toDraftDetailView(draft: DraftDetail) {
-  const current = draft.versions.find((version) => version.number === draft.currentVersion) ?? draft.versions[draft.versions.length - 1];
+  const current =
+    draft.versions.find((version) => version.number === draft.currentVersion) ??
+    draft.versions[draft.versions.length - 1];
   return {
     code: draft.code,
     status: draft.status,
@@ -49,7 +57,9 @@ export function toDraftDetailView(draft: DraftDetail) {
           number: current.number,
           title: current.title,
           body: current.body,
-          reprintText: current.reprint ? `转载自 ${current.reprint.source}，原标题《${current.reprint.originalTitle}》` : '',
+          reprintText: current.reprint
+            ? `转载自 ${current.reprint.source}，原标题《${current.reprint.originalTitle}》`
+            : '',
           sourceUrl: current.sourceUrl,
           hashText: shortHash(current.contentHash),
           attachments: current.attachments.map((file) => ({

@@ -9,7 +9,8 @@ const unitKindNames: Record<UnitView['kind'], string> = {
   office: '办公室',
 };
 
-const names = (people: Array<{ name: string }>): string => people.map((person) => person.name || '（已离职）').join('、');
+const names = (people: Array<{ name: string }>): string =>
+  people.map((person) => person.name || '（已离职）').join('、');
 
 export function toPersonRow(person: PersonView) {
   return {

@@ -1,9 +1,7 @@
 /** The preview's first half: one jsdom run that writes every scenario's page as HTML (no database). */
-const path = require('node:path');
-
 /** @type {import('jest').Config} */
 module.exports = {
-  rootDir: path.resolve(__dirname, '../../..'),
+  rootDir: `${__dirname}/../../..`,
   displayName: 'mp-preview',
   testEnvironment: 'jsdom',
   testMatch: ['<rootDir>/test/miniprogram/preview/*.preview.ts'],

@@ -58,10 +58,11 @@ export function installFakeWx(): FakeWx {
   let modalAnswer = { confirm: true, content: '' };
   let loginCount = 0;
 
-  const settle = <T>(value: T) => jest.fn((options?: { success?: (result: T) => void }) => {
-    setTimeout(() => options?.success?.(value), 0);
-    return Promise.resolve(value);
-  });
+  const settle = <T>(value: T) =>
+    jest.fn((options?: { success?: (result: T) => void }) => {
+      setTimeout(() => options?.success?.(value), 0);
+      return Promise.resolve(value);
+    });
 
   const mocks = {
     navigateTo: settle({ errMsg: 'navigateTo:ok' }),
@@ -98,9 +99,19 @@ export function installFakeWx(): FakeWx {
         options.fail?.({ errMsg: networkFailure } as never);
         return;
       }
-      const route = [...routes].reverse().find((candidate) => candidate.method === call.method && candidate.pattern.test(call.path));
-      const answer = route ? await route.answer(call) : failure(404, 'NOT_FOUND', `测试没有登记 ${call.method} ${call.path}`);
-      options.success?.({ statusCode: answer.status, data: answer.body, header: {}, cookies: [], errMsg: 'request:ok' } as never);
+      const route = [...routes]
+        .reverse()
+        .find((candidate) => candidate.method === call.method && candidate.pattern.test(call.path));
+      const answer = route
+        ? await route.answer(call)
+        : failure(404, 'NOT_FOUND', `测试没有登记 ${call.method} ${call.path}`);
+      options.success?.({
+        statusCode: answer.status,
+        data: answer.body,
+        header: {},
+        cookies: [],
+        errMsg: 'request:ok',
+      } as never);
     }, 0);
     return { abort: () => undefined } as WechatMiniprogram.RequestTask;
   };
@@ -108,7 +119,10 @@ export function installFakeWx(): FakeWx {
   Object.assign(wx, {
     request,
     login: mocks.login,
-    getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' }, plugin: {} }),
+    getAccountInfoSync: () => ({
+      miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' },
+      plugin: {},
+    }),
     getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 667, screenWidth: 375, screenHeight: 667 }),
     getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key: string, value: unknown) => storage.set(key, JSON.parse(JSON.stringify(value))),

@@ -90,7 +90,12 @@ const accountsAtRisk: NonNullable<Dashboard['accountsAtRisk']> = [
     account: { id: id(81), name: '清河教育', platform: '微信公众号' },
     unit: units.education,
     reasons: [
-      { kind: 'cadence', severity: 'critical', message: '已 12 天未更新，满 14 天将被单项否决', since: '2026-11-15T02:00:00.000Z' },
+      {
+        kind: 'cadence',
+        severity: 'critical',
+        message: '已 12 天未更新，满 14 天将被单项否决',
+        since: '2026-11-15T02:00:00.000Z',
+      },
       { kind: 'annual-review', severity: 'warn', message: '年度报告未提交，截止 11 月 30 日', since: null },
     ],
   },
@@ -134,7 +139,13 @@ const draftsFirstPage: DraftListPage = {
       currentStep: 2,
       pendingApprovers: [people.sunli, people.qian],
     }),
-    listItem(2, { code: 'R8TW', title: '县卫健局关于流感疫苗接种点的公告', status: 'rejected', statusText: '已驳回', unit: units.health }),
+    listItem(2, {
+      code: 'R8TW',
+      title: '县卫健局关于流感疫苗接种点的公告',
+      status: 'rejected',
+      statusText: '已驳回',
+      unit: units.health,
+    }),
     listItem(3, { code: 'P2LA', status: 'approved', statusText: '已同意' }),
     listItem(4),
   ],
@@ -142,7 +153,10 @@ const draftsFirstPage: DraftListPage = {
 };
 
 const draftsSecondPage: DraftListPage = {
-  items: [listItem(5, { code: 'H6NB', title: '城关镇2026年度河道清淤工程完工' }), listItem(6, { code: 'Z9QE', status: 'withdrawn', statusText: '已撤回' })],
+  items: [
+    listItem(5, { code: 'H6NB', title: '城关镇2026年度河道清淤工程完工' }),
+    listItem(6, { code: 'Z9QE', status: 'withdrawn', statusText: '已撤回' }),
+  ],
   nextCursor: null,
 };
 
@@ -178,7 +192,13 @@ const draftDetail: DraftDetail = {
         },
       ],
     },
-    { mode: 'all', status: 'pending', approvers: [people.sunli, people.qian], backupApprovers: [people.lijing], decisions: [] },
+    {
+      mode: 'all',
+      status: 'pending',
+      approvers: [people.sunli, people.qian],
+      backupApprovers: [people.lijing],
+      decisions: [],
+    },
   ],
   versions: [
     {
@@ -213,7 +233,9 @@ const draftDetail: DraftDetail = {
       contentHash: hash('3fa9c2e1'),
       createdAt: '2026-11-24T01:30:00.000Z',
       createdBy: people.liuyang,
-      attachments: [{ name: '消防安全自查表.xlsx', mimeType: 'application/vnd.ms-excel', size: 48213, sha256: hash('9e8d') }],
+      attachments: [
+        { name: '消防安全自查表.xlsx', mimeType: 'application/vnd.ms-excel', size: 48213, sha256: hash('9e8d') },
+      ],
       findings: [
         {
           rule: 'expression/official-name',
@@ -335,8 +357,20 @@ const verifyBroken: AuditVerifyResponse = {
 const unitList: UnitList = {
   items: [
     { id: units.county.id, name: units.county.name, kind: 'government', parentId: null, mainLeader: people.sunli },
-    { id: units.office.id, name: units.office.name, kind: 'office', parentId: units.county.id, mainLeader: people.zhou },
-    { id: units.education.id, name: units.education.name, kind: 'department', parentId: units.county.id, mainLeader: people.qian },
+    {
+      id: units.office.id,
+      name: units.office.name,
+      kind: 'office',
+      parentId: units.county.id,
+      mainLeader: people.zhou,
+    },
+    {
+      id: units.education.id,
+      name: units.education.name,
+      kind: 'department',
+      parentId: units.county.id,
+      mainLeader: people.qian,
+    },
     { id: units.health.id, name: units.health.name, kind: 'department', parentId: units.county.id, mainLeader: null },
     { id: units.town.id, name: units.town.name, kind: 'town', parentId: units.county.id, mainLeader: people.zhou },
   ],

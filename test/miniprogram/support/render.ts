@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
-import type { RootComponent } from 'miniprogram-simulate';
+import type { Component, RootComponent } from 'miniprogram-simulate';
 
 export const appRoot = path.resolve(__dirname, '../../../miniprogram/app');
 
@@ -23,6 +23,9 @@ simulateUtilities.runJs = (filePath: string) => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pages' data and methods are checked by their own file
 export type Rendered = RootComponent<any, any, any>;
+/** An element or component inside a rendered page. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+export type RenderedElement = Component<any, any, any>;
 
 /** Lets pending fake requests and their promise chains finish. */
 export async function settle(rounds = 6): Promise<void> {
@@ -64,13 +67,13 @@ interface ExparserNode {
 // j-component exports only its root wrapper; the wrapper of inner nodes is the class it extends.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const RootWrapper = require('j-component/src/render/component') as object;
-const ComponentWrapper = Object.getPrototypeOf(RootWrapper) as new (node: ExparserNode) => Rendered;
+const ComponentWrapper = Object.getPrototypeOf(RootWrapper) as new (node: ExparserNode) => RenderedElement;
 
 /**
  * Every element matching `selector` (by the template's class names) in the page and inside the custom
  * components it uses: j-component's querySelectorAll stops at each component's shadow tree.
  */
-export function queryAll(rendered: Rendered, selector: string): Rendered[] {
+export function queryAll(rendered: RenderedElement, selector: string): RenderedElement[] {
   const found = [...rendered.querySelectorAll(selector)];
   const visit = (node: ExparserNode | undefined): void => {
     for (const child of node?.childNodes ?? []) {
@@ -83,12 +86,12 @@ export function queryAll(rendered: Rendered, selector: string): Rendered[] {
 }
 
 /** The text of every element matching `selector`, inside components too. */
-export function textsOf(rendered: Rendered, selector: string): string[] {
+export function textsOf(rendered: RenderedElement, selector: string): string[] {
   return queryAll(rendered, selector).map((element) => textOf(element));
 }
 
 /** Taps the first element matching `selector` (by the template's class names) and waits. */
-export async function tap(rendered: Rendered, selector: string, index = 0): Promise<void> {
+export async function tap(rendered: RenderedElement, selector: string, index = 0): Promise<void> {
   const target = queryAll(rendered, selector)[index];
   if (!target) throw new Error(`nothing matches ${selector} (#${index})`);
   target.dispatchEvent('tap');
@@ -96,7 +99,12 @@ export async function tap(rendered: Rendered, selector: string, index = 0): Prom
 }
 
 /** Fires a WeChat event (input, confirm, change…) with its detail on the first match, and waits. */
-export async function fire(rendered: Rendered, selector: string, eventName: string, detail: object): Promise<void> {
+export async function fire(
+  rendered: RenderedElement,
+  selector: string,
+  eventName: string,
+  detail: object,
+): Promise<void> {
   const target = queryAll(rendered, selector)[0];
   if (!target) throw new Error(`nothing matches ${selector}`);
   target.dispatchEvent(eventName, { detail });
@@ -104,6 +112,6 @@ export async function fire(rendered: Rendered, selector: string, eventName: stri
 }
 
 /** Types into an input the way WeChat reports it (an input event with detail.value). */
-export function typeInto(rendered: Rendered, selector: string, value: string): Promise<void> {
+export function typeInto(rendered: RenderedElement, selector: string, value: string): Promise<void> {
   return fire(rendered, selector, 'input', { value });
 }

@@ -22,5 +22,8 @@ export function serveFixtures(fake: FakeWx): void {
   fake.route('GET /api/v1/approval-routes', ok(fixtures.approvalRoutes));
   fake.route('GET /api/v1/delegations', ok(fixtures.delegations));
   fake.route('POST /api/v1/delegations', ok(fixtures.delegations.items[0]));
-  fake.route('DELETE /api/v1/delegations/:id', ok({ id: fixtures.delegations.items[0].id, removedAt: '2026-11-27T02:00:00.000Z' }));
+  fake.route(
+    'DELETE /api/v1/delegations/:id',
+    ok({ id: fixtures.delegations.items[0].id, removedAt: '2026-11-27T02:00:00.000Z' }),
+  );
 }

@@ -78,7 +78,9 @@ Component({
       if (!(await confirmAction('解除绑定', question, '解除'))) return;
       try {
         const result = await api.removeBindings(id);
-        const moved = result.movedDrafts.map((draft) => `#${draft.code}→${draft.to.map((person) => person.name).join('、')}`);
+        const moved = result.movedDrafts.map(
+          (draft) => `#${draft.code}→${draft.to.map((person) => person.name).join('、')}`,
+        );
         const unassigned = result.unassignedDrafts.map((code) => `#${code}`);
         await wx.showModal({
           title: `已解除${result.person.name}的 ${result.bindingsRemoved} 个绑定`,

@@ -91,13 +91,14 @@ Component({
       const person = this.data.people[this.data.personIndex];
       const delegate = this.data.people[this.data.delegateIndex];
       const { from, until } = this.data;
-      const problem = !person || !delegate || !from || !until
-        ? '请选择请假人、代审人和起止日期'
-        : person.id === delegate.id
-          ? '代审人不能是请假人本人'
-          : until < from
-            ? '结束日期不能早于开始日期'
-            : '';
+      const problem =
+        !person || !delegate || !from || !until
+          ? '请选择请假人、代审人和起止日期'
+          : person.id === delegate.id
+            ? '代审人不能是请假人本人'
+            : until < from
+              ? '结束日期不能早于开始日期'
+              : '';
       if (problem) {
         this.setData({ formError: problem });
         return;
