@@ -12,8 +12,16 @@ import { toObjectIdOrNull } from '../shared/ids';
 import type { AuditTrail } from '../audit/audit-service';
 import { PersonModel } from './person-model';
 import { IdentityBindingModel } from './identity-binding-model';
+import type { IdentityKind } from './identity-binding-model';
 import { BindCodeModel } from './bind-code-model';
-import { bindCodeLifetimeMs, bindCodeState, formatBindCode, hashBindCode, normalizeBindCode } from './bind-code-rules';
+import {
+  bindCodeLifetimeMs,
+  miniProgramBindCodeLifetimeMs,
+  bindCodeState,
+  formatBindCode,
+  hashBindCode,
+  normalizeBindCode,
+} from './bind-code-rules';
 import { adminActor, findPersonRecord, invalidId, toSummary } from './people-records';
 import type { AdminActionOptions, PersonSummary } from './people-records';
 
@@ -28,16 +36,20 @@ export class IdentityBindings {
   async createBindCode(
     personReference: string,
     options: AdminActionOptions,
+    kind: IdentityKind = 'chat',
   ): Promise<{ code: string; expiresAt: Date; person: PersonSummary }> {
     const person = await findPersonRecord(personReference);
     if (!person.active) {
       throw new ValidationError('PERSON_INACTIVE', `“${person.name}”已标为不在职，不能为其生成绑定码`);
     }
     const now = this.dependencies.clock.now();
-    const expiresAt = new Date(now.getTime() + bindCodeLifetimeMs);
+    const lifetimeMs = kind === 'chat' ? bindCodeLifetimeMs : miniProgramBindCodeLifetimeMs;
+    const expiresAt = new Date(now.getTime() + lifetimeMs);
     const earlier = await BindCodeModel.find({ personId: person._id, usedAt: null, revokedAt: null }).lean();
     for (const code of earlier) {
-      if (bindCodeState(code, now) === 'usable') await applyAtRevision(BindCodeModel, code, { revokedAt: now }, now);
+      if ((code.kind ?? 'chat') === kind && bindCodeState(code, now) === 'usable') {
+        await applyAtRevision(BindCodeModel, code, { revokedAt: now }, now);
+      }
     }
 
     for (let attempt = 1; ; attempt += 1) {
@@ -46,6 +58,7 @@ export class IdentityBindings {
       try {
         const stored = await BindCodeModel.create({
           codeHash,
+          kind,
           personId: person._id,
           createdById: toObjectIdOrNull(options.byId, invalidId('操作人')),
           createdAt: now,
@@ -55,7 +68,7 @@ export class IdentityBindings {
           actor: adminActor(options),
           action: 'bind-code.created',
           subject: { type: 'person', id: String(person._id) },
-          details: { bindCodeId: String(stored._id), expiresAt: expiresAt.toISOString() },
+          details: { bindCodeId: String(stored._id), kind, expiresAt: expiresAt.toISOString() },
         });
         return { code, expiresAt, person: toSummary(person) };
       } catch (error) {
@@ -66,11 +79,14 @@ export class IdentityBindings {
   }
 
   /**
-   * Binds a chat identity (provider = puppet name, externalId = contact id) to the person a bind code
-   * was made for. The code is spent by the first binding: concurrent uses of one code bind once.
+   * Binds a chat identity (provider = puppet name, externalId = contact id) or a mini-program openid
+   * (provider = appid) to the person a bind code of that kind was made for. The code is spent by the first binding: concurrent uses of one code bind once.
    * Sending a code again from an identity already bound to the same person changes nothing.
    */
-  async bindChatIdentity(input: { code: string; provider: string; externalId: string }): Promise<PersonSummary> {
+  async bindIdentity(
+    kind: IdentityKind,
+    input: { code: string; provider: string; externalId: string },
+  ): Promise<PersonSummary> {
     const provider = input.provider.trim();
     const externalId = input.externalId.trim();
     if (!provider || !externalId) {
@@ -78,26 +94,27 @@ export class IdentityBindings {
     }
     const code = normalizeBindCode(input.code);
     const stored = code ? await BindCodeModel.findOne({ codeHash: hashBindCode(code) }).lean() : null;
-    if (!stored) throw bindCodeError('invalid');
+    // A chat code does not bind a mini-program and the other way round: each is made for one.
+    if (!stored || (stored.kind ?? 'chat') !== kind) throw bindCodeError('invalid', kind);
     const now = this.dependencies.clock.now();
     const state = bindCodeState(stored, now);
-    if (state !== 'usable') throw bindCodeError(state);
+    if (state !== 'usable') throw bindCodeError(state, kind);
 
     const person = await PersonModel.findById(stored.personId).lean();
     if (!person || !person.active) {
       throw new ValidationError('PERSON_INACTIVE', '该绑定码对应的人员已不在职，请联系管理员');
     }
-    const bound = await IdentityBindingModel.findOne({ kind: 'chat', provider, externalId }).lean();
+    const bound = await IdentityBindingModel.findOne({ kind, provider, externalId }).lean();
     if (bound && bound.personId.equals(person._id)) return toSummary(person);
     if (bound) throw identityAlreadyBound();
 
     const usedBy = { provider, externalId };
     if ((await applyAtRevision(BindCodeModel, stored, { usedAt: now, usedBy }, now)) === 'lost') {
       const current = await BindCodeModel.findById(stored._id).lean();
-      throw bindCodeError(current?.revokedAt ? 'revoked' : 'used');
+      throw bindCodeError(current?.revokedAt ? 'revoked' : 'used', kind);
     }
     const binding = await IdentityBindingModel.create({
-      kind: 'chat',
+      kind,
       provider,
       externalId,
       personId: person._id,
@@ -108,10 +125,52 @@ export class IdentityBindings {
       actor: { personId: person._id, via: `${provider}:${externalId}` },
       action: 'identity.bound',
       subject: { type: 'person', id: String(person._id) },
-      details: { kind: 'chat', provider, externalId, bindCodeId: String(stored._id) },
+      details: { kind, provider, externalId, bindCodeId: String(stored._id) },
     });
-    this.dependencies.logger?.info({ personId: String(person._id), provider }, 'chat identity bound');
+    this.dependencies.logger?.info({ personId: String(person._id), kind, provider }, 'identity bound');
     return toSummary(person);
+  }
+
+  /** The active person bound to this identity; null for strangers and people marked as left. */
+  async findPersonByIdentity(kind: IdentityKind, provider: string, externalId: string): Promise<PersonSummary | null> {
+    const binding = await IdentityBindingModel.findOne({ kind, provider, externalId }).lean();
+    if (!binding) return null;
+    const person = await PersonModel.findById(binding.personId).lean();
+    return person?.active ? toSummary(person) : null;
+  }
+
+  /** A person's own `解绑` from chat: this chat identity no longer acts for them. */
+  async unbindChatIdentity(provider: string, externalId: string): Promise<PersonSummary | null> {
+    const binding = await IdentityBindingModel.findOne({ kind: 'chat', provider, externalId }).lean();
+    if (!binding) return null;
+    const person = await PersonModel.findById(binding.personId).lean();
+    await IdentityBindingModel.deleteOne({ _id: binding._id });
+    await this.dependencies.audit.append({
+      key: `identity.unbound:${String(binding._id)}`,
+      actor: { personId: binding.personId, via: `${provider}:${externalId}` },
+      action: 'identity.unbound',
+      subject: { type: 'person', id: String(binding.personId) },
+      details: { kind: 'chat', provider, externalId, by: 'self' },
+    });
+    return person ? toSummary(person) : null;
+  }
+
+  /** An admin's unbind of a person (e.g. who left): every chat identity and openid is released. */
+  async unbindPerson(personId: string, options: AdminActionOptions): Promise<number> {
+    const bindings = await IdentityBindingModel.find({
+      personId: toObjectIdOrNull(personId, invalidId('人员')),
+    }).lean();
+    for (const binding of bindings) {
+      await IdentityBindingModel.deleteOne({ _id: binding._id });
+      await this.dependencies.audit.append({
+        key: `identity.unbound:${String(binding._id)}`,
+        actor: adminActor(options),
+        action: 'identity.unbound',
+        subject: { type: 'person', id: personId },
+        details: { kind: binding.kind, provider: binding.provider, externalId: binding.externalId, by: 'admin' },
+      });
+    }
+    return bindings.length;
   }
 }
 
@@ -123,7 +182,20 @@ async function retireDeadCode(codeHash: string, now: Date): Promise<void> {
   }
 }
 
-function bindCodeError(state: 'invalid' | 'used' | 'revoked' | 'expired'): ValidationError | ConflictError {
+function bindCodeError(
+  state: 'invalid' | 'used' | 'revoked' | 'expired',
+  kind: IdentityKind,
+): ValidationError | ConflictError {
+  if (kind === 'mini-program') {
+    return state === 'used'
+      ? new ConflictError('BIND_CODE_USED', '该绑定码已被使用，请在工作群私聊机器人重新发送“小程序绑定”获取新码')
+      : new ValidationError(
+          state === 'invalid' ? 'BIND_CODE_INVALID' : 'BIND_CODE_EXPIRED',
+          state === 'invalid'
+            ? '绑定码不正确，请核对机器人发给您的 6 位数字'
+            : '该绑定码已失效（有效期 10 分钟），请私聊机器人重新发送“小程序绑定”获取新码',
+        );
+  }
   switch (state) {
     case 'invalid':
       return new ValidationError(

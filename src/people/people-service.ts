@@ -12,7 +12,7 @@ import { Types } from 'mongoose';
 import { TtlCache } from '../shared/ttl-cache';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { ValidationError } from '../shared/errors';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import type { AuditTrail } from '../audit/audit-service';
 import { UnitModel } from './unit-model';
 import type { Unit } from './unit-model';
@@ -33,6 +33,8 @@ import { isObjectIdText, toObjectId, toObjectIdOrNull } from '../shared/ids';
 import { OrganizationImport } from './organization-import';
 import type { AccountDirectory, ImportSummary } from './organization-import';
 import { IdentityBindings } from './identity-bindings';
+import { findViewer } from './viewer-scope';
+import type { Viewer } from './viewer-scope';
 import {
   adminActor,
   findPersonRecord,
@@ -123,9 +125,41 @@ export class PeopleService {
 
   /** Binds a chat identity with a bind code; see IdentityBindings. */
   async bindChatIdentity(input: { code: string; provider: string; externalId: string }): Promise<PersonSummary> {
-    const person = await this.identityBindings.bindChatIdentity(input);
+    const person = await this.identityBindings.bindIdentity('chat', input);
     this.forgetOrganization();
     return person;
+  }
+
+  /** A 10-minute code with which the person binds the mini-program (asked for with `小程序绑定` in chat). */
+  createMiniProgramBindCode(personId: string): Promise<{ code: string; expiresAt: Date; person: PersonSummary }> {
+    return this.identityBindings.createBindCode(personId, { byId: personId, via: 'chat' }, 'mini-program');
+  }
+
+  bindMiniProgram(input: { code: string; provider: string; externalId: string }): Promise<PersonSummary> {
+    return this.identityBindings.bindIdentity('mini-program', input);
+  }
+
+  findMiniProgramPerson(provider: string, openid: string): Promise<PersonSummary | null> {
+    return this.identityBindings.findPersonByIdentity('mini-program', provider, openid);
+  }
+
+  /** The person's own `解绑` in chat; null when this chat identity was not bound. */
+  async unbindChatIdentity(provider: string, externalId: string): Promise<PersonSummary | null> {
+    const person = await this.identityBindings.unbindChatIdentity(provider, externalId);
+    this.forgetOrganization();
+    return person;
+  }
+
+  /** An admin releases every identity of a person (who left); returns how many were bound. */
+  async unbindPerson(personId: string, options: AdminActionOptions): Promise<number> {
+    const count = await this.identityBindings.unbindPerson(personId, options);
+    this.forgetOrganization();
+    return count;
+  }
+
+  /** Who is asking through the API, with what they may see; see viewer-scope.ts. */
+  findViewer(personId: string): Promise<Viewer | null> {
+    return findViewer(personId);
   }
 
   /** The active person bound to this chat identity; null for strangers and for people marked as left. */
@@ -302,6 +336,72 @@ export class PeopleService {
       },
     });
     this.forgetOrganization();
+  }
+
+  /**
+   * Ends a delegation early: from now on the delegate no longer decides for the person. `until` moves
+   * to now (the record keeps when it was meant to end in the audit event).
+   */
+  async cancelDelegation(delegationId: string, options: AdminActionOptions): Promise<Delegation> {
+    const id = toObjectId(delegationId, invalidId('代理'));
+    const delegation = await DelegationModel.findById(id).lean<Delegation>();
+    const now = this.dependencies.clock.now();
+    if (!delegation || delegation.until.getTime() <= now.getTime()) {
+      throw new NotFoundError('DELEGATION_NOT_FOUND', '找不到该代理，或它已经结束');
+    }
+    const cancelledById = toObjectIdOrNull(options.byId, invalidId('操作人'));
+    await DelegationModel.updateOne({ _id: id }, { $set: { until: now, cancelledAt: now, cancelledById } });
+    await this.dependencies.audit.append({
+      key: `delegation.cancelled:${String(id)}`,
+      actor: adminActor(options),
+      action: 'delegation.cancelled',
+      subject: { type: 'person', id: String(delegation.personId) },
+      details: {
+        delegationId: String(id),
+        delegateId: String(delegation.delegateId),
+        plannedUntil: delegation.until.toISOString(),
+      },
+    });
+    this.forgetOrganization();
+    return { ...delegation, until: now, cancelledAt: now, cancelledById };
+  }
+
+  /** The delegations a person gave that have not ended, for `取消代理` in chat. */
+  currentDelegationsOf(personId: string): Promise<Delegation[]> {
+    const now = this.dependencies.clock.now();
+    return DelegationModel.find({ personId: toObjectId(personId, invalidId('人员')), until: { $gt: now } })
+      .sort({ from: 1 })
+      .lean<Delegation[]>();
+  }
+
+  /**
+   * Removes an approval route: the unit's (or account's) drafts are then routed as if it had never
+   * been set (an account's route falls back to its unit's, a unit's to its main leader). Drafts already
+   * in review keep the steps they were given.
+   */
+  async removeApprovalRoute(routeId: string, options: AdminActionOptions): Promise<ApprovalRoute> {
+    const id = toObjectId(routeId, invalidId('审核路由'));
+    const route = await ApprovalRouteModel.findById(id).lean<ApprovalRoute>();
+    if (!route) throw new NotFoundError('APPROVAL_ROUTE_NOT_FOUND', '找不到该审核路由，可能已被删除');
+    await ApprovalRouteModel.deleteOne({ _id: id });
+    await this.dependencies.audit.append({
+      key: `approval-route.removed:${String(id)}`,
+      actor: adminActor(options),
+      action: 'approval-route.removed',
+      subject: { type: 'approval-route', id: String(id) },
+      details: {
+        unitId: String(route.unitId),
+        accountId: route.accountId ? String(route.accountId) : null,
+        steps: route.steps.map((step) => ({
+          mode: step.mode,
+          approverIds: step.approverIds.map(String),
+          backupApproverIds: step.backupApproverIds.map(String),
+        })),
+        ccIds: route.ccIds.map(String),
+      },
+    });
+    this.forgetOrganization();
+    return route;
   }
 
   /** The people `delegateId` stands in for at `at` (not transitively). */
