@@ -16,6 +16,7 @@ import { systemClock } from './shared/clock';
 import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';
 import { createAccessTokens } from './api/access-tokens';
+import { createApiRoutes } from './api/api-routes';
 import { createServices } from './services';
 import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
@@ -42,12 +43,12 @@ async function main(): Promise<void> {
   );
   scheduler.start();
 
+  const api = createApiRoutes(config, services, createAccessTokens(config, systemClock));
   const app = createApp({
     http: config.http,
     logger,
     checkDatabase: () => checkDatabase(),
-    accessTokens: createAccessTokens(config, systemClock),
-    services,
+    ...api,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

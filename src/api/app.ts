@@ -1,28 +1,40 @@
 /**
- * Builds the Koa application (without listening): error handler, request context and logging,
- * body parser with a size limit, health routes, then the /api/v1 router behind admin auth.
+ * Builds the Koa application (without listening): error handler, security headers, CORS (only when
+ * configured), request context and logging, body parser with a size limit, health routes, then the
+ * /api/v1 routes: the auth routes rate-limited and public, every other route behind the bearer token.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import helmet from 'koa-helmet';
+import ratelimit from 'koa-ratelimit';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
+import { AppError } from '../shared/errors';
 import { errorMiddleware } from './error-middleware';
 import { requestContextMiddleware } from './request-context-middleware';
 import type { RequestState } from './request-context-middleware';
 import { createHealthRouter } from './health-routes';
 import type { HealthDependencies } from './health-routes';
-import { requireAdmin } from './auth-middleware';
-import type { AdminState, AuthDependencies } from './auth-middleware';
-import { createDraftRouter } from '../drafts/draft-routes';
-import type { DraftService } from '../drafts/draft-service';
+import { requireViewer } from './auth-middleware';
+import type { AuthDependencies, ViewerState } from './auth-middleware';
+import { mountRoutes } from './api-route';
+import type { ApiRoute } from './api-route';
+import { createOpenApiDocument } from './openapi';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
-  accessTokens: AuthDependencies['accessTokens'];
-  services: { people: AuthDependencies['people']; drafts: Pick<DraftService, 'findDraftForAdmin'> };
+  auth: AuthDependencies;
+  /** Every /api/v1 route (see api-routes.ts). */
+  routes: ApiRoute[];
+  /** Paths (under /api/v1) that need no token. */
+  publicPaths: string[];
+  version?: string;
 }
+
+export const apiPrefix = '/api/v1';
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   const app = new Koa<RequestState>();
@@ -33,16 +45,61 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     logger.error({ err: error }, 'request failed');
   });
 
+  const openApiDocument = createOpenApiDocument(dependencies.routes, dependencies.version ?? '1.0.0');
+  const publicPaths = new Set([...dependencies.publicPaths, '/openapi.json'].map((path) => `${apiPrefix}${path}`));
   const health = createHealthRouter(dependencies);
-  const api = new Router<AdminState>({ prefix: '/api/v1' });
-  api.use(requireAdmin({ accessTokens: dependencies.accessTokens, people: dependencies.services.people }));
-  const drafts = createDraftRouter(dependencies.services);
-  api.use(drafts.routes(), drafts.allowedMethods({ throw: true }));
+  const api = new Router<ViewerState>({ prefix: apiPrefix });
+  api.get('/openapi.json', (ctx) => {
+    ctx.body = openApiDocument;
+  });
+  mountRoutes(api, dependencies.routes);
+
+  const origins = dependencies.http.corsOrigins
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 
   app.use(errorMiddleware());
+  app.use(helmet());
+  if (origins.length > 0) {
+    app.use(cors({ origin: (ctx) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), maxAge: 600 }));
+  }
   app.use(requestContextMiddleware(dependencies.logger));
-  app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'] }));
+  app.use(
+    ratelimit({
+      driver: 'memory',
+      db: new Map(),
+      duration: 60_000,
+      max: dependencies.http.authRateLimitPerMinute,
+      id: (ctx) => ctx.ip,
+      whitelist: (ctx) => !ctx.path.startsWith(`${apiPrefix}/auth/`),
+      throw: true,
+      errorMessage: '请求过于频繁，请稍后再试',
+    }),
+  );
+  app.use(async (_ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      // The rate limiter and body parser throw http-errors; give them the API's codes and Chinese text.
+      const status = (error as { status?: number }).status;
+      if (status === 429) throw new AppError('TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试', { status, cause: error });
+      if (status === 413) throw new AppError('PAYLOAD_TOO_LARGE', '请求体过大', { status, cause: error });
+      if (status === 400 && !(error instanceof AppError)) {
+        throw new AppError('BODY_INVALID', '请求体不是有效的 JSON', { status, cause: error });
+      }
+      if (status === 415) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON', { status, cause: error });
+      throw error;
+    }
+  });
+  app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'], encoding: 'utf-8' }));
   app.use(health.routes());
+  const requireToken = requireViewer(dependencies.auth, publicPaths);
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith(`${apiPrefix}/`)) return next();
+    // The token check fills in what ViewerState adds to RequestState.
+    return requireToken(ctx as Koa.ParameterizedContext<ViewerState>, next);
+  });
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   return app;
