@@ -49,6 +49,21 @@ describe('request wrapper', () => {
     });
   });
 
+  test('when the refresh answer names new roles, then the stored profile follows', async () => {
+    signIn(fake.storage, fixtures.leader);
+    fake.route('GET /api/v1/dashboard', (request) =>
+      request.authorization === 'Bearer access-token-2'
+        ? ok(fixtures.dashboard)
+        : failure(401, 'TOKEN_EXPIRED', '登录已过期'),
+    );
+    fake.route(
+      'POST /api/v1/auth/refresh',
+      ok({ ...rotated, person: { ...fixtures.leader, roles: ['leader', 'admin'] } }),
+    );
+    await api.dashboard();
+    expect(fake.storage.get('shenfa.session')).toMatchObject({ profile: { roles: ['leader', 'admin'] } });
+  });
+
   test('when several requests meet the expired token together, then they share one refresh', async () => {
     signIn(fake.storage);
     const answer = (request: { authorization: string | undefined }) =>

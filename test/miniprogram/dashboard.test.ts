@@ -31,7 +31,7 @@ describe('dashboard page', () => {
     expect(textsOf(page, '.waiting')[0]).toBe(
       '#K7Q2 关于开展2026年冬季消防安全检查的通知 已等待 3 天 （自 2026-11-24 09:30） 县教育局 · 待 孙丽、钱卫东',
     );
-    expect(textsOf(page, '.menu-entry')).toEqual(['全部稿件', '人员', '单位', '审核路线', '账号台账']);
+    expect(textsOf(page, '.menu-entry')).toEqual(['全部稿件', '人员', '单位', '审核路线', '账号台账', '导出记录']);
   });
 
   test('when the registry does not report yet, then the risk slot says so rather than "none at risk"', async () => {

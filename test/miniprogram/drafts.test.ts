@@ -80,6 +80,14 @@ describe('drafts page', () => {
     expect(textOf(page)).toContain('单位：县教育局 ▾');
   });
 
+  test('when a leader opens it, then there is no unit picker (units are an admin route)', async () => {
+    signIn(fake.storage, fixtures.leader);
+    const page = await render('pages/drafts/drafts');
+    expect(page.querySelector('.unit-picker')).toBeUndefined();
+    expect(fake.requests.some((request) => request.path === '/api/v1/units')).toBe(false);
+    expect(textsOf(page, '.draft')).toHaveLength(4);
+  });
+
   test('when nothing matches, then the empty state says so', async () => {
     signIn(fake.storage);
     fake.route('GET /api/v1/drafts', ok({ items: [], nextCursor: null }));

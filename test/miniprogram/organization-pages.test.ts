@@ -32,7 +32,7 @@ describe('people page', () => {
 
     expect(fake.requests.at(-1)).toMatchObject({
       method: 'POST',
-      path: `/api/v1/people/${fixtures.personPage.items[2].id}/bind-code`,
+      path: `/api/v1/people/${fixtures.personPage.items[2].id}/bind-codes`,
     });
     expect(fake.mocks.showModal).toHaveBeenLastCalledWith(
       expect.objectContaining({
@@ -67,7 +67,7 @@ describe('people page', () => {
 
   test('when an action is refused, then a toast gives the reason', async () => {
     signIn(fake.storage);
-    fake.route('POST /api/v1/people/:id/bind-code', failure(409, 'PERSON_INACTIVE', '此人员已停用，不能发绑定码'));
+    fake.route('POST /api/v1/people/:id/bind-codes', failure(409, 'PERSON_INACTIVE', '此人员已停用，不能发绑定码'));
     const page = await render('pages/people/people');
     await tap(page, '.issue-code');
     expect(fake.mocks.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '此人员已停用，不能发绑定码' }));
@@ -146,7 +146,7 @@ describe('routes page', () => {
     signIn(fake.storage);
     const page = await render('pages/routes/routes');
     expect(textsOf(page, '.route')[0]).toBe(
-      '县教育局 本单位全部账号 第 1 步 · 或签 周敏 第 2 步 · 会签 孙丽、钱卫东 （备审：李静） 抄送 李静',
+      '县教育局 本单位全部账号 第 1 步 · 或签 周敏 第 2 步 · 会签 孙丽、钱卫东 （备审：李静） 抄送 李静 删除路线',
     );
     expect(textsOf(page, '.delegation')[0]).toMatch(
       /^孙丽 请假期间由 钱卫东 代审 2026-12-01 00:00 至 2026-12-08 23:59 · (待生效|生效中|已到期)/,
@@ -206,6 +206,21 @@ describe('routes page', () => {
     expect(textsOf(page, '.form-error')).toEqual(['孙丽在这段时间已有代审安排']);
   });
 
+  test('when 删除路线 is confirmed, then the route is removed and the list reloads', async () => {
+    signIn(fake.storage);
+    const page = await render('pages/routes/routes');
+    await tap(page, '.remove-route', 0);
+    expect(fake.mocks.showModal).toHaveBeenCalledWith(
+      expect.objectContaining({
+        content: '删除后县教育局的新稿件按上级单位的路线审核，审核中的稿件不受影响。确定删除？',
+      }),
+    );
+    expect(fake.requests.find((request) => request.method === 'DELETE')).toMatchObject({
+      path: `/api/v1/approval-routes/${fixtures.approvalRoutes.items[0].id}`,
+    });
+    expect(fake.requests.filter((request) => request.path === '/api/v1/approval-routes')).toHaveLength(2);
+  });
+
   test('when 提前结束 is confirmed, then the delegation is ended', async () => {
     signIn(fake.storage);
     const page = await render('pages/routes/routes');
@@ -222,6 +237,7 @@ describe('routes page', () => {
     expect(textsOf(page, '.route')).toHaveLength(2);
     expect(textsOf(page, '.open-form')).toEqual([]);
     expect(textsOf(page, '.end-delegation')).toEqual([]);
+    expect(textsOf(page, '.remove-route')).toEqual([]);
   });
 
   test('when there are no routes or delegations, or loading fails, then the page says so', async () => {

@@ -16,7 +16,7 @@ export type QueryValue = string | number | boolean | undefined | null;
 export interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
-  /** false for the login routes, which must not carry or refresh a token. */
+  /** false for the auth routes, which must not carry or refresh a token. */
   authenticated?: boolean;
 }
 
@@ -53,23 +53,46 @@ export class ApiClient {
   }
 
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
-    const authenticated = options.authenticated ?? true;
-    const session = authenticated ? this.options.session.read() : null;
-    if (authenticated && !session) throw this.signOut();
-
-    const first = await this.send(method, path, options, session?.accessToken);
-    if (first.statusCode !== 401 || !authenticated) return this.unwrap<T>(first);
-
-    const refreshed = await this.refreshOnce(session?.accessToken);
-    if (!refreshed) throw this.signOut();
-    const retried = await this.send(method, path, options, this.options.session.read()?.accessToken);
-    if (retried.statusCode === 401) throw this.signOut();
-    return this.unwrap<T>(retried);
-  }
-
-  private unwrap<T>(answer: RawAnswer): T {
+    const send = (accessToken: string | undefined) => this.send(method, path, options, accessToken);
+    const answer = options.authenticated === false ? await send(undefined) : await this.withAccessToken(send);
     if (answer.statusCode >= 200 && answer.statusCode < 300) return answer.data as T;
     throw errorFromResponse(answer.statusCode, answer.data);
+  }
+
+  /**
+   * Downloads a file (an export) to a temporary path with the same token handling, for wx.openDocument.
+   * An error answer's JSON body is read back from the downloaded file.
+   */
+  async download(path: string, query: Record<string, QueryValue>): Promise<string> {
+    const answer = await this.withAccessToken(
+      (accessToken) =>
+        new Promise<RawAnswer & { filePath: string }>((resolve, reject) => {
+          wx.downloadFile({
+            url: this.options.baseUrl() + path + queryString(query),
+            header: accessToken ? { Authorization: `Bearer ${accessToken}` } : {},
+            timeout: this.options.timeoutMs * 4,
+            success: (result) => resolve({ statusCode: result.statusCode, data: null, filePath: result.tempFilePath }),
+            fail: (failure) => reject(errorFromTransportFailure(failure.errMsg)),
+          });
+        }),
+    );
+    if (answer.statusCode >= 200 && answer.statusCode < 300) return answer.filePath;
+    throw errorFromResponse(answer.statusCode, readJsonFile(answer.filePath));
+  }
+
+  /** Sends with the access token; on 401 refreshes once and sends again; signs out when that fails. */
+  private async withAccessToken<Answer extends RawAnswer>(
+    send: (accessToken: string | undefined) => Promise<Answer>,
+  ): Promise<Answer> {
+    const session = this.options.session.read();
+    if (!session) throw this.signOut();
+    const first = await send(session.accessToken);
+    if (first.statusCode !== 401) return first;
+
+    if (!(await this.refreshOnce(session.accessToken))) throw this.signOut();
+    const retried = await send(this.options.session.read()?.accessToken);
+    if (retried.statusCode === 401) throw this.signOut();
+    return retried;
   }
 
   /** One refresh for all requests that failed with the same access token. */
@@ -89,9 +112,13 @@ export class ApiClient {
     if (!refreshToken) return false;
     const answer = await this.send('POST', this.options.refreshPath, { body: { refreshToken } }, undefined);
     if (answer.statusCode < 200 || answer.statusCode >= 300) return false;
-    const tokens = answer.data as Partial<TokenPair> | null;
+    const tokens = answer.data as (Partial<TokenPair> & { person?: unknown }) | null;
     if (typeof tokens?.accessToken !== 'string' || typeof tokens.refreshToken !== 'string') return false;
-    this.options.session.replaceTokens({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+    // The answer names the person again, so a role changed since login takes effect now.
+    this.options.session.replaceTokens(
+      { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      tokens.person,
+    );
     return true;
   }
 
@@ -122,6 +149,14 @@ export class ApiClient {
         fail: (failure) => reject(errorFromTransportFailure(failure.errMsg)),
       });
     });
+  }
+}
+
+function readJsonFile(filePath: string): unknown {
+  try {
+    return JSON.parse(wx.getFileSystemManager().readFileSync(filePath, 'utf8') as string);
+  } catch {
+    return null;
   }
 }
 

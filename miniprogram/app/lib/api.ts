@@ -16,6 +16,7 @@ import type {
   DraftListPage,
   DraftListQuery,
   DraftTimeline,
+  ExportQuery,
   LoginResponse,
   MeResponse,
   MiniProgramBindRequest,
@@ -76,13 +77,19 @@ export const api = {
   people: (query: { unitId?: string; q?: string; active?: 'true' | 'false'; cursor?: string; limit?: number }) =>
     client.get<PersonPage>('/api/v1/people', query),
   issueBindCode: (personId: string) =>
-    client.post<BindCodeResponse>(`/api/v1/people/${encode(personId)}/bind-code`, {}),
+    client.post<BindCodeResponse>(`/api/v1/people/${encode(personId)}/bind-codes`, {}),
   removeBindings: (personId: string) =>
     client.request<UnbindResponse>('DELETE', `/api/v1/people/${encode(personId)}/bindings`),
   approvalRoutes: () => client.get<ApprovalRouteList>('/api/v1/approval-routes'),
+  removeApprovalRoute: (id: string) =>
+    client.request<RemovalResponse>('DELETE', `/api/v1/approval-routes/${encode(id)}`),
   delegations: () => client.get<DelegationList>('/api/v1/delegations'),
   createDelegation: (body: DelegationRequest) => client.post<DelegationView>('/api/v1/delegations', body),
   endDelegation: (id: string) => client.request<RemovalResponse>('DELETE', `/api/v1/delegations/${encode(id)}`),
+
+  /** Downloads an export (an audit event on the server) and answers the temporary file's path. */
+  downloadExport: (kind: 'drafts' | 'audit', query: ExportQuery) =>
+    client.download(`/api/v1/exports/${kind}`, query as Record<string, QueryValue>),
 };
 
 /** Stores a fresh login and keeps the profile for role-aware pages. */

@@ -10,6 +10,7 @@ export const pages = {
   units: '/pages/units/units',
   routes: '/pages/routes/routes',
   accounts: '/pages/accounts/accounts',
+  exports: '/pages/exports/exports',
 } as const;
 
 /** Admins and leaders start on the dashboard; officers on their own drafts. */
@@ -37,6 +38,7 @@ export function menuFor(person: SessionPerson | null): MenuEntry[] {
       { text: '单位', url: pages.units },
       { text: '审核路线', url: pages.routes },
       { text: '账号台账', url: pages.accounts },
+      { text: '导出记录', url: pages.exports },
     );
   }
   return entries;

@@ -22,10 +22,10 @@ export class SessionStore<TProfile> {
     wx.setStorageSync(storageKey, session);
   }
 
-  /** Keeps the profile and replaces the rotated tokens. */
-  replaceTokens(tokens: { accessToken: string; refreshToken: string }): void {
+  /** Replaces the rotated tokens, and the profile when the refresh answer carries one. */
+  replaceTokens(tokens: { accessToken: string; refreshToken: string }, profile?: unknown): void {
     const current = this.read();
-    if (current) this.write({ ...current, ...tokens });
+    if (current) this.write({ ...current, ...tokens, profile: (profile as TProfile | undefined) ?? current.profile });
   }
 
   clear(): void {

@@ -96,6 +96,7 @@ export const scenarios: PreviewScenario[] = [
     expectText: '请假代审',
   },
   { name: 'accounts', page: 'pages/accounts/accounts', arrange: asAdmin, expectText: '账号台账即将上线' },
+  { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出审计记录' },
 ];
 
 export function arrangeScenario(fake: FakeWx, scenario: PreviewScenario): void {

@@ -29,6 +29,8 @@ export interface FakeWx {
   failNetwork(errMsg: string | null): void;
   /** Which button the next wx.showModal reports as tapped. */
   answerModal(confirm: boolean, content?: string): void;
+  /** Downloaded files by their temporary path. */
+  files: Map<string, string>;
   mocks: {
     navigateTo: jest.Mock;
     redirectTo: jest.Mock;
@@ -37,6 +39,7 @@ export interface FakeWx {
     showModal: jest.Mock;
     stopPullDownRefresh: jest.Mock;
     setClipboardData: jest.Mock;
+    openDocument: jest.Mock;
     login: jest.Mock;
   };
 }
@@ -71,6 +74,7 @@ export function installFakeWx(): FakeWx {
     showToast: settle({ errMsg: 'showToast:ok' }),
     stopPullDownRefresh: settle({ errMsg: 'stopPullDownRefresh:ok' }),
     setClipboardData: settle({ errMsg: 'setClipboardData:ok' }),
+    openDocument: settle({ errMsg: 'openDocument:ok' }),
     showModal: jest.fn((options?: { success?: (result: unknown) => void }) => {
       const result = { confirm: modalAnswer.confirm, cancel: !modalAnswer.confirm, content: modalAnswer.content };
       setTimeout(() => options?.success?.(result), 0);
@@ -83,17 +87,23 @@ export function installFakeWx(): FakeWx {
     }),
   };
 
-  const request = (options: WechatMiniprogram.RequestOption) => {
+  const files = new Map<string, string>();
+
+  /** Records the call and answers it from the routes, on a later tick as WeChat does. */
+  const call = (
+    options: { url: string; method?: string; header?: object; data?: unknown; fail?: (failure: never) => void },
+    answered: (answer: FakeAnswer) => void,
+  ) => {
     const url = new URL(options.url);
     const header = (options.header ?? {}) as Record<string, string>;
-    const call: FakeRequest = {
+    const recorded: FakeRequest = {
       method: options.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams.entries()),
       body: typeof options.data === 'string' ? JSON.parse(options.data) : options.data,
       authorization: header.Authorization,
     };
-    requests.push(call);
+    requests.push(recorded);
     setTimeout(async () => {
       if (networkFailure) {
         options.fail?.({ errMsg: networkFailure } as never);
@@ -101,23 +111,42 @@ export function installFakeWx(): FakeWx {
       }
       const route = [...routes]
         .reverse()
-        .find((candidate) => candidate.method === call.method && candidate.pattern.test(call.path));
-      const answer = route
-        ? await route.answer(call)
-        : failure(404, 'NOT_FOUND', `测试没有登记 ${call.method} ${call.path}`);
+        .find((candidate) => candidate.method === recorded.method && candidate.pattern.test(recorded.path));
+      answered(
+        route
+          ? await route.answer(recorded)
+          : failure(404, 'NOT_FOUND', `测试没有登记 ${recorded.method} ${recorded.path}`),
+      );
+    }, 0);
+  };
+
+  const request = (options: WechatMiniprogram.RequestOption) => {
+    call(options, (answer) =>
       options.success?.({
         statusCode: answer.status,
         data: answer.body,
         header: {},
         cookies: [],
         errMsg: 'request:ok',
-      } as never);
-    }, 0);
+      } as never),
+    );
     return { abort: () => undefined } as WechatMiniprogram.RequestTask;
+  };
+
+  const downloadFile = (options: WechatMiniprogram.DownloadFileOption) => {
+    call(options, (answer) => {
+      const tempFilePath = `wxfile://tmp/download-${files.size + 1}`;
+      files.set(tempFilePath, typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+      options.success?.({ statusCode: answer.status, tempFilePath, errMsg: 'downloadFile:ok' } as never);
+    });
+    return { abort: () => undefined } as WechatMiniprogram.DownloadTask;
   };
 
   Object.assign(wx, {
     request,
+    downloadFile,
+    openDocument: mocks.openDocument,
+    getFileSystemManager: () => ({ readFileSync: (filePath: string) => files.get(filePath) ?? '' }),
     login: mocks.login,
     getAccountInfoSync: () => ({
       miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' },
@@ -139,6 +168,7 @@ export function installFakeWx(): FakeWx {
   return {
     requests,
     storage,
+    files,
     mocks,
     route(pattern, answer) {
       const [method, path] = pattern.split(' ');

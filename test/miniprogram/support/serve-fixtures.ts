@@ -17,11 +17,16 @@ export function serveFixtures(fake: FakeWx): void {
   fake.route('GET /api/v1/people', (request) =>
     ok(request.query.cursor ? { items: [], nextCursor: null } : fixtures.personPage),
   );
-  fake.route('POST /api/v1/people/:id/bind-code', ok(fixtures.bindCode));
+  fake.route('POST /api/v1/people/:id/bind-codes', { status: 201, body: fixtures.bindCode });
   fake.route('DELETE /api/v1/people/:id/bindings', ok(fixtures.unbind));
   fake.route('GET /api/v1/approval-routes', ok(fixtures.approvalRoutes));
+  fake.route(
+    'DELETE /api/v1/approval-routes/:id',
+    ok({ id: fixtures.approvalRoutes.items[0].id, removedAt: '2026-11-27T02:00:00.000Z' }),
+  );
   fake.route('GET /api/v1/delegations', ok(fixtures.delegations));
   fake.route('POST /api/v1/delegations', ok(fixtures.delegations.items[0]));
+  fake.route('GET /api/v1/exports/:kind', ok('xlsx bytes'));
   fake.route(
     'DELETE /api/v1/delegations/:id',
     ok({ id: fixtures.delegations.items[0].id, removedAt: '2026-11-27T02:00:00.000Z' }),

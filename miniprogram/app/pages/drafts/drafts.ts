@@ -9,7 +9,7 @@ import { initialListData, loadMoreRows, reloadList } from '../../lib/cursor-list
 import type { RowPage } from '../../lib/cursor-list';
 import { statusFilters, toDraftRow } from '../../lib/draft-list-view';
 import type { DraftRow } from '../../lib/draft-list-view';
-import { openDraft } from '../../lib/navigation';
+import { isAdmin, openDraft } from '../../lib/navigation';
 
 Component({
   data: {
@@ -29,7 +29,8 @@ Component({
       const ownOnly = !person || (!person.roles.includes('admin') && !person.roles.includes('leader'));
       this.setData({ isHome: ownOnly, emptyText: ownOnly ? '您还没有投稿' : '没有符合条件的稿件' });
       if (ownOnly) void wx.setNavigationBarTitle({ title: '我的稿件' });
-      else void this.loadUnits();
+      // Units are an admin route; leaders see their units' drafts without the picker.
+      if (isAdmin(person)) void this.loadUnits();
       void this.reload();
     },
 

@@ -1,7 +1,7 @@
 /**
  * Approval routes (who approves each unit's drafts, step by step, with backups and copies) and the
- * delegations for leave. Admins add a delegation or end one early, as `npm run admin -- delegate` does;
- * routes themselves change through the organisation import.
+ * delegations for leave. Admins remove a route, add a delegation or end one early, as `npm run admin`
+ * does; routes are created and changed by the organisation import on the server.
  */
 import type { PersonView } from '../../../../src/shared/contracts';
 import { api, currentPerson } from '../../lib/api';
@@ -113,6 +113,19 @@ Component({
         this.setData({ formError: messageOf(error) });
       } finally {
         this.setData({ saving: false });
+      }
+    },
+
+    async onRemoveRoute(event: WechatMiniprogram.TouchEvent) {
+      const { id, unit } = event.currentTarget.dataset as { id: string; unit: string };
+      const question = `删除后${unit}的新稿件按上级单位的路线审核，审核中的稿件不受影响。确定删除？`;
+      if (!(await confirmAction('删除审核路线', question, '删除'))) return;
+      try {
+        await api.removeApprovalRoute(id);
+        toast('审核路线已删除', 'success');
+        void this.load(false);
+      } catch (error) {
+        toast(messageOf(error));
       }
     },
 
