@@ -84,8 +84,9 @@ export const api = {
   removeApprovalRoute: (id: string) =>
     client.request<RemovalResponse>('DELETE', `/api/v1/approval-routes/${encode(id)}`),
   delegations: () => client.get<DelegationList>('/api/v1/delegations'),
-  createDelegation: (body: DelegationRequest) => client.post<DelegationView>('/api/v1/delegations', body),
-  endDelegation: (id: string) => client.request<RemovalResponse>('DELETE', `/api/v1/delegations/${encode(id)}`),
+  /** Answers the person's current delegations, the new one included. */
+  createDelegation: (body: DelegationRequest) => client.post<DelegationList>('/api/v1/delegations', body),
+  endDelegation: (id: string) => client.request<DelegationView>('DELETE', `/api/v1/delegations/${encode(id)}`),
 
   /** Downloads an export (an audit event on the server) and answers the temporary file's path. */
   downloadExport: (kind: 'drafts' | 'audit', query: ExportQuery) =>

@@ -25,10 +25,10 @@ export function serveFixtures(fake: FakeWx): void {
     ok({ id: fixtures.approvalRoutes.items[0].id, removedAt: '2026-11-27T02:00:00.000Z' }),
   );
   fake.route('GET /api/v1/delegations', ok(fixtures.delegations));
-  fake.route('POST /api/v1/delegations', ok(fixtures.delegations.items[0]));
+  fake.route('POST /api/v1/delegations', { status: 201, body: fixtures.delegations });
   fake.route('GET /api/v1/exports/:kind', ok('xlsx bytes'));
   fake.route(
     'DELETE /api/v1/delegations/:id',
-    ok({ id: fixtures.delegations.items[0].id, removedAt: '2026-11-27T02:00:00.000Z' }),
+    ok({ ...fixtures.delegations.items[0], cancelledAt: '2026-11-27T02:00:00.000Z' }),
   );
 }
