@@ -1,5 +1,5 @@
 /** Promise forms of the few callback-style WeChat calls the pages use. */
-import { ApiError } from './api-error';
+import { ApiError, messageOf } from './api-error';
 
 /** A fresh `wx.login` code (valid once, for about five minutes). */
 export function loginCode(): Promise<string> {
@@ -28,4 +28,21 @@ export function confirmAction(title: string, content: string, confirmText = '确
 
 export function toast(title: string, icon: 'success' | 'none' = 'none'): void {
   void wx.showToast({ title, icon, duration: 2000 });
+}
+
+/** Asks first; then runs the action and toasts `doneText`, or the reason it failed. Resolves whether it was done. */
+export async function confirmThenRun(
+  question: { title: string; content: string; confirmText: string },
+  action: () => Promise<unknown>,
+  doneText: string,
+): Promise<boolean> {
+  if (!(await confirmAction(question.title, question.content, question.confirmText))) return false;
+  try {
+    await action();
+    toast(doneText, 'success');
+    return true;
+  } catch (error) {
+    toast(messageOf(error));
+    return false;
+  }
 }

@@ -7,8 +7,10 @@ import { messageOf } from '../../lib/api-error';
 import { toDashboardView } from '../../lib/dashboard-view';
 import type { DashboardView } from '../../lib/dashboard-view';
 import { menuFor, openDraft } from '../../lib/navigation';
+import { reloadBehavior } from '../../lib/page-behaviors';
 
 Component({
+  behaviors: [reloadBehavior],
   data: {
     status: 'loading' as 'loading' | 'error' | 'ready',
     errorMessage: '',
@@ -19,15 +21,6 @@ Component({
     onLoad() {
       this.setData({ menu: menuFor(currentPerson()) });
       void this.load();
-    },
-
-    onRetry() {
-      void this.load();
-    },
-
-    async onPullDownRefresh() {
-      await this.load(false);
-      void wx.stopPullDownRefresh();
     },
 
     async load(showLoading = true) {

@@ -10,10 +10,12 @@ import { toDiffView, toDraftDetailView, toTimelineRows, toVerifyResult } from '.
 import type { DiffView, DraftDetailView, TimelineRow, VerifyResult } from '../../lib/draft-detail-view';
 import { isAdmin } from '../../lib/navigation';
 import { toast } from '../../lib/wechat';
+import { reloadBehavior } from '../../lib/page-behaviors';
 
 type LoadStatus = 'loading' | 'error' | 'ready';
 
 Component({
+  behaviors: [reloadBehavior],
   data: {
     reference: '',
     status: 'loading' as LoadStatus,
@@ -35,15 +37,6 @@ Component({
       const reference = decodeURIComponent(query.reference ?? '');
       this.setData({ reference, canVerify: isAdmin(currentPerson()) });
       if (reference) void wx.setNavigationBarTitle({ title: `稿件 #${reference}` });
-      void this.load();
-    },
-
-    async onPullDownRefresh() {
-      await this.load(false);
-      void wx.stopPullDownRefresh();
-    },
-
-    onRetry() {
       void this.load();
     },
 

@@ -5,13 +5,15 @@
  */
 import type { DraftStatusName, UnitView } from '../../../../src/shared/contracts';
 import { api, currentPerson } from '../../lib/api';
-import { initialListData, loadMoreRows, reloadList } from '../../lib/cursor-list';
+import { initialListData, reloadList } from '../../lib/cursor-list';
 import type { RowPage } from '../../lib/cursor-list';
+import { cursorListBehavior } from '../../lib/page-behaviors';
 import { statusFilters, toDraftRow } from '../../lib/draft-list-view';
 import type { DraftRow } from '../../lib/draft-list-view';
 import { isAdmin, openDraft } from '../../lib/navigation';
 
 Component({
+  behaviors: [cursorListBehavior],
   data: {
     ...initialListData<DraftRow>(),
     isHome: false,
@@ -31,39 +33,22 @@ Component({
       if (ownOnly) void wx.setNavigationBarTitle({ title: '我的稿件' });
       // Units are an admin route; leaders see their units' drafts without the picker.
       if (isAdmin(person)) void this.loadUnits();
-      void this.reload();
-    },
-
-    async onPullDownRefresh() {
-      await this.reload(false);
-      void wx.stopPullDownRefresh();
-    },
-
-    onReachBottom() {
-      void loadMoreRows(this, (cursor) => this.fetchPage(cursor));
-    },
-
-    onLoadMore() {
-      this.onReachBottom();
-    },
-
-    onRetry() {
-      void this.reload();
+      void this.load();
     },
 
     onStatusFilter(event: WechatMiniprogram.TouchEvent) {
       this.setData({ status: event.currentTarget.dataset.status as DraftStatusName | '' });
-      void this.reload();
+      void this.load();
     },
 
     onSearch(event: WechatMiniprogram.Input) {
       this.setData({ query: event.detail.value.trim() });
-      void this.reload();
+      void this.load();
     },
 
     onUnitFilter(event: WechatMiniprogram.PickerChange) {
       this.setData({ unitIndex: Number(event.detail.value) });
-      void this.reload();
+      void this.load();
     },
 
     onOpenDraft(event: WechatMiniprogram.TouchEvent) {
@@ -79,7 +64,7 @@ Component({
       }
     },
 
-    reload(showLoading = true) {
+    load(showLoading = true) {
       return reloadList(this, (cursor) => this.fetchPage(cursor), showLoading);
     },
 

@@ -6,14 +6,16 @@
 import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { formatTime } from '../../lib/format';
-import { initialListData, loadMoreRows, reloadList } from '../../lib/cursor-list';
+import { initialListData, reloadList } from '../../lib/cursor-list';
 import type { RowPage } from '../../lib/cursor-list';
+import { cursorListBehavior } from '../../lib/page-behaviors';
 import { isAdmin } from '../../lib/navigation';
 import { toPersonRow } from '../../lib/organization-view';
 import type { PersonRow } from '../../lib/organization-view';
 import { confirmAction, toast } from '../../lib/wechat';
 
 Component({
+  behaviors: [cursorListBehavior],
   data: {
     ...initialListData<PersonRow>(),
     canManage: false,
@@ -22,32 +24,15 @@ Component({
   methods: {
     onLoad() {
       this.setData({ canManage: isAdmin(currentPerson()) });
-      void this.reload();
-    },
-
-    async onPullDownRefresh() {
-      await this.reload(false);
-      void wx.stopPullDownRefresh();
-    },
-
-    onReachBottom() {
-      void loadMoreRows(this, (cursor) => this.fetchPage(cursor));
-    },
-
-    onLoadMore() {
-      this.onReachBottom();
-    },
-
-    onRetry() {
-      void this.reload();
+      void this.load();
     },
 
     onSearch(event: WechatMiniprogram.Input) {
       this.setData({ query: event.detail.value.trim() });
-      void this.reload();
+      void this.load();
     },
 
-    reload(showLoading = true) {
+    load(showLoading = true) {
       return reloadList(this, (cursor) => this.fetchPage(cursor), showLoading);
     },
 
@@ -93,7 +78,7 @@ Component({
           showCancel: false,
           confirmText: '知道了',
         });
-        void this.reload(false);
+        void this.load(false);
       } catch (error) {
         toast(messageOf(error));
       }

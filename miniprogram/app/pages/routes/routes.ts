@@ -9,11 +9,13 @@ import { messageOf } from '../../lib/api-error';
 import { isAdmin } from '../../lib/navigation';
 import { toDelegationRow, toRouteRow } from '../../lib/organization-view';
 import type { DelegationRow, RouteRow } from '../../lib/organization-view';
-import { confirmAction, toast } from '../../lib/wechat';
+import { confirmThenRun, toast } from '../../lib/wechat';
+import { reloadBehavior } from '../../lib/page-behaviors';
 
 type LoadStatus = 'loading' | 'error' | 'ready';
 
 Component({
+  behaviors: [reloadBehavior],
   data: {
     status: 'loading' as LoadStatus,
     errorMessage: '',
@@ -35,15 +37,6 @@ Component({
   methods: {
     onLoad() {
       this.setData({ canManage: isAdmin(currentPerson()) });
-      void this.load();
-    },
-
-    async onPullDownRefresh() {
-      await this.load(false);
-      void wx.stopPullDownRefresh();
-    },
-
-    onRetry() {
       void this.load();
     },
 
@@ -118,27 +111,15 @@ Component({
 
     async onRemoveRoute(event: WechatMiniprogram.TouchEvent) {
       const { id, unit } = event.currentTarget.dataset as { id: string; unit: string };
-      const question = `删除后${unit}的新稿件按上级单位的路线审核，审核中的稿件不受影响。确定删除？`;
-      if (!(await confirmAction('删除审核路线', question, '删除'))) return;
-      try {
-        await api.removeApprovalRoute(id);
-        toast('审核路线已删除', 'success');
-        void this.load(false);
-      } catch (error) {
-        toast(messageOf(error));
-      }
+      const content = `删除后${unit}的新稿件按上级单位的路线审核，审核中的稿件不受影响。确定删除？`;
+      const question = { title: '删除审核路线', content, confirmText: '删除' };
+      if (await confirmThenRun(question, () => api.removeApprovalRoute(id), '审核路线已删除')) void this.load(false);
     },
 
     async onEndDelegation(event: WechatMiniprogram.TouchEvent) {
       const id = event.currentTarget.dataset.id as string;
-      if (!(await confirmAction('提前结束代审', '结束后，代审人不能再替请假人审核。', '结束'))) return;
-      try {
-        await api.endDelegation(id);
-        toast('代审已结束', 'success');
-        void this.load(false);
-      } catch (error) {
-        toast(messageOf(error));
-      }
+      const question = { title: '提前结束代审', content: '结束后，代审人不能再替请假人审核。', confirmText: '结束' };
+      if (await confirmThenRun(question, () => api.endDelegation(id), '代审已结束')) void this.load(false);
     },
   },
 });

@@ -3,8 +3,10 @@ import { api } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { toUnitRows } from '../../lib/organization-view';
 import type { UnitRow } from '../../lib/organization-view';
+import { reloadBehavior } from '../../lib/page-behaviors';
 
 Component({
+  behaviors: [reloadBehavior],
   data: {
     status: 'loading' as 'loading' | 'empty' | 'error' | 'ready',
     errorMessage: '',
@@ -12,15 +14,6 @@ Component({
   },
   methods: {
     onLoad() {
-      void this.load();
-    },
-
-    async onPullDownRefresh() {
-      await this.load(false);
-      void wx.stopPullDownRefresh();
-    },
-
-    onRetry() {
       void this.load();
     },
 
