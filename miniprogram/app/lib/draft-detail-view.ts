@@ -138,12 +138,13 @@ export function condenseSegments(segments: DiffSegment[], context = 14): DiffSeg
 
 export function toDiffView(diff: DraftDiff) {
   const changed = (segments: DiffSegment[]) => segments.some((segment) => segment.kind !== 'same');
+  const keyed = (segments: DiffSegment[]) => segments.map((segment, index) => ({ ...segment, key: index }));
   return {
     heading: `第 ${diff.from.number} 版（${shortHash(diff.from.contentHash)}）→ 第 ${diff.to.number} 版（${shortHash(diff.to.contentHash)}）`,
     titleChanged: changed(diff.title),
-    title: diff.title,
+    title: keyed(diff.title),
     bodyChanged: changed(diff.body),
-    body: condenseSegments(diff.body),
+    body: keyed(condenseSegments(diff.body)),
   };
 }
 

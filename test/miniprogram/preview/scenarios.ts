@@ -45,6 +45,15 @@ export const scenarios: PreviewScenario[] = [
     },
     expectText: '账号风险',
   },
+  {
+    name: 'dashboard-loading',
+    page: 'pages/dashboard/dashboard',
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/dashboard', () => new Promise(() => undefined));
+    },
+    expectText: '正在加载…',
+  },
   { name: 'drafts', page: 'pages/drafts/drafts', arrange: asAdmin, expectText: '#K7Q2' },
   {
     name: 'drafts-officer-empty',
