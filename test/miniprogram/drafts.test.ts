@@ -67,7 +67,16 @@ describe('drafts page', () => {
 
     expect(draftRequests()[1].query).toEqual({ status: 'rejected', limit: '20' });
     expect(textsOf(page, '.draft-code')).toEqual(['#R8TW']);
-    expect(textsOf(page, '.chip-on')).toEqual(['已驳回']);
+    expect(textsOf(page, '.chip-on')).toEqual(['已驳回', '全部时间']);
+  });
+
+  test('when 30 天内 is tapped, then drafts changed since 30 days ago (Shanghai date) are asked for', async () => {
+    signIn(fake.storage);
+    const page = await render('pages/drafts/drafts');
+    await tap(page, '.period', 2);
+    const expected = new Date(Date.now() + 8 * 3600 * 1000 - 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    expect(draftRequests()[1].query).toEqual({ from: expected, limit: '20' });
+    expect(textsOf(page, '.chip-on')).toEqual(['全部', '30 天内']);
   });
 
   test('when a title is searched and a unit picked, then both filters are sent', async () => {

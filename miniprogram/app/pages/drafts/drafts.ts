@@ -1,5 +1,5 @@
 /**
- * The drafts list: status chips, title search and (for admins and leaders) a unit picker; pull-down
+ * The drafts list: status and last-change chips, title search and (for admins) a unit picker; pull-down
  * refresh; the next page is fetched with the API's cursor when the list nears its bottom. Officers see
  * only their own drafts (the API scopes the list), and this is their home page.
  */
@@ -8,7 +8,7 @@ import { api, currentPerson } from '../../lib/api';
 import { initialListData, reloadList } from '../../lib/cursor-list';
 import type { RowPage } from '../../lib/cursor-list';
 import { cursorListBehavior } from '../../lib/page-behaviors';
-import { statusFilters, toDraftRow } from '../../lib/draft-list-view';
+import { periodFilters, periodStart, statusFilters, toDraftRow } from '../../lib/draft-list-view';
 import type { DraftRow } from '../../lib/draft-list-view';
 import { isAdmin, openDraft } from '../../lib/navigation';
 
@@ -19,6 +19,8 @@ Component({
     isHome: false,
     statusFilters,
     status: '' as DraftStatusName | '',
+    periodFilters,
+    period: '',
     query: '',
     units: [] as UnitView[],
     unitNames: ['全部单位'],
@@ -38,6 +40,11 @@ Component({
 
     onStatusFilter(event: WechatMiniprogram.TouchEvent) {
       this.setData({ status: event.currentTarget.dataset.status as DraftStatusName | '' });
+      void this.load();
+    },
+
+    onPeriodFilter(event: WechatMiniprogram.TouchEvent) {
+      this.setData({ period: event.currentTarget.dataset.period as string });
       void this.load();
     },
 
@@ -74,6 +81,7 @@ Component({
         status: this.data.status || undefined,
         q: this.data.query || undefined,
         unitId: unit?.id,
+        from: periodStart(this.data.period, Date.now()),
         limit: 20,
         cursor,
       });
