@@ -19,6 +19,24 @@ export default tseslint.config(
     },
   },
   {
+    // The mini-program's package is miniprogram/app alone: from the server's code it may take types only.
+    files: ['miniprogram/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '**/bot/**'],
+              allowTypeImports: true,
+              message: 'The mini-program may only `import type` from src/shared/contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },

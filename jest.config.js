@@ -1,7 +1,7 @@
 /**
- * Two tiers: unit (pure code, no database) and integration (the real database: FerretDB started
- * once by the global setup unless MONGODB_URI names a server). Each integration file uses its own
- * database, so files run in parallel.
+ * Three projects: unit (pure code, no database), integration (the real database: FerretDB started
+ * once by the global setup unless MONGODB_URI names a server; each file uses its own database, so
+ * files run in parallel) and miniprogram (pages and components under miniprogram-simulate in jsdom).
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
@@ -37,6 +37,13 @@ module.exports = {
       ],
       setupFiles: ['<rootDir>/test/support/wecom-channel-setup.ts'],
       transform,
+    },
+    {
+      // The mini-program's pages and components under miniprogram-simulate (jsdom, its own tsconfig).
+      displayName: 'miniprogram',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/miniprogram/tsconfig.json' }] },
     },
   ],
 };

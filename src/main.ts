@@ -18,6 +18,7 @@ import { systemClock } from './shared/clock';
 import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';
 import { createAccessTokens } from './api/access-tokens';
+import { createApiRoutes } from './api/api-routes';
 import { createServices } from './services';
 import { channelMessageLimit } from './outbox/message-length-rules';
 import type { Services } from './services';
@@ -86,9 +87,7 @@ async function main(): Promise<void> {
     http: config.http,
     logger,
     checkDatabase: () => checkDatabase(),
-    accessTokens: createAccessTokens(config, systemClock),
-    services,
-    timeZone: config.timeZone,
+    ...createApiRoutes(config, services, createAccessTokens(config, systemClock)),
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

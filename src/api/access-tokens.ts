@@ -2,7 +2,8 @@
  * Access tokens for the admin API: a JWT (HS256) naming the person, valid for `auth.jwtTtlSeconds`.
  * The token says who, never what they may do: roles and scope are read from the person on every
  * request, so an admin removed from office loses access at once, not when the token expires.
- * Issued by `npm run admin -- api-token <admin>` (and, later, by the mini-program's login).
+ * Issued by `npm run admin -- api-token <admin>` and by the mini-program's login; a login's tokens also
+ * name their session (`sid`), which logout or a reused refresh token revokes before the token expires.
  */
 import jwt from 'jsonwebtoken';
 import type { AppConfig, AuthConfig } from '../shared/config';
@@ -26,20 +27,22 @@ export class AccessTokens {
     private readonly clock: Clock,
   ) {}
 
-  issue(personId: string): IssuedToken {
+  issue(personId: string, options: { sessionId?: string; ttlSeconds?: number } = {}): IssuedToken {
     const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
-    const token = jwt.sign({ iat: issuedAt }, this.secret, {
+    const ttlSeconds = options.ttlSeconds ?? this.ttlSeconds;
+    const claims = options.sessionId ? { iat: issuedAt, sid: options.sessionId } : { iat: issuedAt };
+    const token = jwt.sign(claims, this.secret, {
       algorithm: 'HS256',
       subject: personId,
       issuer,
       audience,
-      expiresIn: this.ttlSeconds,
+      expiresIn: ttlSeconds,
     });
-    return { token, expiresAt: new Date((issuedAt + this.ttlSeconds) * 1000) };
+    return { token, expiresAt: new Date((issuedAt + ttlSeconds) * 1000) };
   }
 
   /** The person the token names; UnauthorizedError when it is malformed, forged or expired. */
-  verify(token: string): { personId: string } {
+  verify(token: string): { personId: string; sessionId: string | null } {
     let payload: string | jwt.JwtPayload;
     try {
       payload = jwt.verify(token, this.secret, {
@@ -58,7 +61,8 @@ export class AccessTokens {
     if (!isObjectIdText(personId)) {
       throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录');
     }
-    return { personId };
+    const sessionId = typeof payload === 'string' || typeof payload.sid !== 'string' ? null : payload.sid;
+    return { personId, sessionId };
   }
 }
 

@@ -1,46 +1,51 @@
 /**
- * Builds the Koa application (without listening): error handler, request context and logging,
- * body parser with a size limit (its text made well-formed), health routes, a chat platform's callback
- * routes (when the bot uses one), then the /api/v1 router behind admin auth.
+ * Builds the Koa application (without listening): error handler, security headers, CORS (only when
+ * configured), request context and logging, body parser with a size limit (its text made well-formed),
+ * health routes, a chat platform's callback routes (when the bot uses one), then the /api/v1 routes: the
+ * auth routes rate-limited and public, every other route behind the bearer token.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import helmet from 'koa-helmet';
+import ratelimit from 'koa-ratelimit';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
+import { AppError, NotFoundError } from '../shared/errors';
+import { wellFormedDeep } from '../shared/text-normalization';
+import type { AdminSummary } from '../people/people-records';
 import { errorMiddleware } from './error-middleware';
 import { requestContextMiddleware } from './request-context-middleware';
 import type { RequestState } from './request-context-middleware';
 import { createHealthRouter } from './health-routes';
 import type { HealthDependencies } from './health-routes';
-import { requireAdmin } from './auth-middleware';
-import type { AdminState, AuthDependencies } from './auth-middleware';
-import { createDraftRouter } from '../drafts/draft-routes';
-import { wellFormedDeep } from '../shared/text-normalization';
-import type { DraftService } from '../drafts/draft-service';
-import { createAccountRouter } from '../accounts/account-routes';
-import type { AccountRouteDependencies } from '../accounts/account-routes';
-import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
-import type { AnnualReviewRouteDependencies } from '../annual-review/annual-review-routes';
-import { createCadenceRouter } from '../cadence/cadence-routes';
-import type { CadenceRouteDependencies } from '../cadence/cadence-routes';
+import { requireViewer } from './auth-middleware';
+import type { AdminState, AuthDependencies, ViewerState } from './auth-middleware';
+import { mountRoutes } from './api-route';
+import type { ApiRoute } from './api-route';
+import { createOpenApiDocument } from './openapi';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
-  accessTokens: AuthDependencies['accessTokens'];
-  services: {
-    people: AuthDependencies['people'] & AccountRouteDependencies['people'] & CadenceRouteDependencies['people'];
-    drafts: Pick<DraftService, 'findDraftForAdmin'>;
-    accounts: AccountRouteDependencies['accounts'];
-    annualReviews: AnnualReviewRouteDependencies['annualReviews'];
-    clock: { now(): Date };
-  } & Omit<CadenceRouteDependencies, 'people'>;
-  /** Asia/Shanghai unless given: the calendar the annual review's year is read in. */
-  timeZone?: string;
+  auth: AuthDependencies;
+  /** Every /api/v1 route (see api-routes.ts). */
+  routes: ApiRoute[];
+  /** Paths (under /api/v1) that need no token. */
+  publicPaths: string[];
+  /**
+   * Admin-only feature routers (registry, annual review, calendar and cadence) that read the admin on
+   * `ctx.state.admin`; anyone else gets 404, as on the other admin routes.
+   */
+  adminRouters?: Router<AdminState>[];
+  findAdmin?: (personId: string) => Promise<AdminSummary | null>;
   /** A chat platform's callback routes (the WeCom app's), outside /api/v1 and its auth. */
   chatCallbacks?: Router;
+  version?: string;
 }
+
+export const apiPrefix = '/api/v1';
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   const app = new Koa<RequestState>();
@@ -51,24 +56,65 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     logger.error({ err: error }, 'request failed');
   });
 
+  const openApiDocument = createOpenApiDocument(dependencies.routes, dependencies.version ?? '1.0.0');
+  const publicPaths = new Set([...dependencies.publicPaths, '/openapi.json'].map((path) => `${apiPrefix}${path}`));
   const health = createHealthRouter(dependencies);
-  const api = new Router<AdminState>({ prefix: '/api/v1' });
-  api.use(requireAdmin({ accessTokens: dependencies.accessTokens, people: dependencies.services.people }));
-  const drafts = createDraftRouter(dependencies.services);
-  api.use(drafts.routes(), drafts.allowedMethods({ throw: true }));
-  const accounts = createAccountRouter(dependencies.services);
-  api.use(accounts.routes(), accounts.allowedMethods({ throw: true }));
-  const annualReviews = createAnnualReviewRouter({
-    ...dependencies.services,
-    timeZone: dependencies.timeZone ?? 'Asia/Shanghai',
+  const api = new Router<ViewerState>({ prefix: apiPrefix });
+  api.get('/openapi.json', (ctx) => {
+    ctx.body = openApiDocument;
   });
-  api.use(annualReviews.routes(), annualReviews.allowedMethods({ throw: true }));
-  const cadence = createCadenceRouter(dependencies.services);
-  api.use(cadence.routes(), cadence.allowedMethods({ throw: true }));
+  mountRoutes(api, dependencies.routes);
+  for (const router of dependencies.adminRouters ?? []) {
+    const adminOnly = new Router<AdminState>();
+    adminOnly.use(async (ctx, next) => {
+      const admin = ctx.state.viewer?.isAdmin ? await dependencies.findAdmin?.(ctx.state.viewer.id) : null;
+      if (!admin) throw new NotFoundError('ROUTE_NOT_FOUND', '请求的接口不存在');
+      ctx.state.admin = admin;
+      await next();
+    });
+    adminOnly.use(router.routes(), router.allowedMethods({ throw: true }));
+    api.use(adminOnly.routes() as unknown as Koa.Middleware<ViewerState>);
+  }
+
+  const origins = dependencies.http.corsOrigins
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 
   app.use(errorMiddleware());
+  app.use(helmet());
+  if (origins.length > 0) {
+    app.use(cors({ origin: (ctx) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), maxAge: 600 }));
+  }
   app.use(requestContextMiddleware(dependencies.logger));
-  app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'] }));
+  app.use(
+    ratelimit({
+      driver: 'memory',
+      db: new Map(),
+      duration: 60_000,
+      max: dependencies.http.authRateLimitPerMinute,
+      id: (ctx) => ctx.ip,
+      whitelist: (ctx) => !ctx.path.startsWith(`${apiPrefix}/auth/`),
+      throw: true,
+      errorMessage: '请求过于频繁，请稍后再试',
+    }),
+  );
+  app.use(async (_ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      // The rate limiter and body parser throw http-errors; give them the API's codes and Chinese text.
+      const status = (error as { status?: number }).status;
+      if (status === 429) throw new AppError('TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试', { status, cause: error });
+      if (status === 413) throw new AppError('PAYLOAD_TOO_LARGE', '请求体过大', { status, cause: error });
+      if (status === 400 && !(error instanceof AppError)) {
+        throw new AppError('BODY_INVALID', '请求体不是有效的 JSON', { status, cause: error });
+      }
+      if (status === 415) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON', { status, cause: error });
+      throw error;
+    }
+  });
+  app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'], encoding: 'utf-8' }));
   // JSON escapes can carry unpaired surrogates ("\ud83d"); the services hash and store only well-formed text.
   app.use(async (ctx, next) => {
     ctx.request.body = wellFormedDeep(ctx.request.body);
@@ -76,6 +122,12 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   });
   app.use(health.routes());
   if (dependencies.chatCallbacks) app.use(dependencies.chatCallbacks.routes());
+  const requireToken = requireViewer(dependencies.auth, publicPaths);
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith(`${apiPrefix}/`)) return next();
+    // The token check fills in what ViewerState adds to RequestState.
+    return requireToken(ctx as Koa.ParameterizedContext<ViewerState>, next);
+  });
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   return app;

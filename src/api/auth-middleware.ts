@@ -1,33 +1,51 @@
 /**
- * Admin API access: a bearer token (see access-tokens.ts) naming a person who is, at this moment, an
- * active admin. The admin, with the units they look after, is put on `ctx.state.admin`.
+ * API access: a bearer token (see access-tokens.ts) naming a person who is, at this moment, active.
+ * The person, with what they may see (viewer-scope.ts), is put on `ctx.state.viewer`. A token of a
+ * mini-program session also names the session, which must not have been revoked (logout, reuse of a
+ * refresh token, unbinding).
  */
 import type { Middleware } from 'koa';
-import { ForbiddenError, UnauthorizedError } from '../shared/errors';
-import type { AdminSummary } from '../people/people-service';
+import { UnauthorizedError } from '../shared/errors';
+import type { Viewer } from '../people/viewer-scope';
+import type { AdminSummary } from '../people/people-records';
 import type { AccessTokens } from './access-tokens';
 import type { RequestState } from './request-context-middleware';
 
-export interface AdminState extends RequestState {
+export interface ViewerState extends RequestState {
+  /** Absent on public routes only. */
+  viewer: Viewer;
+  /** The mini-program session the token belongs to; null for tokens issued by the CLI. */
+  sessionId: string | null;
+}
+
+/** What the admin-only feature routers (registry, annual review, cadence) read: the admin and their scope. */
+export interface AdminState extends ViewerState {
   admin: AdminSummary;
 }
 
 export interface AuthDependencies {
   accessTokens: Pick<AccessTokens, 'verify'>;
-  people: { findAdmin(personId: string): Promise<AdminSummary | null> };
+  findViewer(personId: string): Promise<Viewer | null>;
+  isSessionActive(sessionId: string): Promise<boolean>;
 }
 
-export function requireAdmin(dependencies: AuthDependencies): Middleware<AdminState> {
+/** Paths under the API prefix that need no token. */
+export function requireViewer(dependencies: AuthDependencies, publicPaths: Set<string>): Middleware<ViewerState> {
   return async (ctx, next) => {
+    if (publicPaths.has(ctx.path)) return next();
     const [scheme, token] = ctx.get('authorization').trim().split(/\s+/);
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
     }
-    const { personId } = dependencies.accessTokens.verify(token);
-    const admin = await dependencies.people.findAdmin(personId);
-    if (!admin) throw new ForbiddenError('ADMIN_ONLY', '仅在职的管理员可以使用管理接口');
-    ctx.state.admin = admin;
-    ctx.state.logger = ctx.state.logger.child({ adminId: admin.id });
+    const { personId, sessionId } = dependencies.accessTokens.verify(token);
+    if (sessionId && !(await dependencies.isSessionActive(sessionId))) {
+      throw new UnauthorizedError('AUTH_SESSION_ENDED', '登录已退出或已失效，请重新登录');
+    }
+    const viewer = await dependencies.findViewer(personId);
+    if (!viewer) throw new UnauthorizedError('AUTH_PERSON_INACTIVE', '您的账号已停用或不在职，无法继续使用');
+    ctx.state.viewer = viewer;
+    ctx.state.sessionId = sessionId;
+    ctx.state.logger = ctx.state.logger.child({ personId: viewer.id });
     await next();
   };
 }

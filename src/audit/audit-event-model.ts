@@ -70,6 +70,7 @@ uniqueIndex(auditEventSchema, {
   message: '该操作已记录',
 });
 auditEventSchema.index({ 'subject.type': 1, 'subject.id': 1, _id: 1 });
+auditEventSchema.index({ at: 1, _id: 1 });
 
 export const AuditEventModel = model<AuditEvent>('AuditEvent', auditEventSchema, 'audit_events');
 

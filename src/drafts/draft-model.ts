@@ -227,5 +227,11 @@ draftSchema.index({ submitterId: 1, createdAt: -1 });
 draftSchema.index({ unitId: 1, createdAt: -1 });
 draftSchema.index({ status: 1, updatedAt: -1 });
 draftSchema.index({ status: 1, 'publication.publishedAt': -1 });
+// The API's list: each alternative of a viewer's scope, sorted by last change (draft-access-rules).
+draftSchema.index({ unitId: 1, updatedAt: -1, _id: -1 });
+draftSchema.index({ submitterId: 1, updatedAt: -1, _id: -1 });
+draftSchema.index({ accountId: 1, updatedAt: -1, _id: -1 });
+draftSchema.index({ 'steps.approverIds': 1, updatedAt: -1, _id: -1 });
+draftSchema.index({ 'steps.backupApproverIds': 1, updatedAt: -1, _id: -1 });
 
 export const DraftModel = model<Draft>('Draft', draftSchema);

@@ -1,27 +1,146 @@
 /**
- * /api/v1/drafts for the admins' mini-program: the draft detail (versions with their content hash and
- * pre-check findings, approval steps and decisions, publication).
+ * /api/v1/drafts: the list (filters, cursor by last change), the detail (versions with their content
+ * hash and pre-check findings, approval steps and decisions, publication), the difference between two
+ * versions and the draft's timeline of audit events. Each within what the viewer may see.
  */
-import Router from '@koa/router';
-import type { AdminState } from '../api/auth-middleware';
-import type { DraftDetail, PersonReference } from '../shared/contracts';
-import type { DraftRecord, DraftService } from './draft-service';
+import { defineRoute } from '../api/api-route';
+import type { ApiRoute } from '../api/api-route';
+import {
+  draftDetailSchema,
+  draftDiffQuerySchema,
+  draftDiffSchema,
+  draftListPageSchema,
+  draftListQuerySchema,
+  draftReferenceParamsSchema,
+  draftTimelineSchema,
+} from '../shared/contracts/drafts';
+import type { DraftDetail, DraftListItem, PersonReference, TimelineEvent } from '../shared/contracts';
+import type { DraftRecord, PersonName } from './draft-service';
+import type { Draft } from './draft-model';
+import type { AuditEvent } from '../audit/audit-event-model';
+import type { DraftQueries } from './draft-queries';
 import { statusWord } from './draft-rules';
+import { actionWord } from './draft-action-words';
 
-export function createDraftRouter(dependencies: { drafts: Pick<DraftService, 'findDraftForAdmin'> }) {
-  const router = new Router<AdminState>({ prefix: '/drafts' });
+export function draftRoutes(queries: DraftQueries): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/drafts',
+      summary: '稿件列表：按最后变更时间倒序，游标分页',
+      tag: 'drafts',
+      access: 'signed-in',
+      query: draftListQuerySchema,
+      response: draftListPageSchema,
+      handle: async (ctx, { query }) => {
+        const page = await queries.list(ctx.state.viewer, query);
+        const person = personOf(page.people);
+        return {
+          body: {
+            items: page.drafts.map((draft) =>
+              toListItem(draft, person, page.unitNames.get(String(draft.unitId)) ?? ''),
+            ),
+            nextCursor: page.nextCursor,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/drafts/{reference}',
+      summary: '稿件详情：各版本、预审发现、审核步骤与决定、发布情况',
+      tag: 'drafts',
+      access: 'signed-in',
+      params: draftReferenceParamsSchema,
+      response: draftDetailSchema,
+      handle: async (ctx, { params }) => ({
+        body: toDraftDetail(await queries.findVisible(ctx.state.viewer, params.reference)),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/drafts/{reference}/diff',
+      summary: '两个版本之间的改动（按词比较）',
+      tag: 'drafts',
+      access: 'signed-in',
+      params: draftReferenceParamsSchema,
+      query: draftDiffQuerySchema,
+      response: draftDiffSchema,
+      handle: async (ctx, { params, query }) => {
+        const diff = await queries.diff(ctx.state.viewer, params.reference, query.from, query.to);
+        const side = (version: Draft['versions'][number]) => ({
+          number: version.number,
+          title: version.title,
+          contentHash: version.contentHash,
+        });
+        return { body: { from: side(diff.from), to: side(diff.to), title: diff.title, body: diff.body } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/drafts/{reference}/timeline',
+      summary: '稿件的审计时间线：谁、代谁、何时、做了什么、哪个版本、理由',
+      tag: 'drafts',
+      access: 'signed-in',
+      params: draftReferenceParamsSchema,
+      response: draftTimelineSchema,
+      handle: async (ctx, { params }) => {
+        const { draft, events, people } = await queries.timeline(ctx.state.viewer, params.reference);
+        const person = personOf(people);
+        return {
+          body: {
+            draftId: String(draft._id),
+            code: draft.shortCode,
+            events: events.map((event) => toTimelineEvent(event, person)),
+          },
+        };
+      },
+    }),
+  ];
+}
 
-  router.get('/:reference', async (ctx) => {
-    const record = await dependencies.drafts.findDraftForAdmin(ctx.state.admin, ctx.params.reference);
-    const body: DraftDetail = toDraftDetail(record);
-    ctx.body = body;
-  });
+type PersonLookup = (id: unknown) => PersonReference;
 
-  return router;
+function personOf(people: Map<string, PersonName>): PersonLookup {
+  return (id) => ({ id: String(id), name: people.get(String(id))?.name ?? '' });
+}
+
+function toListItem(draft: Draft, person: PersonLookup, unitName: string): DraftListItem {
+  return {
+    id: String(draft._id),
+    code: draft.shortCode,
+    title: draft.versions.find((version) => version.number === draft.currentVersion)?.title ?? '',
+    status: draft.status,
+    statusText: statusWord(draft.status),
+    unit: { id: String(draft.unitId), name: unitName },
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    submitter: person(draft.submitterId),
+    currentVersion: draft.currentVersion,
+    currentStep: draft.status === 'in_review' ? draft.currentStepIndex + 1 : null,
+    stepCount: draft.steps.length,
+    pendingApprovers: draft.status === 'in_review' ? draft.pendingApproverIds.map(person) : [],
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+  };
+}
+
+function toTimelineEvent(event: AuditEvent, person: PersonLookup): TimelineEvent {
+  return {
+    sequence: event._id,
+    at: event.at.toISOString(),
+    action: event.action,
+    actionText: actionWord(event.action),
+    actor: event.actor.personId ? person(event.actor.personId) : null,
+    onBehalfOf: event.actor.onBehalfOfId ? person(event.actor.onBehalfOfId) : null,
+    via: event.actor.via,
+    versionNumber: event.subjectVersion,
+    contentHash: event.contentHash,
+    reason: event.reason,
+  };
 }
 
 function toDraftDetail({ draft, people, unitName }: DraftRecord): DraftDetail {
-  const person = (id: unknown): PersonReference => ({ id: String(id), name: people.get(String(id))?.name ?? '' });
+  const person = personOf(people);
   return {
     id: String(draft._id),
     code: draft.shortCode,

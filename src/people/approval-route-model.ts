@@ -63,4 +63,7 @@ uniqueIndex(approvalRouteSchema, {
   message: '该单位（账号）已配置审核路由',
 });
 
+approvalRouteSchema.index({ 'steps.approverIds': 1 });
+approvalRouteSchema.index({ 'steps.backupApproverIds': 1 });
+
 export const ApprovalRouteModel = model<ApprovalRoute>('ApprovalRoute', approvalRouteSchema, 'approval_routes');

@@ -7,6 +7,8 @@
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
+import { identityKinds } from './identity-binding-model';
+import type { IdentityKind } from './identity-binding-model';
 
 export interface BindCode {
   _id: Types.ObjectId;
@@ -16,6 +18,8 @@ export interface BindCode {
    * to keep live codes apart.
    */
   codeHash: string;
+  /** What the code binds: a chat identity (made by an admin) or a mini-program openid (asked for in chat). */
+  kind?: IdentityKind;
   personId: Types.ObjectId;
   createdById: Types.ObjectId | null;
   createdAt: Date;
@@ -30,6 +34,7 @@ export interface BindCode {
 const bindCodeSchema = new Schema<BindCode>(
   {
     codeHash: { type: String, required: true },
+    kind: { type: String, enum: identityKinds, default: 'chat' },
     personId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
     createdById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
     createdAt: { type: Date, required: true },

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 
 export const bindCodeLifetimeMs = 24 * 3600 * 1000;
 
+/** A mini-program code is asked for by the person themself in chat and typed at once: short-lived. */
+export const miniProgramBindCodeLifetimeMs = 10 * 60 * 1000;
+
 /** "123456" from what a person typed: full-width digits and spaces are accepted; null if not 6 digits. */
 export function normalizeBindCode(input: string): string | null {
   const code = input.normalize('NFKC').replace(/\s+/g, '');

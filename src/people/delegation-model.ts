@@ -1,6 +1,6 @@
 /**
  * Delegations for a period of leave: while it runs, the delegate may decide for the person (the
- * decision is recorded as "delegate on behalf of person", R3). Records are never edited; when periods
+ * decision is recorded as "delegate on behalf of person", R3). A record is edited once at most, to end it early (`until` moves to that moment); when periods
  * overlap, the delegation set last applies (delegation-rules: effectiveDelegation).
  */
 import type { Types } from 'mongoose';
@@ -16,6 +16,9 @@ export interface Delegation {
   until: Date;
   createdById: Types.ObjectId | null;
   createdAt: Date;
+  /** Set when the delegation was ended early; `until` then moved to that moment. */
+  cancelledAt?: Date | null;
+  cancelledById?: Types.ObjectId | null;
 }
 
 const delegationSchema = new Schema<Delegation>(
@@ -26,6 +29,8 @@ const delegationSchema = new Schema<Delegation>(
     until: { type: Date, required: true },
     createdById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
     createdAt: { type: Date, required: true },
+    cancelledAt: { type: Date, default: null },
+    cancelledById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
   },
   { versionKey: false },
 );

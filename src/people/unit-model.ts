@@ -38,5 +38,6 @@ uniqueIndex(unitSchema, {
   message: '同一上级单位下已有同名单位',
 });
 unitSchema.index({ ancestorIds: 1 });
+unitSchema.index({ mainLeaderId: 1 });
 
 export const UnitModel = model<Unit>('Unit', unitSchema);

@@ -44,6 +44,10 @@ const configSchema = z.object({
     host: z.string().min(1),
     port: integer(0, 65535),
     bodyLimit: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 100kb or 1mb'),
+    /** Origins allowed to call the API from a browser, comma-separated; '' turns CORS off. */
+    corsOrigins: z.string(),
+    /** Requests per minute per client address to /api/v1/auth/*. */
+    authRateLimitPerMinute: integer(1, 100_000),
   }),
   database: z.object({
     uri: z.string().refine((value) => value === '' || /^mongodb(\+srv)?:\/\//.test(value), {
@@ -60,6 +64,9 @@ const configSchema = z.object({
       message: 'must be at least 32 characters',
     }),
     jwtTtlSeconds: integer(60, 30 * 24 * 3600),
+    /** Mini-program sessions: a short access token, a refresh token rotated on every use. */
+    accessTtlSeconds: integer(60, 24 * 3600),
+    refreshTtlSeconds: integer(3600, 90 * 24 * 3600),
   }),
   miniProgram: z.object({
     appId: z.string(),

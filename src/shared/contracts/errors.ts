@@ -1,7 +1,2 @@
-/** The error body every API error answers with. */
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-  };
-}
+/** The error body every API error answers with (see common.ts). */
+export type { ErrorBody } from './common';

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import request from 'supertest';
-import { createApp } from '../../../src/api/app';
 import { AccessTokens } from '../../../src/api/access-tokens';
-import { checkDatabase } from '../../../src/shared/database';
 import { createLogger } from '../../../src/shared/logger';
 import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
@@ -13,6 +11,7 @@ import { AccountModel } from '../../../src/accounts/account-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { PersonModel } from '../../../src/people/person-model';
 import type { AccountListBody, AccountView, ErrorBody } from '../../../src/shared/contracts';
+import { startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { openAccount, outboxKeys, outboxTexts } from '../../support/registry-factories';
@@ -28,14 +27,7 @@ let server: http.Server;
 beforeAll(async () => {
   await connectTestDatabase();
   await services.people.importOrganization(fs.readFileSync(sampleOrganizationFile, 'utf8'), 'json', {});
-  const app = createApp({
-    http: { host: '127.0.0.1', port: 0, bodyLimit: '1mb' },
-    logger,
-    checkDatabase: () => checkDatabase(),
-    accessTokens: tokens,
-    services,
-  });
-  server = http.createServer(app.callback());
+  server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
 afterAll(async () => {

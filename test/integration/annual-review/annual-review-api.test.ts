@@ -1,15 +1,14 @@
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import request from 'supertest';
-import { createApp } from '../../../src/api/app';
 import { AccessTokens } from '../../../src/api/access-tokens';
-import { checkDatabase } from '../../../src/shared/database';
 import { createLogger } from '../../../src/shared/logger';
 import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
 import { PersonModel } from '../../../src/people/person-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
 import type { AnnualReviewListBody, AnnualReviewView, ErrorBody } from '../../../src/shared/contracts';
+import { startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
@@ -35,14 +34,7 @@ beforeAll(async () => {
     openedOn: '2026-10-01',
   });
   await services.annualReviews.runDailyDuties('2026-11-01');
-  const app = createApp({
-    http: { host: '127.0.0.1', port: 0, bodyLimit: '1mb' },
-    logger,
-    checkDatabase: () => checkDatabase(),
-    accessTokens: tokens,
-    services,
-  });
-  server = http.createServer(app.callback());
+  server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
 afterAll(async () => {

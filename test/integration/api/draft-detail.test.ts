@@ -1,16 +1,14 @@
-import http from 'node:http';
+import type http from 'node:http';
 import request from 'supertest';
 import { Types } from 'mongoose';
-import { createApp } from '../../../src/api/app';
 import { AccessTokens } from '../../../src/api/access-tokens';
-import { checkDatabase } from '../../../src/shared/database';
-import { createLogger } from '../../../src/shared/logger';
 import { ManualClock } from '../../../src/shared/clock';
 import { PersonModel } from '../../../src/people/person-model';
 import type { DraftDetail, ErrorBody } from '../../../src/shared/contracts';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, unitId } from '../../support/people-factories';
 import { ChatHarness } from '../../support/chat-harness';
+import { startApi } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('draft-detail-test-secret-0123456789abcdef', 3600, clock);
@@ -21,14 +19,7 @@ beforeAll(async () => {
   await connectTestDatabase();
   chat = await ChatHarness.start();
   for (const name of ['刘洋', '孙丽']) await chat.bind(name);
-  const app = createApp({
-    http: { host: '127.0.0.1', port: 0, bodyLimit: '1mb' },
-    logger: createLogger('silent'),
-    checkDatabase: () => checkDatabase(),
-    accessTokens: tokens,
-    services: chat.services,
-  });
-  server = http.createServer(app.callback());
+  server = startApi(chat.services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
 afterAll(async () => {
@@ -127,15 +118,16 @@ describe('the draft detail over the API', () => {
     }
   });
 
-  test('when the token names someone who is not an admin, then the API answers 403', async () => {
+  test('when the token names a leader the draft does not concern, then the draft is not found (404)', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 巡查通报\n巡查情况如下。', '已收到投稿'));
     const response = await request(server)
-      .get('/api/v1/drafts/ABCD')
-      .set('Authorization', await bearer('孙丽'))
-      .expect(403);
-    expect((response.body as ErrorBody).error.code).toBe('ADMIN_ONLY');
+      .get(`/api/v1/drafts/${code}`)
+      .set('Authorization', await bearer('吴国庆'))
+      .expect(404);
+    expect((response.body as ErrorBody).error.code).toBe('DRAFT_NOT_FOUND');
   });
 
-  test('when an admin asks for a draft outside the units they look after, then it is refused and the draft is not shown', async () => {
+  test('when an admin asks for a draft outside the units they look after, then it is "not found" and the draft is not shown', async () => {
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 防汛值班表\n值班安排如下。', '已收到投稿'));
     const education = await PersonModel.create({
       name: '教育局管理员',
@@ -148,11 +140,8 @@ describe('the draft detail over the API', () => {
     const response = await request(server)
       .get(`/api/v1/drafts/${code}`)
       .set('Authorization', `Bearer ${tokens.issue(String(education._id)).token}`)
-      .expect(403);
-    expect((response.body as ErrorBody).error).toEqual({
-      code: 'DRAFT_OUTSIDE_SCOPE',
-      message: `稿件 #${code} 不属于您管理的单位`,
-    });
+      .expect(404);
+    expect((response.body as ErrorBody).error.code).toBe('DRAFT_NOT_FOUND');
     expect(JSON.stringify(response.body)).not.toContain('防汛值班表');
   });
 

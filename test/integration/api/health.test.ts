@@ -4,6 +4,9 @@ import mongoose from 'mongoose';
 import { createApp } from '../../../src/api/app';
 import { AccessTokens } from '../../../src/api/access-tokens';
 import { createServices } from '../../../src/services';
+import { createApiRoutes } from '../../../src/api/api-routes';
+import { loadConfig } from '../../../src/shared/config';
+import { testHttpConfig } from '../../support/api-harness';
 import { systemClock } from '../../../src/shared/clock';
 import { checkDatabase } from '../../../src/shared/database';
 import { createLogger } from '../../../src/shared/logger';
@@ -11,11 +14,14 @@ import { connectTestDatabase, disconnectTestDatabase } from '../../support/datab
 
 const server = http.createServer(
   createApp({
-    http: { host: '127.0.0.1', port: 0, bodyLimit: '1kb' },
+    http: { ...testHttpConfig, bodyLimit: '1kb' },
     logger: createLogger('silent'),
     checkDatabase: () => checkDatabase(),
-    accessTokens: new AccessTokens('health-test-secret-health-test-secret', 3600, systemClock),
-    services: createServices({ clock: systemClock, logger: createLogger('silent') }),
+    ...createApiRoutes(
+      { ...loadConfig(), dataDir: '/tmp/shenfa-health-test' },
+      createServices({ clock: systemClock, logger: createLogger('silent') }),
+      new AccessTokens('health-test-secret-health-test-secret', 3600, systemClock),
+    ),
   }).callback(),
 );
 
@@ -38,13 +44,13 @@ describe('health and readiness over HTTP', () => {
   });
 
   test('when a route does not exist, then the error body carries a code and a Chinese message', async () => {
-    const response = await request(server).get('/api/v1/nothing-here').expect(404);
+    const response = await request(server).get('/nothing-here').expect(404);
     expect(response.body).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: '请求的接口不存在' } });
   });
 
   test('when a body exceeds the limit, then the answer is 413 in the error format', async () => {
     const response = await request(server)
-      .post('/api/v1/anything')
+      .post('/api/v1/auth/refresh')
       .set('content-type', 'application/json')
       .send(JSON.stringify({ text: 'x'.repeat(5000) }))
       .expect(413);

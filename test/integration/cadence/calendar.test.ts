@@ -3,16 +3,15 @@
  * 2027): the missing year is reported to the admins and on the API, and an admin's override over the
  * API makes 1 January 2027 a holiday for the approval nudges.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import request from 'supertest';
+import { startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { ManualClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
 import { createServices } from '../../../src/services';
-import { createApp } from '../../../src/api/app';
 import { AccessTokens } from '../../../src/api/access-tokens';
-import { checkDatabase } from '../../../src/shared/database';
 import { JobScheduler } from '../../../src/jobs/job-scheduler';
 import { calendarCheckJob } from '../../../src/jobs/calendar-check-job';
 import { approvalNudgeJob } from '../../../src/jobs/approval-nudge-job';
@@ -33,14 +32,7 @@ let server: http.Server;
 beforeAll(async () => {
   await connectTestDatabase();
   await importSampleOrganization(services.people);
-  const app = createApp({
-    http: { host: '127.0.0.1', port: 0, bodyLimit: '1mb' },
-    logger,
-    checkDatabase: () => checkDatabase(),
-    accessTokens: tokens,
-    services,
-  });
-  server = http.createServer(app.callback());
+  server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 });
 afterAll(async () => {
   server.close();

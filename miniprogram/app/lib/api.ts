@@ -1,0 +1,104 @@
+/**
+ * The API routes the mini-program calls, typed by the shared contracts in src/shared/contracts (type
+ * imports only, erased when WeChat DevTools compiles): a contract change that breaks a page fails
+ * `npm run typecheck`.
+ */
+import type {
+  ApprovalRouteList,
+  AuditVerifyResponse,
+  BindCodeResponse,
+  Dashboard,
+  DelegationList,
+  DelegationRequest,
+  DelegationView,
+  DraftDetail,
+  DraftDiff,
+  DraftListPage,
+  DraftListQuery,
+  DraftTimeline,
+  ExportQuery,
+  LoginResponse,
+  MeResponse,
+  MiniProgramBindRequest,
+  PersonPage,
+  RemovalResponse,
+  SessionPerson,
+  UnbindResponse,
+  UnitList,
+  WechatLoginRequest,
+} from '../../../src/shared/contracts';
+import { deployment } from '../config';
+import type { EnvVersion } from '../config';
+import { ApiClient } from './api-client';
+import type { QueryValue } from './api-client';
+import { SessionStore } from './session-store';
+
+export const loginPagePath = '/pages/login/login';
+
+/** The API base URL of the version running now: 开发版 develop, 体验版 trial, 正式版 release. */
+export function apiBaseUrl(): string {
+  const envVersion = wx.getAccountInfoSync().miniProgram.envVersion as EnvVersion;
+  return deployment.apiBaseUrls[envVersion] ?? deployment.apiBaseUrls.release;
+}
+
+export const session = new SessionStore<SessionPerson>();
+
+export const client = new ApiClient({
+  baseUrl: apiBaseUrl,
+  session,
+  timeoutMs: deployment.requestTimeoutMs,
+  refreshPath: '/api/v1/auth/refresh',
+  onSignedOut: () => {
+    void wx.reLaunch({ url: loginPagePath });
+  },
+});
+
+const encode = encodeURIComponent;
+
+export const api = {
+  loginWithWechat: (body: WechatLoginRequest) =>
+    client.post<LoginResponse>('/api/v1/auth/wechat', body, { authenticated: false }),
+  bind: (body: MiniProgramBindRequest) =>
+    client.post<LoginResponse>('/api/v1/auth/bind', body, { authenticated: false }),
+  logout: (refreshToken: string) =>
+    client.post<unknown>('/api/v1/auth/logout', { refreshToken }, { authenticated: false }),
+  me: () => client.get<MeResponse>('/api/v1/me'),
+
+  dashboard: () => client.get<Dashboard>('/api/v1/dashboard'),
+
+  drafts: (query: DraftListQuery) => client.get<DraftListPage>('/api/v1/drafts', query as Record<string, QueryValue>),
+  draft: (reference: string) => client.get<DraftDetail>(`/api/v1/drafts/${encode(reference)}`),
+  draftDiff: (reference: string, from: number, to: number) =>
+    client.get<DraftDiff>(`/api/v1/drafts/${encode(reference)}/diff`, { from, to }),
+  draftTimeline: (reference: string) => client.get<DraftTimeline>(`/api/v1/drafts/${encode(reference)}/timeline`),
+  verifyAudit: () => client.post<AuditVerifyResponse>('/api/v1/audit/verify', {}),
+
+  units: () => client.get<UnitList>('/api/v1/units'),
+  people: (query: { unitId?: string; q?: string; active?: 'true' | 'false'; cursor?: string; limit?: number }) =>
+    client.get<PersonPage>('/api/v1/people', query),
+  issueBindCode: (personId: string) =>
+    client.post<BindCodeResponse>(`/api/v1/people/${encode(personId)}/bind-codes`, {}),
+  removeBindings: (personId: string) =>
+    client.request<UnbindResponse>('DELETE', `/api/v1/people/${encode(personId)}/bindings`),
+  approvalRoutes: () => client.get<ApprovalRouteList>('/api/v1/approval-routes'),
+  removeApprovalRoute: (id: string) =>
+    client.request<RemovalResponse>('DELETE', `/api/v1/approval-routes/${encode(id)}`),
+  delegations: () => client.get<DelegationList>('/api/v1/delegations'),
+  /** Answers the person's current delegations, the new one included. */
+  createDelegation: (body: DelegationRequest) => client.post<DelegationList>('/api/v1/delegations', body),
+  endDelegation: (id: string) => client.request<DelegationView>('DELETE', `/api/v1/delegations/${encode(id)}`),
+
+  /** Downloads an export (an audit event on the server) and answers the temporary file's path. */
+  downloadExport: (kind: 'drafts' | 'audit', query: ExportQuery) =>
+    client.download(`/api/v1/exports/${kind}`, query as Record<string, QueryValue>),
+};
+
+/** Stores a fresh login and keeps the profile for role-aware pages. */
+export function saveLogin(login: LoginResponse): void {
+  session.write({ accessToken: login.accessToken, refreshToken: login.refreshToken, profile: login.person });
+}
+
+/** The signed-in person, or null (pages then send the admin to the login page). */
+export function currentPerson(): SessionPerson | null {
+  return session.read()?.profile ?? null;
+}

@@ -1,0 +1,45 @@
+/** Where each role starts, and the page paths in one place. */
+import type { SessionPerson } from '../../../src/shared/contracts';
+
+export const pages = {
+  login: '/pages/login/login',
+  dashboard: '/pages/dashboard/dashboard',
+  drafts: '/pages/drafts/drafts',
+  draftDetail: '/pages/draft-detail/draft-detail',
+  people: '/pages/people/people',
+  units: '/pages/units/units',
+  routes: '/pages/routes/routes',
+  accounts: '/pages/accounts/accounts',
+  exports: '/pages/exports/exports',
+} as const;
+
+/** Admins and leaders start on the dashboard; officers on their own drafts. */
+export function homePath(person: SessionPerson): string {
+  return person.roles.includes('admin') || person.roles.includes('leader') ? pages.dashboard : pages.drafts;
+}
+
+export const isAdmin = (person: SessionPerson | null): boolean => Boolean(person?.roles.includes('admin'));
+
+export function openDraft(reference: string): void {
+  void wx.navigateTo({ url: `${pages.draftDetail}?reference=${encodeURIComponent(reference)}` });
+}
+
+export interface MenuEntry {
+  text: string;
+  url: string;
+}
+
+/** The dashboard's shortcuts: everyone sees drafts, admins also the organisation pages and the registry. */
+export function menuFor(person: SessionPerson | null): MenuEntry[] {
+  const entries: MenuEntry[] = [{ text: isAdmin(person) ? '全部稿件' : '稿件', url: pages.drafts }];
+  if (isAdmin(person)) {
+    entries.push(
+      { text: '人员', url: pages.people },
+      { text: '单位', url: pages.units },
+      { text: '审核路线', url: pages.routes },
+      { text: '账号台账', url: pages.accounts },
+      { text: '导出记录', url: pages.exports },
+    );
+  }
+  return entries;
+}

@@ -1,0 +1,191 @@
+/**
+ * Wires every feature's /api/v1 routes to the services (the API's composition root, beside
+ * services.ts): the same service functions the bot and the CLI call.
+ */
+import type { AppConfig } from '../shared/config';
+import type { Services } from '../services';
+import { WechatClient } from '../auth/wechat-client';
+import type { WechatCodeExchange } from '../auth/wechat-client';
+import { SessionService } from '../auth/session-service';
+import { authRoutes, publicAuthPaths } from '../auth/auth-routes';
+import { DraftQueries } from '../drafts/draft-queries';
+import { draftRoutes } from '../drafts/draft-routes';
+import { auditRoutes } from '../audit/audit-routes';
+import { readDigests, verifyAuditChain } from '../audit/audit-service';
+import { digestDirectory, resolveDigestKey } from '../audit/audit-digest-key';
+import { peopleRoutes } from '../people/people-routes';
+import { findPersonUnits } from '../people/people-directory';
+import { DashboardService } from '../dashboard/dashboard-service';
+import type { AccountRiskProvider } from '../dashboard/dashboard-service';
+import { dashboardRoutes } from '../dashboard/dashboard-routes';
+import { ExportService } from '../exports/export-service';
+import { exportRoutes } from '../exports/export-routes';
+import { DraftModel } from '../drafts/draft-model';
+import type { AccessTokens } from './access-tokens';
+import type { ApiRoute } from './api-route';
+import type { AuthDependencies } from './auth-middleware';
+import type { AdminState } from './auth-middleware';
+import type Router from '@koa/router';
+import { createAccountRouter } from '../accounts/account-routes';
+import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
+import { createCadenceRouter } from '../cadence/cadence-routes';
+import type { AccountAtRisk } from '../shared/contracts';
+import type { AdminSummary } from '../people/people-records';
+import fs from 'node:fs';
+
+export interface ApiWiring {
+  routes: ApiRoute[];
+  publicPaths: string[];
+  auth: AuthDependencies;
+  sessions: SessionService;
+  adminRouters: Router<AdminState>[];
+  findAdmin: (personId: string) => Promise<AdminSummary | null>;
+}
+
+export function createApiRoutes(
+  config: Pick<AppConfig, 'auth' | 'miniProgram' | 'timeZone' | 'dataDir' | 'audit' | 'environment'>,
+  services: Services,
+  accessTokens: AccessTokens,
+  options: { wechat?: WechatCodeExchange; accountRisks?: AccountRiskProvider } = {},
+): ApiWiring {
+  const { people, clock, audit, outbox } = services;
+  const sessions = new SessionService({
+    clock,
+    audit,
+    wechat:
+      options.wechat ??
+      new WechatClient({
+        baseUrl: config.miniProgram.wechatApiBaseUrl,
+        appId: config.miniProgram.appId,
+        appSecret: config.miniProgram.appSecret,
+      }),
+    accessTokens,
+    people,
+    provider: config.miniProgram.appId || 'mini-program',
+    accessTtlSeconds: config.auth.accessTtlSeconds,
+    refreshTtlSeconds: config.auth.refreshTtlSeconds,
+  });
+  const queries = new DraftQueries({ people, timeZone: config.timeZone });
+  const digests = digestDirectory(config);
+
+  const routes = [
+    ...authRoutes(sessions),
+    ...draftRoutes(queries),
+    ...auditRoutes({
+      clock,
+      findPeople: (ids) => people.findPeople(ids),
+      subjectVisible: async (viewer, subject) => {
+        const scope = viewer.scope.adminUnitIds;
+        if (subject.type === 'unit') return scope.includes(subject.id);
+        if (subject.type === 'person') {
+          const units = /^[0-9a-f]{24}$/i.test(subject.id) ? await findPersonUnits(subject.id) : null;
+          return Boolean(units?.some((unitId) => scope.includes(unitId)));
+        }
+        if (subject.type === 'draft') {
+          const draft = /^[0-9a-f]{24}$/i.test(subject.id)
+            ? await DraftModel.findById(subject.id, { unitId: 1 }).lean()
+            : null;
+          return Boolean(draft && scope.includes(String(draft.unitId)));
+        }
+        // Organisation-wide subjects (imports, routes, exports, sessions): any admin.
+        return true;
+      },
+      verify: () =>
+        verifyAuditChain({
+          digests: fs.existsSync(digests) ? readDigests([digests]) : [],
+          digestKey: config.audit.digestKey || safeDigestKey(config),
+        }),
+      latestDigests: () =>
+        (fs.existsSync(digests) ? readDigests([digests]) : [])
+          .slice(-10)
+          .reverse()
+          .map(({ file, digest }) => ({
+            file: file.split(/[\\/]/).pop() ?? file,
+            date: digest.date,
+            headSequence: digest.headSequence,
+            headHash: digest.headHash,
+            createdAt: digest.createdAt,
+          })),
+    }),
+    ...peopleRoutes({
+      people,
+      clock,
+      timeZone: config.timeZone,
+      unbindPerson: async (personId, actor) => {
+        const bindingsRemoved = await people.unbindPerson(personId, actor);
+        await sessions.endSessionsOf(personId);
+        // Drafts waiting on this person: admins are told, so they can hand them over (转交) or re-route.
+        const waiting = await DraftModel.find(
+          { pendingApproverIds: personId, status: 'in_review' },
+          { shortCode: 1, unitId: 1 },
+        ).lean();
+        if (waiting.length > 0) {
+          const person = await people.findPersonByReference(personId);
+          const admins = await people.adminsOf(String(waiting[0].unitId));
+          await outbox.enqueue(
+            admins.map((admin) => ({
+              idempotencyKey: `unbind:${personId}:${clock.now().getTime()}:${admin.id}`,
+              recipient: { personId: admin.id },
+              text: `${person.name} 已解除绑定，以下稿件仍在等其审核：${waiting.map((draft) => `#${draft.shortCode}`).join('、')}。请安排备审人处理或调整审核路由。`,
+            })),
+          );
+        }
+        return { bindingsRemoved, movedDrafts: [], unassignedDrafts: waiting.map((draft) => draft.shortCode) };
+      },
+    }),
+    ...dashboardRoutes(
+      new DashboardService({ clock, people, accountRisks: options.accountRisks ?? cadenceRisks(services) }),
+    ),
+    ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
+  ];
+
+  return {
+    routes,
+    publicPaths: publicAuthPaths,
+    sessions,
+    adminRouters: [
+      createAccountRouter(services),
+      createAnnualReviewRouter({ ...services, timeZone: config.timeZone }),
+      createCadenceRouter(services),
+    ] as unknown as Router<AdminState>[],
+    findAdmin: (personId) => people.findAdmin(personId),
+    auth: {
+      accessTokens,
+      findViewer: (personId) => people.findViewer(personId),
+      isSessionActive: (sessionId) => sessions.isSessionActive(sessionId),
+    },
+  };
+}
+
+/** The digest key when one can be had (outside production one is kept in the data folder). */
+function safeDigestKey(config: Pick<AppConfig, 'audit' | 'dataDir' | 'environment'>): string | undefined {
+  try {
+    return resolveDigestKey(config);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the veto (R6). */
+function cadenceRisks(services: Services) {
+  return async (viewer: { scope: { adminRootUnitIds: string[] } }): Promise<AccountAtRisk[]> => {
+    const views = await services.cadence.accountsAtRisk({ scopeUnitIds: viewer.scope.adminRootUnitIds });
+    return views
+      .filter((view) => view.risk !== 'ok')
+      .map((view) => ({
+        account: { id: view.accountId, name: view.name, platform: view.platform },
+        unit: { id: view.unitId, name: view.unitName },
+        reasons: [
+          {
+            kind: 'cadence' as const,
+            severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? ('critical' as const) : ('warn' as const),
+            message:
+              view.risk === 'no-original'
+                ? `已 ${view.daysSinceOriginal} 天没有原创内容`
+                : `已 ${view.daysSincePost} 天未更新（基线 ${view.baselineDays} 天）`,
+            since: null,
+          },
+        ],
+      }));
+  };
+}

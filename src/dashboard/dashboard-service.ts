@@ -1,0 +1,113 @@
+/**
+ * The dashboard: drafts by status, approval turnaround per unit over the last 30 days, the drafts
+ * waiting longest, and accounts at risk, which the account registry and cadence features provide
+ * through `accountRisks` once they are wired in (until then the section is null).
+ */
+import { Types } from 'mongoose';
+import type { Clock } from '../shared/clock';
+import type { Viewer } from '../people/viewer-scope';
+import { DraftModel } from '../drafts/draft-model';
+import type { Draft } from '../drafts/draft-model';
+import { draftScopeConditions } from '../drafts/draft-access-rules';
+import type { DraftPeople } from '../drafts/draft-service';
+import type { AccountAtRisk, Dashboard } from '../shared/contracts/dashboard';
+import { turnaroundByUnit } from './dashboard-rules';
+
+/** What the registry/cadence features will provide: accounts at risk within the viewer's scope. */
+export type AccountRiskProvider = (viewer: Viewer) => Promise<AccountAtRisk[]>;
+
+export interface DashboardDependencies {
+  clock: Clock;
+  people: Pick<DraftPeople, 'findPeople' | 'unitName'>;
+  accountRisks?: AccountRiskProvider;
+}
+
+const windowDays = 30;
+const waitingListLength = 10;
+
+export class DashboardService {
+  constructor(private readonly dependencies: DashboardDependencies) {}
+
+  async build(viewer: Viewer): Promise<Dashboard> {
+    const now = this.dependencies.clock.now();
+    const scope = {
+      $or: draftScopeConditions(viewer.scope).map(({ field, ids }) => ({
+        [field]: { $in: ids.map((id) => new Types.ObjectId(id)) },
+      })),
+    };
+    const windowStart = new Date(now.getTime() - windowDays * 86_400_000);
+    const [counts, approved, waiting, accountsAtRisk] = await Promise.all([
+      DraftModel.aggregate<{ _id: Draft['status']; count: number }>([
+        { $match: scope },
+        { $group: { _id: '$status', count: { $sum: 1 } } },
+      ]),
+      DraftModel.find(
+        { $and: [scope, { status: { $in: ['approved', 'published'] }, updatedAt: { $gte: windowStart } }] },
+        { unitId: 1, versions: 1, steps: 1, currentVersion: 1 },
+      ).lean<Draft[]>(),
+      DraftModel.find({ $and: [scope, { status: 'in_review' }] })
+        .sort({ updatedAt: 1 })
+        .limit(waitingListLength * 5)
+        .lean<Draft[]>(),
+      this.dependencies.accountRisks ? this.dependencies.accountRisks(viewer) : Promise.resolve(null),
+    ]);
+
+    const countsByStatus = { in_review: 0, approved: 0, published: 0, rejected: 0, withdrawn: 0 };
+    for (const { _id, count } of counts) countsByStatus[_id] = count;
+
+    const turnaround = turnaroundByUnit(
+      approved.flatMap((draft) => {
+        const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+        const approvals = draft.steps.flatMap((step) =>
+          step.decisions.filter(
+            (decision) => decision.decision === 'approve' && decision.versionNumber === version?.number,
+          ),
+        );
+        const approvedAt = approvals.map((decision) => decision.decidedAt.getTime()).sort((a, b) => b - a)[0];
+        if (!version || !approvedAt || approvedAt < windowStart.getTime()) return [];
+        return [{ unitId: String(draft.unitId), submittedAt: version.createdAt, approvedAt: new Date(approvedAt) }];
+      }),
+    );
+
+    const longest = waiting
+      .map((draft) => ({ draft, since: currentVersionTime(draft) }))
+      .sort((left, right) => left.since.getTime() - right.since.getTime())
+      .slice(0, waitingListLength);
+    const unitIds = [
+      ...new Set([...turnaround.map((row) => row.unitId), ...longest.map(({ draft }) => String(draft.unitId))]),
+    ];
+    const [unitNames, people] = await Promise.all([
+      Promise.all(unitIds.map(async (id) => [id, await this.dependencies.people.unitName(id)] as const)).then(
+        (entries) => new Map(entries),
+      ),
+      this.dependencies.people.findPeople(longest.flatMap(({ draft }) => draft.pendingApproverIds)),
+    ]);
+    const unit = (id: string) => ({ id, name: unitNames.get(id) ?? '' });
+
+    return {
+      generatedAt: now.toISOString(),
+      countsByStatus,
+      turnaround: {
+        windowDays,
+        units: turnaround.map(({ unitId, ...figures }) => ({ unit: unit(unitId), ...figures })),
+      },
+      waitingLongest: longest.map(({ draft, since }) => ({
+        id: String(draft._id),
+        code: draft.shortCode,
+        title: draft.versions.find((version) => version.number === draft.currentVersion)?.title ?? '',
+        unit: unit(String(draft.unitId)),
+        pendingApprovers: draft.pendingApproverIds.map((id) => ({
+          id: String(id),
+          name: people.get(String(id))?.name ?? '',
+        })),
+        waitingSince: since.toISOString(),
+        waitingMinutes: Math.max(0, Math.round((now.getTime() - since.getTime()) / 60_000)),
+      })),
+      accountsAtRisk,
+    };
+  }
+}
+
+function currentVersionTime(draft: Draft): Date {
+  return draft.versions.find((version) => version.number === draft.currentVersion)?.createdAt ?? draft.createdAt;
+}

@@ -1,0 +1,41 @@
+/** /api/v1/exports (admins): drafts with decisions, and the audit trail, for a date range, CSV or XLSX. */
+import { defineRoute } from '../api/api-route';
+import type { ApiRoute } from '../api/api-route';
+import { parseTimeRange } from '../shared/time-bounds';
+import { exportQuerySchema } from '../shared/contracts/exports';
+import type { ExportService } from './export-service';
+
+const fileTypes = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+export function exportRoutes(exports: ExportService, timeZone: string): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/exports/drafts',
+      summary: '导出稿件及审核决定（CSV 或 XLSX，中文表头）；导出本身记入审计',
+      tag: 'exports',
+      access: 'admin',
+      query: exportQuerySchema,
+      fileTypes,
+      handle: async (ctx, { query }) => ({
+        file: await exports.exportDrafts(
+          ctx.state.viewer,
+          parseTimeRange(query.from, query.to, timeZone),
+          query.format,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/exports/audit',
+      summary: '导出审计记录（CSV 或 XLSX，中文表头）；导出本身记入审计',
+      tag: 'exports',
+      access: 'admin',
+      query: exportQuerySchema,
+      fileTypes,
+      handle: async (ctx, { query }) => ({
+        file: await exports.exportAudit(ctx.state.viewer, parseTimeRange(query.from, query.to, timeZone), query.format),
+      }),
+    }),
+  ];
+}

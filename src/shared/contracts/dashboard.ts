@@ -1,0 +1,69 @@
+/**
+ * GET /api/v1/dashboard: what the viewer may see, at a glance. The account sections are filled by the
+ * registry and cadence features when they are wired in; until then they are null (not empty), so the
+ * mini-program can tell "nothing at risk" from "not tracked yet".
+ */
+import { z } from 'zod';
+import { instantSchema, personReferenceSchema, unitReferenceSchema } from './common';
+
+export const turnaroundSchema = z
+  .object({
+    unit: unitReferenceSchema,
+    /** Drafts approved in the window. */
+    approved: z.number().int(),
+    /** From the approved version's submission to its final approval. */
+    medianMinutes: z.number(),
+    p90Minutes: z.number(),
+  })
+  .meta({ id: 'UnitTurnaround' });
+export type UnitTurnaround = z.infer<typeof turnaroundSchema>;
+
+export const waitingDraftSchema = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    title: z.string(),
+    unit: unitReferenceSchema,
+    pendingApprovers: z.array(personReferenceSchema),
+    /** When the current version was submitted. */
+    waitingSince: instantSchema,
+    waitingMinutes: z.number(),
+  })
+  .meta({ id: 'WaitingDraft' });
+export type WaitingDraft = z.infer<typeof waitingDraftSchema>;
+
+/** One account the registry or the cadence check considers at risk, with why. */
+export const accountAtRiskSchema = z
+  .object({
+    account: z.object({ id: z.string(), name: z.string(), platform: z.string() }),
+    unit: unitReferenceSchema,
+    reasons: z.array(
+      z.object({
+        /** cadence: no update (R6); annual-review: not submitted or failed (R5); registry: filing incomplete (R4). */
+        kind: z.enum(['cadence', 'annual-review', 'registry', 'interaction', 'certification']),
+        severity: z.enum(['warn', 'critical']),
+        message: z.string(),
+        since: instantSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'AccountAtRisk' });
+export type AccountAtRisk = z.infer<typeof accountAtRiskSchema>;
+
+export const dashboardSchema = z
+  .object({
+    generatedAt: instantSchema,
+    countsByStatus: z.object({
+      in_review: z.number().int(),
+      approved: z.number().int(),
+      published: z.number().int(),
+      rejected: z.number().int(),
+      withdrawn: z.number().int(),
+    }),
+    turnaround: z.object({ windowDays: z.number().int(), units: z.array(turnaroundSchema) }),
+    waitingLongest: z.array(waitingDraftSchema),
+    /** null until the account registry / cadence features provide it. */
+    accountsAtRisk: z.array(accountAtRiskSchema).nullable(),
+  })
+  .meta({ id: 'Dashboard' });
+export type Dashboard = z.infer<typeof dashboardSchema>;

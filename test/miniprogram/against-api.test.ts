@@ -1,0 +1,242 @@
+/**
+ * @jest-environment node
+ *
+ * The mini-program's own API layer (lib/api.ts, the request wrapper, the view rules) against the real
+ * admin API: the Koa server over HTTP, the real services and database, a local fake of WeChat's
+ * jscode2session. Only `wx` is stood in for, by plain HTTP; the develop base URL is pointed at the test
+ * server's port. Drafts are made the way the chat makes them (submit, reject, revise, approve).
+ */
+import fs from 'node:fs';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../../src/shared/clock';
+import { createServices } from '../../src/services';
+import type { Services } from '../../src/services';
+import { createLogger } from '../../src/shared/logger';
+import { AccessTokens } from '../../src/api/access-tokens';
+import { connectTestDatabase, disconnectTestDatabase } from '../support/database';
+import { importSampleOrganization, personId } from '../support/people-factories';
+import { startApi, startFakeWechat } from '../support/api-harness';
+import { api, currentPerson, saveLogin, session } from '../../miniprogram/app/lib/api';
+import { ApiError } from '../../miniprogram/app/lib/api-error';
+import { deployment } from '../../miniprogram/app/config';
+import {
+  toDiffView,
+  toDraftDetailView,
+  toTimelineRows,
+  toVerifyResult,
+} from '../../miniprogram/app/lib/draft-detail-view';
+import { toDashboardView } from '../../miniprogram/app/lib/dashboard-view';
+
+const clock = new ManualClock('2026-11-26T01:00:00Z');
+const tokens = new AccessTokens('miniprogram-e2e-secret-0123456789abcdef', 3600, clock);
+let services: Services;
+let server: http.Server;
+let wechat: Awaited<ReturnType<typeof startFakeWechat>>;
+let serverUrl = '';
+const requested: string[] = [];
+const storage = new Map<string, unknown>();
+const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-mp-downloads-'));
+const reLaunch = jest.fn();
+
+/** wx.request / wx.downloadFile over plain HTTP to the test server. */
+async function send(options: { url: string; method?: string; header?: object; data?: unknown }) {
+  const url = options.url.replace(deployment.apiBaseUrls.develop, serverUrl);
+  requested.push(`${options.method ?? 'GET'} ${new URL(url).pathname}`);
+  return fetch(url, {
+    method: options.method ?? 'GET',
+    headers: options.header as Record<string, string>,
+    body: typeof options.data === 'string' ? options.data : undefined,
+  });
+}
+
+function installWx(): void {
+  (globalThis as unknown as { wx: object }).wx = {
+    getAccountInfoSync: () => ({ miniProgram: { appId: 'wx-test', envVersion: 'develop', version: '' } }),
+    getStorageSync: (key: string) => storage.get(key) ?? '',
+    setStorageSync: (key: string, value: unknown) => storage.set(key, value),
+    removeStorageSync: (key: string) => storage.delete(key),
+    reLaunch,
+    request: (options: WechatMiniprogram.RequestOption) => {
+      send(options)
+        .then(async (response) => {
+          const text = await response.text();
+          options.success?.({ statusCode: response.status, data: text ? JSON.parse(text) : '' } as never);
+        })
+        .catch((error: Error) => options.fail?.({ errMsg: `request:fail ${error.message}` } as never));
+    },
+    downloadFile: (options: WechatMiniprogram.DownloadFileOption) => {
+      send(options)
+        .then(async (response) => {
+          const tempFilePath = path.join(downloads, `download-${requested.length}`);
+          fs.writeFileSync(tempFilePath, Buffer.from(await response.arrayBuffer()));
+          options.success?.({ statusCode: response.status, tempFilePath } as never);
+        })
+        .catch((error: Error) => options.fail?.({ errMsg: `downloadFile:fail ${error.message}` } as never));
+    },
+    getFileSystemManager: () => ({ readFileSync: (file: string) => fs.readFileSync(file, 'utf8') }),
+  };
+}
+
+const actor = async (name: string) => ({ personId: await personId(name), via: 'test-chat' });
+
+/** What a person does on a new phone: wx.login, learn it is unbound, enter the bot's code. */
+async function bindOnPhone(name: string, openid: string) {
+  storage.clear();
+  const refused = await api.loginWithWechat({ code: `code-${openid}` }).catch((error: unknown) => error);
+  expect(refused).toMatchObject({ code: 'MINI_PROGRAM_NOT_BOUND', status: 403 });
+  const { code } = await services.people.createMiniProgramBindCode(await personId(name));
+  saveLogin(await api.bind({ code: `code-${openid}`, bindCode: code }));
+}
+
+let draftCode = '';
+
+beforeAll(async () => {
+  await connectTestDatabase();
+  services = createServices({ clock, logger: createLogger('silent') });
+  await importSampleOrganization(services.people);
+  wechat = await startFakeWechat();
+  server = startApi(services, { wechatBaseUrl: wechat.baseUrl, tokens }).server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  installWx();
+
+  const draft = await services.drafts.submitDraft(await actor('刘洋'), {
+    title: '关于防汛值班的通知',
+    body: '各单位做好汛期值班，值班电话 0310-1234567。',
+  });
+  draftCode = draft.code;
+  await services.drafts.decide(await actor('孙丽'), {
+    code: draftCode,
+    decision: 'reject',
+    comment: '请写明值班时间',
+    versionNumber: null,
+  });
+  await services.drafts.revise(await actor('刘洋'), {
+    code: draftCode,
+    title: null,
+    body: '各单位自12月1日起做好汛期值班，值班电话 0310-1234567。',
+  });
+  await services.drafts.decide(await actor('孙丽'), {
+    code: draftCode,
+    decision: 'approve',
+    comment: '',
+    versionNumber: null,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  server.close();
+  await wechat.close();
+  await services.audit.settle();
+  await disconnectTestDatabase();
+  fs.rmSync(downloads, { recursive: true, force: true });
+});
+
+describe('the mini-program against the real admin API', () => {
+  test('when an admin binds on a new phone, then the session holds the admin profile', async () => {
+    await bindOnPhone('李静', 'openid-lijing');
+    expect(currentPerson()).toMatchObject({ name: '李静', roles: ['admin'] });
+  });
+
+  test('when the admin reads the dashboard, drafts, detail, diff and timeline, then the pages get what they show', async () => {
+    const dashboard = toDashboardView(await api.dashboard());
+    expect(dashboard.statusChart.rows[0]).toMatchObject({ label: '审核中', value: 1 });
+
+    const list = await api.drafts({ limit: 20 });
+    expect(list.items.map((item) => item.code)).toEqual([draftCode]);
+    expect(list.items[0]).toMatchObject({ currentVersion: 2, currentStep: 2, stepCount: 2 });
+
+    const detail = toDraftDetailView(await api.draft(draftCode));
+    expect(
+      detail.steps[0].decisions.map(
+        (decision) => `${decision.decisionText} ${decision.who} ${decision.boundText.slice(0, 5)}`,
+      ),
+    ).toEqual(['驳回 孙丽 第 1 版', '同意 孙丽 第 2 版']);
+
+    const diff = toDiffView(await api.draftDiff(draftCode, 1, 2));
+    expect(diff.bodyChanged).toBe(true);
+    expect(
+      diff.body
+        .filter((segment) => segment.kind === 'added')
+        .map((segment) => segment.text)
+        .join(''),
+    ).toContain('12月1日');
+
+    const timeline = toTimelineRows((await api.draftTimeline(draftCode)).events);
+    expect(timeline.map((row) => `${row.actionText} ${row.who}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ 刘洋$/), expect.stringMatching(/ 孙丽$/)]),
+    );
+    expect(timeline.find((row) => row.reason === '请写明值班时间')).toMatchObject({
+      who: '孙丽',
+      versionText: '第 1 版',
+    });
+  });
+
+  test('when the admin taps 校验审计链, then the real chain verifies', async () => {
+    const result = toVerifyResult(await api.verifyAudit());
+    expect(result).toMatchObject({ ok: true, title: '审计记录完整' });
+  });
+
+  test('when the admin uses the organisation pages, then units, people, routes, bind codes and delegations work', async () => {
+    expect((await api.units()).items.map((unit) => unit.name)).toContain('县应急管理局');
+    const people = await api.people({ q: '刘洋', limit: 20 });
+    expect(people.items.map((person) => person.name)).toEqual(['刘洋']);
+    const issued = await api.issueBindCode(people.items[0].id);
+    expect(issued.code).toMatch(/^\d{6}$/);
+    expect((await api.approvalRoutes()).items.map((route) => route.unit.name)).toEqual(
+      expect.arrayContaining(['县应急管理局', '县教育局']),
+    );
+
+    const created = await api.createDelegation({
+      personId: await personId('孙丽'),
+      delegateId: await personId('钱卫东'),
+      from: '2026-12-01',
+      until: '2026-12-08',
+    });
+    const delegation = created.items.find((item) => item.delegate.name === '钱卫东');
+    expect((await api.delegations()).items.map((item) => item.id)).toContain(delegation?.id);
+    expect(await api.endDelegation(delegation?.id ?? '')).toMatchObject({
+      person: { name: '孙丽' },
+      cancelledAt: expect.any(String),
+    });
+  });
+
+  test('when the admin exports the drafts, then an XLSX file is downloaded with the token', async () => {
+    const filePath = await api.downloadExport('drafts', { from: '2026-11-01', to: '2026-11-30', format: 'xlsx' });
+    expect(fs.readFileSync(filePath).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  test('when the access token has expired, then the wrapper refreshes it and the request succeeds', async () => {
+    const before = session.read();
+    clock.advance(20 * 60 * 1000);
+    requested.length = 0;
+
+    await api.dashboard();
+
+    expect(requested).toEqual(['GET /api/v1/dashboard', 'POST /api/v1/auth/refresh', 'GET /api/v1/dashboard']);
+    expect(session.read()?.refreshToken).not.toBe(before?.refreshToken);
+    expect(reLaunch).not.toHaveBeenCalled();
+  });
+
+  test('when an officer signs in, then they see only their own drafts and the admin routes answer 404 in Chinese', async () => {
+    await bindOnPhone('刘洋', 'openid-liuyang');
+    expect((await api.drafts({ limit: 20 })).items.map((item) => item.code)).toEqual([draftCode]);
+    const refused = await api.verifyAudit().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 404 });
+    expect((refused as ApiError).message).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  test('when the admin logs out, then the refresh token no longer works', async () => {
+    await bindOnPhone('李静', 'openid-lijing-2');
+    const refreshToken = session.read()?.refreshToken ?? '';
+    await api.logout(refreshToken);
+    session.clear();
+    storage.set('shenfa.session', { accessToken: 'expired', refreshToken, profile: {} });
+    await expect(api.dashboard()).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(reLaunch).toHaveBeenCalledWith({ url: '/pages/login/login' });
+  });
+});

@@ -1,0 +1,101 @@
+import { failure, installFakeWx, ok } from './support/fake-wx';
+import type { FakeWx } from './support/fake-wx';
+import { fixtures, signIn } from './support/fixtures';
+import { render, settle, tap, textOf, textsOf } from './support/render';
+import { serveFixtures } from './support/serve-fixtures';
+
+let fake: FakeWx;
+beforeEach(() => {
+  fake = installFakeWx();
+  serveFixtures(fake);
+});
+
+const chartRows = (page: Awaited<ReturnType<typeof render>>, index: number) =>
+  JSON.parse(page.dom?.querySelectorAll('wx-canvas')[index].getAttribute('data-chart') ?? '{}').rows;
+
+describe('dashboard page', () => {
+  test('when an admin opens it, then status counts and turnaround are charted and the longest waits listed', async () => {
+    signIn(fake.storage, fixtures.admin);
+    const page = await render('pages/dashboard/dashboard');
+
+    expect(textOf(page)).toContain('稿件状态（共 59 篇）');
+    expect(
+      chartRows(page, 0).map((row: { label: string; valueText: string }) => `${row.label} ${row.valueText}`),
+    ).toEqual(['审核中 7 篇', '已同意 3 篇', '已发布 42 篇', '已驳回 5 篇', '已撤回 2 篇']);
+    expect(chartRows(page, 1)[1]).toEqual({
+      label: '县教育局',
+      value: 260,
+      extendedValue: 1430,
+      valueText: '4.3时/23.8时',
+    });
+    expect(textsOf(page, '.waiting')[0]).toBe(
+      '#K7Q2 关于开展2026年冬季消防安全检查的通知 已等待 3 天 （自 2026-11-24 09:30） 县教育局 · 待 孙丽、钱卫东',
+    );
+    expect(textsOf(page, '.menu-entry')).toEqual(['全部稿件', '人员', '单位', '审核路线', '账号台账', '导出记录']);
+  });
+
+  test('when the registry does not report yet, then the risk slot says so rather than "none at risk"', async () => {
+    signIn(fake.storage);
+    const page = await render('pages/dashboard/dashboard');
+    expect(textOf(page)).toContain('账号台账与更新频率检查接入后，这里显示有停更、年审或备案风险的账号。');
+  });
+
+  test('when accounts are at risk, then they are charted by reason and listed with what is wrong', async () => {
+    signIn(fake.storage);
+    fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, accountsAtRisk: fixtures.accountsAtRisk }));
+    const page = await render('pages/dashboard/dashboard');
+    expect(chartRows(page, 2).map((row: { label: string }) => row.label)).toEqual(['更新频率', '年度审核', '互动功能']);
+    expect(textsOf(page, '.risk')[0]).toBe(
+      '微信公众号 · 清河教育 县教育局 更新频率 已 12 天未更新，满 14 天将被单项否决 年度审核 年度报告未提交，截止 11 月 30 日',
+    );
+  });
+
+  test('when a leader opens it, then only the drafts shortcut is offered', async () => {
+    signIn(fake.storage, fixtures.leader);
+    const page = await render('pages/dashboard/dashboard');
+    expect(textsOf(page, '.menu-entry')).toEqual(['稿件']);
+  });
+
+  test('when a waiting draft is tapped, then its detail opens', async () => {
+    signIn(fake.storage);
+    const page = await render('pages/dashboard/dashboard');
+    await tap(page, '.waiting', 1);
+    expect(fake.mocks.navigateTo).toHaveBeenCalledWith({ url: '/pages/draft-detail/draft-detail?reference=M3XD' });
+  });
+
+  test('when nothing is waiting and nothing was approved, then the cards say so', async () => {
+    signIn(fake.storage);
+    fake.route(
+      'GET /api/v1/dashboard',
+      ok({ ...fixtures.dashboard, waitingLongest: [], turnaround: { windowDays: 30, units: [] }, accountsAtRisk: [] }),
+    );
+    const page = await render('pages/dashboard/dashboard');
+    expect(textOf(page)).toContain('近期没有审核完成的稿件');
+    expect(textOf(page)).toContain('没有等待审核的稿件');
+    expect(textOf(page)).toContain('没有风险账号');
+  });
+
+  test('when loading fails, then the error is shown and 重试 loads again', async () => {
+    signIn(fake.storage);
+    fake.route('GET /api/v1/dashboard', failure(503, 'DATABASE_UNAVAILABLE', '数据库暂不可用'));
+    const page = await render('pages/dashboard/dashboard');
+    expect(textOf(page)).toContain('服务器暂时出错，请稍后重试');
+
+    fake.route('GET /api/v1/dashboard', ok(fixtures.dashboard));
+    await tap(page, '.retry');
+    expect(textOf(page)).toContain('稿件状态（共 59 篇）');
+  });
+
+  test('when pulled down, then it reloads and stops the refresh indicator', async () => {
+    signIn(fake.storage);
+    const page = await render('pages/dashboard/dashboard');
+    fake.route(
+      'GET /api/v1/dashboard',
+      ok({ ...fixtures.dashboard, countsByStatus: { ...fixtures.dashboard.countsByStatus, in_review: 8 } }),
+    );
+    await page.instance.onPullDownRefresh();
+    await settle();
+    expect(textOf(page)).toContain('稿件状态（共 60 篇）');
+    expect(fake.mocks.stopPullDownRefresh).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * What `npm run mp:preview` shows: every page with fixture data, plus the states a reviewer should see
+ * (binding, empty, error, a verified and a broken trail). Each names a text that must be on the page.
+ */
+import { failure, ok } from '../support/fake-wx';
+import type { FakeWx } from '../support/fake-wx';
+import { fixtures, signIn } from '../support/fixtures';
+import { tap } from '../support/render';
+import type { Rendered } from '../support/render';
+import { serveFixtures } from '../support/serve-fixtures';
+
+export interface PreviewScenario {
+  name: string;
+  page: string;
+  query?: Record<string, string>;
+  /** Sets up the session and the API answers; every route answers its fixture unless changed here. */
+  arrange?: (fake: FakeWx) => void;
+  /** Taps to reach the state shown. */
+  act?: (page: Rendered) => Promise<void>;
+  expectText: string;
+}
+
+const asAdmin = (fake: FakeWx) => signIn(fake.storage, fixtures.admin);
+
+export const scenarios: PreviewScenario[] = [
+  { name: 'login', page: 'pages/login/login', expectText: '微信一键登录' },
+  {
+    name: 'login-bind',
+    page: 'pages/login/login',
+    arrange: (fake) =>
+      fake.route(
+        'POST /api/v1/auth/wechat',
+        failure(403, 'MINI_PROGRAM_NOT_BOUND', '此微信尚未绑定审发账号，请按以下步骤绑定。'),
+      ),
+    act: (page) => tap(page, '.button-primary'),
+    expectText: '绑定并登录',
+  },
+  { name: 'dashboard', page: 'pages/dashboard/dashboard', arrange: asAdmin, expectText: '稿件状态' },
+  {
+    name: 'dashboard-risks',
+    page: 'pages/dashboard/dashboard',
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, accountsAtRisk: fixtures.accountsAtRisk }));
+    },
+    expectText: '账号风险',
+  },
+  {
+    name: 'dashboard-loading',
+    page: 'pages/dashboard/dashboard',
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/dashboard', () => new Promise(() => undefined));
+    },
+    expectText: '正在加载…',
+  },
+  { name: 'drafts', page: 'pages/drafts/drafts', arrange: asAdmin, expectText: '#K7Q2' },
+  {
+    name: 'drafts-officer-empty',
+    page: 'pages/drafts/drafts',
+    arrange: (fake) => {
+      signIn(fake.storage, fixtures.officer);
+      fake.route('GET /api/v1/drafts', ok({ items: [], nextCursor: null }));
+    },
+    expectText: '您还没有投稿',
+  },
+  {
+    name: 'drafts-error',
+    page: 'pages/drafts/drafts',
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/drafts', failure(500, 'INTERNAL', 'x'));
+    },
+    expectText: '服务器暂时出错，请稍后重试',
+  },
+  {
+    name: 'draft-detail',
+    page: 'pages/draft-detail/draft-detail',
+    query: { reference: 'K7Q2' },
+    arrange: asAdmin,
+    act: async (page) => {
+      await tap(page, '.button-plain');
+      await tap(page, '.verify');
+    },
+    expectText: '审计记录完整',
+  },
+  {
+    name: 'draft-detail-broken-trail',
+    page: 'pages/draft-detail/draft-detail',
+    query: { reference: 'K7Q2' },
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('POST /api/v1/audit/verify', ok(fixtures.verifyBroken));
+    },
+    act: (page) => tap(page, '.verify'),
+    expectText: '审计记录被改动或缺失',
+  },
+  { name: 'people', page: 'pages/people/people', arrange: asAdmin, expectText: '发绑定码' },
+  { name: 'units', page: 'pages/units/units', arrange: asAdmin, expectText: '城关镇人民政府' },
+  {
+    name: 'routes',
+    page: 'pages/routes/routes',
+    arrange: asAdmin,
+    act: (page) => tap(page, '.open-form'),
+    expectText: '请假代审',
+  },
+  { name: 'accounts', page: 'pages/accounts/accounts', arrange: asAdmin, expectText: '账号台账即将上线' },
+  { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出审计记录' },
+];
+
+export function arrangeScenario(fake: FakeWx, scenario: PreviewScenario): void {
+  serveFixtures(fake);
+  scenario.arrange?.(fake);
+}
