@@ -27,4 +27,16 @@ export const deliberateScans: DeliberateScan[] = [
     filter: '{}',
     reason: 'an organisation import (an admin command) matches the file against every unit there is',
   },
+  {
+    collection: 'calendar_overrides',
+    operation: 'find',
+    filter: '{}',
+    reason: "the deployment's local holiday overrides: a few dozen dates an admin keeps, read whole and cached",
+  },
+  {
+    collection: 'reminder_policies',
+    operation: 'find',
+    filter: '{}',
+    reason: 'per-unit reminder settings: at most one per unit, read whole and cached for the nudge job',
+  },
 ];

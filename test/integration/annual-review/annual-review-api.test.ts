@@ -112,7 +112,7 @@ describe('the annual review over the API', () => {
     expect(view.reports.map((report) => report.text)).toEqual(['年度报告', '年度报告（补充留言办理情况）']);
   });
 
-  test("when someone outside the review's scope asks, then it is not found; a non-admin is refused", async () => {
+  test("when someone outside the review's scope asks, then it is not found, as it is for a non-admin", async () => {
     const emergency = await unitId('某县人民政府/县应急管理局');
     const other = await PersonModel.create({
       name: '应急局管理员',
@@ -125,7 +125,7 @@ describe('the annual review over the API', () => {
     await request(server)
       .get('/api/v1/annual-reviews')
       .set('Authorization', await bearer('刘洋'))
-      .expect(403);
+      .expect(404);
     const bad = await request(server).get('/api/v1/annual-reviews?status=done').set('Authorization', token).expect(400);
     expect((bad.body as ErrorBody).error.message).toContain('status 须为 open、submitted、passed、failed 之一');
   });
