@@ -154,6 +154,7 @@ uniqueIndex(accountSchema, {
 accountSchema.index({ status: 1, 'certification.expiresAt': 1 });
 accountSchema.index({ status: 1, filedAt: 1, filingDueAt: 1 });
 accountSchema.index({ unitId: 1, status: 1 });
-accountSchema.index({ name: 1 });
+// Chat names an account: by name, oldest first (findByName).
+accountSchema.index({ name: 1, _id: 1 });
 
 export const AccountModel = model<Account>('Account', accountSchema);

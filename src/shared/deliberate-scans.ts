@@ -39,4 +39,10 @@ export const deliberateScans: DeliberateScan[] = [
     filter: '{}',
     reason: 'per-unit reminder settings: at most one per unit, read whole and cached for the nudge job',
   },
+  {
+    collection: 'cadence_states',
+    operation: 'find',
+    filter: '{}',
+    reason: "the daily cadence check (R6) reads every account's state in one pass instead of one query per account",
+  },
 ];
