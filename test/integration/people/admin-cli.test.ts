@@ -136,7 +136,10 @@ describe('the admin command line', () => {
     expect(issued.code).toBe(0);
     const token = issued.stdout.split('\n')[1];
     expect(issued.stdout).toMatch(/^接口令牌（李静，有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}，北京时间）：\n/);
-    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({ personId: await personId('李静') });
+    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({
+      personId: await personId('李静'),
+      sessionId: null,
+    });
     const event = await AuditEventModel.findOne({ action: 'admin.api-token-issued' }).lean();
     expect(event).toMatchObject({ subject: { type: 'person', id: await personId('李静') }, actor: { via: 'cli' } });
     expect(JSON.stringify(event)).not.toContain(token);
