@@ -30,6 +30,8 @@ export type ChatCommand =
   | { kind: 'revoke'; code: string; reason: string }
   | { kind: 'mask'; code: string }
   | { kind: 'bind'; bindCode: string }
+  | { kind: 'mini-program-bind' }
+  | { kind: 'unbind' }
   | { kind: 'pending' }
   | { kind: 'mine' }
   | { kind: 'help' }
@@ -131,6 +133,8 @@ function parseCleanText(written: string): ChatCommand {
     '撤销',
     '脱敏',
     '绑定',
+    '小程序绑定',
+    '解绑',
     '待办',
     '我的稿件',
     '帮助',
@@ -168,6 +172,10 @@ function parseCleanText(written: string): ChatCommand {
       const bindCode = /^\d{6}$/.exec(rest.trim())?.[0];
       return bindCode ? { kind: 'bind', bindCode } : malformed('绑定 123456（6位数字绑定码，由管理员提供）');
     }
+    case '小程序绑定':
+      return rest.trim() ? { kind: 'unknown' } : { kind: 'mini-program-bind' };
+    case '解绑':
+      return rest.trim() ? { kind: 'unknown' } : { kind: 'unbind' };
     case '待办':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'pending' };
     case '我的稿件':
@@ -289,4 +297,5 @@ export const helpText = [
   '同意 K7Q2 [意见] / 驳回 K7Q2 理由 —— 审核（也可引用审核请求回复）',
   '转交 K7Q2 姓名 —— 交由同事代为审核；撤销 K7Q2 理由 —— 撤销已给出的同意',
   '查看 K7Q2 · 待办 · 我的稿件 · 绑定 123456 · 帮助',
+  '小程序绑定 —— 获取登录小程序用的6位绑定码；解绑 —— 解除本微信与您身份的绑定',
 ].join('\n');
