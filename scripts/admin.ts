@@ -5,6 +5,9 @@
  *   bind-code <person>                              a one-time code with which the person binds their chat identity
  *   delegate <person> <delegate> <from> <until>     the delegate decides for the person during a leave
  *   api-token <admin>                               a token with which an admin calls the API (/api/v1)
+ *   unbind <person>                                 releases the person's chat identities and mini-program logins
+ *   remove-route <unit> [account]                   removes the unit's (or one account's) approval route
+ *   cancel-delegation <person>                      ends the person's current and planned delegations now
  *
  * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
  * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
@@ -25,10 +28,18 @@ import type { AccountDirectory } from '../src/people/people-service';
 import { formatWallTime, parseWallTime } from '../src/shared/wall-time';
 import type { OrganizationFileFormat } from '../src/people/organization-import-rules';
 import { createAccessTokens } from '../src/api/access-tokens';
+import { createApiRoutes } from '../src/api/api-routes';
+import { unbindPerson } from '../src/api/unbind-person';
+import { Outbox } from '../src/outbox/outbox-service';
+import { createServices } from '../src/services';
+import { createLogger } from '../src/shared/logger';
+import { UnitModel } from '../src/people/unit-model';
+import { ApprovalRouteModel } from '../src/people/approval-route-model';
 import { runCommand } from './run-command';
 
 const usage =
-  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员>  [--by <操作管理员>]';
+  '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员>' +
+  ' | unbind <人员> | remove-route <单位> [账号] | cancel-delegation <人员>  [--by <操作管理员>]';
 
 const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${problem}。${usage}`);
 
@@ -51,6 +62,7 @@ runCommand(async () => {
   const config = loadConfig();
   const timeZone = config.timeZone;
   const zoneLabel = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
 
   // Everything that can be checked without the database is checked first.
   let task: (people: PeopleService, byId: string | null, audit: AuditTrail) => Promise<string>;
@@ -120,6 +132,52 @@ runCommand(async () => {
         token,
         '调用 /api/v1 接口时放在请求头：Authorization: Bearer <令牌>。令牌等同登录凭证，请勿外传。',
       ].join('\n');
+    };
+  } else if (command === 'unbind') {
+    if (args.length !== 1) throw usageError('unbind 需要一位人员');
+    task = async (people, byId, audit) => {
+      const person = await people.findPersonByReference(args[0]);
+      const outbox = new Outbox({ clock: systemClock });
+      const services = { ...createServices({ clock: systemClock, logger }), people, audit, outbox };
+      const { sessions } = createApiRoutes(config, services, createAccessTokens(config, systemClock));
+      const result = await unbindPerson({ people, sessions, outbox, clock: systemClock }, person.id, {
+        byId,
+        via: 'cli',
+      });
+      const waiting = result.unassignedDrafts.map((code) => `#${code}`).join('、');
+      return [
+        `已解绑 ${person.name}：解除 ${result.bindingsRemoved} 个绑定（工作群与小程序），其小程序登录已失效。`,
+        ...(waiting ? [`以下稿件仍在等其审核，已通知管理员：${waiting}。请安排备审人处理或调整审核路由。`] : []),
+      ].join('\n');
+    };
+  } else if (command === 'remove-route') {
+    if (args.length !== 1 && args.length !== 2) throw usageError('remove-route 需要单位名称，可再加账号名称');
+    const [unitName, accountReference] = args;
+    task = async (people, byId) => {
+      const units = await UnitModel.find({ name: unitName }, { _id: 1 }).lean();
+      if (units.length !== 1) {
+        throw usageError(units.length ? `有 ${units.length} 个名为“${unitName}”的单位` : `找不到单位“${unitName}”`);
+      }
+      const unitId = String(units[0]._id);
+      const accountId = accountReference ? await accountDirectory.findAccountId(unitId, accountReference) : null;
+      if (accountReference && !accountId) throw usageError(`“${unitName}”没有名为“${accountReference}”的账号`);
+      const route = await ApprovalRouteModel.findOne({ unitId, accountId }, { _id: 1 }).lean();
+      const target = accountReference ? `“${unitName}”的账号“${accountReference}”` : `“${unitName}”`;
+      if (!route) throw usageError(`${target}没有单独设置的审核路由`);
+      await people.removeApprovalRoute(String(route._id), { byId, via: 'cli' });
+      const fallback = accountReference ? '该单位的审核路由' : '单位主要负责人审核';
+      return `已删除${target}的审核路由；今后新送审的稿件按${fallback}处理，已在审核中的稿件不受影响。`;
+    };
+  } else if (command === 'cancel-delegation') {
+    if (args.length !== 1) throw usageError('cancel-delegation 需要一位人员');
+    task = async (people, byId) => {
+      const person = await people.findPersonByReference(args[0]);
+      const delegations = await people.currentDelegationsOf(person.id);
+      if (delegations.length === 0) throw usageError(`${person.name} 当前没有未结束的代理`);
+      for (const delegation of delegations) {
+        await people.cancelDelegation(String(delegation._id), { byId, via: 'cli' });
+      }
+      return `已取消 ${person.name} 的 ${delegations.length} 项代理：从现在起，其审核事项不再由他人代为处理。`;
     };
   } else {
     throw usageError(command ? `未知命令“${command}”` : '缺少命令');
