@@ -44,6 +44,8 @@ export interface ChatPerson {
 export interface ChatPeople {
   findPersonByChatIdentity(provider: string, externalId: string): Promise<ChatPerson | null>;
   bindChatIdentity(input: { code: string; provider: string; externalId: string }): Promise<ChatPerson>;
+  createMiniProgramBindCode(personId: string): Promise<{ code: string; expiresAt: Date }>;
+  unbindChatIdentity(provider: string, externalId: string): Promise<ChatPerson | null>;
 }
 
 export interface ChatOutbox {
@@ -153,12 +155,14 @@ export class ChatCommandHandler {
       reply = isAppError(error) && error.expose ? error.message : apologize(log, error, 'chat command failed');
     }
     if (!reply) return;
+    // After 解绑 the person has no chat identity to deliver to: the confirmation goes to this contact.
+    const recipient = command.kind === 'unbind' ? null : person;
     try {
-      await this.reply(message, person, typeof reply === 'string' ? { text: reply, file: null } : reply);
+      await this.reply(message, recipient, typeof reply === 'string' ? { text: reply, file: null } : reply);
     } catch (error) {
       if (error instanceof DatabaseUnavailableError || isConnectionError(error)) throw error;
       // The answer itself could not be queued: the person still hears that something went wrong.
-      await this.reply(message, person, { text: apologize(log, error, 'chat reply failed'), file: null });
+      await this.reply(message, recipient, { text: apologize(log, error, 'chat reply failed'), file: null });
     }
   }
 
@@ -235,6 +239,16 @@ export class ChatCommandHandler {
           throw new AppError('LEADERS_AND_ADMINS_ONLY', '只有审核领导和管理员可以查看账号更新情况', { status: 403 });
         }
         return this.dependencies.cadence.describeForPerson(person);
+      case 'mini-program-bind': {
+        // A code posted in a group could be used by anyone there.
+        if (message.roomId) return '为保护您的账号，请私聊机器人发送“小程序绑定”获取绑定码。';
+        const { code, expiresAt } = await this.dependencies.people.createMiniProgramBindCode(person.id);
+        const minutes = Math.round((expiresAt.getTime() - this.dependencies.clock.now().getTime()) / 60_000);
+        return `小程序绑定码：${code}\n请在${minutes}分钟内打开审发小程序，输入此绑定码完成绑定；只能使用一次，请勿告诉他人。`;
+      }
+      case 'unbind':
+        await this.dependencies.people.unbindChatIdentity(this.dependencies.provider, message.contactId);
+        return `已解绑：本微信不再代表${person.name}使用审发，待审事项和提醒也不再发到这里。如需重新使用，请向管理员索取绑定码后发送“绑定 123456”。`;
       case 'malformed':
         return command.message;
       case 'decision-unclear':

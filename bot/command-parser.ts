@@ -37,6 +37,8 @@ export type ChatCommand =
   | { kind: 'revoke'; code: string; reason: string }
   | { kind: 'mask'; code: string }
   | { kind: 'bind'; bindCode: string }
+  | { kind: 'mini-program-bind' }
+  | { kind: 'unbind' }
   | { kind: 'pending' }
   | { kind: 'mine' }
   | { kind: 'help' }
@@ -92,6 +94,8 @@ function parseCleanText(written: string): ChatCommand {
     '撤销',
     '脱敏',
     '绑定',
+    '小程序绑定',
+    '解绑',
     '待办',
     '我的稿件',
     '帮助',
@@ -130,6 +134,10 @@ function parseCleanText(written: string): ChatCommand {
       const bindCode = /^\d{6}$/.exec(rest.trim())?.[0];
       return bindCode ? { kind: 'bind', bindCode } : malformed('绑定 123456（6位数字绑定码，由管理员提供）');
     }
+    case '小程序绑定':
+      return rest.trim() ? { kind: 'unknown' } : { kind: 'mini-program-bind' };
+    case '解绑':
+      return rest.trim() ? { kind: 'unknown' } : { kind: 'unbind' };
     case '待办':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'pending' };
     case '我的稿件':

@@ -21,6 +21,7 @@ import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { ExportService } from '../exports/export-service';
 import { exportRoutes } from '../exports/export-routes';
 import { DraftModel } from '../drafts/draft-model';
+import { unbindPerson } from './unbind-person';
 import type { AccessTokens } from './access-tokens';
 import type { ApiRoute } from './api-route';
 import type { AuthDependencies } from './auth-middleware';
@@ -111,27 +112,7 @@ export function createApiRoutes(
       people,
       clock,
       timeZone: config.timeZone,
-      unbindPerson: async (personId, actor) => {
-        const bindingsRemoved = await people.unbindPerson(personId, actor);
-        await sessions.endSessionsOf(personId);
-        // Drafts waiting on this person: admins are told, so they can hand them over (转交) or re-route.
-        const waiting = await DraftModel.find(
-          { pendingApproverIds: personId, status: 'in_review' },
-          { shortCode: 1, unitId: 1 },
-        ).lean();
-        if (waiting.length > 0) {
-          const person = await people.findPersonByReference(personId);
-          const admins = await people.adminsOf(String(waiting[0].unitId));
-          await outbox.enqueue(
-            admins.map((admin) => ({
-              idempotencyKey: `unbind:${personId}:${clock.now().getTime()}:${admin.id}`,
-              recipient: { personId: admin.id },
-              text: `${person.name} 已解除绑定，以下稿件仍在等其审核：${waiting.map((draft) => `#${draft.shortCode}`).join('、')}。请安排备审人处理或调整审核路由。`,
-            })),
-          );
-        }
-        return { bindingsRemoved, movedDrafts: [], unassignedDrafts: waiting.map((draft) => draft.shortCode) };
-      },
+      unbindPerson: (personId, actor) => unbindPerson({ people, sessions, outbox, clock }, personId, actor),
     }),
     ...dashboardRoutes(
       new DashboardService({ clock, people, accountRisks: options.accountRisks ?? cadenceRisks(services) }),

@@ -32,7 +32,7 @@ export interface PeopleRouteDependencies {
   people: PeopleService;
   clock: Clock;
   timeZone: string;
-  /** Moves a person's pending approval steps to the backups and tells admins; see DraftService. */
+  /** Releases the person's identities and sessions and tells admins what waits on them; see unbind-person.ts. */
   unbindPerson(
     personId: string,
     options: { byId: string; via: string },

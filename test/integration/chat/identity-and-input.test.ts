@@ -3,6 +3,7 @@ import { ChatHarness, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { BindCodeModel } from '../../../src/people/bind-code-model';
+import { AuditEventModel } from '../../../src/audit/audit-event-model';
 
 let chat: ChatHarness;
 
@@ -79,6 +80,41 @@ describe('binding', () => {
     await chat.sayAndWait('蒋明', `绑定 ${code}`, '绑定成功');
     chat.contact('别人');
     await chat.sayAndWait('别人', `绑定 ${code}`, '已被使用');
+  });
+});
+
+describe('the mini-program and unbinding', () => {
+  test('when a bound person sends 小程序绑定 privately, then they get a 6-digit code that binds the mini-program once', async () => {
+    const reply = await chat.sayAndWait('赵海涛', '小程序绑定', '小程序绑定码');
+    const code = /(\d{6})/.exec(reply)?.[1] ?? '';
+    expect(reply).toContain('分钟内打开审发小程序');
+    const person = await chat.services.people.bindMiniProgram({ code, provider: 'wechat', externalId: 'openid-zhao' });
+    expect(person.name).toBe('赵海涛');
+    expect(await IdentityBindingModel.countDocuments({ kind: 'mini-program', externalId: 'openid-zhao' })).toBe(1);
+    await expect(
+      chat.services.people.bindMiniProgram({ code, provider: 'wechat', externalId: 'openid-other' }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^BIND_CODE_/) });
+  });
+
+  test('when 小程序绑定 is sent in a group, then no code is posted there', async () => {
+    const room = chat.room('小程序绑定群', ['赵海涛']);
+    const before = await BindCodeModel.countDocuments({ kind: 'mini-program' });
+    chat.say('赵海涛', '@审发\u2005小程序绑定', room, [chat.botUser]);
+    const reply = await chat.waitFor('room:小程序绑定群', '请私聊机器人');
+    expect(reply).not.toMatch(/\d{6}/);
+    expect(await BindCodeModel.countDocuments({ kind: 'mini-program' })).toBe(before);
+  });
+
+  test('when a person sends 解绑, then they are told in Chinese, the binding is gone and the chat no longer acts for them', async () => {
+    const contact = await chat.bind('郑美玲');
+    await chat.sayAndWait('郑美玲', '解绑', '已解绑：本微信不再代表郑美玲使用审发');
+    expect(await IdentityBindingModel.countDocuments({ kind: 'chat', externalId: contact.id })).toBe(0);
+    const event = await AuditEventModel.findOne({
+      action: 'identity.unbound',
+      'details.externalId': contact.id,
+    }).lean();
+    expect(event?.details).toMatchObject({ by: 'self', kind: 'chat' });
+    await chat.sayAndWait('郑美玲', '待办', '尚未绑定身份');
   });
 });
 

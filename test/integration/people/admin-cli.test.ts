@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectTestDatabase, disconnectTestDatabase, testDatabaseUri } from '../../support/database';
-import { createPeopleService, personId } from '../../support/people-factories';
+import { createPeopleService, personId, unitId } from '../../support/people-factories';
 import { DelegationModel } from '../../../src/people/delegation-model';
 import { PersonModel } from '../../../src/people/person-model';
+import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
+import { ApprovalRouteModel } from '../../../src/people/approval-route-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { ManualClock, systemClock } from '../../../src/shared/clock';
 import { AccessTokens } from '../../../src/api/access-tokens';
@@ -136,7 +138,10 @@ describe('the admin command line', () => {
     expect(issued.code).toBe(0);
     const token = issued.stdout.split('\n')[1];
     expect(issued.stdout).toMatch(/^接口令牌（李静，有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}，北京时间）：\n/);
-    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({ personId: await personId('李静') });
+    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({
+      personId: await personId('李静'),
+      sessionId: null,
+    });
     const event = await AuditEventModel.findOne({ action: 'admin.api-token-issued' }).lean();
     expect(event).toMatchObject({ subject: { type: 'person', id: await personId('李静') }, actor: { via: 'cli' } });
     expect(JSON.stringify(event)).not.toContain(token);
@@ -158,5 +163,63 @@ describe('the admin command line', () => {
     const wrong = await runAdmin('calendar-set', '2027-01-01', '调休');
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('“调休”应为“休息”或“上班”');
+  });
+
+  test('when an admin unbinds a person, then every binding is released and it is recorded as the admin’s', async () => {
+    const { people, audit } = createPeopleService({ clock: new ManualClock(new Date()) });
+    const { code } = await people.createBindCode('刘洋', {});
+    await people.bindChatIdentity({ code, provider: 'wechaty-puppet-mock', externalId: 'contact-liu-unbind' });
+    await audit.settle();
+    const liu = await personId('刘洋');
+
+    const run = await runAdmin('unbind', '刘洋', '--by', '李静');
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n$/);
+    expect(await IdentityBindingModel.countDocuments({ personId: liu })).toBe(0);
+    const event = await AuditEventModel.findOne({
+      action: 'identity.unbound',
+      'details.externalId': 'contact-liu-unbind',
+    }).lean();
+    expect(event).toMatchObject({ actor: { via: 'cli' }, details: { by: 'admin' } });
+    expect(String(event?.actor.personId)).toBe(await personId('李静'));
+  });
+
+  test('when an admin removes a unit’s approval route, then it is gone and recorded, and removing it again says there is none', async () => {
+    const run = await runAdmin('remove-route', '县教育局', '--by', '李静');
+
+    expect(run).toEqual({
+      code: 0,
+      stdout: '已删除“县教育局”的审核路由；今后新送审的稿件按单位主要负责人审核处理，已在审核中的稿件不受影响。\n',
+      stderr: '',
+    });
+    expect(await ApprovalRouteModel.countDocuments({ unitId: await unitId('某县人民政府/县教育局') })).toBe(0);
+    expect(await AuditEventModel.countDocuments({ action: 'approval-route.removed' })).toBe(1);
+
+    const again = await runAdmin('remove-route', '县教育局');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('“县教育局”没有单独设置的审核路由');
+    const missing = await runAdmin('remove-route', '县农业局');
+    expect(missing.stderr).toContain('找不到单位“县农业局”');
+  });
+
+  test('when an admin cancels a person’s delegation, then it ends now and is recorded, and a second cancel says there is none', async () => {
+    const zhao = await personId('赵海涛');
+    expect(await DelegationModel.countDocuments({ personId: zhao, until: { $gt: new Date() } })).toBe(1);
+
+    const run = await runAdmin('cancel-delegation', '赵海涛', '--by', '李静');
+
+    expect(run).toEqual({
+      code: 0,
+      stdout: '已取消 赵海涛 的 1 项代理：从现在起，其审核事项不再由他人代为处理。\n',
+      stderr: '',
+    });
+    expect(await DelegationModel.countDocuments({ personId: zhao, until: { $gt: new Date() } })).toBe(0);
+    const event = await AuditEventModel.findOne({ action: 'delegation.cancelled' }).lean();
+    expect(event).toMatchObject({ subject: { type: 'person', id: zhao }, actor: { via: 'cli' } });
+
+    const again = await runAdmin('cancel-delegation', '赵海涛');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('赵海涛 当前没有未结束的代理');
   });
 });

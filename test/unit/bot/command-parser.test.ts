@@ -110,6 +110,8 @@ describe('chat commands', () => {
     ['撤销 K7Q2 数据有误', { kind: 'revoke', code: 'K7Q2', reason: '数据有误' }],
     ['绑定 123456', { kind: 'bind', bindCode: '123456' }],
     ['绑定 １２３４５６', { kind: 'bind', bindCode: '123456' }],
+    ['小程序绑定', { kind: 'mini-program-bind' }],
+    ['解绑', { kind: 'unbind' }],
     ['待办', { kind: 'pending' }],
     ['我的稿件', { kind: 'mine' }],
     ['帮助', { kind: 'help' }],
