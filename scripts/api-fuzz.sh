@@ -9,18 +9,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 schemathesis_version="3.39.16"
+# Newer Hypothesis releases break the hypothesis-jsonschema that schemathesis 3.39 uses ('many' has no 'more').
+hypothesis_version="6.120.0"
 venv=".tools/venv"
 max_examples="${API_FUZZ_MAX_EXAMPLES:-30}"
 
-if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/pip" show schemathesis 2>/dev/null | grep -qx "Version: $schemathesis_version"; then
+installed() { "$venv/bin/pip" show "$1" 2>/dev/null | grep -qx "Version: $2"; }
+if [ ! -x "$venv/bin/st" ] || ! installed schemathesis "$schemathesis_version" || ! installed hypothesis "$hypothesis_version"; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$schemathesis_version" "hypothesis==$hypothesis_version"
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/shenfa-api-fuzz-XXXXXX")"
 log="$work/server.log"
 server_pid=""
+wechat_pid=""
 stop_server() {
+  [ -n "$wechat_pid" ] && kill -TERM "$wechat_pid" 2>/dev/null || true
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
@@ -39,6 +45,22 @@ export JWT_SECRET="api-fuzz-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export LOG_LEVEL=info
 # Schemathesis sends many requests to the auth routes; their rate limit is tested elsewhere.
 export AUTH_RATE_LIMIT_PER_MINUTE=100000
+
+# WeChat's jscode2session is out of reach: a local fake maps "code-<openid>" to that openid and answers
+# any other code as invalid (errcode 40029), as test/support/api-harness.ts does.
+node -e '
+  const server = require("node:http").createServer((request, response) => {
+    const code = new URL(request.url, "http://localhost").searchParams.get("js_code") || "";
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify(code.startsWith("code-")
+      ? { openid: code.slice(5).replace(/[^\w-]/g, "").slice(0, 64) || "fuzz", session_key: "k" }
+      : { errcode: 40029, errmsg: "invalid code" }));
+  });
+  server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+' >"$work/wechat.port" &
+wechat_pid=$!
+for _ in $(seq 1 50); do [ -s "$work/wechat.port" ] && break; sleep 0.1; done
+export WECHAT_API_BASE_URL="http://127.0.0.1:$(cat "$work/wechat.port")"
 
 node --import tsx src/main.ts >"$log" 2>&1 &
 server_pid=$!
@@ -71,14 +93,12 @@ if [ -z "$token" ]; then
   exit 1
 fi
 
-# Logout would end nothing (CLI tokens have no session) but audit/verify and exports are fine to call.
 "$venv/bin/st" run "$base_url/api/v1/openapi.json" \
   --base-url "$base_url/api/v1" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance \
   --hypothesis-max-examples "$max_examples" \
   --hypothesis-derandomize \
-  --hypothesis-database none \
   --no-color \
   --experimental=openapi-3.1 \
   --show-trace
