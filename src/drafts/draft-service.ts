@@ -38,7 +38,6 @@ import {
   revise,
   revokeApproval,
   normalizeShortCode,
-  shortCodePattern,
   startReview,
   withdraw,
 } from './draft-rules';
@@ -55,7 +54,6 @@ import type {
 import { draftHeading, fullTextFileName, isLongBody, renderDraftView, renderNotification } from './draft-messages';
 import type { StoredTextFile, TextFileStore } from '../shared/text-files';
 import type { MessageContext } from './draft-messages';
-import { isObjectIdText } from '../shared/ids';
 
 /** Who acts: a bound person, and the identity the request came through (for the audit trail). */
 export interface DraftActor {
@@ -80,13 +78,6 @@ export interface DraftPeople {
   findPersonByName(name: string): Promise<PersonName[]>;
   delegatorsOf(delegateId: string, at: Date): Promise<string[]>;
   unitName(unitId: string): Promise<string>;
-  adminCoversUnit(admin: DraftAdmin, unitId: string): Promise<boolean>;
-}
-
-/** An admin reading drafts through the API, with the units they look after. */
-export interface DraftAdmin {
-  id: string;
-  scopeUnitIds: string[];
 }
 
 /** A draft with the names an admin's view shows. */
@@ -456,38 +447,6 @@ export class DraftService {
     if (!isLongBody(version.body)) return null;
     const name = fullTextFileName(code, version.title, version.number);
     return this.dependencies.storeTextFile(name, `${version.title}\n\n${version.body}\n`);
-  }
-
-  /**
-   * One draft for an admin (the API's draft detail): by id or short code, within the admin's scope.
-   * A code names the open draft holding it, or else the newest draft that had it.
-   */
-  async findDraftForAdmin(admin: DraftAdmin, reference: string): Promise<DraftRecord> {
-    const value = reference.trim();
-    let draft: Draft | null;
-    if (isObjectIdText(value)) draft = await DraftModel.findById(value).lean<Draft>();
-    else if (shortCodePattern.test(normalizeShortCode(value))) draft = await this.loadByCode(value);
-    else throw new ValidationError('DRAFT_REFERENCE_INVALID', `“${value.slice(0, 40)}”不是稿件编号或 ID`);
-    if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到 ID 为 ${value} 的稿件`);
-    if (!(await this.dependencies.people.adminCoversUnit(admin, String(draft.unitId)))) {
-      throw new ForbiddenError('DRAFT_OUTSIDE_SCOPE', `稿件 #${draft.shortCode} 不属于您管理的单位`);
-    }
-    const ids = [
-      draft.submitterId,
-      ...draft.versions.map((version) => version.createdById),
-      ...draft.steps.flatMap((step) => [
-        ...step.approverIds,
-        ...step.backupApproverIds,
-        ...step.decisions.flatMap((decision) =>
-          decision.onBehalfOfId ? [decision.approverId, decision.onBehalfOfId] : [decision.approverId],
-        ),
-      ]),
-    ];
-    const [people, unitName] = await Promise.all([
-      this.dependencies.people.findPeople(ids),
-      this.dependencies.people.unitName(String(draft.unitId)),
-    ]);
-    return { draft, people, unitName };
   }
 
   /** Items waiting for this person (or for those they stand in for). */
