@@ -100,15 +100,6 @@ async function main(): Promise<void> {
 
   const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger, wecom) : null;
   if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
-  await bot?.firstOutcome(5000);
-  await reportReady(config, logger, {
-    apiUrl: `http://${config.http.host}:${port}`,
-    database: { source: database.server.source, maskedUri: maskUri(database.server.uri), dataDir: config.dataDir },
-    puppet: config.bot.puppet,
-    chat: bot?.state() ?? { kind: 'disabled' },
-    people: await services.people.setupProgress(config.bot.puppet),
-  });
-
   installShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -117,6 +108,21 @@ async function main(): Promise<void> {
     await services.audit.settle();
     await database.close();
   });
+
+  // Shutdown is installed first: a SIGTERM while the screen is being put together still stops cleanly.
+  try {
+    await bot?.firstOutcome(5000);
+    await reportReady(config, logger, {
+      apiUrl: `http://${config.http.host}:${port}`,
+      database: { source: database.server.source, maskedUri: maskUri(database.server.uri), dataDir: config.dataDir },
+      puppet: config.bot.puppet,
+      chat: bot?.state() ?? { kind: 'disabled' },
+      people: await services.people.setupProgress(config.bot.puppet),
+    });
+  } catch (error) {
+    // Everything runs; only the summary is missing (the database went away, or a shutdown began).
+    logger.warn({ err: error }, 'start-up summary unavailable');
+  }
 }
 
 /** The screen for people in development; one record with the same facts where logs are JSON. */
