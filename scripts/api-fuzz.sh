@@ -43,6 +43,8 @@ export PORT=0
 export HTTP_HOST=127.0.0.1
 export JWT_SECRET="api-fuzz-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export LOG_LEVEL=info
+# The script reads the API address and the database from the JSON log lines.
+export LOG_FORMAT=json
 # Schemathesis sends many requests to the auth routes; their rate limit is tested elsewhere.
 export AUTH_RATE_LIMIT_PER_MINUTE=100000
 
