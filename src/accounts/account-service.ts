@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import type { Logger } from '../shared/logger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { toObjectId } from '../shared/ids';
-import { addCalendarDays, calendarDateOf, startOfCalendarDate } from '../shared/wall-time';
+import { addDays, civilDate, instantAt } from '../shared/wall-clock';
 import type { AuditTrail } from '../audit/audit-service';
 import { changeAudited } from '../audit/audited-transition';
 import type { AuditedChange } from '../audit/audited-transition';
@@ -110,7 +110,7 @@ export class AccountService extends AccountQueries {
       backendAdminId: new Types.ObjectId(input.backendAdminId),
       backendAdminPhone: input.backendAdminPhone,
       applicantId: new Types.ObjectId(actor.personId),
-      openedAt: startOfCalendarDate(input.openedOn, this.dependencies.config.timeZone),
+      openedAt: instantAt(input.openedOn, 0, this.dependencies.config.timeZone),
       status: 'applying',
     }).catch(async (error: unknown) => {
       // Another application for the same platform won the race: name it, as the check above would have.
@@ -158,7 +158,7 @@ export class AccountService extends AccountQueries {
           ? {
               status: 'active',
               openingApproval: { ...decided, documentNumber: input.documentNumber.trim() },
-              filingDueAt: startOfCalendarDate(addCalendarDays(deadline.lastDay, 1), this.dependencies.config.timeZone),
+              filingDueAt: instantAt(addDays(deadline.lastDay, 1), 0, this.dependencies.config.timeZone),
             }
           : {
               status: 'rejected',
@@ -264,7 +264,7 @@ export class AccountService extends AccountQueries {
     accountId: string,
     input: { certified: boolean; expiresOn: string | null },
   ): Promise<Account> {
-    const expiresAt = input.expiresOn ? startOfCalendarDate(input.expiresOn, this.dependencies.config.timeZone) : null;
+    const expiresAt = input.expiresOn ? instantAt(input.expiresOn, 0, this.dependencies.config.timeZone) : null;
     return this.change(accountId, actor, { admin: true }, () => ({
       action: 'account.certification-set',
       changes: { certification: { certified: input.certified, expiresAt } },
@@ -319,7 +319,7 @@ export class AccountService extends AccountQueries {
 
   private deadlineFor(openedAt: Date) {
     const { config, calendar, logger } = this.dependencies;
-    const deadline = filingDeadline(calendarDateOf(openedAt, config.timeZone), config.filingDeadline, calendar);
+    const deadline = filingDeadline(civilDate(openedAt, config.timeZone), config.filingDeadline, calendar);
     if (!deadline.calendarKnown) {
       logger?.warn(
         { lastDay: deadline.lastDay },

@@ -3,7 +3,7 @@
  * province counts those (2–10 working days in some). Pure: the working-day calendar is passed in, so the
  * chinese-days adapter can be swapped for the cadence feature's calendar service.
  */
-import { addCalendarDays } from '../shared/wall-time';
+import { addDays } from '../shared/wall-clock';
 
 export interface FilingDeadlinePolicy {
   days: number;
@@ -30,12 +30,12 @@ export function filingDeadline(
   policy: FilingDeadlinePolicy,
   calendar: WorkingDayCalendar,
 ): FilingDeadline {
-  if (policy.unit === 'days') return { lastDay: addCalendarDays(openedOn, policy.days), calendarKnown: true };
+  if (policy.unit === 'days') return { lastDay: addDays(openedOn, policy.days), calendarKnown: true };
   let day = openedOn;
   let counted = 0;
   let calendarKnown = true;
   while (counted < policy.days) {
-    day = addCalendarDays(day, 1);
+    day = addDays(day, 1);
     if (!calendar.knowsYear(Number(day.slice(0, 4)))) calendarKnown = false;
     if (calendar.isWorkday(day)) counted += 1;
   }

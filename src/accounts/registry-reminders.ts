@@ -3,7 +3,7 @@
  * certifications expiring in 90, 30 and 7 days. Each is keyed by job, account, day and recipient.
  */
 import type { OutboxEntry } from '../outbox/outbox-service';
-import { addCalendarDays, calendarDateOf, startOfCalendarDate } from '../shared/wall-time';
+import { addDays, civilDate, instantAt } from '../shared/wall-clock';
 import type { PersonSummary } from '../people/people-service';
 import { AccountModel } from './account-model';
 import type { Account } from './account-model';
@@ -21,7 +21,7 @@ export async function collectRegistryReminders(
   dependencies: { people: Pick<RegistryPeople, 'adminsOf' | 'unitName'>; timeZone: string },
 ): Promise<OutboxEntry[]> {
   const { timeZone } = dependencies;
-  const endOfToday = startOfCalendarDate(addCalendarDays(today, 1), timeZone);
+  const endOfToday = instantAt(addDays(today, 1), 0, timeZone);
   const entries: OutboxEntry[] = [];
   const overdue = await AccountModel.find({
     status: 'active',
@@ -31,7 +31,7 @@ export async function collectRegistryReminders(
   const adminsByUnit = new Map<string, Promise<PersonSummary[]>>();
   for (const account of overdue) {
     const dueAt = account.filingDueAt as Date;
-    const lastDay = addCalendarDays(calendarDateOf(dueAt, timeZone), -1);
+    const lastDay = addDays(civilDate(dueAt, timeZone), -1);
     if (lastDay >= today) continue;
     const unitId = String(account.unitId);
     const unitName = await dependencies.people.unitName(unitId);
@@ -46,14 +46,14 @@ export async function collectRegistryReminders(
       })),
     );
   }
-  const horizon = startOfCalendarDate(addCalendarDays(today, 91), timeZone);
+  const horizon = instantAt(addDays(today, 91), 0, timeZone);
   const expiring = await AccountModel.find({
     status: 'active',
     'certification.expiresAt': { $gt: endOfToday, $lte: horizon },
   }).lean<Account[]>();
   for (const account of expiring) {
-    const expiresOn = calendarDateOf(account.certification.expiresAt as Date, timeZone);
-    const due = dueCertificationReminder(expiresOn, today, addCalendarDays);
+    const expiresOn = civilDate(account.certification.expiresAt as Date, timeZone);
+    const due = dueCertificationReminder(expiresOn, today, addDays);
     if (!due) continue;
     const recipients = unique([String(account.backendAdminId), String(account.leaderInChargeId)]);
     entries.push(

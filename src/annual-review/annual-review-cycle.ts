@@ -7,7 +7,7 @@
  */
 import { Types } from 'mongoose';
 import { insertIgnoringDuplicates } from '../shared/database';
-import { startOfCalendarDate } from '../shared/wall-time';
+import { instantAt } from '../shared/wall-clock';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { PersonSummary } from '../people/people-service';
 import type { Account } from '../accounts/account-model';
@@ -159,7 +159,7 @@ export class AnnualReviewCycle {
     // An account closed during the cycle has nothing left to close.
     const accounts = await this.dependencies.accounts.findAccounts(candidates.map((review) => review.accountId));
     let marked = 0;
-    const since = startOfCalendarDate(toCloseDay(year), this.dependencies.config.timeZone);
+    const since = instantAt(toCloseDay(year), 0, this.dependencies.config.timeZone);
     for (const candidate of candidates) {
       if (accounts.get(String(candidate.accountId))?.status === 'closed') continue;
       const changed = await changeReview(this.dependencies, candidate._id, systemActor, (review) =>

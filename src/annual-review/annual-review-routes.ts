@@ -13,7 +13,7 @@ import type {
   AnnualReviewView,
   PersonReference,
 } from '../shared/contracts';
-import { calendarDateOf } from '../shared/wall-time';
+import { civilDate } from '../shared/wall-clock';
 import type { PersonSummary } from '../people/people-service';
 import type { Account } from '../accounts/account-model';
 import { annualReviewStatuses } from './annual-review-model';
@@ -74,7 +74,7 @@ export function createAnnualReviewRouter(dependencies: AnnualReviewRouteDependen
 
   router.get('/', async (ctx) => {
     const query = parseRequest(listSchema, ctx.query);
-    const year = query.year ?? cycleYearOf(calendarDateOf(dependencies.clock.now(), dependencies.timeZone));
+    const year = query.year ?? cycleYearOf(civilDate(dependencies.clock.now(), dependencies.timeZone));
     const page = await annualReviews.listForAdmin(ctx.state.admin, {
       ...query,
       year,

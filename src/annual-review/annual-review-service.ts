@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { isObjectIdText } from '../shared/ids';
-import { calendarDateOf } from '../shared/wall-time';
+import { civilDate } from '../shared/wall-clock';
 import type { AuditTrail } from '../audit/audit-service';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, PersonSummary } from '../people/people-service';
@@ -115,7 +115,7 @@ export class AnnualReviewService {
     }
     const current = await this.currentReviewOf(account);
     const now = this.dependencies.clock.now();
-    const late = calendarDateOf(now, this.dependencies.config.timeZone) >= toCloseDay(current.year);
+    const late = civilDate(now, this.dependencies.config.timeZone) >= toCloseDay(current.year);
     const review = await this.change(current._id, actor, (stored) => {
       // The same report again (sent twice, or handled again after a crash) is the one already received.
       if (stored.status === 'submitted' && isSameReport(stored.reports.at(-1), text, report.file)) return null;
@@ -220,7 +220,7 @@ export class AnnualReviewService {
       }
       wasToClose = stored.toClose;
       const decision = { passed: input.passed, byId: new Types.ObjectId(actor.personId), at: now, reason };
-      const afterDeadline = calendarDateOf(now, this.dependencies.config.timeZone) >= toCloseDay(stored.year);
+      const afterDeadline = civilDate(now, this.dependencies.config.timeZone) >= toCloseDay(stored.year);
       const changes: Record<string, unknown> = { status: input.passed ? 'passed' : 'failed', decision };
       if (input.passed) Object.assign(changes, { toClose: false, toCloseSince: null });
       else if (afterDeadline && !stored.toClose) Object.assign(changes, { toClose: true, toCloseSince: now });
@@ -298,7 +298,7 @@ export class AnnualReviewService {
    */
   async dashboardCounts(admin: Pick<AdminSummary, 'scopeUnitIds'>): Promise<RegistryDashboardCounts> {
     const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
-    const year = cycleYearOf(calendarDateOf(this.dependencies.clock.now(), this.dependencies.config.timeZone));
+    const year = cycleYearOf(civilDate(this.dependencies.clock.now(), this.dependencies.config.timeZone));
     const [accounts, annualReview] = await Promise.all([
       this.dependencies.accounts.countRegistry(unitIds),
       this.countReviews(unitIds, year),

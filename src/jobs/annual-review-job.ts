@@ -4,7 +4,7 @@
  * weekly notices. Caught up at start after downtime or a crash mid-run; idempotent by its outbox keys.
  */
 import type { Logger } from '../shared/logger';
-import { calendarDateOf } from '../shared/wall-time';
+import { civilDate } from '../shared/wall-clock';
 import type { AnnualReviewService } from '../annual-review/annual-review-service';
 import type { ScheduledJob } from './job-scheduler';
 
@@ -17,7 +17,7 @@ export function annualReviewJob(
     cron,
     catchUp: true,
     async run(scheduledFor) {
-      const today = calendarDateOf(scheduledFor, dependencies.timeZone);
+      const today = civilDate(scheduledFor, dependencies.timeZone);
       const outcome = await dependencies.annualReviews.runDailyDuties(today);
       dependencies.logger.info({ today, ...outcome }, 'annual review duties done');
     },

@@ -3,7 +3,7 @@
  * certifications expiring in 90, 30 and 7 days. Caught up at start; idempotent by its outbox keys.
  */
 import type { Logger } from '../shared/logger';
-import { calendarDateOf } from '../shared/wall-time';
+import { civilDate } from '../shared/wall-clock';
 import type { AccountService } from '../accounts/account-service';
 import type { ScheduledJob } from './job-scheduler';
 
@@ -16,7 +16,7 @@ export function registryReminderJob(
     cron,
     catchUp: true,
     async run(scheduledFor) {
-      const today = calendarDateOf(scheduledFor, dependencies.timeZone);
+      const today = civilDate(scheduledFor, dependencies.timeZone);
       const enqueued = await dependencies.accounts.sendRegistryReminders(today);
       dependencies.logger.info({ today, enqueued }, 'registry reminders enqueued');
     },

@@ -74,20 +74,3 @@ function wallTimeToUtc(parts: WallParts, timeZone: string): Date {
   const second = guess - offsetMs(new Date(first), timeZone);
   return new Date(second);
 }
-
-/** The calendar date of `date` in `timeZone`, as "2026-11-01". */
-export function calendarDateOf(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
-
-/** "2026-11-30" plus `days` (negative to go back), across months and years. */
-export function addCalendarDays(calendarDate: string, days: number): string {
-  const [year, month, day] = calendarDate.split('-').map(Number);
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
-
-/** The moment a calendar day starts in `timeZone`. */
-export function startOfCalendarDate(calendarDate: string, timeZone: string): Date {
-  const [year, month, day] = calendarDate.split('-').map(Number);
-  return wallTimeToUtc({ year, month, day, hour: 0, minute: 0 }, timeZone);
-}
