@@ -1,7 +1,7 @@
 /**
  * Reminders already given, one document each, keyed by what they are about: a cadence warning of one
  * account for one gap ("cadence:<account>:<threshold>:<gap start>") or an approval nudge of one pending
- * episode ("nudge:<draft>:v<version>:s<step>:h<handovers>:<stage>"). The unique `_id` makes each
+ * episode ("nudge:<draft>:v<version>:s<step>:p<pending since>:h<handovers>:<stage>"). The unique `_id` makes each
  * reminder happen once however many job runs see it due, and outlives the outbox's 30-day pruning.
  */
 import { Schema, model } from 'mongoose';
