@@ -225,6 +225,26 @@ describe('approval nudges', () => {
     expect(await nudgesOf(draft.id)).toEqual([['remind', '赵海涛']]);
   });
 
+  test('when the approver hands the item to the backup after the escalation, then the backup is reminded 4 working hours after the handover', async () => {
+    const draft = await submitAt('2026-11-16T09:00:00', '刘洋', '转交备审人催办测试稿');
+    await nudgeAt('2026-11-16T17:00:00');
+    expect(await nudgesOf(draft.id)).toEqual([
+      ['remind', '孙丽'],
+      ['escalate', '钱卫东'],
+      ['escalate', '刘洋'],
+    ]);
+    clock.set(shanghai('2026-11-17T09:00:00'));
+    await services.drafts.handOver(
+      { personId: await personId('孙丽'), via: 'test' },
+      { code: draft.code, toName: '钱卫东' },
+    );
+    await nudgeAt('2026-11-17T12:50:00');
+    expect(await nudgesOf(draft.id)).toHaveLength(3);
+    await nudgeAt('2026-11-17T13:00:00');
+    await nudgeAt('2026-11-17T13:00:00', 'b');
+    expect((await nudgesOf(draft.id)).slice(3)).toEqual([['remind', '钱卫东']]);
+  });
+
   test('when two scheduler processes run the nudges at the same moment, then each nudge is sent once', async () => {
     const draft = await submitAt('2026-11-04T09:00:00', '刘洋', '并发催办测试稿');
     clock.set(shanghai('2026-11-04T17:10:00'));
