@@ -27,6 +27,7 @@ import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { draftTransitionSweepJob, draftTransitionSweepJobName } from './jobs/draft-transition-sweep-job';
 import { jobRunPruneJob } from './jobs/job-run-prune-job';
+import { recordRetentionJob } from './jobs/record-retention-job';
 import { annualReviewJob } from './jobs/annual-review-job';
 import { registryReminderJob } from './jobs/registry-reminder-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     logger.warn({ missingYears: calendarStatus.missingYears }, 'holiday calendar has no data for a needed year');
   }
   const digest = { key: () => resolveDigestKey(config), directory: digestDirectory(config) };
-  const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
+  const jobs = [
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
@@ -77,6 +78,16 @@ async function main(): Promise<void> {
     calendarCheckJob({ ...services, logger }),
     cadenceCheckJob(services),
     approvalNudgeJob(services),
+  ];
+  const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
+    ...jobs,
+    recordRetentionJob({
+      clock: systemClock,
+      logger,
+      retentionDays: config.retention.recordDays,
+      reminderRecords: services.reminderRecords,
+      jobNames: jobs.map((job) => job.name),
+    }),
   );
   scheduler.start();
 
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
       puppet: config.bot.puppet,
       chat: bot?.state() ?? { kind: 'disabled' },
       people: await services.people.setupProgress(config.bot.puppet),
+      retentionDays: config.retention.recordDays,
     });
   } catch (error) {
     // Everything runs; only the summary is missing (the database went away, or a shutdown began).

@@ -27,6 +27,7 @@ import type { ReminderPolicy } from './cadence/reminder-policy-rules';
 import { CadenceAccounts } from './cadence/cadence-accounts';
 import { CadenceService } from './cadence/cadence-service';
 import { NudgeService } from './cadence/nudge-service';
+import { ReminderRecordService } from './cadence/reminder-record-service';
 
 export interface Services {
   clock: Clock;
@@ -41,6 +42,7 @@ export interface Services {
   reminderPolicies: ReminderPolicyService;
   cadence: CadenceService;
   nudges: NudgeService;
+  reminderRecords: ReminderRecordService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -121,6 +123,7 @@ export function createServices(options: ServiceOptions): Services {
   });
   cadence.drafts = drafts;
   const nudges = new NudgeService({ ...cadenceDependencies, drafts });
+  const reminderRecords = new ReminderRecordService({ drafts, timeZone });
   return {
     clock,
     audit,
@@ -134,5 +137,6 @@ export function createServices(options: ServiceOptions): Services {
     reminderPolicies,
     cadence,
     nudges,
+    reminderRecords,
   };
 }

@@ -19,6 +19,8 @@ export interface StartupFacts {
   puppet: string;
   chat: ChatState;
   people: { people: number; bound: number };
+  /** Days reminder and job run records are kept (retention.recordDays). */
+  retentionDays: number;
 }
 
 const networkFailure =
@@ -89,6 +91,7 @@ export function renderStartupScreen(facts: StartupFacts): string {
     `  聊天    ${chatLine(facts.puppet, facts.chat)}`,
     '  任务    审计摘要每天 08:00 发给管理员；中断的审批每 20 秒补完；发件箱按限速发送',
     '          待审超时催办（工作时间每 10 分钟）；每天 09:00 检查更新频率、备案期限与认证到期；11 月年审提醒',
+    `          每天 04:10 清理 ${facts.retentionDays} 天前的提醒与任务记录（未结束的断更与待审提醒保留）`,
     `  下一步  ${firstStep}`,
     ...moreSteps.map((step) => `${pad}${step}`),
     '  按 Ctrl+C 停止',

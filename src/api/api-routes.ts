@@ -30,7 +30,7 @@ import type { AdminState } from './auth-middleware';
 import type Router from '@koa/router';
 import { createAccountRouter } from '../accounts/account-routes';
 import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
-import { createCadenceRouter } from '../cadence/cadence-routes';
+import { cadenceRoutes } from '../cadence/cadence-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import type { AdminSummary } from '../people/people-records';
 import fs from 'node:fs';
@@ -127,6 +127,7 @@ export function createApiRoutes(
       }),
     ),
     ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
+    ...cadenceRoutes(services),
   ];
 
   return {
@@ -136,7 +137,6 @@ export function createApiRoutes(
     adminRouters: [
       createAccountRouter(services),
       createAnnualReviewRouter({ ...services, timeZone: config.timeZone }),
-      createCadenceRouter(services),
     ] as unknown as Router<AdminState>[],
     findAdmin: (personId) => people.findAdmin(personId),
     auth: {

@@ -2,97 +2,116 @@
  * /api/v1 routes of the cadence feature, for admins: the working-day calendar with its missing-year
  * warning and local overrides, and each unit's reminder settings.
  */
-import Router from '@koa/router';
-import { z } from 'zod';
-import type { AdminState } from '../api/auth-middleware';
-import { NotFoundError, ValidationError } from '../shared/errors';
-import type { CalendarOverrideView, CalendarView, ReminderPolicyView } from '../shared/contracts';
+import { defineRoute } from '../api/api-route';
+import type { ApiContext, ApiRoute } from '../api/api-route';
+import { NotFoundError } from '../shared/errors';
+import {
+  calendarDateParamsSchema,
+  calendarOverrideRequestSchema,
+  calendarOverrideViewSchema,
+  calendarViewSchema,
+  reminderPolicyRequestSchema,
+  reminderPolicyViewSchema,
+  unitIdParamsSchema,
+} from '../shared/contracts/cadence';
 import type { CalendarService } from './calendar-service';
 import type { ReminderPolicyService } from './reminder-policy-service';
 
 export interface CadenceRouteDependencies {
   calendar: Pick<CalendarService, 'status' | 'listOverrides' | 'setOverride' | 'removeOverride'>;
   reminderPolicies: Pick<ReminderPolicyService, 'policyFor' | 'setPolicy'>;
-  people: { adminCoversUnit(admin: { scopeUnitIds: string[] }, unitId: string): Promise<boolean> };
 }
 
-const overrideBody = z.object({
-  kind: z.enum(['holiday', 'workday']),
-  name: z.string().max(50).optional(),
-});
-
-const policyBody = z
-  .object({
-    remindAfterWorkingHours: z.number().positive(),
-    escalateAfterWorkingHours: z.number().positive(),
-    workdayStart: z.string(),
-    workdayEnd: z.string(),
-    baselineCounts: z.enum(['calendar-days', 'working-days']),
-  })
-  .partial()
-  .strict();
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, usage: string): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new ValidationError('REQUEST_BODY_INVALID', `请求内容无效：${usage}`);
-  return parsed.data;
-}
-
-export function createCadenceRouter(dependencies: CadenceRouteDependencies) {
-  const router = new Router<AdminState>();
-  const actorOf = (admin: AdminState['admin']) => ({ personId: admin.id, via: 'api' });
-
-  router.get('/calendar', async (ctx) => {
-    const [status, overrides] = await Promise.all([
-      dependencies.calendar.status(),
-      dependencies.calendar.listOverrides(),
-    ]);
-    const body: CalendarView = {
-      today: status.today,
-      missingYears: status.missingYears,
-      missingYearsMessage: status.message,
-      overrides,
-    };
-    ctx.body = body;
-  });
-
-  router.put('/calendar/overrides/:date', async (ctx) => {
-    const input = parseBody(overrideBody, ctx.request.body, '应为 {"kind":"holiday"|"workday","name":"…"}');
-    const body: CalendarOverrideView = await dependencies.calendar.setOverride(actorOf(ctx.state.admin), {
-      date: ctx.params.date,
-      ...input,
-    });
-    ctx.body = body;
-  });
-
-  router.delete('/calendar/overrides/:date', async (ctx) => {
-    await dependencies.calendar.removeOverride(actorOf(ctx.state.admin), ctx.params.date);
-    ctx.status = 204;
-  });
-
-  router.get('/units/:unitId/reminder-policy', async (ctx) => {
-    if (!(await dependencies.people.adminCoversUnit(ctx.state.admin, ctx.params.unitId))) {
+export function cadenceRoutes(dependencies: CadenceRouteDependencies): ApiRoute[] {
+  const actorOf = (ctx: ApiContext) => ({ personId: ctx.state.viewer.id, via: 'api' });
+  /** A unit outside the admin's units is "not found", like an unknown one. */
+  const requireUnitInScope = (ctx: ApiContext, unitId: string) => {
+    if (!ctx.state.viewer.scope.adminUnitIds.includes(unitId)) {
       throw new NotFoundError('UNIT_NOT_FOUND', '找不到该单位，或该单位不在您的管理范围内');
     }
-    const body: ReminderPolicyView = await dependencies.reminderPolicies.policyFor(ctx.params.unitId);
-    ctx.body = body;
-  });
-
-  router.put('/units/:unitId/reminder-policy', async (ctx) => {
-    const changes = parseBody(
-      policyBody,
-      ctx.request.body,
-      '可设置 remindAfterWorkingHours、escalateAfterWorkingHours、workdayStart、workdayEnd、baselineCounts',
-    );
-    const admin = ctx.state.admin;
-    await dependencies.reminderPolicies.setPolicy(
-      { ...actorOf(admin), scopeUnitIds: admin.scopeUnitIds },
-      ctx.params.unitId,
-      changes,
-    );
-    const body: ReminderPolicyView = await dependencies.reminderPolicies.policyFor(ctx.params.unitId);
-    ctx.body = body;
-  });
-
-  return router;
+  };
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/calendar',
+      summary: '工作日历：今天、节假日数据缺少的年份与提示、本地例外',
+      tag: 'cadence',
+      access: 'admin',
+      response: calendarViewSchema,
+      handle: async () => {
+        const [status, overrides] = await Promise.all([
+          dependencies.calendar.status(),
+          dependencies.calendar.listOverrides(),
+        ]);
+        return {
+          body: {
+            today: status.today,
+            missingYears: status.missingYears,
+            missingYearsMessage: status.message,
+            overrides,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/calendar/overrides/{date}',
+      summary: '设置本地例外：某日休息（holiday）或上班（workday），仅管理全县的管理员',
+      tag: 'cadence',
+      access: 'admin',
+      params: calendarDateParamsSchema,
+      body: calendarOverrideRequestSchema,
+      response: calendarOverrideViewSchema,
+      errorStatuses: [403],
+      handle: async (ctx, { params, body }) => ({
+        body: await dependencies.calendar.setOverride(actorOf(ctx), { date: params.date, ...body }),
+      }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/calendar/overrides/{date}',
+      summary: '删除本地例外，该日恢复按官方日历',
+      tag: 'cadence',
+      access: 'admin',
+      params: calendarDateParamsSchema,
+      successStatus: 204,
+      errorStatuses: [403],
+      handle: async (ctx, { params }) => {
+        await dependencies.calendar.removeOverride(actorOf(ctx), params.date);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/units/{unitId}/reminder-policy',
+      summary: '单位的催办与更新基线设置（未单独设置时沿用上级或默认值）',
+      tag: 'cadence',
+      access: 'admin',
+      params: unitIdParamsSchema,
+      response: reminderPolicyViewSchema,
+      handle: async (ctx, { params }) => {
+        requireUnitInScope(ctx, params.unitId);
+        return { body: await dependencies.reminderPolicies.policyFor(params.unitId) };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/units/{unitId}/reminder-policy',
+      summary: '修改单位的催办与更新基线设置，下级单位沿用',
+      tag: 'cadence',
+      access: 'admin',
+      params: unitIdParamsSchema,
+      body: reminderPolicyRequestSchema,
+      response: reminderPolicyViewSchema,
+      handle: async (ctx, { params, body }) => {
+        requireUnitInScope(ctx, params.unitId);
+        await dependencies.reminderPolicies.setPolicy(
+          { ...actorOf(ctx), scopeUnitIds: ctx.state.viewer.scope.adminRootUnitIds },
+          params.unitId,
+          body,
+        );
+        return { body: await dependencies.reminderPolicies.policyFor(params.unitId) };
+      },
+    }),
+  ];
 }

@@ -117,20 +117,17 @@ export class CadenceService {
   async runDailyCheck(): Promise<CadenceCheckResult> {
     const now = this.dependencies.clock.now();
     const today = civilDate(now, this.dependencies.timeZone);
-    // Independent reads go together: on the embedded database each one is a scan.
-    const [accounts, stored, published, calendar, admins] = await Promise.all([
-      this.dependencies.accounts.listActive(),
+    // Independent reads go together: on the embedded database each one is a scan. The units and
+    // their policies follow the accounts at once, while the states may still be on their way.
+    const [{ accounts, lineage, policies }, stored, published, calendar, admins] = await Promise.all([
+      this.readAccountsWithUnits(),
       this.readStates(),
       this.drafts?.listPublishedSince(new Date(now.getTime() - reconcileDays * 86_400_000)) ?? [],
       this.dependencies.calendar.workingCalendar(),
       this.dependencies.people.activeAdmins(),
     ]);
-    const [reconciled, lineage] = await Promise.all([
-      this.reconcile(stored, published),
-      this.dependencies.people.unitLineage([...new Set(accounts.map((account) => account.unitId))]),
-    ]);
+    const reconciled = await this.reconcile(stored, published);
     const states = reconciled ? await this.readStates() : stored;
-    const policies = await this.dependencies.policies.policiesFor(lineage);
 
     const due = accounts.flatMap((account) =>
       dueCadenceWarnings(
@@ -246,6 +243,12 @@ export class CadenceService {
       lastOriginalPostDate: state?.lastOriginalPostAt ? civilDate(state.lastOriginalPostAt, timeZone) : null,
       trackedSince: civilDate(account.since, timeZone),
     };
+  }
+
+  private async readAccountsWithUnits() {
+    const accounts = await this.dependencies.accounts.listActive();
+    const lineage = await this.dependencies.people.unitLineage([...new Set(accounts.map((account) => account.unitId))]);
+    return { accounts, lineage, policies: await this.dependencies.policies.policiesFor(lineage) };
   }
 
   private async readStates(): Promise<Map<string, CadenceState>> {

@@ -4,9 +4,10 @@
  * to the step's backup approver (or, without one, the unit's admins) after Y, with the submitter told
  * who has the draft. Nudges never decide anything: nothing is approved by timeout.
  *
- * A "pending episode" is the current step of the current version since it was opened or last handed
- * over (转交). Its key names it, so each nudge is given once per episode, and a decision, withdrawal,
- * revision or handover ends it: the next episode (if any) starts its own clock.
+ * A "pending episode" is the current step of the current version since it last became pending
+ * (opened, or reopened by a revision or a revoked approval) or was last handed over (转交). Its key
+ * names it, so each nudge is given once per episode, and a decision, withdrawal, revision, revocation
+ * or handover ends it: the next episode (if any) starts its own clock and gets its own nudges.
  */
 import type { ReviewState, ReviewStep } from '../drafts/draft-rules';
 import { draftHeading } from '../drafts/draft-messages';
@@ -30,19 +31,25 @@ export function pendingEpisode(state: ReviewState, versionCreatedAt: Date): Pend
   if (state.status !== 'in_review' || !step) return null;
   const version = state.currentVersion;
   const previous = state.steps[state.currentStepIndex - 1];
-  const openedAt = Math.max(
-    versionCreatedAt.getTime(),
-    ...(previous?.decisions ?? [])
-      .filter((decision) => decision.versionNumber === version)
-      .map((decision) => decision.decidedAt.getTime()),
-  );
+  // The step's own record of when it became pending this time; drafts stored before it was kept fall
+  // back to the version's submission or the previous step's approval (a revocation is not seen there).
+  const openedAt =
+    step.pendingSince?.getTime() ??
+    Math.max(
+      versionCreatedAt.getTime(),
+      ...(previous?.decisions ?? [])
+        .filter((decision) => decision.versionNumber === version)
+        .map((decision) => decision.decidedAt.getTime()),
+    );
   const handovers = step.handovers.filter((handover) => handover.versionNumber === version);
   const since = Math.max(openedAt, ...handovers.map((handover) => handover.at.getTime()));
   const waitingFor = undecidedApprovers(step, version);
   if (waitingFor.length === 0) return null;
   const decided = decidedFor(step, version);
+  // A reopened step (same version and step) is a new episode: its opening time is part of the key.
+  const opening = step.pendingSince ? `:p${step.pendingSince.getTime()}` : '';
   return {
-    key: `${state.id}:v${version}:s${state.currentStepIndex}:h${handovers.length}`,
+    key: `${state.id}:v${version}:s${state.currentStepIndex}${opening}:h${handovers.length}`,
     since: new Date(since),
     stepIndex: state.currentStepIndex,
     waitingFor,

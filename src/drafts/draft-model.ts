@@ -70,6 +70,8 @@ export interface ApprovalStep {
   status: StepStatus;
   decisions: ApprovalDecision[];
   handovers: ApprovalHandover[];
+  /** When the step last became pending (draft-rules.ts); null while waiting, absent on older drafts. */
+  pendingSince?: Date | null;
 }
 
 /** An outbox entry a transition sent (kept with the state it led to). */
@@ -176,6 +178,7 @@ const stepSchema = new Schema<ApprovalStep>(
         at: { type: Date, required: true },
       },
     ],
+    pendingSince: { type: Date, default: null },
   },
   { _id: false },
 );

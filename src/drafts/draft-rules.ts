@@ -56,6 +56,11 @@ export interface ReviewStep {
   status: StepStatus;
   decisions: ReviewDecision[];
   handovers: ReviewHandover[];
+  /**
+   * When the step last became pending: opened after the previous step, reopened by a revision or a
+   * revocation. The approval nudges count from here. Absent on steps stored before it was kept.
+   */
+  pendingSince?: Date | null;
 }
 
 /** The parts of a draft the rules read; ids are strings. */
@@ -259,11 +264,14 @@ export function pendingApprovers(state: Pick<ReviewState, 'steps' | 'currentStep
 }
 
 /** Step k becomes pending and its approvers are asked; later steps wait. */
-function openStep(steps: ReviewStep[], index: number): ReviewStep[] {
-  return steps.map((step, position) => ({
-    ...step,
-    status: position < index ? step.status : position === index ? 'pending' : 'waiting',
-  }));
+function openStep(steps: ReviewStep[], index: number, now: Date): ReviewStep[] {
+  return steps.map((step, position) =>
+    position < index
+      ? step
+      : position === index
+        ? { ...step, status: 'pending', pendingSince: now }
+        : { ...step, status: 'waiting', pendingSince: null },
+  );
 }
 
 function requestsFor(
@@ -294,6 +302,7 @@ function lastVersionSeenBy(steps: ReviewStep[], approverId: string, currentVersi
 export interface NewDraftInput {
   submitterId: string;
   version: ReviewVersion;
+  now: Date;
   route: { steps: { mode: ApprovalMode; approverIds: string[]; backupApproverIds: string[] }[]; ccIds: string[] };
 }
 
@@ -305,6 +314,7 @@ export function startReview(input: NewDraftInput): RuleOutcome {
   const steps = openStep(
     input.route.steps.map((step) => ({ ...step, status: 'waiting' as const, decisions: [], handovers: [] })),
     0,
+    input.now,
   );
   const state = { steps, currentVersion: 1, currentStepIndex: 0, status: 'in_review' as const };
   return {
@@ -462,7 +472,7 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
   );
   const nextIndex = state.currentStepIndex + 1;
   if (nextIndex < stepCount) {
-    steps = openStep(steps, nextIndex);
+    steps = openStep(steps, nextIndex, input.now);
     const next = { ...state, steps, currentStepIndex: nextIndex };
     return {
       changes: { steps, currentStepIndex: nextIndex, pendingApproverIds: pendingApprovers(next) },
@@ -508,6 +518,7 @@ export function revise(state: ReviewState, input: ReviseInput): RuleOutcome {
   const steps = openStep(
     state.steps.map((step) => ({ ...step, status: 'waiting' as const })),
     0,
+    input.now,
   );
   const next = { ...state, steps, currentStepIndex: 0, currentVersion: version.number, status: 'in_review' as const };
   return {
@@ -636,6 +647,7 @@ export function revokeApproval(state: ReviewState, input: { byId: string; reason
           },
     ),
     stepIndex,
+    input.now,
   );
   const next = { ...state, steps, currentStepIndex: stepIndex, status: 'in_review' as const };
   return {

@@ -266,6 +266,7 @@ export class DraftService {
     const outcome = startReview({
       submitterId: actor.personId,
       version,
+      now,
       route: {
         steps: route.steps.map((step) => ({
           mode: step.mode,
@@ -860,6 +861,7 @@ function toReviewState(draft: Draft): ReviewState {
         fromId: String(handover.fromId),
         toId: String(handover.toId),
       })),
+      pendingSince: step.pendingSince ?? null,
     })),
     currentStepIndex: draft.currentStepIndex,
     ccIds: ids(draft.ccIds),

@@ -127,6 +127,13 @@ const configSchema = z.object({
     workdayEnd: z.string().regex(/^\d{1,2}:\d{2}$/, 'must look like 18:00'),
     baselineCounts: z.enum(['calendar-days', 'working-days']),
   }),
+  retention: z.object({
+    /**
+     * Days given reminders and job run records are kept; a reminder that still stops a repeat (an open
+     * cadence gap, a draft in review) is kept longer. At least 14: a cadence gap's warnings span 14 days.
+     */
+    recordDays: integer(14, 3650),
+  }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** json: one JSON object per line (production); pretty: human-readable lines (development). */

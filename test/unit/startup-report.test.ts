@@ -8,6 +8,7 @@ const facts: StartupFacts = {
   puppet: 'wechaty-puppet-wechat4u',
   chat: { kind: 'cannot-connect', reason: 'getaddrinfo ENOTFOUND login.wx.qq.com', retryInMs: 5000 },
   people: { people: 0, bound: 0 },
+  retentionDays: 180,
 };
 
 describe('the start-up screen', () => {
@@ -20,6 +21,7 @@ describe('the start-up screen', () => {
     );
     expect(screen).toContain('npm run admin -- import docs/sample-organization.json');
     expect(screen).toContain('npm run admin -- bind-code');
+    expect(screen).toContain('每天 04:10 清理 180 天前的提醒与任务记录');
     expect(screen.split('\n').length).toBeLessThan(15);
   });
 

@@ -151,6 +151,100 @@ describe('approval nudges', () => {
     expect(await nudgesOf(draft.id)).toEqual([['remind', '孙丽']]);
   });
 
+  test('when an approval is revoked, then the reopened step waits 4 and 8 working hours from the revocation, not from submission', async () => {
+    // Thursday 5 November: 孙丽 approves at once (no nudge), then takes the approval back at 11:00.
+    const draft = await submitAt('2026-11-05T09:00:00', '刘洋', '撤销同意后催办测试稿');
+    clock.set(shanghai('2026-11-05T09:30:00'));
+    const sunLi = { personId: await personId('孙丽'), via: 'test' };
+    await services.drafts.decide(sunLi, { code: draft.code, decision: 'approve', comment: '', versionNumber: null });
+    clock.set(shanghai('2026-11-05T11:00:00'));
+    await services.drafts.revokeApproval(sunLi, { code: draft.code, reason: '数据需再核实' });
+
+    await nudgeAt('2026-11-05T11:10:00');
+    await nudgeAt('2026-11-05T14:50:00');
+    expect(await nudgesOf(draft.id)).toEqual([]);
+    await nudgeAt('2026-11-05T15:00:00');
+    expect(await nudgesOf(draft.id)).toEqual([['remind', '孙丽']]);
+    expect(await textFor(draft.id, '孙丽', 'remind')).toContain('已等待您审核 4 个工作小时');
+    // 7 working hours on Thursday, the eighth ends at 09:30 on Friday.
+    await nudgeAt('2026-11-06T09:20:00');
+    expect(await nudgesOf(draft.id)).toHaveLength(1);
+    await nudgeAt('2026-11-06T09:30:00');
+    expect(await nudgesOf(draft.id)).toEqual([
+      ['remind', '孙丽'],
+      ['escalate', '钱卫东'],
+      ['escalate', '刘洋'],
+    ]);
+  });
+
+  test('when a step reopens after its escalation, then the new wait gets its own reminder and escalation, each once', async () => {
+    const draft = await submitAt('2026-11-09T09:00:00', '刘洋', '重新待审催办测试稿');
+    await nudgeAt('2026-11-09T13:00:00');
+    await nudgeAt('2026-11-09T17:00:00');
+    const firstWait = [
+      ['remind', '孙丽'],
+      ['escalate', '钱卫东'],
+      ['escalate', '刘洋'],
+    ];
+    expect(await nudgesOf(draft.id)).toEqual(firstWait);
+
+    // Tuesday: approved at 09:00, revoked at 10:30; the step waits again from 10:30.
+    const sunLi = { personId: await personId('孙丽'), via: 'test' };
+    clock.set(shanghai('2026-11-10T09:00:00'));
+    await services.drafts.decide(sunLi, { code: draft.code, decision: 'approve', comment: '', versionNumber: null });
+    clock.set(shanghai('2026-11-10T10:30:00'));
+    await services.drafts.revokeApproval(sunLi, { code: draft.code, reason: '标题需调整' });
+    await nudgeAt('2026-11-10T14:20:00');
+    expect(await nudgesOf(draft.id)).toEqual(firstWait);
+    await nudgeAt('2026-11-10T14:30:00');
+    await nudgeAt('2026-11-10T14:30:00', 'b');
+    expect(await nudgesOf(draft.id)).toEqual([...firstWait, ['remind', '孙丽']]);
+    await nudgeAt('2026-11-10T17:50:00');
+    expect(await nudgesOf(draft.id)).toHaveLength(4);
+    await nudgeAt('2026-11-11T09:00:00');
+    await nudgeAt('2026-11-11T09:00:00', 'b');
+    await nudgeAt('2026-11-11T11:00:00');
+    expect(await nudgesOf(draft.id)).toEqual([...firstWait, ...firstWait]);
+  });
+
+  test("when the second step is reopened by its approver, then its clock starts at the revocation, not at the first step's approval", async () => {
+    const draft = await submitAt('2026-11-12T09:00:00', '刘洋', '第二步撤销测试稿');
+    clock.set(shanghai('2026-11-12T09:10:00'));
+    await services.drafts.decide(
+      { personId: await personId('孙丽'), via: 'test' },
+      { code: draft.code, decision: 'approve', comment: '', versionNumber: null },
+    );
+    const zhao = { personId: await personId('赵海涛'), via: 'test' };
+    clock.set(shanghai('2026-11-12T09:20:00'));
+    await services.drafts.decide(zhao, { code: draft.code, decision: 'approve', comment: '', versionNumber: null });
+    clock.set(shanghai('2026-11-12T12:00:00'));
+    await services.drafts.revokeApproval(zhao, { code: draft.code, reason: '配图需更换' });
+    await nudgeAt('2026-11-12T15:50:00');
+    expect(await nudgesOf(draft.id)).toEqual([]);
+    await nudgeAt('2026-11-12T16:00:00');
+    expect(await nudgesOf(draft.id)).toEqual([['remind', '赵海涛']]);
+  });
+
+  test('when the approver hands the item to the backup after the escalation, then the backup is reminded 4 working hours after the handover', async () => {
+    const draft = await submitAt('2026-11-16T09:00:00', '刘洋', '转交备审人催办测试稿');
+    await nudgeAt('2026-11-16T17:00:00');
+    expect(await nudgesOf(draft.id)).toEqual([
+      ['remind', '孙丽'],
+      ['escalate', '钱卫东'],
+      ['escalate', '刘洋'],
+    ]);
+    clock.set(shanghai('2026-11-17T09:00:00'));
+    await services.drafts.handOver(
+      { personId: await personId('孙丽'), via: 'test' },
+      { code: draft.code, toName: '钱卫东' },
+    );
+    await nudgeAt('2026-11-17T12:50:00');
+    expect(await nudgesOf(draft.id)).toHaveLength(3);
+    await nudgeAt('2026-11-17T13:00:00');
+    await nudgeAt('2026-11-17T13:00:00', 'b');
+    expect((await nudgesOf(draft.id)).slice(3)).toEqual([['remind', '钱卫东']]);
+  });
+
   test('when two scheduler processes run the nudges at the same moment, then each nudge is sent once', async () => {
     const draft = await submitAt('2026-11-04T09:00:00', '刘洋', '并发催办测试稿');
     clock.set(shanghai('2026-11-04T17:10:00'));

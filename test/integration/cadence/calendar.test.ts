@@ -145,4 +145,29 @@ describe('the working-day calendar', () => {
     expect(invalid.status).toBe(400);
     expect((invalid.body as ErrorBody).error.message).toContain('升级催办时限应大于提醒时限');
   });
+  test('when the OpenAPI document is read, then it lists the calendar and reminder routes; a leader or an outside admin gets 404', async () => {
+    const document = await request(server).get('/api/v1/openapi.json').expect(200);
+    const paths = document.body.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths['/calendar'])).toEqual(['get']);
+    expect(Object.keys(paths['/calendar/overrides/{date}']).sort()).toEqual(['delete', 'put']);
+    expect(Object.keys(paths['/units/{unitId}/reminder-policy']).sort()).toEqual(['get', 'put']);
+
+    const leader = await bearer('孙丽');
+    for (const [method, path] of [
+      ['get', '/api/v1/calendar'],
+      ['put', '/api/v1/calendar/overrides/2027-01-05'],
+      ['get', `/api/v1/units/${await unitId('某县人民政府')}/reminder-policy`],
+    ] as const) {
+      const answer = await request(server)[method](path).set('authorization', leader).send({ kind: 'holiday' });
+      expect(answer.status).toBe(404);
+      expect((answer.body as ErrorBody).error.code).toBe('ROUTE_NOT_FOUND');
+    }
+    // 蒋明 looks after the county office only (made an admin above): the county itself is outside.
+    const outside = await request(server)
+      .get(`/api/v1/units/${await unitId('某县人民政府')}/reminder-policy`)
+      .set('authorization', await bearer('蒋明'));
+    expect(outside.status).toBe(404);
+    expect((outside.body as ErrorBody).error.code).toBe('UNIT_NOT_FOUND');
+    expect(await CalendarOverrideModel.findById('2027-01-05').lean()).toBeNull();
+  });
 });

@@ -75,6 +75,24 @@ describe('approval nudges', () => {
     });
   });
 
+  test('when a revoked approval reopens the step, then the episode starts at the reopening under a new key', () => {
+    const reopened = new Date('2026-10-08T03:00:00Z');
+    const handedOverBefore = new Date('2026-09-30T10:00:00Z');
+    const state = draft({
+      steps: [
+        step({
+          pendingSince: reopened,
+          handovers: [{ fromId: 'leader', toId: 'colleague', versionNumber: 1, at: handedOverBefore }],
+        }),
+      ],
+    });
+    expect(pendingEpisode(state, submitted)).toMatchObject({
+      key: `d1:v1:s0:p${reopened.getTime()}:h1`,
+      since: reopened,
+      waitingFor: ['colleague'],
+    });
+  });
+
   test('when the step is decided, withdrawn or rejected, then nothing is pending', () => {
     expect(pendingEpisode(draft({ status: 'withdrawn' }), submitted)).toBeNull();
     expect(pendingEpisode(draft({ status: 'rejected' }), submitted)).toBeNull();

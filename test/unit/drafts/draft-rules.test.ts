@@ -30,6 +30,7 @@ function draftWith(
   const outcome = startReview({
     submitterId: 'officer',
     version,
+    now,
     route: { steps: steps.map((step) => ({ backupApproverIds: [], ...step })), ccIds },
   });
   return apply(baseState(ccIds), outcome);
@@ -76,6 +77,7 @@ describe('review routing', () => {
       startReview({
         submitterId: 'officer',
         version,
+        now,
         route: { steps: [{ mode: 'any', approverIds: ['head'], backupApproverIds: [] }], ccIds: [] },
       }),
     );
@@ -87,7 +89,7 @@ describe('review routing', () => {
   });
 
   test('when a route has no approver, then the draft is refused with a way out', () => {
-    const outcome = startReview({ submitterId: 'officer', version, route: { steps: [], ccIds: [] } });
+    const outcome = startReview({ submitterId: 'officer', version, now, route: { steps: [], ccIds: [] } });
     expect(outcome).toMatchObject({ refused: true, code: 'ROUTE_HAS_NO_APPROVER' });
   });
 
