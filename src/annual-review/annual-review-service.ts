@@ -239,14 +239,23 @@ export class AnnualReviewService {
   /** The reviews of `year` within an admin's scope, a page at a time. */
   async listForAdmin(
     admin: AdminSummary,
-    options: { year: number; status?: AnnualReviewStatus; toClose?: boolean; cursor?: string; limit?: number },
+    options: {
+      year?: number;
+      accountId?: string;
+      status?: AnnualReviewStatus;
+      toClose?: boolean;
+      cursor?: string;
+      limit?: number;
+    },
   ): Promise<{ reviews: AnnualReview[]; accounts: Map<string, Account>; nextCursor: string | null }> {
     const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
     const limit = Math.min(options.limit ?? 50, 100);
-    const filter: Record<string, unknown> = {
-      unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) },
-      year: options.year,
-    };
+    const filter: Record<string, unknown> = { unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) } };
+    if (options.year !== undefined) filter.year = options.year;
+    if (options.accountId) {
+      if (!isObjectIdText(options.accountId)) throw new ValidationError('INVALID_ACCOUNT_ID', '账号编号无效');
+      filter.accountId = new Types.ObjectId(options.accountId);
+    }
     if (options.status) filter.status = options.status;
     if (options.toClose !== undefined) filter.toClose = options.toClose;
     if (options.cursor) {

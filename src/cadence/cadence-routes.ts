@@ -1,17 +1,24 @@
 /**
- * /api/v1 routes of the cadence feature, for admins: the working-day calendar with its missing-year
- * warning and local overrides, and each unit's reminder settings.
+ * /api/v1 routes of the cadence feature, for admins: every running account's publishing figures, the
+ * working-day calendar with its missing-year warning and local overrides, and each unit's reminder settings.
  */
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AdminState } from '../api/auth-middleware';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import type { CalendarOverrideView, CalendarView, ReminderPolicyView } from '../shared/contracts';
+import type {
+  AccountCadenceListBody,
+  CalendarOverrideView,
+  CalendarView,
+  ReminderPolicyView,
+} from '../shared/contracts';
+import type { CadenceService } from './cadence-service';
 import type { CalendarService } from './calendar-service';
 import type { ReminderPolicyService } from './reminder-policy-service';
 
 export interface CadenceRouteDependencies {
   calendar: Pick<CalendarService, 'status' | 'listOverrides' | 'setOverride' | 'removeOverride'>;
+  cadence: Pick<CadenceService, 'accountFigures'>;
   reminderPolicies: Pick<ReminderPolicyService, 'policyFor' | 'setPolicy'>;
   people: { adminCoversUnit(admin: { scopeUnitIds: string[] }, unitId: string): Promise<boolean> };
 }
@@ -41,6 +48,13 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, usage: string): T {
 export function createCadenceRouter(dependencies: CadenceRouteDependencies) {
   const router = new Router<AdminState>();
   const actorOf = (admin: AdminState['admin']) => ({ personId: admin.id, via: 'api' });
+
+  router.get('/cadence', async (ctx) => {
+    const body: AccountCadenceListBody = {
+      accounts: await dependencies.cadence.accountFigures({ scopeUnitIds: ctx.state.admin.scopeUnitIds }),
+    };
+    ctx.body = body;
+  });
 
   router.get('/calendar', async (ctx) => {
     const [status, overrides] = await Promise.all([

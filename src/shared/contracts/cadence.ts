@@ -30,7 +30,7 @@ export interface ReminderPolicyView {
 
 export type CadenceRiskName = 'veto' | 'veto-tomorrow' | 'leader-warned' | 'behind-baseline' | 'no-original' | 'ok';
 
-/** Dashboard "accounts at risk": one account's publishing figures. */
+/** One running account's publishing figures (GET /api/v1/cadence; the dashboard's "accounts at risk"). */
 export interface AccountCadenceView {
   accountId: string;
   name: string;
@@ -43,6 +43,11 @@ export interface AccountCadenceView {
   daysSinceOriginal: number;
   baselineDays: number;
   risk: CadenceRiskName;
+}
+
+/** GET /api/v1/cadence: the running accounts in the admin's scope, with their figures. */
+export interface AccountCadenceListBody {
+  accounts: AccountCadenceView[];
 }
 
 /** Dashboard "drafts waiting longest": a draft whose current step waits for a decision. */

@@ -7,7 +7,12 @@ import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
 import { PersonModel } from '../../../src/people/person-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
-import type { AnnualReviewListBody, AnnualReviewView, ErrorBody } from '../../../src/shared/contracts';
+import type {
+  AccountCadenceListBody,
+  AnnualReviewListBody,
+  AnnualReviewView,
+  ErrorBody,
+} from '../../../src/shared/contracts';
 import { startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
@@ -110,6 +115,41 @@ describe('the annual review over the API', () => {
     const view = passed.body as AnnualReviewView;
     expect(view).toMatchObject({ status: 'passed', toClose: false });
     expect(view.reports.map((report) => report.text)).toEqual(['年度报告', '年度报告（补充留言办理情况）']);
+  });
+
+  test("when an account's reviews are asked for, then every year of that account is listed, and nothing else", async () => {
+    const response = await request(server)
+      .get('/api/v1/annual-reviews')
+      .query({ accountId: (await AnnualReviewModel.findById(reviewId).lean())?.accountId.toString() })
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const reviews = (response.body as AnnualReviewListBody).reviews;
+    expect(reviews.map((review) => [review.account.name, review.year, review.status])).toEqual([
+      ['教育之窗', 2026, 'passed'],
+    ]);
+    const bad = await request(server)
+      .get('/api/v1/annual-reviews?accountId=x')
+      .set('Authorization', await bearer('李静'))
+      .expect(400);
+    expect((bad.body as ErrorBody).error.message).toContain('账号编号无效');
+  });
+
+  test('when the registry page asks for publishing figures, then every running account in scope has them', async () => {
+    const response = await request(server)
+      .get('/api/v1/cadence')
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const figures = (response.body as AccountCadenceListBody).accounts;
+    expect(figures.map((view) => view.name).sort()).toEqual(['应急先锋', '教育之窗', '教育微博'].sort());
+    expect(figures[0]).toMatchObject({
+      lastPostDate: null,
+      daysSincePost: expect.any(Number),
+      risk: expect.any(String),
+    });
+    await request(server)
+      .get('/api/v1/cadence')
+      .set('Authorization', await bearer('刘洋'))
+      .expect(404);
   });
 
   test("when someone outside the review's scope asks, then it is not found, as it is for a non-admin", async () => {
