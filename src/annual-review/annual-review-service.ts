@@ -23,6 +23,8 @@ import type { AuditedChange } from '../audit/audited-transition';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
 import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './annual-review-rules';
 import { decisionText, reportReceivedText } from './annual-review-messages';
+import { registryRiskReasons } from './registry-risk-rules';
+import type { RegistryRiskReason } from './registry-risk-rules';
 
 export interface AnnualReviewConfig {
   timeZone: string;
@@ -43,7 +45,10 @@ export interface AnnualReviewDependencies {
   audit: AuditTrail;
   outbox: { enqueue(entries: OutboxEntry[]): Promise<void> };
   people: AnnualReviewPeople;
-  accounts: Pick<AccountService, 'findByName' | 'findAccounts' | 'listRunningAccounts' | 'rolesOn' | 'countRegistry'>;
+  accounts: Pick<
+    AccountService,
+    'findByName' | 'findAccounts' | 'listRunningAccounts' | 'rolesOn' | 'countRegistry' | 'listActiveIn'
+  >;
   config: AnnualReviewConfig;
   logger?: Logger;
 }
@@ -313,6 +318,32 @@ export class AnnualReviewService {
       this.countReviews(unitIds, year),
     ]);
     return { accounts, annualReview };
+  }
+
+  /**
+   * The active accounts of an admin's scope that the registry or this cycle's review puts at risk, with
+   * why (registry-risk-rules.ts), for the dashboard beside the cadence check's.
+   */
+  async accountsAtRisk(
+    admin: Pick<AdminSummary, 'scopeUnitIds'>,
+  ): Promise<Array<{ account: Account; reasons: RegistryRiskReason[] }>> {
+    const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
+    const now = this.dependencies.clock.now();
+    const { timeZone } = this.dependencies.config;
+    const year = cycleYearOf(civilDate(now, timeZone));
+    const [accounts, reviews] = await Promise.all([
+      this.dependencies.accounts.listActiveIn(unitIds),
+      AnnualReviewModel.find({ unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) }, year }).lean<
+        AnnualReview[]
+      >(),
+    ]);
+    const reviewOf = new Map(reviews.map((review) => [String(review.accountId), review]));
+    return accounts
+      .map((account) => ({
+        account,
+        reasons: registryRiskReasons(account, reviewOf.get(String(account._id)) ?? null, { now, timeZone }),
+      }))
+      .filter((entry) => entry.reasons.length > 0);
   }
 
   private async currentReviewOf(account: Account): Promise<AnnualReview> {

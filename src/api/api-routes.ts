@@ -31,6 +31,7 @@ import { createAccountRouter } from '../accounts/account-routes';
 import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
 import { createCadenceRouter } from '../cadence/cadence-routes';
 import type { AccountAtRisk } from '../shared/contracts';
+import { platformLabels } from '../accounts/account-rules';
 import type { AdminSummary } from '../people/people-records';
 import fs from 'node:fs';
 
@@ -115,7 +116,7 @@ export function createApiRoutes(
       unbindPerson: (personId, actor) => unbindPerson({ people, sessions, outbox, clock }, personId, actor),
     }),
     ...dashboardRoutes(
-      new DashboardService({ clock, people, accountRisks: options.accountRisks ?? cadenceRisks(services) }),
+      new DashboardService({ clock, people, accountRisks: options.accountRisks ?? accountRisks(services) }),
     ),
     ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
   ];
@@ -147,19 +148,27 @@ function safeDigestKey(config: Pick<AppConfig, 'audit' | 'dataDir' | 'environmen
   }
 }
 
-/** The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the veto (R6). */
-function cadenceRisks(services: Services) {
+/**
+ * The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the veto
+ * (R6), and the registry's and this cycle's annual review's (R4, R5), one entry per account; accounts
+ * with a critical reason first.
+ */
+function accountRisks(services: Services) {
   return async (viewer: { scope: { adminRootUnitIds: string[] } }): Promise<AccountAtRisk[]> => {
-    const views = await services.cadence.accountsAtRisk({ scopeUnitIds: viewer.scope.adminRootUnitIds });
-    return views
-      .filter((view) => view.risk !== 'ok')
-      .map((view) => ({
-        account: { id: view.accountId, name: view.name, platform: view.platform },
+    const scope = { scopeUnitIds: viewer.scope.adminRootUnitIds };
+    const [cadence, registry] = await Promise.all([
+      services.cadence.accountsAtRisk(scope),
+      services.annualReviews.accountsAtRisk(scope),
+    ]);
+    const entries = new Map<string, AccountAtRisk>();
+    for (const view of cadence.filter((figures) => figures.risk !== 'ok')) {
+      entries.set(view.accountId, {
+        account: { id: view.accountId, name: view.name, platform: platformText(view.platform) },
         unit: { id: view.unitId, name: view.unitName },
         reasons: [
           {
-            kind: 'cadence' as const,
-            severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? ('critical' as const) : ('warn' as const),
+            kind: 'cadence',
+            severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? 'critical' : 'warn',
             message:
               view.risk === 'no-original'
                 ? `已 ${view.daysSinceOriginal} 天没有原创内容`
@@ -167,6 +176,24 @@ function cadenceRisks(services: Services) {
             since: null,
           },
         ],
-      }));
+      });
+    }
+    for (const { account, reasons } of registry) {
+      const id = String(account._id);
+      const entry = entries.get(id) ?? {
+        account: { id, name: account.name, platform: platformText(account.platform) },
+        unit: { id: String(account.unitId), name: await services.people.unitName(String(account.unitId)) },
+        reasons: [],
+      };
+      entry.reasons.push(...reasons.map((reason) => ({ ...reason, since: reason.since?.toISOString() ?? null })));
+      entries.set(id, entry);
+    }
+    const critical = (entry: AccountAtRisk) => entry.reasons.filter((reason) => reason.severity === 'critical').length;
+    return [...entries.values()].sort((left, right) => critical(right) - critical(left));
   };
+}
+
+/** 微信公众号 for wechat-official-account; the code itself for one the registry does not know. */
+function platformText(platform: string): string {
+  return (platformLabels as Record<string, string>)[platform] ?? platform;
 }

@@ -25,7 +25,7 @@ describe('account registry page', () => {
     const page = await render('pages/accounts/accounts');
 
     expect(textsOf(page, '.account')[0]).toBe(
-      '清河教育 运行中 微信公众号 县教育局 分管 孙丽 · 管理员 刘洋 即将满 14 天未更新 距上次更新 12 天 · 距上次原创 12 天 ' +
+      '清河教育 运行中 微信公众号 县教育局 分管 孙丽 · 管理员 刘洋 距上次更新 12 天 · 距上次原创 12 天 即将满 14 天未更新 ' +
         '互动功能已开启 认证 2026-12-17 到期，还有 20 天 2026 年审：未提交报告',
     );
     expect(textsOf(page, '.account')[1]).toContain(

@@ -11,6 +11,7 @@ import type {
   AccountCadenceListBody,
   AnnualReviewListBody,
   AnnualReviewView,
+  Dashboard,
   ErrorBody,
 } from '../../../src/shared/contracts';
 import { startApi } from '../../support/api-harness';
@@ -184,5 +185,25 @@ describe('the annual review over the API', () => {
       },
       annualReview: { year: 2026, open: 2, submitted: 0, passed: 1, failed: 0, toClose: 0 },
     });
+  });
+
+  test('when an admin opens the dashboard, then registry and annual-review risks join the cadence ones, per account', async () => {
+    clock.set('2026-11-20T02:00:00Z');
+    const response = await request(server)
+      .get('/api/v1/dashboard')
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const risks = (response.body as Dashboard).accountsAtRisk ?? [];
+    const weibo = risks.find((entry) => entry.account.name === '教育微博');
+    expect(weibo).toMatchObject({ account: { platform: '微博' }, unit: { name: '县教育局' } });
+    expect(weibo?.reasons.map((reason) => [reason.kind, reason.severity, reason.message])).toEqual(
+      expect.arrayContaining([
+        ['registry', 'warn', expect.stringContaining('逾期未备案')],
+        ['annual-review', 'warn', '2026年度年审报告未提交'],
+      ]),
+    );
+    const passed = risks.find((entry) => entry.account.name === '教育之窗');
+    expect(passed?.reasons.some((reason) => reason.kind === 'annual-review') ?? false).toBe(false);
+    expect(new Set(risks.map((entry) => entry.account.id)).size).toBe(risks.length);
   });
 });

@@ -139,6 +139,20 @@ export const scenarios: PreviewScenario[] = [
     expectText: '批准开办',
   },
   { name: 'annual-reviews', page: 'pages/annual-reviews/annual-reviews', arrange: asAdmin, expectText: '待审核' },
+  {
+    name: 'annual-reviews-december',
+    page: 'pages/annual-reviews/annual-reviews',
+    arrange: (fake) => {
+      asAdmin(fake);
+      const [open, submitted, failed, passed] = fixtures.annualReviews.reviews;
+      const since = { toClose: true, toCloseSince: '2026-12-01T01:00:00.000Z' };
+      fake.route(
+        'GET /api/v1/annual-reviews',
+        ok({ reviews: [{ ...open, ...since }, submitted, { ...failed, ...since }, passed], nextCursor: null }),
+      );
+    },
+    expectText: '列为待关停',
+  },
   { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出审计记录' },
 ];
 
