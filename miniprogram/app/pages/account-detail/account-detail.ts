@@ -13,6 +13,7 @@ import { readAllPages } from '../../lib/cursor-list';
 import { today } from '../../lib/format';
 import { adminOnlyText, isAdmin } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
+import { decideAnnualReview } from '../../lib/review-decision';
 import { askText, confirmAction, runAction } from '../../lib/wechat';
 
 /** What each closure step asks for: the stop notice needs its link, the others an optional note. */
@@ -134,18 +135,7 @@ Component({
       const { id, passed } = event.currentTarget.dataset as { id: string; passed: boolean };
       if (this.data.busy || !this.data.account) return;
       this.setData({ busy: true });
-      const reason = passed
-        ? await askText({ title: '年审通过', placeholder: '意见（可不填）', confirmText: '通过', required: false })
-        : await askText({
-            title: '年审不通过',
-            placeholder: '请填写不通过的理由',
-            confirmText: '不通过',
-            required: true,
-          });
-      const decided =
-        reason === null
-          ? null
-          : await runAction(() => api.decideAnnualReview(id, { passed, reason }), passed ? '年审已通过' : '年审未通过');
+      const decided = await decideAnnualReview({ id, accountName: this.data.account.name }, passed);
       this.setData({ busy: false });
       if (decided) {
         this.show(

@@ -11,7 +11,7 @@ import type { BoardGroupName, BoardView } from '../../lib/annual-review-view';
 import { readAllPages } from '../../lib/cursor-list';
 import { adminOnlyText, isAdmin, openAccount } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
-import { askText, runAction } from '../../lib/wechat';
+import { decideAnnualReview } from '../../lib/review-decision';
 
 Component({
   behaviors: [reloadBehavior],
@@ -75,23 +75,7 @@ Component({
       const { id, name, passed } = event.currentTarget.dataset as { id: string; name: string; passed: boolean };
       if (this.data.busy) return;
       this.setData({ busy: true });
-      const reason = passed
-        ? await askText({
-            title: `${name} 年审通过`,
-            placeholder: '意见（可不填）',
-            confirmText: '通过',
-            required: false,
-          })
-        : await askText({
-            title: `${name} 年审不通过`,
-            placeholder: '请填写不通过的理由',
-            confirmText: '不通过',
-            required: true,
-          });
-      const decided =
-        reason === null
-          ? null
-          : await runAction(() => api.decideAnnualReview(id, { passed, reason }), passed ? '年审已通过' : '年审未通过');
+      const decided = await decideAnnualReview({ id, accountName: name }, passed);
       this.setData({ busy: false });
       if (decided) this.show(this.data.reviews.map((review) => (review.id === decided.id ? decided : review)));
     },
