@@ -8,6 +8,7 @@
 import { civilDate, daysBetween, formatCivilDate } from '../shared/wall-clock';
 import type { Account } from '../accounts/account-model';
 import type { AnnualReview } from './annual-review-model';
+import { toCloseDay } from './annual-review-rules';
 
 export interface RegistryRiskReason {
   kind: 'registry' | 'interaction' | 'certification' | 'annual-review';
@@ -15,6 +16,12 @@ export interface RegistryRiskReason {
   message: string;
   since: Date | null;
 }
+
+/**
+ * A review not yet submitted is a risk in the last week before 1 December (待关停); earlier in November
+ * every account is still writing its report, and the board shows them.
+ */
+const reportDueWarningDays = 7;
 
 /** The certification reminders start this many days before the expiry (account-rules' 90/30/7). */
 const certificationWarningDays = 90;
@@ -67,11 +74,11 @@ export function registryRiskReasons(
       since: account.filingDueAt,
     });
   }
-  if (review) reasons.push(...reviewReasons(review));
+  if (review) reasons.push(...reviewReasons(review, today));
   return reasons;
 }
 
-function reviewReasons(review: RiskReview): RegistryRiskReason[] {
+function reviewReasons(review: RiskReview, today: string): RegistryRiskReason[] {
   if (review.toClose) {
     return [
       {
@@ -82,8 +89,16 @@ function reviewReasons(review: RiskReview): RegistryRiskReason[] {
       },
     ];
   }
-  if (review.status === 'open') {
-    return [{ kind: 'annual-review', severity: 'warn', message: `${review.year}年度年审报告未提交`, since: null }];
+  const daysLeft = daysBetween(today, toCloseDay(review.year));
+  if (review.status === 'open' && daysLeft <= reportDueWarningDays) {
+    return [
+      {
+        kind: 'annual-review',
+        severity: 'warn',
+        message: `${review.year}年度年审报告未提交，${daysLeft} 天后列为待关停`,
+        since: null,
+      },
+    ];
   }
   if (review.status === 'failed') {
     const reason = review.decision?.reason ? `：${review.decision.reason}` : '';

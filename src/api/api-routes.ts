@@ -148,6 +148,9 @@ function safeDigestKey(config: Pick<AppConfig, 'audit' | 'dataDir' | 'environmen
   }
 }
 
+/** A phone screen's worth; the registry page and the annual review board list every account. */
+const dashboardRiskLimit = 30;
+
 /**
  * The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the veto
  * (R6), and the registry's and this cycle's annual review's (R4, R5), one entry per account; accounts
@@ -189,7 +192,9 @@ function accountRisks(services: Services) {
       entries.set(id, entry);
     }
     const critical = (entry: AccountAtRisk) => entry.reasons.filter((reason) => reason.severity === 'critical').length;
-    return [...entries.values()].sort((left, right) => critical(right) - critical(left));
+    return [...entries.values()]
+      .sort((left, right) => critical(right) - critical(left) || right.reasons.length - left.reasons.length)
+      .slice(0, dashboardRiskLimit);
   };
 }
 

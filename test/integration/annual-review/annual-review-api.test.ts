@@ -188,7 +188,7 @@ describe('the annual review over the API', () => {
   });
 
   test('when an admin opens the dashboard, then registry and annual-review risks join the cadence ones, per account', async () => {
-    clock.set('2026-11-20T02:00:00Z');
+    clock.set('2026-11-24T02:00:00Z');
     const response = await request(server)
       .get('/api/v1/dashboard')
       .set('Authorization', await bearer('李静'))
@@ -199,7 +199,7 @@ describe('the annual review over the API', () => {
     expect(weibo?.reasons.map((reason) => [reason.kind, reason.severity, reason.message])).toEqual(
       expect.arrayContaining([
         ['registry', 'warn', expect.stringContaining('逾期未备案')],
-        ['annual-review', 'warn', '2026年度年审报告未提交'],
+        ['annual-review', 'warn', '2026年度年审报告未提交，7 天后列为待关停'],
       ]),
     );
     const passed = risks.find((entry) => entry.account.name === '教育之窗');

@@ -53,13 +53,20 @@ describe('registry risks for the dashboard', () => {
     ).toEqual([]);
   });
 
-  test("when the filing is overdue or this cycle's review is missing, failed or 待关停, then each says so", () => {
+  test("when the filing is overdue or this cycle's review is missing in its last week, failed or 待关停, then each says so", () => {
     expect(
       said(registryRiskReasons(account({ filedAt: null, filingDueAt: shanghai('2026-11-20') }), null, context)),
     ).toEqual(['registry warn 逾期未备案（应于2026年11月20日前）']);
     expect(said(registryRiskReasons(account(), review({ status: 'open' }), context))).toEqual([
-      'annual-review warn 2026年度年审报告未提交',
+      'annual-review warn 2026年度年审报告未提交，4 天后列为待关停',
     ]);
+    const early = { ...context, now: new Date('2026-11-23T15:59:00Z') };
+    expect(registryRiskReasons(account(), review({ status: 'open' }), early)).toEqual([]);
+    expect(
+      said(
+        registryRiskReasons(account(), review({ status: 'open' }), { ...early, now: new Date('2026-11-23T16:00:00Z') }),
+      ),
+    ).toEqual(['annual-review warn 2026年度年审报告未提交，7 天后列为待关停']);
     const failed = review({
       status: 'failed',
       decision: { passed: false, byId: new Types.ObjectId(), at: shanghai('2026-11-08'), reason: '缺少留言办理情况' },
