@@ -216,6 +216,14 @@ export class AccountQueries {
     return new Map(accounts.map((account) => [String(account._id), account]));
   }
 
+  /** The active accounts of some units (the dashboard's registry risks). */
+  listActiveIn(unitIds: string[]): Promise<Account[]> {
+    return AccountModel.find({
+      unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) },
+      status: 'active',
+    }).lean<Account[]>();
+  }
+
   /** The running accounts (active or closing), for opening the annual review: a cursor over id and names. */
   listRunningAccounts(): AsyncIterable<
     Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>

@@ -35,6 +35,10 @@ const listSchema = z.object({
     .min(2000, { error: 'year 须为年份' })
     .max(2100, { error: 'year 须为年份' })
     .optional(),
+  accountId: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/i, { error: '账号编号无效' })
+    .optional(),
   status: z.enum(annualReviewStatuses, { error: `status 须为 ${annualReviewStatuses.join('、')} 之一` }).optional(),
   toClose: z.enum(['true', 'false'], { error: 'toClose 须为 true 或 false' }).optional(),
   cursor: z
@@ -74,7 +78,10 @@ export function createAnnualReviewRouter(dependencies: AnnualReviewRouteDependen
 
   router.get('/', async (ctx) => {
     const query = parseRequest(listSchema, ctx.query);
-    const year = query.year ?? cycleYearOf(civilDate(dependencies.clock.now(), dependencies.timeZone));
+    // One account's reviews span the years; the board is the current cycle unless a year is asked for.
+    const year =
+      query.year ??
+      (query.accountId ? undefined : cycleYearOf(civilDate(dependencies.clock.now(), dependencies.timeZone)));
     const page = await annualReviews.listForAdmin(ctx.state.admin, {
       ...query,
       year,

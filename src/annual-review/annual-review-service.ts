@@ -23,8 +23,8 @@ import type { AuditedChange } from '../audit/audited-transition';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
 import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './annual-review-rules';
 import { decisionText, reportReceivedText } from './annual-review-messages';
-import { accountRiskReasons } from './account-risk-rules';
-import type { AccountRiskReason } from './account-risk-rules';
+import { registryRiskReasons } from './registry-risk-rules';
+import type { RegistryRiskReason } from './registry-risk-rules';
 
 export interface AnnualReviewConfig {
   timeZone: string;
@@ -47,7 +47,7 @@ export interface AnnualReviewDependencies {
   people: AnnualReviewPeople;
   accounts: Pick<
     AccountService,
-    'findByName' | 'findAccounts' | 'listRunningAccounts' | 'rolesOn' | 'countRegistry' | 'listActiveAccountsIn'
+    'findByName' | 'findAccounts' | 'listRunningAccounts' | 'rolesOn' | 'countRegistry' | 'listActiveIn'
   >;
   config: AnnualReviewConfig;
   logger?: Logger;
@@ -62,15 +62,6 @@ export interface ReviewCounts {
   passed: number;
   failed: number;
   toClose: number;
-}
-
-/** An account the registry or the annual review puts at risk, with why (see account-risk-rules). */
-export interface RegistryAccountRisk {
-  accountId: string;
-  unitId: string;
-  name: string;
-  platform: string;
-  reasons: AccountRiskReason[];
 }
 
 export interface RegistryDashboardCounts {
@@ -253,14 +244,23 @@ export class AnnualReviewService {
   /** The reviews of `year` within an admin's scope, a page at a time. */
   async listForAdmin(
     admin: AdminSummary,
-    options: { year: number; status?: AnnualReviewStatus; toClose?: boolean; cursor?: string; limit?: number },
+    options: {
+      year?: number;
+      accountId?: string;
+      status?: AnnualReviewStatus;
+      toClose?: boolean;
+      cursor?: string;
+      limit?: number;
+    },
   ): Promise<{ reviews: AnnualReview[]; accounts: Map<string, Account>; nextCursor: string | null }> {
     const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
     const limit = Math.min(options.limit ?? 50, 100);
-    const filter: Record<string, unknown> = {
-      unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) },
-      year: options.year,
-    };
+    const filter: Record<string, unknown> = { unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) } };
+    if (options.year !== undefined) filter.year = options.year;
+    if (options.accountId) {
+      if (!isObjectIdText(options.accountId)) throw new ValidationError('INVALID_ACCOUNT_ID', '账号编号无效');
+      filter.accountId = new Types.ObjectId(options.accountId);
+    }
     if (options.status) filter.status = options.status;
     if (options.toClose !== undefined) filter.toClose = options.toClose;
     if (options.cursor) {
@@ -321,47 +321,29 @@ export class AnnualReviewService {
   }
 
   /**
-   * The active accounts in an admin's scope that the registry or this cycle's annual review puts at
-   * risk (filing overdue, interaction off, certification expiring, review missing, failed or 待关停).
+   * The active accounts of an admin's scope that the registry or this cycle's review puts at risk, with
+   * why (registry-risk-rules.ts), for the dashboard beside the cadence check's.
    */
-  async accountRisks(admin: Pick<AdminSummary, 'scopeUnitIds'>): Promise<RegistryAccountRisk[]> {
-    const { clock, config, people } = this.dependencies;
-    const now = clock.now();
-    const today = civilDate(now, config.timeZone);
-    const unitIds = await people.unitsWithin(admin.scopeUnitIds);
+  async accountsAtRisk(
+    admin: Pick<AdminSummary, 'scopeUnitIds'>,
+  ): Promise<Array<{ account: Account; reasons: RegistryRiskReason[] }>> {
+    const unitIds = await this.dependencies.people.unitsWithin(admin.scopeUnitIds);
+    const now = this.dependencies.clock.now();
+    const { timeZone } = this.dependencies.config;
+    const year = cycleYearOf(civilDate(now, timeZone));
     const [accounts, reviews] = await Promise.all([
-      this.dependencies.accounts.listActiveAccountsIn(unitIds),
-      AnnualReviewModel.find(
-        { unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) }, year: cycleYearOf(today) },
-        { accountId: 1, status: 1, toClose: 1, toCloseSince: 1, decision: 1 },
-      ).lean<Pick<AnnualReview, 'accountId' | 'status' | 'toClose' | 'toCloseSince' | 'decision'>[]>(),
+      this.dependencies.accounts.listActiveIn(unitIds),
+      AnnualReviewModel.find({ unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) }, year }).lean<
+        AnnualReview[]
+      >(),
     ]);
     const reviewOf = new Map(reviews.map((review) => [String(review.accountId), review]));
-    return accounts.flatMap((account) => {
-      const expiresAt = account.certification.expiresAt;
-      const reasons = accountRiskReasons(
-        {
-          filedAt: account.filedAt,
-          filingDueAt: account.filingDueAt,
-          interactionEnabled: account.interactionEnabled,
-          certificationExpiresOn: expiresAt ? civilDate(expiresAt, config.timeZone) : null,
-          review: reviewOf.get(String(account._id)) ?? null,
-        },
-        now,
-        today,
-      );
-      return reasons.length
-        ? [
-            {
-              accountId: String(account._id),
-              unitId: String(account.unitId),
-              name: account.name,
-              platform: account.platform,
-              reasons,
-            },
-          ]
-        : [];
-    });
+    return accounts
+      .map((account) => ({
+        account,
+        reasons: registryRiskReasons(account, reviewOf.get(String(account._id)) ?? null, { now, timeZone }),
+      }))
+      .filter((entry) => entry.reasons.length > 0);
   }
 
   private async currentReviewOf(account: Account): Promise<AnnualReview> {

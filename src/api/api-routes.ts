@@ -15,7 +15,6 @@ import { readDigests, verifyAuditChain } from '../audit/audit-service';
 import { digestDirectory, resolveDigestKey } from '../audit/audit-digest-key';
 import { peopleRoutes } from '../people/people-routes';
 import { findPersonUnits } from '../people/people-directory';
-import type { Viewer } from '../people/viewer-scope';
 import { DashboardService } from '../dashboard/dashboard-service';
 import type { AccountRiskProvider } from '../dashboard/dashboard-service';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
@@ -32,6 +31,7 @@ import { createAccountRouter } from '../accounts/account-routes';
 import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import type { AccountAtRisk } from '../shared/contracts';
+import { platformLabels } from '../accounts/account-rules';
 import type { AdminSummary } from '../people/people-records';
 import fs from 'node:fs';
 
@@ -156,63 +156,57 @@ function safeDigestKey(config: Pick<AppConfig, 'audit' | 'dataDir' | 'environmen
   }
 }
 
-/**
- * The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the
- * veto (R6), and the registry's and annual review's (R4, R5), one entry per account, most urgent first.
- */
-const accountsAtRiskShown = 50;
+/** A phone screen's worth; the registry page and the annual review board list every account. */
+const dashboardRiskLimit = 30;
 
+/**
+ * The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the veto
+ * (R6), and the registry's and this cycle's annual review's (R4, R5), one entry per account; accounts
+ * with a critical reason first.
+ */
 function accountRisks(services: Services) {
-  return async (viewer: Viewer): Promise<AccountAtRisk[]> => {
-    if (!viewer.isAdmin) return [];
-    const scopeUnitIds = viewer.scope.adminRootUnitIds;
+  return async (viewer: { scope: { adminRootUnitIds: string[] } }): Promise<AccountAtRisk[]> => {
+    const scope = { scopeUnitIds: viewer.scope.adminRootUnitIds };
     const [cadence, registry] = await Promise.all([
-      services.cadence.accountsAtRisk({ scopeUnitIds }),
-      services.annualReviews.accountRisks({ scopeUnitIds }),
+      services.cadence.accountsAtRisk(scope),
+      services.annualReviews.accountsAtRisk(scope),
     ]);
-    const byAccount = new Map<string, AccountAtRisk>();
-    const entryFor = (view: { accountId: string; name: string; platform: string; unitId: string }) => {
-      const existing = byAccount.get(view.accountId);
-      if (existing) return existing;
-      const entry: AccountAtRisk = {
-        account: { id: view.accountId, name: view.name, platform: view.platform },
-        unit: { id: view.unitId, name: '' },
-        reasons: [],
-      };
-      byAccount.set(view.accountId, entry);
-      return entry;
-    };
-    for (const view of cadence) {
-      if (view.risk === 'ok') continue;
-      const entry = entryFor(view);
-      entry.unit.name = view.unitName;
-      entry.reasons.push({
-        kind: 'cadence',
-        severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? 'critical' : 'warn',
-        message:
-          view.risk === 'no-original'
-            ? `已 ${view.daysSinceOriginal} 天没有原创内容`
-            : `已 ${view.daysSincePost} 天未更新（基线 ${view.baselineDays} 天）`,
-        since: null,
+    const entries = new Map<string, AccountAtRisk>();
+    for (const view of cadence.filter((figures) => figures.risk !== 'ok')) {
+      entries.set(view.accountId, {
+        account: { id: view.accountId, name: view.name, platform: platformText(view.platform) },
+        unit: { id: view.unitId, name: view.unitName },
+        reasons: [
+          {
+            kind: 'cadence',
+            severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? 'critical' : 'warn',
+            message:
+              view.risk === 'no-original'
+                ? `已 ${view.daysSinceOriginal} 天没有原创内容`
+                : `已 ${view.daysSincePost} 天未更新（基线 ${view.baselineDays} 天）`,
+            since: null,
+          },
+        ],
       });
     }
-    for (const risk of registry) {
-      const entry = entryFor(risk);
-      entry.reasons.push(
-        ...risk.reasons.map((reason) => ({ ...reason, since: reason.since ? reason.since.toISOString() : null })),
-      );
+    for (const { account, reasons } of registry) {
+      const id = String(account._id);
+      const entry = entries.get(id) ?? {
+        account: { id, name: account.name, platform: platformText(account.platform) },
+        unit: { id: String(account.unitId), name: await services.people.unitName(String(account.unitId)) },
+        reasons: [],
+      };
+      entry.reasons.push(...reasons.map((reason) => ({ ...reason, since: reason.since?.toISOString() ?? null })));
+      entries.set(id, entry);
     }
-    const entries = [...byAccount.values()];
-    await Promise.all(
-      entries
-        .filter((entry) => !entry.unit.name)
-        .map(async (entry) => {
-          entry.unit.name = await services.people.unitName(entry.unit.id);
-        }),
-    );
     const critical = (entry: AccountAtRisk) => entry.reasons.filter((reason) => reason.severity === 'critical').length;
-    return entries
+    return [...entries.values()]
       .sort((left, right) => critical(right) - critical(left) || right.reasons.length - left.reasons.length)
-      .slice(0, accountsAtRiskShown);
+      .slice(0, dashboardRiskLimit);
   };
+}
+
+/** 微信公众号 for wechat-official-account; the code itself for one the registry does not know. */
+function platformText(platform: string): string {
+  return (platformLabels as Record<string, string>)[platform] ?? platform;
 }

@@ -1,11 +1,12 @@
 /**
- * /api/v1 routes of the cadence feature, for admins: the working-day calendar with its missing-year
- * warning and local overrides, and each unit's reminder settings.
+ * /api/v1 routes of the cadence feature, for admins: every running account's publishing figures, the
+ * working-day calendar with its missing-year warning and local overrides, and each unit's reminder settings.
  */
 import { defineRoute } from '../api/api-route';
 import type { ApiContext, ApiRoute } from '../api/api-route';
 import { NotFoundError } from '../shared/errors';
 import {
+  accountCadenceListSchema,
   calendarDateParamsSchema,
   calendarOverrideRequestSchema,
   calendarOverrideViewSchema,
@@ -14,11 +15,13 @@ import {
   reminderPolicyViewSchema,
   unitIdParamsSchema,
 } from '../shared/contracts/cadence';
+import type { CadenceService } from './cadence-service';
 import type { CalendarService } from './calendar-service';
 import type { ReminderPolicyService } from './reminder-policy-service';
 
 export interface CadenceRouteDependencies {
   calendar: Pick<CalendarService, 'status' | 'listOverrides' | 'setOverride' | 'removeOverride'>;
+  cadence: Pick<CadenceService, 'accountFigures'>;
   reminderPolicies: Pick<ReminderPolicyService, 'policyFor' | 'setPolicy'>;
 }
 
@@ -31,6 +34,21 @@ export function cadenceRoutes(dependencies: CadenceRouteDependencies): ApiRoute[
     }
   };
   return [
+    defineRoute({
+      method: 'get',
+      path: '/cadence',
+      summary: '管理范围内各运行中账号的更新情况：距上次发布、上次原创的天数与风险',
+      tag: 'cadence',
+      access: 'admin',
+      response: accountCadenceListSchema,
+      handle: async (ctx) => ({
+        body: {
+          accounts: await dependencies.cadence.accountFigures({
+            scopeUnitIds: ctx.state.viewer.scope.adminRootUnitIds,
+          }),
+        },
+      }),
+    }),
     defineRoute({
       method: 'get',
       path: '/calendar',

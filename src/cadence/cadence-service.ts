@@ -180,14 +180,18 @@ export class CadenceService {
     return describeCadenceReport(lines, today);
   }
 
-  /** The dashboard's "accounts at risk" within an admin's scope, the longest silent first. */
-  async accountsAtRisk(scope: { scopeUnitIds: string[] }, limit = 20): Promise<AccountCadenceView[]> {
+  /** Every running account's publishing figures within an admin's scope (the registry page's 更新 column). */
+  async accountFigures(scope: { scopeUnitIds: string[] }): Promise<AccountCadenceView[]> {
     const unitIds = await this.dependencies.people.unitsWithin(scope.scopeUnitIds);
     const accounts = await this.dependencies.accounts.listActiveFor({ unitIds });
     const today = civilDate(this.dependencies.clock.now(), this.dependencies.timeZone);
     const lines = await this.measure(accounts, today, false);
-    return lines
-      .map(({ account, figures }) => toView(account, figures))
+    return lines.map(({ account, figures }) => toView(account, figures));
+  }
+
+  /** The dashboard's "accounts at risk" within an admin's scope, the longest silent first. */
+  async accountsAtRisk(scope: { scopeUnitIds: string[] }, limit = 20): Promise<AccountCadenceView[]> {
+    return (await this.accountFigures(scope))
       .filter((view) => view.risk !== 'ok')
       .sort(
         (left, right) => right.daysSincePost - left.daysSincePost || right.daysSinceOriginal - left.daysSinceOriginal,

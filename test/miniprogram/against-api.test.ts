@@ -17,7 +17,7 @@ import type { Services } from '../../src/services';
 import { createLogger } from '../../src/shared/logger';
 import { AccessTokens } from '../../src/api/access-tokens';
 import { connectTestDatabase, disconnectTestDatabase } from '../support/database';
-import { importSampleOrganization, personId } from '../support/people-factories';
+import { importSampleOrganization, personId, unitId } from '../support/people-factories';
 import { startApi, startFakeWechat } from '../support/api-harness';
 import { api, currentPerson, saveLogin, session } from '../../miniprogram/app/lib/api';
 import { ApiError } from '../../miniprogram/app/lib/api-error';
@@ -29,6 +29,7 @@ import {
   toVerifyResult,
 } from '../../miniprogram/app/lib/draft-detail-view';
 import { toDashboardView } from '../../miniprogram/app/lib/dashboard-view';
+import { toAccountDetail, toAccountRow } from '../../miniprogram/app/lib/account-view';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('miniprogram-e2e-secret-0123456789abcdef', 3600, clock);
@@ -202,6 +203,41 @@ describe('the mini-program against the real admin API', () => {
       person: { name: '孙丽' },
       cancelledAt: expect.any(String),
     });
+  });
+
+  test('when the admin works the registry, then the pages read accounts, figures and reviews and the actions land', async () => {
+    const applied = await services.accounts.apply(await actor('李静'), {
+      unitId: await unitId('某县人民政府/县应急管理局'),
+      platform: 'weibo',
+      name: '应急微博',
+      purpose: '发布预警和应急科普',
+      scope: '',
+      leaderInChargeId: await personId('王建华'),
+      backendAdminId: await personId('刘洋'),
+      backendAdminPhone: '0310-7654321',
+      openedOn: '2026-11-20',
+    });
+    const id = String(applied._id);
+    const figures = { cadence: new Map(), reviews: new Map(), today: '2026-11-26' };
+    const listed = (await api.accounts({ limit: 100 })).accounts.map((account) => toAccountRow(account, figures));
+    expect(listed.find((row) => row.id === id)).toMatchObject({ statusText: '开办申请待审批', platformText: '微博' });
+
+    const refused = await api.decideOpening(id, { decision: 'reject', reason: '' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400 });
+    expect((refused as ApiError).message).toMatch(/理由/);
+
+    const approved = await api.decideOpening(id, { decision: 'approve', documentNumber: '应急〔2026〕9号' });
+    expect(toAccountDetail(approved, [], '2026-11-26').actions).toMatchObject({ file: true, requestClosure: true });
+    const risks = toDashboardView(await api.dashboard()).risks.find((risk) => risk.key === id);
+    expect(risks?.reasons.map((reason) => reason.kind)).toContain('备案');
+
+    await api.fileOpening(id, { note: '材料齐全' });
+    const closing = await api.advanceClosure(id, { step: 'requested', note: '与政务微博合并' });
+    const detail = toAccountDetail(closing, (await api.annualReviews({ accountId: id })).reviews, '2026-11-26');
+    expect(detail.closure.filter((step) => step.done).map((step) => step.text)).toEqual(['申请关停']);
+    expect(detail.actions.nextClosureText).toBe('批准关停');
+    expect(detail.filings.map((filing) => filing.kindText)).toEqual(['开办备案']);
+    expect((await api.cadence()).accounts.every((view) => typeof view.daysSincePost === 'number')).toBe(true);
   });
 
   test('when the admin exports the drafts, then an XLSX file is downloaded with the token', async () => {

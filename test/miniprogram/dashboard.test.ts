@@ -31,23 +31,82 @@ describe('dashboard page', () => {
     expect(textsOf(page, '.waiting')[0]).toBe(
       '#K7Q2 关于开展2026年冬季消防安全检查的通知 已等待 3 天 （自 2026-11-24 09:30） 县教育局 · 待 孙丽、钱卫东',
     );
-    expect(textsOf(page, '.menu-entry')).toEqual(['全部稿件', '人员', '单位', '审核路线', '账号台账', '导出记录']);
+    expect(textsOf(page, '.menu-entry')).toEqual([
+      '全部稿件',
+      '人员',
+      '单位',
+      '审核路线',
+      '账号台账',
+      '年审',
+      '导出记录',
+    ]);
   });
 
   test('when the registry does not report yet, then the risk slot says so rather than "none at risk"', async () => {
     signIn(fake.storage);
+    fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, accountsAtRisk: null }));
     const page = await render('pages/dashboard/dashboard');
     expect(textOf(page)).toContain('账号台账与更新频率检查接入后，这里显示有停更、年审或备案风险的账号。');
   });
 
   test('when accounts are at risk, then they are charted by reason and listed with what is wrong', async () => {
     signIn(fake.storage);
-    fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, accountsAtRisk: fixtures.accountsAtRisk }));
     const page = await render('pages/dashboard/dashboard');
-    expect(chartRows(page, 2).map((row: { label: string }) => row.label)).toEqual(['更新频率', '年度审核', '互动功能']);
+    expect(
+      chartRows(page, 2).map((row: { label: string; valueText: string }) => `${row.label} ${row.valueText}`),
+    ).toEqual(['更新频率 2 个', '年度审核 1 个', '认证 1 个', '互动功能 1 个']);
     expect(textsOf(page, '.risk')[0]).toBe(
-      '微信公众号 · 清河教育 县教育局 更新频率 已 12 天未更新，满 14 天将被单项否决 年度审核 年度报告未提交，截止 11 月 30 日',
+      '微信公众号 · 清河教育 台账 › 县教育局 更新频率 已 12 天未更新，满 14 天将被单项否决 年度审核 年度报告未提交，截止 11 月 30 日',
     );
+    expect(textsOf(page, '.risk')[1]).toBe(
+      '抖音 · 健康清河 台账 › 县卫生健康局 认证 平台认证 12 月 2 日到期，仅剩 5 天 更新频率 已 15 天没有原创内容',
+    );
+  });
+
+  test('when an admin taps an account at risk, then its registry entry opens', async () => {
+    signIn(fake.storage);
+    const page = await render('pages/dashboard/dashboard');
+    await tap(page, '.risk', 1);
+    expect(fake.mocks.navigateTo).toHaveBeenCalledWith({
+      url: `/pages/account-detail/account-detail?id=${fixtures.accountsAtRisk[1].account.id}`,
+    });
+  });
+
+  test('when a leader sees accounts at risk, then they are listed without a link to the admin-only registry', async () => {
+    signIn(fake.storage, fixtures.leader);
+    const page = await render('pages/dashboard/dashboard');
+    expect(textsOf(page, '.risk')[2]).toBe('微博 · 城关镇发布 城关镇人民政府 互动功能 互动留言功能未开启');
+    await tap(page, '.risk');
+    expect(fake.mocks.navigateTo).not.toHaveBeenCalled();
+  });
+
+  test("when an admin opens it, then the registry and this year's annual review are counted, alarming figures in red", async () => {
+    signIn(fake.storage);
+    const page = await render('pages/dashboard/dashboard');
+    const figures = (selector: string) => textsOf(page, selector);
+    expect(figures('.figure')).toEqual([
+      '12 运行中',
+      '1 申请中',
+      '1 关停中',
+      '1 逾期未备案',
+      '1 互动关闭',
+      '2 认证将到期',
+      '4 未提交',
+      '3 待审核',
+      '5 通过',
+      '0 不通过',
+      '0 待关停',
+    ]);
+    expect(figures('.figure-alert')).toEqual(['1 逾期未备案', '1 互动关闭', '2 认证将到期', '4 未提交']);
+    expect(textOf(page)).toContain('2026 年度年审');
+  });
+
+  test('when the server sends no registry figures (not an admin), then the registry card is not shown', async () => {
+    signIn(fake.storage, fixtures.leader);
+    fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, registry: null }));
+    const page = await render('pages/dashboard/dashboard');
+    expect(textsOf(page, '.figure')).toEqual([]);
+    expect(textOf(page)).not.toContain('年度年审');
   });
 
   test('when a leader opens it, then only the drafts shortcut is offered', async () => {

@@ -1,4 +1,4 @@
-/** People, units, approval routes with delegations, and the account registry placeholder. */
+/** People, units, approval routes with delegations. */
 import { failure, installFakeWx, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
 import { fixtures, signIn } from './support/fixtures';
@@ -251,15 +251,5 @@ describe('routes page', () => {
     fake.route('GET /api/v1/delegations', failure(500, 'INTERNAL', 'x'));
     const failed = await render('pages/routes/routes');
     expect(textOf(failed)).toBe('服务器暂时出错，请稍后重试 重试');
-  });
-});
-
-describe('accounts page', () => {
-  test('when opened before the registry API exists, then it says the registry is coming and calls nothing', async () => {
-    signIn(fake.storage);
-    const page = await render('pages/accounts/accounts');
-    expect(textOf(page)).toContain('账号台账即将上线');
-    expect(textOf(page)).toContain('审发服务器目前还没有提供账号台账接口');
-    expect(fake.requests).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
-/** The pure parts of the mini-program: chart drawing, formatting, diff condensing, the unit tree. */
+/** The pure parts of the mini-program: chart drawing, formatting, diff condensing, the unit tree, registry warnings. */
 import { chartHeight, drawBarChart, fitText } from '../../miniprogram/app/lib/bar-chart-drawing';
 import type { ChartContext } from '../../miniprogram/app/lib/bar-chart-drawing';
+import { certificationFlag, daysUntil } from '../../miniprogram/app/lib/account-view';
 import { compactDuration } from '../../miniprogram/app/lib/dashboard-view';
 import { condenseSegments } from '../../miniprogram/app/lib/draft-detail-view';
 import { formatDuration, formatTime, shortHash } from '../../miniprogram/app/lib/format';
@@ -126,5 +127,36 @@ describe('unit tree', () => {
   test("when a unit's parent is outside the admin's scope, then it is shown as a root", () => {
     const [, office] = fixtures.unitList.items;
     expect(toUnitRows([office]).map((row) => [row.name, row.depth])).toEqual([['县政府办公室', 0]]);
+  });
+});
+
+describe('registry warnings', () => {
+  const expiring = (expiresAt: string | null, certified = true) =>
+    certificationFlag({ certified, expiresAt }, '2026-11-27');
+
+  test('when days are counted to an expiry, then calendar days in Beijing count, not hours', () => {
+    expect(daysUntil('2026-11-27T15:59:59.000Z', '2026-11-27')).toBe(0);
+    expect(daysUntil('2026-11-27T16:00:00.000Z', '2026-11-27')).toBe(1);
+    expect(daysUntil('2026-11-20T16:00:00.000Z', '2026-11-27')).toBe(-6);
+  });
+
+  test('when a certification nears its expiry, then it warns from 90 days and turns red within 7, as the reminders do', () => {
+    expect(expiring('2027-02-25T16:00:00.000Z')).toEqual({ text: '认证 2027-02-26 到期', severity: 'approved' });
+    expect(expiring('2027-02-24T16:00:00.000Z')).toEqual({
+      text: '认证 2027-02-25 到期，还有 90 天',
+      severity: 'warn',
+    });
+    expect(expiring('2026-12-26T16:00:00.000Z')).toEqual({
+      text: '认证 2026-12-27 到期，还有 30 天',
+      severity: 'warn',
+    });
+    expect(expiring('2026-12-04T16:00:00.000Z')).toEqual({ text: '认证 2026-12-05 到期，还有 8 天', severity: 'warn' });
+    expect(expiring('2026-12-03T16:00:00.000Z')).toEqual({
+      text: '认证 2026-12-04 到期，仅剩 7 天',
+      severity: 'critical',
+    });
+    expect(expiring('2026-11-25T16:00:00.000Z')).toEqual({ text: '认证已于 2026-11-26 过期', severity: 'critical' });
+    expect(expiring(null)).toEqual({ text: '已认证（未登记到期日）', severity: 'info' });
+    expect(expiring(null, false)).toEqual({ text: '未认证', severity: 'info' });
   });
 });

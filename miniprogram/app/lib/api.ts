@@ -4,9 +4,17 @@
  * `npm run typecheck`.
  */
 import type {
+  AccountCadenceListBody,
+  AccountListBody,
+  AccountStatusName,
+  AccountView,
+  AnnualReviewDecisionBody,
+  AnnualReviewListBody,
+  AnnualReviewView,
   ApprovalRouteList,
   AuditVerifyResponse,
   BindCodeResponse,
+  ClosureStepBody,
   Dashboard,
   DelegationList,
   DelegationRequest,
@@ -17,9 +25,11 @@ import type {
   DraftListQuery,
   DraftTimeline,
   ExportQuery,
+  FilingBody,
   LoginResponse,
   MeResponse,
   MiniProgramBindRequest,
+  OpeningDecisionBody,
   PersonPage,
   RemovalResponse,
   SessionPerson,
@@ -87,6 +97,22 @@ export const api = {
   /** Answers the person's current delegations, the new one included. */
   createDelegation: (body: DelegationRequest) => client.post<DelegationList>('/api/v1/delegations', body),
   endDelegation: (id: string) => client.request<DelegationView>('DELETE', `/api/v1/delegations/${encode(id)}`),
+
+  accounts: (query: { status?: AccountStatusName; cursor?: string; limit?: number }) =>
+    client.get<AccountListBody>('/api/v1/accounts', query),
+  account: (id: string) => client.get<AccountView>(`/api/v1/accounts/${encode(id)}`),
+  decideOpening: (id: string, body: OpeningDecisionBody) =>
+    client.post<AccountView>(`/api/v1/accounts/${encode(id)}/opening-decision`, body),
+  fileOpening: (id: string, body: FilingBody) =>
+    client.post<AccountView>(`/api/v1/accounts/${encode(id)}/filing`, body),
+  advanceClosure: (id: string, body: ClosureStepBody) =>
+    client.post<AccountView>(`/api/v1/accounts/${encode(id)}/closure`, body),
+  cadence: () => client.get<AccountCadenceListBody>('/api/v1/cadence'),
+  /** The current cycle's reviews; with `accountId`, that account's reviews of every year. */
+  annualReviews: (query: { accountId?: string; cursor?: string; limit?: number }) =>
+    client.get<AnnualReviewListBody>('/api/v1/annual-reviews', query),
+  decideAnnualReview: (id: string, body: AnnualReviewDecisionBody) =>
+    client.post<AnnualReviewView>(`/api/v1/annual-reviews/${encode(id)}/decision`, body),
 
   /** Downloads an export (an audit event on the server) and answers the temporary file's path. */
   downloadExport: (kind: 'drafts' | 'audit', query: ExportQuery) =>

@@ -75,3 +75,22 @@ export async function loadMoreRows<Row>(
     if (serial === host.data.querySerial) host.setData({ footer: 'error' });
   }
 }
+
+/**
+ * Every page of a cursor list, for the registry-sized lists a page filters on the phone (a county has
+ * tens of accounts); stops after `maxPages` so a runaway cursor cannot loop.
+ */
+export async function readAllPages<Item>(
+  fetchPage: (cursor?: string) => Promise<{ items: Item[]; nextCursor: string | null }>,
+  maxPages = 20,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const answer = await fetchPage(cursor);
+    items.push(...answer.items);
+    if (!answer.nextCursor) break;
+    cursor = answer.nextCursor;
+  }
+  return items;
+}

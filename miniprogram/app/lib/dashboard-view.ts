@@ -20,6 +20,42 @@ const riskKindNames: Record<AccountAtRisk['reasons'][number]['kind'], string> = 
   certification: '认证',
 };
 
+/** One figure of the registry card; `alert` when a non-zero value needs the admins' attention. */
+interface RegistryFigure {
+  label: string;
+  value: number;
+  alert: boolean;
+}
+
+/** The registry and annual-review counts as two rows of figures; null when the viewer is no admin. */
+function toRegistryView(registry: Dashboard['registry']) {
+  if (!registry) return null;
+  const figure = (label: string, value: number, alerting = false): RegistryFigure => ({
+    label,
+    value,
+    alert: alerting && value > 0,
+  });
+  const { accounts, annualReview } = registry;
+  return {
+    accounts: [
+      figure('运行中', accounts.byStatus.active),
+      figure('申请中', accounts.byStatus.applying),
+      figure('关停中', accounts.byStatus.closing),
+      figure('逾期未备案', accounts.filingOverdue, true),
+      figure('互动关闭', accounts.interactionOff, true),
+      figure('认证将到期', accounts.certificationExpiring, true),
+    ],
+    reviewYear: annualReview.year,
+    reviews: [
+      figure('未提交', annualReview.open, true),
+      figure('待审核', annualReview.submitted),
+      figure('通过', annualReview.passed),
+      figure('不通过', annualReview.failed, true),
+      figure('待关停', annualReview.toClose, true),
+    ],
+  };
+}
+
 export function toDashboardView(dashboard: Dashboard) {
   const counts = dashboard.countsByStatus;
   const statusChart: BarChartSpec = {
@@ -65,6 +101,7 @@ export function toDashboardView(dashboard: Dashboard) {
       waitedText: formatDuration(draft.waitingMinutes),
       sinceText: formatTime(draft.waitingSince),
     })),
+    registry: toRegistryView(dashboard.registry),
     /** null: the registry does not report yet (not the same as "none at risk"). */
     riskTracked: accountsAtRisk !== null,
     riskChart: {

@@ -23,6 +23,11 @@ export function formatDate(iso: string | null | undefined): string {
   return formatTime(iso).slice(0, 10);
 }
 
+/** Today's date in Asia/Shanghai, "2026-11-27". */
+export function today(now = Date.now()): string {
+  return formatDate(new Date(now).toISOString());
+}
+
 /** 45 分钟 · 3 小时 20 分 · 2 天 5 小时 */
 export function formatDuration(minutes: number): string {
   const total = Math.max(0, Math.round(minutes));

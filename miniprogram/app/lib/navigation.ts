@@ -10,6 +10,8 @@ export const pages = {
   units: '/pages/units/units',
   routes: '/pages/routes/routes',
   accounts: '/pages/accounts/accounts',
+  accountDetail: '/pages/account-detail/account-detail',
+  annualReviews: '/pages/annual-reviews/annual-reviews',
   exports: '/pages/exports/exports',
 } as const;
 
@@ -23,6 +25,13 @@ export const isAdmin = (person: SessionPerson | null): boolean => Boolean(person
 export function openDraft(reference: string): void {
   void wx.navigateTo({ url: `${pages.draftDetail}?reference=${encodeURIComponent(reference)}` });
 }
+
+export function openAccount(accountId: string): void {
+  void wx.navigateTo({ url: `${pages.accountDetail}?id=${encodeURIComponent(accountId)}` });
+}
+
+/** The registry and annual review are admin routes (others get 404): their pages say so instead of failing. */
+export const adminOnlyText = '仅管理员可见：账号台账与年审由归口管理部门的管理员办理。';
 
 export interface MenuEntry {
   text: string;
@@ -38,6 +47,7 @@ export function menuFor(person: SessionPerson | null): MenuEntry[] {
       { text: '单位', url: pages.units },
       { text: '审核路线', url: pages.routes },
       { text: '账号台账', url: pages.accounts },
+      { text: '年审', url: pages.annualReviews },
       { text: '导出记录', url: pages.exports },
     );
   }

@@ -26,6 +26,48 @@ export function confirmAction(title: string, content: string, confirmText = '确
   });
 }
 
+/**
+ * Asks for a short text (a reason, a link) in WeChat's modal with an input; resolves the trimmed text on
+ * 确定, or null when cancelled or when a `required` text was left empty (a toast says what was missing).
+ */
+export async function askText(question: {
+  title: string;
+  placeholder: string;
+  confirmText: string;
+  required: boolean;
+}): Promise<string | null> {
+  const answer = await new Promise<{ confirm: boolean; content: string }>((resolve) => {
+    wx.showModal({
+      title: question.title,
+      editable: true,
+      placeholderText: question.placeholder,
+      confirmText: question.confirmText,
+      cancelText: '取消',
+      success: (result) => resolve({ confirm: result.confirm, content: result.content ?? '' }),
+      fail: () => resolve({ confirm: false, content: '' }),
+    });
+  });
+  if (!answer.confirm) return null;
+  const text = answer.content.trim();
+  if (!text && question.required) {
+    toast(question.placeholder);
+    return null;
+  }
+  return text;
+}
+
+/** Runs an action the admin already confirmed; toasts `doneText` or the API's reason. Resolves the answer or null. */
+export async function runAction<T>(action: () => Promise<T>, doneText: string): Promise<T | null> {
+  try {
+    const answer = await action();
+    toast(doneText, 'success');
+    return answer;
+  } catch (error) {
+    toast(messageOf(error));
+    return null;
+  }
+}
+
 export function toast(title: string, icon: 'success' | 'none' = 'none'): void {
   void wx.showToast({ title, icon, duration: 2000 });
 }
@@ -37,12 +79,9 @@ export async function confirmThenRun(
   doneText: string,
 ): Promise<boolean> {
   if (!(await confirmAction(question.title, question.content, question.confirmText))) return false;
-  try {
+  const done = await runAction(async () => {
     await action();
-    toast(doneText, 'success');
     return true;
-  } catch (error) {
-    toast(messageOf(error));
-    return false;
-  }
+  }, doneText);
+  return done ?? false;
 }

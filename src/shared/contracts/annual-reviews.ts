@@ -24,7 +24,7 @@ export interface AnnualReviewView {
   decision: { passed: boolean; by: PersonReference; at: string; reason: string } | null;
 }
 
-/** GET /api/v1/annual-reviews?year=&status=&toClose=&cursor=&limit= */
+/** GET /api/v1/annual-reviews?year=&accountId=&status=&toClose=&cursor=&limit= (the current year unless year or accountId). */
 export interface AnnualReviewListBody {
   reviews: AnnualReviewView[];
   nextCursor: string | null;

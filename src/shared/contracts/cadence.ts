@@ -63,22 +63,39 @@ export const reminderPolicyViewSchema = z
   .meta({ id: 'ReminderPolicy' });
 export type ReminderPolicyView = z.infer<typeof reminderPolicyViewSchema>;
 
-export type CadenceRiskName = 'veto' | 'veto-tomorrow' | 'leader-warned' | 'behind-baseline' | 'no-original' | 'ok';
+export const cadenceRiskNames = [
+  'veto',
+  'veto-tomorrow',
+  'leader-warned',
+  'behind-baseline',
+  'no-original',
+  'ok',
+] as const;
+export type CadenceRiskName = (typeof cadenceRiskNames)[number];
 
-/** Dashboard "accounts at risk": one account's publishing figures. */
-export interface AccountCadenceView {
-  accountId: string;
-  name: string;
-  platform: string;
-  unitId: string;
-  unitName: string;
-  lastPostDate: string | null;
-  lastOriginalPostDate: string | null;
-  daysSincePost: number;
-  daysSinceOriginal: number;
-  baselineDays: number;
-  risk: CadenceRiskName;
-}
+/** One running account's publishing figures (GET /api/v1/cadence; the dashboard's "accounts at risk"). */
+export const accountCadenceViewSchema = z
+  .object({
+    accountId: z.string(),
+    name: z.string(),
+    platform: z.string(),
+    unitId: z.string(),
+    unitName: z.string(),
+    lastPostDate: z.string().nullable(),
+    lastOriginalPostDate: z.string().nullable(),
+    daysSincePost: z.number().int(),
+    daysSinceOriginal: z.number().int(),
+    baselineDays: z.number().int(),
+    risk: z.enum(cadenceRiskNames),
+  })
+  .meta({ id: 'AccountCadence' });
+export type AccountCadenceView = z.infer<typeof accountCadenceViewSchema>;
+
+/** GET /api/v1/cadence: the running accounts in the admin's scope, with their figures. */
+export const accountCadenceListSchema = z
+  .object({ accounts: z.array(accountCadenceViewSchema) })
+  .meta({ id: 'AccountCadenceList' });
+export type AccountCadenceListBody = z.infer<typeof accountCadenceListSchema>;
 
 /** Dashboard "drafts waiting longest": a draft whose current step waits for a decision. */
 export interface WaitingDraftView {

@@ -7,7 +7,13 @@ import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
 import { PersonModel } from '../../../src/people/person-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
-import type { AnnualReviewListBody, AnnualReviewView, Dashboard, ErrorBody } from '../../../src/shared/contracts';
+import type {
+  AccountCadenceListBody,
+  AnnualReviewListBody,
+  AnnualReviewView,
+  Dashboard,
+  ErrorBody,
+} from '../../../src/shared/contracts';
 import { startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
@@ -112,6 +118,41 @@ describe('the annual review over the API', () => {
     expect(view.reports.map((report) => report.text)).toEqual(['年度报告', '年度报告（补充留言办理情况）']);
   });
 
+  test("when an account's reviews are asked for, then every year of that account is listed, and nothing else", async () => {
+    const response = await request(server)
+      .get('/api/v1/annual-reviews')
+      .query({ accountId: (await AnnualReviewModel.findById(reviewId).lean())?.accountId.toString() })
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const reviews = (response.body as AnnualReviewListBody).reviews;
+    expect(reviews.map((review) => [review.account.name, review.year, review.status])).toEqual([
+      ['教育之窗', 2026, 'passed'],
+    ]);
+    const bad = await request(server)
+      .get('/api/v1/annual-reviews?accountId=x')
+      .set('Authorization', await bearer('李静'))
+      .expect(400);
+    expect((bad.body as ErrorBody).error.message).toContain('账号编号无效');
+  });
+
+  test('when the registry page asks for publishing figures, then every running account in scope has them', async () => {
+    const response = await request(server)
+      .get('/api/v1/cadence')
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const figures = (response.body as AccountCadenceListBody).accounts;
+    expect(figures.map((view) => view.name).sort()).toEqual(['应急先锋', '教育之窗', '教育微博'].sort());
+    expect(figures[0]).toMatchObject({
+      lastPostDate: null,
+      daysSincePost: expect.any(Number),
+      risk: expect.any(String),
+    });
+    await request(server)
+      .get('/api/v1/cadence')
+      .set('Authorization', await bearer('刘洋'))
+      .expect(404);
+  });
+
   test("when someone outside the review's scope asks, then it is not found, as it is for a non-admin", async () => {
     const emergency = await unitId('某县人民政府/县应急管理局');
     const other = await PersonModel.create({
@@ -146,50 +187,23 @@ describe('the annual review over the API', () => {
     });
   });
 
-  test('when an admin opens the dashboard, then registry and annual-review risks are listed per account and counted', async () => {
-    clock.set('2026-11-20T02:00:00Z');
-    const actor = { personId: await personId('李静'), via: 'test' };
-    const pioneer = await services.accounts.findByName(actor, '应急先锋');
-    await services.accounts.setInteraction(actor, String(pioneer._id), false, '整改期间暂停留言');
-    await services.accounts.setCertification(actor, String(pioneer._id), { certified: true, expiresOn: '2026-11-25' });
-
+  test('when an admin opens the dashboard, then registry and annual-review risks join the cadence ones, per account', async () => {
+    clock.set('2026-11-24T02:00:00Z');
     const response = await request(server)
       .get('/api/v1/dashboard')
       .set('Authorization', await bearer('李静'))
       .expect(200);
-    const dashboard = response.body as Dashboard;
-    const reasonsOf = (name: string) =>
-      dashboard.accountsAtRisk
-        ?.find((entry) => entry.account.name === name)
-        ?.reasons.filter((reason) => reason.kind !== 'cadence')
-        .map(({ kind, severity, message }) => [kind, severity, message]);
-    expect(reasonsOf('应急先锋')).toEqual([
-      ['interaction', 'critical', '互动功能（留言/评论）已关闭，国检单项否决项'],
-      ['certification', 'critical', '平台认证将于2026年11月25日到期（还有5天）'],
-      ['annual-review', 'warn', '年度报告尚未提交'],
-    ]);
-    expect(reasonsOf('教育微博')).toEqual([
-      ['registry', 'critical', '开办后未按期备案'],
-      ['annual-review', 'warn', '年度报告尚未提交'],
-    ]);
-    expect(reasonsOf('教育之窗') ?? []).toEqual([]);
-    expect(dashboard.accountsAtRisk?.find((entry) => entry.account.name === '教育微博')?.unit.name).toBe('县教育局');
-    expect(dashboard.registry).toEqual({
-      accounts: {
-        byStatus: { applying: 0, rejected: 0, active: 3, closing: 0, closed: 0 },
-        filingOverdue: 1,
-        certificationExpiring: 1,
-        interactionOff: 1,
-      },
-      annualReview: { year: 2026, open: 2, submitted: 0, passed: 1, failed: 0, toClose: 0 },
-    });
-  });
-
-  test('when an officer opens the dashboard, then no registry figures or account risks are shown', async () => {
-    const response = await request(server)
-      .get('/api/v1/dashboard')
-      .set('Authorization', await bearer('刘洋'))
-      .expect(200);
-    expect(response.body).toMatchObject({ registry: null, accountsAtRisk: [] });
+    const risks = (response.body as Dashboard).accountsAtRisk ?? [];
+    const weibo = risks.find((entry) => entry.account.name === '教育微博');
+    expect(weibo).toMatchObject({ account: { platform: '微博' }, unit: { name: '县教育局' } });
+    expect(weibo?.reasons.map((reason) => [reason.kind, reason.severity, reason.message])).toEqual(
+      expect.arrayContaining([
+        ['registry', 'warn', expect.stringContaining('逾期未备案')],
+        ['annual-review', 'warn', '2026年度年审报告未提交，7 天后列为待关停'],
+      ]),
+    );
+    const passed = risks.find((entry) => entry.account.name === '教育之窗');
+    expect(passed?.reasons.some((reason) => reason.kind === 'annual-review') ?? false).toBe(false);
+    expect(new Set(risks.map((entry) => entry.account.id)).size).toBe(risks.length);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { failure, ok } from '../support/fake-wx';
 import type { FakeWx } from '../support/fake-wx';
-import { fixtures, signIn } from '../support/fixtures';
+import { fixtures, pinClock, signIn } from '../support/fixtures';
 import { tap } from '../support/render';
 import type { Rendered } from '../support/render';
 import { serveFixtures } from '../support/serve-fixtures';
@@ -35,15 +35,15 @@ export const scenarios: PreviewScenario[] = [
     act: (page) => tap(page, '.button-primary'),
     expectText: '绑定并登录',
   },
-  { name: 'dashboard', page: 'pages/dashboard/dashboard', arrange: asAdmin, expectText: '稿件状态' },
+  { name: 'dashboard', page: 'pages/dashboard/dashboard', arrange: asAdmin, expectText: '仅剩 5 天' },
   {
-    name: 'dashboard-risks',
+    name: 'dashboard-no-risks',
     page: 'pages/dashboard/dashboard',
     arrange: (fake) => {
       asAdmin(fake);
-      fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, accountsAtRisk: fixtures.accountsAtRisk }));
+      fake.route('GET /api/v1/dashboard', ok({ ...fixtures.dashboard, accountsAtRisk: [] }));
     },
-    expectText: '账号风险',
+    expectText: '没有风险账号',
   },
   {
     name: 'dashboard-loading',
@@ -104,11 +104,60 @@ export const scenarios: PreviewScenario[] = [
     act: (page) => tap(page, '.open-form'),
     expectText: '请假代审',
   },
-  { name: 'accounts', page: 'pages/accounts/accounts', arrange: asAdmin, expectText: '账号台账即将上线' },
+  { name: 'accounts', page: 'pages/accounts/accounts', arrange: asAdmin, expectText: '已满 14 天未更新（单项否决）' },
+  {
+    name: 'accounts-leader',
+    page: 'pages/accounts/accounts',
+    arrange: (fake) => signIn(fake.storage, fixtures.leader),
+    expectText: '仅管理员可见',
+  },
+  {
+    name: 'account-detail',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[0].id },
+    arrange: asAdmin,
+    expectText: '钱卫东 → 孙丽',
+  },
+  {
+    name: 'account-detail-closing',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[4].id },
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/annual-reviews', ok({ reviews: [fixtures.annualReviews.reviews[3]], nextCursor: null }));
+    },
+    expectText: '发布停更公告（下一步）',
+  },
+  {
+    name: 'account-detail-applying',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[3].id },
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/annual-reviews', ok({ reviews: [], nextCursor: null }));
+    },
+    expectText: '批准开办',
+  },
+  { name: 'annual-reviews', page: 'pages/annual-reviews/annual-reviews', arrange: asAdmin, expectText: '待审核' },
+  {
+    name: 'annual-reviews-december',
+    page: 'pages/annual-reviews/annual-reviews',
+    arrange: (fake) => {
+      asAdmin(fake);
+      const [open, submitted, failed, passed] = fixtures.annualReviews.reviews;
+      const since = { toClose: true, toCloseSince: '2026-12-01T01:00:00.000Z' };
+      fake.route(
+        'GET /api/v1/annual-reviews',
+        ok({ reviews: [{ ...open, ...since }, submitted, { ...failed, ...since }, passed], nextCursor: null }),
+      );
+    },
+    expectText: '列为待关停',
+  },
   { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出审计记录' },
 ];
 
 export function arrangeScenario(fake: FakeWx, scenario: PreviewScenario): void {
+  pinClock();
   serveFixtures(fake);
   scenario.arrange?.(fake);
 }

@@ -3,6 +3,11 @@
  * render the pages from these.
  */
 import type {
+  AccountCadenceListBody,
+  AccountListBody,
+  AccountView,
+  AnnualReviewListBody,
+  AnnualReviewView,
   ApprovalRouteList,
   AuditVerifyResponse,
   BindCodeResponse,
@@ -82,30 +87,280 @@ const dashboard: Dashboard = {
       waitingMinutes: 1190,
     },
   ],
-  accountsAtRisk: null,
-  registry: null,
+  accountsAtRisk: [
+    {
+      account: { id: id(81), name: '清河教育', platform: '微信公众号' },
+      unit: units.education,
+      reasons: [
+        {
+          kind: 'cadence',
+          severity: 'critical',
+          message: '已 12 天未更新，满 14 天将被单项否决',
+          since: '2026-11-15T02:00:00.000Z',
+        },
+        { kind: 'annual-review', severity: 'warn', message: '年度报告未提交，截止 11 月 30 日', since: null },
+      ],
+    },
+    {
+      account: { id: id(83), name: '健康清河', platform: '抖音' },
+      unit: units.health,
+      reasons: [
+        { kind: 'certification', severity: 'critical', message: '平台认证 12 月 2 日到期，仅剩 5 天', since: null },
+        { kind: 'cadence', severity: 'warn', message: '已 15 天没有原创内容', since: null },
+      ],
+    },
+    {
+      account: { id: id(82), name: '城关镇发布', platform: '微博' },
+      unit: units.town,
+      reasons: [{ kind: 'interaction', severity: 'warn', message: '互动留言功能未开启', since: null }],
+    },
+  ],
+  registry: {
+    accounts: {
+      byStatus: { applying: 1, rejected: 0, active: 12, closing: 1, closed: 2 },
+      filingOverdue: 1,
+      certificationExpiring: 2,
+      interactionOff: 1,
+    },
+    annualReview: { year: 2026, open: 4, submitted: 3, passed: 5, failed: 0, toClose: 0 },
+  },
 };
 
-const accountsAtRisk: NonNullable<Dashboard['accountsAtRisk']> = [
-  {
-    account: { id: id(81), name: '清河教育', platform: '微信公众号' },
+const accountsAtRisk: NonNullable<Dashboard['accountsAtRisk']> = dashboard.accountsAtRisk ?? [];
+
+/** The moment the registry fixtures are seen from (certification days count from it): 2026-11-27 10:00 in Beijing. */
+const now = '2026-11-27T02:00:00.000Z';
+
+function account(n: number, overrides: Partial<AccountView>): AccountView {
+  return {
+    id: id(n),
     unit: units.education,
-    reasons: [
+    platform: 'wechat-official-account',
+    platformText: '微信公众号',
+    name: '清河教育',
+    purpose: '发布全县教育政策、招生考试和校园安全信息',
+    scope: '县内教育政务信息',
+    status: 'active',
+    statusText: '运行中',
+    leaderInCharge: people.sunli,
+    backendAdmin: people.liuyang,
+    backendAdminPhone: '0311-5551234',
+    openingApproval: {
+      decision: 'approved',
+      by: people.lijing,
+      at: '2025-03-02T02:00:00.000Z',
+      reason: '',
+      documentNumber: '清网信〔2025〕3号',
+    },
+    openedAt: '2025-03-01T16:00:00.000Z',
+    filingDueAt: '2025-03-04T16:00:00.000Z',
+    filedAt: '2025-03-03T02:00:00.000Z',
+    filingOverdue: false,
+    filings: [
       {
-        kind: 'cadence',
-        severity: 'critical',
-        message: '已 12 天未更新，满 14 天将被单项否决',
-        since: '2026-11-15T02:00:00.000Z',
+        kind: 'opening',
+        filedAt: '2025-03-03T02:00:00.000Z',
+        filedBy: people.lijing,
+        note: '',
+        from: null,
+        to: null,
       },
-      { kind: 'annual-review', severity: 'warn', message: '年度报告未提交，截止 11 月 30 日', since: null },
+      {
+        kind: 'leader-change',
+        filedAt: '2026-06-10T02:00:00.000Z',
+        filedBy: people.lijing,
+        note: '分管领导调整',
+        from: people.qian,
+        to: people.sunli,
+      },
     ],
-  },
-  {
-    account: { id: id(82), name: '城关镇发布', platform: '微博' },
-    unit: units.town,
-    reasons: [{ kind: 'interaction', severity: 'warn', message: '互动留言功能未开启', since: null }],
-  },
-];
+    certification: { certified: true, expiresAt: '2026-12-16T16:00:00.000Z' },
+    interactionEnabled: true,
+    closure: [],
+    nextClosureStep: null,
+    createdAt: '2025-02-27T02:00:00.000Z',
+    updatedAt: '2026-11-20T02:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const accountList: AccountListBody = {
+  accounts: [
+    account(81, {}),
+    account(82, {
+      unit: units.town,
+      platform: 'weibo',
+      platformText: '微博',
+      name: '城关镇发布',
+      leaderInCharge: people.zhou,
+      backendAdmin: people.qian,
+      interactionEnabled: false,
+      certification: { certified: true, expiresAt: '2027-06-29T16:00:00.000Z' },
+    }),
+    account(83, {
+      unit: units.health,
+      platform: 'douyin',
+      platformText: '抖音',
+      name: '健康清河',
+      leaderInCharge: people.qian,
+      backendAdmin: people.zhou,
+      certification: { certified: true, expiresAt: '2026-12-01T16:00:00.000Z' },
+    }),
+    account(84, {
+      unit: units.office,
+      platform: 'toutiao',
+      platformText: '头条号',
+      name: '清河政务头条',
+      status: 'applying',
+      statusText: '开办申请待审批',
+      openingApproval: { decision: null, by: null, at: null, reason: '', documentNumber: '' },
+      openedAt: null,
+      filingDueAt: null,
+      filedAt: null,
+      filings: [],
+      certification: { certified: false, expiresAt: null },
+    }),
+    account(85, {
+      unit: units.town,
+      platform: 'wechat-channels',
+      platformText: '视频号',
+      name: '城关镇视频号',
+      status: 'closing',
+      statusText: '关停办理中',
+      leaderInCharge: people.zhou,
+      backendAdmin: people.qian,
+      closure: [
+        {
+          step: 'requested',
+          stepText: '申请关停',
+          at: '2026-11-10T02:00:00.000Z',
+          by: people.qian,
+          note: '与“城关镇发布”合并运营',
+          url: '',
+        },
+        {
+          step: 'approved',
+          stepText: '批准关停',
+          at: '2026-11-12T02:00:00.000Z',
+          by: people.lijing,
+          note: '',
+          url: '',
+        },
+      ],
+      nextClosureStep: 'stop-notice-published',
+    }),
+  ],
+  nextCursor: null,
+};
+
+const cadence: AccountCadenceListBody = {
+  accounts: [
+    {
+      accountId: id(81),
+      name: '清河教育',
+      platform: 'wechat-official-account',
+      unitId: units.education.id,
+      unitName: units.education.name,
+      lastPostDate: '2026-11-15',
+      lastOriginalPostDate: '2026-11-15',
+      daysSincePost: 12,
+      daysSinceOriginal: 12,
+      baselineDays: 7,
+      risk: 'leader-warned',
+    },
+    {
+      accountId: id(82),
+      name: '城关镇发布',
+      platform: 'weibo',
+      unitId: units.town.id,
+      unitName: units.town.name,
+      lastPostDate: '2026-11-26',
+      lastOriginalPostDate: '2026-11-20',
+      daysSincePost: 1,
+      daysSinceOriginal: 7,
+      baselineDays: 7,
+      risk: 'ok',
+    },
+    {
+      accountId: id(83),
+      name: '健康清河',
+      platform: 'douyin',
+      unitId: units.health.id,
+      unitName: units.health.name,
+      lastPostDate: '2026-11-12',
+      lastOriginalPostDate: '2026-11-02',
+      daysSincePost: 15,
+      daysSinceOriginal: 25,
+      baselineDays: 7,
+      risk: 'veto',
+    },
+  ],
+};
+
+function review(n: number, accountNumber: number, overrides: Partial<AnnualReviewView>): AnnualReviewView {
+  const listed = accountList.accounts.find((entry) => entry.id === id(accountNumber));
+  return {
+    id: id(90 + n),
+    year: 2026,
+    account: {
+      id: id(accountNumber),
+      name: listed?.name ?? '',
+      platform: listed?.platform ?? 'other',
+      status: listed?.status ?? 'active',
+    },
+    unitId: listed?.unit.id ?? units.county.id,
+    status: 'open',
+    statusText: '未提交报告',
+    toClose: false,
+    toCloseSince: null,
+    reports: [],
+    decision: null,
+    ...overrides,
+  };
+}
+
+const report = (submittedAt: string, late = false) => ({
+  text: '2026 年度运行情况报告',
+  file: null,
+  submittedAt,
+  submittedBy: people.liuyang,
+  late,
+});
+
+const annualReviews: AnnualReviewListBody = {
+  reviews: [
+    review(1, 81, {}),
+    review(2, 82, { status: 'submitted', statusText: '已提交，待审核', reports: [report('2026-11-20T03:00:00.000Z')] }),
+    review(3, 83, {
+      status: 'failed',
+      statusText: '未通过',
+      reports: [report('2026-11-05T03:00:00.000Z')],
+      decision: { passed: false, by: people.lijing, at: '2026-11-08T02:00:00.000Z', reason: '缺少留言办理情况' },
+    }),
+    review(4, 85, {
+      status: 'passed',
+      statusText: '已通过',
+      reports: [report('2026-11-03T03:00:00.000Z')],
+      decision: { passed: true, by: people.lijing, at: '2026-11-04T02:00:00.000Z', reason: '' },
+    }),
+  ],
+  nextCursor: null,
+};
+
+/** 清河教育's reviews of every year: this cycle's (open) and last year's (passed late, after 待关停). */
+const accountReviews: AnnualReviewListBody = {
+  reviews: [
+    annualReviews.reviews[0],
+    review(9, 81, {
+      year: 2025,
+      status: 'passed',
+      statusText: '已通过',
+      reports: [report('2025-12-03T03:00:00.000Z', true)],
+      decision: { passed: true, by: people.lijing, at: '2025-12-04T02:00:00.000Z', reason: '补交后通过' },
+    }),
+  ],
+  nextCursor: null,
+};
 
 function listItem(n: number, overrides: Partial<DraftListItem> = {}): DraftListItem {
   return {
@@ -472,6 +727,11 @@ export const fixtures = {
   login,
   dashboard,
   accountsAtRisk,
+  now,
+  accountList,
+  cadence,
+  annualReviews,
+  accountReviews,
   draftsFirstPage,
   draftsSecondPage,
   draftDetail,
@@ -490,4 +750,9 @@ export const fixtures = {
 /** Stores a signed-in session for `person`, as a login would. */
 export function signIn(storage: Map<string, unknown>, person: SessionPerson = admin): void {
   storage.set('shenfa.session', { accessToken: login.accessToken, refreshToken: login.refreshToken, profile: person });
+}
+
+/** Makes the pages' "today" the fixtures' (certification days are counted from it). */
+export function pinClock(): void {
+  jest.spyOn(Date, 'now').mockReturnValue(Date.parse(now));
 }

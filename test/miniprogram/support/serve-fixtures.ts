@@ -27,6 +27,14 @@ export function serveFixtures(fake: FakeWx): void {
   fake.route('GET /api/v1/delegations', ok(fixtures.delegations));
   fake.route('POST /api/v1/delegations', { status: 201, body: fixtures.delegations });
   fake.route('GET /api/v1/exports/:kind', ok('xlsx bytes'));
+  fake.route('GET /api/v1/accounts', ok(fixtures.accountList));
+  fake.route('GET /api/v1/accounts/:id', (request) =>
+    ok(fixtures.accountList.accounts.find((account) => request.path.endsWith(account.id))),
+  );
+  fake.route('GET /api/v1/cadence', ok(fixtures.cadence));
+  fake.route('GET /api/v1/annual-reviews', (request) =>
+    ok(request.query.accountId ? fixtures.accountReviews : fixtures.annualReviews),
+  );
   fake.route(
     'DELETE /api/v1/delegations/:id',
     ok({ ...fixtures.delegations.items[0], cancelledAt: '2026-11-27T02:00:00.000Z' }),

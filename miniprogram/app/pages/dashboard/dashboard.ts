@@ -1,12 +1,13 @@
 /**
  * The dashboard for admins and leaders: drafts by status, approval turnaround per unit (median and p90)
- * as charts, the drafts waiting longest, and accounts at risk once the registry reports them.
+ * as charts, the drafts waiting longest, and the accounts at risk (cadence, annual review, certification,
+ * interaction), each opening its registry entry for admins.
  */
 import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { toDashboardView } from '../../lib/dashboard-view';
 import type { DashboardView } from '../../lib/dashboard-view';
-import { menuFor, openDraft } from '../../lib/navigation';
+import { isAdmin, menuFor, openAccount, openDraft } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
 
 Component({
@@ -15,11 +16,14 @@ Component({
     status: 'loading' as 'loading' | 'error' | 'ready',
     errorMessage: '',
     menu: menuFor(null),
+    /** The registry is admin-only: leaders see the risks without a link. */
+    canOpenAccounts: false,
     view: null as DashboardView | null,
   },
   methods: {
     onLoad() {
-      this.setData({ menu: menuFor(currentPerson()) });
+      const person = currentPerson();
+      this.setData({ menu: menuFor(person), canOpenAccounts: isAdmin(person) });
       void this.load();
     },
 
@@ -34,6 +38,10 @@ Component({
 
     onMenu(event: WechatMiniprogram.TouchEvent) {
       void wx.navigateTo({ url: event.currentTarget.dataset.url as string });
+    },
+
+    onOpenAccount(event: WechatMiniprogram.TouchEvent) {
+      if (this.data.canOpenAccounts) openAccount(event.currentTarget.dataset.id as string);
     },
 
     onOpenDraft(event: WechatMiniprogram.TouchEvent) {
