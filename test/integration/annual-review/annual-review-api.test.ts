@@ -205,5 +205,17 @@ describe('the annual review over the API', () => {
     const passed = risks.find((entry) => entry.account.name === '教育之窗');
     expect(passed?.reasons.some((reason) => reason.kind === 'annual-review') ?? false).toBe(false);
     expect(new Set(risks.map((entry) => entry.account.id)).size).toBe(risks.length);
+    expect((response.body as Dashboard).registry).toMatchObject({
+      accounts: { byStatus: { active: 3 }, filingOverdue: 1 },
+      annualReview: { year: 2026, open: 2, passed: 1, toClose: 0 },
+    });
+  });
+
+  test('when an officer opens the dashboard, then no registry figures or account risks are shown', async () => {
+    const response = await request(server)
+      .get('/api/v1/dashboard')
+      .set('Authorization', await bearer('刘洋'))
+      .expect(200);
+    expect(response.body).toMatchObject({ registry: null, accountsAtRisk: [] });
   });
 });
