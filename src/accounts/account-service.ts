@@ -30,7 +30,8 @@ import { AccountQueries, accountNotFound, invalidId } from './account-queries';
 import type { AccountQueryDependencies, RegistryActor } from './account-queries';
 import { collectRegistryReminders } from './registry-reminders';
 import { filingDeadline } from './filing-deadline-rules';
-import type { FilingDeadlinePolicy, WorkingDayCalendar } from './filing-deadline-rules';
+import type { FilingDeadlinePolicy } from './filing-deadline-rules';
+import type { WorkingCalendar } from '../cadence/calendar-rules';
 import {
   closureNextHints,
   closureStepText,
@@ -52,7 +53,8 @@ export interface AccountServiceDependencies extends AccountQueryDependencies {
   audit: AuditTrail;
   outbox: RegistryOutbox;
   config: RegistryConfig;
-  calendar: WorkingDayCalendar;
+  /** The shared working-day calendar: official days with the admins' local overrides (CalendarService). */
+  calendar: { workingCalendar(): Promise<WorkingCalendar> };
   logger?: Logger;
 }
 
@@ -139,6 +141,7 @@ export class AccountService extends AccountQueries {
       throw new ValidationError('REASON_REQUIRED', '不批准开办须写明理由');
     }
     const now = this.dependencies.clock.now();
+    const calendar = await this.dependencies.calendar.workingCalendar();
     let lastDay = '';
     const account = await this.change(accountId, actor, { admin: true }, (current) => {
       if (current.status !== 'applying') {
@@ -148,7 +151,7 @@ export class AccountService extends AccountQueries {
         );
       }
       const approved = input.decision === 'approve';
-      const deadline = this.deadlineFor(current.openedAt ?? now);
+      const deadline = this.deadlineFor(current.openedAt ?? now, calendar);
       lastDay = deadline.lastDay;
       const decided = { decision: approved ? 'approved' : 'rejected', byId: actor.personId, at: now, reason };
       return {
@@ -317,8 +320,8 @@ export class AccountService extends AccountQueries {
     return account;
   }
 
-  private deadlineFor(openedAt: Date) {
-    const { config, calendar, logger } = this.dependencies;
+  private deadlineFor(openedAt: Date, calendar: WorkingCalendar) {
+    const { config, logger } = this.dependencies;
     const deadline = filingDeadline(civilDate(openedAt, config.timeZone), config.filingDeadline, calendar);
     if (!deadline.calendarKnown) {
       logger?.warn(

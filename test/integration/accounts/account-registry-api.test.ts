@@ -383,4 +383,34 @@ describe('the filing deadline in working days', () => {
     });
     expect(calendarDays.filingDueAt?.toISOString()).toBe('2026-10-03T16:00:00.000Z');
   });
+
+  test('when an admin made a working day a local holiday, then the working-day deadline moves past it', async () => {
+    const workingDays = createServices({
+      clock,
+      logger,
+      registry: { filingDeadline: { days: 3, unit: 'working-days' }, reminderDays: [1, 15, 25, 30] },
+    });
+    const operator = { personId: null, via: 'cli' };
+    await workingDays.calendar.setOverride(operator, { date: '2026-10-09', kind: 'holiday', name: '县庆' });
+    try {
+      const account = await openAccount(workingDays, {
+        unit: '青山镇人民政府',
+        name: '青山抖音',
+        platform: 'douyin',
+        leader: '黄德明',
+        admin: '马骏',
+        openedOn: '2026-09-30',
+        filed: false,
+      });
+      // 8 October, the make-up Saturday 10 October and Monday 12 October: the county's 9 October does not count.
+      expect(account.filingDueAt?.toISOString()).toBe('2026-10-12T16:00:00.000Z');
+      const approval = await AuditEventModel.findOne({
+        action: 'account.opening-approved',
+        'subject.id': String(account._id),
+      }).lean();
+      expect(approval?.details).toMatchObject({ filingLastDay: '2026-10-12' });
+    } finally {
+      await workingDays.calendar.removeOverride(operator, '2026-10-09');
+    }
+  });
 });
