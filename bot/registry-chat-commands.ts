@@ -1,6 +1,6 @@
 /**
  * The registry and annual-review commands in chat (R4, R5): 年审 reports (text, or a file sent after
- * "年审 账号名"), the admins' 年审通过 / 年审不通过, and the closure steps. Replies say what happened and
+ * "年审 账号名"), the admins' 年审通过 / 年审不通过, and the closure steps and 撤回关停. Replies say what happened and
  * what comes next; refusals are the services' Chinese errors.
  */
 import type { AccountService } from '../src/accounts/account-service';
@@ -11,7 +11,7 @@ import type { AnnualReviewService, ReportFile } from '../src/annual-review/annua
 import type { RegistryCommand } from './registry-command-parser';
 
 export interface RegistryChatDependencies {
-  accounts: Pick<AccountService, 'findByName' | 'advanceClosure'>;
+  accounts: Pick<AccountService, 'findByName' | 'advanceClosure' | 'withdrawClosure'>;
   annualReviews: Pick<AnnualReviewService, 'submitReport' | 'awaitReportFile' | 'takeAwaitedReport' | 'decide'>;
 }
 
@@ -47,6 +47,11 @@ export class RegistryChatCommands {
           url: command.url,
         });
         return `已记录：账号${describeAccount(account)}${closureStepWords[command.step]}。${closureNextHints[command.step]}`;
+      }
+      case 'closure-withdrawal': {
+        const found = await accounts.findByName(actor, command.accountName);
+        const account = await accounts.withdrawClosure(actor, String(found._id), command.note);
+        return `已撤回账号${describeAccount(account)}的关停申请，账号继续运行，可正常投稿。`;
       }
     }
   }

@@ -21,6 +21,7 @@ import {
   accountStatusWords,
   closureStepRefusal,
   closureStepWords,
+  closureWithdrawalRefusal,
   describeAccount,
   platformLabels,
   statusAfterClosureStep,
@@ -35,6 +36,7 @@ import type { WorkingCalendar } from '../cadence/calendar-rules';
 import {
   closureNextHints,
   closureStepText,
+  closureWithdrawnText,
   interactionOffText,
   openingDecisionText,
   refilingText,
@@ -312,10 +314,44 @@ export class AccountService extends AccountQueries {
       input.step === 'requested'
         ? admins.map((admin) => admin.id)
         : [account.leaderInChargeId, account.backendAdminId, ...admins.map((admin) => admin.id)];
+    // The revision tells a request made again after a withdrawal apart from the first one.
     await this.tell(
-      `account:${accountId}:closure:${input.step}`,
+      `account:${accountId}:closure:${input.step}:r${account.revision}`,
       recipients,
       closureStepText(account, closureStepWords[input.step], closureNextHints[input.step]),
+    );
+    return account;
+  }
+
+  /**
+   * Withdraws a closure request that is not approved yet (by its requester or an admin): the account is
+   * active again and takes drafts; the withdrawn request stays in the audit trail.
+   */
+  async withdrawClosure(actor: RegistryActor, accountId: string, note: string): Promise<Account> {
+    const account = await this.change(accountId, actor, { admin: false }, (current, roles) => {
+      const refusal = closureWithdrawalRefusal(current, { personId: actor.personId, roles });
+      if (refusal) {
+        throw refusal.forbidden
+          ? new ForbiddenError('CLOSURE_WITHDRAWAL_FORBIDDEN', refusal.message)
+          : new ConflictError('CLOSURE_NOT_WITHDRAWABLE', `账号${describeAccount(current)}：${refusal.message}`);
+      }
+      const request = current.closure[0];
+      return {
+        action: 'account.closure.withdrawn',
+        reason: note,
+        changes: { status: 'active', closure: [] },
+        details: {
+          requestedById: String(request.byId),
+          requestedAt: request.at.toISOString(),
+          requestNote: request.note,
+        },
+      };
+    });
+    const admins = await this.dependencies.people.adminsOf(String(account.unitId));
+    await this.tell(
+      `account:${accountId}:closure-withdrawn:r${account.revision}`,
+      [account.leaderInChargeId, account.backendAdminId, ...admins.map((admin) => admin.id)],
+      closureWithdrawnText(account, note),
     );
     return account;
   }

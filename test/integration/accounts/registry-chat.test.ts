@@ -3,9 +3,11 @@ import { ManualClock } from '../../../src/shared/clock';
 import { AccountModel } from '../../../src/accounts/account-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
 import { DraftModel } from '../../../src/drafts/draft-model';
+import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
+import { personId } from '../../support/people-factories';
 
 const clock = new ManualClock('2026-11-01T01:00:00Z');
 let chat: ChatHarness;
@@ -121,12 +123,39 @@ describe('the annual review in chat', () => {
 });
 
 describe('closing an account in chat', () => {
+  test('when a closure request is withdrawn before approval, then the account runs on and takes drafts; only the requester or an admin may withdraw', async () => {
+    await chat.sayAndWait('刘洋', '申请关停 应急微博 与公众号整合', '已记录：账号“应急微博”（微博）申请关停。');
+    await chat.sayAndWait('王建华', '撤回关停 应急微博', '只有提出关停申请的人或管理员可以撤回关停申请');
+    expect(await AccountModel.findById(ids['应急微博']).lean()).toMatchObject({ status: 'closing' });
+
+    await chat.sayAndWait(
+      '刘洋',
+      '撤回关停 应急微博 暂不整合',
+      '已撤回账号“应急微博”（微博）的关停申请，账号继续运行，可正常投稿。',
+    );
+    await chat.waitFor('李静', '账号“应急微博”（微博）的关停申请已撤回（暂不整合）');
+    expect(await AccountModel.findById(ids['应急微博']).lean()).toMatchObject({ status: 'active', closure: [] });
+    const withdrawn = await AuditEventModel.findOne({
+      action: 'account.closure.withdrawn',
+      'subject.id': ids['应急微博'],
+    }).lean();
+    expect(withdrawn).toMatchObject({
+      reason: '暂不整合',
+      details: { requestNote: '与公众号整合' },
+    });
+    expect(String(withdrawn?.actor.personId)).toBe(await personId('刘洋'));
+
+    await chat.sayAndWait('刘洋', '投稿 @应急微博 寒潮预警\n请注意防寒。', '已收到投稿');
+    await chat.sayAndWait('刘洋', '撤回关停 应急微博', '该账号没有待批准的关停申请，无需撤回');
+  });
+
   test('when steps are skipped or taken by the wrong person, then they are refused; in order, the account closes and takes no more drafts or reports', async () => {
     await chat.sayAndWait('刘洋', '停更公告 应急微博 https://weibo.com/notice', '请先完成“申请关停”');
     await chat.sayAndWait('刘洋', '申请关停 应急微博 与公众号整合', '已记录：账号“应急微博”（微博）申请关停。');
     await chat.waitFor('李静', '账号“应急微博”（微博）：已申请关停');
     await chat.sayAndWait('刘洋', '批准关停 应急微博', '只有归口管理部门的管理员可以批准关停');
     await chat.sayAndWait('李静', '批准关停 应急微博', '账号已停止接收投稿');
+    await chat.sayAndWait('刘洋', '撤回关停 应急微博', '关停已获归口管理部门批准，不能再撤回申请');
     await chat.sayAndWait(
       '刘洋',
       '投稿 @应急微博 新闻\n正文',

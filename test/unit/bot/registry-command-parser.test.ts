@@ -47,6 +47,19 @@ describe('registry commands in chat', () => {
     expect(parseChatCommand('停更公告 应急微博')).toMatchObject({ kind: 'malformed' });
   });
 
+  test('when a closure request is withdrawn, then 撤回关停 is read with its note and is not a draft withdrawal', () => {
+    expect(parseChatCommand('撤回关停 应急微博 暂不整合')).toEqual({
+      kind: 'closure-withdrawal',
+      accountName: '应急微博',
+      note: '暂不整合',
+    });
+    expect(parseChatCommand('撤回关停')).toEqual({
+      kind: 'malformed',
+      message: '格式：撤回关停 账号名 [说明]（批准关停前可撤回）',
+    });
+    expect(parseChatCommand('撤回 K7Q2')).toEqual({ kind: 'withdraw', code: 'K7Q2' });
+  });
+
   test('when a draft names its account with @, then the name is taken off the title', () => {
     expect(parseChatCommand('投稿 @应急微博 防汛提示\n请注意防范强降雨。')).toMatchObject({
       kind: 'submit',
