@@ -27,8 +27,8 @@ import type { ApiRoute } from './api-route';
 import type { AuthDependencies } from './auth-middleware';
 import type { AdminState } from './auth-middleware';
 import type Router from '@koa/router';
-import { createAccountRouter } from '../accounts/account-routes';
-import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
+import { accountRoutes } from '../accounts/account-routes';
+import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { createCadenceRouter } from '../cadence/cadence-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import type { AdminSummary } from '../people/people-records';
@@ -118,17 +118,15 @@ export function createApiRoutes(
       new DashboardService({ clock, people, accountRisks: options.accountRisks ?? cadenceRisks(services) }),
     ),
     ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
+    ...accountRoutes(services),
+    ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
   ];
 
   return {
     routes,
     publicPaths: publicAuthPaths,
     sessions,
-    adminRouters: [
-      createAccountRouter(services),
-      createAnnualReviewRouter({ ...services, timeZone: config.timeZone }),
-      createCadenceRouter(services),
-    ] as unknown as Router<AdminState>[],
+    adminRouters: [createCadenceRouter(services)] as unknown as Router<AdminState>[],
     findAdmin: (personId) => people.findAdmin(personId),
     auth: {
       accessTokens,

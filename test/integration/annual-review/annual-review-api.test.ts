@@ -87,7 +87,7 @@ describe('the annual review over the API', () => {
       .set('Authorization', admin)
       .send({ passed: false })
       .expect(400);
-    expect((noReason.body as ErrorBody).error.message).toBe('请求参数有误：reason：不通过须写明理由');
+    expect((noReason.body as ErrorBody).error.message).toBe('请求体 reason：不通过须写明理由');
     const failed = await request(server)
       .post(`/api/v1/annual-reviews/${reviewId}/decision`)
       .set('Authorization', admin)
