@@ -56,9 +56,8 @@ export function parseRegistryCommand(folded: string, written: string): RegistryP
   const rest = taken?.rest.replace(/^[ \t:：,，]+/, '').trim() ?? '';
   switch (keyword) {
     case '年审':
-      return taken
-        ? { kind: 'annual-report', accountName: taken.name, text: rest }
-        : malformed('年审 账号名（换行后写报告正文，或随后发送报告文件）');
+      // A bare 年审 names no account: the unit's only one, or the bot asks which.
+      return { kind: 'annual-report', accountName: taken?.name ?? '', text: rest };
     case '年审通过':
       return taken
         ? { kind: 'annual-decision', accountName: taken.name, passed: true, reason: rest }

@@ -213,6 +213,16 @@ export class AccountQueries {
       .cursor({ batchSize: 5000 });
   }
 
+  /** The running accounts (active or closing) of these units, oldest first. */
+  async runningAccountsOfUnits(unitIds: string[]): Promise<Account[]> {
+    return AccountModel.find({
+      unitId: { $in: unitIds.map((id) => toObjectId(id, () => invalidId('单位'))) },
+      status: { $in: ['active', 'closing'] },
+    })
+      .lean<Account[]>()
+      .then((accounts) => accounts.sort((left, right) => String(left._id).localeCompare(String(right._id))));
+  }
+
   /** Whether the person may act for the managing office on this account (an admin whose scope covers it). */
   async rolesOn(
     actor: RegistryActor,

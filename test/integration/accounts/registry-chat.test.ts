@@ -117,8 +117,46 @@ describe('the annual review in chat', () => {
     );
     expect(await reviewOf('教育之窗')).toMatchObject({ status: 'open', decision: null });
     await chat.sayAndWait('李静', '年审不通过 应急微博', '格式：年审不通过 应急微博 理由（不通过须写明理由）');
-    await chat.sayAndWait('李静', '年审', '格式：年审 账号名');
+    await chat.sayAndWait('李静', '年审', '您所在单位没有运行中的账号，请写明账号名称：年审 账号名');
     expect(await reviewOf('应急微博')).toMatchObject({ status: 'submitted' });
+  });
+});
+
+describe('a bare 年审 followed by a file', () => {
+  test('when the unit has several accounts, then the bot asks which, holds the file, and stores it on the account named', async () => {
+    await chat.sayAndWait(
+      '刘洋',
+      '年审',
+      '本单位有 2 个账号（应急先锋、应急微博），请写明是哪个账号的年审报告：年审 账号名',
+    );
+    const draftsBefore = await DraftModel.countDocuments({});
+    const content = Buffer.from('应急微博2026年度运营报告（补充）');
+    chat.sendFile('刘洋', FileBox.fromBase64(content.toString('base64'), '年度报告补充.jpg'));
+    await chat.waitFor(
+      '刘洋',
+      '已收到文件“年度报告补充.jpg”。本单位有 2 个账号（应急先锋、应急微博），请回复“年审 账号名”说明这是哪个账号的年审报告',
+    );
+    expect(await DraftModel.countDocuments({})).toBe(draftsBefore);
+    expect((await reviewOf('应急微博'))?.reports).toHaveLength(1);
+
+    await chat.sayAndWait('刘洋', '年审 应急微博', '已收到账号“应急微博”（微博）2026年度年审报告');
+    const review = await reviewOf('应急微博');
+    expect(review?.reports).toHaveLength(2);
+    expect(review?.reports[1]).toMatchObject({ text: '', file: { name: '年度报告补充.jpg' } });
+    expect((await reviewOf('应急先锋'))?.reports).toHaveLength(1);
+    // The held file was used once: the next "年审 应急微博" waits for a new file.
+    await chat.sayAndWait('刘洋', '年审 应急微博', '请在30分钟内发送账号“应急微博”（微博）的年审报告文件。');
+  });
+
+  test('when the unit has one account, then a bare 年审 means it and the file is its report', async () => {
+    await chat.sayAndWait('张伟', '年审', '请在30分钟内发送账号“教育之窗”（微信公众号）的年审报告文件。');
+    const content = Buffer.from('教育之窗2026年度运营报告');
+    chat.sendFile('张伟', FileBox.fromBase64(content.toString('base64'), '教育之窗年度报告.jpg'));
+    await chat.waitFor('张伟', '已收到账号“教育之窗”（微信公众号）2026年度年审报告');
+    expect(await reviewOf('教育之窗')).toMatchObject({
+      status: 'submitted',
+      reports: [{ file: { name: '教育之窗年度报告.jpg' } }],
+    });
   });
 });
 

@@ -14,6 +14,10 @@ describe('registry commands in chat', () => {
     });
   });
 
+  test('when 年审 names no account, then it is a report for an account still to be chosen', () => {
+    expect(parseChatCommand('年审')).toEqual({ kind: 'annual-report', accountName: '', text: '' });
+  });
+
   test('when an admin decides, then 年审通过 is a pass and 年审不通过 needs a reason', () => {
     expect(parseChatCommand('年审通过 应急先锋')).toEqual({
       kind: 'annual-decision',
