@@ -210,7 +210,7 @@ export class AccountQueries {
       { unitId: 1, name: 1, platform: 1, leaderInChargeId: 1, backendAdminId: 1 },
     )
       .lean()
-      .cursor({ batchSize: 5000 });
+      .cursor({ batchSize: 10_000 });
   }
 
   /** The running accounts (active or closing) of these units, oldest first. */
