@@ -17,6 +17,7 @@ import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
 import { wellFormedDeep } from '../src/shared/text-normalization';
 import type { RegistryChatCommands } from './registry-chat-commands';
+import type { DelegationInvolvement } from '../src/people/delegation-rules';
 
 /** What the bot keeps of a message: enough to handle it now or after a database outage. */
 export interface InboundChatMessage {
@@ -46,6 +47,7 @@ export interface ChatPeople {
   bindChatIdentity(input: { code: string; provider: string; externalId: string }): Promise<ChatPerson>;
   createMiniProgramBindCode(personId: string): Promise<{ code: string; expiresAt: Date }>;
   unbindChatIdentity(provider: string, externalId: string): Promise<ChatPerson | null>;
+  endOwnDelegations(personId: string, otherName: string, via: string): Promise<DelegationInvolvement[]>;
 }
 
 export interface ChatOutbox {
@@ -250,6 +252,8 @@ export class ChatCommandHandler {
       case 'unbind':
         await this.dependencies.people.unbindChatIdentity(this.dependencies.provider, message.contactId);
         return `已解绑：本微信不再代表${person.name}使用审发，待审事项和提醒也不再发到这里。如需重新使用，请向管理员索取绑定码后发送“绑定 123456”。`;
+      case 'end-delegation':
+        return this.endDelegations(person, command.otherName, actor.via, message.id);
       case 'malformed':
         return command.message;
       case 'decision-unclear':
@@ -258,6 +262,30 @@ export class ChatCommandHandler {
       case 'unknown':
         return `没有识别到指令。\n${helpFor(person.roles)}`;
     }
+  }
+
+  /** Ends the delegations and tells the other person of each in one line. */
+  private async endDelegations(person: ChatPerson, otherName: string, via: string, messageId: string): Promise<string> {
+    const ended = await this.dependencies.people.endOwnDelegations(person.id, otherName, via);
+    await this.dependencies.outbox.enqueue(
+      ended.map((delegation) => ({
+        idempotencyKey: `delegation-ended:${delegation.id}:${messageId}`,
+        recipient: { personId: delegation.otherId },
+        text:
+          delegation.side === 'gave'
+            ? `${person.name}已提前结束请假代审：您不再代${person.name}审核稿件。`
+            : `${person.name}已提前结束为您代审：请假期间的稿件请您本人审核，或请管理员另行安排。`,
+      })),
+    );
+    return [
+      '已提前结束代审：',
+      ...ended.map((delegation) =>
+        delegation.side === 'gave'
+          ? `· ${delegation.otherName}不再代您审核，待审稿件请您本人处理（发送“待办”查看）`
+          : `· 您不再代${delegation.otherName}审核`,
+      ),
+      '对方已收到通知。',
+    ].join('\n');
   }
 
   /**

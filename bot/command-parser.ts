@@ -39,6 +39,8 @@ export type ChatCommand =
   | { kind: 'bind'; bindCode: string }
   | { kind: 'mini-program-bind' }
   | { kind: 'unbind' }
+  /** 取消代审 [姓名]: end a leave delegation early, by the person on leave or their delegate. */
+  | { kind: 'end-delegation'; otherName: string }
   | { kind: 'pending' }
   | { kind: 'mine' }
   | { kind: 'help' }
@@ -96,6 +98,9 @@ function parseCleanText(written: string): ChatCommand {
     '绑定',
     '小程序绑定',
     '解绑',
+    '取消代审',
+    '取消代理',
+    '结束代审',
     '待办',
     '我的稿件',
     '帮助',
@@ -138,6 +143,10 @@ function parseCleanText(written: string): ChatCommand {
       return rest.trim() ? { kind: 'unknown' } : { kind: 'mini-program-bind' };
     case '解绑':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'unbind' };
+    case '取消代审':
+    case '取消代理':
+    case '结束代审':
+      return { kind: 'end-delegation', otherName: original(rest).trim() };
     case '待办':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'pending' };
     case '我的稿件':

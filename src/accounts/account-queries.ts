@@ -193,6 +193,21 @@ export class AccountQueries {
     return { byStatus, filingOverdue, certificationExpiring, interactionOff };
   }
 
+  /** The active accounts of these units, with what the dashboard's risk check reads. */
+  listActiveAccountsIn(
+    unitIds: string[],
+  ): Promise<
+    Pick<
+      Account,
+      '_id' | 'unitId' | 'name' | 'platform' | 'filedAt' | 'filingDueAt' | 'certification' | 'interactionEnabled'
+    >[]
+  > {
+    return AccountModel.find(
+      { unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) }, status: 'active' },
+      { unitId: 1, name: 1, platform: 1, filedAt: 1, filingDueAt: 1, certification: 1, interactionEnabled: 1 },
+    ).lean();
+  }
+
   /** Reads accounts by id for other features (annual review); missing ids are absent. */
   async findAccounts(ids: (string | Types.ObjectId)[]): Promise<Map<string, Account>> {
     const accounts = await AccountModel.find({ _id: { $in: ids.map((id) => new Types.ObjectId(String(id))) } }).lean<

@@ -23,6 +23,8 @@ import type { AuditedChange } from '../audit/audited-transition';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
 import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './annual-review-rules';
 import { decisionText, reportReceivedText } from './annual-review-messages';
+import { accountRiskReasons } from './account-risk-rules';
+import type { AccountRiskReason } from './account-risk-rules';
 
 export interface AnnualReviewConfig {
   timeZone: string;
@@ -45,7 +47,13 @@ export interface AnnualReviewDependencies {
   people: AnnualReviewPeople;
   accounts: Pick<
     AccountService,
-    'findByName' | 'findAccounts' | 'listRunningAccounts' | 'runningAccountsOfUnits' | 'rolesOn' | 'countRegistry'
+    | 'findByName'
+    | 'findAccounts'
+    | 'listRunningAccounts'
+    | 'runningAccountsOfUnits'
+    | 'rolesOn'
+    | 'countRegistry'
+    | 'listActiveAccountsIn'
   >;
   config: AnnualReviewConfig;
   logger?: Logger;
@@ -71,6 +79,15 @@ export interface ReviewCounts {
   passed: number;
   failed: number;
   toClose: number;
+}
+
+/** An account the registry or the annual review puts at risk, with why (see account-risk-rules). */
+export interface RegistryAccountRisk {
+  accountId: string;
+  unitId: string;
+  name: string;
+  platform: string;
+  reasons: AccountRiskReason[];
 }
 
 export interface RegistryDashboardCounts {
@@ -363,6 +380,50 @@ export class AnnualReviewService {
       this.countReviews(unitIds, year),
     ]);
     return { accounts, annualReview };
+  }
+
+  /**
+   * The active accounts in an admin's scope that the registry or this cycle's annual review puts at
+   * risk (filing overdue, interaction off, certification expiring, review missing, failed or 待关停).
+   */
+  async accountRisks(admin: Pick<AdminSummary, 'scopeUnitIds'>): Promise<RegistryAccountRisk[]> {
+    const { clock, config, people } = this.dependencies;
+    const now = clock.now();
+    const today = civilDate(now, config.timeZone);
+    const unitIds = await people.unitsWithin(admin.scopeUnitIds);
+    const [accounts, reviews] = await Promise.all([
+      this.dependencies.accounts.listActiveAccountsIn(unitIds),
+      AnnualReviewModel.find(
+        { unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) }, year: cycleYearOf(today) },
+        { accountId: 1, status: 1, toClose: 1, toCloseSince: 1, decision: 1 },
+      ).lean<Pick<AnnualReview, 'accountId' | 'status' | 'toClose' | 'toCloseSince' | 'decision'>[]>(),
+    ]);
+    const reviewOf = new Map(reviews.map((review) => [String(review.accountId), review]));
+    return accounts.flatMap((account) => {
+      const expiresAt = account.certification.expiresAt;
+      const reasons = accountRiskReasons(
+        {
+          filedAt: account.filedAt,
+          filingDueAt: account.filingDueAt,
+          interactionEnabled: account.interactionEnabled,
+          certificationExpiresOn: expiresAt ? civilDate(expiresAt, config.timeZone) : null,
+          review: reviewOf.get(String(account._id)) ?? null,
+        },
+        now,
+        today,
+      );
+      return reasons.length
+        ? [
+            {
+              accountId: String(account._id),
+              unitId: String(account.unitId),
+              name: account.name,
+              platform: account.platform,
+              reasons,
+            },
+          ]
+        : [];
+    });
   }
 
   private async currentReviewOf(account: Account): Promise<AnnualReview> {

@@ -15,6 +15,7 @@ import { readDigests, verifyAuditChain } from '../audit/audit-service';
 import { digestDirectory, resolveDigestKey } from '../audit/audit-digest-key';
 import { peopleRoutes } from '../people/people-routes';
 import { findPersonUnits } from '../people/people-directory';
+import type { Viewer } from '../people/viewer-scope';
 import { DashboardService } from '../dashboard/dashboard-service';
 import type { AccountRiskProvider } from '../dashboard/dashboard-service';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
@@ -115,7 +116,15 @@ export function createApiRoutes(
       unbindPerson: (personId, actor) => unbindPerson({ people, sessions, outbox, clock }, personId, actor),
     }),
     ...dashboardRoutes(
-      new DashboardService({ clock, people, accountRisks: options.accountRisks ?? cadenceRisks(services) }),
+      new DashboardService({
+        clock,
+        people,
+        accountRisks: options.accountRisks ?? accountRisks(services),
+        registryCounts: (viewer) =>
+          viewer.isAdmin
+            ? services.annualReviews.dashboardCounts({ scopeUnitIds: viewer.scope.adminRootUnitIds })
+            : Promise.resolve(null),
+      }),
     ),
     ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
     ...accountRoutes(services),
@@ -145,26 +154,63 @@ function safeDigestKey(config: Pick<AppConfig, 'audit' | 'dataDir' | 'environmen
   }
 }
 
-/** The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the veto (R6). */
-function cadenceRisks(services: Services) {
-  return async (viewer: { scope: { adminRootUnitIds: string[] } }): Promise<AccountAtRisk[]> => {
-    const views = await services.cadence.accountsAtRisk({ scopeUnitIds: viewer.scope.adminRootUnitIds });
-    return views
-      .filter((view) => view.risk !== 'ok')
-      .map((view) => ({
+/**
+ * The dashboard's "accounts at risk": the cadence check's accounts behind their baseline or near the
+ * veto (R6), and the registry's and annual review's (R4, R5), one entry per account, most urgent first.
+ */
+const accountsAtRiskShown = 50;
+
+function accountRisks(services: Services) {
+  return async (viewer: Viewer): Promise<AccountAtRisk[]> => {
+    if (!viewer.isAdmin) return [];
+    const scopeUnitIds = viewer.scope.adminRootUnitIds;
+    const [cadence, registry] = await Promise.all([
+      services.cadence.accountsAtRisk({ scopeUnitIds }),
+      services.annualReviews.accountRisks({ scopeUnitIds }),
+    ]);
+    const byAccount = new Map<string, AccountAtRisk>();
+    const entryFor = (view: { accountId: string; name: string; platform: string; unitId: string }) => {
+      const existing = byAccount.get(view.accountId);
+      if (existing) return existing;
+      const entry: AccountAtRisk = {
         account: { id: view.accountId, name: view.name, platform: view.platform },
-        unit: { id: view.unitId, name: view.unitName },
-        reasons: [
-          {
-            kind: 'cadence' as const,
-            severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? ('critical' as const) : ('warn' as const),
-            message:
-              view.risk === 'no-original'
-                ? `已 ${view.daysSinceOriginal} 天没有原创内容`
-                : `已 ${view.daysSincePost} 天未更新（基线 ${view.baselineDays} 天）`,
-            since: null,
-          },
-        ],
-      }));
+        unit: { id: view.unitId, name: '' },
+        reasons: [],
+      };
+      byAccount.set(view.accountId, entry);
+      return entry;
+    };
+    for (const view of cadence) {
+      if (view.risk === 'ok') continue;
+      const entry = entryFor(view);
+      entry.unit.name = view.unitName;
+      entry.reasons.push({
+        kind: 'cadence',
+        severity: view.risk === 'veto' || view.risk === 'veto-tomorrow' ? 'critical' : 'warn',
+        message:
+          view.risk === 'no-original'
+            ? `已 ${view.daysSinceOriginal} 天没有原创内容`
+            : `已 ${view.daysSincePost} 天未更新（基线 ${view.baselineDays} 天）`,
+        since: null,
+      });
+    }
+    for (const risk of registry) {
+      const entry = entryFor(risk);
+      entry.reasons.push(
+        ...risk.reasons.map((reason) => ({ ...reason, since: reason.since ? reason.since.toISOString() : null })),
+      );
+    }
+    const entries = [...byAccount.values()];
+    await Promise.all(
+      entries
+        .filter((entry) => !entry.unit.name)
+        .map(async (entry) => {
+          entry.unit.name = await services.people.unitName(entry.unit.id);
+        }),
+    );
+    const critical = (entry: AccountAtRisk) => entry.reasons.filter((reason) => reason.severity === 'critical').length;
+    return entries
+      .sort((left, right) => critical(right) - critical(left) || right.reasons.length - left.reasons.length)
+      .slice(0, accountsAtRiskShown);
   };
 }

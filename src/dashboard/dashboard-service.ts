@@ -10,7 +10,7 @@ import { DraftModel } from '../drafts/draft-model';
 import type { Draft } from '../drafts/draft-model';
 import { draftScopeConditions } from '../drafts/draft-access-rules';
 import type { DraftPeople } from '../drafts/draft-service';
-import type { AccountAtRisk, Dashboard } from '../shared/contracts/dashboard';
+import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
 import { turnaroundByUnit } from './dashboard-rules';
 
 /** What the registry/cadence features will provide: accounts at risk within the viewer's scope. */
@@ -20,6 +20,8 @@ export interface DashboardDependencies {
   clock: Clock;
   people: Pick<DraftPeople, 'findPeople' | 'unitName'>;
   accountRisks?: AccountRiskProvider;
+  /** The registry and annual-review counts for an admin; null for other viewers. */
+  registryCounts?: (viewer: Viewer) => Promise<RegistryCountsView | null>;
 }
 
 const windowDays = 30;
@@ -36,7 +38,7 @@ export class DashboardService {
       })),
     };
     const windowStart = new Date(now.getTime() - windowDays * 86_400_000);
-    const [counts, approved, waiting, accountsAtRisk] = await Promise.all([
+    const [counts, approved, waiting, accountsAtRisk, registry] = await Promise.all([
       DraftModel.aggregate<{ _id: Draft['status']; count: number }>([
         { $match: scope },
         { $group: { _id: '$status', count: { $sum: 1 } } },
@@ -50,6 +52,7 @@ export class DashboardService {
         .limit(waitingListLength * 5)
         .lean<Draft[]>(),
       this.dependencies.accountRisks ? this.dependencies.accountRisks(viewer) : Promise.resolve(null),
+      this.dependencies.registryCounts ? this.dependencies.registryCounts(viewer) : Promise.resolve(null),
     ]);
 
     const countsByStatus = { in_review: 0, approved: 0, published: 0, rejected: 0, withdrawn: 0 };
@@ -104,6 +107,7 @@ export class DashboardService {
         waitingMinutes: Math.max(0, Math.round((now.getTime() - since.getTime()) / 60_000)),
       })),
       accountsAtRisk,
+      registry,
     };
   }
 }

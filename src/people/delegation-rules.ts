@@ -77,6 +77,32 @@ export function checkDelegation(input: {
   }
 }
 
+/** A delegation in force or planned that involves the person writing `取消代审`. */
+export interface DelegationInvolvement {
+  id: string;
+  /** 'gave': the writer is on leave and `otherName` decides for them; 'holds': the writer decides for `otherName`. */
+  side: 'gave' | 'holds';
+  otherId: string;
+  otherName: string;
+}
+
+export type DelegationsToEnd =
+  | { kind: 'none'; name: string }
+  | { kind: 'ambiguous'; names: string[] }
+  | { kind: 'chosen'; delegations: DelegationInvolvement[] };
+
+/**
+ * Which delegations `取消代审 [姓名]` ends: those with the named person, or all of them when only one
+ * other person is involved; with several and no name, the writer must say whose.
+ */
+export function chooseDelegationsToEnd(involved: readonly DelegationInvolvement[], name: string): DelegationsToEnd {
+  const wanted = name.trim();
+  const chosen = wanted ? involved.filter((delegation) => delegation.otherName === wanted) : [...involved];
+  if (chosen.length === 0) return { kind: 'none', name: wanted };
+  const names = unique(chosen.map((delegation) => delegation.otherName));
+  return names.length > 1 ? { kind: 'ambiguous', names } : { kind: 'chosen', delegations: chosen };
+}
+
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }

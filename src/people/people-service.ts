@@ -23,8 +23,8 @@ import type { ApprovalMode, ApprovalRoute } from './approval-route-model';
 import { DelegationModel } from './delegation-model';
 import type { Delegation } from './delegation-model';
 import { scopeCoversUnit } from './admin-scope-rules';
-import { checkDelegation, principalsOf } from './delegation-rules';
-import type { DelegationPeriod } from './delegation-rules';
+import { checkDelegation, chooseDelegationsToEnd, principalsOf } from './delegation-rules';
+import type { DelegationInvolvement, DelegationPeriod } from './delegation-rules';
 import type { OrganizationFileFormat } from './organization-import-rules';
 import { resolveApprovalRoute } from './approval-route-rules';
 import type { RouteDefinition, UnitNode } from './approval-route-rules';
@@ -382,6 +382,53 @@ export class PeopleService {
   }
 
   /**
+   * `取消代审 [姓名]` in chat: the person on leave, or their delegate, ends the delegations between them
+   * early (planned ones too). Returns what ended, for the reply and a note to the other person.
+   */
+  async endOwnDelegations(personId: string, otherName: string, via: string): Promise<DelegationInvolvement[]> {
+    const id = toObjectId(personId, invalidId('人员'));
+    const now = this.dependencies.clock.now();
+    const [given, held] = await Promise.all([
+      DelegationModel.find({ personId: id, until: { $gt: now } }).lean<Delegation[]>(),
+      DelegationModel.find({ delegateId: id, until: { $gt: now } }).lean<Delegation[]>(),
+    ]);
+    const otherIds = [...given.map((d) => d.delegateId), ...held.map((d) => d.personId)];
+    const others = await PersonModel.find({ _id: { $in: otherIds } }, { name: 1 }).lean();
+    const nameOf = (other: Types.ObjectId) =>
+      others.find((person) => person._id.equals(other))?.name ?? '（已删除人员）';
+    const involved: DelegationInvolvement[] = [
+      ...given.map((d) => ({
+        id: String(d._id),
+        side: 'gave' as const,
+        otherId: String(d.delegateId),
+        otherName: nameOf(d.delegateId),
+      })),
+      ...held.map((d) => ({
+        id: String(d._id),
+        side: 'holds' as const,
+        otherId: String(d.personId),
+        otherName: nameOf(d.personId),
+      })),
+    ];
+    if (involved.length === 0) throw new NotFoundError('DELEGATION_NOT_FOUND', '您目前没有进行中或待生效的代审安排');
+    const choice = chooseDelegationsToEnd(involved, normalizeText(otherName));
+    if (choice.kind === 'none') {
+      throw new NotFoundError(
+        'DELEGATION_NOT_FOUND',
+        `您与“${choice.name}”之间没有进行中的代审安排。目前有：${unique(involved.map((d) => d.otherName)).join('、')}`,
+      );
+    }
+    if (choice.kind === 'ambiguous') {
+      throw new ValidationError(
+        'DELEGATION_AMBIGUOUS',
+        `您有多项代审安排（${choice.names.join('、')}），请写明结束哪一项，例如“取消代审 ${choice.names[0]}”`,
+      );
+    }
+    for (const delegation of choice.delegations) await this.cancelDelegation(delegation.id, { byId: personId, via });
+    return choice.delegations;
+  }
+
+  /**
    * Removes an approval route: the unit's (or account's) drafts are then routed as if it had never
    * been set (an account's route falls back to its unit's, a unit's to its main leader). Drafts already
    * in review keep the steps they were given.
@@ -543,4 +590,8 @@ function toDelegationPeriod(delegation: Delegation): DelegationPeriod {
     until: delegation.until,
     createdAt: delegation.createdAt,
   };
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
 }

@@ -50,6 +50,36 @@ export const accountAtRiskSchema = z
   .meta({ id: 'AccountAtRisk' });
 export type AccountAtRisk = z.infer<typeof accountAtRiskSchema>;
 
+/** Registry (R4) and annual-review (R5) counts within an admin's scope. */
+export const registryCountsSchema = z
+  .object({
+    accounts: z.object({
+      byStatus: z.object({
+        applying: z.number().int(),
+        rejected: z.number().int(),
+        active: z.number().int(),
+        closing: z.number().int(),
+        closed: z.number().int(),
+      }),
+      /** Active accounts not filed by their deadline. */
+      filingOverdue: z.number().int(),
+      /** Active accounts whose certification expires within 90 days. */
+      certificationExpiring: z.number().int(),
+      interactionOff: z.number().int(),
+    }),
+    annualReview: z.object({
+      year: z.number().int(),
+      open: z.number().int(),
+      submitted: z.number().int(),
+      passed: z.number().int(),
+      failed: z.number().int(),
+      /** 待关停 */
+      toClose: z.number().int(),
+    }),
+  })
+  .meta({ id: 'RegistryCounts' });
+export type RegistryCountsView = z.infer<typeof registryCountsSchema>;
+
 export const dashboardSchema = z
   .object({
     generatedAt: instantSchema,
@@ -64,6 +94,8 @@ export const dashboardSchema = z
     waitingLongest: z.array(waitingDraftSchema),
     /** null until the account registry / cadence features provide it. */
     accountsAtRisk: z.array(accountAtRiskSchema).nullable(),
+    /** Admins only; null for leaders and officers, who do not see the registry. */
+    registry: registryCountsSchema.nullable(),
   })
   .meta({ id: 'Dashboard' });
 export type Dashboard = z.infer<typeof dashboardSchema>;

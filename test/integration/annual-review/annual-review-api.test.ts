@@ -7,7 +7,7 @@ import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
 import { PersonModel } from '../../../src/people/person-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
-import type { AnnualReviewListBody, AnnualReviewView, ErrorBody } from '../../../src/shared/contracts';
+import type { AnnualReviewListBody, AnnualReviewView, Dashboard, ErrorBody } from '../../../src/shared/contracts';
 import { startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
@@ -144,5 +144,52 @@ describe('the annual review over the API', () => {
       },
       annualReview: { year: 2026, open: 2, submitted: 0, passed: 1, failed: 0, toClose: 0 },
     });
+  });
+
+  test('when an admin opens the dashboard, then registry and annual-review risks are listed per account and counted', async () => {
+    clock.set('2026-11-20T02:00:00Z');
+    const actor = { personId: await personId('李静'), via: 'test' };
+    const pioneer = await services.accounts.findByName(actor, '应急先锋');
+    await services.accounts.setInteraction(actor, String(pioneer._id), false, '整改期间暂停留言');
+    await services.accounts.setCertification(actor, String(pioneer._id), { certified: true, expiresOn: '2026-11-25' });
+
+    const response = await request(server)
+      .get('/api/v1/dashboard')
+      .set('Authorization', await bearer('李静'))
+      .expect(200);
+    const dashboard = response.body as Dashboard;
+    const reasonsOf = (name: string) =>
+      dashboard.accountsAtRisk
+        ?.find((entry) => entry.account.name === name)
+        ?.reasons.filter((reason) => reason.kind !== 'cadence')
+        .map(({ kind, severity, message }) => [kind, severity, message]);
+    expect(reasonsOf('应急先锋')).toEqual([
+      ['interaction', 'critical', '互动功能（留言/评论）已关闭，国检单项否决项'],
+      ['certification', 'critical', '平台认证将于2026年11月25日到期（还有5天）'],
+      ['annual-review', 'warn', '年度报告尚未提交'],
+    ]);
+    expect(reasonsOf('教育微博')).toEqual([
+      ['registry', 'critical', '开办后未按期备案'],
+      ['annual-review', 'warn', '年度报告尚未提交'],
+    ]);
+    expect(reasonsOf('教育之窗') ?? []).toEqual([]);
+    expect(dashboard.accountsAtRisk?.find((entry) => entry.account.name === '教育微博')?.unit.name).toBe('县教育局');
+    expect(dashboard.registry).toEqual({
+      accounts: {
+        byStatus: { applying: 0, rejected: 0, active: 3, closing: 0, closed: 0 },
+        filingOverdue: 1,
+        certificationExpiring: 1,
+        interactionOff: 1,
+      },
+      annualReview: { year: 2026, open: 2, submitted: 0, passed: 1, failed: 0, toClose: 0 },
+    });
+  });
+
+  test('when an officer opens the dashboard, then no registry figures or account risks are shown', async () => {
+    const response = await request(server)
+      .get('/api/v1/dashboard')
+      .set('Authorization', await bearer('刘洋'))
+      .expect(200);
+    expect(response.body).toMatchObject({ registry: null, accountsAtRisk: [] });
   });
 });

@@ -2,6 +2,7 @@ import { connectTestDatabase, disconnectTestDatabase } from '../../support/datab
 import { ChatHarness, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
+import { DelegationModel } from '../../../src/people/delegation-model';
 import { verifyAuditChain } from '../../../src/audit/audit-service';
 
 let chat: ChatHarness;
@@ -211,6 +212,49 @@ describe('decisions in chat', () => {
     expect([String(decision?.approverId), String(decision?.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
     const event = await AuditEventModel.findOne({ 'subject.id': String(draft?._id), action: 'draft.approved' }).lean();
     expect([String(event?.actor.personId), String(event?.actor.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
+  });
+
+  test('when the leader back from leave writes 取消代审, then the delegate may no longer decide and both are told', async () => {
+    const people = chat.services.people;
+    const [zhao] = await people.findPersonByName('赵海涛');
+    const [qian] = await people.findPersonByName('钱卫东');
+    const now = Date.now();
+    await people.setDelegation({
+      personId: zhao.id,
+      delegateId: qian.id,
+      from: new Date(now - 60_000),
+      until: new Date(now + 7 * 86_400_000),
+      byId: null,
+    });
+    const reply = await chat.sayAndWait('赵海涛', '取消代审', '已提前结束代审');
+    expect(reply).toContain('钱卫东不再代您审核');
+    await chat.waitFor('钱卫东', '赵海涛已提前结束请假代审');
+    expect(await people.delegatorsOf(qian.id, new Date())).toEqual([]);
+    await chat.services.audit.settle();
+    const event = await AuditEventModel.findOne({ action: 'delegation.cancelled', 'subject.id': zhao.id }).lean();
+    expect(String(event?.actor.personId)).toBe(zhao.id);
+    expect(event?.actor.via.startsWith(`${provider}:`)).toBe(true);
+
+    await chat.sayAndWait('赵海涛', '取消代审', '您目前没有进行中或待生效的代审安排');
+  });
+
+  test('when someone with several delegations writes 取消代审 without a name, then the bot asks whose and changes nothing', async () => {
+    const people = chat.services.people;
+    const [qian, wang, li] = await Promise.all(
+      ['钱卫东', '王建华', '李静'].map((name) => people.findPersonByName(name)),
+    );
+    const now = Date.now();
+    const period = { from: new Date(now + 86_400_000), until: new Date(now + 3 * 86_400_000), byId: null };
+    await people.setDelegation({ personId: qian[0].id, delegateId: wang[0].id, ...period });
+    await people.setDelegation({ personId: li[0].id, delegateId: qian[0].id, ...period });
+    await chat.sayAndWait('钱卫东', '取消代审', '请写明结束哪一项');
+    await chat.sayAndWait('钱卫东', '取消代审 张三', '您与“张三”之间没有进行中的代审安排');
+    expect(await DelegationModel.countDocuments({ cancelledAt: { $ne: null }, personId: qian[0].id })).toBe(0);
+    const reply = await chat.sayAndWait('钱卫东', '取消代审 李静', '已提前结束代审');
+    expect(reply).toContain('您不再代李静审核');
+    await chat.waitFor('李静', '钱卫东已提前结束为您代审');
+    expect(await DelegationModel.countDocuments({ cancelledAt: { $ne: null }, personId: li[0].id })).toBe(1);
+    expect(await DelegationModel.countDocuments({ cancelledAt: { $ne: null }, personId: qian[0].id })).toBe(0);
   });
 
   test('when an approver revokes an approval before publication, then the officer may not publish until approved again', async () => {

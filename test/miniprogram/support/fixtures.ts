@@ -83,6 +83,7 @@ const dashboard: Dashboard = {
     },
   ],
   accountsAtRisk: null,
+  registry: null,
 };
 
 const accountsAtRisk: NonNullable<Dashboard['accountsAtRisk']> = [

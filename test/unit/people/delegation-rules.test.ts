@@ -1,5 +1,11 @@
-import { checkDelegation, effectiveDelegation, mayActFor, principalsOf } from '../../../src/people/delegation-rules';
-import type { DelegationPeriod } from '../../../src/people/delegation-rules';
+import {
+  checkDelegation,
+  chooseDelegationsToEnd,
+  effectiveDelegation,
+  mayActFor,
+  principalsOf,
+} from '../../../src/people/delegation-rules';
+import type { DelegationInvolvement, DelegationPeriod } from '../../../src/people/delegation-rules';
 
 describe('delegations', () => {
   const at = (text: string) => new Date(`2026-12-${text}:00+08:00`);
@@ -40,5 +46,33 @@ describe('delegations', () => {
     expect(() => checkDelegation({ ...base, delegateId: 'a' })).toThrow('不能指定本人为自己的代理人');
     expect(() => checkDelegation({ ...base, until: base.from })).toThrow('结束时间应晚于开始时间');
     expect(() => checkDelegation({ ...base, now: at('09T00:00') })).toThrow('结束时间已过');
+  });
+});
+
+describe('取消代审: which delegations end', () => {
+  const involved: DelegationInvolvement[] = [
+    { id: 'a', side: 'gave', otherId: 'p1', otherName: '王建华' },
+    { id: 'b', side: 'gave', otherId: 'p1', otherName: '王建华' },
+    { id: 'c', side: 'holds', otherId: 'p2', otherName: '李静' },
+  ];
+
+  test('when a name is given, then only the delegations with that person end', () => {
+    expect(chooseDelegationsToEnd(involved, ' 王建华 ')).toEqual({ kind: 'chosen', delegations: involved.slice(0, 2) });
+    expect(chooseDelegationsToEnd(involved, '李静')).toEqual({ kind: 'chosen', delegations: [involved[2]] });
+  });
+
+  test('when no name is given and only one other person is involved, then all of theirs end', () => {
+    expect(chooseDelegationsToEnd(involved.slice(0, 2), '')).toEqual({
+      kind: 'chosen',
+      delegations: involved.slice(0, 2),
+    });
+  });
+
+  test('when no name is given and several people are involved, then nothing is chosen and their names are listed', () => {
+    expect(chooseDelegationsToEnd(involved, '')).toEqual({ kind: 'ambiguous', names: ['王建华', '李静'] });
+  });
+
+  test('when the name matches nobody involved, then nothing ends', () => {
+    expect(chooseDelegationsToEnd(involved, '张三')).toEqual({ kind: 'none', name: '张三' });
   });
 });
