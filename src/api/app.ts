@@ -35,8 +35,8 @@ export interface AppDependencies extends HealthDependencies {
   /** Paths (under /api/v1) that need no token. */
   publicPaths: string[];
   /**
-   * Admin-only feature routers (registry, annual review, calendar and cadence) that read the admin on
-   * `ctx.state.admin`; anyone else gets 404, as on the other admin routes.
+   * Admin-only feature routers not yet declared as ApiRoutes (calendar and cadence) that read the admin
+   * on `ctx.state.admin`; anyone else gets 404, as on the other admin routes.
    */
   adminRouters?: Router<AdminState>[];
   findAdmin?: (personId: string) => Promise<AdminSummary | null>;

@@ -18,7 +18,7 @@ export interface ViewerState extends RequestState {
   sessionId: string | null;
 }
 
-/** What the admin-only feature routers (registry, annual review, cadence) read: the admin and their scope. */
+/** What the admin-only feature routers (calendar and cadence) read: the admin and their scope. */
 export interface AdminState extends ViewerState {
   admin: AdminSummary;
 }
