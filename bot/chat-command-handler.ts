@@ -199,6 +199,7 @@ export class ChatCommandHandler {
       case 'annual-report':
       case 'annual-decision':
       case 'closure':
+      case 'closure-withdrawal':
         return registry ? registry.run(command, actor) : `没有识别到指令。\n${helpFor(person.roles)}`;
       case 'decide':
         await drafts.decide(actor, {

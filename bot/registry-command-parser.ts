@@ -1,13 +1,14 @@
 /**
  * Chat text → a registry or annual-review command (R4, R5), pure: 年审 reports and decisions, and the
- * steps of an account's closure. Account names may be quoted (“…”, 「…」) and follow the keyword.
+ * steps of an account's closure and the withdrawal of a closure request. Account names may be quoted (“…”, 「…」) and follow the keyword.
  */
 import type { ClosureStep } from '../src/accounts/account-model';
 
 export type RegistryCommand =
   | { kind: 'annual-report'; accountName: string; text: string }
   | { kind: 'annual-decision'; accountName: string; passed: boolean; reason: string }
-  | { kind: 'closure'; step: ClosureStep; accountName: string; note: string; url: string };
+  | { kind: 'closure'; step: ClosureStep; accountName: string; note: string; url: string }
+  | { kind: 'closure-withdrawal'; accountName: string; note: string };
 
 export type RegistryParse = RegistryCommand | { kind: 'malformed'; message: string };
 
@@ -27,7 +28,7 @@ const closureUsage: Record<ClosureStep, string> = {
   filed: '关停备案 账号名 [备注]',
 };
 
-const keywords = ['年审不通过', '年审通过', '年审', ...Object.keys(closureKeywords)];
+const keywords = ['年审不通过', '年审通过', '年审', '撤回关停', ...Object.keys(closureKeywords)];
 
 /** Splits "账号名 rest" (the name may be quoted) into the name and what follows; null without a name. */
 function takeAccountName(text: string): { name: string; rest: string } | null {
@@ -55,9 +56,8 @@ export function parseRegistryCommand(folded: string, written: string): RegistryP
   const rest = taken?.rest.replace(/^[ \t:：,，]+/, '').trim() ?? '';
   switch (keyword) {
     case '年审':
-      return taken
-        ? { kind: 'annual-report', accountName: taken.name, text: rest }
-        : malformed('年审 账号名（换行后写报告正文，或随后发送报告文件）');
+      // A bare 年审 names no account: the unit's only one, or the bot asks which.
+      return { kind: 'annual-report', accountName: taken?.name ?? '', text: rest };
     case '年审通过':
       return taken
         ? { kind: 'annual-decision', accountName: taken.name, passed: true, reason: rest }
@@ -67,6 +67,10 @@ export function parseRegistryCommand(folded: string, written: string): RegistryP
       return rest
         ? { kind: 'annual-decision', accountName: taken.name, passed: false, reason: rest }
         : malformed(`年审不通过 ${taken.name} 理由（不通过须写明理由）`);
+    case '撤回关停':
+      return taken
+        ? { kind: 'closure-withdrawal', accountName: taken.name, note: rest }
+        : malformed('撤回关停 账号名 [说明]（批准关停前可撤回）');
   }
   const step = closureKeywords[keyword];
   if (!taken) return malformed(closureUsage[step]);

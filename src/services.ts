@@ -16,7 +16,6 @@ import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
 import { AccountService } from './accounts/account-service';
 import type { FilingDeadlinePolicy } from './accounts/filing-deadline-rules';
-import { chineseWorkingDays } from './accounts/chinese-working-days';
 import { AnnualReviewService } from './annual-review/annual-review-service';
 import { defaultReminderDays } from './annual-review/annual-review-rules';
 import { CalendarService } from './cadence/calendar-service';
@@ -81,13 +80,14 @@ export function createServices(options: ServiceOptions): Services {
     findAccountId: (unitId: string, reference: string) => accounts.findAccountId(unitId, reference),
   };
   const people = new PeopleService({ clock, audit, logger, accounts: accountDirectory });
+  const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
   const accounts: AccountService = new AccountService({
     clock,
     audit,
     outbox,
     people,
     config: { filingDeadline: registry.filingDeadline, timeZone },
-    calendar: chineseWorkingDays,
+    calendar,
     logger,
   });
   const annualReviews = new AnnualReviewService({
@@ -100,7 +100,6 @@ export function createServices(options: ServiceOptions): Services {
     logger,
   });
   const contentRules = loadContentRules(options.contentRulesDirectory);
-  const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
   const reminderPolicies = new ReminderPolicyService({
     clock,
     audit,

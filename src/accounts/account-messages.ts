@@ -36,6 +36,10 @@ export function closureStepText(account: Named, stepWord: string, nextHint: stri
   return `账号${describeAccount(account)}：已${stepWord}。${nextHint}`;
 }
 
+export function closureWithdrawnText(account: Named, note: string): string {
+  return `账号${describeAccount(account)}的关停申请已撤回${note ? `（${note}）` : ''}，账号继续运行，可正常投稿。`;
+}
+
 export const closureNextHints: Record<string, string> = {
   requested: '等待归口管理部门批准（管理员发送“批准关停 账号名”）。',
   approved: '账号已停止接收投稿。请发布停更公告后发送“停更公告 账号名 链接”。',

@@ -233,7 +233,17 @@ export class AccountQueries {
       { unitId: 1, name: 1, platform: 1, leaderInChargeId: 1, backendAdminId: 1 },
     )
       .lean()
-      .cursor({ batchSize: 5000 });
+      .cursor({ batchSize: 10_000 });
+  }
+
+  /** The running accounts (active or closing) of these units, oldest first. */
+  async runningAccountsOfUnits(unitIds: string[]): Promise<Account[]> {
+    return AccountModel.find({
+      unitId: { $in: unitIds.map((id) => toObjectId(id, () => invalidId('单位'))) },
+      status: { $in: ['active', 'closing'] },
+    })
+      .lean<Account[]>()
+      .then((accounts) => accounts.sort((left, right) => String(left._id).localeCompare(String(right._id))));
   }
 
   /** Whether the person may act for the managing office on this account (an admin whose scope covers it). */

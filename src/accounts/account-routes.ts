@@ -1,26 +1,27 @@
 /**
  * /api/v1/accounts for the admins' mini-program: the registry (R4) within the admin's scope — opening
  * applications and their decision, the filing, re-filings with history, the interaction function, the
- * certification, and the closure workflow. Out of scope answers 404.
+ * certification, and the closure workflow (and the withdrawal of a request). Admins only; out of scope
+ * answers 404.
  */
-import Router from '@koa/router';
-import { z } from 'zod';
-import type { AdminState } from '../api/auth-middleware';
-import { parseRequest } from '../api/request-validation';
-import type {
-  AccountApplicationBody,
-  AccountListBody,
-  AccountView,
-  CertificationBody,
-  ClosureStepBody,
-  FilingBody,
-  InteractionBody,
-  OpeningDecisionBody,
-  PersonReference,
-  RefilingBody,
-} from '../shared/contracts';
-import type { PersonSummary } from '../people/people-service';
-import { accountPlatforms, accountStatuses, closureSteps } from './account-model';
+import { defineRoute } from '../api/api-route';
+import type { ApiContext, ApiRoute } from '../api/api-route';
+import {
+  accountApplicationSchema,
+  accountIdParamsSchema,
+  accountListQuerySchema,
+  accountListSchema,
+  accountViewSchema,
+  certificationSchema,
+  closureStepRequestSchema,
+  closureWithdrawalSchema,
+  filingSchema,
+  interactionSchema,
+  openingDecisionSchema,
+  refilingSchema,
+} from '../shared/contracts/accounts';
+import type { AccountView, PersonReference } from '../shared/contracts';
+import type { AdminSummary, PersonSummary } from '../people/people-records';
 import type { Account } from './account-model';
 import { accountStatusWords, closureStepWords, nextClosureStep, platformLabels } from './account-rules';
 import type { AccountService } from './account-service';
@@ -36,6 +37,7 @@ export interface AccountRouteDependencies {
     | 'setInteraction'
     | 'setCertification'
     | 'advanceClosure'
+    | 'withdrawClosure'
     | 'getForAdmin'
     | 'listForAdmin'
   >;
@@ -46,131 +48,113 @@ export interface AccountRouteDependencies {
   clock: { now(): Date };
 }
 
-const id = (word: string) =>
-  z.string({ error: `请填写${word}` }).regex(/^[0-9a-f]{24}$/i, { error: `${word}编号无效` });
-const text = (word: string, max: number) =>
-  z
-    .string({ error: `请填写${word}` })
-    .trim()
-    .max(max, { error: `${word}不能超过${max}字` });
-const calendarDate = (word: string) =>
-  z.string({ error: `请填写${word}` }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${word}须为日期，如 2026-11-02` });
+/** The signed-in admin as the registry's services take it: the roots of the units they look after. */
+export function adminOf(ctx: ApiContext): AdminSummary {
+  return { ...ctx.state.viewer, scopeUnitIds: ctx.state.viewer.scope.adminRootUnitIds };
+}
 
-const applicationSchema = z.object({
-  unitId: id('单位'),
-  platform: z.enum(accountPlatforms, { error: `平台须为 ${accountPlatforms.join('、')} 之一` }),
-  name: text('账号名称', 100).min(1, { error: '请填写账号名称' }),
-  purpose: text('开设目的和定位', 500).min(1, { error: '请填写开设目的和定位' }),
-  scope: text('发布范围', 500).default(''),
-  leaderInChargeId: id('分管领导'),
-  backendAdminId: id('后台管理员'),
-  backendAdminPhone: z
-    .string({ error: '请填写后台管理员电话' })
-    .trim()
-    .regex(/^[0-9+\- ]{7,20}$/, { error: '后台管理员电话格式不正确' }),
-  openedOn: calendarDate('开设日期'),
-}) satisfies z.ZodType<AccountApplicationBody>;
+export function actorOf(ctx: ApiContext): RegistryActor {
+  return { personId: ctx.state.viewer.id, via: 'api' };
+}
 
-const openingDecisionSchema = z.object({
-  decision: z.enum(['approve', 'reject'], { error: 'decision 须为 approve（批准）或 reject（不批准）' }),
-  reason: text('理由', 500).default(''),
-  documentNumber: text('批准文号', 100).default(''),
-}) satisfies z.ZodType<OpeningDecisionBody>;
-
-const filingSchema = z.object({ note: text('备注', 500).default('') }) satisfies z.ZodType<FilingBody>;
-
-const refilingSchema = z.object({
-  role: z.enum(['leader', 'admin'], { error: 'role 须为 leader（分管领导）或 admin（后台管理员）' }),
-  personId: id('变更后的人员'),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^[0-9+\- ]{7,20}$/, { error: '电话格式不正确' })
-    .optional(),
-  note: text('变更说明', 500).min(1, { error: '请写明变更说明' }),
-}) satisfies z.ZodType<RefilingBody>;
-
-const interactionSchema = z.object({
-  enabled: z.boolean({ error: 'enabled 须为 true 或 false' }),
-  note: text('说明', 500).default(''),
-}) satisfies z.ZodType<InteractionBody>;
-
-const certificationSchema = z.object({
-  certified: z.boolean({ error: 'certified 须为 true 或 false' }),
-  expiresOn: calendarDate('认证到期日').nullable(),
-}) satisfies z.ZodType<CertificationBody>;
-
-const closureSchema = z.object({
-  step: z.enum(closureSteps, { error: `step 须为 ${closureSteps.join('、')} 之一` }),
-  note: text('说明', 500).default(''),
-  url: z.string().trim().max(2000).optional(),
-}) satisfies z.ZodType<ClosureStepBody>;
-
-const listSchema = z.object({
-  status: z.enum(accountStatuses, { error: `status 须为 ${accountStatuses.join('、')} 之一` }).optional(),
-  cursor: id('分页游标').optional(),
-  limit: z.coerce
-    .number({ error: 'limit 须为数字' })
-    .int()
-    .min(1, { error: 'limit 最小为 1' })
-    .max(100, { error: 'limit 最大为 100' })
-    .optional(),
-});
-
-export function createAccountRouter(dependencies: AccountRouteDependencies) {
-  const router = new Router<AdminState>({ prefix: '/accounts' });
+export function accountRoutes(dependencies: AccountRouteDependencies): ApiRoute[] {
   const { accounts } = dependencies;
-  const actorOf = (state: AdminState): RegistryActor => ({ personId: state.admin.id, via: 'api' });
-  const view = (account: Account) => toAccountView(account, dependencies);
-
-  router.get('/', async (ctx) => {
-    const query = parseRequest(listSchema, ctx.query);
-    const page = await accounts.listForAdmin(ctx.state.admin, query);
-    const body: AccountListBody = { accounts: await Promise.all(page.accounts.map(view)), nextCursor: page.nextCursor };
-    ctx.body = body;
-  });
-
-  router.post('/', async (ctx) => {
-    const input = parseRequest(applicationSchema, ctx.request.body);
-    ctx.status = 201;
-    ctx.body = await view(await accounts.apply(actorOf(ctx.state), input));
-  });
-
-  router.get('/:id', async (ctx) => {
-    ctx.body = await view(await accounts.getForAdmin(ctx.state.admin, ctx.params.id));
-  });
-
-  router.post('/:id/opening-decision', async (ctx) => {
-    const input = parseRequest(openingDecisionSchema, ctx.request.body);
-    ctx.body = await view(await accounts.decideOpening(actorOf(ctx.state), ctx.params.id, input));
-  });
-
-  router.post('/:id/filing', async (ctx) => {
-    const input = parseRequest(filingSchema, ctx.request.body);
-    ctx.body = await view(await accounts.fileOpening(actorOf(ctx.state), ctx.params.id, input.note));
-  });
-
-  router.post('/:id/re-filings', async (ctx) => {
-    const input = parseRequest(refilingSchema, ctx.request.body);
-    ctx.body = await view(await accounts.refile(actorOf(ctx.state), ctx.params.id, input));
-  });
-
-  router.put('/:id/interaction', async (ctx) => {
-    const input = parseRequest(interactionSchema, ctx.request.body);
-    ctx.body = await view(await accounts.setInteraction(actorOf(ctx.state), ctx.params.id, input.enabled, input.note));
-  });
-
-  router.put('/:id/certification', async (ctx) => {
-    const input = parseRequest(certificationSchema, ctx.request.body);
-    ctx.body = await view(await accounts.setCertification(actorOf(ctx.state), ctx.params.id, input));
-  });
-
-  router.post('/:id/closure', async (ctx) => {
-    const input = parseRequest(closureSchema, ctx.request.body);
-    ctx.body = await view(await accounts.advanceClosure(actorOf(ctx.state), ctx.params.id, input));
-  });
-
-  return router;
+  const view = async (account: Account) => ({ body: await toAccountView(account, dependencies) });
+  const accountRoute = { tag: 'accounts', access: 'admin' as const, params: accountIdParamsSchema };
+  const changing = { ...accountRoute, response: accountViewSchema, errorStatuses: [403, 409] };
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/accounts',
+      summary: '管理范围内的账号登记册，按登记先后，游标分页',
+      tag: 'accounts',
+      access: 'admin',
+      query: accountListQuerySchema,
+      response: accountListSchema,
+      handle: async (ctx, { query }) => {
+        const page = await accounts.listForAdmin(adminOf(ctx), query);
+        const views = await Promise.all(page.accounts.map((account) => toAccountView(account, dependencies)));
+        return { body: { accounts: views, nextCursor: page.nextCursor } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/accounts',
+      summary: '提交账号开办申请（申请表）；同一单位同一平台只能开设一个账号',
+      tag: 'accounts',
+      access: 'admin',
+      body: accountApplicationSchema,
+      response: accountViewSchema,
+      successStatus: 201,
+      errorStatuses: [403, 409],
+      handle: async (ctx, { body }) => ({ status: 201, ...(await view(await accounts.apply(actorOf(ctx), body))) }),
+    }),
+    defineRoute({
+      ...accountRoute,
+      method: 'get',
+      path: '/accounts/{id}',
+      summary: '账号详情：申请表、审批、备案与变更历史、认证、互动功能、关停流程',
+      response: accountViewSchema,
+      handle: async (ctx, { params }) => view(await accounts.getForAdmin(adminOf(ctx), params.id)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'post',
+      path: '/accounts/{id}/opening-decision',
+      summary: '批准（附批准文号）或不批准（附理由）开办申请',
+      body: openingDecisionSchema,
+      handle: async (ctx, { params, body }) => view(await accounts.decideOpening(actorOf(ctx), params.id, body)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'post',
+      path: '/accounts/{id}/filing',
+      summary: '登记开办备案，解除备案期限提醒',
+      body: filingSchema,
+      handle: async (ctx, { params, body }) => view(await accounts.fileOpening(actorOf(ctx), params.id, body.note)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'post',
+      path: '/accounts/{id}/re-filings',
+      summary: '分管领导或后台管理员变更备案（保留变更历史）',
+      body: refilingSchema,
+      handle: async (ctx, { params, body }) => view(await accounts.refile(actorOf(ctx), params.id, body)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'put',
+      path: '/accounts/{id}/interaction',
+      summary: '登记互动功能（留言/评论）是否开启；关闭时发出警示',
+      body: interactionSchema,
+      handle: async (ctx, { params, body }) =>
+        view(await accounts.setInteraction(actorOf(ctx), params.id, body.enabled, body.note)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'put',
+      path: '/accounts/{id}/certification',
+      summary: '登记平台认证及其到期日（到期前 90、30、7 天提醒）',
+      body: certificationSchema,
+      handle: async (ctx, { params, body }) => view(await accounts.setCertification(actorOf(ctx), params.id, body)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'post',
+      path: '/accounts/{id}/closure',
+      summary: '办理关停流程的下一步：申请关停 → 批准关停 → 停更公告（附链接）→ 平台注销 → 关停备案',
+      body: closureStepRequestSchema,
+      handle: async (ctx, { params, body }) => view(await accounts.advanceClosure(actorOf(ctx), params.id, body)),
+    }),
+    defineRoute({
+      ...changing,
+      method: 'post',
+      path: '/accounts/{id}/closure/withdrawal',
+      summary: '批准关停前撤回关停申请，账号继续运行；批准后不能撤回',
+      body: closureWithdrawalSchema,
+      handle: async (ctx, { params, body }) => view(await accounts.withdrawClosure(actorOf(ctx), params.id, body.note)),
+    }),
+  ];
 }
 
 async function toAccountView(account: Account, dependencies: AccountRouteDependencies): Promise<AccountView> {

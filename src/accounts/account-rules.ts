@@ -101,6 +101,31 @@ export function closureStepRefusal(
   return null;
 }
 
+/**
+ * Why the pending closure request cannot be withdrawn by this actor; null when it can. Only a request not
+ * yet approved can be withdrawn, by whoever made it or by an admin; the account then simply runs on.
+ */
+export function closureWithdrawalRefusal(
+  account: { status: AccountStatus; closure: (Pick<ClosureRecord, 'step'> & { byId: { toString(): string } })[] },
+  actor: { personId: string; roles: ClosureRole[] },
+): { forbidden: boolean; message: string } | null {
+  if (account.status === 'closed') return { forbidden: false, message: '该账号已关停备案，关停流程已完成，不能撤回' };
+  if (account.status !== 'closing' || account.closure.length === 0) {
+    return { forbidden: false, message: '该账号没有待批准的关停申请，无需撤回' };
+  }
+  if (account.closure.length > 1) {
+    return {
+      forbidden: false,
+      message: '关停已获归口管理部门批准，不能再撤回申请；如确需继续运行，请重新办理开办申请',
+    };
+  }
+  const requester = account.closure[0].byId.toString() === actor.personId;
+  if (!requester && !actor.roles.includes('admin')) {
+    return { forbidden: true, message: '只有提出关停申请的人或管理员可以撤回关停申请' };
+  }
+  return null;
+}
+
 /** The account status after `step`. */
 export function statusAfterClosureStep(step: ClosureStep): AccountStatus {
   return step === 'filed' ? 'closed' : 'closing';

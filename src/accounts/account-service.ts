@@ -21,6 +21,7 @@ import {
   accountStatusWords,
   closureStepRefusal,
   closureStepWords,
+  closureWithdrawalRefusal,
   describeAccount,
   platformLabels,
   statusAfterClosureStep,
@@ -30,10 +31,12 @@ import { AccountQueries, accountNotFound, invalidId } from './account-queries';
 import type { AccountQueryDependencies, RegistryActor } from './account-queries';
 import { collectRegistryReminders } from './registry-reminders';
 import { filingDeadline } from './filing-deadline-rules';
-import type { FilingDeadlinePolicy, WorkingDayCalendar } from './filing-deadline-rules';
+import type { FilingDeadlinePolicy } from './filing-deadline-rules';
+import type { WorkingCalendar } from '../cadence/calendar-rules';
 import {
   closureNextHints,
   closureStepText,
+  closureWithdrawnText,
   interactionOffText,
   openingDecisionText,
   refilingText,
@@ -52,7 +55,8 @@ export interface AccountServiceDependencies extends AccountQueryDependencies {
   audit: AuditTrail;
   outbox: RegistryOutbox;
   config: RegistryConfig;
-  calendar: WorkingDayCalendar;
+  /** The shared working-day calendar: official days with the admins' local overrides (CalendarService). */
+  calendar: { workingCalendar(): Promise<WorkingCalendar> };
   logger?: Logger;
 }
 
@@ -139,6 +143,7 @@ export class AccountService extends AccountQueries {
       throw new ValidationError('REASON_REQUIRED', '不批准开办须写明理由');
     }
     const now = this.dependencies.clock.now();
+    const calendar = await this.dependencies.calendar.workingCalendar();
     let lastDay = '';
     const account = await this.change(accountId, actor, { admin: true }, (current) => {
       if (current.status !== 'applying') {
@@ -148,7 +153,7 @@ export class AccountService extends AccountQueries {
         );
       }
       const approved = input.decision === 'approve';
-      const deadline = this.deadlineFor(current.openedAt ?? now);
+      const deadline = this.deadlineFor(current.openedAt ?? now, calendar);
       lastDay = deadline.lastDay;
       const decided = { decision: approved ? 'approved' : 'rejected', byId: actor.personId, at: now, reason };
       return {
@@ -309,16 +314,50 @@ export class AccountService extends AccountQueries {
       input.step === 'requested'
         ? admins.map((admin) => admin.id)
         : [account.leaderInChargeId, account.backendAdminId, ...admins.map((admin) => admin.id)];
+    // The revision tells a request made again after a withdrawal apart from the first one.
     await this.tell(
-      `account:${accountId}:closure:${input.step}`,
+      `account:${accountId}:closure:${input.step}:r${account.revision}`,
       recipients,
       closureStepText(account, closureStepWords[input.step], closureNextHints[input.step]),
     );
     return account;
   }
 
-  private deadlineFor(openedAt: Date) {
-    const { config, calendar, logger } = this.dependencies;
+  /**
+   * Withdraws a closure request that is not approved yet (by its requester or an admin): the account is
+   * active again and takes drafts; the withdrawn request stays in the audit trail.
+   */
+  async withdrawClosure(actor: RegistryActor, accountId: string, note: string): Promise<Account> {
+    const account = await this.change(accountId, actor, { admin: false }, (current, roles) => {
+      const refusal = closureWithdrawalRefusal(current, { personId: actor.personId, roles });
+      if (refusal) {
+        throw refusal.forbidden
+          ? new ForbiddenError('CLOSURE_WITHDRAWAL_FORBIDDEN', refusal.message)
+          : new ConflictError('CLOSURE_NOT_WITHDRAWABLE', `账号${describeAccount(current)}：${refusal.message}`);
+      }
+      const request = current.closure[0];
+      return {
+        action: 'account.closure.withdrawn',
+        reason: note,
+        changes: { status: 'active', closure: [] },
+        details: {
+          requestedById: String(request.byId),
+          requestedAt: request.at.toISOString(),
+          requestNote: request.note,
+        },
+      };
+    });
+    const admins = await this.dependencies.people.adminsOf(String(account.unitId));
+    await this.tell(
+      `account:${accountId}:closure-withdrawn:r${account.revision}`,
+      [account.leaderInChargeId, account.backendAdminId, ...admins.map((admin) => admin.id)],
+      closureWithdrawnText(account, note),
+    );
+    return account;
+  }
+
+  private deadlineFor(openedAt: Date, calendar: WorkingCalendar) {
+    const { config, logger } = this.dependencies;
     const deadline = filingDeadline(civilDate(openedAt, config.timeZone), config.filingDeadline, calendar);
     if (!deadline.calendarKnown) {
       logger?.warn(

@@ -1,20 +1,15 @@
 /**
  * When a newly opened account must be filed (R4): within N days of opening, or N working days where the
- * province counts those (2–10 working days in some). Pure: the working-day calendar is passed in, so the
- * chinese-days adapter can be swapped for the cadence feature's calendar service.
+ * province counts those (2–10 working days in some). Pure: the working-day calendar (official days with
+ * the admins' local overrides, see src/cadence/calendar-rules.ts) is passed in.
  */
 import { addDays } from '../shared/wall-clock';
+import { describeDay } from '../cadence/calendar-rules';
+import type { WorkingCalendar } from '../cadence/calendar-rules';
 
 export interface FilingDeadlinePolicy {
   days: number;
   unit: 'days' | 'working-days';
-}
-
-export interface WorkingDayCalendar {
-  /** Whether the calendar date ("2026-10-10") is a working day (public holidays and 调休 included). */
-  isWorkday(calendarDate: string): boolean;
-  /** Whether the official calendar of that year is known (next year's arrives in November–December). */
-  knowsYear(year: number): boolean;
 }
 
 export interface FilingDeadline {
@@ -28,7 +23,7 @@ export interface FilingDeadline {
 export function filingDeadline(
   openedOn: string,
   policy: FilingDeadlinePolicy,
-  calendar: WorkingDayCalendar,
+  calendar: WorkingCalendar,
 ): FilingDeadline {
   if (policy.unit === 'days') return { lastDay: addDays(openedOn, policy.days), calendarKnown: true };
   let day = openedOn;
@@ -36,8 +31,9 @@ export function filingDeadline(
   let calendarKnown = true;
   while (counted < policy.days) {
     day = addDays(day, 1);
-    if (!calendar.knowsYear(Number(day.slice(0, 4)))) calendarKnown = false;
-    if (calendar.isWorkday(day)) counted += 1;
+    const described = describeDay(calendar, day);
+    if (described.yearUnknown) calendarKnown = false;
+    if (described.working) counted += 1;
   }
   return { lastDay: day, calendarKnown };
 }

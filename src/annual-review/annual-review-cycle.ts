@@ -29,7 +29,7 @@ import type { AnnualReviewDependencies } from './annual-review-service';
 type RunningAccount = Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>;
 
 /** Chunk sizes for the bulk cycle: inserts and outbox writes of this many documents per command. */
-const insertChunk = 2_000;
+const insertChunk = 5_000;
 const enqueueChunk = 5_000;
 const systemActor = { personId: null, via: 'job:annual-review' };
 
@@ -49,17 +49,21 @@ export class AnnualReviewCycle {
     let opened = 0;
     let reminded = 0;
     let markedToClose = 0;
+    let noticed = 0;
     if (isReviewMonth(today)) {
+      // Earlier cycles' 待关停 notices first: the cycle opened below has no 待关停 yet, and on FerretDB
+      // (which scans the collection for any query) the read is then not paying for its new reviews.
+      noticed = await this.sendWeeklyNotices(today);
       const running = await this.loadRunningAccounts();
       opened = await this.openCycle(year, running);
       const reminderDay = dueReminderDay(today, this.dependencies.config.reminderDays);
       // A cycle opened in full just now has nothing but open reviews: no need to read them back.
       const allOpen = opened === running.length;
       if (reminderDay) reminded = await this.remind(year, reminderDay, running, allOpen);
-    } else if (today >= toCloseDay(year)) {
-      markedToClose = await this.markToClose(year);
+    } else {
+      if (today >= toCloseDay(year)) markedToClose = await this.markToClose(year);
+      noticed = await this.sendWeeklyNotices(today);
     }
-    const noticed = await this.sendWeeklyNotices(today);
     return { opened, reminded, markedToClose, noticed };
   }
 

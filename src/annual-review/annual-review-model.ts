@@ -38,6 +38,12 @@ export interface AnnualReview {
   updatedAt: Date;
 }
 
+/** A report file as stored (the bytes are in the file store under storagePath). */
+const reportFileSchema = new Schema(
+  { name: String, mimeType: String, size: Number, sha256: String, storagePath: String },
+  { _id: false },
+);
+
 const annualReviewSchema = new Schema<AnnualReview>(
   {
     accountId: { type: Schema.Types.ObjectId, ref: 'Account', required: true },
@@ -48,19 +54,7 @@ const annualReviewSchema = new Schema<AnnualReview>(
       {
         _id: false,
         text: { type: String, default: '', maxlength: 50_000 },
-        file: {
-          type: new Schema(
-            {
-              name: String,
-              mimeType: String,
-              size: Number,
-              sha256: String,
-              storagePath: String,
-            },
-            { _id: false },
-          ),
-          default: null,
-        },
+        file: { type: reportFileSchema, default: null },
         submittedAt: { type: Date, required: true },
         submittedById: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
         late: { type: Boolean, default: false },
@@ -98,18 +92,24 @@ export const AnnualReviewModel = model<AnnualReview>('AnnualReview', annualRevie
 
 /**
  * A person's "年审 账号名" without text: the next file they send within a while is that review's
- * report. Keyed by the person, so it survives a restart of the bot and is read by `_id` alone.
+ * report. A bare "年审" from a unit with several accounts names no review yet: a file sent then is held
+ * here until the person says which account it is for. Keyed by the person, so it survives a restart of
+ * the bot and is read by `_id` alone.
  */
 export interface AwaitedReport {
   _id: string;
-  reviewId: Types.ObjectId;
+  /** null while the person has not said which account. */
+  reviewId: Types.ObjectId | null;
+  /** A file received before the account was named. */
+  file: AnnualReviewReport['file'];
   until: Date;
 }
 
 const awaitedReportSchema = new Schema<AwaitedReport>(
   {
     _id: { type: String, required: true },
-    reviewId: { type: Schema.Types.ObjectId, ref: 'AnnualReview', required: true },
+    reviewId: { type: Schema.Types.ObjectId, ref: 'AnnualReview', default: null },
+    file: { type: reportFileSchema, default: null },
     until: { type: Date, required: true },
   },
   { versionKey: false },

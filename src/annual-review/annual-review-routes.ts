@@ -1,22 +1,23 @@
 /**
  * /api/v1/annual-reviews for the admins' mini-program: the annual review board (R5) within the admin's
- * scope, reports submitted on an account's behalf, and pass/fail decisions. Out of scope answers 404.
+ * scope, reports submitted on an account's behalf, and pass/fail decisions. Admins only; out of scope
+ * answers 404.
  */
-import Router from '@koa/router';
-import { z } from 'zod';
-import type { AdminState } from '../api/auth-middleware';
-import { parseRequest } from '../api/request-validation';
-import type {
-  AnnualReportBody,
-  AnnualReviewDecisionBody,
-  AnnualReviewListBody,
-  AnnualReviewView,
-  PersonReference,
-} from '../shared/contracts';
+import { defineRoute } from '../api/api-route';
+import type { ApiRoute } from '../api/api-route';
+import {
+  annualReportSchema,
+  annualReviewDecisionSchema,
+  annualReviewIdParamsSchema,
+  annualReviewListQuerySchema,
+  annualReviewListSchema,
+  annualReviewViewSchema,
+} from '../shared/contracts/annual-reviews';
+import type { AnnualReviewView, PersonReference } from '../shared/contracts';
 import { civilDate } from '../shared/wall-clock';
-import type { PersonSummary } from '../people/people-service';
+import type { PersonSummary } from '../people/people-records';
 import type { Account } from '../accounts/account-model';
-import { annualReviewStatuses } from './annual-review-model';
+import { actorOf, adminOf } from '../accounts/account-routes';
 import type { AnnualReview } from './annual-review-model';
 import { cycleYearOf, reviewStatusWords } from './annual-review-rules';
 import type { AnnualReviewService } from './annual-review-service';
@@ -28,96 +29,70 @@ export interface AnnualReviewRouteDependencies {
   timeZone: string;
 }
 
-const listSchema = z.object({
-  year: z.coerce
-    .number({ error: 'year 须为年份' })
-    .int()
-    .min(2000, { error: 'year 须为年份' })
-    .max(2100, { error: 'year 须为年份' })
-    .optional(),
-  accountId: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/i, { error: '账号编号无效' })
-    .optional(),
-  status: z.enum(annualReviewStatuses, { error: `status 须为 ${annualReviewStatuses.join('、')} 之一` }).optional(),
-  toClose: z.enum(['true', 'false'], { error: 'toClose 须为 true 或 false' }).optional(),
-  cursor: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/i, { error: '分页游标无效' })
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'limit 须为数字' })
-    .int()
-    .min(1, { error: 'limit 最小为 1' })
-    .max(100, { error: 'limit 最大为 100' })
-    .optional(),
-});
-
-const reportSchema = z.object({
-  text: z
-    .string({ error: '请填写报告正文' })
-    .trim()
-    .min(1, { error: '请填写报告正文' })
-    .max(50_000, { error: '报告正文不能超过5万字' }),
-}) satisfies z.ZodType<AnnualReportBody>;
-
-const decisionSchema = z
-  .object({
-    passed: z.boolean({ error: 'passed 须为 true（通过）或 false（不通过）' }),
-    reason: z.string().trim().max(500, { error: '理由不能超过500字' }).default(''),
-  })
-  .refine((body) => body.passed || body.reason.length > 0, {
-    error: '不通过须写明理由',
-    path: ['reason'],
-  }) satisfies z.ZodType<AnnualReviewDecisionBody>;
-
-export function createAnnualReviewRouter(dependencies: AnnualReviewRouteDependencies) {
-  const router = new Router<AdminState>({ prefix: '/annual-reviews' });
+export function annualReviewRoutes(dependencies: AnnualReviewRouteDependencies): ApiRoute[] {
   const { annualReviews } = dependencies;
-  const actorOf = (state: AdminState) => ({ personId: state.admin.id, via: 'api' });
-
-  router.get('/', async (ctx) => {
-    const query = parseRequest(listSchema, ctx.query);
-    // One account's reviews span the years; the board is the current cycle unless a year is asked for.
-    const year =
-      query.year ??
-      (query.accountId ? undefined : cycleYearOf(civilDate(dependencies.clock.now(), dependencies.timeZone)));
-    const page = await annualReviews.listForAdmin(ctx.state.admin, {
-      ...query,
-      year,
-      toClose: query.toClose === undefined ? undefined : query.toClose === 'true',
-    });
-    const reviews = await Promise.all(
-      page.reviews.flatMap((review) => {
-        const account = page.accounts.get(String(review.accountId));
-        return account ? [toReviewView(review, account, dependencies)] : [];
-      }),
-    );
-    const body: AnnualReviewListBody = { reviews, nextCursor: page.nextCursor };
-    ctx.body = body;
+  const view = async ({ review, account }: { review: AnnualReview; account: Account }) => ({
+    body: await toReviewView(review, account, dependencies),
   });
-
-  router.get('/:id', async (ctx) => {
-    const { review, account } = await annualReviews.loadForAdmin(actorOf(ctx.state), ctx.params.id);
-    ctx.body = await toReviewView(review, account, dependencies);
-  });
-
-  router.post('/:id/report', async (ctx) => {
-    const input = parseRequest(reportSchema, ctx.request.body);
-    const { review, account } = await annualReviews.submitReportById(actorOf(ctx.state), ctx.params.id, {
-      text: input.text,
-      file: null,
-    });
-    ctx.body = await toReviewView(review, account, dependencies);
-  });
-
-  router.post('/:id/decision', async (ctx) => {
-    const input = parseRequest(decisionSchema, ctx.request.body);
-    const { review, account } = await annualReviews.decideById(actorOf(ctx.state), ctx.params.id, input);
-    ctx.body = await toReviewView(review, account, dependencies);
-  });
-
-  return router;
+  const reviewRoute = { tag: 'annual-reviews', access: 'admin' as const, params: annualReviewIdParamsSchema };
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/annual-reviews',
+      summary: '管理范围内某年度（默认本轮）或某账号历年的年审，按状态或待关停筛选，游标分页',
+      tag: 'annual-reviews',
+      access: 'admin',
+      query: annualReviewListQuerySchema,
+      response: annualReviewListSchema,
+      handle: async (ctx, { query }) => {
+        // One account's reviews span every year; the board shows the current cycle.
+        const year =
+          query.year ??
+          (query.accountId ? undefined : cycleYearOf(civilDate(dependencies.clock.now(), dependencies.timeZone)));
+        const page = await annualReviews.listForAdmin(adminOf(ctx), {
+          ...query,
+          year,
+          toClose: query.toClose === undefined ? undefined : query.toClose === 'true',
+        });
+        const reviews = await Promise.all(
+          page.reviews.flatMap((review) => {
+            const account = page.accounts.get(String(review.accountId));
+            return account ? [toReviewView(review, account, dependencies)] : [];
+          }),
+        );
+        return { body: { reviews, nextCursor: page.nextCursor } };
+      },
+    }),
+    defineRoute({
+      ...reviewRoute,
+      method: 'get',
+      path: '/annual-reviews/{id}',
+      summary: '年审详情：报告（含逾期标记）与审核决定',
+      response: annualReviewViewSchema,
+      handle: async (ctx, { params }) => view(await annualReviews.loadForAdmin(actorOf(ctx), params.id)),
+    }),
+    defineRoute({
+      ...reviewRoute,
+      method: 'post',
+      path: '/annual-reviews/{id}/report',
+      summary: '代账号提交年审报告正文（12月1日后提交记为逾期）',
+      body: annualReportSchema,
+      response: annualReviewViewSchema,
+      errorStatuses: [403, 409],
+      handle: async (ctx, { params, body }) =>
+        view(await annualReviews.submitReportById(actorOf(ctx), params.id, { text: body.text, file: null })),
+    }),
+    defineRoute({
+      ...reviewRoute,
+      method: 'post',
+      path: '/annual-reviews/{id}/decision',
+      summary: '年审通过或不通过（不通过须写理由）；通过可解除待关停',
+      body: annualReviewDecisionSchema,
+      response: annualReviewViewSchema,
+      errorStatuses: [403, 409],
+      handle: async (ctx, { params, body }) => view(await annualReviews.decideById(actorOf(ctx), params.id, body)),
+    }),
+  ];
 }
 
 async function toReviewView(

@@ -47,13 +47,30 @@ export interface AnnualReviewDependencies {
   people: AnnualReviewPeople;
   accounts: Pick<
     AccountService,
-    'findByName' | 'findAccounts' | 'listRunningAccounts' | 'rolesOn' | 'countRegistry' | 'listActiveIn'
+    | 'findByName'
+    | 'findAccounts'
+    | 'listRunningAccounts'
+    | 'runningAccountsOfUnits'
+    | 'rolesOn'
+    | 'countRegistry'
+    | 'listActiveIn'
   >;
   config: AnnualReviewConfig;
   logger?: Logger;
 }
 
 export type ReportFile = AnnualReviewReport['file'];
+
+/** What "年审 [账号名]" without text led to (see reportWithoutText). */
+export type ReportWithoutText =
+  | { kind: 'awaiting-file'; account: Account }
+  | { kind: 'awaiting-account'; accounts: Account[] }
+  | { kind: 'submitted'; account: Account; review: AnnualReview };
+
+/** What a file sent after "年审" led to (see takeAwaitedReport). */
+export type AwaitedFileOutcome =
+  | { kind: 'submitted'; account: Account; review: AnnualReview }
+  | { kind: 'held'; file: NonNullable<ReportFile>; accounts: Account[] };
 
 export interface ReviewCounts {
   year: number;
@@ -151,36 +168,81 @@ export class AnnualReviewService {
     return { account, review };
   }
 
-  /** "年审 账号名" without text: the person's next file (within 30 minutes) is that review's report. */
-  async awaitReportFile(actor: RegistryActor, accountName: string): Promise<Account> {
-    const account = await this.dependencies.accounts.findByName(actor, accountName);
+  /**
+   * "年审 [账号名]" without text. With a name, or from a unit with a single running account: the person's
+   * next file (within 30 minutes) is that review's report, or the file already held for it is submitted
+   * now. From a unit with several accounts and no name: the person is asked which account, and a file
+   * sent meanwhile is held until they say.
+   */
+  async reportWithoutText(actor: RegistryActor, accountName: string): Promise<ReportWithoutText> {
+    const now = this.dependencies.clock.now();
+    const until = new Date(now.getTime() + awaitFileForMs);
+    const awaited = await AwaitedReportModel.findById(actor.personId).lean();
+    const heldFile = awaited && awaited.until > now ? awaited.file : null;
+    let account: Account;
+    if (accountName) {
+      account = await this.dependencies.accounts.findByName(actor, accountName);
+    } else {
+      const accounts = await this.runningAccountsOf(actor);
+      if (accounts.length === 0) {
+        throw new NotFoundError('ACCOUNT_NOT_FOUND', '您所在单位没有运行中的账号，请写明账号名称：年审 账号名');
+      }
+      if (accounts.length > 1) {
+        await AwaitedReportModel.replaceOne(
+          { _id: actor.personId },
+          { reviewId: null, file: heldFile, until },
+          { upsert: true },
+        );
+        return { kind: 'awaiting-account', accounts };
+      }
+      account = accounts[0];
+    }
     if (account.status === 'closed')
       throw new ConflictError('ACCOUNT_CLOSED', `账号“${account.name}”已关停备案，无需年审`);
     const review = await this.currentReviewOf(account);
     const refusal = submissionRefusal(review);
     if (refusal) throw new ConflictError('REVIEW_ALREADY_PASSED', `账号“${account.name}”：${refusal}`);
-    const until = new Date(this.dependencies.clock.now().getTime() + awaitFileForMs);
-    await AwaitedReportModel.replaceOne({ _id: actor.personId }, { reviewId: review._id, until }, { upsert: true });
-    return account;
+    if (heldFile) {
+      const submitted = await this.submitReportFor(actor, account, { text: '', file: heldFile });
+      // Forgotten once the report is in: a crash before that leaves the file held for another try.
+      await AwaitedReportModel.deleteOne({ _id: actor.personId });
+      return { kind: 'submitted', ...submitted };
+    }
+    await AwaitedReportModel.replaceOne(
+      { _id: actor.personId },
+      { reviewId: review._id, file: null, until },
+      { upsert: true },
+    );
+    return { kind: 'awaiting-file', account };
   }
 
-  /** The report a file completes, when its sender said "年审 账号名" shortly before; null otherwise. */
-  async takeAwaitedReport(
-    actor: RegistryActor,
-    file: NonNullable<ReportFile>,
-  ): Promise<{ account: Account; review: AnnualReview } | null> {
+  /**
+   * A file from a person who said "年审" shortly before: the report it completes, or held while they
+   * have not said which account (with the accounts to choose from); null when the file is not a report.
+   */
+  async takeAwaitedReport(actor: RegistryActor, file: NonNullable<ReportFile>): Promise<AwaitedFileOutcome | null> {
     const awaited = await AwaitedReportModel.findById(actor.personId).lean();
     if (!awaited || awaited.until <= this.dependencies.clock.now()) return null;
+    if (!awaited.reviewId) {
+      await AwaitedReportModel.updateOne({ _id: actor.personId }, { $set: { file } });
+      return { kind: 'held', file, accounts: await this.runningAccountsOf(actor) };
+    }
     const review = await AnnualReviewModel.findById(awaited.reviewId).lean<AnnualReview>();
     const account =
       review && (await this.dependencies.accounts.findAccounts([review.accountId])).get(String(review.accountId));
     if (!account) return null;
     // Forgotten once the report is in or refused: a crash before that leaves the file to be handled again.
     try {
-      return await this.submitReportFor(actor, account, { text: '', file });
+      return { kind: 'submitted', ...(await this.submitReportFor(actor, account, { text: '', file })) };
     } finally {
       await AwaitedReportModel.deleteOne({ _id: actor.personId });
     }
+  }
+
+  /** The running accounts of the person's units: those a bare "年审" may mean. */
+  private async runningAccountsOf(actor: RegistryActor): Promise<Account[]> {
+    const person = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
+    return this.dependencies.accounts.runningAccountsOfUnits(person?.unitIds ?? []);
   }
 
   /** An admin's pass or fail (with a reason) on a submitted report; a pass lifts 待关停. */

@@ -25,14 +25,11 @@ import { unbindPerson } from './unbind-person';
 import type { AccessTokens } from './access-tokens';
 import type { ApiRoute } from './api-route';
 import type { AuthDependencies } from './auth-middleware';
-import type { AdminState } from './auth-middleware';
-import type Router from '@koa/router';
-import { createAccountRouter } from '../accounts/account-routes';
-import { createAnnualReviewRouter } from '../annual-review/annual-review-routes';
+import { accountRoutes } from '../accounts/account-routes';
+import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import { platformLabels } from '../accounts/account-rules';
-import type { AdminSummary } from '../people/people-records';
 import fs from 'node:fs';
 
 export interface ApiWiring {
@@ -40,8 +37,6 @@ export interface ApiWiring {
   publicPaths: string[];
   auth: AuthDependencies;
   sessions: SessionService;
-  adminRouters: Router<AdminState>[];
-  findAdmin: (personId: string) => Promise<AdminSummary | null>;
 }
 
 export function createApiRoutes(
@@ -127,6 +122,8 @@ export function createApiRoutes(
       }),
     ),
     ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
+    ...accountRoutes(services),
+    ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
   ];
 
@@ -134,11 +131,6 @@ export function createApiRoutes(
     routes,
     publicPaths: publicAuthPaths,
     sessions,
-    adminRouters: [
-      createAccountRouter(services),
-      createAnnualReviewRouter({ ...services, timeZone: config.timeZone }),
-    ] as unknown as Router<AdminState>[],
-    findAdmin: (personId) => people.findAdmin(personId),
     auth: {
       accessTokens,
       findViewer: (personId) => people.findViewer(personId),

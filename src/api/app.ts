@@ -12,16 +12,15 @@ import helmet from 'koa-helmet';
 import ratelimit from 'koa-ratelimit';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
-import { AppError, NotFoundError } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { wellFormedDeep } from '../shared/text-normalization';
-import type { AdminSummary } from '../people/people-records';
 import { errorMiddleware } from './error-middleware';
 import { requestContextMiddleware } from './request-context-middleware';
 import type { RequestState } from './request-context-middleware';
 import { createHealthRouter } from './health-routes';
 import type { HealthDependencies } from './health-routes';
 import { requireViewer } from './auth-middleware';
-import type { AdminState, AuthDependencies, ViewerState } from './auth-middleware';
+import type { AuthDependencies, ViewerState } from './auth-middleware';
 import { mountRoutes } from './api-route';
 import type { ApiRoute } from './api-route';
 import { createOpenApiDocument } from './openapi';
@@ -34,12 +33,6 @@ export interface AppDependencies extends HealthDependencies {
   routes: ApiRoute[];
   /** Paths (under /api/v1) that need no token. */
   publicPaths: string[];
-  /**
-   * Admin-only feature routers (registry, annual review, calendar and cadence) that read the admin on
-   * `ctx.state.admin`; anyone else gets 404, as on the other admin routes.
-   */
-  adminRouters?: Router<AdminState>[];
-  findAdmin?: (personId: string) => Promise<AdminSummary | null>;
   /** A chat platform's callback routes (the WeCom app's), outside /api/v1 and its auth. */
   chatCallbacks?: Router;
   version?: string;
@@ -64,17 +57,6 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     ctx.body = openApiDocument;
   });
   mountRoutes(api, dependencies.routes);
-  for (const router of dependencies.adminRouters ?? []) {
-    const adminOnly = new Router<AdminState>();
-    adminOnly.use(async (ctx, next) => {
-      const admin = ctx.state.viewer?.isAdmin ? await dependencies.findAdmin?.(ctx.state.viewer.id) : null;
-      if (!admin) throw new NotFoundError('ROUTE_NOT_FOUND', '请求的接口不存在');
-      ctx.state.admin = admin;
-      await next();
-    });
-    adminOnly.use(router.routes(), router.allowedMethods({ throw: true }));
-    api.use(adminOnly.routes() as unknown as Koa.Middleware<ViewerState>);
-  }
 
   const origins = dependencies.http.corsOrigins
     .split(',')

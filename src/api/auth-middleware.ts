@@ -7,7 +7,6 @@
 import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../shared/errors';
 import type { Viewer } from '../people/viewer-scope';
-import type { AdminSummary } from '../people/people-records';
 import type { AccessTokens } from './access-tokens';
 import type { RequestState } from './request-context-middleware';
 
@@ -16,11 +15,6 @@ export interface ViewerState extends RequestState {
   viewer: Viewer;
   /** The mini-program session the token belongs to; null for tokens issued by the CLI. */
   sessionId: string | null;
-}
-
-/** What the admin-only feature routers (registry, annual review, cadence) read: the admin and their scope. */
-export interface AdminState extends ViewerState {
-  admin: AdminSummary;
 }
 
 export interface AuthDependencies {

@@ -208,6 +208,63 @@ describe('the account registry over the API', () => {
     );
   });
 
+  test('when a closure request is withdrawn before approval, then the account is active again; after approval the withdrawal is refused', async () => {
+    const admin = await bearer('李静');
+    const account = await openAccount(services, {
+      unit: '县应急管理局',
+      name: '应急抖音',
+      platform: 'douyin',
+      leader: '王建华',
+      admin: '刘洋',
+    });
+    const id = String(account._id);
+    // The account's backend admin asked in chat; the county admin withdraws it for them.
+    await services.accounts.advanceClosure({ personId: await personId('刘洋'), via: 'chat' }, id, {
+      step: 'requested',
+      note: '拟合并',
+    });
+    const withdrawn = await api()
+      .post(`/api/v1/accounts/${id}/closure/withdrawal`)
+      .set('Authorization', admin)
+      .send({ note: '不再合并' })
+      .expect(200);
+    expect(withdrawn.body as AccountView).toMatchObject({ status: 'active', closure: [], nextClosureStep: null });
+    const event = await AuditEventModel.findOne({ action: 'account.closure.withdrawn', 'subject.id': id }).lean();
+    expect(event).toMatchObject({ reason: '不再合并', actor: { via: 'api' }, details: { requestNote: '拟合并' } });
+    expect(String(event?.actor.personId)).toBe(await personId('李静'));
+    expect((await outboxTexts(`account:${id}:closure-withdrawn:`))[0]).toContain('关停申请已撤回（不再合并）');
+
+    const nothingPending = await api()
+      .post(`/api/v1/accounts/${id}/closure/withdrawal`)
+      .set('Authorization', admin)
+      .send({})
+      .expect(409);
+    expect((nothingPending.body as ErrorBody).error).toMatchObject({
+      code: 'CLOSURE_NOT_WITHDRAWABLE',
+      message: '账号“应急抖音”（抖音）：该账号没有待批准的关停申请，无需撤回',
+    });
+
+    for (const step of ['requested', 'approved']) {
+      await api().post(`/api/v1/accounts/${id}/closure`).set('Authorization', admin).send({ step }).expect(200);
+    }
+    // The request made again is told again (one notice per request).
+    const requestNotices = await outboxKeys(`account:${id}:closure:requested:`);
+    expect(new Set(requestNotices.map((key) => key.split(':')[4])).size).toBe(2);
+    const afterApproval = await api()
+      .post(`/api/v1/accounts/${id}/closure/withdrawal`)
+      .set('Authorization', admin)
+      .send({})
+      .expect(409);
+    expect((afterApproval.body as ErrorBody).error.message).toContain('关停已获归口管理部门批准，不能再撤回申请');
+    expect(await AccountModel.findById(id).lean()).toMatchObject({ status: 'closing' });
+    const notAdmin = await api()
+      .post(`/api/v1/accounts/${id}/closure/withdrawal`)
+      .set('Authorization', await bearer('刘洋'))
+      .send({})
+      .expect(404);
+    expect((notAdmin.body as ErrorBody).error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
   test('when a closure step is skipped, then it is refused; in order, the account is closed and frees its platform', async () => {
     const as = bearer.bind(null, '李静');
     const skipped = await api()
@@ -286,8 +343,8 @@ describe('the account registry over the API', () => {
       .send(await application({ name: undefined }))
       .expect(400);
     expect((missing.body as ErrorBody).error).toEqual({
-      code: 'INVALID_REQUEST',
-      message: '请求参数有误：name：请填写账号名称',
+      code: 'REQUEST_INVALID',
+      message: '请求体 name：类型不正确（缺少此项）',
     });
     const platform = await api()
       .post('/api/v1/accounts')
@@ -300,7 +357,19 @@ describe('the account registry over the API', () => {
       .set('Authorization', admin)
       .send(await application({ openedOn: '11月2日' }))
       .expect(400);
-    expect((date.body as ErrorBody).error.message).toBe('请求参数有误：openedOn：开设日期须为日期，如 2026-11-02');
+    expect((date.body as ErrorBody).error.message).toBe('请求体 openedOn：开设日期须为日期，如 2026-11-02');
+    const impossible = await api()
+      .post('/api/v1/accounts')
+      .set('Authorization', admin)
+      .send(await application({ openedOn: '2026-02-30' }))
+      .expect(400);
+    expect((impossible.body as ErrorBody).error.message).toBe('请求体 openedOn：开设日期不是有效的日期');
+    const extra = await api()
+      .post('/api/v1/accounts')
+      .set('Authorization', admin)
+      .send(await application({ status: 'active' }))
+      .expect(400);
+    expect((extra.body as ErrorBody).error.message).toBe('请求体：不认识的字段 “status”');
     const unknown = await api()
       .get('/api/v1/accounts/0123456789abcdef01234567')
       .set('Authorization', admin)
@@ -382,5 +451,35 @@ describe('the filing deadline in working days', () => {
       filed: false,
     });
     expect(calendarDays.filingDueAt?.toISOString()).toBe('2026-10-03T16:00:00.000Z');
+  });
+
+  test('when an admin made a working day a local holiday, then the working-day deadline moves past it', async () => {
+    const workingDays = createServices({
+      clock,
+      logger,
+      registry: { filingDeadline: { days: 3, unit: 'working-days' }, reminderDays: [1, 15, 25, 30] },
+    });
+    const operator = { personId: null, via: 'cli' };
+    await workingDays.calendar.setOverride(operator, { date: '2026-10-09', kind: 'holiday', name: '县庆' });
+    try {
+      const account = await openAccount(workingDays, {
+        unit: '青山镇人民政府',
+        name: '青山抖音',
+        platform: 'douyin',
+        leader: '黄德明',
+        admin: '马骏',
+        openedOn: '2026-09-30',
+        filed: false,
+      });
+      // 8 October, the make-up Saturday 10 October and Monday 12 October: the county's 9 October does not count.
+      expect(account.filingDueAt?.toISOString()).toBe('2026-10-12T16:00:00.000Z');
+      const approval = await AuditEventModel.findOne({
+        action: 'account.opening-approved',
+        'subject.id': String(account._id),
+      }).lean();
+      expect(approval?.details).toMatchObject({ filingLastDay: '2026-10-12' });
+    } finally {
+      await workingDays.calendar.removeOverride(operator, '2026-10-09');
+    }
   });
 });

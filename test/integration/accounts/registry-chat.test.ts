@@ -3,9 +3,11 @@ import { ManualClock } from '../../../src/shared/clock';
 import { AccountModel } from '../../../src/accounts/account-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
 import { DraftModel } from '../../../src/drafts/draft-model';
+import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
+import { personId } from '../../support/people-factories';
 
 const clock = new ManualClock('2026-11-01T01:00:00Z');
 let chat: ChatHarness;
@@ -115,18 +117,83 @@ describe('the annual review in chat', () => {
     );
     expect(await reviewOf('教育之窗')).toMatchObject({ status: 'open', decision: null });
     await chat.sayAndWait('李静', '年审不通过 应急微博', '格式：年审不通过 应急微博 理由（不通过须写明理由）');
-    await chat.sayAndWait('李静', '年审', '格式：年审 账号名');
+    await chat.sayAndWait('李静', '年审', '您所在单位没有运行中的账号，请写明账号名称：年审 账号名');
     expect(await reviewOf('应急微博')).toMatchObject({ status: 'submitted' });
   });
 });
 
+describe('a bare 年审 followed by a file', () => {
+  test('when the unit has several accounts, then the bot asks which, holds the file, and stores it on the account named', async () => {
+    await chat.sayAndWait(
+      '刘洋',
+      '年审',
+      '本单位有 2 个账号（应急先锋、应急微博），请写明是哪个账号的年审报告：年审 账号名',
+    );
+    const draftsBefore = await DraftModel.countDocuments({});
+    const content = Buffer.from('应急微博2026年度运营报告（补充）');
+    chat.sendFile('刘洋', FileBox.fromBase64(content.toString('base64'), '年度报告补充.jpg'));
+    await chat.waitFor(
+      '刘洋',
+      '已收到文件“年度报告补充.jpg”。本单位有 2 个账号（应急先锋、应急微博），请回复“年审 账号名”说明这是哪个账号的年审报告',
+    );
+    expect(await DraftModel.countDocuments({})).toBe(draftsBefore);
+    expect((await reviewOf('应急微博'))?.reports).toHaveLength(1);
+
+    await chat.sayAndWait('刘洋', '年审 应急微博', '已收到账号“应急微博”（微博）2026年度年审报告');
+    const review = await reviewOf('应急微博');
+    expect(review?.reports).toHaveLength(2);
+    expect(review?.reports[1]).toMatchObject({ text: '', file: { name: '年度报告补充.jpg' } });
+    expect((await reviewOf('应急先锋'))?.reports).toHaveLength(1);
+    // The held file was used once: the next "年审 应急微博" waits for a new file.
+    await chat.sayAndWait('刘洋', '年审 应急微博', '请在30分钟内发送账号“应急微博”（微博）的年审报告文件。');
+  });
+
+  test('when the unit has one account, then a bare 年审 means it and the file is its report', async () => {
+    await chat.sayAndWait('张伟', '年审', '请在30分钟内发送账号“教育之窗”（微信公众号）的年审报告文件。');
+    const content = Buffer.from('教育之窗2026年度运营报告');
+    chat.sendFile('张伟', FileBox.fromBase64(content.toString('base64'), '教育之窗年度报告.jpg'));
+    await chat.waitFor('张伟', '已收到账号“教育之窗”（微信公众号）2026年度年审报告');
+    expect(await reviewOf('教育之窗')).toMatchObject({
+      status: 'submitted',
+      reports: [{ file: { name: '教育之窗年度报告.jpg' } }],
+    });
+  });
+});
+
 describe('closing an account in chat', () => {
+  test('when a closure request is withdrawn before approval, then the account runs on and takes drafts; only the requester or an admin may withdraw', async () => {
+    await chat.sayAndWait('刘洋', '申请关停 应急微博 与公众号整合', '已记录：账号“应急微博”（微博）申请关停。');
+    await chat.sayAndWait('王建华', '撤回关停 应急微博', '只有提出关停申请的人或管理员可以撤回关停申请');
+    expect(await AccountModel.findById(ids['应急微博']).lean()).toMatchObject({ status: 'closing' });
+
+    await chat.sayAndWait(
+      '刘洋',
+      '撤回关停 应急微博 暂不整合',
+      '已撤回账号“应急微博”（微博）的关停申请，账号继续运行，可正常投稿。',
+    );
+    await chat.waitFor('李静', '账号“应急微博”（微博）的关停申请已撤回（暂不整合）');
+    expect(await AccountModel.findById(ids['应急微博']).lean()).toMatchObject({ status: 'active', closure: [] });
+    const withdrawn = await AuditEventModel.findOne({
+      action: 'account.closure.withdrawn',
+      'subject.id': ids['应急微博'],
+    }).lean();
+    expect(withdrawn).toMatchObject({
+      reason: '暂不整合',
+      details: { requestNote: '与公众号整合' },
+    });
+    expect(String(withdrawn?.actor.personId)).toBe(await personId('刘洋'));
+
+    await chat.sayAndWait('刘洋', '投稿 @应急微博 寒潮预警\n请注意防寒。', '已收到投稿');
+    await chat.sayAndWait('刘洋', '撤回关停 应急微博', '该账号没有待批准的关停申请，无需撤回');
+  });
+
   test('when steps are skipped or taken by the wrong person, then they are refused; in order, the account closes and takes no more drafts or reports', async () => {
     await chat.sayAndWait('刘洋', '停更公告 应急微博 https://weibo.com/notice', '请先完成“申请关停”');
     await chat.sayAndWait('刘洋', '申请关停 应急微博 与公众号整合', '已记录：账号“应急微博”（微博）申请关停。');
     await chat.waitFor('李静', '账号“应急微博”（微博）：已申请关停');
     await chat.sayAndWait('刘洋', '批准关停 应急微博', '只有归口管理部门的管理员可以批准关停');
     await chat.sayAndWait('李静', '批准关停 应急微博', '账号已停止接收投稿');
+    await chat.sayAndWait('刘洋', '撤回关停 应急微博', '关停已获归口管理部门批准，不能再撤回申请');
     await chat.sayAndWait(
       '刘洋',
       '投稿 @应急微博 新闻\n正文',

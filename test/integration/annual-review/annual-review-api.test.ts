@@ -93,7 +93,7 @@ describe('the annual review over the API', () => {
       .set('Authorization', admin)
       .send({ passed: false })
       .expect(400);
-    expect((noReason.body as ErrorBody).error.message).toBe('请求参数有误：reason：不通过须写明理由');
+    expect((noReason.body as ErrorBody).error.message).toBe('请求体 reason：不通过须写明理由');
     const failed = await request(server)
       .post(`/api/v1/annual-reviews/${reviewId}/decision`)
       .set('Authorization', admin)
@@ -132,7 +132,7 @@ describe('the annual review over the API', () => {
       .get('/api/v1/annual-reviews?accountId=x')
       .set('Authorization', await bearer('李静'))
       .expect(400);
-    expect((bad.body as ErrorBody).error.message).toContain('账号编号无效');
+    expect((bad.body as ErrorBody).error.message).toContain('查询参数 accountId：应为 24 位十六进制 ID');
   });
 
   test('when the registry page asks for publishing figures, then every running account in scope has them', async () => {

@@ -1,6 +1,7 @@
 import type { ClosureStep } from '../../../src/accounts/account-model';
 import {
   closureStepRefusal,
+  closureWithdrawalRefusal,
   draftRefusal,
   dueCertificationReminder,
   nextClosureStep,
@@ -45,6 +46,35 @@ describe('account rules', () => {
     );
     expect(closureStepRefusal({ status: 'closed', closure: [] }, 'requested', ['admin'], '')).toContain('已关停备案');
     expect(closureStepRefusal({ status: 'applying', closure: [] }, 'requested', ['admin'], '')).toContain('尚未开办');
+  });
+
+  test('when a closure request is not approved yet, then its requester or an admin may withdraw it, and no one else', () => {
+    const requested = { status: 'closing' as const, closure: [{ step: 'requested' as const, byId: 'officer' }] };
+    expect(closureWithdrawalRefusal(requested, { personId: 'officer', roles: ['account-keeper'] })).toBeNull();
+    expect(closureWithdrawalRefusal(requested, { personId: 'office', roles: ['admin'] })).toBeNull();
+    expect(closureWithdrawalRefusal(requested, { personId: 'leader', roles: ['account-keeper'] })).toEqual({
+      forbidden: true,
+      message: '只有提出关停申请的人或管理员可以撤回关停申请',
+    });
+  });
+
+  test('when the closure is approved, closed or never requested, then withdrawal is refused with the reason', () => {
+    const admin = { personId: 'office', roles: ['admin' as const] };
+    const approved = {
+      status: 'closing' as const,
+      closure: [
+        { step: 'requested' as const, byId: 'officer' },
+        { step: 'approved' as const, byId: 'office' },
+      ],
+    };
+    expect(closureWithdrawalRefusal(approved, admin)).toMatchObject({
+      forbidden: false,
+      message: expect.stringContaining('关停已获归口管理部门批准，不能再撤回申请') as unknown,
+    });
+    expect(closureWithdrawalRefusal({ status: 'closed', closure: [] }, admin)?.message).toContain('已关停备案');
+    expect(closureWithdrawalRefusal({ status: 'active', closure: [] }, admin)?.message).toBe(
+      '该账号没有待批准的关停申请，无需撤回',
+    );
   });
 
   test('when the closure is approved, then the account takes no drafts; while only requested, it still does', () => {

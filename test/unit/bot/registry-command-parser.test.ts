@@ -14,6 +14,10 @@ describe('registry commands in chat', () => {
     });
   });
 
+  test('when 年审 names no account, then it is a report for an account still to be chosen', () => {
+    expect(parseChatCommand('年审')).toEqual({ kind: 'annual-report', accountName: '', text: '' });
+  });
+
   test('when an admin decides, then 年审通过 is a pass and 年审不通过 needs a reason', () => {
     expect(parseChatCommand('年审通过 应急先锋')).toEqual({
       kind: 'annual-decision',
@@ -45,6 +49,19 @@ describe('registry commands in chat', () => {
     });
     expect(parseChatCommand('申请关停 应急微博')).toMatchObject({ kind: 'malformed' });
     expect(parseChatCommand('停更公告 应急微博')).toMatchObject({ kind: 'malformed' });
+  });
+
+  test('when a closure request is withdrawn, then 撤回关停 is read with its note and is not a draft withdrawal', () => {
+    expect(parseChatCommand('撤回关停 应急微博 暂不整合')).toEqual({
+      kind: 'closure-withdrawal',
+      accountName: '应急微博',
+      note: '暂不整合',
+    });
+    expect(parseChatCommand('撤回关停')).toEqual({
+      kind: 'malformed',
+      message: '格式：撤回关停 账号名 [说明]（批准关停前可撤回）',
+    });
+    expect(parseChatCommand('撤回 K7Q2')).toEqual({ kind: 'withdraw', code: 'K7Q2' });
   });
 
   test('when a draft names its account with @, then the name is taken off the title', () => {
