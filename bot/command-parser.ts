@@ -38,7 +38,8 @@ export type ChatCommand =
   | { kind: 'mask'; code: string }
   | { kind: 'bind'; bindCode: string }
   | { kind: 'mini-program-bind' }
-  | { kind: 'unbind' }
+  /** Without a name: the sender's own chat identity; with one (admins): that person, e.g. who left. */
+  | { kind: 'unbind'; personName?: string }
   | { kind: 'pending' }
   | { kind: 'mine' }
   | { kind: 'help' }
@@ -137,7 +138,7 @@ function parseCleanText(written: string): ChatCommand {
     case '小程序绑定':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'mini-program-bind' };
     case '解绑':
-      return rest.trim() ? { kind: 'unknown' } : { kind: 'unbind' };
+      return rest.trim() ? { kind: 'unbind', personName: original(rest).trim() } : { kind: 'unbind' };
     case '待办':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'pending' };
     case '我的稿件':

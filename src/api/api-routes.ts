@@ -112,7 +112,8 @@ export function createApiRoutes(
       people,
       clock,
       timeZone: config.timeZone,
-      unbindPerson: (personId, actor) => unbindPerson({ people, sessions, outbox, clock }, personId, actor),
+      unbindPerson: (personId, actor) =>
+        unbindPerson({ people, drafts: services.drafts, sessions, outbox, clock }, personId, actor),
     }),
     ...dashboardRoutes(
       new DashboardService({ clock, people, accountRisks: options.accountRisks ?? cadenceRisks(services) }),

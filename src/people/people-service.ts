@@ -411,6 +411,24 @@ export class PeopleService {
     return route;
   }
 
+  /** Who stands in for `personId` at `at` by a delegation (the one set last, where several are in force); null for none. */
+  async delegateOf(personId: string, at: Date): Promise<string | null> {
+    if (!Types.ObjectId.isValid(personId)) return null;
+    const open = await DelegationModel.find({ personId: new Types.ObjectId(personId), until: { $gt: at } }).lean();
+    const inForce = open
+      .filter((delegation) => delegation.from.getTime() <= at.getTime())
+      .sort((left, right) => left.createdAt.getTime() - right.createdAt.getTime());
+    return inForce.length ? String(inForce.at(-1)?.delegateId) : null;
+  }
+
+  /** Of `ids`, the people on record as active (not marked as left). */
+  async activePersonIds(ids: string[]): Promise<Set<string>> {
+    const objectIds = validObjectIds(ids);
+    if (objectIds.length === 0) return new Set();
+    const active = await PersonModel.find({ _id: { $in: objectIds }, active: true }, { _id: 1 }).lean();
+    return new Set(active.map((person) => String(person._id)));
+  }
+
   /** The people `delegateId` stands in for at `at` (not transitively). */
   delegatorsOf(delegateId: string, at: Date): Promise<string[]> {
     const minute = Math.floor(at.getTime() / 60_000);

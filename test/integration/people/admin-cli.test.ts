@@ -175,7 +175,7 @@ describe('the admin command line', () => {
     const run = await runAdmin('unbind', '刘洋', '--by', '李静');
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toMatch(/^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n$/);
+    expect(run.stdout).toMatch(/^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n没有在等其审核的稿件。\n$/);
     expect(await IdentityBindingModel.countDocuments({ personId: liu })).toBe(0);
     const event = await AuditEventModel.findOne({
       action: 'identity.unbound',
