@@ -14,8 +14,8 @@ import type { AuditTrail } from '../audit/audit-service';
 import type { Logger } from '../shared/logger';
 import { NotFoundError } from '../shared/errors';
 import type { DraftService } from '../drafts/draft-service';
-import { handOverLeaverItems } from '../drafts/leaver-handover';
-import type { LeaverHandoverResult } from '../drafts/leaver-handover';
+import { handOverAndTell } from '../drafts/leaver-handover';
+import type { LeaverHandoverReport } from '../drafts/leaver-handover';
 
 export interface UnbindPersonDependencies {
   people: PeopleService;
@@ -25,13 +25,8 @@ export interface UnbindPersonDependencies {
   clock: Clock;
 }
 
-export interface UnbindPersonResult {
+export interface UnbindPersonResult extends LeaverHandoverReport {
   bindingsRemoved: number;
-  movedDrafts: { code: string; to: { id: string; name: string }[] }[];
-  /** Codes of drafts with an item of the person's that nobody can take. */
-  unassignedDrafts: string[];
-  /** What the admins were told, for the CLI and chat to show the one who acted. */
-  summary: string;
 }
 
 export async function unbindPerson(
@@ -39,40 +34,9 @@ export async function unbindPerson(
   personId: string,
   actor: { byId: string | null; via: string },
 ): Promise<UnbindPersonResult> {
-  const { people, drafts, sessions, outbox, clock } = dependencies;
-  const bindingsRemoved = await people.unbindPerson(personId, actor);
-  await sessions.endSessionsOf(personId);
-  const handover = await handOverLeaverItems({ drafts, people, clock }, personId, actor);
-  const person = await people.findPersonByReference(personId);
-  const names = await people.findPeople(handover.moved.flatMap((draft) => draft.toIds));
-  const nameOf = (id: string) => {
-    const found = names.get(id);
-    return found ? (found.title ? `${found.name}（${found.title}）` : found.name) : '（未知人员）';
-  };
-  const summary = describeHandover(person.name, handover, nameOf);
-  const units = [...new Set([...handover.moved, ...handover.unassigned].map((draft) => draft.unitId))];
-  if (units.length > 0) {
-    const admins = new Map(
-      (await Promise.all(units.map((unitId) => people.adminsOf(unitId)))).flat().map((a) => [a.id, a]),
-    );
-    const at = clock.now().getTime();
-    await outbox.enqueue(
-      [...admins.values()].map((admin) => ({
-        idempotencyKey: `unbind:${personId}:${at}:${admin.id}`,
-        recipient: { personId: admin.id },
-        text: `${person.name} 已解除绑定。${summary}`,
-      })),
-    );
-  }
-  return {
-    bindingsRemoved,
-    movedDrafts: handover.moved.map((draft) => ({
-      code: draft.code,
-      to: draft.toIds.map((id) => ({ id, name: names.get(id)?.name ?? '' })),
-    })),
-    unassignedDrafts: handover.unassigned.map((draft) => draft.code),
-    summary,
-  };
+  const bindingsRemoved = await dependencies.people.unbindPerson(personId, actor);
+  await dependencies.sessions.endSessionsOf(personId);
+  return { bindingsRemoved, ...(await handOverAndTell(dependencies, personId, actor, '解绑')) };
 }
 
 /** What the one who unbound is told (the CLI and chat): bindings released, and where the drafts went. */
@@ -104,22 +68,4 @@ export async function unbindPersonByChat(
   const sessions = { endSessionsOf: (personId: string) => endSessionsOf(dependencies, personId) };
   const result = await unbindPerson({ ...dependencies, sessions }, person.id, actor);
   return describeUnbind(person.name, result);
-}
-
-/** The admins' message: where each draft went, and which now have no approver and how to fix that. */
-function describeHandover(personName: string, handover: LeaverHandoverResult, nameOf: (id: string) => string): string {
-  const lines: string[] = [];
-  if (handover.moved.length) {
-    const moves = handover.moved.map((draft) => `#${draft.code} → ${draft.toIds.map(nameOf).join('、')}`);
-    lines.push(`其待审稿件已转给备审人（已发送审核请求，投稿人已获知）：${moves.join('；')}。`);
-  }
-  if (handover.unassigned.length) {
-    const drafts = handover.unassigned.map((draft) => `#${draft.code}（第${draft.stepNumbers.join('、')}步）`);
-    lines.push(
-      `以下稿件现在没有审核人：${drafts.join('、')}。请为该步骤设置备审人（审核路线，npm run admin -- import），` +
-        `或为${personName}设置代理（npm run admin -- delegate ${personName} 代理人 开始日期 结束日期），` +
-        `然后再执行一次解绑 ${personName}，稿件即转给备审人或代理人。`,
-    );
-  }
-  return lines.length ? lines.join('\n') : '没有在等其审核的稿件。';
 }

@@ -90,7 +90,9 @@ function reviewRequest(
   ];
   if (context.accountName) lines.push(`账号：${context.accountName}`);
   if (notification.replacedId) {
-    lines.push(`原审核人 ${nameOf(context, notification.replacedId)} 已解绑（离职等），改由您审核`);
+    lines.push(
+      `原审核人 ${nameOf(context, notification.replacedId)} 已${notification.comment || '不再审核'}，改由您审核`,
+    );
   } else if (notification.onBehalfOfId && notification.onBehalfOfId !== notification.recipientId) {
     lines.push(`由 ${nameOf(context, notification.onBehalfOfId)} 转交，您将代其审核`);
   }
@@ -157,7 +159,7 @@ export function renderNotification(
     case 'follower-update':
       return followerUpdate(context, notification);
     case 'reviewer-changed':
-      return `【审核人变更】${heading} 原审核人 ${nameOf(context, notification.replacedId)} 已解绑，${whoHasIt(context)}。`;
+      return `【审核人变更】${heading} 原审核人 ${nameOf(context, notification.replacedId)} 已${notification.comment || '不再审核'}，${whoHasIt(context)}。`;
     case 'revoked':
       return notification.deciderId
         ? `【撤销同意】${nameOf(context, notification.deciderId)} 撤销了对 ${heading} 的同意，理由：${notification.comment ?? ''}。在重新审核通过前不得发布。`

@@ -808,6 +808,7 @@ function replay(state: ReviewState, request: Record<string, unknown>, at: Date):
         byId: String(request.byId ?? ''),
         delegateId: typeof request.delegateId === 'string' ? request.delegateId : null,
         unavailableIds: Array.isArray(request.unavailableIds) ? request.unavailableIds.map(String) : [],
+        reason: typeof request.reason === 'string' ? request.reason : '解绑',
         now: at,
       });
     case 'revise': {

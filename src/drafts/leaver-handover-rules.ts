@@ -23,6 +23,8 @@ export interface LeaverHandoverInput {
   delegateId: string | null;
   /** People who cannot take an item: no longer on record as active. */
   unavailableIds: string[];
+  /** Why, for the event and the messages: 解绑, or 标为不在职 by an import. */
+  reason: string;
   now: Date;
 }
 
@@ -85,7 +87,7 @@ export function leaverItems(state: ReviewState, input: LeaverHandoverInput): Lea
 
 /**
  * Moves the leaver's items that someone can take (see leaverItems), recorded as one event by the admin
- * on the leaver's behalf, reason 解绑. The new approver of the step in review gets the review request,
+ * on the leaver's behalf, with the reason (解绑). The new approver of the step in review gets the review request,
  * the submitter one line saying who reviews now.
  */
 export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInput): RuleOutcome {
@@ -117,6 +119,7 @@ export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInpu
     recipientId: move.toId,
     onBehalfOfId: move.forId,
     replacedId: input.leaverId,
+    comment: input.reason,
     stepNumber: move.stepNumber,
     stepCount: state.steps.length,
     previousVersionNumber: lastVersionSeenBy(state.steps, move.toId, version),
@@ -129,7 +132,7 @@ export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInpu
         actorId: input.byId,
         onBehalfOfId: input.leaverId,
         versionNumber: version,
-        reason: '解绑',
+        reason: input.reason,
         details: {
           cause: 'unbind',
           from: input.leaverId,
@@ -141,7 +144,14 @@ export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInpu
     notifications: [
       ...requests,
       ...(asked.length
-        ? [{ kind: 'reviewer-changed' as const, recipientId: state.submitterId, replacedId: input.leaverId }]
+        ? [
+            {
+              kind: 'reviewer-changed' as const,
+              recipientId: state.submitterId,
+              replacedId: input.leaverId,
+              comment: input.reason,
+            },
+          ]
         : []),
     ],
   };

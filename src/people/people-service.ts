@@ -66,6 +66,8 @@ export interface PeopleServiceDependencies {
   audit: AuditTrail;
   logger?: Logger;
   accounts?: AccountDirectory;
+  /** Told of the people an import marked as no longer in post, so their pending approvals move on. */
+  onPeopleLeft?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
 }
 
 /**
@@ -117,8 +119,9 @@ export class PeopleService {
     format: OrganizationFileFormat,
     options: AdminActionOptions,
   ): Promise<ImportSummary> {
-    const summary = await this.organizationImport.importOrganization(content, format, options);
+    const { leftIds, ...summary } = await this.organizationImport.importOrganization(content, format, options);
     this.forgetOrganization();
+    if (leftIds.length > 0) await this.dependencies.onPeopleLeft?.(leftIds, options);
     return summary;
   }
 

@@ -57,6 +57,6 @@ test('when an admin unbinds an approver who left through the API, then the pendi
   expect((await DraftModel.findById(draft.id).lean())?.pendingApproverIds.map(String)).toEqual([qian]);
   const requests = await OutboxMessageModel.find({ 'recipient.personId': qian, text: /【待审核】/ }).lean();
   expect(requests.map((message) => message.text)).toEqual([expect.stringContaining(`#${draft.code}`)]);
-  const toAdmin = await OutboxMessageModel.find({ 'recipient.personId': li, text: /孙丽 已解除绑定/ }).lean();
+  const toAdmin = await OutboxMessageModel.find({ 'recipient.personId': li, text: /孙丽 已解绑。/ }).lean();
   expect(toAdmin.map((message) => message.text)).toEqual([expect.stringContaining(`#${draft.code} → 钱卫东`)]);
 });

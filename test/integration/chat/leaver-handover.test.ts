@@ -9,13 +9,17 @@ import { personId } from '../../support/people-factories';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
+import { sampleOrganizationFile } from '../../support/people-factories';
+import fs from 'node:fs';
 
 let chat: ChatHarness;
 
 beforeAll(async () => {
   await connectTestDatabase();
   chat = await ChatHarness.start();
-  for (const name of ['刘洋', '孙丽', '钱卫东', '赵海涛', '李静', '郑美玲', '冯涛', '吴国庆']) await chat.bind(name);
+  for (const name of ['刘洋', '孙丽', '钱卫东', '赵海涛', '王建华', '李静', '郑美玲', '冯涛', '吴国庆']) {
+    await chat.bind(name);
+  }
   await chat.bind('JYJ004', '张伟');
 }, 60_000);
 
@@ -35,7 +39,7 @@ describe('an admin unbinds an approver who left', () => {
     expect(reply).toContain(`#${code} → 钱卫东（副局长）`);
 
     const request = await chat.waitFor('钱卫东', `【待审核】#${code}`);
-    expect(request).toContain('原审核人 孙丽（办公室主任） 已解绑（离职等），改由您审核');
+    expect(request).toContain('原审核人 孙丽（办公室主任） 已解绑，改由您审核');
     expect(request).toContain('预审发现');
     expect(request).toContain('第1/2步');
     const told = await chat.waitFor('刘洋', `【审核人变更】#${code}`);
@@ -74,7 +78,7 @@ describe('an admin unbinds an approver who left', () => {
     const reply = await chat.sayAndWait('李静', '解绑 冯涛', '已解绑 冯涛');
     expect(reply).toContain(`以下稿件现在没有审核人：#${code}（第1步）`);
     expect(reply).toContain('npm run admin -- delegate 冯涛');
-    await chat.waitFor('李静', new RegExp(`^冯涛 已解除绑定。以下稿件现在没有审核人：#${code}`));
+    await chat.waitFor('李静', new RegExp(`^冯涛 已解绑。以下稿件现在没有审核人：#${code}`));
     const unchanged = await DraftModel.findOne({ shortCode: code }).lean();
     expect(unchanged?.steps[0].handovers).toEqual([]);
     expect(await IdentityBindingModel.countDocuments({ personId: await personId('冯涛') })).toBe(0);
@@ -99,5 +103,32 @@ describe('an admin unbinds an approver who left', () => {
   test('when someone who is not an admin sends 解绑 with a name, then nothing is unbound', async () => {
     await chat.sayAndWait('刘洋', '解绑 钱卫东', '只有管理员可以为他人解绑');
     expect(await IdentityBindingModel.countDocuments({ personId: await personId('钱卫东') })).toBe(1);
+  });
+
+  test('when an import marks an approver as no longer in post, then their pending step moves to the backup as an unbind does', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 关于人员调整的通知\n正文。', '已收到投稿'));
+    await chat.waitFor('孙丽新号', `【待审核】#${code}`);
+    await chat.sayAndWait('孙丽新号', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    await chat.waitFor('赵海涛', `【待审核】#${code}`);
+
+    // He leaves, and the route names someone else from now on; the draft in review keeps its steps.
+    const organization = JSON.parse(fs.readFileSync(sampleOrganizationFile, 'utf8')) as {
+      people: { name: string; active?: string }[];
+      routes: { unit: string; steps: { approvers: string[]; backups?: string[] }[] }[];
+    };
+    for (const person of organization.people) if (person.name === '赵海涛') person.active = '否';
+    const route = organization.routes.find((candidate) => candidate.unit.endsWith('县应急管理局'));
+    if (route) route.steps[1] = { ...route.steps[1], approvers: ['王建华'], backups: [] };
+    await chat.services.people.importOrganization(JSON.stringify(organization), 'json', {
+      byId: await personId('李静'),
+      via: 'test',
+    });
+
+    const request = await chat.waitFor('王建华', `【待审核】#${code}`);
+    expect(request).toContain('原审核人 赵海涛（副局长） 已标为不在职，改由您审核');
+    expect(request).toContain('第2/2步');
+    await chat.waitFor('李静', new RegExp(`^赵海涛 已标为不在职。其待审稿件已转给备审人.*#${code} → 王建华（局长）`));
+    await chat.sayAndWait('王建华', `同意 ${code}`, new RegExp(`已记录：王建华.* 同意 #${code}`));
+    expect(await DraftModel.findOne({ shortCode: code }).lean()).toMatchObject({ status: 'approved' });
   });
 });

@@ -51,6 +51,7 @@ const unbind = (input: Partial<LeaverHandoverInput> = {}): LeaverHandoverInput =
   byId: 'admin',
   delegateId: null,
   unavailableIds: [],
+  reason: '解绑',
   now,
   ...input,
 });
@@ -76,7 +77,7 @@ describe('an unbind moves the pending items of the person who left', () => {
     ]);
     expect(outcome.notifications).toEqual([
       expect.objectContaining({ kind: 'review-request', recipientId: 'deputy', replacedId: 'head', stepNumber: 1 }),
-      { kind: 'reviewer-changed', recipientId: 'officer', replacedId: 'head' },
+      { kind: 'reviewer-changed', recipientId: 'officer', replacedId: 'head', comment: '解绑' },
     ]);
     expect(outcome.changes.pendingApproverIds).toEqual(['deputy']);
   });
