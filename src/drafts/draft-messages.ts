@@ -303,7 +303,7 @@ function routeLines(context: MessageContext): string[] {
         at: handover.at,
         text:
           handover.cause === 'unbind'
-            ? `第${handover.versionNumber}版起 ${nameOf(context, handover.replacedId)} 解绑，转由 ${nameOf(context, handover.toId)} 审核`
+            ? `第${handover.versionNumber}版起 ${nameOf(context, handover.replacedId)} 不再审核，转由 ${nameOf(context, handover.toId)} 审核`
             : `第${handover.versionNumber}版 ${nameOf(context, handover.fromId)} 转交 ${nameOf(context, handover.toId)}`,
       })),
     ].sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime());

@@ -251,7 +251,7 @@ function replacedOn(step: ReviewStep, versionNumber: number): Set<string> {
 }
 
 /** The designated approver a person decides for: themself, or whom they were handed the item by. */
-export function designatedFor(step: ReviewStep, personId: string, versionNumber: number): string | null {
+function designatedFor(step: ReviewStep, personId: string, versionNumber: number): string | null {
   if (replacedOn(step, versionNumber).has(personId)) return null;
   if (step.approverIds.includes(personId) || step.backupApproverIds.includes(personId)) return personId;
   const handover = handoversFor(step, versionNumber)
