@@ -80,6 +80,11 @@ export interface ChatCommandHandlerDependencies {
   createAuditDigest: () => Promise<string>;
   /** 更新情况: the publishing cadence of a leader's or admin's accounts. */
   cadence: { describeForPerson(person: { id: string; roles: string[] }): Promise<string> };
+  /**
+   * An admin's `解绑 姓名` for a person who left: src/api/unbind-person.ts, the same as the API and the
+   * CLI; answers the text for the admin. Absent where it is not wired (the command is then refused).
+   */
+  unbindPerson?: (personName: string, actor: { byId: string; via: string }) => Promise<string>;
   logger: Logger;
 }
 
@@ -158,7 +163,7 @@ export class ChatCommandHandler {
     }
     if (!reply) return;
     // After 解绑 the person has no chat identity to deliver to: the confirmation goes to this contact.
-    const recipient = command.kind === 'unbind' ? null : person;
+    const recipient = command.kind === 'unbind' && !command.personName ? null : person;
     try {
       await this.reply(message, recipient, typeof reply === 'string' ? { text: reply, file: null } : reply);
     } catch (error) {
@@ -250,6 +255,14 @@ export class ChatCommandHandler {
         return `小程序绑定码：${code}\n请在${minutes}分钟内打开审发小程序，输入此绑定码完成绑定；只能使用一次，请勿告诉他人。`;
       }
       case 'unbind':
+        if (command.personName) {
+          if (!person.roles.includes('admin') || !this.dependencies.unbindPerson) {
+            throw new AppError('ADMIN_ONLY', '只有管理员可以为他人解绑；解除您自己的绑定请只发送“解绑”', {
+              status: 403,
+            });
+          }
+          return this.dependencies.unbindPerson(command.personName, { byId: person.id, via: actor.via });
+        }
         await this.dependencies.people.unbindChatIdentity(this.dependencies.provider, message.contactId);
         return `已解绑：本微信不再代表${person.name}使用审发，待审事项和提醒也不再发到这里。如需重新使用，请向管理员索取绑定码后发送“绑定 123456”。`;
       case 'end-delegation':

@@ -38,7 +38,8 @@ export type ChatCommand =
   | { kind: 'mask'; code: string }
   | { kind: 'bind'; bindCode: string }
   | { kind: 'mini-program-bind' }
-  | { kind: 'unbind' }
+  /** Without a name: the sender's own chat identity; with one (admins): that person, e.g. who left. */
+  | { kind: 'unbind'; personName?: string }
   /** 取消代审 [姓名]: end a leave delegation early, by the person on leave or their delegate. */
   | { kind: 'end-delegation'; otherName: string }
   | { kind: 'pending' }
@@ -142,7 +143,7 @@ function parseCleanText(written: string): ChatCommand {
     case '小程序绑定':
       return rest.trim() ? { kind: 'unknown' } : { kind: 'mini-program-bind' };
     case '解绑':
-      return rest.trim() ? { kind: 'unknown' } : { kind: 'unbind' };
+      return rest.trim() ? { kind: 'unbind', personName: original(rest).trim() } : { kind: 'unbind' };
     case '取消代审':
     case '取消代理':
     case '结束代审':

@@ -6,9 +6,13 @@
  * The rules, in the order they apply:
  * - Whole message: a message is a decision only when it starts as one (`同意`, `同意 K7Q2 …`,
  *   `K7Q2 同意 …`, or `同意 …` under a quoted request); a sentence that merely contains 同意 never acts.
- * - A question is never a decision: a question mark of any width, a sentence ending in 吗/么/嘛/呢/吧/否,
+ * - A question never approves: a question mark of any width, a sentence ending in 吗/么/嘛/呢/吧/否,
  *   an A-not-A form (同意不, 行不行, 是不是 …) anywhere in the message, comment included, makes it a
  *   question, answered with the format and what is pending (issues 13 and 16: "同意？" had approved).
+ * - A rejection that names its draft (a code, or a quoted request) and gives a reason rejects, whatever
+ *   the reason ends with: "驳回 K7Q2 数据来源是否核实？" asks the officer, not the bot (issue 13). The
+ *   word and the code must not ask ("驳回？", "驳回吗 K7Q2"), and a reason that is only a tag question
+ *   ("对吗", "这样行不行") asks about the rejection itself: both stay questions.
  * - A rejection needs a reason.
  */
 import type { Decision } from '../src/drafts/draft-rules';
@@ -44,9 +48,9 @@ export function readQuotedRequest(quote: string): QuotedRequest | null {
 const questionMarks = /[?¿⁇⁈⁉‽﹖︖❓❔🤔]/u;
 /** A clause ending in one of these particles asks (同意吗, 可以了吧, 同意否). */
 const questionParticle = /[吗嘛么麽呢吧否]$/u;
-/** Forms that ask without a question mark or a particle at the end. */
+/** Forms that ask without a question mark or a particle at the end; "X不X" is any A-not-A (驳回不驳回). */
 const askingPhrases =
-  /是不是|对不对|好不好|行不行|可不可以|能不能|有没有|要不要|同不同意|通不通过|批不批准|可否|能否|为什么|为何|怎么样|怎么办/u;
+  /(\p{Script=Han}{1,2})不\1|可不可以|能不能|有没有|同不同意|通不通过|批不批准|驳不驳回|退不退回|可否|能否|为什么|为何|怎么样|怎么办/u;
 
 /** True when the text asks something (on folded text; links are left out, their "?" starts a query). */
 export function asksQuestion(text: string): boolean {
@@ -68,6 +72,10 @@ export function readDecision(written: string, quoted: QuotedRequest | null = nul
   const head = readHead(text);
   if (!head) return null;
   const afterWord = text.slice(head.end);
+  if (head.decision === 'reject') {
+    const rejection = readRejectionWithReason(written, text, head, afterWord, quoted);
+    if (rejection) return rejection;
+  }
   // "同意不", "通过没有": the word asked about, not given.
   if (asksQuestion(text) || /^(?:不|没有?)(?:[\p{P}\p{S}\s]|$)/u.test(afterWord)) {
     return { kind: 'unclear', question: true };
@@ -93,6 +101,48 @@ export function readDecision(written: string, quoted: QuotedRequest | null = nul
     decision: head.decision,
     code: decidedCode,
     comment,
+    quotedVersion: quoted?.version ?? null,
+  };
+}
+
+/** A word that asks about the rejection itself when it is all the "reason" says: 驳回 K7Q2 对吗？ */
+const tagQuestion =
+  /^(?:这样|这么|就这样)?(?:对吗|对么|好吗|行吗|可以吗|可以么|是吗|妥吗|合适吗|对不对|好不好|行不行|可不可以|可以不|妥不妥|合不合适|怎么样|如何|吗|么|嘛|呢|吧|否)$/u;
+
+/**
+ * "驳回 K7Q2 理由…" and "K7Q2 驳回 理由…" (or "驳回 理由…" under a quoted request) with a reason of
+ * substance: a rejection, even when the reason asks. Null when the message is not of that form, so the
+ * other rules read it (a question, a missing reason, a sentence).
+ */
+function readRejectionWithReason(
+  written: string,
+  text: string,
+  head: { code: string | null; end: number },
+  afterWord: string,
+  quoted: QuotedRequest | null,
+): DecisionReading | null {
+  let code = head.code;
+  let reason = afterWord.replace(separators, '');
+  if (!code) {
+    const taken = takeCode(afterWord);
+    if (taken) {
+      code = taken.code;
+      reason = taken.rest;
+    }
+  }
+  if (!code && !quoted) return null;
+  if (quoted && code && code !== quoted.code) return null;
+  // The word and the code as written, up to the reason: "驳回？ K7Q2 …", "驳回吗 K7Q2 …" ask.
+  const lead = text.slice(0, text.length - reason.length).replace(/[\s:,.;!、，。：；！]+$/u, '');
+  if (asksQuestion(lead) || /^(?:不|没有?)(?:[\p{P}\p{S}\s]|$|同意|驳回|退回)/u.test(afterWord)) return null;
+  // "驳回 K7Q2 对吗", "驳回 吗 …": a first clause that only asks is about the rejection itself.
+  const firstClause = reason.split(/[\p{P}\p{S}\p{Z}\s]+/u).find(Boolean) ?? '';
+  if (!firstClause || tagQuestion.test(firstClause)) return null;
+  return {
+    kind: 'decide',
+    decision: 'reject',
+    code: quoted?.code ?? code,
+    comment: written.slice(written.length - reason.length).trim(),
     quotedVersion: quoted?.version ?? null,
   };
 }

@@ -21,6 +21,7 @@ import { describeDigest } from '../src/audit/audit-chain-rules';
 import { splitMessage } from '../src/outbox/message-length-rules';
 import type { OutboxConfig } from '../src/shared/config';
 import type { Services } from '../src/services';
+import { unbindPersonByChat } from '../src/api/unbind-person';
 import { ChatCommandHandler, apologize } from './chat-command-handler';
 import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
@@ -313,6 +314,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
       return describeDigest(digest);
     },
     cadence: services.cadence,
+    unbindPerson: (personName, actor) => unbindPersonByChat({ ...services, logger }, personName, actor),
     logger,
   });
   return createShenfaBot({

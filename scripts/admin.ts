@@ -36,7 +36,7 @@ import { CalendarService } from '../src/cadence/calendar-service';
 import { runCommand } from './run-command';
 
 import { createApiRoutes } from '../src/api/api-routes';
-import { unbindPerson } from '../src/api/unbind-person';
+import { describeUnbind, unbindPerson } from '../src/api/unbind-person';
 import { Outbox } from '../src/outbox/outbox-service';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/shared/logger';
@@ -184,15 +184,12 @@ runCommand(async () => {
       const outbox = new Outbox({ clock: systemClock });
       const services = { ...createServices({ clock: systemClock, logger }), people, audit, outbox };
       const { sessions } = createApiRoutes(config, services, createAccessTokens(config, systemClock));
-      const result = await unbindPerson({ people, sessions, outbox, clock: systemClock }, person.id, {
+      const { drafts } = services;
+      const result = await unbindPerson({ people, drafts, sessions, outbox, clock: systemClock }, person.id, {
         byId,
         via: 'cli',
       });
-      const waiting = result.unassignedDrafts.map((code) => `#${code}`).join('、');
-      return [
-        `已解绑 ${person.name}：解除 ${result.bindingsRemoved} 个绑定（工作群与小程序），其小程序登录已失效。`,
-        ...(waiting ? [`以下稿件仍在等其审核，已通知管理员：${waiting}。请安排备审人处理或调整审核路由。`] : []),
-      ].join('\n');
+      return describeUnbind(person.name, result);
     };
   } else if (command === 'remove-route') {
     if (args.length !== 1 && args.length !== 2) throw usageError('remove-route 需要单位名称，可再加账号名称');

@@ -11,6 +11,7 @@ import { AuditTrail } from './audit/audit-service';
 import { Outbox } from './outbox/outbox-service';
 import { PeopleService } from './people/people-service';
 import { DraftService } from './drafts/draft-service';
+import { handOverAndTell } from './drafts/leaver-handover';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
@@ -79,7 +80,18 @@ export function createServices(options: ServiceOptions): Services {
   const accountDirectory = {
     findAccountId: (unitId: string, reference: string) => accounts.findAccountId(unitId, reference),
   };
-  const people = new PeopleService({ clock, audit, logger, accounts: accountDirectory });
+  // People an import marks as no longer in post hand their pending approvals on, as an unbind does.
+  const onPeopleLeft = async (personIds: string[], actor: { byId?: string | null; via?: string }) => {
+    for (const personId of personIds) {
+      await handOverAndTell(
+        { drafts, people, outbox, clock },
+        personId,
+        { byId: actor.byId ?? null, via: actor.via ?? '' },
+        '标为不在职',
+      );
+    }
+  };
+  const people = new PeopleService({ clock, audit, logger, accounts: accountDirectory, onPeopleLeft });
   const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
   const accounts: AccountService = new AccountService({
     clock,

@@ -108,7 +108,8 @@ export function createApiRoutes(
       people,
       clock,
       timeZone: config.timeZone,
-      unbindPerson: (personId, actor) => unbindPerson({ people, sessions, outbox, clock }, personId, actor),
+      unbindPerson: (personId, actor) =>
+        unbindPerson({ people, drafts: services.drafts, sessions, outbox, clock }, personId, actor),
     }),
     ...dashboardRoutes(
       new DashboardService({

@@ -1,26 +1,32 @@
 /**
- * An admin's unbind of a person (e.g. who left), the same from the API and `npm run admin -- unbind`:
- * every chat identity and openid is released, their mini-program sessions end, and the admins are told
- * which drafts still wait on them so someone can hand them over (转交) or re-route.
+ * An admin's unbind of a person (e.g. who left), the same from the API, `npm run admin -- unbind` and
+ * an admin's `解绑 姓名` in chat: every chat identity and openid is released, their mini-program
+ * sessions end, the approval items waiting on them move to their delegate or the step's backup
+ * (src/drafts/leaver-handover.ts), and the admins are told what moved and which drafts now have no
+ * approver. Running it again for the same person moves what a new route or delegation now allows.
  */
 import type { Clock } from '../shared/clock';
 import type { Outbox } from '../outbox/outbox-service';
 import type { PeopleService } from '../people/people-service';
 import type { SessionService } from '../auth/session-service';
-import { DraftModel } from '../drafts/draft-model';
+import { endSessionsOf } from '../auth/session-service';
+import type { AuditTrail } from '../audit/audit-service';
+import type { Logger } from '../shared/logger';
+import { NotFoundError } from '../shared/errors';
+import type { DraftService } from '../drafts/draft-service';
+import { handOverAndTell } from '../drafts/leaver-handover';
+import type { LeaverHandoverReport } from '../drafts/leaver-handover';
 
 export interface UnbindPersonDependencies {
   people: PeopleService;
+  drafts: DraftService;
   sessions: Pick<SessionService, 'endSessionsOf'>;
   outbox: Pick<Outbox, 'enqueue'>;
   clock: Clock;
 }
 
-export interface UnbindPersonResult {
+export interface UnbindPersonResult extends LeaverHandoverReport {
   bindingsRemoved: number;
-  movedDrafts: { code: string; to: { id: string; name: string }[] }[];
-  /** Codes of drafts still waiting on the person. */
-  unassignedDrafts: string[];
 }
 
 export async function unbindPerson(
@@ -28,23 +34,38 @@ export async function unbindPerson(
   personId: string,
   actor: { byId: string | null; via: string },
 ): Promise<UnbindPersonResult> {
-  const { people, sessions, outbox, clock } = dependencies;
-  const bindingsRemoved = await people.unbindPerson(personId, actor);
-  await sessions.endSessionsOf(personId);
-  const waiting = await DraftModel.find(
-    { pendingApproverIds: personId, status: 'in_review' },
-    { shortCode: 1, unitId: 1 },
-  ).lean();
-  if (waiting.length > 0) {
-    const person = await people.findPersonByReference(personId);
-    const admins = await people.adminsOf(String(waiting[0].unitId));
-    await outbox.enqueue(
-      admins.map((admin) => ({
-        idempotencyKey: `unbind:${personId}:${clock.now().getTime()}:${admin.id}`,
-        recipient: { personId: admin.id },
-        text: `${person.name} 已解除绑定，以下稿件仍在等其审核：${waiting.map((draft) => `#${draft.shortCode}`).join('、')}。请安排备审人处理或调整审核路由。`,
-      })),
-    );
+  const bindingsRemoved = await dependencies.people.unbindPerson(personId, actor);
+  await dependencies.sessions.endSessionsOf(personId);
+  return { bindingsRemoved, ...(await handOverAndTell(dependencies, personId, actor, '解绑')) };
+}
+
+/** What the one who unbound is told (the CLI and chat): bindings released, and where the drafts went. */
+export function describeUnbind(personName: string, result: UnbindPersonResult): string {
+  return [
+    `已解绑 ${personName}：解除 ${result.bindingsRemoved} 个绑定（工作群与小程序），其小程序登录已失效。`,
+    result.summary,
+  ].join('\n');
+}
+
+/**
+ * An admin's `解绑 姓名` in chat: the person by name or code, within the admin's units (as the API
+ * checks), then the same unbind; answers what the admin is told.
+ */
+export async function unbindPersonByChat(
+  dependencies: Omit<UnbindPersonDependencies, 'sessions'> & { audit: AuditTrail; logger?: Logger },
+  personReference: string,
+  actor: { byId: string; via: string },
+): Promise<string> {
+  const { people } = dependencies;
+  const [person, admin] = await Promise.all([
+    people.findPersonByReference(personReference),
+    people.findAdmin(actor.byId),
+  ]);
+  const covered = admin ? await Promise.all(person.unitIds.map((unitId) => people.adminCoversUnit(admin, unitId))) : [];
+  if (!covered.includes(true)) {
+    throw new NotFoundError('PERSON_NOT_FOUND', `找不到“${personReference}”，或其不在您的管理范围内`);
   }
-  return { bindingsRemoved, movedDrafts: [], unassignedDrafts: waiting.map((draft) => draft.shortCode) };
+  const sessions = { endSessionsOf: (personId: string) => endSessionsOf(dependencies, personId) };
+  const result = await unbindPerson({ ...dependencies, sessions }, person.id, actor);
+  return describeUnbind(person.name, result);
 }

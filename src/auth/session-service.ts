@@ -51,7 +51,7 @@ export class SessionService {
     const person = await this.dependencies.people.findMiniProgramPerson(this.dependencies.provider, openid);
     if (!person) {
       await this.dependencies.audit.append({
-        actor: { via: this.via(openid) },
+        actor: { via: miniProgramVia(openid) },
         action: 'session.login-refused',
         subject: { type: 'mini-program', id: openid },
         details: { reason: 'not-bound' },
@@ -122,9 +122,8 @@ export class SessionService {
   }
 
   /** Ends every session of a person (their binding was removed). */
-  async endSessionsOf(personId: string): Promise<void> {
-    const sessions = await LoginSessionModel.find({ personId, revokedAt: null }).lean<LoginSession[]>();
-    for (const session of sessions) await this.endSession(session, 'unbound', { personId: null });
+  endSessionsOf(personId: string): Promise<void> {
+    return endSessionsOf(this.dependencies, personId);
   }
 
   private async startSession(person: PersonSummary, openid: string, action: string): Promise<LoginResponse> {
@@ -141,7 +140,7 @@ export class SessionService {
     };
     await LoginSessionModel.create(session);
     await this.dependencies.audit.append({
-      actor: { personId: person.id, via: this.via(openid) },
+      actor: { personId: person.id, via: miniProgramVia(openid) },
       action,
       subject: { type: 'person', id: person.id },
       details: { sessionId: session._id },
@@ -172,32 +171,49 @@ export class SessionService {
     };
   }
 
-  private async endSession(
+  private endSession(
     session: LoginSession,
     reason: SessionEndReason,
     actor: { personId: LoginSession['personId'] | null },
   ): Promise<void> {
-    const now = this.dependencies.clock.now();
-    // Written by _id; ending twice only moves the time, and the first event (keyed) stays the record.
-    await LoginSessionModel.updateOne({ _id: session._id }, { $set: { revokedAt: now, revokedReason: reason } });
-    await this.dependencies.audit.append({
-      key: `session.ended:${session._id}`,
-      actor: { personId: actor.personId, via: this.via(session.openid) },
-      action:
-        reason === 'refresh-reuse'
-          ? 'session.refresh-reused'
-          : reason === 'logout'
-            ? 'session.logout'
-            : 'session.ended',
-      subject: { type: 'person', id: String(session.personId) },
-      details: { sessionId: session._id, reason },
-    });
-    this.dependencies.logger?.info({ sessionId: session._id, reason }, 'session ended');
+    return endSession(this.dependencies, session, reason, actor);
   }
+}
 
-  private via(openid: string): string {
-    return `mini-program:${openid}`;
-  }
+/**
+ * Ends every session of a person whose binding was removed; needs no login parts, so the bot (an
+ * admin's 解绑 in chat) uses it as the API does.
+ */
+export async function endSessionsOf(
+  dependencies: Pick<SessionServiceDependencies, 'clock' | 'audit' | 'logger'>,
+  personId: string,
+): Promise<void> {
+  const sessions = await LoginSessionModel.find({ personId, revokedAt: null }).lean<LoginSession[]>();
+  for (const session of sessions) await endSession(dependencies, session, 'unbound', { personId: null });
+}
+
+async function endSession(
+  dependencies: Pick<SessionServiceDependencies, 'clock' | 'audit' | 'logger'>,
+  session: LoginSession,
+  reason: SessionEndReason,
+  actor: { personId: LoginSession['personId'] | null },
+): Promise<void> {
+  const now = dependencies.clock.now();
+  // Written by _id; ending twice only moves the time, and the first event (keyed) stays the record.
+  await LoginSessionModel.updateOne({ _id: session._id }, { $set: { revokedAt: now, revokedReason: reason } });
+  await dependencies.audit.append({
+    key: `session.ended:${session._id}`,
+    actor: { personId: actor.personId, via: miniProgramVia(session.openid) },
+    action:
+      reason === 'refresh-reuse' ? 'session.refresh-reused' : reason === 'logout' ? 'session.logout' : 'session.ended',
+    subject: { type: 'person', id: String(session.personId) },
+    details: { sessionId: session._id, reason },
+  });
+  dependencies.logger?.info({ sessionId: session._id, reason }, 'session ended');
+}
+
+function miniProgramVia(openid: string): string {
+  return `mini-program:${openid}`;
 }
 
 function hashToken(token: string): string {

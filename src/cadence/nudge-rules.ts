@@ -10,6 +10,7 @@
  * or handover ends it: the next episode (if any) starts its own clock and gets its own nudges.
  */
 import type { ReviewState, ReviewStep } from '../drafts/draft-rules';
+import { handedOverTo } from '../drafts/draft-rules';
 import { draftHeading } from '../drafts/draft-messages';
 import type { ReminderPolicy } from './reminder-policy-rules';
 
@@ -69,10 +70,12 @@ function decidedFor(step: ReviewStep, version: number): Set<string> {
 function undecidedApprovers(step: ReviewStep, version: number): string[] {
   const decided = decidedFor(step, version);
   if (step.mode === 'any' && step.decisions.some((decision) => decision.versionNumber === version)) return [];
-  const handovers = step.handovers.filter((handover) => handover.versionNumber === version);
-  const waiting = step.approverIds
-    .filter((id) => !decided.has(id))
-    .map((id) => handovers.filter((handover) => handover.fromId === id).at(-1)?.toId ?? id);
+  // Hand-overs as the draft rules read them: a move after an unbind holds for later versions too.
+  const waiting = handedOverTo(
+    step,
+    step.approverIds.filter((id) => !decided.has(id)),
+    version,
+  );
   return [...new Set(waiting)];
 }
 

@@ -89,7 +89,11 @@ function reviewRequest(
     `投稿：${nameOf(context, draft.submitterId)}（${context.submitterUnitName}）`,
   ];
   if (context.accountName) lines.push(`账号：${context.accountName}`);
-  if (notification.onBehalfOfId && notification.onBehalfOfId !== notification.recipientId) {
+  if (notification.replacedId) {
+    lines.push(
+      `原审核人 ${nameOf(context, notification.replacedId)} 已${notification.comment || '不再审核'}，改由您审核`,
+    );
+  } else if (notification.onBehalfOfId && notification.onBehalfOfId !== notification.recipientId) {
     lines.push(`由 ${nameOf(context, notification.onBehalfOfId)} 转交，您将代其审核`);
   }
   if (previousVersion) {
@@ -154,6 +158,8 @@ export function renderNotification(
       return `【抄送】${heading} 已发布：${draft.publication.url}`;
     case 'follower-update':
       return followerUpdate(context, notification);
+    case 'reviewer-changed':
+      return `【审核人变更】${heading} 原审核人 ${nameOf(context, notification.replacedId)} 已${notification.comment || '不再审核'}，${whoHasIt(context)}。`;
     case 'revoked':
       return notification.deciderId
         ? `【撤销同意】${nameOf(context, notification.deciderId)} 撤销了对 ${heading} 的同意，理由：${notification.comment ?? ''}。在重新审核通过前不得发布。`
@@ -295,7 +301,10 @@ function routeLines(context: MessageContext): string[] {
       }),
       ...step.handovers.map((handover) => ({
         at: handover.at,
-        text: `第${handover.versionNumber}版 ${nameOf(context, handover.fromId)} 转交 ${nameOf(context, handover.toId)}`,
+        text:
+          handover.cause === 'unbind'
+            ? `第${handover.versionNumber}版起 ${nameOf(context, handover.replacedId)} 不再审核，转由 ${nameOf(context, handover.toId)} 审核`
+            : `第${handover.versionNumber}版 ${nameOf(context, handover.fromId)} 转交 ${nameOf(context, handover.toId)}`,
       })),
     ].sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime());
     for (const entry of entries) lines.push(`  · ${entry.text}（${decisionTime.format(new Date(entry.at))}）`);

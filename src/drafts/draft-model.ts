@@ -55,12 +55,15 @@ export interface ApprovalDecision {
   decidedAt: Date;
 }
 
-/** A pending item handed by one approver to a colleague (转交), for one version. */
+/** A pending item handed by one approver to a colleague (转交), for one version; see ReviewHandover. */
 export interface ApprovalHandover {
   fromId: Types.ObjectId;
   toId: Types.ObjectId;
   versionNumber: number;
   at: Date;
+  /** 'unbind': moved from a person who left, for this version and later ones. */
+  cause?: 'unbind';
+  replacedId?: Types.ObjectId;
 }
 
 export interface ApprovalStep {
@@ -176,6 +179,8 @@ const stepSchema = new Schema<ApprovalStep>(
         toId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
         versionNumber: { type: Number, required: true },
         at: { type: Date, required: true },
+        cause: { type: String, enum: ['unbind'] },
+        replacedId: { type: Schema.Types.ObjectId, ref: 'Person' },
       },
     ],
     pendingSince: { type: Date, default: null },

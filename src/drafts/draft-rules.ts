@@ -41,12 +41,18 @@ export interface ReviewDecision {
   decidedAt: Date;
 }
 
-/** A pending item handed from one approver to a colleague (转交) for the current version. */
+/**
+ * A pending item handed from one approver to a colleague (转交) for the current version; or, with
+ * cause 'unbind', moved by an admin from a person who left to a backup, for this version and every
+ * later one, and the person who left (`replacedId`) no longer decides on the step.
+ */
 export interface ReviewHandover {
   fromId: string;
   toId: string;
   versionNumber: number;
   at: Date;
+  cause?: 'unbind';
+  replacedId?: string;
 }
 
 export interface ReviewStep {
@@ -94,7 +100,8 @@ export type NotificationKind =
   | 'cc-approved'
   | 'cc-published'
   | 'revoked'
-  | 'follower-update';
+  | 'follower-update'
+  | 'reviewer-changed';
 
 /** What a follower-update tells someone who was told about the draft before. */
 export type FollowerChange = 'revised' | 'withdrawn' | 'revoked' | 'published';
@@ -114,6 +121,8 @@ export interface ReviewNotification {
   /** For follower-updates: what happened, and whether the recipient is copied (cc) or decided earlier. */
   change?: FollowerChange;
   follower?: 'cc' | 'approver';
+  /** For requests and reviewer-changed lines after an unbind: the approver who left. */
+  replacedId?: string;
 }
 
 export interface ReviewEvent {
@@ -216,7 +225,10 @@ export function currentVersionOf(state: Pick<ReviewState, 'versions' | 'currentV
 
 /** The people who may decide a step right now: approvers and backups, with handed-over items moved. */
 export function eligibleApprovers(step: ReviewStep, versionNumber: number): string[] {
-  return [...new Set(handedOverTo(step, [...step.approverIds, ...step.backupApproverIds], versionNumber))];
+  const replaced = replacedOn(step, versionNumber);
+  return [...new Set(handedOverTo(step, [...step.approverIds, ...step.backupApproverIds], versionNumber))].filter(
+    (id) => !replaced.has(id),
+  );
 }
 
 /** The people a step's review requests went to: its approvers, with handed-over items moved (no backups). */
@@ -224,19 +236,36 @@ export function requestedApprovers(step: ReviewStep, versionNumber: number): str
   return [...new Set(handedOverTo(step, step.approverIds, versionNumber))];
 }
 
-function handedOverTo(step: ReviewStep, people: string[], versionNumber: number): string[] {
-  const handovers = step.handovers.filter((handover) => handover.versionNumber === versionNumber);
+export function handedOverTo(step: ReviewStep, people: string[], versionNumber: number): string[] {
+  const handovers = handoversFor(step, versionNumber);
   return people.map((id) => handovers.filter((handover) => handover.fromId === id).at(-1)?.toId ?? id);
+}
+
+/** The hand-overs in force for a version: 转交 of that version, and moves after an unbind from then on. */
+function handoversFor(step: ReviewStep, versionNumber: number): ReviewHandover[] {
+  return step.handovers.filter(
+    (handover) =>
+      handover.versionNumber === versionNumber ||
+      (handover.cause === 'unbind' && handover.versionNumber <= versionNumber),
+  );
+}
+
+/** People who left and whose items on the step moved (they no longer decide there). */
+function replacedOn(step: ReviewStep, versionNumber: number): Set<string> {
+  return new Set(handoversFor(step, versionNumber).flatMap((handover) => handover.replacedId ?? []));
 }
 
 /** The designated approver a person decides for: themself, or whom they were handed the item by. */
 function designatedFor(step: ReviewStep, personId: string, versionNumber: number): string | null {
+  if (replacedOn(step, versionNumber).has(personId)) return null;
   if (step.approverIds.includes(personId) || step.backupApproverIds.includes(personId)) return personId;
-  const handover = step.handovers.filter((h) => h.versionNumber === versionNumber && h.toId === personId).at(-1);
+  const handover = handoversFor(step, versionNumber)
+    .filter((h) => h.toId === personId)
+    .at(-1);
   return handover ? handover.fromId : null;
 }
 
-function decisionsFor(step: ReviewStep, versionNumber: number): ReviewDecision[] {
+export function decisionsFor(step: ReviewStep, versionNumber: number): ReviewDecision[] {
   return step.decisions.filter((decision) => decision.versionNumber === versionNumber);
 }
 
@@ -281,17 +310,27 @@ function requestsFor(
   versionNumber: number,
 ): ReviewNotification[] {
   const step = steps[index];
-  return step.approverIds.map((recipientId) => ({
-    kind: 'review-request' as const,
-    recipientId,
-    stepNumber: index + 1,
-    stepCount: steps.length,
-    previousVersionNumber: lastVersionSeenBy(state.steps, recipientId, versionNumber),
-  }));
+  // Items moved after an unbind go to whom they were moved to; a 转交 of an earlier version does not carry over.
+  const handovers = handoversFor(step, versionNumber);
+  const asked = step.approverIds.map((approverId) => {
+    const moved = handovers.filter((handover) => handover.fromId === approverId).at(-1);
+    return { approverId, moved, recipientId: moved?.toId ?? approverId };
+  });
+  return asked
+    .filter(({ recipientId }, position) => asked.findIndex((other) => other.recipientId === recipientId) === position)
+    .map(({ approverId, moved, recipientId }) => ({
+      kind: 'review-request' as const,
+      recipientId,
+      stepNumber: index + 1,
+      stepCount: steps.length,
+      previousVersionNumber: lastVersionSeenBy(state.steps, recipientId, versionNumber),
+      ...(moved ? { onBehalfOfId: approverId } : {}),
+      ...(moved?.replacedId ? { replacedId: moved.replacedId } : {}),
+    }));
 }
 
 /** The newest earlier version an approver decided on, so a re-request can show what changed. */
-function lastVersionSeenBy(steps: ReviewStep[], approverId: string, currentVersion: number): number | null {
+export function lastVersionSeenBy(steps: ReviewStep[], approverId: string, currentVersion: number): number | null {
   const seen = steps
     .flatMap((step) => step.decisions)
     .filter((decision) => decision.approverId === approverId && decision.versionNumber < currentVersion)

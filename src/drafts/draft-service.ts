@@ -52,6 +52,8 @@ import type {
   RuleRefusal,
 } from './draft-rules';
 import { draftHeading, fullTextFileName, isLongBody, renderDraftView, renderNotification } from './draft-messages';
+import { handOverFromLeaver } from './leaver-handover-rules';
+import type { LeaverHandoverInput } from './leaver-handover-rules';
 import type { StoredTextFile, TextFileStore } from '../shared/text-files';
 import type { MessageContext } from './draft-messages';
 
@@ -425,6 +427,17 @@ export class DraftService {
     );
   }
 
+  /**
+   * An admin's unbind of a person who left moves their items on this draft (see leaver-handover-rules);
+   * `byId` is the admin ('' for the operator). Driven by src/drafts/leaver-handover.ts.
+   */
+  handOverFromLeaver(actor: DraftActor, code: string, input: Omit<LeaverHandoverInput, 'now'>): Promise<DraftSummary> {
+    const now = this.dependencies.clock.now();
+    return this.transition(actor, code, { command: 'leaver-handover', ...input }, (state) =>
+      handOverFromLeaver(state, { ...input, now }),
+    );
+  }
+
   /** "查看 K7Q2": the full text, for the submitter, the draft's approvers and cc. */
   async viewDraft(actor: DraftActor, code: string): Promise<DraftView> {
     const draft = await this.loadByCode(code);
@@ -790,6 +803,15 @@ function replay(state: ReviewState, request: Record<string, unknown>, at: Date):
       return revokeApproval(state, { byId: actorId, reason: String(request.reason), now: at });
     case 'hand-over':
       return handOver(state, { byId: actorId, toId: String(request.toId), standsInFor, now: at });
+    case 'leaver-handover':
+      return handOverFromLeaver(state, {
+        leaverId: String(request.leaverId),
+        byId: String(request.byId ?? ''),
+        delegateId: typeof request.delegateId === 'string' ? request.delegateId : null,
+        unavailableIds: Array.isArray(request.unavailableIds) ? request.unavailableIds.map(String) : [],
+        reason: typeof request.reason === 'string' ? request.reason : '解绑',
+        now: at,
+      });
     case 'revise': {
       const current = currentVersionOf(state);
       const title = typeof request.title === 'string' && request.title ? request.title : current.title;
@@ -856,10 +878,11 @@ function toReviewState(draft: Draft): ReviewState {
         approverId: String(decision.approverId),
         onBehalfOfId: decision.onBehalfOfId ? String(decision.onBehalfOfId) : null,
       })),
-      handovers: (step.handovers ?? []).map((handover) => ({
+      handovers: (step.handovers ?? []).map(({ cause, replacedId, ...handover }) => ({
         ...handover,
         fromId: String(handover.fromId),
         toId: String(handover.toId),
+        ...(cause ? { cause, replacedId: replacedId ? String(replacedId) : undefined } : {}),
       })),
       pendingSince: step.pendingSince ?? null,
     })),

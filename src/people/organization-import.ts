@@ -56,14 +56,20 @@ export class OrganizationImport {
     content: string,
     format: OrganizationFileFormat,
     options: AdminActionOptions,
-  ): Promise<ImportSummary> {
+  ): Promise<ImportSummary & { leftIds: string[] }> {
     const organization = parseOrganizationFile(content, format);
     const actor = adminActor(options);
     const accountIds = await this.findRouteAccounts(organization);
     await checkWecomUserIds(organization);
     const createdIds = new Set<string>();
     const updatedIds = new Set<string>();
+    // People this import marks as no longer in post (在职 = 否): their pending approvals move on.
+    const leftIds: string[] = [];
     const record: RecordChange = async (action, type, id, details) => {
+      const changed = Array.isArray(details.changed) ? details.changed : [];
+      if (action === 'person.updated' && changed.includes('active') && details.active === false) {
+        leftIds.push(String(id));
+      }
       // A record created by this import and completed later in it (a unit's main leader) counts as created only.
       if (action.endsWith('.created')) createdIds.add(String(id));
       else if (!createdIds.has(String(id))) updatedIds.add(String(id));
@@ -91,7 +97,7 @@ export class OrganizationImport {
       details: { format, ...summary },
     });
     this.dependencies.logger?.info(summary, 'organization imported');
-    return summary;
+    return { ...summary, leftIds };
   }
 
   /**

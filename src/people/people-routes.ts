@@ -182,8 +182,13 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       handle: async (ctx, { params }) => {
         await requirePersonInScope(ctx, params.id);
         const person = await people.findPersonByReference(params.id);
-        const result = await dependencies.unbindPerson(params.id, actor(ctx));
-        return { body: { person: { id: person.id, name: person.name }, ...result } };
+        const { bindingsRemoved, movedDrafts, unassignedDrafts } = await dependencies.unbindPerson(
+          params.id,
+          actor(ctx),
+        );
+        return {
+          body: { person: { id: person.id, name: person.name }, bindingsRemoved, movedDrafts, unassignedDrafts },
+        };
       },
     }),
     defineRoute({

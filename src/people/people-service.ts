@@ -66,6 +66,8 @@ export interface PeopleServiceDependencies {
   audit: AuditTrail;
   logger?: Logger;
   accounts?: AccountDirectory;
+  /** Told of the people an import marked as no longer in post, so their pending approvals move on. */
+  onPeopleLeft?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
 }
 
 /**
@@ -117,8 +119,9 @@ export class PeopleService {
     format: OrganizationFileFormat,
     options: AdminActionOptions,
   ): Promise<ImportSummary> {
-    const summary = await this.organizationImport.importOrganization(content, format, options);
+    const { leftIds, ...summary } = await this.organizationImport.importOrganization(content, format, options);
     this.forgetOrganization();
+    if (leftIds.length > 0) await this.dependencies.onPeopleLeft?.(leftIds, options);
     return summary;
   }
 
@@ -456,6 +459,24 @@ export class PeopleService {
     });
     this.forgetOrganization();
     return route;
+  }
+
+  /** Who stands in for `personId` at `at` by a delegation (the one set last, where several are in force); null for none. */
+  async delegateOf(personId: string, at: Date): Promise<string | null> {
+    if (!Types.ObjectId.isValid(personId)) return null;
+    const open = await DelegationModel.find({ personId: new Types.ObjectId(personId), until: { $gt: at } }).lean();
+    const inForce = open
+      .filter((delegation) => delegation.from.getTime() <= at.getTime())
+      .sort((left, right) => left.createdAt.getTime() - right.createdAt.getTime());
+    return inForce.length ? String(inForce.at(-1)?.delegateId) : null;
+  }
+
+  /** Of `ids`, the people on record as active (not marked as left). */
+  async activePersonIds(ids: string[]): Promise<Set<string>> {
+    const objectIds = validObjectIds(ids);
+    if (objectIds.length === 0) return new Set();
+    const active = await PersonModel.find({ _id: { $in: objectIds }, active: true }, { _id: 1 }).lean();
+    return new Set(active.map((person) => String(person._id)));
   }
 
   /** The people `delegateId` stands in for at `at` (not transitively). */

@@ -300,15 +300,23 @@ describe('chat fuzz', () => {
 /**
  * The test's own, deliberately simple idea of an explicit decision, independent of the bot's grammar:
  * after a quoted request or @-mention, the message starts with a decision word (or a code and then
- * one), and nowhere asks (no question mark, no 吗 ending a clause).
+ * one), and nowhere asks (no question mark, no 吗 ending a clause) — except that a rejection's reason
+ * may ask, when the word and code before it do not.
  */
 function isExplicitDecision(text: string): boolean {
   const reply = text
     .replace(/^「[\s\S]*」\s*\n(?:-\s*){5,}\n/, '')
     .replace(/^(?:@\S+\s+)+/, '')
     .trim();
-  if (/[?？]|吗(?:[\p{P}\p{S}\p{Z}\s]|$)/u.test(reply)) return false;
-  return /^(?:#?[A-Za-z0-9]{4}[\s,，:：]*)?(?:同意|通过|批准|驳回|退回|不同意)/.test(reply);
+  const decision = /^(?:#?[A-Za-z0-9]{4}[\s,，:：]*)?(同意|通过|批准|驳回|退回|不同意)/.exec(reply);
+  if (!decision) return false;
+  const asks = (part: string) => /[?？]|吗(?:[\p{P}\p{S}\p{Z}\s]|$)/u.test(part);
+  if (!asks(reply)) return true;
+  // A rejection may ask the officer something in its reason (issue 13), as long as the word and the code do not ask.
+  if (!['驳回', '退回', '不同意'].includes(decision[1])) return false;
+  const reason = reply.slice(decision[0].length).replace(/^[\s,，:：]*(?:#?[A-Za-z0-9]{4})?/, '');
+  const head = reply.slice(0, reply.length - reason.length);
+  return !asks(head) && /[\p{L}\p{N}]/u.test(reason.replace(/吗|可以|[?？]/gu, ''));
 }
 
 /** Text a developer wrote for developers, not for the people in the chat. */

@@ -52,3 +52,21 @@ describe('a question is never a decision, by any path', () => {
     expect((await DraftModel.findOne({ shortCode: code }).lean())?.steps[0].decisions).toHaveLength(1);
   });
 });
+
+describe('a rejection may ask the officer something', () => {
+  test('when the approver rejects with a reason that is a question, then the draft is rejected and the submitter reads the question', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 驳回问句测试\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `【待审核】#${code}`);
+
+    await chat.sayAndWait('孙丽', `驳回？`, '这是一个问句');
+    await chat.sayAndWait('孙丽', `驳回 ${code} 对吗？`, '这是一个问句');
+    expect((await DraftModel.findOne({ shortCode: code }).lean())?.status).toBe('in_review');
+
+    await chat.sayAndWait('孙丽', `驳回 ${code} 数据来源是否核实？`, new RegExp(`已记录：孙丽.* 驳回 #${code}`));
+    const told = await chat.waitFor('刘洋', new RegExp(`驳回 #${code}.*理由：数据来源是否核实？`));
+    expect(told).toContain(`修改 ${code}`);
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.status).toBe('rejected');
+    expect(draft?.steps[0].decisions).toMatchObject([{ decision: 'reject', comment: '数据来源是否核实？' }]);
+  });
+});

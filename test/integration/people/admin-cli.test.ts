@@ -15,6 +15,9 @@ import { ApprovalRouteModel } from '../../../src/people/approval-route-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { ManualClock, systemClock } from '../../../src/shared/clock';
 import { AccessTokens } from '../../../src/api/access-tokens';
+import { createServices } from '../../../src/services';
+import { createLogger } from '../../../src/shared/logger';
+import { DraftModel } from '../../../src/drafts/draft-model';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const jwtSecret = 'admin-cli-test-jwt-secret-0123456789abcdef';
@@ -175,13 +178,35 @@ describe('the admin command line', () => {
     const run = await runAdmin('unbind', '刘洋', '--by', '李静');
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toMatch(/^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n$/);
+    expect(run.stdout).toMatch(
+      /^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n没有在等其审核的稿件。\n$/,
+    );
     expect(await IdentityBindingModel.countDocuments({ personId: liu })).toBe(0);
     const event = await AuditEventModel.findOne({
       action: 'identity.unbound',
       'details.externalId': 'contact-liu-unbind',
     }).lean();
     expect(event).toMatchObject({ actor: { via: 'cli' }, details: { by: 'admin' } });
+    expect(String(event?.actor.personId)).toBe(await personId('李静'));
+  });
+
+  test('when an admin unbinds an approver who left, then their pending draft moves to the backup and the CLI says where it went', async () => {
+    const services = createServices({ clock: systemClock, logger: createLogger('silent') });
+    const draft = await services.drafts.submitDraft(
+      { personId: await personId('刘洋'), via: 'test' },
+      { title: '关于命令行解绑的通知', body: '正文。' },
+    );
+
+    const run = await runAdmin('unbind', '孙丽', '--by', '李静');
+
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(
+      `其待审稿件已转给备审人（已发送审核请求，投稿人已获知）：#${draft.code} → 钱卫东（副局长）。`,
+    );
+    const moved = await DraftModel.findById(draft.id).lean();
+    expect(moved?.pendingApproverIds.map(String)).toEqual([await personId('钱卫东')]);
+    const event = await AuditEventModel.findOne({ 'subject.id': draft.id, action: 'draft.handed-over' }).lean();
+    expect(event).toMatchObject({ reason: '解绑', actor: { via: 'cli' } });
     expect(String(event?.actor.personId)).toBe(await personId('李静'));
   });
 

@@ -112,6 +112,8 @@ describe('chat commands', () => {
     ['绑定 １２３４５６', { kind: 'bind', bindCode: '123456' }],
     ['小程序绑定', { kind: 'mini-program-bind' }],
     ['解绑', { kind: 'unbind' }],
+    ['解绑 刘洋', { kind: 'unbind', personName: '刘洋' }],
+    ['解绑：YJJ005', { kind: 'unbind', personName: 'YJJ005' }],
     ['取消代审', { kind: 'end-delegation', otherName: '' }],
     ['取消代理 王建华', { kind: 'end-delegation', otherName: '王建华' }],
     ['结束代审：李静', { kind: 'end-delegation', otherName: '李静' }],

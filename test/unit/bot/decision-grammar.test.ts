@@ -49,9 +49,24 @@ const questions = [
   'K7Q2\n同意\n吗？',
   '不同意？',
   '不同意吗',
-  '驳回 K7Q2 数据对吗？',
-  '驳回 K7Q2 为什么用这张图',
   '退回？',
+  '驳回？',
+  '驳回吗',
+  '驳回吗？',
+  '驳回么',
+  '不同意吗？',
+  '驳回不驳回',
+  '驳回 K7Q2？',
+  '驳回 K7Q2 吗',
+  '驳回 K7Q2 吧？',
+  '驳回 K7Q2 对吗？',
+  '驳回 K7Q2 这样行不行',
+  '不同意 K7Q2 好不好',
+  '驳回吗 K7Q2 数据不对',
+  '驳回？K7Q2 数据不对',
+  'K7Q2 驳回？',
+  'K7Q2 驳回？数据不对',
+  'K7Q2 退回吗',
   '同意 能否今天发',
   '同意 可否加一段',
   '同意 😊 吗',
@@ -89,6 +104,49 @@ const decisions: [string, Record<string, unknown>][] = [
   ['K7Q2 驳回 金额不对', { decision: 'reject', code: 'K7Q2', comment: '金额不对' }],
   ['驳回\nK7Q2\n第二段删去。\n标题改短', { decision: 'reject', code: 'K7Q2', comment: '第二段删去。\n标题改短' }],
 ];
+
+/** Rejections whose reason asks the officer something: on every path, a rejection with that reason. */
+const rejectionsAsking: [string, string][] = [
+  ['驳回 K7Q2 数据来源是否核实？', '数据来源是否核实？'],
+  ['驳回 K7Q2 数据对吗？', '数据对吗？'],
+  ['驳回 K7Q2 为什么用这张图', '为什么用这张图'],
+  ['不同意 K7Q2 标题能否再短些?', '标题能否再短些?'],
+  ['退回 #K7Q2：第二段的数据从哪来？？', '第二段的数据从哪来？？'],
+  ['K7Q2 驳回 金额是不是少了一个零？', '金额是不是少了一个零？'],
+  ['驳回\nK7Q2\n图片有授权吗？', '图片有授权吗？'],
+  ['驳回 K7Q2 数据对吗', '数据对吗'],
+];
+
+describe('the decision grammar: a rejection may ask the officer something', () => {
+  describe.each(paths)('on the %s path', (_path, via) => {
+    test.each(rejectionsAsking)('when the reply is %p, then it rejects with reason %p', (reply, reason) => {
+      expect(parseChatCommand(via(reply))).toMatchObject({
+        kind: 'decide',
+        decision: 'reject',
+        code: 'K7Q2',
+        comment: reason,
+      });
+    });
+  });
+
+  test('when a quoted request is answered with a rejection whose reason asks, then that draft is rejected', () => {
+    expect(parseChatCommand(paths[1][1]('驳回 数据来源是否核实？'))).toEqual({
+      kind: 'decide',
+      decision: 'reject',
+      code: 'K7Q2',
+      comment: '数据来源是否核实？',
+      quotedVersion: 3,
+    });
+  });
+
+  test('when a rejection with a question for a reason names no draft, then it is still a question', () => {
+    expect(parseChatCommand('驳回 数据来源是否核实？')).toEqual({ kind: 'decision-unclear', question: true });
+  });
+
+  test('when an approval names its draft and its comment asks, then it is still a question', () => {
+    expect(parseChatCommand('同意 K7Q2 数据来源是否核实？')).toEqual({ kind: 'decision-unclear', question: true });
+  });
+});
 
 describe('the decision grammar: decisions', () => {
   test.each(decisions)('when the plain message is %p, then it is that decision', (reply, expected) => {
