@@ -21,7 +21,6 @@ if [ -x "$target" ] && "$target" --version 2>/dev/null | grep "version: ${build_
 fi
 [ "${1:-}" = "--check" ] && exit 1
 command -v go >/dev/null || { echo "Go toolchain not found: install Go (https://go.dev/dl/) or set MONGODB_URI" >&2; exit 1; }
-command -v patch >/dev/null || { echo "patch not found: install it (apt-get install patch)" >&2; exit 1; }
 
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -31,8 +30,13 @@ dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' mod.json)"
 cp -r "$dir" src
 chmod -R u+w src
 cd src
-# --forward and no fuzz: a patch that no longer applies exactly stops the build instead of half-applying.
-patch -p1 --forward --fuzz=0 --no-backup-if-mismatch < "$patch_file" || {
+# No fuzz: a patch that no longer applies exactly stops the build instead of half-applying.
+apply_patch() {
+  if command -v patch >/dev/null; then patch -p1 --forward --fuzz=0 --no-backup-if-mismatch < "$patch_file"
+  elif command -v git >/dev/null; then git apply --verbose "$patch_file"
+  else echo "neither patch nor git found: install one of them" >&2; return 1; fi
+}
+apply_patch || {
   echo "scripts/ferretdb-sqlite-id-index.patch does not apply to FerretDB ${version}: update the patch" >&2
   exit 1
 }
