@@ -42,6 +42,6 @@ apply_patch || {
 }
 echo "${build_version}" > build/version/version.txt
 mkdir -p "$(dirname "$target")"
-GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$target.new" ./cmd/ferretdb
-mv -f "$target.new" "$target"
+GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -o "$target.$$.new" ./cmd/ferretdb
+mv -f "$target.$$.new" "$target"
 "$target" --version | sed -n 1p
