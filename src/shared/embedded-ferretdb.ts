@@ -33,15 +33,36 @@ export function hasGoToolchain(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Builds the FerretDB binary when it is missing and Go is available; returns its absolute path or undefined. */
+/** Where the install script builds FerretDB; only this binary is rebuilt when the script's patch level changes. */
+const builtBinary = path.join(projectRoot, '.tools', 'bin', 'ferretdb');
+
+/** The install script's own check: is the binary at `builtBinary` the version and patch level it builds? */
+function builtBinaryIsCurrent(): boolean {
+  return spawnSync('bash', [installScript, '--check'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Builds the FerretDB binary when it is missing, or when it is ours and older than the install script's patched
+ * build (the _id index patch makes updates by _id index lookups), and Go is available; returns its absolute path
+ * or undefined. Without Go an existing older binary is used as it is: it is slower, not wrong.
+ */
 export function ensureFerretDbBinary(binary: string, onProgress?: (message: string) => void): string | undefined {
   const absolute = path.resolve(projectRoot, binary);
-  if (fs.existsSync(absolute)) return absolute;
-  if (!hasGoToolchain()) return undefined;
-  onProgress?.(`building FerretDB into ${absolute} (first start only, about a minute)`);
+  const exists = fs.existsSync(absolute);
+  if (exists && (absolute !== builtBinary || !hasGoToolchain() || builtBinaryIsCurrent())) return absolute;
+  if (!exists && !hasGoToolchain()) return undefined;
+  onProgress?.(
+    exists
+      ? `rebuilding FerretDB at ${absolute} with the current patch (about a minute)`
+      : `building FerretDB into ${absolute} (first start only, about a minute)`,
+  );
   const build = spawnSync('bash', [installScript], { encoding: 'utf8', env: process.env });
   if (build.status !== 0 || !fs.existsSync(absolute)) {
     const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim().split('\n').slice(-5).join(' | ');
+    if (exists) {
+      onProgress?.(`rebuilding FerretDB failed, using the existing build: ${output}`);
+      return absolute;
+    }
     throw new AppError('EMBEDDED_DATABASE_BUILD_FAILED', `building FerretDB failed: ${output}`);
   }
   return absolute;
