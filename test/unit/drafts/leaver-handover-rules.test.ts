@@ -29,6 +29,7 @@ function draftWith(steps: { mode: 'any' | 'all'; approverIds: string[]; backupAp
   const outcome = startReview({
     submitterId: 'officer',
     version,
+    now: new Date('2026-11-27T02:00:00Z'),
     route: { steps: steps.map((step) => ({ backupApproverIds: [], ...step })), ccIds: [] },
   });
   const state: ReviewState = {
