@@ -37,23 +37,12 @@ export class AttemptLimiter {
     return check((await this.countIn(window.key, windowStart)) <= window.max);
   }
 
-  /** Whether the key has room for one more attempt, without counting one. */
-  async hasRoom(window: AttemptWindow): Promise<AttemptCheck> {
-    const { windowStart, check } = this.current(window);
-    return check((await this.countIn(window.key, windowStart)) < window.max);
-  }
-
-  /** Counts one attempt (e.g. a wrong code) without asking whether it was allowed. */
-  async record(window: Pick<AttemptWindow, 'key' | 'windowMs'>): Promise<void> {
-    await this.insert(window.key, this.current({ ...window, max: 0 }).windowStart);
-  }
-
-  /** Forgets the key's attempts (e.g. after the right code). */
+  /** Forgets the key's attempts (e.g. once a code was right). */
   async clear(key: string): Promise<void> {
     await AuthAttemptModel.deleteMany({ key });
   }
 
-  private current(window: AttemptWindow) {
+  private current(window: Pick<AttemptWindow, 'windowMs'>) {
     const now = this.dependencies.clock.now().getTime();
     const start = now - (now % window.windowMs);
     const retryAfterSeconds = Math.max(1, Math.ceil((start + window.windowMs - now) / 1000));

@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { AppError, ForbiddenError, UnauthorizedError, isAppError } from '../shared/errors';
+import { AppError, ForbiddenError, UnauthorizedError } from '../shared/errors';
 import { applyAtRevision } from '../shared/revision-guard';
 import type { AuditTrail } from '../audit/audit-service';
 import type { AccessTokens } from '../api/access-tokens';
@@ -31,8 +31,8 @@ export interface SessionServiceDependencies {
   wechat: WechatCodeExchange;
   accessTokens: Pick<AccessTokens, 'issue'>;
   people: SessionPeople;
-  /** Wrong bind codes are counted here, in the database, so every API process sees them. */
-  attempts: Pick<AttemptLimiter, 'hasRoom' | 'record' | 'clear'>;
+  /** Bind tries are counted here, in the database, so every API process sees them. */
+  attempts: Pick<AttemptLimiter, 'admit' | 'clear'>;
   /** The mini-program's appid: openids are only unique within one app. */
   provider: string;
   accessTtlSeconds: number;
@@ -69,20 +69,16 @@ export class SessionService {
   async bind(code: string, bindCode: string): Promise<LoginResponse> {
     const { openid } = await this.dependencies.wechat.exchangeCode(code);
     const failures = { key: `bind-failed:${openid}`, windowMs: bindWindowMs, max: maxFailedBindings };
-    if (!(await this.dependencies.attempts.hasRoom(failures)).allowed) {
+    // Each try is counted before the code is looked at (concurrent guesses cannot slip past the
+    // limit) and forgotten once a code was right.
+    if (!(await this.dependencies.attempts.admit(failures)).allowed) {
       throw new AppError('BIND_ATTEMPTS_EXCEEDED', '绑定码错误次数过多，请 1 小时后再试', { status: 429 });
     }
-    let person: PersonSummary;
-    try {
-      person = await this.dependencies.people.bindMiniProgram({
-        code: bindCode,
-        provider: this.dependencies.provider,
-        externalId: openid,
-      });
-    } catch (error) {
-      if (isAppError(error) && error.code.startsWith('BIND_CODE_')) await this.dependencies.attempts.record(failures);
-      throw error;
-    }
+    const person = await this.dependencies.people.bindMiniProgram({
+      code: bindCode,
+      provider: this.dependencies.provider,
+      externalId: openid,
+    });
     await this.dependencies.attempts.clear(failures.key);
     return this.startSession(person, openid, 'session.login');
   }
