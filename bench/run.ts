@@ -3,6 +3,7 @@
  * with one JSON line.
  */
 import { runAnnualReviewBench } from './annual-review-bench';
+import { runApiBench } from './api-bench';
 import { runApprovalFlowBench } from './approval-flow-bench';
 import { runAuditBench } from './audit-bench';
 import { runChatLatencyBench } from './chat-latency-bench';
@@ -12,6 +13,7 @@ import { runDbScaleBench } from './db-scale-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'annual-review': runAnnualReviewBench,
+  api: runApiBench,
   'approval-flow': runApprovalFlowBench,
   audit: runAuditBench,
   'chat-latency': runChatLatencyBench,

@@ -24,4 +24,5 @@ import './cadence/post-model';
 import './cadence/cadence-state-model';
 import './cadence/reminder-record-model';
 import './jobs/job-run-model';
+import './auth/auth-attempt-model';
 import './shared/revision-guard';

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { WechatClient } from '../auth/wechat-client';
 import type { WechatCodeExchange } from '../auth/wechat-client';
 import { SessionService } from '../auth/session-service';
+import { AttemptLimiter } from '../auth/attempt-limiter';
 import { authRoutes, publicAuthPaths } from '../auth/auth-routes';
 import { DraftQueries } from '../drafts/draft-queries';
 import { draftRoutes } from '../drafts/draft-routes';
@@ -37,6 +38,8 @@ export interface ApiWiring {
   publicPaths: string[];
   auth: AuthDependencies;
   sessions: SessionService;
+  /** The /auth/* rate limit and the wrong bind codes, counted in the database for every API process. */
+  attempts: AttemptLimiter;
 }
 
 export function createApiRoutes(
@@ -46,9 +49,11 @@ export function createApiRoutes(
   options: { wechat?: WechatCodeExchange; accountRisks?: AccountRiskProvider } = {},
 ): ApiWiring {
   const { people, clock, audit, outbox } = services;
+  const attempts = new AttemptLimiter({ clock });
   const sessions = new SessionService({
     clock,
     audit,
+    attempts,
     wechat:
       options.wechat ??
       new WechatClient({
@@ -132,6 +137,7 @@ export function createApiRoutes(
     routes,
     publicPaths: publicAuthPaths,
     sessions,
+    attempts,
     auth: {
       accessTokens,
       findViewer: (personId) => people.findViewer(personId),

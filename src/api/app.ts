@@ -9,7 +9,6 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import helmet from 'koa-helmet';
-import ratelimit from 'koa-ratelimit';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
 import { AppError } from '../shared/errors';
@@ -24,11 +23,14 @@ import type { AuthDependencies, ViewerState } from './auth-middleware';
 import { mountRoutes } from './api-route';
 import type { ApiRoute } from './api-route';
 import { createOpenApiDocument } from './openapi';
+import type { AttemptLimiter } from '../auth/attempt-limiter';
 
 export interface AppDependencies extends HealthDependencies {
   http: HttpConfig;
   logger: Logger;
   auth: AuthDependencies;
+  /** Counts /auth/* requests per client address per minute, in the database (see attempt-limiter.ts). */
+  attempts: Pick<AttemptLimiter, 'admit'>;
   /** Every /api/v1 route (see api-routes.ts). */
   routes: ApiRoute[];
   /** Paths (under /api/v1) that need no token. */
@@ -69,25 +71,25 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     app.use(cors({ origin: (ctx) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), maxAge: 600 }));
   }
   app.use(requestContextMiddleware(dependencies.logger));
-  app.use(
-    ratelimit({
-      driver: 'memory',
-      db: new Map(),
-      duration: 60_000,
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith(`${apiPrefix}/auth/`)) return next();
+    const check = await dependencies.attempts.admit({
+      key: `auth-ip:${ctx.ip}`,
+      windowMs: 60_000,
       max: dependencies.http.authRateLimitPerMinute,
-      id: (ctx) => ctx.ip,
-      whitelist: (ctx) => !ctx.path.startsWith(`${apiPrefix}/auth/`),
-      throw: true,
-      errorMessage: '请求过于频繁，请稍后再试',
-    }),
-  );
+    });
+    if (!check.allowed) {
+      ctx.set('Retry-After', String(check.retryAfterSeconds));
+      throw new AppError('TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试', { status: 429 });
+    }
+    return next();
+  });
   app.use(async (_ctx, next) => {
     try {
       await next();
     } catch (error) {
-      // The rate limiter and body parser throw http-errors; give them the API's codes and Chinese text.
+      // The body parser and router throw http-errors; give them the API's codes and Chinese text.
       const status = (error as { status?: number }).status;
-      if (status === 429) throw new AppError('TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试', { status, cause: error });
       if (status === 413) throw new AppError('PAYLOAD_TOO_LARGE', '请求体过大', { status, cause: error });
       if (status === 400 && !(error instanceof AppError)) {
         throw new AppError('BODY_INVALID', '请求体不是有效的 JSON', { status, cause: error });

@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { AppError, ForbiddenError, UnauthorizedError, isAppError } from '../shared/errors';
+import { AppError, ForbiddenError, UnauthorizedError } from '../shared/errors';
 import { applyAtRevision } from '../shared/revision-guard';
 import type { AuditTrail } from '../audit/audit-service';
 import type { AccessTokens } from '../api/access-tokens';
@@ -16,6 +16,7 @@ import type { PersonSummary } from '../people/people-records';
 import type { LoginResponse } from '../shared/contracts/auth';
 import type { WechatCodeExchange } from './wechat-client';
 import { LoginSessionModel, RefreshTokenModel } from './session-model';
+import type { AttemptLimiter } from './attempt-limiter';
 import type { LoginSession, SessionEndReason } from './session-model';
 
 export interface SessionPeople {
@@ -30,19 +31,19 @@ export interface SessionServiceDependencies {
   wechat: WechatCodeExchange;
   accessTokens: Pick<AccessTokens, 'issue'>;
   people: SessionPeople;
+  /** Bind tries are counted here, in the database, so every API process sees them. */
+  attempts: Pick<AttemptLimiter, 'admit' | 'clear'>;
   /** The mini-program's appid: openids are only unique within one app. */
   provider: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
 }
 
-/** Wrong bind codes allowed per openid per hour, as for chat contacts: six digits can be guessed. */
+/** Wrong bind codes allowed per openid per clock hour, as for chat contacts: six digits can be guessed. */
 const maxFailedBindings = 5;
 const bindWindowMs = 3_600_000;
 
 export class SessionService {
-  private readonly failedBindings = new Map<string, number[]>();
-
   constructor(private readonly dependencies: SessionServiceDependencies) {}
 
   /** POST /auth/wechat. An unbound openid → 403 MINI_PROGRAM_NOT_BOUND saying how to bind. */
@@ -67,23 +68,18 @@ export class SessionService {
   /** POST /auth/bind: binds the openid with a code from the bot, then logs in. */
   async bind(code: string, bindCode: string): Promise<LoginResponse> {
     const { openid } = await this.dependencies.wechat.exchangeCode(code);
-    const now = this.dependencies.clock.now().getTime();
-    const recent = (this.failedBindings.get(openid) ?? []).filter((at) => now - at < bindWindowMs);
-    if (recent.length >= maxFailedBindings) {
+    const failures = { key: `bind-failed:${openid}`, windowMs: bindWindowMs, max: maxFailedBindings };
+    // Each try is counted before the code is looked at (concurrent guesses cannot slip past the
+    // limit) and forgotten once a code was right.
+    if (!(await this.dependencies.attempts.admit(failures)).allowed) {
       throw new AppError('BIND_ATTEMPTS_EXCEEDED', '绑定码错误次数过多，请 1 小时后再试', { status: 429 });
     }
-    let person: PersonSummary;
-    try {
-      person = await this.dependencies.people.bindMiniProgram({
-        code: bindCode,
-        provider: this.dependencies.provider,
-        externalId: openid,
-      });
-    } catch (error) {
-      if (isAppError(error) && error.code.startsWith('BIND_CODE_')) this.failedBindings.set(openid, [...recent, now]);
-      throw error;
-    }
-    this.failedBindings.delete(openid);
+    const person = await this.dependencies.people.bindMiniProgram({
+      code: bindCode,
+      provider: this.dependencies.provider,
+      externalId: openid,
+    });
+    await this.dependencies.attempts.clear(failures.key);
     return this.startSession(person, openid, 'session.login');
   }
 

@@ -64,6 +64,8 @@ uniqueIndex(approvalRouteSchema, {
 });
 
 approvalRouteSchema.index({ 'steps.approverIds': 1 });
+// The admin's routes, by unit, in a stable order (list and delete).
+approvalRouteSchema.index({ unitId: 1, _id: 1 });
 approvalRouteSchema.index({ 'steps.backupApproverIds': 1 });
 
 export const ApprovalRouteModel = model<ApprovalRoute>('ApprovalRoute', approvalRouteSchema, 'approval_routes');

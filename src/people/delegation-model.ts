@@ -37,5 +37,7 @@ const delegationSchema = new Schema<Delegation>(
 
 delegationSchema.index({ delegateId: 1, until: 1 });
 delegationSchema.index({ personId: 1, until: 1 });
+// A person's (or the admin's people's) delegations not yet over, in order of start.
+delegationSchema.index({ personId: 1, from: 1, until: 1 });
 
 export const DelegationModel = model<Delegation>('Delegation', delegationSchema);

@@ -4,7 +4,7 @@
  */
 import { defineRoute } from '../api/api-route';
 import type { ApiContext, ApiRoute } from '../api/api-route';
-import { NotFoundError } from '../shared/errors';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { parseTimeBound } from '../shared/time-bounds';
 import {
@@ -137,15 +137,23 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
     defineRoute({
       method: 'post',
       path: '/organization/import',
-      summary: '导入/更新组织架构文件（与 npm run admin -- import 相同）',
+      summary: '导入/更新组织架构文件（与 npm run admin -- import 相同；仅最上级单位的管理员）',
       tag: 'people',
       access: 'admin',
       body: organizationImportRequestSchema,
       response: importSummarySchema,
-      errorStatuses: [409],
-      handle: async (ctx, { body }) => ({
-        body: await people.importOrganization(body.content, body.format, actor(ctx)),
-      }),
+      errorStatuses: [403, 409],
+      handle: async (ctx, { body }) => {
+        // The file describes every unit and person: an admin of one branch may not rewrite the others.
+        const roots = await people.unitLineage(ctx.state.viewer.scope.adminRootUnitIds);
+        if (![...roots.values()].some((unit) => unit.ancestorIds.length === 0)) {
+          throw new ForbiddenError(
+            'ORGANIZATION_IMPORT_TOP_ADMIN_ONLY',
+            '组织架构文件涵盖全部单位和人员，只有最上级单位的管理员可以导入；请联系最上级单位的管理员',
+          );
+        }
+        return { body: await people.importOrganization(body.content, body.format, actor(ctx)) };
+      },
     }),
     defineRoute({
       method: 'post',
