@@ -10,10 +10,14 @@ const codePattern = new RegExp(
 /** Spaces and punctuation between the parts of a command ("同意：#K7Q2，很好"). */
 export const separators = /^[\s:,.;!?、，。：；！？]+/;
 
-/** No zero-width characters, unified spaces and line breaks, trimmed; the text people wrote otherwise. */
+/**
+ * No invisible characters (zero-width spaces and joiners, direction marks and embeddings, word joiners,
+ * soft hyphens: pasted text carries them, and they must not change how a command reads), unified spaces
+ * and line breaks, trimmed; the text people wrote otherwise.
+ */
 export function cleanChatText(text: string): string {
   return text
-    .replace(/[\u200b-\u200d\ufeff]/g, '')
+    .replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
     .replace(/[\u2005\u3000]/g, ' ')
     .replace(/\r\n?/g, '\n')
     .trim();

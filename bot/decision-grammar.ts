@@ -57,7 +57,7 @@ export function asksQuestion(text: string): boolean {
   const words = foldWidth(text).replace(/https?:\/\/\S+/gi, ' ');
   if (questionMarks.test(words) || askingPhrases.test(words)) return true;
   return words
-    .split(/[\p{P}\p{S}\p{Z}\s]+/u)
+    .split(/[\p{P}\p{S}\p{Z}\p{Cf}\s]+/u)
     .filter(Boolean)
     .some((clause) => questionParticle.test(clause));
 }
@@ -136,7 +136,7 @@ function readRejectionWithReason(
   const lead = text.slice(0, text.length - reason.length).replace(/[\s:,.;!、，。：；！]+$/u, '');
   if (asksQuestion(lead) || /^(?:不|没有?)(?:[\p{P}\p{S}\s]|$|同意|驳回|退回)/u.test(afterWord)) return null;
   // "驳回 K7Q2 对吗", "驳回 吗 …": a first clause that only asks is about the rejection itself.
-  const firstClause = reason.split(/[\p{P}\p{S}\p{Z}\s]+/u).find(Boolean) ?? '';
+  const firstClause = reason.split(/[\p{P}\p{S}\p{Z}\p{Cf}\s]+/u).find(Boolean) ?? '';
   if (!firstClause || tagQuestion.test(firstClause)) return null;
   return {
     kind: 'decide',

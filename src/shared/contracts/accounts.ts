@@ -3,7 +3,14 @@
  * decision, the filing, re-filings, the interaction function, the certification and the closure workflow.
  */
 import { z } from 'zod';
-import { instantSchema, objectIdSchema, personReferenceSchema, unitReferenceSchema } from './common';
+import {
+  idCursorSchema,
+  instantSchema,
+  objectIdSchema,
+  optionalPageLimitSchema,
+  personReferenceSchema,
+  unitReferenceSchema,
+} from './common';
 
 export const accountPlatformSchema = z.enum(
   ['wechat-official-account', 'wechat-channels', 'weibo', 'toutiao', 'douyin', 'kuaishou', 'app', 'other'],
@@ -134,16 +141,8 @@ export type ClosureWithdrawalBody = z.input<typeof closureWithdrawalSchema>;
 /** GET /api/v1/accounts?status=&cursor=&limit= */
 export const accountListQuerySchema = z.strictObject({
   status: accountStatusSchema.optional(),
-  cursor: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/i, { error: '分页游标无效，请从第一页重新加载' })
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'limit 须为数字' })
-    .int({ error: 'limit 须为整数' })
-    .min(1, { error: 'limit 最小为 1' })
-    .max(100, { error: 'limit 最大为 100' })
-    .optional(),
+  cursor: idCursorSchema.optional(),
+  limit: optionalPageLimitSchema,
 });
 
 export const accountFilingViewSchema = z

@@ -1,6 +1,12 @@
 /** /api/v1/annual-reviews — the annual review (R5) as the admins see it. */
 import { z } from 'zod';
-import { instantSchema, objectIdSchema, personReferenceSchema } from './common';
+import {
+  idCursorSchema,
+  instantSchema,
+  objectIdSchema,
+  optionalPageLimitSchema,
+  personReferenceSchema,
+} from './common';
 import { accountPlatformSchema, accountStatusSchema } from './accounts';
 import type { AccountStatusName } from './accounts';
 
@@ -23,16 +29,8 @@ export const annualReviewListQuerySchema = z.strictObject({
   accountId: objectIdSchema.optional(),
   status: annualReviewStatusSchema.optional(),
   toClose: z.enum(['true', 'false'], { error: 'toClose 须为 true 或 false' }).optional(),
-  cursor: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/i, { error: '分页游标无效' })
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'limit 须为数字' })
-    .int({ error: 'limit 须为整数' })
-    .min(1, { error: 'limit 最小为 1' })
-    .max(100, { error: 'limit 最大为 100' })
-    .optional(),
+  cursor: idCursorSchema.optional(),
+  limit: optionalPageLimitSchema,
 });
 
 export const annualReviewViewSchema = z

@@ -46,6 +46,17 @@ export const cursorSchema = z
   .max(200)
   .regex(/^[A-Za-z0-9_-]+$/, { error: '分页游标无效，请从第一页重新加载' });
 
+/** Page size of the registry's lists, which keep their own default: 1–100, each mistake named. */
+export const optionalPageLimitSchema = z.coerce
+  .number({ error: 'limit 须为数字' })
+  .int({ error: 'limit 须为整数' })
+  .min(1, { error: 'limit 最小为 1' })
+  .max(100, { error: 'limit 最大为 100' })
+  .optional();
+
+/** The cursor of a list paged by record id: the last id of the previous page. */
+export const idCursorSchema = z.string().regex(/^[0-9a-f]{24}$/i, { error: '分页游标无效，请从第一页重新加载' });
+
 /** A page of a cursor-paginated list; `nextCursor` is null on the last page. */
 export function pageSchema<Item extends z.ZodType>(item: Item) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -72,6 +72,11 @@ const questions = [
   '同意 😊 吗',
   '同意。呢',
   '同意 K7Q2 这样行不行',
+  // Invisible characters pasted in (direction marks, word joiners, soft hyphens) do not hide a question.
+  '退回 \u200e 可以吗',
+  '驳回 K7Q2 \u200f\u2060可以吗',
+  '同意\u00ad吗',
+  '驳回\u202a？',
 ];
 
 describe('the decision grammar: a question is never a decision', () => {
