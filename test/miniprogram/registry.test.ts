@@ -3,7 +3,7 @@ import type { AccountView } from '../../src/shared/contracts';
 import { failure, installFakeWx, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
 import { fixtures, pinClock, signIn } from './support/fixtures';
-import { fire, queryAll, render, tap, textOf, textsOf } from './support/render';
+import { fire, queryAll, render, settle, tap, textOf, textsOf } from './support/render';
 import { serveFixtures } from './support/serve-fixtures';
 
 let fake: FakeWx;
@@ -223,7 +223,8 @@ describe('account detail page', () => {
       '○ 平台注销',
       '○ 关停备案',
     ]);
-    expect(textsOf(page, '.action')).toEqual(['办理：发布停更公告']);
+    expect(textsOf(page, '.closure-step')).toEqual(['办理：发布停更公告']);
+    expect(queryAll(page, '.withdraw-closure')).toHaveLength(0);
 
     fake.answerModal(false);
     await tap(page, '.closure-step');
@@ -235,7 +236,7 @@ describe('account detail page', () => {
       step: 'stop-notice-published',
       url: 'https://mp.weixin.qq.com/s/stop',
     });
-    expect(textsOf(page, '.action')).toEqual(['办理：平台注销']);
+    expect(textsOf(page, '.closure-step')).toEqual(['办理：平台注销']);
   });
 
   test('when 申请关停 is given a reason, then the first closure step is recorded with it', async () => {
@@ -258,6 +259,179 @@ describe('account detail page', () => {
     await tap(page, '.file');
     expect(sent('POST', `/api/v1/accounts/${education.id}/filing`)[0].body).toEqual({});
     expect(textOf(page)).toContain('已于 2025-03-03 10:00 备案');
+  });
+
+  test('when a closure request is not yet approved, then 撤回关停申请 withdraws it with the note; cancel sends nothing', async () => {
+    const requested: AccountView = { ...closing, closure: [closing.closure[0]], nextClosureStep: 'approved' };
+    fake.route('GET /api/v1/accounts/:id', ok(requested));
+    fake.route('POST /api/v1/accounts/:id/closure/withdrawal', ok({ ...education, id: closing.id }));
+    const page = await open(requested);
+    expect(textsOf(page, '.withdraw-closure')).toEqual(['撤回关停申请']);
+
+    fake.answerModal(false);
+    await tap(page, '.withdraw-closure');
+    expect(sent('POST', `/api/v1/accounts/${closing.id}/closure/withdrawal`)).toHaveLength(0);
+
+    fake.answerModal(true, ' 合并方案取消 ');
+    await tap(page, '.withdraw-closure');
+    expect(sent('POST', `/api/v1/accounts/${closing.id}/closure/withdrawal`)[0].body).toEqual({ note: '合并方案取消' });
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已撤回关停申请' }));
+    expect(textsOf(page, '.account-head')).toEqual(['清河教育 运行中']);
+    expect(queryAll(page, '.withdraw-closure')).toHaveLength(0);
+  });
+
+  test('when the withdrawal is refused, then the API reason is shown and the account stays as it was', async () => {
+    const requested: AccountView = { ...closing, closure: [closing.closure[0]], nextClosureStep: 'approved' };
+    fake.route('GET /api/v1/accounts/:id', ok(requested));
+    fake.route(
+      'POST /api/v1/accounts/:id/closure/withdrawal',
+      failure(409, 'CLOSURE_NOT_WITHDRAWABLE', '关停已获归口管理部门批准，不能再撤回申请'),
+    );
+    const page = await open(requested);
+    fake.answerModal(true, '');
+    await tap(page, '.withdraw-closure');
+    expect(sent('POST', `/api/v1/accounts/${closing.id}/closure/withdrawal`)[0].body).toEqual({ note: '' });
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '关停已获归口管理部门批准，不能再撤回申请' }),
+    );
+    expect(textsOf(page, '.withdraw-closure')).toEqual(['撤回关停申请']);
+  });
+
+  test('when 关闭互动功能 is tapped, then it warns of the inspection veto first and sends enabled false', async () => {
+    fake.route('PUT /api/v1/accounts/:id/interaction', ok({ ...education, interactionEnabled: false }));
+    const page = await open(education);
+    expect(queryAll(page, '.interaction-on')).toHaveLength(0);
+
+    fake.answerModal(false);
+    await tap(page, '.interaction-off');
+    expect(fake.mocks.showModal).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '关闭互动功能', content: expect.stringContaining('单项否决') }),
+    );
+    expect(sent('PUT', `/api/v1/accounts/${education.id}/interaction`)).toHaveLength(0);
+
+    fake.answerModal(true);
+    await tap(page, '.interaction-off');
+    expect(sent('PUT', `/api/v1/accounts/${education.id}/interaction`)[0].body).toEqual({ enabled: false });
+    expect(textOf(page)).toContain('互动功能 互动功能已关闭（全国检查单项否决）');
+    expect(textsOf(page, '.interaction-on')).toEqual(['开启互动功能']);
+  });
+
+  test('when 开启互动功能 is refused, then the API reason is shown', async () => {
+    fake.route('GET /api/v1/accounts/:id', ok(town));
+    fake.route(
+      'PUT /api/v1/accounts/:id/interaction',
+      failure(409, 'ACCOUNT_BUSY', '该账号正在被他人修改，请稍后再试'),
+    );
+    const page = await open(town);
+    await tap(page, '.interaction-on');
+    expect(sent('PUT', `/api/v1/accounts/${town.id}/interaction`)[0].body).toEqual({ enabled: true });
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '该账号正在被他人修改，请稍后再试' }),
+    );
+    expect(textOf(page)).toContain('互动功能 互动功能已关闭（全国检查单项否决）');
+  });
+
+  test('when a certification date is picked and confirmed, then the date is registered; 未认证 clears it', async () => {
+    const renewed = { ...education, certification: { certified: true, expiresAt: '2027-12-16T16:00:00.000Z' } };
+    fake.route('PUT /api/v1/accounts/:id/certification', ok(renewed));
+    const page = await open(education);
+    expect(page.instance.data.view.actions.certificationDate).toBe('2026-12-17');
+
+    fake.answerModal(false);
+    await fire(page, '.certification-picker', 'change', { value: '2027-12-17' });
+    expect(sent('PUT', `/api/v1/accounts/${education.id}/certification`)).toHaveLength(0);
+
+    fake.answerModal(true);
+    await fire(page, '.certification-picker', 'change', { value: '2027-12-17' });
+    expect(sent('PUT', `/api/v1/accounts/${education.id}/certification`)[0].body).toEqual({
+      certified: true,
+      expiresOn: '2027-12-17',
+    });
+    expect(textOf(page)).toContain('平台认证 认证 2027-12-17 到期');
+
+    fake.route(
+      'PUT /api/v1/accounts/:id/certification',
+      failure(403, 'ADMIN_ONLY', '只有管理员可以办理账号开办、备案和变更'),
+    );
+    await tap(page, '.uncertified');
+    expect(sent('PUT', `/api/v1/accounts/${education.id}/certification`)[1].body).toEqual({
+      certified: false,
+      expiresOn: null,
+    });
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '只有管理员可以办理账号开办、备案和变更' }),
+    );
+  });
+
+  test('when a new leader is picked with a note, then the re-filing is sent; cancel or an empty note sends nothing', async () => {
+    fake.route('POST /api/v1/accounts/:id/re-filings', ok(education));
+    const page = await open(education);
+    expect(sent('GET', '/api/v1/people')[0].query).toEqual({ unitId: education.unit.id, active: 'true', limit: '100' });
+    expect(textsOf(page, '.refile-picker')).toEqual(['变更分管领导', '变更后台管理员']);
+
+    fake.answerModal(false);
+    await fire(page, '.refile-picker', 'change', { value: 1 });
+    fake.answerModal(true, ' ');
+    await fire(page, '.refile-picker', 'change', { value: 1 });
+    expect(sent('POST', `/api/v1/accounts/${education.id}/re-filings`)).toHaveLength(0);
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '请写明变更说明（如职务调整）' }),
+    );
+
+    fake.answerModal(true, '职务调整');
+    await fire(page, '.refile-picker', 'change', { value: 1 });
+    expect(fake.mocks.showModal).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '分管领导变更为刘洋（信息员）' }),
+    );
+    expect(sent('POST', `/api/v1/accounts/${education.id}/re-filings`)[0].body).toEqual({
+      role: 'leader',
+      personId: fixtures.personPage.items[1].id,
+      note: '职务调整',
+    });
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已备案分管领导变更' }));
+  });
+
+  test('when a new backend admin is picked, then the phone is asked too, and the API refusal is shown', async () => {
+    fake.route(
+      'POST /api/v1/accounts/:id/re-filings',
+      failure(400, 'REFILING_UNCHANGED', '刘洋已是该账号的后台管理员，无需变更'),
+    );
+    const page = await open(education);
+    const answers = [
+      { confirm: true, cancel: false, content: '人员调整' },
+      { confirm: true, cancel: false, content: '0311-5550000' },
+    ];
+    fake.mocks.showModal.mockImplementation((options: { success?: (result: unknown) => void }) => {
+      const result = answers.shift();
+      setTimeout(() => options.success?.(result), 0);
+    });
+    queryAll(page, '.refile-picker')[1].dispatchEvent('change', { detail: { value: 1 } });
+    await settle();
+    expect(sent('POST', `/api/v1/accounts/${education.id}/re-filings`)[0].body).toEqual({
+      role: 'admin',
+      personId: fixtures.personPage.items[1].id,
+      phone: '0311-5550000',
+      note: '人员调整',
+    });
+    expect(fake.mocks.showToast).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '刘洋已是该账号的后台管理员，无需变更' }),
+    );
+  });
+
+  test('when the account is applying, rejected or closed, then none of the registry changes is offered', async () => {
+    for (const account of [
+      applying,
+      { ...applying, status: 'rejected' as const, statusText: '未获批准' },
+      { ...closing, status: 'closed' as const, statusText: '已关停', nextClosureStep: null },
+    ]) {
+      fake.route('GET /api/v1/accounts/:id', ok(account));
+      const page = await open(account);
+      for (const selector of ['.withdraw-closure', '.interaction-off', '.interaction-on', '.certification-picker']) {
+        expect(queryAll(page, selector)).toHaveLength(0);
+      }
+      expect(queryAll(page, '.refile-picker')).toHaveLength(0);
+    }
+    expect(sent('GET', '/api/v1/people')).toHaveLength(0);
   });
 
   test("when this year's report is submitted, then it can be failed here with a reason", async () => {

@@ -169,6 +169,8 @@ const named = (person: { name: string } | null): string => person?.name || 'ï¼ˆå
 export function toAccountDetail(account: AccountView, reviews: AnnualReviewView[], today: string) {
   const approval = account.openingApproval;
   const running = account.status === 'active';
+  // The registry records still change while a closure is under way (the API refuses re-filings otherwise).
+  const open = running || account.status === 'closing';
   return {
     ...toAccountRow(account, { cadence: new Map(), reviews: new Map(), today }),
     application: [
@@ -235,6 +237,15 @@ export function toAccountDetail(account: AccountView, reviews: AnnualReviewView[
       requestClosure: running,
       nextClosureStep: account.nextClosureStep,
       nextClosureText: account.nextClosureStep ? closureStepText(account.nextClosureStep) : '',
+      /** Only a request not yet approved can be withdrawn. */
+      withdrawClosure: account.status === 'closing' && account.closure.length === 1,
+      interaction: open ? (account.interactionEnabled ? ('off' as const) : ('on' as const)) : null,
+      certification: open,
+      uncertify: open && account.certification.certified,
+      /** The date the picker starts from: the registered expiry, else today. */
+      certificationDate: formatDate(account.certification.expiresAt) || today,
+      refile: open,
+      any: account.status !== 'rejected' && account.status !== 'closed',
     },
   };
 }

@@ -52,6 +52,10 @@ export class ApiClient {
     return this.request<T>('POST', path, { ...options, body: body ?? {} });
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
+  }
+
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const send = (accessToken: string | undefined) => this.send(method, path, options, accessToken);
     const answer = options.authenticated === false ? await send(undefined) : await this.withAccessToken(send);

@@ -14,7 +14,9 @@ import type {
   ApprovalRouteList,
   AuditVerifyResponse,
   BindCodeResponse,
+  CertificationBody,
   ClosureStepBody,
+  ClosureWithdrawalBody,
   Dashboard,
   DelegationList,
   DelegationRequest,
@@ -26,11 +28,13 @@ import type {
   DraftTimeline,
   ExportQuery,
   FilingBody,
+  InteractionBody,
   LoginResponse,
   MeResponse,
   MiniProgramBindRequest,
   OpeningDecisionBody,
   PersonPage,
+  RefilingBody,
   RemovalResponse,
   SessionPerson,
   UnbindResponse,
@@ -107,6 +111,14 @@ export const api = {
     client.post<AccountView>(`/api/v1/accounts/${encode(id)}/filing`, body),
   advanceClosure: (id: string, body: ClosureStepBody) =>
     client.post<AccountView>(`/api/v1/accounts/${encode(id)}/closure`, body),
+  withdrawClosure: (id: string, body: ClosureWithdrawalBody) =>
+    client.post<AccountView>(`/api/v1/accounts/${encode(id)}/closure/withdrawal`, body),
+  setInteraction: (id: string, body: InteractionBody) =>
+    client.put<AccountView>(`/api/v1/accounts/${encode(id)}/interaction`, body),
+  setCertification: (id: string, body: CertificationBody) =>
+    client.put<AccountView>(`/api/v1/accounts/${encode(id)}/certification`, body),
+  refile: (id: string, body: RefilingBody) =>
+    client.post<AccountView>(`/api/v1/accounts/${encode(id)}/re-filings`, body),
   cadence: () => client.get<AccountCadenceListBody>('/api/v1/cadence'),
   /** The current cycle's reviews; with `accountId`, that account's reviews of every year. */
   annualReviews: (query: { accountId?: string; cursor?: string; limit?: number }) =>
