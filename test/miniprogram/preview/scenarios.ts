@@ -129,6 +129,20 @@ export const scenarios: PreviewScenario[] = [
     expectText: '发布停更公告（下一步）',
   },
   {
+    name: 'account-detail-closure-requested',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[4].id },
+    arrange: (fake) => {
+      asAdmin(fake);
+      const closing = fixtures.accountList.accounts[4];
+      fake.route(
+        'GET /api/v1/accounts/:id',
+        ok({ ...closing, closure: [closing.closure[0]], nextClosureStep: 'approved', interactionEnabled: false }),
+      );
+    },
+    expectText: '撤回关停申请',
+  },
+  {
     name: 'account-detail-applying',
     page: 'pages/account-detail/account-detail',
     query: { id: fixtures.accountList.accounts[3].id },
