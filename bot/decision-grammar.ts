@@ -105,9 +105,9 @@ export function readDecision(written: string, quoted: QuotedRequest | null = nul
   };
 }
 
-/** A word that asks about the rejection itself when it is all the "reason" says: 驳回 K7Q2 对吗？ */
+/** Words that ask about the rejection itself when they are all the "reason" says: 驳回 K7Q2 对吗？ (repeated: 吗吗) */
 const tagQuestion =
-  /^(?:这样|这么|就这样)?(?:对吗|对么|好吗|行吗|可以吗|可以么|是吗|妥吗|合适吗|对不对|好不好|行不行|可不可以|可以不|妥不妥|合不合适|怎么样|如何|吗|么|嘛|呢|吧|否)$/u;
+  /^(?:这样|这么|就这样)?(?:对吗|对么|好吗|行吗|可以吗|可以么|是吗|妥吗|合适吗|对不对|好不好|行不行|可不可以|可以不|妥不妥|合不合适|怎么样|如何|吗|么|嘛|呢|吧|否)+$/u;
 
 /**
  * "驳回 K7Q2 理由…" and "K7Q2 驳回 理由…" (or "驳回 理由…" under a quoted request) with a reason of
@@ -138,6 +138,8 @@ function readRejectionWithReason(
   // "驳回 K7Q2 对吗", "驳回 吗 …": a first clause that only asks is about the rejection itself.
   const firstClause = reason.split(/[\p{P}\p{S}\p{Z}\p{Cf}\s]+/u).find(Boolean) ?? '';
   if (!firstClause || tagQuestion.test(firstClause)) return null;
+  // A reason says something in words or figures; marks, emoji and unassigned characters alone do not.
+  if (!/[\p{L}\p{N}]/u.test(reason)) return null;
   return {
     kind: 'decide',
     decision: 'reject',

@@ -77,6 +77,11 @@ const questions = [
   '驳回 K7Q2 \u200f\u2060可以吗',
   '同意\u00ad吗',
   '驳回\u202a？',
+  'K7Q2 不同意 吗\u202e吗？',
+  '驳回 K7Q2 吗吗',
+  '驳回 K7Q2 对吗对吗？',
+  '驳回 K7Q2 "\u{10ffff}?',
+  '不同意 K7Q2 😊？',
 ];
 
 describe('the decision grammar: a question is never a decision', () => {
