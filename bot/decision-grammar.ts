@@ -136,10 +136,13 @@ function readRejectionWithReason(
   const lead = text.slice(0, text.length - reason.length).replace(/[\s:,.;!、，。：；！]+$/u, '');
   if (asksQuestion(lead) || /^(?:不|没有?)(?:[\p{P}\p{S}\s]|$|同意|驳回|退回)/u.test(afterWord)) return null;
   // "驳回 K7Q2 对吗", "驳回 吗 …": a first clause that only asks is about the rejection itself.
-  const firstClause = reason.split(/[\p{P}\p{S}\p{Z}\p{Cf}\s]+/u).find(Boolean) ?? '';
+  // A reason says something in words or figures: marks, emoji and unassigned characters are not read.
+  const firstClause =
+    reason
+      .split(/[\p{P}\p{S}\p{Z}\p{Cf}\s]+/u)
+      .map((clause) => clause.replace(/[^\p{L}\p{N}]/gu, ''))
+      .find(Boolean) ?? '';
   if (!firstClause || tagQuestion.test(firstClause)) return null;
-  // A reason says something in words or figures; marks, emoji and unassigned characters alone do not.
-  if (!/[\p{L}\p{N}]/u.test(reason)) return null;
   return {
     kind: 'decide',
     decision: 'reject',

@@ -82,6 +82,8 @@ const questions = [
   '驳回 K7Q2 对吗对吗？',
   '驳回 K7Q2 "\u{10ffff}?',
   '不同意 K7Q2 😊？',
+  '不同意\n4YD9 😀\u3000\ufdd0\n吗？',
+  '驳回 K7Q2 \ufdd0吗',
 ];
 
 describe('the decision grammar: a question is never a decision', () => {
