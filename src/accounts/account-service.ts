@@ -41,6 +41,7 @@ import {
   openingDecisionText,
   refilingText,
 } from './account-messages';
+import { unique } from '../shared/unique';
 
 export interface RegistryOutbox {
   enqueue(entries: OutboxEntry[]): Promise<void>;
@@ -441,10 +442,6 @@ function filing(
     fromId: fromId ? new Types.ObjectId(String(fromId)) : null,
     toId: toId ? new Types.ObjectId(String(toId)) : null,
   };
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }
 
 function platformTaken(existing: Account): ConflictError {

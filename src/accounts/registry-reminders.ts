@@ -10,6 +10,7 @@ import type { Account } from './account-model';
 import { dueCertificationReminder } from './account-rules';
 import { certificationReminderText, filingOverdueText } from './account-messages';
 import type { RegistryPeople } from './account-queries';
+import { unique } from '../shared/unique';
 
 /**
  * The registry's daily reminders for `today` (a calendar date): overdue filings (once per account)
@@ -65,8 +66,4 @@ export async function collectRegistryReminders(
     );
   }
   return entries;
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }

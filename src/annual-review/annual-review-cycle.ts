@@ -25,6 +25,7 @@ import {
 import { reminderText, toCloseText } from './annual-review-messages';
 import { changeReview } from './annual-review-change';
 import type { AnnualReviewDependencies } from './annual-review-service';
+import { unique } from '../shared/unique';
 
 type RunningAccount = Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>;
 
@@ -215,8 +216,4 @@ export class AnnualReviewCycle {
     await this.dependencies.outbox.enqueue(entries);
     return entries.length;
   }
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }

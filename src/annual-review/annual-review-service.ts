@@ -25,6 +25,7 @@ import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './a
 import { decisionText, reportReceivedText } from './annual-review-messages';
 import { registryRiskReasons } from './registry-risk-rules';
 import type { RegistryRiskReason } from './registry-risk-rules';
+import { unique } from '../shared/unique';
 
 export interface AnnualReviewConfig {
   timeZone: string;
@@ -426,10 +427,6 @@ export class AnnualReviewService {
   ): Promise<AnnualReview> {
     return changeReview(this.dependencies, reviewId, actor, decide);
   }
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }
 
 function isSameReport(previous: AnnualReviewReport | undefined, text: string, file: ReportFile): boolean {

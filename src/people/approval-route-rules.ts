@@ -3,6 +3,7 @@
  */
 import { ConflictError } from '../shared/errors';
 import type { ApprovalMode } from './approval-route-model';
+import { unique } from '../shared/unique';
 
 export interface UnitNode {
   id: string;
@@ -124,8 +125,4 @@ export function nextLeaderUp(
     if (unit.mainLeaderId && eligible(unit.mainLeaderId)) return unit.mainLeaderId;
   }
   return null;
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

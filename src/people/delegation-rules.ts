@@ -1,5 +1,6 @@
 /** Who may act for whom while someone is on leave (delegations). Pure. */
 import { ValidationError } from '../shared/errors';
+import { unique } from '../shared/unique';
 
 export interface DelegationPeriod {
   id: string;
@@ -101,8 +102,4 @@ export function chooseDelegationsToEnd(involved: readonly DelegationInvolvement[
   if (chosen.length === 0) return { kind: 'none', name: wanted };
   const names = unique(chosen.map((delegation) => delegation.otherName));
   return names.length > 1 ? { kind: 'ambiguous', names } : { kind: 'chosen', delegations: chosen };
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

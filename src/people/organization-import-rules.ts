@@ -8,6 +8,7 @@ import { normalizeText, wellFormed, wellFormedDeep } from '../shared/text-normal
 import type { PersonRole } from './person-model';
 import type { UnitKind } from './unit-model';
 import type { ApprovalMode } from './approval-route-model';
+import { unique } from '../shared/unique';
 
 /** "某县人民政府 ／ 县教育局" → "某县人民政府/县教育局"; null when a segment is empty. */
 export function normalizeUnitPath(value: string): string | null {
@@ -643,8 +644,4 @@ export function normalizeOrganization(file: OrganizationFile, locate: Locator = 
 
 function depthOf(path: string): number {
   return path.split('/').length;
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

@@ -46,6 +46,7 @@ import {
   validObjectIds,
 } from './people-records';
 import type { AdminActionOptions, AdminSummary, PersonSummary } from './people-records';
+import { unique } from '../shared/unique';
 
 export type { AccountDirectory, ImportSummary } from './organization-import';
 export type { AdminActionOptions, AdminSummary, PersonSummary } from './people-records';
@@ -611,8 +612,4 @@ function toDelegationPeriod(delegation: Delegation): DelegationPeriod {
     until: delegation.until,
     createdAt: delegation.createdAt,
   };
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

@@ -1,0 +1,4 @@
+/** Values in first-seen order, each once. Pure. */
+export function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
