@@ -1,7 +1,8 @@
 /**
  * Access tokens for the admin API: a JWT (HS256) naming the person, valid for `auth.jwtTtlSeconds`.
- * The token says who, never what they may do: roles and scope are read from the person on every
- * request, so an admin removed from office loses access at once, not when the token expires.
+ * The token says who, never what they may do: roles and scope come from the person as stored (reused
+ * for a few seconds at most, see viewerCacheTtlMs), so an admin removed from office loses access then,
+ * not when the token expires.
  * Issued by `npm run admin -- api-token <admin>` and by the mini-program's login; a login's tokens also
  * name their session (`sid`), which logout or a reused refresh token revokes before the token expires.
  */

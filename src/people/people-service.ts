@@ -78,6 +78,15 @@ export interface PeopleServiceDependencies {
  */
 export const organizationCacheTtlMs = 60_000;
 
+/**
+ * How long an API viewer (the person with what they may see) is reused between requests: an admin's
+ * page makes several requests at once, and re-reading the person and their unit subtree for each cost
+ * more than the request's own query. Kept short because it gates access: a change made through this
+ * service applies at once in this process, one made in another process (the CLI, a second API) within
+ * this time. Ended sessions (logout, refresh-token reuse) are checked fresh on every request.
+ */
+export const viewerCacheTtlMs = 5_000;
+
 export class PeopleService {
   private readonly personByIdentity: TtlCache<PersonSummary | null>;
   private readonly personById: TtlCache<PersonSummary | null>;
@@ -85,6 +94,7 @@ export class PeopleService {
   private readonly routes: TtlCache<ResolvedRoute>;
   private readonly delegators: TtlCache<string[]>;
   private readonly contactIds: TtlCache<string[]>;
+  private readonly viewers: TtlCache<Viewer | null>;
 
   private readonly organizationImport: OrganizationImport;
   private readonly identityBindings: IdentityBindings;
@@ -99,6 +109,7 @@ export class PeopleService {
     this.routes = cache();
     this.delegators = cache();
     this.contactIds = cache();
+    this.viewers = new TtlCache<Viewer | null>(viewerCacheTtlMs, dependencies.clock);
   }
 
   /** Forgets everything cached: after any change to the organisation made here. */
@@ -110,6 +121,7 @@ export class PeopleService {
       this.routes,
       this.delegators,
       this.contactIds,
+      this.viewers,
     ]) {
       cache.clear();
     }
@@ -168,9 +180,9 @@ export class PeopleService {
     return count;
   }
 
-  /** Who is asking through the API, with what they may see; see viewer-scope.ts. */
+  /** Who is asking through the API, with what they may see (see viewer-scope.ts), reused for `viewerCacheTtlMs`. */
   findViewer(personId: string): Promise<Viewer | null> {
-    return findViewer(personId);
+    return this.viewers.get(personId, () => findViewer(personId));
   }
 
   /** The active person bound to this chat identity; null for strangers and for people marked as left. */

@@ -1,8 +1,9 @@
 /**
  * Who is asking, and what they may see (the API's roles, checked on every request): an admin sees the
  * units they look after and everything below; a leader the units and accounts whose approval route
- * (or main leadership) names them; everyone their own drafts. Read fresh for each request, so a person
- * marked as left or stripped of a role loses access at once.
+ * (or main leadership) names them; everyone their own drafts. PeopleService reuses a viewer for a few
+ * seconds only (viewerCacheTtlMs), so a person marked as left or stripped of a role loses access at
+ * once in the process that made the change and within seconds elsewhere.
  */
 import { Types } from 'mongoose';
 import { isObjectIdText } from '../shared/ids';
