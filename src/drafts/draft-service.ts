@@ -23,7 +23,12 @@ import type { AuditTrail } from '../audit/audit-service';
 import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/revision-guard';
 import type { HeldClaim } from '../shared/revision-guard';
 import { DraftModel } from './draft-model';
-import { noteTransitionEnded, noteTransitionStarted, staleTransitionNotes } from './draft-transition-notes';
+import {
+  notesPerSweepBatch,
+  noteTransitionStarted,
+  removeTransitionNotes,
+  staleTransitionNotes,
+} from './draft-transition-notes';
 import type { ContentFinding, Draft, DraftAttachment, DraftMessage } from './draft-model';
 import type { DraftContent } from '../content-check/content-check-rules';
 import {
@@ -518,7 +523,8 @@ export class DraftService {
       const claim = `r${draft.revision}`;
       this.checkNewVersion(outcome);
       const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleClaimAfterMs };
-      // Noted before the event, so a crash after it leaves a note for the sweep (see draft-transition-model.ts).
+      // Noted before the event, so a crash after it leaves a note for the sweep, which also removes the
+      // note once the state is written (see draft-transition-model.ts).
       await noteTransitionStarted(draft, claim, held.claimedAt);
       const recorded = await this.record(draft, outcome.events[0], claim, actor, command);
       if (!recorded) {
@@ -527,7 +533,6 @@ export class DraftService {
         continue;
       }
       await this.commit(draft, state, outcome, claim, held);
-      await noteTransitionEnded(draft, claim);
       return summarize({ ...state, ...fromChanges(outcome.changes, state) });
     }
     throw new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true });
@@ -619,21 +624,31 @@ export class DraftService {
 
   /**
    * Completes the transitions a crash cut short between their audit event and their state (the sweep
-   * job calls this every few seconds): each note older than the stale age is settled and removed.
-   * Answers how many transitions it completed.
+   * job calls this every 20 seconds), and removes the notes of those that finished: a note older than
+   * the stale age whose draft has moved past its revision is done with; one whose draft still sits at
+   * it is completed from its event. Answers how many transitions it completed.
    */
   async completeInterruptedTransitions(): Promise<number> {
     const before = new Date(this.dependencies.clock.now().getTime() - staleClaimAfterMs);
     let completed = 0;
-    for (const note of await staleTransitionNotes(before)) {
-      const draft = await DraftModel.findById(note.draftId).lean<Draft>();
-      const claim = `r${note.revision}`;
-      const outcome = draft?.revision === note.revision ? await this.completeStaleTransition(draft, claim) : 'moved';
-      if (outcome === 'too-recent') continue;
-      if (outcome === 'completed') completed += 1;
-      await noteTransitionEnded({ _id: note.draftId }, claim);
+    for (;;) {
+      const notes = await staleTransitionNotes(before);
+      const revisions = await draftRevisions(notes.map((note) => note.draftId));
+      const settled: string[] = [];
+      for (const note of notes) {
+        const claim = `r${note.revision}`;
+        const draft =
+          revisions.get(String(note.draftId)) === note.revision
+            ? await DraftModel.findById(note.draftId).lean<Draft>()
+            : null;
+        const outcome = draft?.revision === note.revision ? await this.completeStaleTransition(draft, claim) : 'moved';
+        if (outcome === 'too-recent') continue;
+        if (outcome === 'completed') completed += 1;
+        settled.push(note._id);
+      }
+      await removeTransitionNotes(settled);
+      if (notes.length < notesPerSweepBatch || settled.length === 0) return completed;
     }
-    return completed;
   }
 
   /**
@@ -924,4 +939,13 @@ function summarize(state: ReviewState): DraftSummary {
 /** The draft id a submission key stands for, so the same submission always names the same draft. */
 function draftIdFor(submissionKey: string): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(`draft:${submissionKey}`).digest('hex').slice(0, 24));
+}
+
+/** The current revision of each of these drafts, by id (one read, only the revision). */
+async function draftRevisions(draftIds: Types.ObjectId[]): Promise<Map<string, number>> {
+  if (draftIds.length === 0) return new Map();
+  const drafts = await DraftModel.find({ _id: { $in: draftIds } }, { revision: 1 }).lean<
+    Pick<Draft, '_id' | 'revision'>[]
+  >();
+  return new Map(drafts.map((draft) => [String(draft._id), draft.revision]));
 }

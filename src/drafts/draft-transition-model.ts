@@ -1,8 +1,8 @@
 /**
- * Draft transitions under way: a note written before a transition's audit event and removed once its
- * state is written. A note that outlives its writer marks a transition a crash cut short, which the
- * sweep job completes. The collection holds only transitions in progress (a handful), so the sweep
- * reads it every few seconds without touching the audit trail or the drafts.
+ * Draft transitions of the last half minute: a note written before a transition's audit event. The
+ * sweep job (every 20 s) removes the notes of transitions whose state is written, and completes the
+ * ones a crash cut short between event and state. The collection holds only recent transitions (a few
+ * hundred at most), so the sweep reads it without touching the audit trail.
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createServices } from '../../../src/services';
 import { createLogger } from '../../../src/shared/logger';
-import { systemClock } from '../../../src/shared/clock';
+import { ManualClock, systemClock } from '../../../src/shared/clock';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { DraftTransitionModel } from '../../../src/drafts/draft-transition-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
@@ -106,5 +106,39 @@ describe('the sweep of transitions cut short by a crash', () => {
     expect(await services.drafts.completeInterruptedTransitions()).toBe(0);
     expect(await DraftTransitionModel.countDocuments({ draftId: draft.id })).toBe(0);
     expect(await DraftModel.findById(draft.id).lean()).toMatchObject({ revision: 0, status: 'in_review' });
+  });
+
+  test('when approvals finish, then their notes stay until a sweep after the stale age removes them all at once, changing no draft', async () => {
+    const clock = new ManualClock('2026-11-26T01:00:00Z');
+    const manual = createServices({ clock, logger });
+    const liu = await personId('刘洋');
+    const drafts = await Promise.all(
+      ['甲', '乙', '丙'].map((name) =>
+        manual.drafts.submitDraft({ personId: liu, via: 'test' }, { title: `关于${name}事项的通知`, body: '正文。' }),
+      ),
+    );
+    const sun = await personId('孙丽');
+    for (const draft of drafts) {
+      await manual.drafts.decide(
+        { personId: sun, via: 'test' },
+        { code: draft.code, decision: 'approve', comment: '', versionNumber: null },
+      );
+    }
+    const ids = drafts.map((draft) => draft.id);
+    expect(await DraftTransitionModel.countDocuments({ draftId: { $in: ids } })).toBe(3);
+
+    expect(await manual.drafts.completeInterruptedTransitions()).toBe(0);
+    expect(await DraftTransitionModel.countDocuments({ draftId: { $in: ids } })).toBe(3);
+
+    clock.advance(11_000);
+    expect(await manual.drafts.completeInterruptedTransitions()).toBe(0);
+    expect(await DraftTransitionModel.countDocuments({ draftId: { $in: ids } })).toBe(0);
+    const stored = await DraftModel.find({ _id: { $in: ids } }).lean();
+    expect(stored.map((draft) => [draft.revision, draft.currentStepIndex])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    await manual.audit.settle();
   });
 });
