@@ -167,13 +167,16 @@ export class AuditTrail {
   /**
    * The hint is written after the caller has its answer: this process knows its head already, and
    * other processes fall back to reading the trail when the hint lags. A lone writer (one bot process)
-   * writes it at most every `hintIntervalMs`, with the newest head; a writer that lost a number
+   * writes it, with the newest head, once `hintEveryEvents` events or `hintIntervalMs` have passed since
+   * the last one, whichever comes first; a writer that lost a number
    * recently is contending with another process, which polls the hint, so it writes at once. Heads
    * that arrive while a write is under way are coalesced into the next one.
    */
   private hintToPublish: ChainHead | null = null;
   private publishing: Promise<void> | null = null;
   private hintTimer: NodeJS.Timeout | null = null;
+  /** The newest head this process wrote as the hint. */
+  private publishedSequence = 0;
   private lastLostAt = -Infinity;
   private lastSignalledAt = -Infinity;
 
@@ -194,13 +197,20 @@ export class AuditTrail {
 
   private publishHeadInBackground(head: ChainHead): void {
     this.hintToPublish = head;
-    if (this.publishing || this.hintTimer) return;
-    if (performance.now() - this.lastLostAt < contendedForMs) {
-      this.publishing = this.publishPendingHints();
+    if (this.publishing) return;
+    if (this.hintDue(head)) {
+      this.publishNow();
       return;
     }
+    if (this.hintTimer) return;
     this.hintTimer = setTimeout(() => this.publishNow(), hintIntervalMs);
     this.hintTimer.unref();
+  }
+
+  /** Whether `head` is to be written as the hint at once rather than when the timer fires. */
+  private hintDue(head: ChainHead): boolean {
+    const contended = performance.now() - this.lastLostAt < contendedForMs;
+    return contended || head.sequence - this.publishedSequence >= hintEveryEvents;
   }
 
   private publishNow(): void {
@@ -209,6 +219,7 @@ export class AuditTrail {
     this.publishing ??= this.publishPendingHints();
   }
 
+  /** Writes the newest head, then any newer one that is due by then; one that is not waits for the timer. */
   private async publishPendingHints(): Promise<void> {
     for (let head = this.hintToPublish; head; head = this.hintToPublish) {
       this.hintToPublish = null;
@@ -216,17 +227,22 @@ export class AuditTrail {
         this.dependencies.logger?.warn({ err: error }, 'audit head hint not updated');
         return null;
       });
+      this.publishedSequence = Math.max(this.publishedSequence, head.sequence);
       // Another process lost a number lately: write hints at once, as if this one had.
       if (contendedAt && Date.now() - contendedAt.getTime() < contendedForMs) {
         this.lastLostAt = Math.max(this.lastLostAt, performance.now() - (Date.now() - contendedAt.getTime()));
       }
+      if (this.hintToPublish && !this.hintDue(this.hintToPublish)) break;
     }
     this.publishing = null;
+    if (this.hintToPublish) this.publishHeadInBackground(this.hintToPublish);
   }
 
   /** Writes the newest head hint now and resolves once it is written (for orderly shutdown and tests). */
   async settle(): Promise<void> {
-    if (this.hintTimer) this.publishNow();
+    while (this.publishing) await this.publishing;
+    if (!this.hintToPublish) return;
+    this.publishNow();
     while (this.publishing) await this.publishing;
   }
 
@@ -341,12 +357,19 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
 }
 
 /**
- * About 250–500 ms of polling, ever less often, before the trail itself is read (a scan on FerretDB):
- * long enough for a lone writer ahead, told of the contention, to write its hint.
+ * About 1–2 s of polling, ever less often, before the trail itself is read (a scan on FerretDB): long
+ * enough for a lone writer ahead, told of the contention, to write its hint.
  */
-const hintPolls = 8;
-/** A lone writer's hint lags its head by at most this long. */
-const hintIntervalMs = 250;
+const hintPolls = 10;
+/**
+ * A lone writer's hint lags its head by at most this long (or hintEveryEvents). Every hint is a write, so a lone bot writes
+ * one every few seconds rather than one per approval (issue 14: ≤ 6 commands per approval). Only
+ * another process needs it (a CLI command, a second bot): it waits for the hint about 1–2 s after
+ * losing a number, then reads the head from the trail (an index range on MongoDB).
+ */
+const hintIntervalMs = 5_000;
+/** …or once this many events have been appended since the last hint, whichever comes first. */
+const hintEveryEvents = 50;
 /** How long after losing a number a writer counts as contending (and writes its hint at once). */
 const contendedForMs = 2_000;
 
