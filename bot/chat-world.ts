@@ -15,6 +15,7 @@ import type { Services } from '../src/services';
 import type { Logger } from '../src/shared/logger';
 import type { OutboxConfig } from '../src/shared/config';
 import type { OutboxDeliveryOptions } from '../src/outbox/outbox-service';
+import { noMinuteLimit } from '../src/outbox/outbox-rules';
 import { createChatBot } from './shenfa-bot';
 import { InboundSpool } from './inbound-spool';
 import type { InboundChatMessage } from './chat-command-handler';
@@ -24,7 +25,7 @@ export const botDisplayName = '审发';
 /** No pacing and quick retries: messages leave as soon as they are queued. */
 export const immediateOutboxConfig: OutboxConfig = {
   perContactIntervalMs: 0,
-  perMinuteLimit: 100_000,
+  perMinuteLimit: noMinuteLimit,
   jitterMs: 0,
   maxAttempts: 3,
   retryBaseMs: 10,

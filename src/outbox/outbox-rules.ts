@@ -91,15 +91,22 @@ export type PaceConfig = Pick<OutboxConfig, 'perContactIntervalMs' | 'perMinuteL
 export type PaceDecision =
   { allowed: true } | { allowed: false; reason: 'recipient-interval' | 'minute-limit'; retryAt: Date };
 
-/** How far back the sends that can still hold up a new send go. */
+/** perMinuteLimit 0: no overall limit (a test chat, a channel that paces itself), only the chat's interval. */
+export const noMinuteLimit = 0;
+
+/**
+ * How far back the sends that can still hold up a new send go: a minute for the overall limit, the
+ * longest interval for a chat's. Sent messages stay in the live outbox this long.
+ */
 export function paceWindowMs(config: PaceConfig): number {
-  return Math.max(minuteMs, config.perContactIntervalMs + config.jitterMs);
+  const overall = config.perMinuteLimit === noMinuteLimit ? 0 : minuteMs;
+  return Math.max(overall, config.perContactIntervalMs + config.jitterMs);
 }
 
 /**
  * Whether a message into `recipientKey` may be sent at `now`, given the sends before it.
  * - The chat: the latest send into it must be at least perContactIntervalMs + that send's jitter ago.
- * - Overall: fewer than perMinuteLimit sends in the 60 s ending at `now` (a sliding window, so no
+ * - Overall: fewer than perMinuteLimit (unless 0) sends in the 60 s ending at `now` (a sliding window, so no
  *   burst across a minute boundary); when full, the send waits until the oldest one that counts leaves.
  * The chat's limit is reported first: it is the one that holds this message up for longer.
  */
@@ -122,7 +129,7 @@ export function decidePace(
   if (recipientFreeAt > nowMs) {
     return { allowed: false, reason: 'recipient-interval', retryAt: new Date(recipientFreeAt) };
   }
-  if (inLastMinute.length >= config.perMinuteLimit) {
+  if (config.perMinuteLimit !== noMinuteLimit && inLastMinute.length >= config.perMinuteLimit) {
     inLastMinute.sort((left, right) => left - right);
     const leaving = inLastMinute[inLastMinute.length - config.perMinuteLimit];
     return { allowed: false, reason: 'minute-limit', retryAt: new Date(leaving + minuteMs) };

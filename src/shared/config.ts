@@ -101,7 +101,8 @@ const configSchema = z.object({
   }),
   outbox: z.object({
     perContactIntervalMs: integer(0, 600_000),
-    perMinuteLimit: integer(1, 1_000_000),
+    /** 0: no overall limit (see outbox-rules.ts). */
+    perMinuteLimit: integer(0, 1_000_000),
     jitterMs: integer(0, 60_000),
     maxAttempts: integer(1, 100),
     retryBaseMs: integer(1, 3_600_000),

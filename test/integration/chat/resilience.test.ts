@@ -2,6 +2,7 @@ import { connectTestDatabase, disconnectTestDatabase } from '../../support/datab
 import { ChatHarness, provider } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
+import { OutboxArchiveModel } from '../../../src/outbox/outbox-archive-model';
 
 let chat: ChatHarness;
 
@@ -47,7 +48,11 @@ describe('restarts', () => {
     for (let index = 0; index < 40; index += 1) {
       expect(received.filter((text) => text === `重启测试消息 ${index}`)).toHaveLength(1);
     }
-    const stored = await OutboxMessageModel.find({ idempotencyKey: { $in: keys } }).lean();
+    // Sent messages move to the archive once no rate limit counts them any more.
+    const stored = [
+      ...(await OutboxMessageModel.find({ idempotencyKey: { $in: keys } }).lean()),
+      ...(await OutboxArchiveModel.find({ idempotencyKey: { $in: keys } }).lean()),
+    ];
     expect(stored).toHaveLength(40);
     expect(stored.every((message) => message.status === 'sent')).toBe(true);
   });

@@ -138,6 +138,18 @@ describe('rate limits', () => {
     expect(paceWindowMs(pace)).toBe(60_000);
     expect(paceWindowMs({ ...pace, perContactIntervalMs: 90_000 })).toBe(90_800);
   });
+
+  test('when there is no overall limit (0), then only the chat interval holds a send up, and only it is kept', () => {
+    const unlimited = { ...pace, perMinuteLimit: 0 };
+    const many = Array.from({ length: 50 }, (_, index) => send(`person:${index}`, -1000 * index - 5000));
+    expect(decidePace('person:x', many, t0, unlimited)).toEqual({ allowed: true });
+    expect(decidePace('person:0', [send('person:0', -1000, 300)], t0, unlimited)).toMatchObject({
+      allowed: false,
+      reason: 'recipient-interval',
+    });
+    expect(paceWindowMs(unlimited)).toBe(2_300);
+    expect(paceWindowMs({ perContactIntervalMs: 0, perMinuteLimit: 0, jitterMs: 0 })).toBe(0);
+  });
 });
 
 describe('dead letters', () => {
