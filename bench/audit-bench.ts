@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- audit`: append throughput of the audit trail with 1 and with 4 concurrent writer
  * processes (same total number of events; each process has BENCH_AUDIT_CONCURRENCY appends in flight,
- * default 4, as a bot handling several chats at once would), and verify throughput and peak memory
+ * default 4, as a bot handling several chats at once would), and with one process holding as many in
+ * flight as the four together (what group commit makes of them), and verify throughput and peak memory
  * over a chain of 1,000,000 events (BENCH_AUDIT_EVENTS to change), next to a plain cursor's read rate
  * over the same events. Ends with one JSON line.
  */
@@ -34,7 +35,7 @@ function runNode(script: string, args: string[], nodeOptions: string[] = []) {
   return { child, lines, exited };
 }
 
-async function measureAppends(database: BenchDatabase, writers: number): Promise<number> {
+async function measureAppends(database: BenchDatabase, writers: number, callers = concurrency): Promise<number> {
   const dbName = `bench_audit_append_${writers}_${Date.now()}`;
   const appenders = Array.from({ length: writers }, (_, index) =>
     runNode('bench/audit-appender.ts', [
@@ -44,7 +45,7 @@ async function measureAppends(database: BenchDatabase, writers: number): Promise
       `w${index}`,
       '--wait-for-go',
       '--concurrency',
-      concurrency,
+      callers,
     ]),
   );
   const outputs = appenders.map(({ lines }) => {
@@ -60,7 +61,9 @@ async function measureAppends(database: BenchDatabase, writers: number): Promise
   );
   const elapsedMs = Math.max(...timings.map((t) => t.finishedAt)) - Math.min(...timings.map((t) => t.startedAt));
   const perSecond = (appendTotal / elapsedMs) * 1000;
-  report(`append, ${writers} writer(s): ${appendTotal} events in ${elapsedMs} ms = ${perSecond.toFixed(0)} events/s`);
+  report(
+    `append, ${writers} writer(s), ${callers} appends in flight each: ${appendTotal} events in ${elapsedMs} ms = ${perSecond.toFixed(0)} events/s`,
+  );
   return perSecond;
 }
 
@@ -155,12 +158,15 @@ export async function runAuditBench(): Promise<void> {
   try {
     const one = await measureAppends(database, 1);
     const four = await measureAppends(database, 4);
+    // The same 16 appends in flight as the 4 writers, in one process: what group commit does with them.
+    const oneWithSixteen = await measureAppends(database, 1, String(4 * Number(concurrency)));
     const { verify, cursorPerSecond } = await measureVerify(database);
     report(
       JSON.stringify({
         bench: 'audit',
         append_per_s_1: Math.round(one),
         append_per_s_4: Math.round(four),
+        append_per_s_1_same_in_flight_as_4: Math.round(oneWithSixteen),
         verify_events_per_s: Math.round(verify.perSecond),
         cursor_read_events_per_s: Math.round(cursorPerSecond),
         verify_peak_rss_mb: verify.peakRssMb,
