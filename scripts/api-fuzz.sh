@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Property-based test of the admin API against its own OpenAPI document (schemathesis): starts the server
 # on the embedded database in a temporary data folder on a free port (no chat bot), imports the sample
-# organization, issues an admin token, calls every operation, and fails on any 5xx or any response that
+# organization and a few drafts and accounts (scripts/api-fuzz-seed.ts), issues an admin token, calls every
+# operation, then follows the OpenAPI links from lists to the routes that take their ids, and fails on any
+# 5xx or any response that
 # does not match the documented schema. Stops the server and removes the data folder on exit.
 #
 #   bash scripts/api-fuzz.sh            (API_FUZZ_MAX_EXAMPLES=<n> per operation, default 30)
@@ -89,6 +91,8 @@ echo "api-fuzz: server at $base_url, database $database_uri"
 
 # The admin CLI works on the server's own (embedded) database.
 MONGODB_URI="$database_uri" npx tsx scripts/admin.ts import docs/sample-organization.json
+# Drafts and accounts for the routes that take their ids (reached through the document's OpenAPI links).
+MONGODB_URI="$database_uri" npx tsx scripts/api-fuzz-seed.ts
 token="$(MONGODB_URI="$database_uri" npx tsx scripts/admin.ts api-token 李静 | sed -n 2p)"
 if [ -z "$token" ]; then
   echo "api-fuzz: no API token was issued" >&2
@@ -99,6 +103,7 @@ fi
   --base-url "$base_url/api/v1" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance \
+  --stateful=links \
   --hypothesis-max-examples "$max_examples" \
   --hypothesis-derandomize \
   --no-color \

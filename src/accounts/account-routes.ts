@@ -71,6 +71,13 @@ export function accountRoutes(dependencies: AccountRouteDependencies): ApiRoute[
       access: 'admin',
       query: accountListQuerySchema,
       response: accountListSchema,
+      links: [
+        { to: 'get /accounts/{id}', parameters: { id: '$response.body#/accounts/0/id' } },
+        { to: 'post /accounts/{id}/opening-decision', parameters: { id: '$response.body#/accounts/0/id' } },
+        { to: 'post /accounts/{id}/filing', parameters: { id: '$response.body#/accounts/0/id' } },
+        { to: 'put /accounts/{id}/interaction', parameters: { id: '$response.body#/accounts/0/id' } },
+        { to: 'put /accounts/{id}/certification', parameters: { id: '$response.body#/accounts/0/id' } },
+      ],
       handle: async (ctx, { query }) => {
         const page = await accounts.listForAdmin(adminOf(ctx), query);
         const views = await Promise.all(page.accounts.map((account) => toAccountView(account, dependencies)));

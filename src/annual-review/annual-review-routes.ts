@@ -44,6 +44,7 @@ export function annualReviewRoutes(dependencies: AnnualReviewRouteDependencies):
       access: 'admin',
       query: annualReviewListQuerySchema,
       response: annualReviewListSchema,
+      links: [{ to: 'get /annual-reviews/{id}', parameters: { id: '$response.body#/reviews/0/id' } }],
       handle: async (ctx, { query }) => {
         // One account's reviews span every year; the board shows the current cycle.
         const year =

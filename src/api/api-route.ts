@@ -49,10 +49,22 @@ export interface ApiRoute<
   successStatus?: 200 | 201 | 204;
   /** Error statuses worth documenting besides 400/401/404/429/500. */
   errorStatuses?: number[];
+  /**
+   * OpenAPI links from the success answer to routes that take one of its ids ("get /drafts/{reference}"
+   * with `{ reference: '$response.body#/items/0/id' }`), so API fuzzing reaches them with real ids.
+   */
+  links?: RouteLink[];
   handle(
     ctx: ApiContext,
     input: RouteInput<z.infer<Params>, z.infer<Query>, z.infer<Body>>,
   ): Promise<RouteAnswer<z.infer<Response>>>;
+}
+
+export interface RouteLink {
+  /** The target route as "<method> <path>". */
+  to: string;
+  /** Its parameters, as OpenAPI runtime expressions. */
+  parameters: Record<string, string>;
 }
 
 /** Keeps each route's types when routes of different shapes are listed together. */

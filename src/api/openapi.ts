@@ -18,6 +18,27 @@ const errorDescriptions: Record<number, string> = {
   503: '依赖的服务暂时不可用',
 };
 
+/** getDraftsReference for get /drafts/{reference}. */
+function operationIdOf(method: string, path: string): string {
+  return `${method}${path.replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`;
+}
+
+function linksOf(
+  route: ApiRoute,
+  routes: ApiRoute[],
+): Record<string, { operationId: string; parameters: Record<string, string> }> {
+  return Object.fromEntries(
+    (route.links ?? []).map(({ to, parameters }) => {
+      const [method, path] = to.split(' ');
+      if (!routes.some((target) => target.method === method && target.path === path)) {
+        throw new Error(`OpenAPI link from ${route.method} ${route.path} to an unknown route: ${to}`);
+      }
+      const operationId = operationIdOf(method, path);
+      return [operationId, { operationId, parameters }];
+    }),
+  );
+}
+
 export function createOpenApiDocument(routes: ApiRoute[], version: string): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
@@ -25,7 +46,7 @@ export function createOpenApiDocument(routes: ApiRoute[], version: string): Retu
     const errors = [400, ...(route.access === 'public' ? [] : [401]), 404, ...(route.errorStatuses ?? []), 429, 500];
     if (route.body) errors.push(413);
     const operation: ZodOpenApiOperationObject = {
-      operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
+      operationId: operationIdOf(route.method, route.path),
       summary: route.summary,
       tags: [route.tag],
       security: route.access === 'public' ? [] : [{ bearer: [] }],
@@ -39,7 +60,11 @@ export function createOpenApiDocument(routes: ApiRoute[], version: string): Retu
         : {}),
       responses: {
         [success]: route.response
-          ? { description: '成功', content: { 'application/json': { schema: route.response } } }
+          ? {
+              description: '成功',
+              content: { 'application/json': { schema: route.response } },
+              ...(route.links ? { links: linksOf(route, routes) } : {}),
+            }
           : route.fileTypes
             ? {
                 description: '文件',

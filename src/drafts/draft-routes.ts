@@ -32,6 +32,11 @@ export function draftRoutes(queries: DraftQueries): ApiRoute[] {
       access: 'signed-in',
       query: draftListQuerySchema,
       response: draftListPageSchema,
+      links: [
+        { to: 'get /drafts/{reference}', parameters: { reference: '$response.body#/items/0/id' } },
+        { to: 'get /drafts/{reference}/diff', parameters: { reference: '$response.body#/items/0/id' } },
+        { to: 'get /drafts/{reference}/timeline', parameters: { reference: '$response.body#/items/0/id' } },
+      ],
       handle: async (ctx, { query }) => {
         const page = await queries.list(ctx.state.viewer, query);
         const person = personOf(page.people);

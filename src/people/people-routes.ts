@@ -79,6 +79,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       tag: 'people',
       access: 'admin',
       response: unitListSchema,
+      links: [{ to: 'get /units/{unitId}/reminder-policy', parameters: { unitId: '$response.body#/items/0/id' } }],
       handle: async (ctx) => {
         const units = await listUnits(ctx.state.viewer.scope.adminUnitIds);
         const person = await names(units.flatMap((unit) => (unit.mainLeaderId ? [unit.mainLeaderId] : [])));
@@ -103,6 +104,10 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       access: 'admin',
       query: peopleQuerySchema,
       response: personPageSchema,
+      links: [
+        { to: 'post /people/{id}/bind-codes', parameters: { id: '$response.body#/items/0/id' } },
+        { to: 'delete /people/{id}/bindings', parameters: { id: '$response.body#/items/0/id' } },
+      ],
       handle: async (ctx, { query }) => {
         const scope = ctx.state.viewer.scope.adminUnitIds;
         if (query.unitId && !scope.includes(query.unitId)) return { body: { items: [], nextCursor: null } };
@@ -273,6 +278,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       body: delegationRequestSchema,
       response: delegationListSchema,
       successStatus: 201,
+      links: [{ to: 'delete /delegations/{id}', parameters: { id: '$response.body#/id' } }],
       handle: async (ctx, { body }) => {
         await requirePersonInScope(ctx, body.personId);
         await requirePersonInScope(ctx, body.delegateId);

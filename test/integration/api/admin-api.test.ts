@@ -164,6 +164,29 @@ describe('validation and roles', () => {
       expect.arrayContaining(['/drafts', '/drafts/{reference}/timeline', '/exports/drafts']),
     );
     expect(document.headers['x-content-type-options']).toBe('nosniff');
+    // The list links to the routes that take one of its drafts, so API fuzzing reaches them with real ids.
+    expect(document.body.paths['/drafts'].get.responses['200'].links).toMatchObject({
+      getDraftsReferenceTimeline: {
+        operationId: 'getDraftsReferenceTimeline',
+        parameters: { reference: '$response.body#/items/0/id' },
+      },
+    });
+    const operationIds = new Set(
+      Object.values(document.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+        (operations) => Object.values(operations).map((operation) => operation.operationId),
+      ),
+    );
+    const linked = Object.values(
+      document.body.paths as Record<string, Record<string, { responses: Record<string, { links?: object }> }>>,
+    ).flatMap((operations) =>
+      Object.values(operations).flatMap((operation) =>
+        Object.values(operation.responses).flatMap((response) =>
+          Object.values((response.links ?? {}) as Record<string, { operationId: string }>),
+        ),
+      ),
+    );
+    expect(linked.length).toBeGreaterThan(10);
+    for (const link of linked) expect(operationIds).toContain(link.operationId);
   });
 });
 
