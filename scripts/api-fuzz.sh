@@ -3,8 +3,8 @@
 # on the embedded database in a temporary data folder on a free port (no chat bot), imports the sample
 # organization and a few drafts and accounts (scripts/api-fuzz-seed.ts), issues an admin token, calls every
 # operation, then follows the OpenAPI links from lists to the routes that take their ids, and fails on any
-# 5xx or any response that
-# does not match the documented schema. Stops the server and removes the data folder on exit.
+# 5xx or any response that does not match the documented schema. Stops the server and removes the data
+# folder on exit.
 #
 #   bash scripts/api-fuzz.sh            (API_FUZZ_MAX_EXAMPLES=<n> per operation, default 30)
 set -euo pipefail
