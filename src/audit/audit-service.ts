@@ -168,9 +168,9 @@ export class AuditTrail {
    * The hint is written after the caller has its answer: this process knows its head already, and
    * other processes fall back to reading the trail when the hint lags. A lone writer (one bot process)
    * writes it, with the newest head, once `hintEveryEvents` events or `hintIntervalMs` have passed since
-   * the last one, whichever comes first; a writer that lost a number
-   * recently is contending with another process, which polls the hint, so it writes at once. Heads
-   * that arrive while a write is under way are coalesced into the next one.
+   * the last one, whichever comes first; a writer that lost a number recently is contending with
+   * another process, which polls the hint, so it writes at once. Heads that arrive while a write is
+   * under way are coalesced into the next one.
    */
   private hintToPublish: ChainHead | null = null;
   private publishing: Promise<void> | null = null;
@@ -362,10 +362,10 @@ async function readNewerHead(known: ChainHead): Promise<ChainHead> {
  */
 const hintPolls = 10;
 /**
- * A lone writer's hint lags its head by at most this long (or hintEveryEvents). Every hint is a write, so a lone bot writes
- * one every few seconds rather than one per approval (issue 14: ≤ 6 commands per approval). Only
- * another process needs it (a CLI command, a second bot): it waits for the hint about 1–2 s after
- * losing a number, then reads the head from the trail (an index range on MongoDB).
+ * A lone writer's hint lags its head by at most this long (or hintEveryEvents). Every hint is a write,
+ * so a lone bot writes one every few seconds rather than one per approval (issue 14: ≤ 6 commands per
+ * approval). Only another process needs it (a CLI command, a second bot): it waits for the hint about
+ * 1–2 s after losing a number, then reads the head from the trail (an index range on MongoDB).
  */
 const hintIntervalMs = 5_000;
 /** …or once this many events have been appended since the last hint, whichever comes first. */
