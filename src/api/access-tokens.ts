@@ -6,6 +6,8 @@
  * Issued by `npm run admin -- api-token <admin>` and by the mini-program's login; a login's tokens also
  * name their session (`sid`), which logout or a reused refresh token revokes before the token expires.
  */
+import { createSecretKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AppConfig, AuthConfig } from '../shared/config';
 import type { Clock } from '../shared/clock';
@@ -22,17 +24,25 @@ export interface IssuedToken {
 }
 
 export class AccessTokens {
+  /**
+   * The secret as a key object, made once: given the text, jsonwebtoken tries it as a public key on
+   * every call and fails over to a secret key, which cost about 0.5 ms of CPU per API request.
+   */
+  private readonly key: KeyObject;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
 
   issue(personId: string, options: { sessionId?: string; ttlSeconds?: number } = {}): IssuedToken {
     const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
     const ttlSeconds = options.ttlSeconds ?? this.ttlSeconds;
     const claims = options.sessionId ? { iat: issuedAt, sid: options.sessionId } : { iat: issuedAt };
-    const token = jwt.sign(claims, this.secret, {
+    const token = jwt.sign(claims, this.key, {
       algorithm: 'HS256',
       subject: personId,
       issuer,
@@ -46,7 +56,7 @@ export class AccessTokens {
   verify(token: string): { personId: string; sessionId: string | null } {
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, this.secret, {
+      payload = jwt.verify(token, this.key, {
         algorithms: ['HS256'],
         issuer,
         audience,
