@@ -277,6 +277,7 @@ export const defaultLeaseMs = 60_000;
 const defaultPollIntervalMs = 5_000;
 const defaultCandidateLimit = 500;
 const defaultArchiveIntervalMs = 10_000;
+const archiveAfterSends = 100;
 
 /** What an attempt records on the message: who took it, when, which attempt, and the jitter it drew. */
 type AttemptFields = Pick<OutboxMessage, 'claimedBy' | 'claimedAt' | 'attempts' | 'sendJitterMs'>;
@@ -311,6 +312,8 @@ export class OutboxDelivery {
   /** Set by `wake` during a drain: something was enqueued after the drain looked, so drain again at once. */
   private wokenDuringDrain = false;
   private lastArchivedAt: Date | null = null;
+  /** Messages this deliverer sent since it last archived. */
+  private sentSinceArchive = 0;
 
   constructor(
     private readonly dependencies: OutboxDeliveryDependencies,
@@ -433,19 +436,25 @@ export class OutboxDelivery {
         continue;
       }
       recentSends.push({ recipientKey: candidate.recipientKey, at: now, jitterMs: claimed.attempt.sendJitterMs });
-      if (await this.deliver(claimed)) sent += 1;
+      if (await this.deliver(claimed)) {
+        sent += 1;
+        this.sentSinceArchive += 1;
+      }
     }
     return sent;
   }
 
   /**
-   * Every `archiveIntervalMs`, moves the messages sent before the rate limits' window to the archive:
-   * the limits read the live outbox, so a sent message stays as long as they count it (its attempt was
-   * claimed before it was sent), and no longer.
+   * Every `archiveIntervalMs`, or after `archiveAfterSends` sends when messages go out faster, moves the
+   * messages sent before the rate limits' window to the archive: the limits read the live outbox, so a
+   * sent message stays as long as they count it (its attempt was claimed before it was sent), and no
+   * longer. Every drain scans the live outbox on the embedded database, so it is kept that small.
    */
   private async archiveIfDue(now: Date): Promise<void> {
-    if (this.lastArchivedAt && now.getTime() - this.lastArchivedAt.getTime() < this.archiveIntervalMs) return;
+    const recently = this.lastArchivedAt && now.getTime() - this.lastArchivedAt.getTime() < this.archiveIntervalMs;
+    if (recently && this.sentSinceArchive < archiveAfterSends) return;
     this.lastArchivedAt = now;
+    this.sentSinceArchive = 0;
     await archiveSentMessages(new Date(now.getTime() - paceWindowMs(this.dependencies.config)));
   }
 
