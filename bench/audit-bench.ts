@@ -2,7 +2,8 @@
  * `npm run bench -- audit`: append throughput of the audit trail with 1 and with 4 concurrent writer
  * processes (same total number of events; each process has BENCH_AUDIT_CONCURRENCY appends in flight,
  * default 4, as a bot handling several chats at once would), and with one process holding as many in
- * flight as the four together (what group commit makes of them), and verify throughput and peak memory
+ * flight as the four together (what group commit makes of them), and with four processes each on a
+ * trail of its own (the machine's ceiling for four writers without any coordination), and verify throughput and peak memory
  * over a chain of 1,000,000 events (BENCH_AUDIT_EVENTS to change), next to a plain cursor's read rate
  * over the same events. Ends with one JSON line.
  */
@@ -35,12 +36,21 @@ function runNode(script: string, args: string[], nodeOptions: string[] = []) {
   return { child, lines, exited };
 }
 
-async function measureAppends(database: BenchDatabase, writers: number, callers = concurrency): Promise<number> {
+interface AppendRun {
+  writers: number;
+  /** Appends each writer keeps in flight. */
+  callers?: string;
+  /** Each writer on a trail of its own (no shared sequence): what the machine allows without coordination. */
+  separateTrails?: boolean;
+}
+
+async function measureAppends(database: BenchDatabase, run: AppendRun): Promise<number> {
+  const { writers, callers = concurrency, separateTrails = false } = run;
   const dbName = `bench_audit_append_${writers}_${Date.now()}`;
   const appenders = Array.from({ length: writers }, (_, index) =>
     runNode('bench/audit-appender.ts', [
       database.uri,
-      dbName,
+      separateTrails ? `${dbName}_${index}` : dbName,
       String(appendTotal / writers),
       `w${index}`,
       '--wait-for-go',
@@ -62,7 +72,7 @@ async function measureAppends(database: BenchDatabase, writers: number, callers 
   const elapsedMs = Math.max(...timings.map((t) => t.finishedAt)) - Math.min(...timings.map((t) => t.startedAt));
   const perSecond = (appendTotal / elapsedMs) * 1000;
   report(
-    `append, ${writers} writer(s), ${callers} appends in flight each: ${appendTotal} events in ${elapsedMs} ms = ${perSecond.toFixed(0)} events/s`,
+    `append, ${writers} writer(s)${separateTrails ? ' on separate trails' : ''}, ${callers} appends in flight each: ${appendTotal} events in ${elapsedMs} ms = ${perSecond.toFixed(0)} events/s`,
   );
   return perSecond;
 }
@@ -156,10 +166,11 @@ export async function runAuditBench(): Promise<void> {
   const database = await startBenchDatabase();
   report(`database: ${database.source}`);
   try {
-    const one = await measureAppends(database, 1);
-    const four = await measureAppends(database, 4);
+    const one = await measureAppends(database, { writers: 1 });
+    const four = await measureAppends(database, { writers: 4 });
     // The same 16 appends in flight as the 4 writers, in one process: what group commit does with them.
-    const oneWithSixteen = await measureAppends(database, 1, String(4 * Number(concurrency)));
+    const oneWithSixteen = await measureAppends(database, { writers: 1, callers: String(4 * Number(concurrency)) });
+    const fourSeparate = await measureAppends(database, { writers: 4, separateTrails: true });
     const { verify, cursorPerSecond } = await measureVerify(database);
     report(
       JSON.stringify({
@@ -167,6 +178,7 @@ export async function runAuditBench(): Promise<void> {
         append_per_s_1: Math.round(one),
         append_per_s_4: Math.round(four),
         append_per_s_1_same_in_flight_as_4: Math.round(oneWithSixteen),
+        append_per_s_4_separate_trails: Math.round(fourSeparate),
         verify_events_per_s: Math.round(verify.perSecond),
         cursor_read_events_per_s: Math.round(cursorPerSecond),
         verify_peak_rss_mb: verify.peakRssMb,
