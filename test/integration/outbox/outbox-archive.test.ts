@@ -59,6 +59,29 @@ describe('keeping the live outbox small', () => {
     expect(await OutboxSentKeyModel.countDocuments({})).toBe(5);
   });
 
+  test('when there is no per-minute limit and messages go out fast, then they leave the live outbox after 100 sends, well before the archive interval', async () => {
+    const clock = new ManualClock(t0);
+    const sends: RecordedSend[] = [];
+    await enqueueNumbered(clock, 'fast', 150);
+    const delivery = new OutboxDelivery({
+      clock,
+      config: outboxConfig({ perMinuteLimit: 0 }),
+      logger: capturingLogger().logger,
+      processId: 'bot-1',
+      send: recordingSend(clock, sends, 'bot-1'),
+      alertAdmins: noAlerts,
+    });
+    expect(await delivery.drainOnce()).toBe(150);
+    expect(await OutboxMessageModel.countDocuments({ status: 'sent' })).toBe(150);
+
+    clock.advance(1);
+    await delivery.drainOnce();
+
+    expect(await OutboxMessageModel.countDocuments({})).toBe(0);
+    expect(await OutboxArchiveModel.countDocuments({ idempotencyKey: /^fast:/ })).toBe(150);
+    expect(countByKey(sends).size).toBe(150);
+  });
+
   test('when a key sent and archived is enqueued again, then it is not sent again and leaves the live outbox', async () => {
     const clock = new ManualClock(t0);
     const sends: RecordedSend[] = [];
