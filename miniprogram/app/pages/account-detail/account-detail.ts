@@ -15,6 +15,7 @@ import { readAllPages } from '../../lib/cursor-list';
 import { today } from '../../lib/format';
 import { adminOnlyText, isAdmin } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
+import { loadForAdmin, readAllAnnualReviews } from '../../lib/registry-pages';
 import { decideAnnualReview } from '../../lib/review-decision';
 import { askText, confirmAction, runAction } from '../../lib/wechat';
 
@@ -44,11 +45,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ accountId: query.id ?? '' });
-      if (!isAdmin(currentPerson())) {
-        this.setData({ status: 'empty' });
-        return;
-      }
-      void this.load();
+      loadForAdmin(this);
     },
 
     async load(showLoading = true) {
@@ -57,10 +54,7 @@ Component({
       try {
         const [account, reviews] = await Promise.all([
           api.account(this.data.accountId),
-          readAllPages(async (cursor) => {
-            const page = await api.annualReviews({ accountId: this.data.accountId, cursor, limit: 100 });
-            return { items: page.reviews, nextCursor: page.nextCursor };
-          }),
+          readAllAnnualReviews(this.data.accountId),
         ]);
         this.show(account, reviews);
       } catch (error) {

@@ -11,8 +11,9 @@ import { accountStatusFilters, filterChoices, matchesFilter, toAccountRow } from
 import type { AccountRow } from '../../lib/account-view';
 import { readAllPages } from '../../lib/cursor-list';
 import { today } from '../../lib/format';
-import { adminOnlyText, isAdmin, openAccount, pages } from '../../lib/navigation';
+import { isAdmin, openAccount, pages } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
+import { loadForAdmin, readAllAnnualReviews } from '../../lib/registry-pages';
 
 /** Figures the registry shows beside each account; the list still shows when they cannot be read. */
 async function readOptional<T>(read: () => Promise<T[]>): Promise<T[] | null> {
@@ -41,11 +42,7 @@ Component({
   },
   methods: {
     onLoad() {
-      if (!isAdmin(currentPerson())) {
-        this.setData({ status: 'empty', emptyText: adminOnlyText });
-        return;
-      }
-      void this.load();
+      loadForAdmin(this);
     },
 
     async load(showLoading = true) {
@@ -58,12 +55,7 @@ Component({
             return { items: page.accounts, nextCursor: page.nextCursor };
           }),
           readOptional<AccountCadenceView>(async () => (await api.cadence()).accounts),
-          readOptional<AnnualReviewView>(() =>
-            readAllPages(async (cursor) => {
-              const page = await api.annualReviews({ cursor, limit: 100 });
-              return { items: page.reviews, nextCursor: page.nextCursor };
-            }),
-          ),
+          readOptional<AnnualReviewView>(() => readAllAnnualReviews()),
         ]);
         const figures = {
           cadence: new Map((cadence ?? []).map((view) => [view.accountId, view])),

@@ -8,9 +8,9 @@ import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { toBoardView } from '../../lib/annual-review-view';
 import type { BoardGroupName, BoardView } from '../../lib/annual-review-view';
-import { readAllPages } from '../../lib/cursor-list';
-import { adminOnlyText, isAdmin, openAccount } from '../../lib/navigation';
+import { isAdmin, openAccount } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
+import { loadForAdmin, readAllAnnualReviews } from '../../lib/registry-pages';
 import { decideAnnualReview } from '../../lib/review-decision';
 
 Component({
@@ -27,11 +27,7 @@ Component({
   },
   methods: {
     onLoad() {
-      if (!isAdmin(currentPerson())) {
-        this.setData({ status: 'empty', emptyText: adminOnlyText });
-        return;
-      }
-      void this.load();
+      loadForAdmin(this);
     },
 
     async load(showLoading = true) {
@@ -39,10 +35,7 @@ Component({
       if (showLoading) this.setData({ status: 'loading' });
       try {
         const [reviews, units] = await Promise.all([
-          readAllPages(async (cursor) => {
-            const page = await api.annualReviews({ cursor, limit: 100 });
-            return { items: page.reviews, nextCursor: page.nextCursor };
-          }),
+          readAllAnnualReviews(),
           // Unit names are a nicety: the board works without them.
           api.units().then(
             (list) => list.items,
