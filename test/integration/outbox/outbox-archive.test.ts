@@ -20,17 +20,23 @@ beforeAll(connectTestDatabase);
 afterAll(disconnectTestDatabase);
 beforeEach(clearOutbox);
 
-function deliverer(clock: ManualClock, sends: RecordedSend[], logger = capturingLogger().logger) {
+/** By default 20 per minute, archiving on every drain. */
+function deliverer(
+  clock: ManualClock,
+  sends: RecordedSend[],
+  logger = capturingLogger().logger,
+  options: { perMinuteLimit?: number; archiveIntervalMs?: number } = {},
+) {
   return new OutboxDelivery(
     {
       clock,
-      config: outboxConfig({ perMinuteLimit: 20 }),
+      config: outboxConfig({ perMinuteLimit: options.perMinuteLimit ?? 20 }),
       logger,
       processId: 'bot-1',
       send: recordingSend(clock, sends, 'bot-1'),
       alertAdmins: noAlerts,
     },
-    { archiveIntervalMs: 0 },
+    { archiveIntervalMs: options.archiveIntervalMs ?? 0 },
   );
 }
 
@@ -63,14 +69,8 @@ describe('keeping the live outbox small', () => {
     const clock = new ManualClock(t0);
     const sends: RecordedSend[] = [];
     await enqueueNumbered(clock, 'fast', 150);
-    const delivery = new OutboxDelivery({
-      clock,
-      config: outboxConfig({ perMinuteLimit: 0 }),
-      logger: capturingLogger().logger,
-      processId: 'bot-1',
-      send: recordingSend(clock, sends, 'bot-1'),
-      alertAdmins: noAlerts,
-    });
+    // The default archive interval (10 s): only the 100 sends make this drain archive.
+    const delivery = deliverer(clock, sends, undefined, { perMinuteLimit: 0, archiveIntervalMs: 10_000 });
     expect(await delivery.drainOnce()).toBe(150);
     expect(await OutboxMessageModel.countDocuments({ status: 'sent' })).toBe(150);
 
