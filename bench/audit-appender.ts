@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       await trail.append({
         actor: { via: `test:${label}` },
         action: 'test.appended',
-        subject: { type: 'appender', id: label },
+        subject: { type: 'organization', id: label },
         details: { index },
       });
       if (values['print-acks']) process.stdout.write(`ack ${index}\n`);

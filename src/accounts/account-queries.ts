@@ -216,6 +216,14 @@ export class AccountQueries {
     return new Map(accounts.map((account) => [String(account._id), account]));
   }
 
+  /** The unit of each account, in one query (the audit trail's visibility); unknown ids are absent. */
+  async unitsOf(ids: string[]): Promise<Map<string, string>> {
+    const objectIds = ids.filter(isObjectIdText).map((id) => new Types.ObjectId(id));
+    if (objectIds.length === 0) return new Map();
+    const accounts = await AccountModel.find({ _id: { $in: objectIds } }, { unitId: 1 }).lean<Account[]>();
+    return new Map(accounts.map((account) => [String(account._id), String(account.unitId)]));
+  }
+
   /** The active accounts of some units (the dashboard's registry risks). */
   listActiveIn(unitIds: string[]): Promise<Account[]> {
     return AccountModel.find({

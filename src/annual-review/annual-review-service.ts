@@ -352,6 +352,14 @@ export class AnnualReviewService {
     return { account, review };
   }
 
+  /** The unit of each review, in one query (the audit trail's visibility); unknown ids are absent. */
+  async unitsOf(ids: string[]): Promise<Map<string, string>> {
+    const objectIds = ids.filter(isObjectIdText).map((id) => new Types.ObjectId(id));
+    if (objectIds.length === 0) return new Map();
+    const reviews = await AnnualReviewModel.find({ _id: { $in: objectIds } }, { unitId: 1 }).lean<AnnualReview[]>();
+    return new Map(reviews.map((review) => [String(review._id), String(review.unitId)]));
+  }
+
   /** Review counts of a cycle for the units of a scope. */
   async countReviews(unitIds: string[], year: number): Promise<ReviewCounts> {
     const groups = await AnnualReviewModel.aggregate<{

@@ -13,15 +13,14 @@ import { DraftQueries } from '../drafts/draft-queries';
 import { draftRoutes } from '../drafts/draft-routes';
 import { auditRoutes } from '../audit/audit-routes';
 import { readDigests, verifyAuditChain } from '../audit/audit-service';
+import { AuditVisibility } from '../audit/audit-visibility';
 import { digestDirectory, resolveDigestKey } from '../audit/audit-digest-key';
 import { peopleRoutes } from '../people/people-routes';
-import { findPersonUnits } from '../people/people-directory';
 import { DashboardService } from '../dashboard/dashboard-service';
 import type { AccountRiskProvider } from '../dashboard/dashboard-service';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { ExportService } from '../exports/export-service';
 import { exportRoutes } from '../exports/export-routes';
-import { DraftModel } from '../drafts/draft-model';
 import { unbindPerson } from './unbind-person';
 import type { AccessTokens } from './access-tokens';
 import type { ApiRoute } from './api-route';
@@ -50,6 +49,7 @@ export function createApiRoutes(
 ): ApiWiring {
   const { people, clock, audit, outbox } = services;
   const attempts = new AttemptLimiter({ clock });
+  const miniProgramProvider = config.miniProgram.appId || 'mini-program';
   const sessions = new SessionService({
     clock,
     audit,
@@ -63,12 +63,23 @@ export function createApiRoutes(
       }),
     accessTokens,
     people,
-    provider: config.miniProgram.appId || 'mini-program',
+    provider: miniProgramProvider,
     accessTtlSeconds: config.auth.accessTtlSeconds,
     refreshTtlSeconds: config.auth.refreshTtlSeconds,
   });
   const queries = new DraftQueries({ people, timeZone: config.timeZone });
   const digests = digestDirectory(config);
+  // Who may read which audit events: the same decision for GET /audit/events and the audit export.
+  const auditVisibility = new AuditVisibility({
+    visibleDrafts: (scope, ids) => queries.visibleDrafts(scope, ids),
+    visibleDraftsBefore: (scope, until) => queries.visibleDraftsBefore(scope, until),
+    accountUnits: (ids) => services.accounts.unitsOf(ids),
+    annualReviewUnits: (ids) => services.annualReviews.unitsOf(ids),
+    approvalRouteUnits: (ids) => people.approvalRouteUnits(ids),
+    personReach: (ids) => people.personReach(ids),
+    miniProgramPeople: (openids) => people.miniProgramPeople(miniProgramProvider, openids),
+    coversWholeOrganization: (unitIds) => people.coversWholeOrganization(unitIds),
+  });
 
   const routes = [
     ...authRoutes(sessions),
@@ -76,22 +87,7 @@ export function createApiRoutes(
     ...auditRoutes({
       clock,
       findPeople: (ids) => people.findPeople(ids),
-      subjectVisible: async (viewer, subject) => {
-        const scope = viewer.scope.adminUnitIds;
-        if (subject.type === 'unit') return scope.includes(subject.id);
-        if (subject.type === 'person') {
-          const units = /^[0-9a-f]{24}$/i.test(subject.id) ? await findPersonUnits(subject.id) : null;
-          return Boolean(units?.some((unitId) => scope.includes(unitId)));
-        }
-        if (subject.type === 'draft') {
-          const draft = /^[0-9a-f]{24}$/i.test(subject.id)
-            ? await DraftModel.findById(subject.id, { unitId: 1 }).lean()
-            : null;
-          return Boolean(draft && scope.includes(String(draft.unitId)));
-        }
-        // Organisation-wide subjects (imports, routes, exports, sessions): any admin.
-        return true;
-      },
+      visibility: auditVisibility,
       verify: () =>
         verifyAuditChain({
           digests: fs.existsSync(digests) ? readDigests([digests]) : [],

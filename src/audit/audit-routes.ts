@@ -15,15 +15,13 @@ import type { AuditDigestView } from '../shared/contracts/audit';
 import type { PersonName } from '../drafts/draft-service';
 import { findEventsBySubject } from './audit-queries';
 import type { VerifyReport } from './audit-service';
+import type { AuditVisibility } from './audit-visibility';
 
 export interface AuditRouteDependencies {
   clock: Clock;
   findPeople(ids: string[]): Promise<Map<string, PersonName>>;
-  /** Whether an admin may see events about this subject (drafts, people and units of their scope). */
-  subjectVisible(
-    viewer: { scope: { adminUnitIds: string[] } },
-    subject: { type: string; id: string },
-  ): Promise<boolean>;
+  /** Whether an admin may see the events about a subject (audit-visibility-rules). */
+  visibility: Pick<AuditVisibility, 'subjectVisible'>;
   verify(): Promise<VerifyReport>;
   latestDigests(): AuditDigestView[];
 }
@@ -33,14 +31,15 @@ export function auditRoutes(dependencies: AuditRouteDependencies): ApiRoute[] {
     defineRoute({
       method: 'get',
       path: '/audit/events',
-      summary: '某对象（稿件、人员、单位……）的审计事件，按序号分页',
+      summary:
+        '某对象（稿件、账号、人员、单位……）的审计事件，按序号分页；仅限管理范围内的对象，全组织的对象仅限最上级单位的管理员',
       tag: 'audit',
       access: 'admin',
       query: auditEventsQuerySchema,
       response: auditEventPageSchema,
       handle: async (ctx, { query }) => {
         const subject = { type: query.subjectType, id: query.subjectId };
-        if (!(await dependencies.subjectVisible(ctx.state.viewer, subject))) {
+        if (!(await dependencies.visibility.subjectVisible(ctx.state.viewer.scope, subject))) {
           throw new NotFoundError('AUDIT_SUBJECT_NOT_FOUND', '找不到该对象，或不在您的管理范围内');
         }
         const [after] = query.cursor ? decodeCursor(query.cursor, 1) : [0];

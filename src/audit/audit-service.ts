@@ -29,6 +29,7 @@ import {
 } from './audit-chain-rules';
 import type { AuditDigest, ChainedEvent, LinkProblem, ReplacedCharacters } from './audit-chain-rules';
 import { toObjectIdOrNull } from '../shared/ids';
+import type { AuditSubjectType } from './audit-visibility-rules';
 
 type PersonReference = Types.ObjectId | string | null | undefined;
 
@@ -37,7 +38,8 @@ export interface AuditEventInput {
   key?: string;
   actor: { personId?: PersonReference; onBehalfOfId?: PersonReference; via?: string };
   action: string;
-  subject: { type: string; id: string };
+  /** Only the types audit-visibility-rules knows, so every event has a rule for who may read it. */
+  subject: { type: AuditSubjectType; id: string };
   subjectVersion?: number | null;
   contentHash?: string;
   reason?: string;

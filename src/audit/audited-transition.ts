@@ -71,7 +71,7 @@ export interface AuditedChangeOptions<T extends RevisionedDocument> {
   /** The change to make to the record as loaded, or null for none; may throw a refusal. */
   decide: (document: T) => AuditedChange | null | Promise<AuditedChange | null>;
   actor: AuditEventInput['actor'];
-  subjectType: string;
+  subjectType: AuditEventInput['subject']['type'];
   /** Recorded with every event of this record, besides the change's own details. */
   subjectDetails?: (document: T) => Record<string, unknown>;
   /** The error when other writers keep winning (a few tries, a few hundred ms). */

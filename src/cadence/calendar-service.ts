@@ -25,7 +25,7 @@ export interface CalendarActor {
 /** What the calendar needs from the people feature: overrides apply everywhere, so only top-level admins set them. */
 export interface CalendarPeople {
   findAdmin(personId: string): Promise<{ scopeUnitIds: string[] } | null>;
-  unitLineage(unitIds: string[]): Promise<Map<string, { ancestorIds: string[] }>>;
+  coversWholeOrganization(unitIds: string[]): Promise<boolean>;
 }
 
 export interface CalendarStatus {
@@ -142,8 +142,7 @@ export class CalendarService {
   private async checkMayChange(actor: CalendarActor): Promise<void> {
     if (!actor.personId) return;
     const admin = await this.dependencies.people.findAdmin(actor.personId);
-    const lineage = await this.dependencies.people.unitLineage(admin?.scopeUnitIds ?? []);
-    if (![...lineage.values()].some((unit) => unit.ancestorIds.length === 0)) {
+    if (!(await this.dependencies.people.coversWholeOrganization(admin?.scopeUnitIds ?? []))) {
       throw new ForbiddenError('CALENDAR_ADMIN_ONLY', '本地节假日设置对全部单位生效，只有最上级单位的管理员可以修改');
     }
   }

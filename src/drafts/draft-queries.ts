@@ -9,13 +9,14 @@ import { NotFoundError, ValidationError } from '../shared/errors';
 import { isObjectIdText } from '../shared/ids';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor';
 import { parseTimeBound } from '../shared/time-bounds';
-import type { Viewer } from '../people/viewer-scope';
+import type { Viewer, ViewerScope } from '../people/viewer-scope';
 import { findEventsBySubject } from '../audit/audit-queries';
 import type { AuditEvent } from '../audit/audit-event-model';
 import type { DraftListQuery, DiffSegment } from '../shared/contracts/drafts';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import { draftScopeConditions, draftVisibleTo } from './draft-access-rules';
+import type { DraftAccessFacts } from './draft-access-rules';
 import { normalizeShortCode, shortCodePattern } from './draft-rules';
 import { diffWords } from './draft-diff-rules';
 import type { DraftPeople, DraftRecord, PersonName } from './draft-service';
@@ -41,9 +42,7 @@ export class DraftQueries {
     query: Required<Pick<DraftListQuery, 'limit'>> & DraftListQuery,
   ): Promise<DraftListResult> {
     const limit = Number(query.limit);
-    const conditions: Record<string, unknown>[] = [
-      { $or: draftScopeConditions(viewer.scope).map(({ field, ids }) => ({ [field]: { $in: ids.map(toId) } })) },
-    ];
+    const conditions: Record<string, unknown>[] = [inScope(viewer.scope)];
     if (query.status) conditions.push({ status: query.status });
     if (query.unitId) conditions.push({ unitId: toId(query.unitId) });
     if (query.accountId) conditions.push({ accountId: toId(query.accountId) });
@@ -144,6 +143,31 @@ export class DraftQueries {
     return { from, to, title: diffWords(from.title, to.title), body: diffWords(from.body, to.body) };
   }
 
+  /**
+   * Of a few drafts, those the viewer may see (the audit trail's visibility). Read by _id one by one:
+   * the embedded database serves only an equal _id from its index, not a list of them.
+   */
+  async visibleDrafts(scope: ViewerScope, ids: string[]): Promise<Set<string>> {
+    const drafts = await Promise.all(
+      [...new Set(ids)].filter(isObjectIdText).map((id) => DraftModel.findById(id, accessFactFields).lean<Draft>()),
+    );
+    return new Set(
+      drafts
+        .filter(isPresent)
+        .flatMap((draft) => (draftVisibleTo(scope, accessFacts(draft)) ? [String(draft._id)] : [])),
+    );
+  }
+
+  /** Every draft the viewer may see created before `until`, in one query (for a whole audit export). */
+  async visibleDraftsBefore(scope: ViewerScope, until: Date): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const cursor = DraftModel.find(draftsCreatedInScope(scope, { until }), { _id: 1 })
+      .lean<Draft[]>()
+      .cursor({ batchSize: 1000 });
+    for await (const draft of cursor as AsyncIterable<Draft>) ids.add(String(draft._id));
+    return ids;
+  }
+
   private eventsAfter(draft: Draft, afterSequence: number): Promise<AuditEvent[]> {
     return findEventsBySubject({ type: 'draft', id: String(draft._id) }, { afterSequence, limit: 500 });
   }
@@ -176,7 +200,29 @@ export class DraftQueries {
   }
 }
 
-export function accessFacts(draft: Draft) {
+/** The drafts a viewer may see (draft-access-rules as a query: each alternative served by its own index). */
+function inScope(scope: ViewerScope): Record<string, unknown> {
+  return { $or: draftScopeConditions(scope).map(({ field, ids }) => ({ [field]: { $in: ids.map(toId) } })) };
+}
+
+/** The drafts a viewer may see created in [from, until): the drafts export's and the audit export's query. */
+export function draftsCreatedInScope(
+  scope: ViewerScope,
+  created: { from?: Date; until: Date },
+): Record<string, unknown> {
+  const createdAt = created.from ? { $gte: created.from, $lt: created.until } : { $lt: created.until };
+  return { $and: [inScope(scope), { createdAt }] };
+}
+
+const accessFactFields = {
+  unitId: 1,
+  accountId: 1,
+  submitterId: 1,
+  'steps.approverIds': 1,
+  'steps.backupApproverIds': 1,
+};
+
+export function accessFacts(draft: Draft): DraftAccessFacts {
   return {
     unitId: String(draft.unitId),
     accountId: draft.accountId ? String(draft.accountId) : null,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Logger } from '../shared/logger';
 import { ConflictError } from '../shared/errors';
-import type { AuditTrail } from '../audit/audit-service';
+import type { AuditEventInput, AuditTrail } from '../audit/audit-service';
 import { UnitModel } from './unit-model';
 import type { Unit } from './unit-model';
 import { PersonModel } from './person-model';
@@ -308,7 +308,7 @@ export class OrganizationImport {
 
 type RecordChange = (
   action: string,
-  type: string,
+  type: AuditEventInput['subject']['type'],
   id: Types.ObjectId,
   details: Record<string, unknown>,
 ) => Promise<void>;

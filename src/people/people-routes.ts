@@ -150,8 +150,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       errorStatuses: [403, 409],
       handle: async (ctx, { body }) => {
         // The file describes every unit and person: an admin of one branch may not rewrite the others.
-        const roots = await people.unitLineage(ctx.state.viewer.scope.adminRootUnitIds);
-        if (![...roots.values()].some((unit) => unit.ancestorIds.length === 0)) {
+        if (!(await people.coversWholeOrganization(ctx.state.viewer.scope.adminRootUnitIds))) {
           throw new ForbiddenError(
             'ORGANIZATION_IMPORT_TOP_ADMIN_ONLY',
             '组织架构文件涵盖全部单位和人员，只有最上级单位的管理员可以导入；请联系最上级单位的管理员',

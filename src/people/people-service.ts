@@ -573,6 +573,45 @@ export class PeopleService {
     );
   }
 
+  /** Whether these units (an admin's scope) include a root unit: the top admin's, who looks after everything. */
+  async coversWholeOrganization(unitIds: string[]): Promise<boolean> {
+    const lineage = await this.unitLineage(unitIds);
+    return [...lineage.values()].some((unit) => unit.ancestorIds.length === 0);
+  }
+
+  /** Each person's units and the units they look after as an admin, in one query; unknown ids are absent. */
+  async personReach(ids: string[]): Promise<Map<string, { unitIds: string[]; adminScopeUnitIds: string[] }>> {
+    const objectIds = validObjectIds(ids);
+    if (objectIds.length === 0) return new Map();
+    const people = await PersonModel.find({ _id: { $in: objectIds } }).lean();
+    return new Map(
+      people.map((person) => {
+        const admin = toAdminSummary(person);
+        const adminScopeUnitIds = person.roles.includes('admin') ? admin.scopeUnitIds : [];
+        return [admin.id, { unitIds: admin.unitIds, adminScopeUnitIds }];
+      }),
+    );
+  }
+
+  /** The unit of each approval route, in one query; unknown ids (and removed routes) are absent. */
+  async approvalRouteUnits(ids: string[]): Promise<Map<string, string>> {
+    const objectIds = validObjectIds(ids);
+    if (objectIds.length === 0) return new Map();
+    const routes = await ApprovalRouteModel.find({ _id: { $in: objectIds } }, { unitId: 1 }).lean<ApprovalRoute[]>();
+    return new Map(routes.map((route) => [String(route._id), String(route.unitId)]));
+  }
+
+  /** openid → the person bound to it in the mini-program of `provider` (the appid). */
+  async miniProgramPeople(provider: string, openids: string[]): Promise<Map<string, string>> {
+    if (openids.length === 0) return new Map();
+    const bindings = await IdentityBindingModel.find({
+      kind: 'mini-program',
+      provider,
+      externalId: { $in: [...new Set(openids)] },
+    }).lean();
+    return new Map(bindings.map((binding) => [binding.externalId, String(binding.personId)]));
+  }
+
   /** The ids of the units in an admin's scope: each scope unit and everything below it. */
   async unitsWithin(scopeUnitIds: string[]): Promise<string[]> {
     const objectIds = validObjectIds(scopeUnitIds);

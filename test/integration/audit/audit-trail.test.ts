@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Types } from 'mongoose';
 import { AuditTrail, readDigests, verifyAuditChain } from '../../../src/audit/audit-service';
+import type { AuditEventInput } from '../../../src/audit/audit-service';
 import { AuditEventModel, AuditHeadModel } from '../../../src/audit/audit-event-model';
 import { hashEvent } from '../../../src/audit/audit-chain-rules';
 import { ManualClock } from '../../../src/shared/clock';
@@ -57,7 +58,7 @@ describe('the audit trail', () => {
 
   test('when the same key is appended twice, then one event is recorded', async () => {
     const trail = new AuditTrail({ clock });
-    const input = {
+    const input: AuditEventInput = {
       key: 'draft:K7Q2:approve:1',
       actor: {},
       action: 'draft.approved',
@@ -177,7 +178,7 @@ describe('the audit trail under several processes', () => {
     }
     const before = await AuditEventModel.countDocuments();
     const trail = new AuditTrail({ clock });
-    await trail.append({ actor: {}, action: 'test.after-crashes', subject: { type: 'test', id: 'x' } });
+    await trail.append({ actor: {}, action: 'test.after-crashes', subject: { type: 'organization', id: 'x' } });
     await trail.settle();
 
     const report = await verifyAuditChain();
@@ -211,7 +212,7 @@ describe('the audit trail under several processes', () => {
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
     for (const [label, acks] of acknowledged) {
       const stored = await AuditEventModel.find(
-        { 'subject.type': 'appender', 'subject.id': label },
+        { 'subject.type': 'organization', 'subject.id': label },
         { details: 1 },
       ).lean();
       const storedIndexes = new Set(stored.map((event) => Number(event.details.index)));
@@ -236,7 +237,7 @@ describe('group commit', () => {
     try {
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, index) =>
-          trail.append({ actor: {}, action: 'test.batched', subject: { type: 'test', id: `e${index}` } }),
+          trail.append({ actor: {}, action: 'test.batched', subject: { type: 'organization', id: `e${index}` } }),
         ),
       );
       await trail.settle();
@@ -258,9 +259,14 @@ describe('group commit', () => {
       key: 'k-earlier',
       actor: {},
       action: 'test.a',
-      subject: { type: 't', id: '1' },
+      subject: { type: 'organization', id: '1' },
     });
-    const input = (key: string) => ({ key, actor: {}, action: 'test.b', subject: { type: 't', id: key } });
+    const input = (key: string): AuditEventInput => ({
+      key,
+      actor: {},
+      action: 'test.b',
+      subject: { type: 'organization', id: key },
+    });
     const results = await Promise.all([
       trail.append(input('k-new')),
       trail.append(input('k-new')),

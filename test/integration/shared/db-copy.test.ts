@@ -65,7 +65,7 @@ describe('copying the database to another server', () => {
       await trail.append({
         actor: {},
         action: 'test.copied',
-        subject: { type: 'test', id: `e${index}` },
+        subject: { type: 'organization', id: `e${index}` },
         reason: '复制',
       });
     }
