@@ -123,7 +123,7 @@ export function createApiRoutes(
             : Promise.resolve(null),
       }),
     ),
-    ...exportRoutes(new ExportService({ audit, people, timeZone: config.timeZone }), config.timeZone),
+    ...exportRoutes(new ExportService({ audit, people, auditVisibility, timeZone: config.timeZone }), config.timeZone),
     ...accountRoutes(services),
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),

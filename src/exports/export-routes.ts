@@ -28,7 +28,8 @@ export function exportRoutes(exports: ExportService, timeZone: string): ApiRoute
     defineRoute({
       method: 'get',
       path: '/exports/audit',
-      summary: '导出审计记录（CSV 或 XLSX，中文表头）；导出本身记入审计',
+      summary:
+        '导出审计记录（CSV 或 XLSX，中文表头）：仅含管理范围内对象的事件，全组织的事件仅最上级单位的管理员可见；导出本身记入审计',
       tag: 'exports',
       access: 'admin',
       query: exportQuerySchema,

@@ -1,22 +1,26 @@
 /**
  * Exports for inspections: drafts with their decisions, and the audit trail, for a date range, as CSV
  * (UTF-8 with BOM so Excel reads the Chinese) or XLSX (exceljs' streaming writer). Rows are read from a
- * database cursor and written one by one, so memory stays flat however long the range. Each export is
- * recorded in the audit trail before the first row leaves (R3: who took which records out, when).
+ * database cursor and written one by one, so memory stays flat however long the range. Each holds only
+ * what the viewer may see: the drafts of their scope, and the events whose subject they may read
+ * (audit-visibility-rules, decided a batch at a time). Each export is recorded in the audit trail before
+ * the first row leaves (R3: who took which records out, when).
  */
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Logger } from '../shared/logger';
 import type { AuditTrail } from '../audit/audit-service';
 import { streamEventsBetween } from '../audit/audit-queries';
 import type { AuditEvent } from '../audit/audit-event-model';
+import { auditSubjectKey } from '../audit/audit-visibility';
+import type { AuditSubjectFilter, AuditVisibility } from '../audit/audit-visibility';
 import type { Viewer } from '../people/viewer-scope';
 import { DraftModel } from '../drafts/draft-model';
 import type { Draft } from '../drafts/draft-model';
-import { draftScopeConditions } from '../drafts/draft-access-rules';
+import { draftsCreatedInScope } from '../drafts/draft-queries';
 import { statusWord, decisionWord } from '../drafts/draft-rules';
 import type { DraftPeople } from '../drafts/draft-service';
 import { auditExportColumns, draftExportColumns } from '../shared/contracts/exports';
@@ -27,6 +31,8 @@ import type { Cell } from './export-rules';
 export interface ExportServiceDependencies {
   audit: AuditTrail;
   people: Pick<DraftPeople, 'findPeople' | 'unitName'>;
+  /** Which events the viewer may take out: the same decision as GET /audit/events. */
+  auditVisibility: Pick<AuditVisibility, 'filterFor'>;
   timeZone: string;
   logger?: Logger;
 }
@@ -47,10 +53,7 @@ export class ExportService {
 
   async exportDrafts(viewer: Viewer, range: { from: Date; until: Date }, format: ExportFormat): Promise<ExportFile> {
     await this.record(viewer, 'drafts', range, format);
-    const scope = draftScopeConditions(viewer.scope).map(({ field, ids }) => ({
-      [field]: { $in: ids.map((id) => new Types.ObjectId(id)) },
-    }));
-    const cursor = DraftModel.find({ $and: [{ $or: scope }, { createdAt: { $gte: range.from, $lt: range.until } }] })
+    const cursor = DraftModel.find(draftsCreatedInScope(viewer.scope, range))
       .sort({ createdAt: 1, _id: 1 })
       // The rows need no text, findings, attachments or messages: leaving them in the database keeps memory flat.
       .select({ 'versions.body': 0, 'versions.findings': 0, 'versions.attachments': 0, lastMessages: 0 })
@@ -62,7 +65,9 @@ export class ExportService {
 
   async exportAudit(viewer: Viewer, range: { from: Date; until: Date }, format: ExportFormat): Promise<ExportFile> {
     await this.record(viewer, 'audit', range, format);
-    const rows = this.auditRows(streamEventsBetween(range.from, range.until) as AsyncIterable<AuditEvent>);
+    const visible = await this.dependencies.auditVisibility.filterFor(viewer.scope, { exportUntil: range.until });
+    const events = inBatches(streamEventsBetween(range.from, range.until) as AsyncIterable<AuditEvent>, eventBatch);
+    const rows = this.auditRows(events, visible);
     return this.write('审计记录', auditExportColumns, rows, format, `audit-${this.day(range.from)}`);
   }
 
@@ -115,26 +120,33 @@ export class ExportService {
     }
   }
 
-  private async *auditRows(events: AsyncIterable<AuditEvent>): AsyncGenerator<Cell[]> {
-    for await (const event of events) {
-      const people = await this.dependencies.people.findPeople(
-        [event.actor.personId, event.actor.onBehalfOfId].filter(isId),
-      );
+  /** The rows of the events the viewer may see; visibility and names are read once per batch. */
+  private async *auditRows(batches: AsyncIterable<AuditEvent[]>, visible: AuditSubjectFilter): AsyncGenerator<Cell[]> {
+    for await (const batch of batches) {
+      const [shown, people] = await Promise.all([
+        visible(batch.map((event) => event.subject)),
+        this.dependencies.people.findPeople(
+          batch.flatMap((event) => [event.actor.personId, event.actor.onBehalfOfId].filter(isId)),
+        ),
+      ]);
       const name = (id: Types.ObjectId | null) => (id ? (people.get(String(id))?.name ?? String(id)) : '');
-      yield [
-        event._id,
-        this.time(event.at),
-        event.action,
-        event.actor.personId ? name(event.actor.personId) : '系统',
-        name(event.actor.onBehalfOfId),
-        event.actor.via,
-        event.subject.type,
-        event.subject.id,
-        event.subjectVersion,
-        event.contentHash,
-        event.reason,
-        event.hash,
-      ];
+      for (const event of batch) {
+        if (!shown.has(auditSubjectKey(event.subject))) continue;
+        yield [
+          event._id,
+          this.time(event.at),
+          event.action,
+          event.actor.personId ? name(event.actor.personId) : '系统',
+          name(event.actor.onBehalfOfId),
+          event.actor.via,
+          event.subject.type,
+          event.subject.id,
+          event.subjectVersion,
+          event.contentHash,
+          event.reason,
+          event.hash,
+        ];
+      }
     }
   }
 
@@ -201,6 +213,21 @@ async function writeXlsx(
   }
   sheet.commit();
   await workbook.commit();
+}
+
+/** Events decided together: the database cursor's own batch, so memory holds one batch as before. */
+const eventBatch = 500;
+
+async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function isId(id: Types.ObjectId | null): id is Types.ObjectId {
