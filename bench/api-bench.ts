@@ -6,7 +6,8 @@
  * the draft list (first page), a draft's detail and its timeline. Each route's database work is then
  * issued straight through the driver, 4 at a time, 100 in all: the same filter, sort and limit the
  * route sends (list), the draft by _id (detail), the draft by _id then its events (timeline). Lastly
- * a fresh server exports the 20,000 drafts as XLSX while its RSS is sampled. Ends with one JSON line.
+ * a fresh server exports the 20,000 drafts as XLSX while its RSS is sampled, and another the whole audit
+ * trail as a branch admin's CSV (each event checked against the admin's scope). Ends with one JSON line.
  * BENCH_API_DRAFTS, BENCH_API_EVENTS, BENCH_API_REQUESTS and BENCH_API_ROUTES (e.g. "detail") make a
  * smaller run; figures of routes left out are null in the JSON line.
  */
@@ -315,8 +316,12 @@ function residentMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Math.round(kb / 1024);
 }
 
-/** Downloads the XLSX export of every seeded draft while sampling the server's RSS; bytes and peak MB. */
-async function exportDrafts(server: ServerProcess, token: string): Promise<{ bytes: number; peakRssMb: number }> {
+/** Downloads an export (`path` under /api/v1) while sampling the server's RSS; bytes and peak MB. */
+async function downloadExport(
+  server: ServerProcess,
+  token: string,
+  exportPath: string,
+): Promise<{ bytes: number; peakRssMb: number }> {
   const pid = server.child.pid ?? 0;
   let peak = residentMb(pid, 'VmRSS');
   const sampler = setInterval(() => (peak = Math.max(peak, residentMb(pid, 'VmRSS'))), 20);
@@ -326,7 +331,7 @@ async function exportDrafts(server: ServerProcess, token: string): Promise<{ byt
         {
           host: '127.0.0.1',
           port: server.port,
-          path: '/api/v1/exports/drafts?from=2025-12-01&to=2026-12-31&format=xlsx',
+          path: `/api/v1${exportPath}`,
           headers: { authorization: `Bearer ${token}` },
         },
         (response) => {
@@ -459,9 +464,32 @@ export async function runApiBench(): Promise<void> {
     const exporter = await startServer(database.uri, dbName);
     servers.push(exporter);
     const started = Date.now();
-    const exported = await exportDrafts(exporter, token);
+    const exported = await downloadExport(exporter, token, '/exports/drafts?from=2025-12-01&to=2026-12-31&format=xlsx');
     report(
       `export: ${draftCount} drafts as XLSX, ${(exported.bytes / 1e6).toFixed(1)} MB in ${Date.now() - started} ms, server peak RSS ${exported.peakRssMb} MB`,
+    );
+    await exporter.stop();
+    servers.pop();
+
+    // The audit trail as a branch admin's CSV, on a fresh server again: every event is read and each
+    // batch's subjects are checked against the admin's scope (audit-visibility.ts).
+    const branch = organization.officers[0];
+    await PersonModel.updateOne(
+      { _id: branch.id },
+      { $set: { roles: ['officer', 'admin'], adminOfUnitId: branch.unitId } },
+    );
+    const branchToken = new AccessTokens(secret, 3600, systemClock).issue(String(branch.id)).token;
+    const auditExporter = await startServer(database.uri, dbName);
+    servers.push(auditExporter);
+    const auditStarted = Date.now();
+    const auditExported = await downloadExport(
+      auditExporter,
+      branchToken,
+      '/exports/audit?from=2025-12-01&to=2026-12-31&format=csv',
+    );
+    const auditMs = Date.now() - auditStarted;
+    report(
+      `audit export: ${eventCount} events as a branch admin's CSV, ${(auditExported.bytes / 1e6).toFixed(1)} MB in ${auditMs} ms, server peak RSS ${auditExported.peakRssMb} MB`,
     );
     report(
       JSON.stringify({
@@ -476,6 +504,8 @@ export async function runApiBench(): Promise<void> {
         driver_timeline_p95_ms: figures.driver_timeline_p95_ms ?? null,
         ratio_timeline_vs_driver: figures.ratio_timeline_vs_driver ?? null,
         export_20k_peak_rss_mb: exported.peakRssMb,
+        audit_export_branch_peak_rss_mb: auditExported.peakRssMb,
+        audit_export_branch_ms: auditMs,
       }),
     );
   } finally {
