@@ -12,7 +12,6 @@ import type { SessionService } from '../auth/session-service';
 import { endSessionsOf } from '../auth/session-service';
 import type { AuditTrail } from '../audit/audit-service';
 import type { Logger } from '../shared/logger';
-import { NotFoundError } from '../shared/errors';
 import type { DraftService } from '../drafts/draft-service';
 import { handOverAndTell } from '../drafts/leaver-handover';
 import type { LeaverHandoverReport } from '../drafts/leaver-handover';
@@ -48,8 +47,9 @@ export function describeUnbind(personName: string, result: UnbindPersonResult): 
 }
 
 /**
- * An admin's `解绑 姓名` in chat: the person by name or code, within the admin's units (as the API
- * checks), then the same unbind; answers what the admin is told.
+ * An admin's `解绑 姓名` in chat: the person by name or code among those the admin may act on (as the
+ * API checks, see adminMayActOnPerson), then the same unbind; answers what the admin is told. Anyone
+ * else, the top admin for a branch admin included, reads as not found.
  */
 export async function unbindPersonByChat(
   dependencies: Omit<UnbindPersonDependencies, 'sessions'> & { audit: AuditTrail; logger?: Logger },
@@ -57,14 +57,8 @@ export async function unbindPersonByChat(
   actor: { byId: string; via: string },
 ): Promise<string> {
   const { people } = dependencies;
-  const [person, admin] = await Promise.all([
-    people.findPersonByReference(personReference),
-    people.findAdmin(actor.byId),
-  ]);
-  const covered = admin ? await Promise.all(person.unitIds.map((unitId) => people.adminCoversUnit(admin, unitId))) : [];
-  if (!covered.includes(true)) {
-    throw new NotFoundError('PERSON_NOT_FOUND', `找不到“${personReference}”，或其不在您的管理范围内`);
-  }
+  const admin = await people.findAdmin(actor.byId);
+  const person = await people.findPersonForAdmin(personReference, admin ?? { scopeUnitIds: [] });
   const sessions = { endSessionsOf: (personId: string) => endSessionsOf(dependencies, personId) };
   const result = await unbindPerson({ ...dependencies, sessions }, person.id, actor);
   return describeUnbind(person.name, result);
