@@ -61,6 +61,17 @@ export interface AccountServiceDependencies extends AccountQueryDependencies {
   logger?: Logger;
 }
 
+/**
+ * Who may change an account: `admin` only an admin whose scope covers it (the API: the managing office's
+ * registry, which shows an admin nothing outside their scope); otherwise its staff too (the leader in
+ * charge and the backend admin take their closure steps in chat).
+ */
+export interface RegistryAccess {
+  admin: boolean;
+}
+
+const staffOrAdmin: RegistryAccess = { admin: false };
+
 export interface AccountApplication {
   unitId: string;
   platform: AccountPlatform;
@@ -283,10 +294,11 @@ export class AccountService extends AccountQueries {
     actor: RegistryActor,
     accountId: string,
     input: { step: ClosureStep; note: string; url?: string },
+    access: RegistryAccess = staffOrAdmin,
   ): Promise<Account> {
     const now = this.dependencies.clock.now();
     const url = input.url?.trim() ?? '';
-    const account = await this.change(accountId, actor, { admin: false }, (current, roles) => {
+    const account = await this.change(accountId, actor, access, (current, roles) => {
       const refusal = closureStepRefusal(current, input.step, roles, url);
       if (refusal) {
         const forbidden = refusal.startsWith('只有');
@@ -325,8 +337,13 @@ export class AccountService extends AccountQueries {
    * Withdraws a closure request that is not approved yet (by its requester or an admin): the account is
    * active again and takes drafts; the withdrawn request stays in the audit trail.
    */
-  async withdrawClosure(actor: RegistryActor, accountId: string, note: string): Promise<Account> {
-    const account = await this.change(accountId, actor, { admin: false }, (current, roles) => {
+  async withdrawClosure(
+    actor: RegistryActor,
+    accountId: string,
+    note: string,
+    access: RegistryAccess = staffOrAdmin,
+  ): Promise<Account> {
+    const account = await this.change(accountId, actor, access, (current, roles) => {
       const refusal = closureWithdrawalRefusal(current, { personId: actor.personId, roles });
       if (refusal) {
         throw refusal.forbidden
@@ -389,14 +406,14 @@ export class AccountService extends AccountQueries {
   }
 
   /**
-   * Loads the account, checks the actor (`admin`: only an admin whose scope covers it), asks `decide` for
-   * the change and writes it with its audit event (see changeAudited). A `decide` that returns null
-   * changes nothing.
+   * Loads the account, checks the actor (`admin`: only an admin whose scope covers it; otherwise its
+   * staff too), asks `decide` for the change and writes it with its audit event (see changeAudited). A
+   * `decide` that returns null changes nothing. Anyone with no role on the account reads it as unknown.
    */
   private change(
     accountId: string,
     actor: RegistryActor,
-    options: { admin: boolean },
+    options: RegistryAccess,
     decide: (account: Account, roles: ClosureRole[]) => AuditedChange | null | Promise<AuditedChange | null>,
   ): Promise<Account> {
     return changeAudited({
