@@ -10,6 +10,7 @@ import { createApiRoutes } from '../../src/api/api-routes';
 import type { ApiWiring } from '../../src/api/api-routes';
 import { WechatClient } from '../../src/auth/wechat-client';
 import { checkDatabase } from '../../src/shared/database';
+import { disconnectTestDatabase } from './database';
 import { createLogger } from '../../src/shared/logger';
 import type { Services } from '../../src/services';
 import type { HttpConfig } from '../../src/shared/config';
@@ -78,4 +79,11 @@ export function startApi(
     ...wiring,
   });
   return { server: http.createServer(app.callback()), tokens, wiring };
+}
+
+/** The end of an API test file: the server closed, the audit trail's writes finished, the database let go. */
+export async function stopApi(server: http.Server, services: Pick<Services, 'audit'>): Promise<void> {
+  server.close();
+  await services.audit.settle();
+  await disconnectTestDatabase();
 }

@@ -13,11 +13,10 @@ import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
 import { AccountModel } from '../../../src/accounts/account-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
-import { PersonModel } from '../../../src/people/person-model';
 import type { AccountView } from '../../../src/shared/contracts';
-import { startApi } from '../../support/api-harness';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
+import { startApi, stopApi } from '../../support/api-harness';
+import { connectTestDatabase } from '../../support/database';
+import { importSampleOrganization, makeAdmin, personId, unitId } from '../../support/people-factories';
 import { countyAdmin, openAccount } from '../../support/registry-factories';
 
 const clock = new ManualClock('2026-11-02T02:00:00Z');
@@ -31,23 +30,12 @@ const educationAdmin = () => personId('张伟', 'JYJ004');
 beforeAll(async () => {
   await connectTestDatabase();
   await importSampleOrganization(services.people);
-  for (const [id, unitPath] of [
-    [await educationAdmin(), '某县人民政府/县教育局'],
-    [await personId('林小燕'), '某县人民政府/青山镇人民政府'],
-  ]) {
-    await PersonModel.updateOne(
-      { _id: id },
-      { $addToSet: { roles: 'admin' }, $set: { adminOfUnitId: new Types.ObjectId(await unitId(unitPath)) } },
-    );
-  }
+  await makeAdmin(await educationAdmin(), '某县人民政府/县教育局');
+  await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
-afterAll(async () => {
-  server.close();
-  await services.audit.settle();
-  await disconnectTestDatabase();
-});
+afterAll(() => stopApi(server, services));
 
 const bearer = (id: string) => `Bearer ${tokens.issue(id).token}`;
 const unknownId = new Types.ObjectId().toString();

@@ -19,9 +19,9 @@ import { PersonModel } from '../../../src/people/person-model';
 import { BindCodeModel } from '../../../src/people/bind-code-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { DelegationModel } from '../../../src/people/delegation-model';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
-import { startApi } from '../../support/api-harness';
+import { connectTestDatabase } from '../../support/database';
+import { importSampleOrganization, makeAdmin, personId, unitId } from '../../support/people-factories';
+import { startApi, stopApi } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('role-matrix-people-secret-0123456789abcdef', 3600, clock);
@@ -51,16 +51,12 @@ beforeAll(async () => {
   await connectTestDatabase();
   services = createServices({ clock, logger: createLogger('silent') });
   await importSampleOrganization(services.people);
-  const makeAdmin = async (who: Who, unitPath: string) =>
-    PersonModel.updateOne(
-      { _id: await idOf(who) },
-      { $addToSet: { roles: 'admin' }, $set: { adminOfUnitId: new Types.ObjectId(await unitId(unitPath)) } },
-    );
+  const makeAdminOf = async (who: Who, unitPath: string) => makeAdmin(await idOf(who), unitPath);
   // Branch admins: of the county office (where the top admin sits), of the town (twice), of the town's office.
-  await makeAdmin('officeAdmin', '某县人民政府/县政府办公室');
-  await makeAdmin('townAdmin', '某县人民政府/青山镇人民政府');
-  await makeAdmin('otherTownAdmin', '某县人民政府/青山镇人民政府');
-  await makeAdmin('townOfficeAdmin', '某县人民政府/青山镇人民政府/党政办公室');
+  await makeAdminOf('officeAdmin', '某县人民政府/县政府办公室');
+  await makeAdminOf('townAdmin', '某县人民政府/青山镇人民政府');
+  await makeAdminOf('otherTownAdmin', '某县人民政府/青山镇人民政府');
+  await makeAdminOf('townOfficeAdmin', '某县人民政府/青山镇人民政府/党政办公室');
   // Someone who works in the town's office and at the emergency bureau.
   await PersonModel.create({
     name: '两地兼职',
@@ -73,11 +69,7 @@ beforeAll(async () => {
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
-afterAll(async () => {
-  server.close();
-  await services.audit.settle();
-  await disconnectTestDatabase();
-});
+afterAll(() => stopApi(server, services));
 
 async function call(caller: Who, method: 'post' | 'delete', path: string, body?: object) {
   const token = tokens.issue(await idOf(caller)).token;

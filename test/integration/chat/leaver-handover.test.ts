@@ -6,9 +6,7 @@
  */
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
-import { Types } from 'mongoose';
-import { personId, unitId } from '../../support/people-factories';
-import { PersonModel } from '../../../src/people/person-model';
+import { makeAdmin, personId } from '../../support/people-factories';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
@@ -21,15 +19,8 @@ beforeAll(async () => {
   await connectTestDatabase();
   chat = await ChatHarness.start();
   // Branch admins: of the county office, where the top admin 李静 sits, and of the town.
-  for (const [name, unitPath] of [
-    ['蒋明', '某县人民政府/县政府办公室'],
-    ['林小燕', '某县人民政府/青山镇人民政府'],
-  ] as const) {
-    await PersonModel.updateOne(
-      { _id: await personId(name) },
-      { $addToSet: { roles: 'admin' }, $set: { adminOfUnitId: new Types.ObjectId(await unitId(unitPath)) } },
-    );
-  }
+  await makeAdmin(await personId('蒋明'), '某县人民政府/县政府办公室');
+  await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
   for (const name of [
     '刘洋',
     '孙丽',
