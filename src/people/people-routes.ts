@@ -27,7 +27,8 @@ import {
 import type { DelegationView } from '../shared/contracts/people';
 import type { PeopleService } from './people-service';
 import type { Delegation } from './delegation-model';
-import { listApprovalRoutes, listDelegations, listPeople, listUnits } from './people-directory';
+import { listApprovalRoutes, listDelegations, listPeople, listUnits, placesOf } from './people-directory';
+import { adminMayActOnPerson } from './admin-scope-rules';
 
 export interface PeopleRouteDependencies {
   people: PeopleService;
@@ -111,6 +112,11 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
         const scope = ctx.state.viewer.scope.adminUnitIds;
         if (query.unitId && !scope.includes(query.unitId)) return { body: { items: [], nextCursor: null } };
         const page = await listPeople(scope, query);
+        const places = await placesOf(page.people);
+        const manageable = (id: string) => {
+          const place = places.get(id);
+          return place ? adminMayActOnPerson(ctx.state.viewer.scope.adminRootUnitIds, place) : false;
+        };
         const units = new Map(
           (await listUnits(page.people.flatMap((person) => person.unitIds.map(String)))).map((unit) => [
             String(unit._id),
@@ -132,6 +138,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
                 provider: binding.provider,
                 boundAt: binding.boundAt.toISOString(),
               })),
+              manageable: manageable(String(person._id)),
             })),
             nextCursor: page.nextCursor,
           },

@@ -102,6 +102,25 @@ describe('a branch admin and the top admin', () => {
   });
 });
 
+describe('the people list says whom the admin may act on', () => {
+  test("when the town admin lists the town's people, then only those of narrower scope and wholly inside are manageable", async () => {
+    const token = tokens.issue(await idOf('townAdmin')).token;
+    const answer = await request(server).get('/api/v1/people?limit=100').set('Authorization', `Bearer ${token}`);
+    expect(answer.status).toBe(200);
+    const listed = new Map(
+      (answer.body as { items: { id: string; manageable: boolean }[] }).items.map((item) => [item.id, item.manageable]),
+    );
+    const expected: [Who, boolean][] = [
+      ['otherTownAdmin', false],
+      ['townAdmin', false],
+      ['partlyOutside', false],
+      ['townOfficeAdmin', true],
+      ['townOfficer', true],
+    ];
+    for (const [who, manageable] of expected) expect([who, listed.get(await idOf(who))]).toEqual([who, manageable]);
+  });
+});
+
 /** Who acts on whom, and what the rule says: may the caller act on the target, and are all the target's units theirs. */
 interface Pairing {
   caller: Who;
