@@ -1,12 +1,9 @@
-/**
- * The admin CLI as an operator runs it: `node --import tsx scripts/admin.ts …` in a child process, on
- * this file's test database.
- */
-import { spawn } from 'node:child_process';
+/** The admin CLI as an operator runs it (test/support/admin-cli.ts), on this file's test database. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectTestDatabase, disconnectTestDatabase, testDatabaseUri } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { adminCli } from '../../support/admin-cli';
 import { createPeopleService, personId, unitId } from '../../support/people-factories';
 import { DelegationModel } from '../../../src/people/delegation-model';
 import { PersonModel } from '../../../src/people/person-model';
@@ -19,39 +16,17 @@ import { createServices } from '../../../src/services';
 import { createLogger } from '../../../src/shared/logger';
 import { DraftModel } from '../../../src/drafts/draft-model';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const jwtSecret = 'admin-cli-test-jwt-secret-0123456789abcdef';
-let databaseUri = '';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-admin-cli-'));
+let runAdmin: ReturnType<typeof adminCli>;
 
 beforeAll(async () => {
-  const databaseName = await connectTestDatabase();
-  const uri = new URL(testDatabaseUri());
-  uri.pathname = `/${databaseName}`;
-  databaseUri = uri.toString();
+  runAdmin = adminCli({ databaseName: await connectTestDatabase(), jwtSecret });
 });
 afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
   await disconnectTestDatabase();
 });
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runAdmin(...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', MONGODB_URI: databaseUri, JWT_SECRET: jwtSecret },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('the admin command line', () => {
   test('when the sample organization is imported twice, then it prints a Chinese summary each time and exits 0', async () => {
