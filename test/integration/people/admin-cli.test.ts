@@ -12,6 +12,7 @@ import { ApprovalRouteModel } from '../../../src/people/approval-route-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { ManualClock, systemClock } from '../../../src/shared/clock';
 import { AccessTokens } from '../../../src/api/access-tokens';
+import { LoginSessionModel } from '../../../src/auth/session-model';
 import { createServices } from '../../../src/services';
 import { createLogger } from '../../../src/shared/logger';
 import { DraftModel } from '../../../src/drafts/draft-model';
@@ -116,12 +117,15 @@ describe('the admin command line', () => {
     expect(issued.code).toBe(0);
     const token = issued.stdout.split('\n')[1];
     expect(issued.stdout).toMatch(/^接口令牌（李静，有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}，北京时间）：\n/);
-    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({
-      personId: await personId('李静'),
-      sessionId: null,
-    });
+    const { personId: named, sessionId } = new AccessTokens(jwtSecret, 3600, systemClock).verify(token);
+    expect(named).toBe(await personId('李静'));
+    expect(await LoginSessionModel.findById(sessionId).lean()).toMatchObject({ kind: 'cli', revokedAt: null });
     const event = await AuditEventModel.findOne({ action: 'admin.api-token-issued' }).lean();
-    expect(event).toMatchObject({ subject: { type: 'person', id: await personId('李静') }, actor: { via: 'cli' } });
+    expect(event).toMatchObject({
+      subject: { type: 'person', id: await personId('李静') },
+      actor: { via: 'cli' },
+      details: { sessionId },
+    });
     expect(JSON.stringify(event)).not.toContain(token);
 
     const refused = await runAdmin('api-token', '孙丽');
@@ -154,7 +158,7 @@ describe('the admin command line', () => {
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(
-      /^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n没有在等其审核的稿件。\n$/,
+      /^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录和接口令牌已失效。\n没有在等其审核的稿件。\n$/,
     );
     expect(await IdentityBindingModel.countDocuments({ personId: liu })).toBe(0);
     const event = await AuditEventModel.findOne({
