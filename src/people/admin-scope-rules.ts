@@ -58,3 +58,19 @@ export function adminsCovering<A extends { scopeUnitIds: readonly string[] }>(
   const covering = admins.filter((admin) => scopeCoversUnit(admin.scopeUnitIds, unit));
   return covering.length > 0 ? covering : [...admins];
 }
+
+/** Whether a person's record makes them an admin: in post, with the admin role. */
+export function isActiveAdmin(person: { active: boolean; roles: readonly string[] }): boolean {
+  return person.active && person.roles.includes('admin');
+}
+
+/**
+ * Whether a change to a person's record takes the admin role from someone who stays in post; one who
+ * is marked as left is told apart, since their pending approvals move on as well.
+ */
+export function losesAdminRole(
+  before: { active: boolean; roles: readonly string[] },
+  after: { active: boolean; roles: readonly string[] },
+): boolean {
+  return isActiveAdmin(before) && after.active && !after.roles.includes('admin');
+}

@@ -193,7 +193,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
     defineRoute({
       method: 'delete',
       path: '/people/{id}/bindings',
-      summary: '解除人员的全部绑定（如已离职）：其待审步骤转给备审人，并通知管理员',
+      summary: '解除人员的全部绑定（如已离职）：其小程序登录与接口令牌失效，待审步骤转给备审人，并通知管理员',
       tag: 'people',
       access: 'admin',
       params: idParamsSchema,

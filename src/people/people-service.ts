@@ -22,7 +22,7 @@ import { ApprovalRouteModel } from './approval-route-model';
 import type { ApprovalMode, ApprovalRoute } from './approval-route-model';
 import { DelegationModel } from './delegation-model';
 import type { Delegation } from './delegation-model';
-import { adminMayActOnPerson, scopeCoversPerson, scopeCoversUnit } from './admin-scope-rules';
+import { adminMayActOnPerson, isActiveAdmin, scopeCoversPerson, scopeCoversUnit } from './admin-scope-rules';
 import { checkDelegation, chooseDelegationsToEnd, principalsOf } from './delegation-rules';
 import type { DelegationInvolvement, DelegationPeriod } from './delegation-rules';
 import type { OrganizationFileFormat } from './organization-import-rules';
@@ -70,6 +70,8 @@ export interface PeopleServiceDependencies {
   accounts?: AccountDirectory;
   /** Told of the people an import marked as no longer in post, so their pending approvals move on. */
   onPeopleLeft?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
+  /** Told of the people in post an import took the admin role from, so their API sessions end. */
+  onAdminRoleRemoved?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
 }
 
 /**
@@ -133,9 +135,14 @@ export class PeopleService {
     format: OrganizationFileFormat,
     options: AdminActionOptions,
   ): Promise<ImportSummary> {
-    const { leftIds, ...summary } = await this.organizationImport.importOrganization(content, format, options);
+    const { leftIds, adminRemovedIds, ...summary } = await this.organizationImport.importOrganization(
+      content,
+      format,
+      options,
+    );
     this.forgetOrganization();
     if (leftIds.length > 0) await this.dependencies.onPeopleLeft?.(leftIds, options);
+    if (adminRemovedIds.length > 0) await this.dependencies.onAdminRoleRemoved?.(adminRemovedIds, options);
     return summary;
   }
 
@@ -552,7 +559,7 @@ export class PeopleService {
   async findAdmin(personId: string): Promise<AdminSummary | null> {
     if (!isObjectIdText(personId)) return null;
     const person = await PersonModel.findById(personId).lean();
-    return person?.active && person.roles.includes('admin') ? toAdminSummary(person) : null;
+    return person && isActiveAdmin(person) ? toAdminSummary(person) : null;
   }
 
   /** Whether the unit lies within the admin's scope; false for an unknown unit. */

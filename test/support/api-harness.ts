@@ -6,6 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { AccessTokens } from '../../src/api/access-tokens';
+import type { IssuedToken } from '../../src/api/access-tokens';
+import { startCliSession } from '../../src/auth/session-service';
+import type { Clock } from '../../src/shared/clock';
 import { createApiRoutes } from '../../src/api/api-routes';
 import type { ApiWiring } from '../../src/api/api-routes';
 import { WechatClient } from '../../src/auth/wechat-client';
@@ -46,6 +49,19 @@ export async function startFakeWechat(): Promise<{ baseUrl: string; calls: numbe
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A token as `npm run admin -- api-token` makes one: a CLI session and its token. The CLI's admin-only
+ * check and its audit event are the command's, not the session's, so tests hold tokens of leaders and
+ * officers this way too and audit counts stay theirs.
+ */
+export function cliToken(
+  tokens: AccessTokens,
+  clock: Clock,
+  personId: string,
+): Promise<IssuedToken & { sessionId: string }> {
+  return startCliSession({ clock, accessTokens: tokens }, personId);
 }
 
 export interface ApiHarness {

@@ -14,7 +14,7 @@ import { createServices } from '../../../src/services';
 import { AccountModel } from '../../../src/accounts/account-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import type { AccountView } from '../../../src/shared/contracts';
-import { startApi, stopApi } from '../../support/api-harness';
+import { cliToken, startApi, stopApi } from '../../support/api-harness';
 import { connectTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId, unitId } from '../../support/people-factories';
 import { countyAdmin, openAccount } from '../../support/registry-factories';
@@ -37,11 +37,11 @@ beforeAll(async () => {
 
 afterAll(() => stopApi(server, services));
 
-const bearer = (id: string) => `Bearer ${tokens.issue(id).token}`;
+const bearer = async (id: string) => `Bearer ${(await cliToken(tokens, clock, id)).token}`;
 const unknownId = new Types.ObjectId().toString();
 
 async function post(callerId: string, path: string, body: object) {
-  const answer = await request(server).post(`/api/v1${path}`).set('Authorization', bearer(callerId)).send(body);
+  const answer = await request(server).post(`/api/v1${path}`).set('Authorization', await bearer(callerId)).send(body);
   return { status: answer.status, code: (answer.body as { error?: { code: string } }).error?.code, body: answer.body };
 }
 

@@ -15,7 +15,7 @@ import { draftExportColumns } from '../../../src/shared/contracts/exports';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { createDraft } from '../../support/factories';
-import { startApi, startFakeWechat } from '../../support/api-harness';
+import { startApi, startFakeWechat, cliToken } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('admin-api-test-secret-0123456789abcdef', 3600, clock);
@@ -37,7 +37,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 
 async function loginAs(name: string, openid: string): Promise<LoginResponse> {
   const { code } = await services.people.createMiniProgramBindCode(await personId(name));

@@ -21,7 +21,7 @@ import { IdentityBindingModel } from '../../../src/people/identity-binding-model
 import { DelegationModel } from '../../../src/people/delegation-model';
 import { connectTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId, unitId } from '../../support/people-factories';
-import { startApi, stopApi } from '../../support/api-harness';
+import { cliToken, startApi, stopApi } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('role-matrix-people-secret-0123456789abcdef', 3600, clock);
@@ -72,7 +72,7 @@ beforeAll(async () => {
 afterAll(() => stopApi(server, services));
 
 async function call(caller: Who, method: 'post' | 'delete', path: string, body?: object) {
-  const token = tokens.issue(await idOf(caller)).token;
+  const { token } = await cliToken(tokens, clock, await idOf(caller));
   const pending = request(server)[method](`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
   const answer = await (body ? pending.send(body) : pending);
   return {
@@ -104,7 +104,7 @@ describe('a branch admin and the top admin', () => {
 
 describe('the people list says whom the admin may act on', () => {
   test("when the town admin lists the town's people, then only those of narrower scope and wholly inside are manageable", async () => {
-    const token = tokens.issue(await idOf('townAdmin')).token;
+    const { token } = await cliToken(tokens, clock, await idOf('townAdmin'));
     const answer = await request(server).get('/api/v1/people?limit=100').set('Authorization', `Bearer ${token}`);
     expect(answer.status).toBe(200);
     const listed = new Map(

@@ -1,6 +1,8 @@
 import {
   adminMayActOnPerson,
   adminScopeOf,
+  isActiveAdmin,
+  losesAdminRole,
   scopeCoversPerson,
   scopeCoversUnit,
 } from '../../../src/people/admin-scope-rules';
@@ -67,5 +69,29 @@ describe('whom an admin may act on', () => {
     const peer = admin(town, town);
     expect(scopeCoversPerson(['town'], peer)).toBe(true);
     expect(adminMayActOnPerson(['town'], peer)).toBe(false);
+  });
+});
+
+describe('losing the admin role (what ends API sessions after an import)', () => {
+  const admin = { active: true, roles: ['leader', 'admin'] };
+  test.each([
+    ['the role is taken and they stay in post', admin, { active: true, roles: ['leader'] }, true],
+    ['they keep the role', admin, { active: true, roles: ['admin'] }, false],
+    [
+      'they are marked as left (told apart: their approvals move on as well)',
+      admin,
+      { active: false, roles: [] },
+      false,
+    ],
+    ['they had left already', { active: false, roles: ['admin'] }, { active: true, roles: ['officer'] }, false],
+    ['they were never an admin', { active: true, roles: ['officer'] }, { active: true, roles: ['leader'] }, false],
+  ])('when %s', (_, before, after, loses) => {
+    expect(losesAdminRole(before, after)).toBe(loses);
+  });
+
+  test('when a person is in post with the admin role, then they are an admin; otherwise not', () => {
+    expect(
+      [admin, { active: false, roles: ['admin'] }, { active: true, roles: ['officer'] }].map(isActiveAdmin),
+    ).toEqual([true, false, false]);
   });
 });
