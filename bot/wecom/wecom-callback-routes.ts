@@ -36,7 +36,7 @@ const maxCallbackBytes = 2 * 1024 * 1024;
 export const draftLinkLifetimeMs = 7 * 24 * 3_600_000;
 
 export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   const { logger, secrets } = options;
   const refuse = (ctx: Context, reason: string) => {
     logger.warn({ reason }, 'wecom callback refused');

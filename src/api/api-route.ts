@@ -8,6 +8,7 @@ import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { authRequired } from './auth-middleware';
 import type { ViewerState } from './auth-middleware';
 
 /** public: no token; signed-in: any active person; admin: admins only (others get 404, as for any unseen route). */
@@ -84,6 +85,8 @@ export function mountRoutes(router: Router<ViewerState>, routes: ApiRoute[]): vo
   for (const route of routes) {
     const koaPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     router[route.method](koaPath, async (ctx) => {
+      // The token check runs before the router; this holds even if a path were to reach a route without it.
+      if (route.access !== 'public' && !ctx.state.viewer) throw authRequired();
       if (route.access === 'admin' && !ctx.state.viewer?.isAdmin) {
         // Out of scope looks the same as absent: no hint that the route exists.
         throw new NotFoundError('ROUTE_NOT_FOUND', '请求的接口不存在');

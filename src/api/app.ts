@@ -23,6 +23,7 @@ import type { AuthDependencies, ViewerState } from './auth-middleware';
 import { mountRoutes } from './api-route';
 import type { ApiRoute } from './api-route';
 import { createOpenApiDocument } from './openapi';
+import { isUnderPath } from './request-path-rules';
 import type { AttemptLimiter } from '../auth/attempt-limiter';
 
 export interface AppDependencies extends HealthDependencies {
@@ -54,7 +55,8 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   const openApiDocument = createOpenApiDocument(dependencies.routes, dependencies.version ?? '1.0.0');
   const publicPaths = new Set([...dependencies.publicPaths, '/openapi.json'].map((path) => `${apiPrefix}${path}`));
   const health = createHealthRouter(dependencies);
-  const api = new Router<ViewerState>({ prefix: apiPrefix });
+  // Exact paths only: a route answers to one spelling, the one the checks below were written for.
+  const api = new Router<ViewerState>({ prefix: apiPrefix, sensitive: true, strict: true });
   api.get('/openapi.json', (ctx) => {
     ctx.body = openApiDocument;
   });
@@ -72,7 +74,7 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   }
   app.use(requestContextMiddleware(dependencies.logger));
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith(`${apiPrefix}/auth/`)) return next();
+    if (!isUnderPath(ctx.path, `${apiPrefix}/auth`)) return next();
     const check = await dependencies.attempts.admit({
       key: `auth-ip:${ctx.ip}`,
       windowMs: 60_000,
@@ -108,7 +110,7 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   if (dependencies.chatCallbacks) app.use(dependencies.chatCallbacks.routes());
   const requireToken = requireViewer(dependencies.auth, publicPaths);
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith(`${apiPrefix}/`)) return next();
+    if (!isUnderPath(ctx.path, apiPrefix)) return next();
     // The token check fills in what ViewerState adds to RequestState.
     return requireToken(ctx as Koa.ParameterizedContext<ViewerState>, next);
   });
