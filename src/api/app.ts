@@ -12,6 +12,7 @@ import helmet from 'koa-helmet';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
 import { AppError } from '../shared/errors';
+import { clientAddress, parseTrustedProxies } from '../shared/client-address-rules';
 import { wellFormedDeep } from '../shared/text-normalization';
 import { errorMiddleware } from './error-middleware';
 import { requestContextMiddleware } from './request-context-middleware';
@@ -45,7 +46,8 @@ export const apiPrefix = '/api/v1';
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   const app = new Koa<RequestState>();
-  app.proxy = true;
+  // Nothing reads the forwarded host or protocol; the client address is decided below, from trusted proxies only.
+  app.proxy = false;
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
     const logger: Logger = (ctx?.state as RequestState | undefined)?.logger ?? dependencies.logger;
@@ -67,7 +69,14 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     .map((origin) => origin.trim())
     .filter(Boolean);
 
+  const trustedProxies = parseTrustedProxies(dependencies.http.trustedProxies);
+  if (!trustedProxies.ok) throw new Error(`http.trustedProxies: "${trustedProxies.entry}" is no address or range`);
+
   app.use(errorMiddleware());
+  app.use((ctx, next) => {
+    ctx.request.ip = clientAddress(ctx.socket.remoteAddress ?? '', ctx.get('x-forwarded-for'), trustedProxies.proxies);
+    return next();
+  });
   app.use(helmet());
   if (origins.length > 0) {
     app.use(cors({ origin: (ctx) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), maxAge: 600 }));
