@@ -1,8 +1,8 @@
 /**
- * Builds the Koa application (without listening): error handler, security headers, CORS (only when
- * configured), request context and logging, body parser with a size limit (its text made well-formed),
- * health routes, a chat platform's callback routes (when the bot uses one), then the /api/v1 routes: the
- * auth routes rate-limited and public, every other route behind the bearer token.
+ * Builds the Koa application (without listening): error handler, client address, security headers, CORS
+ * (only when configured), request context and logging, body parser with size and depth limits (its text
+ * cleaned), health routes, a chat platform's callback routes (when the bot uses one), then the /api/v1
+ * routes: the auth routes rate-limited and public, every other route behind the bearer token.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -11,9 +11,10 @@ import cors from '@koa/cors';
 import helmet from 'koa-helmet';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
-import { AppError } from '../shared/errors';
+import { AppError, ValidationError } from '../shared/errors';
 import { clientAddress, parseTrustedProxies } from '../shared/client-address-rules';
-import { wellFormedDeep } from '../shared/text-normalization';
+import { cleanInputDeep } from '../shared/text-normalization';
+import { exceedsNestingDepth, maxBodyDepth } from '../shared/nesting-depth-rules';
 import { errorMiddleware } from './error-middleware';
 import { requestContextMiddleware } from './request-context-middleware';
 import type { RequestState } from './request-context-middleware';
@@ -110,9 +111,13 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     }
   });
   app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'], encoding: 'utf-8' }));
-  // JSON escapes can carry unpaired surrogates ("\ud83d"); the services hash and store only well-formed text.
+  // First the depth, without recursion: everything after this may walk the body recursively. Then the
+  // text: JSON escapes can carry unpaired surrogates ("\ud83d") and NUL; services hash and store clean text.
   app.use(async (ctx, next) => {
-    ctx.request.body = wellFormedDeep(ctx.request.body);
+    if (exceedsNestingDepth(ctx.request.body, maxBodyDepth)) {
+      throw new ValidationError('BODY_TOO_DEEP', `请求体嵌套层数过多（最多 ${maxBodyDepth} 层），请检查提交的数据`);
+    }
+    ctx.request.body = cleanInputDeep(ctx.request.body);
     await next();
   });
   app.use(health.routes());
