@@ -48,7 +48,7 @@ export interface ApiRoute<
   /** For file downloads: the content types it may answer with. */
   fileTypes?: string[];
   successStatus?: 200 | 201 | 204;
-  /** Error statuses worth documenting besides 400/401/404/429/500. */
+  /** Error statuses worth documenting besides 400/404/429/500, and 401 on the routes behind the token. */
   errorStatuses?: number[];
   /**
    * OpenAPI links from the success answer to routes that take one of its ids ("get /drafts/{reference}"
