@@ -24,14 +24,16 @@ export interface AuthDependencies {
   isSessionActive(sessionId: string, personId: string): Promise<boolean>;
 }
 
+export function authRequired(): UnauthorizedError {
+  return new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
+}
+
 /** Paths under the API prefix that need no token. */
 export function requireViewer(dependencies: AuthDependencies, publicPaths: Set<string>): Middleware<ViewerState> {
   return async (ctx, next) => {
     if (publicPaths.has(ctx.path)) return next();
     const [scheme, token] = ctx.get('authorization').trim().split(/\s+/);
-    if (scheme?.toLowerCase() !== 'bearer' || !token) {
-      throw new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
-    }
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw authRequired();
     const { personId, sessionId } = dependencies.accessTokens.verify(token);
     if (!(await dependencies.isSessionActive(sessionId, personId))) {
       throw new UnauthorizedError('AUTH_SESSION_ENDED', '登录已退出或已失效，请重新登录');

@@ -24,6 +24,7 @@ export const testHttpConfig: HttpConfig = {
   bodyLimit: '64kb',
   corsOrigins: '',
   authRateLimitPerMinute: 1000,
+  trustedProxies: '',
 };
 
 /** A fake jscode2session: "code-<openid>" → openid; "bad-code" → errcode 40029. Counts its calls. */

@@ -188,6 +188,30 @@ describe('validation and roles', () => {
     expect(linked.length).toBeGreaterThan(10);
     for (const link of linked) expect(operationIds).toContain(link.operationId);
   });
+
+  test('when each /auth route is refused for a bad credential, then it answers a status the OpenAPI document lists for it', async () => {
+    const document = (await request(server).get('/api/v1/openapi.json').expect(200)).body as {
+      paths: Record<string, { post: { responses: Record<string, unknown> } }>;
+    };
+    const unknownRefreshToken = 'r'.repeat(43);
+    const calls: [string, object, number][] = [
+      // WeChat says the login code is invalid (the fake answers errcode 40029 for it).
+      ['/auth/wechat', { code: 'bad-code' }, 401],
+      ['/auth/bind', { code: 'bad-code', bindCode: '123456' }, 401],
+      ['/auth/refresh', { refreshToken: unknownRefreshToken }, 401],
+      // Logging out with an unknown token changes nothing and says nothing about it.
+      ['/auth/logout', { refreshToken: unknownRefreshToken }, 204],
+    ];
+    for (const [path, body, status] of calls) {
+      const answer = await request(server).post(`/api/v1${path}`).send(body);
+      expect([path, answer.status]).toEqual([path, status]);
+      expect([path, Object.keys(document.paths[path].post.responses)]).toEqual([
+        path,
+        expect.arrayContaining([String(status)]),
+      ]);
+    }
+    expect(Object.keys(document.paths['/auth/logout'].post.responses)).not.toContain('401');
+  });
 });
 
 describe('drafts list and exports', () => {
