@@ -212,6 +212,7 @@ export class ChatCommandHandler {
           decision: command.decision,
           comment: command.comment,
           versionNumber: command.quotedVersion,
+          stepNumber: command.quotedStep,
         });
         return null;
       case 'revise':
