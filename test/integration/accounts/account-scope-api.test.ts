@@ -41,7 +41,10 @@ const bearer = async (id: string) => `Bearer ${(await cliToken(tokens, clock, id
 const unknownId = new Types.ObjectId().toString();
 
 async function post(callerId: string, path: string, body: object) {
-  const answer = await request(server).post(`/api/v1${path}`).set('Authorization', await bearer(callerId)).send(body);
+  const answer = await request(server)
+    .post(`/api/v1${path}`)
+    .set('Authorization', await bearer(callerId))
+    .send(body);
   return { status: answer.status, code: (answer.body as { error?: { code: string } }).error?.code, body: answer.body };
 }
 

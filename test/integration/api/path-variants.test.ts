@@ -18,7 +18,7 @@ import { AuthAttemptModel } from '../../../src/auth/auth-attempt-model';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
-import { startApi, startFakeWechat } from '../../support/api-harness';
+import { cliToken, startApi, startFakeWechat } from '../../support/api-harness';
 import type { ApiHarness } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-02T01:00:00Z');
@@ -172,7 +172,7 @@ describe('paths spelled differently, without a token', () => {
   });
 
   test('when an admin with a token calls a route under another spelling, then no route answers to it', async () => {
-    const bearer = `Bearer ${api.tokens.issue(await personId('李静')).token}`;
+    const bearer = `Bearer ${(await cliToken(api.tokens, clock, await personId('李静'))).token}`;
     const path = `/api/v1/drafts/${existing.drafts}`;
     expect((await request(server).get(path).set('Authorization', bearer)).status).toBe(200);
     for (const [, spell] of variants) {

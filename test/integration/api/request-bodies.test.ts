@@ -13,7 +13,7 @@ import { AccountModel } from '../../../src/accounts/account-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
-import { startApi } from '../../support/api-harness';
+import { cliToken, startApi } from '../../support/api-harness';
 import type { ApiHarness } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-02T01:00:00Z');
@@ -36,7 +36,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${api.tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(api.tokens, clock, await personId(name))).token}`;
 const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const nestedObjects = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
