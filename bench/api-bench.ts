@@ -28,6 +28,7 @@ import { createLogger } from '../src/shared/logger';
 import { PeopleService } from '../src/people/people-service';
 import { AuditTrail } from '../src/audit/audit-service';
 import { AccessTokens } from '../src/api/access-tokens';
+import { startCliSession } from '../src/auth/session-service';
 import { findViewer } from '../src/people/viewer-scope';
 import { draftScopeConditions } from '../src/drafts/draft-access-rules';
 import { PersonModel } from '../src/people/person-model';
@@ -384,7 +385,9 @@ export async function runApiBench(): Promise<void> {
     await seedAuditEvents(db, draftIds, organization.leaders);
     report(`seeded ${draftCount} drafts and ${eventCount} audit events in ${Date.now() - seeding} ms`);
 
-    const token = new AccessTokens(secret, 3600, systemClock).issue(String(admin._id)).token;
+    // As `npm run admin -- api-token` makes one: the server reads its session on every request.
+    const accessTokens = new AccessTokens(secret, 3600, systemClock);
+    const { token } = await startCliSession({ clock: systemClock, accessTokens }, String(admin._id));
     const viewer = await findViewer(String(admin._id));
     if (!viewer) throw new Error('the admin is not active');
     // Drafts spread over the whole collection, the same ones for the HTTP and the driver runs.

@@ -40,7 +40,14 @@ async function main(): Promise<void> {
   const timeZone = 'Asia/Shanghai';
   const services = createServices({ clock: systemClock, logger, timeZone });
   const app = createApp({
-    http: { host: '127.0.0.1', port: 0, bodyLimit: '100kb', corsOrigins: '', authRateLimitPerMinute: 60 },
+    http: {
+      host: '127.0.0.1',
+      port: 0,
+      bodyLimit: '100kb',
+      corsOrigins: '',
+      authRateLimitPerMinute: 60,
+      trustedProxies: '',
+    },
     logger,
     checkDatabase: () => checkDatabase(),
     ...createApiRoutes(

@@ -15,7 +15,7 @@ import { parseChatCommand } from './command-parser';
 import { helpFor } from './help-text';
 import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
-import { wellFormedDeep } from '../src/shared/text-normalization';
+import { cleanInputDeep } from '../src/shared/text-normalization';
 import type { RegistryChatCommands } from './registry-chat-commands';
 import type { DelegationInvolvement } from '../src/people/delegation-rules';
 
@@ -130,8 +130,8 @@ export class ChatCommandHandler {
   }
 
   private async answer(received: InboundChatMessage, log: Logger): Promise<void> {
-    // Text, names and file names made well-formed before anything is hashed or stored.
-    const message = wellFormedDeep(received);
+    // Text, names and file names cleaned (well-formed, no control characters) before anything is hashed or stored.
+    const message = cleanInputDeep(received);
     const { provider } = this.dependencies;
     const person = await this.dependencies.people.findPersonByChatIdentity(provider, message.contactId);
     const command: ChatCommand = message.file
@@ -212,6 +212,7 @@ export class ChatCommandHandler {
           decision: command.decision,
           comment: command.comment,
           versionNumber: command.quotedVersion,
+          stepNumber: command.quotedStep,
         });
         return null;
       case 'revise':

@@ -28,6 +28,8 @@ export type ChatCommand =
       code: string | null;
       comment: string;
       quotedVersion: number | null;
+      /** The step of the quoted request or card; null when it names none (see refuseOtherStep). */
+      quotedStep: number | null;
     }
   | { kind: 'revise'; code: string; title: string | null; body: string }
   | { kind: 'withdraw'; code: string }

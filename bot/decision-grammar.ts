@@ -24,25 +24,47 @@ const decisionWords = [...rejectWords, ...approveWords];
 
 /** What a message says about a decision, when it is about one. */
 export type DecisionReading =
-  | { kind: 'decide'; decision: Decision; code: string | null; comment: string; quotedVersion: number | null }
+  | {
+      kind: 'decide';
+      decision: Decision;
+      code: string | null;
+      comment: string;
+      quotedVersion: number | null;
+      /** The step the quoted request was for; null when nothing is quoted or the quote names no step. */
+      quotedStep: number | null;
+    }
   /** A rejection with no reason: not recorded, the sender is told to give one. */
   | { kind: 'reason-missing'; code: string | null }
   /** Looks like a decision but is not one (a question, a sentence, two codes): never acts. */
   | { kind: 'unclear'; question: boolean };
 
-/** The draft and version a quoted review request names. */
+/** The draft, version and step a quoted review request names. */
 export interface QuotedRequest {
   code: string;
   version: number;
+  /** null when the quote names no step (a route of one step, or a message other than a request). */
+  step: number | null;
 }
 
-/** The request a quoted reply answers: the bot's review requests carry "#K7Q2" and, for revisions, "第N版". */
+/**
+ * The step on a request's first line: its heading ends "《标题》 第1/2步" (routes of several steps), and
+ * a WeCom card click reads "#K7Q2 第1版 第2步" (wecom-card-rules.ts). Read only there, so a step
+ * written in the body or a comment is never taken for it.
+ */
+const stepAtEndOfHeading = /(?:》|版) 第(\d{1,2})(?:\/\d{1,2})?步$/;
+
+/**
+ * The request a quoted reply answers: the bot's review requests carry "#K7Q2", their step (issue 21)
+ * and, for revisions, "第N版".
+ */
 export function readQuotedRequest(quote: string): QuotedRequest | null {
   const folded = foldWidth(quote);
   const code = /#([A-Z2-9]{4})/.exec(folded)?.[1];
   if (!code) return null;
   const version = /第(\d+)版/.exec(folded);
-  return { code, version: version ? Number(version[1]) : 1 };
+  const heading = folded.split('\n').find((line) => line.includes(`#${code}`)) ?? '';
+  const step = stepAtEndOfHeading.exec(heading.trim());
+  return { code, version: version ? Number(version[1]) : 1, step: step ? Number(step[1]) : null };
 }
 
 const questionMarks = /[?¿⁇⁈⁉‽﹖︖❓❔🤔]/u;
@@ -102,6 +124,7 @@ export function readDecision(written: string, quoted: QuotedRequest | null = nul
     code: decidedCode,
     comment,
     quotedVersion: quoted?.version ?? null,
+    quotedStep: quoted?.step ?? null,
   };
 }
 
@@ -149,6 +172,7 @@ function readRejectionWithReason(
     code: quoted?.code ?? code,
     comment: written.slice(written.length - reason.length).trim(),
     quotedVersion: quoted?.version ?? null,
+    quotedStep: quoted?.step ?? null,
   };
 }
 

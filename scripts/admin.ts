@@ -5,10 +5,11 @@
  *   bind-code <person>                              a one-time code with which the person binds their chat identity
  *   delegate <person> <delegate> <from> <until>     the delegate decides for the person during a leave
  *   api-token <admin>                               a token with which an admin calls the API (/api/v1)
+ *   revoke-tokens <person>                          ends every API token and mini-program login of the person
  *   calendar                                        the working-day calendar: missing years and local overrides
  *   calendar-set <date> 休息|上班 [name]             makes a day a local holiday or working day
  *   calendar-remove <date>                          removes a local override (the official calendar applies)
- *   unbind <person>                                 releases the person's chat identities and mini-program logins
+ *   unbind <person>                                 releases the person's chat identities and ends their API sessions
  *   remove-route <unit> [account]                   removes the unit's (or one account's) approval route
  *   cancel-delegation <person>                      ends the person's current and planned delegations now
  *
@@ -32,6 +33,7 @@ import type { AccountDirectory } from '../src/people/people-service';
 import { formatWallTime, parseWallTime } from '../src/shared/wall-time';
 import type { OrganizationFileFormat } from '../src/people/organization-import-rules';
 import { createAccessTokens } from '../src/api/access-tokens';
+import { endSessionsOf, importSessionHooks, startCliSession } from '../src/auth/session-service';
 import { CalendarService } from '../src/cadence/calendar-service';
 import { runCommand } from './run-command';
 
@@ -44,7 +46,7 @@ import { UnitModel } from '../src/people/unit-model';
 import { ApprovalRouteModel } from '../src/people/approval-route-model';
 const usage =
   '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员>' +
-  ' | unbind <人员> | remove-route <单位> [账号] | cancel-delegation <人员>' +
+  ' | revoke-tokens <人员> | unbind <人员> | remove-route <单位> [账号] | cancel-delegation <人员>' +
   ' | calendar | calendar-set <日期> 休息|上班 [名称] | calendar-remove <日期>  [--by <操作管理员>]';
 
 const overrideKindWords: Record<string, string> = {
@@ -137,18 +139,34 @@ runCommand(async () => {
       const person = await people.findPersonByReference(args[0]);
       const admin = await people.findAdmin(person.id);
       if (!admin) throw usageError(`“${person.name}”不是在职的管理员，不能领取接口令牌`);
-      const { token, expiresAt } = accessTokens.issue(admin.id);
+      const { token, expiresAt, sessionId } = await startCliSession({ clock: systemClock, accessTokens }, admin.id);
       await audit.append({
         actor: { personId: byId, via: 'cli' },
         action: 'admin.api-token-issued',
         subject: { type: 'person', id: admin.id },
-        details: { name: admin.name, expiresAt: expiresAt.toISOString() },
+        details: { name: admin.name, expiresAt: expiresAt.toISOString(), sessionId },
       });
       return [
         `接口令牌（${admin.name}，有效期至 ${formatWallTime(expiresAt, timeZone)}，${zoneLabel}）：`,
         token,
         '调用 /api/v1 接口时放在请求头：Authorization: Bearer <令牌>。令牌等同登录凭证，请勿外传。',
+        `如需提前作废：npm run admin -- revoke-tokens ${args[0]}（同时退出其小程序登录）；解绑此人或取消其管理员角色也会使令牌失效。`,
       ].join('\n');
+    };
+  } else if (command === 'revoke-tokens') {
+    if (args.length !== 1) throw usageError('revoke-tokens 需要一位人员');
+    task = async (people, byId, audit) => {
+      const person = await people.findPersonByReference(args[0]);
+      const ended = await endSessionsOf({ clock: systemClock, audit, logger }, [person.id], 'revoked');
+      await audit.append({
+        actor: { personId: byId, via: 'cli' },
+        action: 'admin.api-tokens-revoked',
+        subject: { type: 'person', id: person.id },
+        details: { name: person.name, sessions: ended },
+      });
+      return ended > 0
+        ? `已作废 ${person.name} 的 ${ended} 个登录（接口令牌与小程序登录）：持有者须重新领取令牌或重新登录。`
+        : `${person.name} 没有有效的接口令牌或小程序登录。`;
     };
   } else if (command === 'calendar') {
     task = async (people, _byId, audit) => {
@@ -227,7 +245,9 @@ runCommand(async () => {
   const database = await openDatabase(config);
   const audit = new AuditTrail({ clock: systemClock });
   try {
-    const people = new PeopleService({ clock: systemClock, audit, accounts: accountDirectory });
+    // An import here ends the API sessions of people it marks as left or takes the admin role from.
+    const sessionHooks = importSessionHooks({ clock: systemClock, audit, logger });
+    const people = new PeopleService({ clock: systemClock, audit, accounts: accountDirectory, ...sessionHooks });
     const byId = values.by ? await findAdmin(people, values.by) : null;
     const output = await task(people, byId, audit);
     return { code: 0, output };

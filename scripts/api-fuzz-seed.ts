@@ -1,9 +1,12 @@
 /**
  * Sample records for the API fuzz run (scripts/api-fuzz.sh), after the sample organisation is
- * imported: drafts in review (one approved at its first step, one revised), and an account applied
+ * imported: a branch admin (韩梅, admin of 县应急管理局 only, for the fuzz pass with a branch admin's
+ * token), drafts in review (one approved at its first step, one revised), and an account applied
  * for and one opened and filed, so the routes that take a draft or an account id have real ones to
  * follow through the OpenAPI links. `MONGODB_URI=… npx tsx scripts/api-fuzz-seed.ts`
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../src/shared/config';
 import { openDatabase } from '../src/shared/database';
 import { systemClock } from '../src/shared/clock';
@@ -25,11 +28,29 @@ async function idOfUnit(name: string): Promise<string> {
   return String(unit._id);
 }
 
+/** The branch admin the second fuzz pass runs as (scripts/api-fuzz.sh issues their token). */
+const branchAdmin = {
+  name: '韩梅',
+  code: 'YJJ006',
+  unit: '某县人民政府/县应急管理局',
+  title: '办公室科员',
+  roles: ['管理员'],
+  adminOf: '某县人民政府/县应急管理局',
+};
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('warn');
   const database = await openDatabase(config);
   const services = createServices({ clock: systemClock, logger, timeZone: config.timeZone });
+  const sample = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'docs', 'sample-organization.json'), 'utf8'),
+  ) as { people: object[] };
+  await services.people.importOrganization(
+    JSON.stringify({ ...sample, people: [...sample.people, branchAdmin] }),
+    'json',
+    { byId: null, via: 'api-fuzz-seed' },
+  );
   const officer = { personId: await idOfPerson('刘洋'), via: 'api-fuzz-seed' };
   const leader = { personId: await idOfPerson('孙丽'), via: 'api-fuzz-seed' };
   const admin = { personId: await idOfPerson('李静'), via: 'api-fuzz-seed' };
@@ -81,7 +102,7 @@ async function main(): Promise<void> {
 
   await services.audit.settle();
   await database.close();
-  process.stdout.write('api-fuzz-seed: 3 drafts, 2 accounts\n');
+  process.stdout.write(`api-fuzz-seed: branch admin ${branchAdmin.name}, 3 drafts, 2 accounts\n`);
 }
 
 main().catch((error: unknown) => {

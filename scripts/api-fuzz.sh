@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Property-based test of the admin API against its own OpenAPI document (schemathesis): starts the server
 # on the embedded database in a temporary data folder on a free port (no chat bot), imports the sample
-# organization and a few drafts and accounts (scripts/api-fuzz-seed.ts), issues an admin token, calls every
-# operation, then follows the OpenAPI links from lists to the routes that take their ids, and fails on any
-# 5xx or any response that does not match the documented schema. Stops the server and removes the data
-# folder on exit.
+# organization, a branch admin and a few drafts and accounts (scripts/api-fuzz-seed.ts), then runs two
+# passes — with the top admin's token (李静, the whole county) and with a branch admin's (韩梅, 县应急管理局
+# only, so scope checks meet records outside it) — each calling every operation, then following the
+# OpenAPI links from lists to the routes that take their ids; fails on any 5xx or any response that does
+# not match the documented schema. Stops the server and removes the data folder on exit.
 #
-#   bash scripts/api-fuzz.sh            (API_FUZZ_MAX_EXAMPLES=<n> per operation, default 30)
+#   bash scripts/api-fuzz.sh            (API_FUZZ_MAX_EXAMPLES=<n> per operation and pass, default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 schemathesis_version="3.39.16"
 # Newer Hypothesis releases break the hypothesis-jsonschema that schemathesis 3.39 uses ('many' has no 'more').
 hypothesis_version="6.120.0"
-venv=".tools/venv"
+# API_FUZZ_VENV puts the virtualenv elsewhere (e.g. outside a shared .tools).
+venv="${API_FUZZ_VENV:-.tools/venv}"
 max_examples="${API_FUZZ_MAX_EXAMPLES:-30}"
 
 installed() { "$venv/bin/pip" show "$1" 2>/dev/null | grep -qx "Version: $2"; }
@@ -91,21 +93,36 @@ echo "api-fuzz: server at $base_url, database $database_uri"
 
 # The admin CLI works on the server's own (embedded) database.
 MONGODB_URI="$database_uri" npx tsx scripts/admin.ts import docs/sample-organization.json
-# Drafts and accounts for the routes that take their ids (reached through the document's OpenAPI links).
+# A branch admin, and drafts and accounts for the routes that take their ids (reached through the
+# document's OpenAPI links).
 MONGODB_URI="$database_uri" npx tsx scripts/api-fuzz-seed.ts
-token="$(MONGODB_URI="$database_uri" npx tsx scripts/admin.ts api-token 李静 | sed -n 2p)"
-if [ -z "$token" ]; then
+issue_token() { MONGODB_URI="$database_uri" npx tsx scripts/admin.ts api-token "$1" | sed -n 2p; }
+top_admin_token="$(issue_token 李静)"
+branch_admin_token="$(issue_token 韩梅)"
+if [ -z "$top_admin_token" ] || [ -z "$branch_admin_token" ]; then
   echo "api-fuzz: no API token was issued" >&2
   exit 1
 fi
 
-"$venv/bin/st" run "$base_url/api/v1/openapi.json" \
-  --base-url "$base_url/api/v1" \
-  --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,response_schema_conformance \
-  --stateful=links \
-  --hypothesis-max-examples "$max_examples" \
-  --hypothesis-derandomize \
-  --no-color \
-  --experimental=openapi-3.1 \
-  --show-trace
+fuzz_pass() {
+  local started=$SECONDS status
+  echo "api-fuzz: pass as $1"
+  "$venv/bin/st" run "$base_url/api/v1/openapi.json" \
+    --base-url "$base_url/api/v1" \
+    --header "Authorization: Bearer $2" \
+    --checks not_a_server_error,response_schema_conformance \
+    --stateful=links \
+    --hypothesis-max-examples "$max_examples" \
+    --hypothesis-derandomize \
+    --no-color \
+    --experimental=openapi-3.1 \
+    --show-trace && status=0 || status=$?
+  echo "api-fuzz: pass as $1 took $((SECONDS - started)) s (exit $status)"
+  return "$status"
+}
+
+# Both passes run even when the first fails, so one run shows every failure.
+failed=0
+fuzz_pass "the top admin (李静, 某县人民政府)" "$top_admin_token" || failed=1
+fuzz_pass "a branch admin (韩梅, 县应急管理局)" "$branch_admin_token" || failed=1
+exit "$failed"

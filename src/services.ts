@@ -12,6 +12,7 @@ import { Outbox } from './outbox/outbox-service';
 import { PeopleService } from './people/people-service';
 import { DraftService } from './drafts/draft-service';
 import { handOverAndTell } from './drafts/leaver-handover';
+import { importSessionHooks } from './auth/session-service';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
@@ -80,8 +81,11 @@ export function createServices(options: ServiceOptions): Services {
   const accountDirectory = {
     findAccountId: (unitId: string, reference: string) => accounts.findAccountId(unitId, reference),
   };
-  // People an import marks as no longer in post hand their pending approvals on, as an unbind does.
+  // An import that marks people as left or takes the admin role ends their API sessions, as an unbind does.
+  const sessionHooks = importSessionHooks({ clock, audit, logger });
+  // People an import marks as no longer in post also hand their pending approvals on.
   const onPeopleLeft = async (personIds: string[], actor: { byId?: string | null; via?: string }) => {
+    await sessionHooks.onPeopleLeft(personIds, actor);
     for (const personId of personIds) {
       await handOverAndTell(
         { drafts, people, outbox, clock },
@@ -91,7 +95,14 @@ export function createServices(options: ServiceOptions): Services {
       );
     }
   };
-  const people = new PeopleService({ clock, audit, logger, accounts: accountDirectory, onPeopleLeft });
+  const people = new PeopleService({
+    clock,
+    audit,
+    logger,
+    accounts: accountDirectory,
+    onPeopleLeft,
+    onAdminRoleRemoved: sessionHooks.onAdminRoleRemoved,
+  });
   const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
   const accounts: AccountService = new AccountService({
     clock,

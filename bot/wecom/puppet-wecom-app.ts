@@ -8,6 +8,11 @@
  * retries of one message (same MsgId; events: same user and time) are emitted once. Outbound: text,
  * files and images (through media/upload); a review request becomes an approval card whose button
  * clicks come back as the quoted reply the command parser already reads (wecom-card-rules.ts).
+ *
+ * Which cards were decided is not kept here but read from the draft (issue 21): a click names its
+ * draft, version and step, and the draft's rules refuse it once that step is no longer open for the
+ * clicker, so a bot restarted with none of the memory below still decides nothing twice. The memory
+ * only keeps a repeated click within one run silent and finds the card to update.
  */
 import { randomBytes } from 'node:crypto';
 import * as PUPPET from 'wechaty-puppet';
@@ -31,7 +36,7 @@ import {
   readRejectionReason,
   reviewRequestOf,
 } from './wecom-card-rules';
-import type { CardClick } from './wecom-card-rules';
+import type { CardClick, CardSettlement } from './wecom-card-rules';
 import { splitUtf8Text } from './wecom-text';
 import { AibotLink } from './wecom-aibot-link';
 import type { AibotSettings, AibotText } from './wecom-aibot-link';
@@ -74,6 +79,8 @@ interface SentCard {
   taskId: string;
   code: string;
   version: number;
+  /** null for a card sent before cards named their step. */
+  step: number | null;
   /** The freshest unused response_code: from the send, then from each click. */
   responseCode: string;
 }
@@ -230,11 +237,18 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     if (!click || this.closedTasks.has(taskId)) return;
     this.closedTasks.add(taskId);
     trim(this.closedTasks, rememberedCallbacks);
-    const card = this.cards.get(member)?.find((candidate) => candidate.taskId === taskId);
-    if (card) {
-      if (fields.ResponseCode) card.responseCode = fields.ResponseCode;
-      this.lastClicked.set(member, card);
-    }
+    const card =
+      this.cards.get(member)?.find((candidate) => candidate.taskId === taskId) ??
+      // A card sent by an earlier run of the bot: known from its click, so the answer can still settle it.
+      this.rememberCard(member, {
+        taskId,
+        code: click.code,
+        version: click.version,
+        step: click.step,
+        responseCode: '',
+      });
+    if (fields.ResponseCode) card.responseCode = fields.ResponseCode;
+    this.lastClicked.set(member, card);
     if (click.decision === 'reject') {
       this.awaitingReason.set(member, { click, at: this.clock.now().getTime() });
       await this.sendText(member, `请直接回复驳回 #${click.code} 的理由（10分钟内有效）；发送“取消”放弃驳回。`);
@@ -331,7 +345,7 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     if (request) await this.sendCard(conversationId, request);
     else await this.sendText(conversationId, text);
     const settlement = cardSettlementOf(text, this.lastClicked.get(conversationId)?.code ?? null);
-    if (settlement) await this.settleCard(conversationId, settlement.code, settlement.label);
+    if (settlement) await this.settleCard(conversationId, settlement);
   }
 
   override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<void> {
@@ -356,18 +370,27 @@ export class PuppetWecomApp extends PUPPET.Puppet {
     const viewUrl = this.wecomOptions.draftViewUrl?.(member, request.code, request.version) ?? null;
     const template_card = buildApprovalCard(request, taskId, viewUrl);
     const answer = await this.send(member, { msgtype: 'template_card', template_card });
-    const card = { taskId, code: request.code, version: request.version, responseCode: answer.response_code ?? '' };
+    const { code, version, step } = request;
+    this.rememberCard(member, { taskId, code, version, step, responseCode: answer.response_code ?? '' });
+  }
+
+  private rememberCard(member: string, card: SentCard): SentCard {
     this.cards.set(member, [...(this.cards.get(member) ?? []), card].slice(-rememberedCardsPerMember));
+    return card;
   }
 
   /**
    * Shows on the card who decided and disables its buttons: the card the member clicked when the answer
-   * is about its draft, else their latest card for that draft. A failure is logged; the message stands.
+   * is about its draft (and step, when it names one), else their latest such card. A failure is logged;
+   * the message stands.
    */
-  private async settleCard(member: string, code: string, label: string): Promise<void> {
+  private async settleCard(member: string, settlement: NonNullable<CardSettlement>): Promise<void> {
+    const { code, step, label } = settlement;
+    const about = (card: SentCard | undefined) =>
+      card?.code === code && (step === null || card.step === null || card.step === step);
     const cards = this.cards.get(member) ?? [];
     const clicked = this.lastClicked.get(member);
-    const card = clicked?.code === code ? clicked : cards.findLast((candidate) => candidate.code === code);
+    const card = about(clicked) ? clicked : cards.findLast(about);
     if (!card?.responseCode) return;
     this.cards.set(
       member,

@@ -25,7 +25,7 @@ export interface SignedQuery {
 
 /** Why a callback was refused; each is answered 403 and nothing is processed. */
 export type CallbackRejection =
-  'missing-parameters' | 'bad-signature' | 'stale-timestamp' | 'undecryptable' | 'wrong-corp';
+  'missing-parameters' | 'repeated-parameter' | 'bad-signature' | 'stale-timestamp' | 'undecryptable' | 'wrong-corp';
 
 export type OpenedCallback = { ok: true; plaintext: string } | { ok: false; reason: CallbackRejection };
 
@@ -39,9 +39,14 @@ export function signCallback(token: string, timestamp: string, nonce: string, ci
   return getSignature(token, timestamp, nonce, ciphertext);
 }
 
-function sameSignature(expected: string, given: string): boolean {
+/**
+ * Whether `given` (from a caller: any text at all) is `expected`, compared in constant time. Lengths are
+ * compared in bytes first — `timingSafeEqual` throws on buffers of different lengths, and a signature's
+ * length is no secret.
+ */
+export function sameSignedText(expected: string, given: string): boolean {
   const left = Buffer.from(expected, 'utf8');
-  const right = Buffer.from(given.toLowerCase(), 'utf8');
+  const right = Buffer.from(given, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
@@ -58,7 +63,7 @@ export function openCallback(
 ): OpenedCallback {
   const { msg_signature: signature, timestamp, nonce } = query;
   if (!signature || !timestamp || !nonce || !ciphertext) return { ok: false, reason: 'missing-parameters' };
-  if (!sameSignature(signCallback(secrets.token, timestamp, nonce, ciphertext), signature)) {
+  if (!sameSignedText(signCallback(secrets.token, timestamp, nonce, ciphertext), signature.toLowerCase())) {
     return { ok: false, reason: 'bad-signature' };
   }
   if (now) {

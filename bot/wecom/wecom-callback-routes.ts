@@ -3,16 +3,18 @@
  * - GET: WeCom's URL check; the decrypted echostr is answered as plain text (doc 96466).
  * - POST: an encrypted message. Checked (signature in constant time, timestamp window, corp id) and
  *   answered with an empty body at once — no passive reply, no retry — then handed to the puppet.
- *   A callback that fails a check is answered 403 and nothing in it is processed.
+ *   A callback that fails a check (a parameter repeated in the query string among them) is answered
+ *   403 and nothing in it is processed.
  * - GET …/drafts/:code: the full text of a draft for the approver a card was sent to, behind a link
  *   signed for that member and that draft, valid for a limited time.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import type { ParsedUrlQuery } from 'node:querystring';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Clock } from '../../src/shared/clock';
 import type { Logger } from '../../src/shared/logger';
-import { openCallback } from './wecom-callback-crypto';
+import { openCallback, sameSignedText } from './wecom-callback-crypto';
 import type { CallbackSecrets, SignedQuery } from './wecom-callback-crypto';
 import { parseCallbackXml } from './wecom-xml';
 
@@ -35,8 +37,24 @@ const maxCallbackBytes = 2 * 1024 * 1024;
 /** A 查看全文 link works this long after the card was sent. */
 export const draftLinkLifetimeMs = 7 * 24 * 3_600_000;
 
+const signedKeys = ['msg_signature', 'timestamp', 'nonce'] as const satisfies readonly (keyof SignedQuery)[];
+
+/**
+ * The named parameters of a query string, '' where absent; null when one of them is given more than
+ * once (Koa then hands over an array). WeCom sends each once; anything else is a caller's making.
+ */
+function singleValues<Key extends string>(query: ParsedUrlQuery, keys: readonly Key[]): Record<Key, string> | null {
+  const values = {} as Record<Key, string>;
+  for (const key of keys) {
+    const value = query[key];
+    if (Array.isArray(value)) return null;
+    values[key] = value ?? '';
+  }
+  return values;
+}
+
 export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   const { logger, secrets } = options;
   const refuse = (ctx: Context, reason: string) => {
     logger.warn({ reason }, 'wecom callback refused');
@@ -45,8 +63,9 @@ export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): R
   };
 
   router.get(options.path, (ctx) => {
-    const query = ctx.query as SignedQuery & { echostr?: string };
-    const opened = openCallback(secrets, query, query.echostr ?? '', options.clock.now());
+    const query = singleValues(ctx.query, [...signedKeys, 'echostr']);
+    if (!query) return refuse(ctx, 'repeated-parameter');
+    const opened = openCallback(secrets, query, query.echostr, options.clock.now());
     if (!opened.ok) return refuse(ctx, opened.reason);
     ctx.type = 'text/plain';
     ctx.body = opened.plaintext;
@@ -56,7 +75,9 @@ export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): R
     const body = await readBody(ctx, maxCallbackBytes);
     const envelope = body === null ? null : parseCallbackXml(body);
     if (!envelope?.Encrypt) return refuse(ctx, 'malformed-body');
-    const opened = openCallback(secrets, ctx.query as SignedQuery, envelope.Encrypt, options.clock.now());
+    const query = singleValues(ctx.query, signedKeys);
+    if (!query) return refuse(ctx, 'repeated-parameter');
+    const opened = openCallback(secrets, query, envelope.Encrypt, options.clock.now());
     if (!opened.ok) return refuse(ctx, opened.reason);
     const receive = options.receive();
     if (!receive) {
@@ -75,20 +96,19 @@ export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): R
   });
 
   router.get(`${options.path}/drafts/:code`, async (ctx) => {
-    const { user = '', v = '', exp = '', sig = '' } = ctx.query as Record<string, string>;
+    const query = singleValues(ctx.query, ['user', 'v', 'exp', 'sig']);
     const code = ctx.params.code;
-    const expected = signDraftLink(options.linkKey, user, code, v, exp);
     const valid =
-      sig.length === expected.length &&
-      timingSafeEqual(Buffer.from(sig), Buffer.from(expected)) &&
-      Number(exp) > options.clock.now().getTime();
+      query !== null &&
+      sameSignedText(signDraftLink(options.linkKey, query.user, code, query.v, query.exp), query.sig) &&
+      Number(query.exp) > options.clock.now().getTime();
     if (!valid || !options.viewDraft) {
       ctx.status = 403;
       ctx.type = 'text/html';
       ctx.body = page('链接无效或已过期', '请在企业微信中发送“查看 编号”查看稿件全文。');
       return;
     }
-    const text = await options.viewDraft(user, code);
+    const text = await options.viewDraft(query.user, code);
     ctx.type = 'text/html';
     ctx.body = page(`稿件 #${code}`, text);
   });

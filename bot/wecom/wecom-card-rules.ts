@@ -2,14 +2,17 @@
  * Approval cards, pure: which outgoing texts become a WeCom template card (a review request), the
  * card itself (同意 / 驳回 buttons, a 查看全文 link), what a button click means to the bot, and which
  * of the bot's answers settle a card. A click is turned into the text of a quoted reply to that
- * request ("「#K7Q2 第2版」 - - - 同意"), so the command parser reads it exactly like a WeChat
- * quoted reply: bound to that draft and version, and refused when the draft has a newer version.
+ * request ("「#K7Q2 第2版 第1步」 - - - 同意"), so the command parser reads it exactly like a WeChat
+ * quoted reply: bound to that draft, version and step, and refused when the draft has a newer version
+ * or has left that step (issue 21: a second click on a decided step-1 card had approved step 2).
  */
 
 /** What the puppet needs to know about a review request to put it on a card. */
 export interface ReviewRequestCard {
   code: string;
   version: number;
+  /** The step the request is for (1-based). */
+  step: number;
   /** The request's first line: "【待审核】#K7Q2 《title》 第1/2步". */
   heading: string;
   /** The rest of the request, shown under the heading (WeCom cuts long descriptions). */
@@ -22,34 +25,51 @@ export interface CardClick {
   decision: CardDecision;
   code: string;
   version: number;
+  /** null for a card sent before cards named their step: the bot then refuses it on longer routes. */
+  step: number | null;
 }
 
 /** WeCom's documented ceilings for the card's text fields, in characters. */
 const titleMaxLength = 36;
 const descriptionMaxLength = 512;
 
+/** The step label that ends a request's heading on a route of several steps: " 第1/2步". */
+const headingStepLabel = / 第(\d{1,2})\/\d{1,2}步$/;
+
 /** The review request in `text`, or null when the text is anything else. */
 export function reviewRequestOf(text: string): ReviewRequestCard | null {
   const heading = /^【待审核】#([A-Z2-9]{4}) .*$/m.exec(text);
   if (!heading || heading.index !== 0) return null;
   const version = /第(\d+)版/.exec(text);
+  // The heading names the step whenever the route has more than one (draft-messages.ts, stepLabel).
+  const step = headingStepLabel.exec(heading[0]);
   return {
     code: heading[1],
     version: version ? Number(version[1]) : 1,
+    step: step ? Number(step[1]) : 1,
     heading: heading[0],
     details: text.slice(heading[0].length).trim(),
   };
 }
 
-/** The button key: what was decided, on which draft and version. */
-export function cardButtonKey(decision: CardDecision, code: string, version: number): string {
-  return `${decision}:${code}:${version}`;
+/** The button key: what was decided, on which draft, version and step. */
+export function cardButtonKey(decision: CardDecision, request: Pick<ReviewRequestCard, 'code' | 'version' | 'step'>) {
+  return `${decision}:${request.code}:${request.version}:${request.step}`;
 }
 
+/** A click's key; keys without the step come from cards sent before it was added. */
 export function parseCardButtonKey(key: string): CardClick | null {
-  const match = /^(approve|reject):([A-Z2-9]{4}):(\d{1,4})$/.exec(key);
+  const match = /^(approve|reject):([A-Z2-9]{4}):(\d{1,4})(?::(\d{1,2}))?$/.exec(key);
   if (!match) return null;
-  return { decision: match[1] as CardDecision, code: match[2], version: Number(match[3]) };
+  const step = match[4] ? Number(match[4]) : null;
+  return { decision: match[1] as CardDecision, code: match[2], version: Number(match[3]), step };
+}
+
+/** The card's title: the heading, shortened in the draft's title so that the step label stays. */
+function cardTitle(heading: string): string {
+  if (heading.length <= titleMaxLength) return heading;
+  const label = headingStepLabel.exec(heading)?.[0] ?? '';
+  return `${heading.slice(0, titleMaxLength - label.length - 1)}…${label}`;
 }
 
 /**
@@ -61,12 +81,11 @@ export function buildApprovalCard(
   taskId: string,
   viewUrl: string | null,
 ): Record<string, unknown> {
-  const title = request.heading;
   return {
     card_type: 'button_interaction',
     source: { desc: '审发 · 先审后发' },
     main_title: {
-      title: title.length > titleMaxLength ? `${title.slice(0, titleMaxLength - 1)}…` : title,
+      title: cardTitle(request.heading),
       desc: '点“同意”或“驳回”，或回复“同意 编号”“驳回 编号 理由”',
     },
     sub_title_text:
@@ -81,20 +100,22 @@ export function buildApprovalCard(
       : {}),
     task_id: taskId,
     button_list: [
-      { text: '同意', style: 1, key: cardButtonKey('approve', request.code, request.version) },
-      { text: '驳回', style: 2, key: cardButtonKey('reject', request.code, request.version) },
+      { text: '同意', style: 1, key: cardButtonKey('approve', request) },
+      { text: '驳回', style: 2, key: cardButtonKey('reject', request) },
     ],
   };
 }
 
 /**
- * The text the bot receives for a click: a quoted reply to the request of that version. A rejection
- * carries the reason the approver wrote next (`reason`).
+ * The text the bot receives for a click: a quoted reply to the request of that version and step
+ * (decision-grammar.ts reads the step at the end of the quote's first line). A rejection carries the
+ * reason the approver wrote next (`reason`).
  */
 export function clickAsQuotedReply(click: CardClick, reason = ''): string {
   const word = click.decision === 'approve' ? '同意' : '驳回';
   const reply = reason ? `${word} ${reason}` : word;
-  return `「#${click.code} 第${click.version}版」\n- - - - - - - - - - - - - - -\n${reply}`;
+  const step = click.step === null ? '' : ` 第${click.step}步`;
+  return `「#${click.code} 第${click.version}版${step}」\n- - - - - - - - - - - - - - -\n${reply}`;
 }
 
 /** What a text from the approver after a 驳回 click is: the reason, a cancel, or a command of its own. */
@@ -110,20 +131,27 @@ export function readRejectionReason(text: string): { kind: 'reason'; reason: str
   return { kind: 'reason', reason: written };
 }
 
-/** How the bot's answer to a card's approver settles the card; null when it does not. */
-export type CardSettlement = { code: string; label: string } | null;
+/** How the bot's answer to a card's approver settles the card (of `step` when the answer names it). */
+export type CardSettlement = { code: string; step: number | null; label: string } | null;
 
 /**
- * The bot's answers that settle a card: the recorded decision ("已记录：孙丽（办公室主任） 同意 #K7Q2 …")
- * and the refusal of an old version (the card then says it expired). `code` is the draft the answer
- * is about when the answer does not name it (a refusal names none): the card the approver last clicked.
+ * The bot's answers that settle a card: the recorded decision ("已记录：孙丽（办公室主任） 同意 #K7Q2 …"),
+ * the refusal of a step already handled or no longer open, and the refusal of an old version (the card
+ * then says it expired). `code` is the draft the answer is about when the answer does not name it
+ * (a refusal of an old version names none): the card the approver last clicked.
  */
 export function cardSettlementOf(text: string, clickedCode: string | null): CardSettlement {
   const recorded = /^已记录：(.+?) (同意|驳回) #([A-Z2-9]{4})/.exec(text);
-  if (recorded) return { code: recorded[3], label: `${recorded[1]} 已${recorded[2]}` };
+  if (recorded) return { code: recorded[3], step: null, label: `${recorded[1]} 已${recorded[2]}` };
+  const handled = /^稿件 #([A-Z2-9]{4}) 第(\d+)步已处理/.exec(text);
+  if (handled) return { code: handled[1], step: Number(handled[2]), label: '已处理' };
+  const closed = /^稿件 #([A-Z2-9]{4}) 已回到第\d+步审核，第(\d+)步的审核请求已失效/.exec(text);
+  if (closed) return { code: closed[1], step: Number(closed[2]), label: '已失效' };
   if (!clickedCode) return null;
   const already = /^已记录过您的决定：(同意|驳回)/.exec(text);
-  if (already) return { code: clickedCode, label: `已${already[1]}` };
-  if (/^您回复的是第\d+版，稿件已修改为第\d+版/.test(text)) return { code: clickedCode, label: '已失效（稿件已修改）' };
+  if (already) return { code: clickedCode, step: null, label: `已${already[1]}` };
+  if (/^您回复的是第\d+版，稿件已修改为第\d+版/.test(text)) {
+    return { code: clickedCode, step: null, label: '已失效（稿件已修改）' };
+  }
   return null;
 }

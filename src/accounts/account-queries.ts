@@ -21,6 +21,7 @@ export interface RegistryActor {
 export interface RegistryPeople {
   findAdmin(personId: string): Promise<AdminSummary | null>;
   adminCoversUnit(admin: Pick<AdminSummary, 'scopeUnitIds'>, unitId: string): Promise<boolean>;
+  adminCoversPerson(admin: Pick<AdminSummary, 'scopeUnitIds'>, personId: string): Promise<boolean>;
   adminsOf(unitId?: string): Promise<PersonSummary[]>;
   findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonSummary>>;
   unitName(unitId: string): Promise<string>;

@@ -24,7 +24,7 @@ import type { AccountView, PersonReference } from '../shared/contracts';
 import type { AdminSummary, PersonSummary } from '../people/people-records';
 import type { Account } from './account-model';
 import { accountStatusWords, closureStepWords, nextClosureStep, platformLabels } from './account-rules';
-import type { AccountService } from './account-service';
+import type { AccountService, RegistryAccess } from './account-service';
 import type { RegistryActor } from './account-queries';
 
 export interface AccountRouteDependencies {
@@ -56,6 +56,13 @@ export function adminOf(ctx: ApiContext): AdminSummary {
 export function actorOf(ctx: ApiContext): RegistryActor {
   return { personId: ctx.state.viewer.id, via: 'api' };
 }
+
+/**
+ * The API is the managing office's registry: an admin changes only accounts within their scope, like
+ * those they can see. One named as an account's staff takes its staff steps in chat, where the reply
+ * shows no more of the account than they asked about.
+ */
+const asAdmin: RegistryAccess = { admin: true };
 
 export function accountRoutes(dependencies: AccountRouteDependencies): ApiRoute[] {
   const { accounts } = dependencies;
@@ -151,7 +158,8 @@ export function accountRoutes(dependencies: AccountRouteDependencies): ApiRoute[
       path: '/accounts/{id}/closure',
       summary: '办理关停流程的下一步：申请关停 → 批准关停 → 停更公告（附链接）→ 平台注销 → 关停备案',
       body: closureStepRequestSchema,
-      handle: async (ctx, { params, body }) => view(await accounts.advanceClosure(actorOf(ctx), params.id, body)),
+      handle: async (ctx, { params, body }) =>
+        view(await accounts.advanceClosure(actorOf(ctx), params.id, body, asAdmin)),
     }),
     defineRoute({
       ...changing,
@@ -159,7 +167,8 @@ export function accountRoutes(dependencies: AccountRouteDependencies): ApiRoute[
       path: '/accounts/{id}/closure/withdrawal',
       summary: '批准关停前撤回关停申请，账号继续运行；批准后不能撤回',
       body: closureWithdrawalSchema,
-      handle: async (ctx, { params, body }) => view(await accounts.withdrawClosure(actorOf(ctx), params.id, body.note)),
+      handle: async (ctx, { params, body }) =>
+        view(await accounts.withdrawClosure(actorOf(ctx), params.id, body.note, asAdmin)),
     }),
   ];
 }

@@ -14,7 +14,7 @@ import type { AuditTrail } from '../audit/audit-service';
 import { changeAudited } from '../audit/audited-transition';
 import type { AuditedChange } from '../audit/audited-transition';
 import type { OutboxEntry } from '../outbox/outbox-service';
-import type { AdminSummary } from '../people/people-service';
+import type { AdminSummary, PersonSummary } from '../people/people-service';
 import { AccountModel } from './account-model';
 import type { Account, AccountPlatform, ClosureStep } from './account-model';
 import {
@@ -61,6 +61,17 @@ export interface AccountServiceDependencies extends AccountQueryDependencies {
   logger?: Logger;
 }
 
+/**
+ * Who may change an account: `admin` only an admin whose scope covers it (the API: the managing office's
+ * registry, which shows an admin nothing outside their scope); otherwise its staff too (the leader in
+ * charge and the backend admin take their closure steps in chat).
+ */
+export interface RegistryAccess {
+  admin: boolean;
+}
+
+const staffOrAdmin: RegistryAccess = { admin: false };
+
 export interface AccountApplication {
   unitId: string;
   platform: AccountPlatform;
@@ -94,15 +105,10 @@ export class AccountService extends AccountQueries {
 
   /** An opening application (申请表) by an admin of the unit; the unit may hold one account per platform. */
   async apply(actor: RegistryActor, input: AccountApplication): Promise<Account> {
-    await this.requireAdminOf(actor, input.unitId);
+    const admin = await this.requireAdminOf(actor, input.unitId);
     const unitId = toObjectId(input.unitId, () => invalidId('单位'));
-    const people = await this.dependencies.people.findPeople([input.leaderInChargeId, input.backendAdminId]);
-    for (const [id, word] of [
-      [input.leaderInChargeId, '分管领导'],
-      [input.backendAdminId, '后台管理员'],
-    ] as const) {
-      if (!people.has(id)) throw new ValidationError('PERSON_NOT_FOUND', `找不到所填的${word}，请先在人员名单中登记`);
-    }
+    await this.requirePersonNamedBy(admin, input.leaderInChargeId, '所填的分管领导');
+    await this.requirePersonNamedBy(admin, input.backendAdminId, '所填的后台管理员');
     const existing = await AccountModel.findOne({ unitId, platform: input.platform, closedKey: '' }).lean<Account>();
     if (existing) throw platformTaken(existing);
     const account = await AccountModel.create({
@@ -209,12 +215,14 @@ export class AccountService extends AccountQueries {
     input: { role: 'leader' | 'admin'; personId: string; phone?: string; note: string },
   ): Promise<Account> {
     const now = this.dependencies.clock.now();
-    const person = (await this.dependencies.people.findPeople([input.personId])).get(input.personId);
-    if (!person) throw new ValidationError('PERSON_NOT_FOUND', '找不到变更后的人员，请先在人员名单中登记');
     const field = input.role === 'leader' ? 'leaderInChargeId' : 'backendAdminId';
     const roleWord = input.role === 'leader' ? '分管领导' : '后台管理员';
     let fromId = '';
-    const account = await this.change(accountId, actor, { admin: true }, (current) => {
+    const account = await this.change(accountId, actor, { admin: true }, async (current) => {
+      // change() lets only an admin whose scope covers the account this far.
+      const admin = await this.dependencies.people.findAdmin(actor.personId);
+      if (!admin) throw accountNotFound();
+      const person = await this.requirePersonNamedBy(admin, input.personId, '变更后的人员');
       if (current.status !== 'active' && current.status !== 'closing') {
         throw new ConflictError(
           'ACCOUNT_NOT_OPEN',
@@ -237,7 +245,7 @@ export class AccountService extends AccountQueries {
     await this.tell(
       `account:${accountId}:refiled:${account.filings.length}`,
       [new Types.ObjectId(fromId), new Types.ObjectId(input.personId)],
-      refilingText(account, roleWord, names.get(fromId)?.name ?? '（原人员）', person.name),
+      refilingText(account, roleWord, names.get(fromId)?.name ?? '（原人员）', names.get(input.personId)?.name ?? ''),
     );
     return account;
   }
@@ -286,10 +294,11 @@ export class AccountService extends AccountQueries {
     actor: RegistryActor,
     accountId: string,
     input: { step: ClosureStep; note: string; url?: string },
+    access: RegistryAccess = staffOrAdmin,
   ): Promise<Account> {
     const now = this.dependencies.clock.now();
     const url = input.url?.trim() ?? '';
-    const account = await this.change(accountId, actor, { admin: false }, (current, roles) => {
+    const account = await this.change(accountId, actor, access, (current, roles) => {
       const refusal = closureStepRefusal(current, input.step, roles, url);
       if (refusal) {
         const forbidden = refusal.startsWith('只有');
@@ -328,8 +337,13 @@ export class AccountService extends AccountQueries {
    * Withdraws a closure request that is not approved yet (by its requester or an admin): the account is
    * active again and takes drafts; the withdrawn request stays in the audit trail.
    */
-  async withdrawClosure(actor: RegistryActor, accountId: string, note: string): Promise<Account> {
-    const account = await this.change(accountId, actor, { admin: false }, (current, roles) => {
+  async withdrawClosure(
+    actor: RegistryActor,
+    accountId: string,
+    note: string,
+    access: RegistryAccess = staffOrAdmin,
+  ): Promise<Account> {
+    const account = await this.change(accountId, actor, access, (current, roles) => {
       const refusal = closureWithdrawalRefusal(current, { personId: actor.personId, roles });
       if (refusal) {
         throw refusal.forbidden
@@ -379,15 +393,28 @@ export class AccountService extends AccountQueries {
   }
 
   /**
-   * Loads the account, checks the actor (`admin`: only an admin whose scope covers it), asks `decide` for
-   * the change and writes it with its audit event (see changeAudited). A `decide` that returns null
-   * changes nothing.
+   * A person an admin names on an account (leader in charge, backend admin): someone within the admin's
+   * scope, all of whose units are theirs (R9: the account's people answer for it). An unknown id and an
+   * id outside read alike, so neither whether it exists nor the name leaks.
+   */
+  private async requirePersonNamedBy(admin: AdminSummary, personId: string, what: string): Promise<PersonSummary> {
+    const person = (await this.dependencies.people.adminCoversPerson(admin, personId))
+      ? (await this.dependencies.people.findPeople([personId])).get(personId)
+      : undefined;
+    if (!person) throw new ValidationError('PERSON_NOT_IN_SCOPE', `找不到${what}，或其不在您的管理范围内`);
+    return person;
+  }
+
+  /**
+   * Loads the account, checks the actor (`admin`: only an admin whose scope covers it; otherwise its
+   * staff too), asks `decide` for the change and writes it with its audit event (see changeAudited). A
+   * `decide` that returns null changes nothing. Anyone with no role on the account reads it as unknown.
    */
   private change(
     accountId: string,
     actor: RegistryActor,
-    options: { admin: boolean },
-    decide: (account: Account, roles: ClosureRole[]) => AuditedChange | null,
+    options: RegistryAccess,
+    decide: (account: Account, roles: ClosureRole[]) => AuditedChange | null | Promise<AuditedChange | null>,
   ): Promise<Account> {
     return changeAudited({
       audit: this.dependencies.audit,

@@ -1,10 +1,13 @@
 /**
- * Access tokens for the admin API: a JWT (HS256) naming the person, valid for `auth.jwtTtlSeconds`.
+ * Access tokens for the admin API: a JWT (HS256) naming the person (`sub`) and their session (`sid`),
+ * valid for `auth.jwtTtlSeconds` (CLI) or `auth.accessTtlSeconds` (mini-program).
  * The token says who, never what they may do: roles and scope come from the person as stored (reused
  * for a few seconds at most, see viewerCacheTtlMs), so an admin removed from office loses access then,
  * not when the token expires.
- * Issued by `npm run admin -- api-token <admin>` and by the mini-program's login; a login's tokens also
- * name their session (`sid`), which logout or a reused refresh token revokes before the token expires.
+ * Issued by `npm run admin -- api-token <admin>` and by the mini-program's login, each within a session
+ * (src/auth/session-service.ts) that unbinding, `revoke-tokens`, logout and the like end before the
+ * token expires. A token without `sid`, `exp`, `iat` or `sub` is refused: earlier versions issued CLI
+ * tokens without a session, and those are exactly the ones nothing could end.
  */
 import { createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -17,6 +20,8 @@ import { isObjectIdText } from '../shared/ids';
 
 const issuer = 'shenfa';
 const audience = 'shenfa-admin-api';
+/** Session ids are `randomUUID()`s. */
+const sessionIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface IssuedToken {
   token: string;
@@ -38,11 +43,10 @@ export class AccessTokens {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
-  issue(personId: string, options: { sessionId?: string; ttlSeconds?: number } = {}): IssuedToken {
+  issue(personId: string, options: { sessionId: string; ttlSeconds?: number }): IssuedToken {
     const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
     const ttlSeconds = options.ttlSeconds ?? this.ttlSeconds;
-    const claims = options.sessionId ? { iat: issuedAt, sid: options.sessionId } : { iat: issuedAt };
-    const token = jwt.sign(claims, this.key, {
+    const token = jwt.sign({ iat: issuedAt, sid: options.sessionId }, this.key, {
       algorithm: 'HS256',
       subject: personId,
       issuer,
@@ -52,8 +56,11 @@ export class AccessTokens {
     return { token, expiresAt: new Date((issuedAt + ttlSeconds) * 1000) };
   }
 
-  /** The person the token names; UnauthorizedError when it is malformed, forged or expired. */
-  verify(token: string): { personId: string; sessionId: string | null } {
+  /**
+   * The person and session the token names; UnauthorizedError when it is malformed, forged, expired or
+   * lacks a claim. Whether the session is still open is the caller's question (it needs the database).
+   */
+  verify(token: string): { personId: string; sessionId: string } {
     let payload: string | jwt.JwtPayload;
     try {
       payload = jwt.verify(token, this.key, {
@@ -68,12 +75,19 @@ export class AccessTokens {
       }
       throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录', { cause: error });
     }
-    const personId = typeof payload === 'string' ? '' : (payload.sub ?? '');
-    if (!isObjectIdText(personId)) {
+    // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+    if (
+      typeof payload === 'string' ||
+      typeof payload.exp !== 'number' ||
+      typeof payload.iat !== 'number' ||
+      typeof payload.sub !== 'string' ||
+      !isObjectIdText(payload.sub) ||
+      typeof payload.sid !== 'string' ||
+      !sessionIdPattern.test(payload.sid)
+    ) {
       throw new UnauthorizedError('AUTH_TOKEN_INVALID', '登录凭证无效，请重新登录');
     }
-    const sessionId = typeof payload === 'string' || typeof payload.sid !== 'string' ? null : payload.sid;
-    return { personId, sessionId };
+    return { personId: payload.sub, sessionId: payload.sid };
   }
 }
 

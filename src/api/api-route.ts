@@ -8,6 +8,7 @@ import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { authRequired } from './auth-middleware';
 import type { ViewerState } from './auth-middleware';
 
 /** public: no token; signed-in: any active person; admin: admins only (others get 404, as for any unseen route). */
@@ -47,7 +48,7 @@ export interface ApiRoute<
   /** For file downloads: the content types it may answer with. */
   fileTypes?: string[];
   successStatus?: 200 | 201 | 204;
-  /** Error statuses worth documenting besides 400/401/404/429/500. */
+  /** Error statuses worth documenting besides 400/404/429/500, and 401 on the routes behind the token. */
   errorStatuses?: number[];
   /**
    * OpenAPI links from the success answer to routes that take one of its ids ("get /drafts/{reference}"
@@ -84,6 +85,8 @@ export function mountRoutes(router: Router<ViewerState>, routes: ApiRoute[]): vo
   for (const route of routes) {
     const koaPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     router[route.method](koaPath, async (ctx) => {
+      // The token check runs before the router; this holds even if a path were to reach a route without it.
+      if (route.access !== 'public' && !ctx.state.viewer) throw authRequired();
       if (route.access === 'admin' && !ctx.state.viewer?.isAdmin) {
         // Out of scope looks the same as absent: no hint that the route exists.
         throw new NotFoundError('ROUTE_NOT_FOUND', '请求的接口不存在');

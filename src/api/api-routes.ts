@@ -137,7 +137,7 @@ export function createApiRoutes(
     auth: {
       accessTokens,
       findViewer: (personId) => people.findViewer(personId),
-      isSessionActive: (sessionId) => sessions.isSessionActive(sessionId),
+      isSessionActive: (sessionId, personId) => sessions.isSessionActive(sessionId, personId),
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
- * Builds the Koa application (without listening): error handler, security headers, CORS (only when
- * configured), request context and logging, body parser with a size limit (its text made well-formed),
- * health routes, a chat platform's callback routes (when the bot uses one), then the /api/v1 routes: the
- * auth routes rate-limited and public, every other route behind the bearer token.
+ * Builds the Koa application (without listening): error handler, client address, security headers, CORS
+ * (only when configured), request context and logging, body parser with size and depth limits (its text
+ * cleaned), health routes, a chat platform's callback routes (when the bot uses one), then the /api/v1
+ * routes: the auth routes rate-limited and public, every other route behind the bearer token.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -11,8 +11,10 @@ import cors from '@koa/cors';
 import helmet from 'koa-helmet';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
-import { AppError } from '../shared/errors';
-import { wellFormedDeep } from '../shared/text-normalization';
+import { AppError, ValidationError } from '../shared/errors';
+import { clientAddress, parseTrustedProxies } from '../shared/client-address-rules';
+import { cleanInputDeep } from '../shared/text-normalization';
+import { exceedsNestingDepth, maxBodyDepth } from '../shared/nesting-depth-rules';
 import { errorMiddleware } from './error-middleware';
 import { requestContextMiddleware } from './request-context-middleware';
 import type { RequestState } from './request-context-middleware';
@@ -23,6 +25,7 @@ import type { AuthDependencies, ViewerState } from './auth-middleware';
 import { mountRoutes } from './api-route';
 import type { ApiRoute } from './api-route';
 import { createOpenApiDocument } from './openapi';
+import { isUnderPath } from './request-path-rules';
 import type { AttemptLimiter } from '../auth/attempt-limiter';
 
 export interface AppDependencies extends HealthDependencies {
@@ -44,7 +47,8 @@ export const apiPrefix = '/api/v1';
 
 export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   const app = new Koa<RequestState>();
-  app.proxy = true;
+  // Nothing reads the forwarded host or protocol; the client address is decided below, from trusted proxies only.
+  app.proxy = false;
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
     const logger: Logger = (ctx?.state as RequestState | undefined)?.logger ?? dependencies.logger;
@@ -54,7 +58,8 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   const openApiDocument = createOpenApiDocument(dependencies.routes, dependencies.version ?? '1.0.0');
   const publicPaths = new Set([...dependencies.publicPaths, '/openapi.json'].map((path) => `${apiPrefix}${path}`));
   const health = createHealthRouter(dependencies);
-  const api = new Router<ViewerState>({ prefix: apiPrefix });
+  // Exact paths only: a route answers to one spelling, the one the checks below were written for.
+  const api = new Router<ViewerState>({ prefix: apiPrefix, sensitive: true, strict: true });
   api.get('/openapi.json', (ctx) => {
     ctx.body = openApiDocument;
   });
@@ -65,14 +70,21 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     .map((origin) => origin.trim())
     .filter(Boolean);
 
+  const trustedProxies = parseTrustedProxies(dependencies.http.trustedProxies);
+  if (!trustedProxies.ok) throw new Error(`http.trustedProxies: "${trustedProxies.entry}" is no address or range`);
+
   app.use(errorMiddleware());
+  app.use((ctx, next) => {
+    ctx.request.ip = clientAddress(ctx.socket.remoteAddress ?? '', ctx.get('x-forwarded-for'), trustedProxies.proxies);
+    return next();
+  });
   app.use(helmet());
   if (origins.length > 0) {
     app.use(cors({ origin: (ctx) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), maxAge: 600 }));
   }
   app.use(requestContextMiddleware(dependencies.logger));
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith(`${apiPrefix}/auth/`)) return next();
+    if (!isUnderPath(ctx.path, `${apiPrefix}/auth`)) return next();
     const check = await dependencies.attempts.admit({
       key: `auth-ip:${ctx.ip}`,
       windowMs: 60_000,
@@ -99,16 +111,20 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
     }
   });
   app.use(bodyParser({ jsonLimit: dependencies.http.bodyLimit, enableTypes: ['json'], encoding: 'utf-8' }));
-  // JSON escapes can carry unpaired surrogates ("\ud83d"); the services hash and store only well-formed text.
+  // First the depth, without recursion: everything after this may walk the body recursively. Then the
+  // text: JSON escapes can carry unpaired surrogates ("\ud83d") and NUL; services hash and store clean text.
   app.use(async (ctx, next) => {
-    ctx.request.body = wellFormedDeep(ctx.request.body);
+    if (exceedsNestingDepth(ctx.request.body, maxBodyDepth)) {
+      throw new ValidationError('BODY_TOO_DEEP', `请求体嵌套层数过多（最多 ${maxBodyDepth} 层），请检查提交的数据`);
+    }
+    ctx.request.body = cleanInputDeep(ctx.request.body);
     await next();
   });
   app.use(health.routes());
   if (dependencies.chatCallbacks) app.use(dependencies.chatCallbacks.routes());
   const requireToken = requireViewer(dependencies.auth, publicPaths);
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith(`${apiPrefix}/`)) return next();
+    if (!isUnderPath(ctx.path, apiPrefix)) return next();
     // The token check fills in what ViewerState adds to RequestState.
     return requireToken(ctx as Koa.ParameterizedContext<ViewerState>, next);
   });

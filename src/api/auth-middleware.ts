@@ -1,8 +1,9 @@
 /**
- * API access: a bearer token (see access-tokens.ts) naming a person who is, at this moment, active.
- * The person, with what they may see (viewer-scope.ts), is put on `ctx.state.viewer`. A token of a
- * mini-program session also names the session, which must not have been revoked (logout, reuse of a
- * refresh token, unbinding).
+ * API access: a bearer token (see access-tokens.ts) naming a person who is, at this moment, active,
+ * and their session (a mini-program login or a CLI token), which must not have ended (logout, reuse of
+ * a refresh token, unbinding, `revoke-tokens`, an import that took the admin role); read fresh on every
+ * request, so an ending applies at once in every process. The person, with what they may see
+ * (viewer-scope.ts), is put on `ctx.state.viewer`.
  */
 import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../shared/errors';
@@ -13,14 +14,18 @@ import type { RequestState } from './request-context-middleware';
 export interface ViewerState extends RequestState {
   /** Absent on public routes only. */
   viewer: Viewer;
-  /** The mini-program session the token belongs to; null for tokens issued by the CLI. */
-  sessionId: string | null;
+  /** The session (mini-program login or CLI token) the token belongs to. */
+  sessionId: string;
 }
 
 export interface AuthDependencies {
   accessTokens: Pick<AccessTokens, 'verify'>;
   findViewer(personId: string): Promise<Viewer | null>;
-  isSessionActive(sessionId: string): Promise<boolean>;
+  isSessionActive(sessionId: string, personId: string): Promise<boolean>;
+}
+
+export function authRequired(): UnauthorizedError {
+  return new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
 }
 
 /** Paths under the API prefix that need no token. */
@@ -28,11 +33,9 @@ export function requireViewer(dependencies: AuthDependencies, publicPaths: Set<s
   return async (ctx, next) => {
     if (publicPaths.has(ctx.path)) return next();
     const [scheme, token] = ctx.get('authorization').trim().split(/\s+/);
-    if (scheme?.toLowerCase() !== 'bearer' || !token) {
-      throw new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
-    }
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw authRequired();
     const { personId, sessionId } = dependencies.accessTokens.verify(token);
-    if (sessionId && !(await dependencies.isSessionActive(sessionId))) {
+    if (!(await dependencies.isSessionActive(sessionId, personId))) {
       throw new UnauthorizedError('AUTH_SESSION_ENDED', '登录已退出或已失效，请重新登录');
     }
     const viewer = await dependencies.findViewer(personId);

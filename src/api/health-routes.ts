@@ -10,7 +10,7 @@ export interface HealthDependencies {
 }
 
 export function createHealthRouter(dependencies: HealthDependencies): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' } satisfies HealthBody;
   });

@@ -21,7 +21,8 @@ export function authRoutes(sessions: SessionService): ApiRoute[] {
       access: 'public',
       body: wechatLoginRequestSchema,
       response: loginResponseSchema,
-      errorStatuses: [403, 503],
+      // 401: WeChat refused the login code.
+      errorStatuses: [401, 403, 503],
       handle: async (_ctx, { body }) => ({ body: await sessions.loginWithWechat(body.code) }),
     }),
     defineRoute({
@@ -32,7 +33,7 @@ export function authRoutes(sessions: SessionService): ApiRoute[] {
       access: 'public',
       body: bindRequestSchema,
       response: loginResponseSchema,
-      errorStatuses: [409, 503],
+      errorStatuses: [401, 409, 503],
       handle: async (_ctx, { body }) => ({ body: await sessions.bind(body.code, body.bindCode) }),
     }),
     defineRoute({
@@ -43,6 +44,8 @@ export function authRoutes(sessions: SessionService): ApiRoute[] {
       access: 'public',
       body: refreshRequestSchema,
       response: loginResponseSchema,
+      // 401: the refresh token is unknown, spent or expired.
+      errorStatuses: [401],
       handle: async (_ctx, { body }) => ({ body: await sessions.refresh(body.refreshToken) }),
     }),
     defineRoute({

@@ -1,24 +1,39 @@
 /**
- * Mini-program sessions. A login starts a session (one "family" of refresh tokens); each refresh
- * spends the presented token and issues the next one. Spending is a revision-guard claim (an insert),
- * so two concurrent refreshes with one token cannot both succeed; presenting a spent token again means
- * it was copied, and revokes the whole session. Only SHA-256 hashes of refresh tokens are stored.
+ * API sessions: every access token names one (`sid`), which the API checks on every request.
+ * - 'mini-program': a WeChat login starts one (a "family" of refresh tokens); each refresh spends the
+ *   presented token and issues the next one. Spending is a revision-guard claim (an insert), so two
+ *   concurrent refreshes with one token cannot both succeed; presenting a spent token again means it
+ *   was copied, and revokes the whole session. Only SHA-256 hashes of refresh tokens are stored.
+ * - 'cli': `npm run admin -- api-token` starts one with a single access token and no refresh.
+ * Either ends on logout (mini-program), refresh-token reuse, unbinding, `revoke-tokens`, or an import
+ * that takes the admin role or marks the person as left. One small document per login or CLI token,
+ * read by `_id` on every request.
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
 
-export const sessionEndReasons = ['logout', 'refresh-reuse', 'unbound'] as const;
+export const sessionKinds = ['mini-program', 'cli'] as const;
+export type SessionKind = (typeof sessionKinds)[number];
+
+export const sessionEndReasons = ['logout', 'refresh-reuse', 'unbound', 'revoked', 'admin-removed', 'left'] as const;
 export type SessionEndReason = (typeof sessionEndReasons)[number];
 
 export interface LoginSession {
-  /** Random; named in the access tokens as `sid`. */
+  /** Random (a UUID); named in the access tokens as `sid`. */
   _id: string;
+  /** Sessions stored before CLI tokens had sessions have no kind: they are mini-program logins. */
+  kind: SessionKind;
   personId: Types.ObjectId;
-  /** mini-program appid + openid the session logged in with. */
-  provider: string;
-  openid: string;
+  /** The mini-program appid + openid the session logged in with; null for a CLI session. */
+  provider: string | null;
+  openid: string | null;
   createdAt: Date;
+  /**
+   * CLI: when its one token expires. Mini-program: when the login's first refresh token expires (each
+   * refresh token keeps its own expiry; the session is not rewritten on refresh, since FerretDB's
+   * read-modify-write update could then undo a concurrent revocation).
+   */
   expiresAt: Date;
   revokedAt: Date | null;
   revokedReason: SessionEndReason | null;
@@ -27,9 +42,10 @@ export interface LoginSession {
 const loginSessionSchema = new Schema<LoginSession>(
   {
     _id: { type: String, required: true },
+    kind: { type: String, enum: sessionKinds, default: 'mini-program' },
     personId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
-    provider: { type: String, required: true },
-    openid: { type: String, required: true },
+    provider: { type: String, default: null },
+    openid: { type: String, default: null },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },

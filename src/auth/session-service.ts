@@ -1,8 +1,10 @@
 /**
- * Mini-program login: exchanges a `wx.login` code for the openid, finds the person bound to it, and
- * runs the session's tokens: a short access token and a refresh token rotated on every refresh. A
- * refresh token presented a second time was copied: the session ends at once for every holder. Every
- * login, binding, reuse and logout is an audit event (R3).
+ * API sessions (session-model.ts). Mini-program login: exchanges a `wx.login` code for the openid,
+ * finds the person bound to it, and runs the session's tokens: a short access token and a refresh
+ * token rotated on every refresh. A refresh token presented a second time was copied: the session ends
+ * at once for every holder. CLI tokens (startCliSession) are sessions too, so whatever ends a person's
+ * sessions (endSessionsOf: unbinding, `revoke-tokens`, an import that takes the admin role) ends them.
+ * Every login, binding, reuse, logout and ending is an audit event (R3).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
@@ -11,8 +13,9 @@ import type { Logger } from '../shared/logger';
 import { AppError, ForbiddenError, UnauthorizedError } from '../shared/errors';
 import { applyAtRevision } from '../shared/revision-guard';
 import type { AuditTrail } from '../audit/audit-service';
-import type { AccessTokens } from '../api/access-tokens';
+import type { AccessTokens, IssuedToken } from '../api/access-tokens';
 import type { PersonSummary } from '../people/people-records';
+import type { PeopleServiceDependencies } from '../people/people-service';
 import type { LoginResponse } from '../shared/contracts/auth';
 import type { WechatCodeExchange } from './wechat-client';
 import { LoginSessionModel, RefreshTokenModel } from './session-model';
@@ -89,7 +92,8 @@ export class SessionService {
     const stored = await RefreshTokenModel.findOne({ tokenHash: hashToken(refreshToken) }).lean();
     if (!stored) throw invalidRefreshToken();
     const session = await LoginSessionModel.findById(stored.sessionId).lean<LoginSession>();
-    if (!session || session.revokedAt) throw invalidRefreshToken();
+    const identity = session && !session.revokedAt ? miniProgramIdentity(session) : null;
+    if (!session || !identity) throw invalidRefreshToken();
     if (stored.usedAt || (await applyAtRevision(RefreshTokenModel, stored, { usedAt: now }, now)) === 'lost') {
       await this.endSession(session, 'refresh-reuse', { personId: null });
       throw new UnauthorizedError('AUTH_REFRESH_REUSED', '登录凭证已被使用过，为安全起见已退出所有设备，请重新登录');
@@ -97,7 +101,7 @@ export class SessionService {
     if (stored.expiresAt.getTime() <= now.getTime()) {
       throw new UnauthorizedError('AUTH_TOKEN_EXPIRED', '登录已过期，请重新登录');
     }
-    const person = await this.dependencies.people.findMiniProgramPerson(session.provider, session.openid);
+    const person = await this.dependencies.people.findMiniProgramPerson(identity.provider, identity.openid);
     if (!person) {
       await this.endSession(session, 'unbound', { personId: null });
       throw invalidRefreshToken();
@@ -112,20 +116,22 @@ export class SessionService {
     if (session && !session.revokedAt) await this.endSession(session, 'logout', { personId: session.personId });
   }
 
-  async isSessionActive(sessionId: string): Promise<boolean> {
-    const session = await LoginSessionModel.findById(sessionId, { revokedAt: 1, expiresAt: 1 }).lean();
-    return Boolean(session && !session.revokedAt);
+  /** Whether the session a token names is still open and is the token's person's (read on every request). */
+  async isSessionActive(sessionId: string, personId: string): Promise<boolean> {
+    const session = await LoginSessionModel.findById(sessionId, { revokedAt: 1, personId: 1 }).lean();
+    return Boolean(session && !session.revokedAt && String(session.personId) === personId);
   }
 
-  /** Ends every session of a person (their binding was removed). */
-  endSessionsOf(personId: string): Promise<void> {
-    return endSessionsOf(this.dependencies, personId);
+  /** Ends every open session of these people; see the function of the same name. */
+  endSessionsOf(personIds: string[], reason: SessionEndReason): Promise<number> {
+    return endSessionsOf(this.dependencies, personIds, reason);
   }
 
   private async startSession(person: PersonSummary, openid: string, action: string): Promise<LoginResponse> {
     const now = this.dependencies.clock.now();
     const session: LoginSession = {
       _id: randomUUID(),
+      kind: 'mini-program',
       personId: new Types.ObjectId(person.id),
       provider: this.dependencies.provider,
       openid,
@@ -176,20 +182,71 @@ export class SessionService {
   }
 }
 
+/** What ending sessions needs: no login parts, so the bot, the CLI and an import's hooks use it as the API does. */
+export type SessionEndingDependencies = Pick<SessionServiceDependencies, 'clock' | 'audit' | 'logger'>;
+
 /**
- * Ends every session of a person whose binding was removed; needs no login parts, so the bot (an
- * admin's 解绑 in chat) uses it as the API does.
+ * Ends every open session, mini-program and CLI, of these people (unbound, revoked by an admin, no
+ * longer an admin, left); answers how many were open. Their next request is refused with 401.
  */
 export async function endSessionsOf(
-  dependencies: Pick<SessionServiceDependencies, 'clock' | 'audit' | 'logger'>,
+  dependencies: SessionEndingDependencies,
+  personIds: string[],
+  reason: SessionEndReason,
+): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const sessions = await LoginSessionModel.find({ personId: { $in: personIds }, revokedAt: null }).lean<
+    LoginSession[]
+  >();
+  for (const session of sessions) await endSession(dependencies, session, reason, { personId: null });
+  return sessions.length;
+}
+
+/**
+ * The people feature's hooks that end API sessions after an import: of the people it marked as left
+ * and of those in post it took the admin role from. Whoever builds a PeopleService passes them in.
+ */
+export function importSessionHooks(
+  dependencies: SessionEndingDependencies,
+): Required<Pick<PeopleServiceDependencies, 'onPeopleLeft' | 'onAdminRoleRemoved'>> {
+  return {
+    onPeopleLeft: async (personIds) => {
+      await endSessionsOf(dependencies, personIds, 'left');
+    },
+    onAdminRoleRemoved: async (personIds) => {
+      await endSessionsOf(dependencies, personIds, 'admin-removed');
+    },
+  };
+}
+
+/**
+ * A CLI token (`npm run admin -- api-token`): a session of kind 'cli' and one access token for its
+ * whole life (`auth.jwtTtlSeconds`), no refresh. The caller checks who may have one and records the
+ * issue; tests get their tokens here too, the same way.
+ */
+export async function startCliSession(
+  dependencies: Pick<SessionServiceDependencies, 'clock' | 'accessTokens'>,
   personId: string,
-): Promise<void> {
-  const sessions = await LoginSessionModel.find({ personId, revokedAt: null }).lean<LoginSession[]>();
-  for (const session of sessions) await endSession(dependencies, session, 'unbound', { personId: null });
+): Promise<IssuedToken & { sessionId: string }> {
+  const sessionId = randomUUID();
+  const issued = dependencies.accessTokens.issue(personId, { sessionId });
+  // Stored before the token is handed out: until then nobody can present it.
+  await LoginSessionModel.create({
+    _id: sessionId,
+    kind: 'cli',
+    personId: new Types.ObjectId(personId),
+    provider: null,
+    openid: null,
+    createdAt: dependencies.clock.now(),
+    expiresAt: issued.expiresAt,
+    revokedAt: null,
+    revokedReason: null,
+  } satisfies LoginSession);
+  return { ...issued, sessionId };
 }
 
 async function endSession(
-  dependencies: Pick<SessionServiceDependencies, 'clock' | 'audit' | 'logger'>,
+  dependencies: SessionEndingDependencies,
   session: LoginSession,
   reason: SessionEndReason,
   actor: { personId: LoginSession['personId'] | null },
@@ -199,7 +256,7 @@ async function endSession(
   await LoginSessionModel.updateOne({ _id: session._id }, { $set: { revokedAt: now, revokedReason: reason } });
   await dependencies.audit.append({
     key: `session.ended:${session._id}`,
-    actor: { personId: actor.personId, via: miniProgramVia(session.openid) },
+    actor: { personId: actor.personId, via: sessionVia(session) },
     action:
       reason === 'refresh-reuse' ? 'session.refresh-reused' : reason === 'logout' ? 'session.logout' : 'session.ended',
     subject: { type: 'person', id: String(session.personId) },
@@ -210,6 +267,18 @@ async function endSession(
 
 function miniProgramVia(openid: string): string {
   return `mini-program:${openid}`;
+}
+
+/** The appid and openid a mini-program session logged in with; null for a CLI session. */
+function miniProgramIdentity(session: LoginSession): { provider: string; openid: string } | null {
+  return session.kind !== 'cli' && session.provider && session.openid
+    ? { provider: session.provider, openid: session.openid }
+    : null;
+}
+
+function sessionVia(session: LoginSession): string {
+  const identity = miniProgramIdentity(session);
+  return identity ? miniProgramVia(identity.openid) : 'cli-token';
 }
 
 function hashToken(token: string): string {

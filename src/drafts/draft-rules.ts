@@ -391,7 +391,49 @@ export interface DecideInput {
   comment: string;
   /** The version the reply refers to (a quoted request names it); the current one when not known. */
   versionNumber: number | null;
+  /**
+   * The step the reply answers (1-based): a quoted request or a card names it. null when the reply
+   * quotes nothing (it then answers the current step), or quotes something that names no step.
+   */
+  stepNumber: number | null;
   now: Date;
+}
+
+/**
+ * Issue 21: an answer to a review request (a quoted request, a card click) decides the step that
+ * request was sent for, or nothing. Applied to whatever step is current, a second click on a decided
+ * step-1 card approved step 2 for an approver who also stands in there. Pure; null when the answer
+ * may go on to the other checks (who may decide, already recorded, …).
+ */
+export function refuseOtherStep(
+  state: Pick<ReviewState, 'shortCode' | 'steps' | 'currentStepIndex'>,
+  input: Pick<DecideInput, 'versionNumber' | 'stepNumber'>,
+): RuleRefusal | null {
+  const code = state.shortCode;
+  const progress = `本次操作未生效。发送“查看 ${code}”可看审核进度。`;
+  if (input.stepNumber === null) {
+    // A quoted message that names no step: a WeCom card sent before cards named their step, or a
+    // reminder. On a route of one step it can only mean that step; on a longer route it is refused
+    // rather than applied to the current step, the very mistake above (typing the code still works;
+    // review requests have always named their step on such routes, so quoting one is unaffected).
+    if (input.versionNumber === null || state.steps.length <= 1) return null;
+    return refuse(
+      'DECISION_STEP_UNKNOWN',
+      `您点击的卡片或引用的消息未注明审核步骤，本次操作未生效。请直接回复“同意 ${code} [意见]”或“驳回 ${code} 理由”。`,
+    );
+  }
+  const current = state.currentStepIndex + 1;
+  if (input.stepNumber < current) {
+    return refuse('STEP_ALREADY_HANDLED', `稿件 #${code} 第${input.stepNumber}步已处理，${progress}`);
+  }
+  if (input.stepNumber > current) {
+    // An approval revoked at an earlier step sent the draft back there.
+    return refuse(
+      'STEP_NOT_OPEN',
+      `稿件 #${code} 已回到第${current}步审核，第${input.stepNumber}步的审核请求已失效，${progress}`,
+    );
+  }
+  return null;
 }
 
 export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
@@ -418,6 +460,8 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
       `您回复的是第${input.versionNumber}版，稿件已修改为第${version.number}版，请查看新版本后再${verb}`,
     );
   }
+  const otherStep = refuseOtherStep(state, input);
+  if (otherStep) return otherStep;
   if (input.decision === 'reject' && !input.comment.trim()) {
     return refuse('REJECTION_REASON_REQUIRED', `驳回需要写明理由，例如：驳回 ${state.shortCode} 数据需核实`);
   }

@@ -176,6 +176,8 @@ export interface DecideRequest {
   comment: string;
   /** The version named by a quoted request, when the reply quotes one. */
   versionNumber: number | null;
+  /** The step named by a quoted request or a card (see `refuseOtherStep`); absent or null when none. */
+  stepNumber?: number | null;
 }
 
 /** "查看 K7Q2": the text to reply, and for a long draft its full text as a file to send after it. */
@@ -329,13 +331,15 @@ export class DraftService {
     const now = this.dependencies.clock.now();
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
     const code = request.code ?? (await this.soleItemPendingFor(actor.personId, standsInFor));
-    return this.transition(actor, code, { command: 'decide', ...request, standsInFor }, (state) =>
+    const stepNumber = request.stepNumber ?? null;
+    return this.transition(actor, code, { command: 'decide', ...request, stepNumber, standsInFor }, (state) =>
       decide(state, {
         deciderId: actor.personId,
         standsInFor,
         decision: request.decision,
         comment: request.comment,
         versionNumber: request.versionNumber,
+        stepNumber,
         now,
       }),
     );
@@ -808,6 +812,13 @@ function replay(state: ReviewState, request: Record<string, unknown>, at: Date):
         decision: request.decision === 'reject' ? 'reject' : 'approve',
         comment: String(request.comment ?? ''),
         versionNumber: typeof request.versionNumber === 'number' ? request.versionNumber : null,
+        // Recorded before replies named their step: it was decided on the step the draft still sits at.
+        stepNumber:
+          typeof request.stepNumber === 'number'
+            ? request.stepNumber
+            : 'stepNumber' in request
+              ? null
+              : state.currentStepIndex + 1,
         now: at,
       });
     case 'withdraw':

@@ -4,7 +4,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { ValidationError } from '../shared/errors';
-import { normalizeText, wellFormed, wellFormedDeep } from '../shared/text-normalization';
+import { cleanInputDeep, normalizeText, wellFormed } from '../shared/text-normalization';
 import type { PersonRole } from './person-model';
 import type { UnitKind } from './unit-model';
 import type { ApprovalMode } from './approval-route-model';
@@ -220,10 +220,10 @@ export function organizationFileError(location: string, problem: string, more = 
  * first problem and where it is (CSV: the line; JSON: the entry and field).
  */
 export function parseOrganizationFile(content: string, format: OrganizationFileFormat): NormalizedOrganization {
-  // Well-formed twice: the text as read, and what JSON escapes such as "\ud83d" decode to.
+  // Twice: the text made well-formed as read, and what JSON escapes such as "\ud83d" or "\u0000" decode to, cleaned.
   const text = wellFormed(content);
   const { raw, locate } = format === 'csv' ? readCsvOrganization(text) : readJsonOrganization(text);
-  const parsed = organizationFileSchema.safeParse(wellFormedDeep(raw), { error: describeIssue });
+  const parsed = organizationFileSchema.safeParse(cleanInputDeep(raw), { error: describeIssue });
   if (!parsed.success) {
     const [first, ...rest] = parsed.error.issues;
     throw organizationFileError(locate(first.path), first.message, rest.length);

@@ -17,6 +17,7 @@ import type { ApprovalRoute } from './approval-route-model';
 import { organizationFileError, parseOrganizationFile } from './organization-import-rules';
 import type { NormalizedOrganization, OrganizationFileFormat } from './organization-import-rules';
 import { adminActor } from './people-records';
+import { losesAdminRole } from './admin-scope-rules';
 import type { AdminActionOptions } from './people-records';
 import { bindWecomUserIds, checkWecomUserIds } from './wecom-identity-import';
 import type { Clock } from '../shared/clock';
@@ -56,7 +57,7 @@ export class OrganizationImport {
     content: string,
     format: OrganizationFileFormat,
     options: AdminActionOptions,
-  ): Promise<ImportSummary & { leftIds: string[] }> {
+  ): Promise<ImportSummary & { leftIds: string[]; adminRemovedIds: string[] }> {
     const organization = parseOrganizationFile(content, format);
     const actor = adminActor(options);
     const accountIds = await this.findRouteAccounts(organization);
@@ -77,7 +78,7 @@ export class OrganizationImport {
     };
 
     const unitIds = await this.importUnits(organization, record);
-    const personIds = await this.importPeople(organization, unitIds, record);
+    const { ids: personIds, adminRemovedIds } = await this.importPeople(organization, unitIds, record);
     await this.assignMainLeaders(organization, unitIds, personIds, record);
     await this.importRoutes(organization, unitIds, personIds, accountIds, record);
     const { audit, clock } = this.dependencies;
@@ -97,7 +98,7 @@ export class OrganizationImport {
       details: { format, ...summary },
     });
     this.dependencies.logger?.info(summary, 'organization imported');
-    return { ...summary, leftIds };
+    return { ...summary, leftIds, adminRemovedIds };
   }
 
   /**
@@ -186,7 +187,7 @@ export class OrganizationImport {
     organization: NormalizedOrganization,
     unitIds: Map<string, Types.ObjectId>,
     record: RecordChange,
-  ): Promise<Map<string, Types.ObjectId>> {
+  ): Promise<{ ids: Map<string, Types.ObjectId>; adminRemovedIds: string[] }> {
     const fileKeys = new Set(organization.people.map((person) => person.importKey));
     const lookupKeys = organization.people.flatMap((person) =>
       person.code && !fileKeys.has(person.nameKey) ? [person.importKey, person.nameKey] : [person.importKey],
@@ -194,6 +195,8 @@ export class OrganizationImport {
     const existing = await PersonModel.find({ importKey: { $in: lookupKeys } }).lean();
     const byKey = new Map(existing.map((person) => [person.importKey, person]));
     const ids = new Map<string, Types.ObjectId>();
+    // People in post whose admin role this import takes away: their API sessions end.
+    const adminRemovedIds: string[] = [];
     for (const person of organization.people) {
       const desired = {
         importKey: person.importKey,
@@ -225,10 +228,11 @@ export class OrganizationImport {
       if (changed.length > 0) {
         await PersonModel.updateOne({ _id: stored._id }, { $set: desired });
         await record('person.updated', 'person', stored._id, { ...describePerson(desired, person.unitPath), changed });
+        if (losesAdminRole(stored, desired)) adminRemovedIds.push(String(stored._id));
       }
       ids.set(person.importKey, stored._id);
     }
-    return ids;
+    return { ids, adminRemovedIds };
   }
 
   private async assignMainLeaders(

@@ -1,7 +1,7 @@
 /**
  * The organisation as admins browse it through the API: units, people (with which kinds of identity
- * they have bound), approval routes and delegations, each limited to the units an admin looks after.
- * Read-only; changes go through PeopleService.
+ * they have bound), approval routes and delegations, each limited to the units an admin looks after;
+ * and where a person stands for the scope rules. Read-only; changes go through PeopleService.
  */
 import { Types } from 'mongoose';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor';
@@ -17,6 +17,8 @@ import { ApprovalRouteModel } from './approval-route-model';
 import type { ApprovalRoute } from './approval-route-model';
 import { DelegationModel } from './delegation-model';
 import type { Delegation } from './delegation-model';
+import { adminScopeOf } from './admin-scope-rules';
+import type { PersonPlace, UnitPlace } from './admin-scope-rules';
 
 const ids = (values: string[]) => values.map((value) => new Types.ObjectId(value));
 
@@ -70,6 +72,36 @@ export async function listDelegations(unitIds: string[], now: Date): Promise<Del
   return DelegationModel.find({ personId: { $in: people.map((person) => person._id) }, until: { $gt: now } })
     .sort({ from: 1 })
     .lean<Delegation[]>();
+}
+
+/**
+ * Where each person stands for the scope rules (see PersonPlace): their units and, for admins, the units
+ * they look after, each with its ancestors, read in one query; keyed by person id.
+ */
+export async function placesOf(
+  people: Pick<Person, '_id' | 'unitIds' | 'roles' | 'adminOfUnitId'>[],
+): Promise<Map<string, PersonPlace>> {
+  const scoped = people.map((person) => {
+    const unitIds = person.unitIds.map(String);
+    const adminOfUnitId = person.adminOfUnitId ? String(person.adminOfUnitId) : null;
+    const adminScope = person.roles.includes('admin') ? adminScopeOf({ adminOfUnitId, unitIds }) : [];
+    return { id: String(person._id), unitIds, adminScope };
+  });
+  const unitIds = [...new Set(scoped.flatMap((person) => [...person.unitIds, ...person.adminScope]))];
+  const units = await UnitModel.find({ _id: { $in: ids(unitIds) } }, { ancestorIds: 1 }).lean();
+  const ancestors = new Map(units.map((unit) => [String(unit._id), unit.ancestorIds.map(String)]));
+  // A unit removed since has no known ancestors: it then lies in no scope but one rooted at itself.
+  const place = (id: string): UnitPlace => ({ id, ancestorIds: ancestors.get(id) ?? [] });
+  return new Map(
+    scoped.map((person) => [person.id, { units: person.unitIds.map(place), adminScope: person.adminScope.map(place) }]),
+  );
+}
+
+/** Where the person stands for the scope rules; null for an unknown person. */
+export async function findPersonPlace(personId: string): Promise<PersonPlace | null> {
+  if (!isObjectIdText(personId)) return null;
+  const person = await PersonModel.findById(personId, { unitIds: 1, roles: 1, adminOfUnitId: 1 }).lean();
+  return person ? ((await placesOf([person])).get(String(person._id)) ?? null) : null;
 }
 
 export async function findPersonUnits(personId: string): Promise<string[] | null> {

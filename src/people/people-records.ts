@@ -34,24 +34,31 @@ export interface AdminActionOptions {
 /**
  * A person by id, code (编码) or a name only one person has (people still in office first), for
  * admins who type who they mean. Unknown → PERSON_NOT_FOUND; a shared name → PERSON_AMBIGUOUS
- * listing each candidate's unit and code.
+ * listing each candidate's unit and code. `among` keeps only the candidates the asker may see (people
+ * outside are then unknown, and left out of the list), `notFound` words the refusal.
  */
-export async function findPersonRecord(reference: string): Promise<Person> {
+export async function findPersonRecord(
+  reference: string,
+  options: { among?: (candidates: Person[]) => Promise<Person[]>; notFound?: (value: string) => Error } = {},
+): Promise<Person> {
+  const among = options.among ?? ((candidates: Person[]) => Promise.resolve(candidates));
   const value = normalizeText(reference);
   if (!value) throw new ValidationError('PERSON_REFERENCE_MISSING', '请填写人员的姓名、编码或 ID');
   if (isObjectIdText(value)) {
     const byId = await PersonModel.findById(value).lean();
-    if (byId) return byId;
+    if (byId && (await among([byId])).length > 0) return byId;
   }
-  const matches = await PersonModel.find({ $or: [{ code: value }, { name: value }] })
-    .sort({ _id: 1 })
-    .lean();
+  const matches = await among(
+    await PersonModel.find({ $or: [{ code: value }, { name: value }] })
+      .sort({ _id: 1 })
+      .lean(),
+  );
   const byCode = matches.filter((person) => person.code === value);
   if (byCode.length === 1) return byCode[0];
   let byName = matches.filter((person) => person.name === value);
   if (byName.length > 1 && byName.some((person) => person.active)) byName = byName.filter((person) => person.active);
   if (byName.length === 1) return byName[0];
-  if (byName.length === 0) throw personNotFound(value);
+  if (byName.length === 0) throw (options.notFound ?? personNotFound)(value);
   const namesById = await unitNamesOf(byName.flatMap((person) => person.unitIds));
   const described = byName.map((person) => {
     const unit = person.unitIds.map((id) => namesById.get(String(id)) ?? '').find(Boolean) ?? '未分配单位';

@@ -1,6 +1,7 @@
 /**
  * /api/v1 people, units, approval routes, delegations, bind codes and bindings (admins, within the
- * units they look after): what `npm run admin` does, through the same PeopleService functions.
+ * units they look after): what `npm run admin` does, through the same PeopleService functions. An
+ * admin acts only on people adminMayActOnPerson allows: never on an admin of equal or wider scope.
  */
 import { defineRoute } from '../api/api-route';
 import type { ApiContext, ApiRoute } from '../api/api-route';
@@ -26,7 +27,8 @@ import {
 import type { DelegationView } from '../shared/contracts/people';
 import type { PeopleService } from './people-service';
 import type { Delegation } from './delegation-model';
-import { findPersonUnits, listApprovalRoutes, listDelegations, listPeople, listUnits } from './people-directory';
+import { listApprovalRoutes, listDelegations, listPeople, listUnits, placesOf } from './people-directory';
+import { adminMayActOnPerson } from './admin-scope-rules';
 
 export interface PeopleRouteDependencies {
   people: PeopleService;
@@ -50,12 +52,10 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
     return (id: unknown) => ({ id: String(id), name: found.get(String(id))?.name ?? '' });
   };
   const actor = (ctx: ApiContext) => ({ byId: ctx.state.viewer.id, via: 'api' });
-  /** A person outside the admin's units is "not found", like an unknown one. */
-  const requirePersonInScope = async (ctx: ApiContext, personId: string) => {
-    const units = await findPersonUnits(personId);
-    if (!units || !units.some((unitId) => ctx.state.viewer.scope.adminUnitIds.includes(unitId))) {
-      throw new NotFoundError('PERSON_NOT_FOUND', '找不到该人员，或不在您的管理范围内');
-    }
+  const scopeOf = (ctx: ApiContext) => ({ scopeUnitIds: ctx.state.viewer.scope.adminRootUnitIds });
+  /** A person the admin may not act on or name (see admin-scope-rules.ts) is "not found", like an unknown one. */
+  const requirePerson = async (allowed: Promise<boolean>) => {
+    if (!(await allowed)) throw new NotFoundError('PERSON_NOT_FOUND', '找不到该人员，或不在您的管理范围内');
   };
 
   const toDelegationView = async (delegation: Delegation): Promise<DelegationView> => {
@@ -112,6 +112,11 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
         const scope = ctx.state.viewer.scope.adminUnitIds;
         if (query.unitId && !scope.includes(query.unitId)) return { body: { items: [], nextCursor: null } };
         const page = await listPeople(scope, query);
+        const places = await placesOf(page.people);
+        const manageable = (id: string) => {
+          const place = places.get(id);
+          return place ? adminMayActOnPerson(ctx.state.viewer.scope.adminRootUnitIds, place) : false;
+        };
         const units = new Map(
           (await listUnits(page.people.flatMap((person) => person.unitIds.map(String)))).map((unit) => [
             String(unit._id),
@@ -133,6 +138,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
                 provider: binding.provider,
                 boundAt: binding.boundAt.toISOString(),
               })),
+              manageable: manageable(String(person._id)),
             })),
             nextCursor: page.nextCursor,
           },
@@ -170,7 +176,7 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       response: bindCodeResponseSchema,
       successStatus: 201,
       handle: async (ctx, { params }) => {
-        await requirePersonInScope(ctx, params.id);
+        await requirePerson(people.adminMayActOn(scopeOf(ctx), params.id));
         const { code, expiresAt, person } = await people.createBindCode(params.id, actor(ctx));
         return {
           status: 201,
@@ -186,13 +192,13 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
     defineRoute({
       method: 'delete',
       path: '/people/{id}/bindings',
-      summary: '解除人员的全部绑定（如已离职）：其待审步骤转给备审人，并通知管理员',
+      summary: '解除人员的全部绑定（如已离职）：其小程序登录与接口令牌失效，待审步骤转给备审人，并通知管理员',
       tag: 'people',
       access: 'admin',
       params: idParamsSchema,
       response: unbindResponseSchema,
       handle: async (ctx, { params }) => {
-        await requirePersonInScope(ctx, params.id);
+        await requirePerson(people.adminMayActOn(scopeOf(ctx), params.id));
         const person = await people.findPersonByReference(params.id);
         const { bindingsRemoved, movedDrafts, unassignedDrafts } = await dependencies.unbindPerson(
           params.id,
@@ -279,8 +285,11 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       successStatus: 201,
       links: [{ to: 'delete /delegations/{id}', parameters: { id: '$response.body#/id' } }],
       handle: async (ctx, { body }) => {
-        await requirePersonInScope(ctx, body.personId);
-        await requirePersonInScope(ctx, body.delegateId);
+        await requirePerson(people.adminMayActOn(scopeOf(ctx), body.personId));
+        // The delegate is only named, not acted on: a peer admin or the caller may stand in for someone
+        // of their branch. Within the caller's units, though, so no admin hands a branch's approvals
+        // to someone outside it (or learns whether an id outside exists).
+        await requirePerson(people.adminCoversPerson(scopeOf(ctx), body.delegateId));
         await people.setDelegation({
           personId: body.personId,
           delegateId: body.delegateId,
@@ -302,7 +311,9 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
       response: delegationViewSchema,
       handle: async (ctx, { params }) => {
         const inScope = await listDelegations(ctx.state.viewer.scope.adminUnitIds, dependencies.clock.now());
-        if (!inScope.some((delegation) => String(delegation._id) === params.id.toLowerCase())) {
+        const delegation = inScope.find((candidate) => String(candidate._id) === params.id.toLowerCase());
+        // Ending a delegation acts on the person who gave it, as setting one does.
+        if (!delegation || !(await people.adminMayActOn(scopeOf(ctx), String(delegation.personId)))) {
           throw new NotFoundError('DELEGATION_NOT_FOUND', '找不到该代理，或它已经结束');
         }
         return { body: await toDelegationView(await people.cancelDelegation(params.id, actor(ctx))) };

@@ -22,7 +22,7 @@ import { ApprovalRouteModel } from './approval-route-model';
 import type { ApprovalMode, ApprovalRoute } from './approval-route-model';
 import { DelegationModel } from './delegation-model';
 import type { Delegation } from './delegation-model';
-import { scopeCoversUnit } from './admin-scope-rules';
+import { adminMayActOnPerson, isActiveAdmin, scopeCoversPerson, scopeCoversUnit } from './admin-scope-rules';
 import { checkDelegation, chooseDelegationsToEnd, principalsOf } from './delegation-rules';
 import type { DelegationInvolvement, DelegationPeriod } from './delegation-rules';
 import type { OrganizationFileFormat } from './organization-import-rules';
@@ -34,6 +34,7 @@ import { OrganizationImport } from './organization-import';
 import type { AccountDirectory, ImportSummary } from './organization-import';
 import { IdentityBindings } from './identity-bindings';
 import { findViewer } from './viewer-scope';
+import { findPersonPlace, placesOf } from './people-directory';
 import type { Viewer } from './viewer-scope';
 import {
   adminActor,
@@ -69,6 +70,8 @@ export interface PeopleServiceDependencies {
   accounts?: AccountDirectory;
   /** Told of the people an import marked as no longer in post, so their pending approvals move on. */
   onPeopleLeft?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
+  /** Told of the people in post an import took the admin role from, so their API sessions end. */
+  onAdminRoleRemoved?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
 }
 
 /**
@@ -132,9 +135,14 @@ export class PeopleService {
     format: OrganizationFileFormat,
     options: AdminActionOptions,
   ): Promise<ImportSummary> {
-    const { leftIds, ...summary } = await this.organizationImport.importOrganization(content, format, options);
+    const { leftIds, adminRemovedIds, ...summary } = await this.organizationImport.importOrganization(
+      content,
+      format,
+      options,
+    );
     this.forgetOrganization();
     if (leftIds.length > 0) await this.dependencies.onPeopleLeft?.(leftIds, options);
+    if (adminRemovedIds.length > 0) await this.dependencies.onAdminRoleRemoved?.(adminRemovedIds, options);
     return summary;
   }
 
@@ -551,7 +559,7 @@ export class PeopleService {
   async findAdmin(personId: string): Promise<AdminSummary | null> {
     if (!isObjectIdText(personId)) return null;
     const person = await PersonModel.findById(personId).lean();
-    return person?.active && person.roles.includes('admin') ? toAdminSummary(person) : null;
+    return person && isActiveAdmin(person) ? toAdminSummary(person) : null;
   }
 
   /** Whether the unit lies within the admin's scope; false for an unknown unit. */
@@ -561,6 +569,39 @@ export class PeopleService {
     return unit
       ? scopeCoversUnit(admin.scopeUnitIds, { id: unitId, ancestorIds: unit.ancestorIds.map(String) })
       : false;
+  }
+
+  /**
+   * Whether the admin may act on the person (a bind code, unbinding, their delegations): see
+   * adminMayActOnPerson. False for an unknown person.
+   */
+  async adminMayActOn(admin: Pick<AdminSummary, 'scopeUnitIds'>, personId: string): Promise<boolean> {
+    const place = await findPersonPlace(personId);
+    return place ? adminMayActOnPerson(admin.scopeUnitIds, place) : false;
+  }
+
+  /** Whether every unit of the person lies within the admin's scope (whom they may name); false for an unknown person. */
+  async adminCoversPerson(admin: Pick<AdminSummary, 'scopeUnitIds'>, personId: string): Promise<boolean> {
+    const place = await findPersonPlace(personId);
+    return place ? scopeCoversPerson(admin.scopeUnitIds, place) : false;
+  }
+
+  /**
+   * A person by id, code or name among those the admin may act on (an admin's `解绑 姓名` in chat):
+   * anyone else reads as unknown, with the same words, and a shared name lists only the admin's own.
+   */
+  async findPersonForAdmin(reference: string, admin: Pick<AdminSummary, 'scopeUnitIds'>): Promise<PersonSummary> {
+    const person = await findPersonRecord(reference, {
+      among: async (candidates) => {
+        const places = await placesOf(candidates);
+        return candidates.filter((candidate) => {
+          const place = places.get(String(candidate._id));
+          return place ? adminMayActOnPerson(admin.scopeUnitIds, place) : false;
+        });
+      },
+      notFound: (value) => new NotFoundError('PERSON_NOT_FOUND', `找不到“${value}”，或其不在您的管理范围内`),
+    });
+    return toSummary(person);
   }
 
   /** Name and ancestors (root first) of each unit, in one query; unknown ids are absent. */
@@ -626,7 +667,6 @@ export class PeopleService {
     return admins.map(toAdminSummary);
   }
 
-  /**
   /** A person by id, code (编码) or a name only one person has; see findPersonRecord. */
   async findPersonByReference(reference: string): Promise<PersonSummary> {
     return toSummary(await findPersonRecord(reference));

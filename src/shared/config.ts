@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
+import { parseTrustedProxies } from './client-address-rules';
 
 const integer = (min: number, max: number) => {
   const message = `must be an integer from ${min} to ${max}`;
@@ -48,6 +49,19 @@ const configSchema = z.object({
     corsOrigins: z.string(),
     /** Requests per minute per client address to /api/v1/auth/*. */
     authRateLimitPerMinute: integer(1, 100_000),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed (addresses and CIDR ranges, comma-separated);
+     * '' believes none: the client is the socket's peer (see client-address-rules.ts).
+     */
+    trustedProxies: z.string().superRefine((value, context) => {
+      const parsed = parseTrustedProxies(value);
+      if (!parsed.ok) {
+        context.addIssue({
+          code: 'custom',
+          message: `must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.0/8, 127.0.0.1; "${parsed.entry}" is neither`,
+        });
+      }
+    }),
   }),
   database: z.object({
     uri: z.string().refine((value) => value === '' || /^mongodb(\+srv)?:\/\//.test(value), {

@@ -6,10 +6,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { AccessTokens } from '../../src/api/access-tokens';
+import type { IssuedToken } from '../../src/api/access-tokens';
+import { startCliSession } from '../../src/auth/session-service';
+import type { Clock } from '../../src/shared/clock';
 import { createApiRoutes } from '../../src/api/api-routes';
 import type { ApiWiring } from '../../src/api/api-routes';
 import { WechatClient } from '../../src/auth/wechat-client';
 import { checkDatabase } from '../../src/shared/database';
+import { disconnectTestDatabase } from './database';
 import { createLogger } from '../../src/shared/logger';
 import type { Services } from '../../src/services';
 import type { HttpConfig } from '../../src/shared/config';
@@ -20,6 +24,7 @@ export const testHttpConfig: HttpConfig = {
   bodyLimit: '64kb',
   corsOrigins: '',
   authRateLimitPerMinute: 1000,
+  trustedProxies: '',
 };
 
 /** A fake jscode2session: "code-<openid>" → openid; "bad-code" → errcode 40029. Counts its calls. */
@@ -45,6 +50,19 @@ export async function startFakeWechat(): Promise<{ baseUrl: string; calls: numbe
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A token as `npm run admin -- api-token` makes one: a CLI session and its token. The CLI's admin-only
+ * check and its audit event are the command's, not the session's, so tests hold tokens of leaders and
+ * officers this way too and audit counts stay theirs.
+ */
+export function cliToken(
+  tokens: AccessTokens,
+  clock: Clock,
+  personId: string,
+): Promise<IssuedToken & { sessionId: string }> {
+  return startCliSession({ clock, accessTokens: tokens }, personId);
 }
 
 export interface ApiHarness {
@@ -78,4 +96,11 @@ export function startApi(
     ...wiring,
   });
   return { server: http.createServer(app.callback()), tokens, wiring };
+}
+
+/** The end of an API test file: the server closed, the audit trail's writes finished, the database let go. */
+export async function stopApi(server: http.Server, services: Pick<Services, 'audit'>): Promise<void> {
+  server.close();
+  await services.audit.settle();
+  await disconnectTestDatabase();
 }

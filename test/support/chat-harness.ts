@@ -16,6 +16,8 @@ import { MockChat, mockProvider } from '../../bot/mock-chat';
 import type { ChatWorld, ChatWorldOptions } from '../../bot/chat-world';
 import { WecomChat } from '../../bot/wecom/wecom-chat';
 import { wecomAppPuppetName } from '../../bot/wecom/wecom-channel';
+import { DraftModel } from '../../src/drafts/draft-model';
+import { AuditEventModel } from '../../src/audit/audit-event-model';
 
 export const sampleOrganization = path.resolve(__dirname, '..', '..', 'docs', 'sample-organization.json');
 
@@ -67,3 +69,28 @@ export const ChatHarness = {
     return world;
   },
 };
+
+/**
+ * `delegateName` stands in for `personName` (a leave delegation from a minute ago, for an hour);
+ * answers both people and how to end it early.
+ */
+export async function standIn(chat: ChatHarness, personName: string, delegateName: string) {
+  const [[person], [delegate]] = await Promise.all(
+    [personName, delegateName].map((name) => chat.services.people.findPersonByName(name)),
+  );
+  const now = Date.now();
+  await chat.services.people.setDelegation({
+    personId: person.id,
+    delegateId: delegate.id,
+    from: new Date(now - 60_000),
+    until: new Date(now + 3_600_000),
+    byId: null,
+  });
+  return { person, delegate, end: () => chat.services.people.endOwnDelegations(person.id, delegateName, 'test') };
+}
+
+/** The draft `code` as stored, and how many audit events its trail holds. */
+export async function storedDraft(code: string) {
+  const draft = await DraftModel.findOne({ shortCode: code }).lean();
+  return { draft, events: await AuditEventModel.countDocuments({ 'subject.id': String(draft?._id) }) };
+}

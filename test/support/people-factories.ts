@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { ManualClock } from '../../src/shared/clock';
 import { AuditTrail } from '../../src/audit/audit-service';
 import { PeopleService } from '../../src/people/people-service';
@@ -42,4 +42,12 @@ export async function unitId(unitPath: string): Promise<string> {
     parentId = unit._id;
   }
   return String(parentId);
+}
+
+/** Makes the person (by id) an admin of the unit at this path as well, as an import with adminOf would. */
+export async function makeAdmin(id: string, unitPath: string): Promise<void> {
+  await PersonModel.updateOne(
+    { _id: id },
+    { $addToSet: { roles: 'admin' }, $set: { adminOfUnitId: new Types.ObjectId(await unitId(unitPath)) } },
+  );
 }

@@ -27,6 +27,7 @@ export function toPersonRow(person: PersonView) {
           .join('、')
       : '未绑定',
     bound: person.bindings.length > 0,
+    manageable: person.manageable,
   };
 }
 

@@ -53,6 +53,11 @@ export const personViewSchema = z
     bindings: z.array(
       z.object({ kind: z.enum(['chat', 'mini-program']), provider: z.string(), boundAt: instantSchema }),
     ),
+    /**
+     * Whether the caller may issue this person a bind code, unbind them or set their delegations: not for
+     * an admin of equal or wider scope (the caller included) nor for someone who also belongs elsewhere.
+     */
+    manageable: z.boolean(),
   })
   .meta({ id: 'Person' });
 export type PersonView = z.infer<typeof personViewSchema>;

@@ -11,7 +11,7 @@ import { AccountModel } from '../../../src/accounts/account-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { PersonModel } from '../../../src/people/person-model';
 import type { AccountListBody, AccountView, ErrorBody } from '../../../src/shared/contracts';
-import { startApi } from '../../support/api-harness';
+import { startApi, cliToken } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { openAccount, outboxKeys, outboxTexts } from '../../support/registry-factories';
@@ -36,7 +36,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 const api = () => request(server);
 
 async function application(overrides: Record<string, unknown> = {}) {
@@ -397,7 +397,7 @@ describe('the account registry over the API', () => {
       leader: '吴国庆',
       admin: '冯涛',
     });
-    const token = `Bearer ${tokens.issue(String(educationAdmin._id)).token}`;
+    const token = `Bearer ${(await cliToken(tokens, clock, String(educationAdmin._id))).token}`;
     const list = await api().get('/api/v1/accounts?limit=10').set('Authorization', token).expect(200);
     expect((list.body as AccountListBody).accounts.map((account) => account.name)).toEqual(['教育之窗']);
     await api()

@@ -14,7 +14,7 @@ import type {
   Dashboard,
   ErrorBody,
 } from '../../../src/shared/contracts';
-import { startApi } from '../../support/api-harness';
+import { startApi, cliToken } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
@@ -49,7 +49,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 
 describe('the annual review over the API', () => {
   let reviewId = '';
@@ -161,7 +161,7 @@ describe('the annual review over the API', () => {
       unitIds: [emergency],
       adminOfUnitId: emergency,
     });
-    const token = `Bearer ${tokens.issue(String(other._id)).token}`;
+    const token = `Bearer ${(await cliToken(tokens, clock, String(other._id))).token}`;
     await request(server).get(`/api/v1/annual-reviews/${reviewId}`).set('Authorization', token).expect(404);
     await request(server)
       .get('/api/v1/annual-reviews')

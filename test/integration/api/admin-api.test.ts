@@ -15,7 +15,7 @@ import { draftExportColumns } from '../../../src/shared/contracts/exports';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { createDraft } from '../../support/factories';
-import { startApi, startFakeWechat } from '../../support/api-harness';
+import { startApi, startFakeWechat, cliToken } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('admin-api-test-secret-0123456789abcdef', 3600, clock);
@@ -37,7 +37,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 
 async function loginAs(name: string, openid: string): Promise<LoginResponse> {
   const { code } = await services.people.createMiniProgramBindCode(await personId(name));
@@ -187,6 +187,30 @@ describe('validation and roles', () => {
     );
     expect(linked.length).toBeGreaterThan(10);
     for (const link of linked) expect(operationIds).toContain(link.operationId);
+  });
+
+  test('when each /auth route is refused for a bad credential, then it answers a status the OpenAPI document lists for it', async () => {
+    const document = (await request(server).get('/api/v1/openapi.json').expect(200)).body as {
+      paths: Record<string, { post: { responses: Record<string, unknown> } }>;
+    };
+    const unknownRefreshToken = 'r'.repeat(43);
+    const calls: [string, object, number][] = [
+      // WeChat says the login code is invalid (the fake answers errcode 40029 for it).
+      ['/auth/wechat', { code: 'bad-code' }, 401],
+      ['/auth/bind', { code: 'bad-code', bindCode: '123456' }, 401],
+      ['/auth/refresh', { refreshToken: unknownRefreshToken }, 401],
+      // Logging out with an unknown token changes nothing and says nothing about it.
+      ['/auth/logout', { refreshToken: unknownRefreshToken }, 204],
+    ];
+    for (const [path, body, status] of calls) {
+      const answer = await request(server).post(`/api/v1${path}`).send(body);
+      expect([path, answer.status]).toEqual([path, status]);
+      expect([path, Object.keys(document.paths[path].post.responses)]).toEqual([
+        path,
+        expect.arrayContaining([String(status)]),
+      ]);
+    }
+    expect(Object.keys(document.paths['/auth/logout'].post.responses)).not.toContain('401');
   });
 });
 

@@ -9,10 +9,13 @@ import { connectTestDatabase, disconnectTestDatabase } from '../../support/datab
 import { importSampleOrganization, personId } from '../../support/people-factories';
 import { startApi, startFakeWechat } from '../../support/api-harness';
 
-// Two API processes over one database: each has its own services, clock reading and memory.
+// Two API processes over one database: each has its own services, clock reading and memory. Both stand
+// behind a proxy at the test client's address, so X-Forwarded-For names the caller.
 const clock = new ManualClock('2026-11-26T01:00:10Z');
 let first: http.Server;
 let second: http.Server;
+/** A third process that trusts no proxy, with the default limit. */
+let exposed: http.Server;
 let firstServices: ReturnType<typeof createServices>;
 let wechat: Awaited<ReturnType<typeof startFakeWechat>>;
 
@@ -22,14 +25,16 @@ beforeAll(async () => {
   const secondServices = createServices({ clock, logger: createLogger('silent') });
   await importSampleOrganization(firstServices.people);
   wechat = await startFakeWechat();
-  const limits = { wechatBaseUrl: wechat.baseUrl, http: { authRateLimitPerMinute: 3 } };
+  const limits = { wechatBaseUrl: wechat.baseUrl, http: { authRateLimitPerMinute: 3, trustedProxies: '127.0.0.1' } };
   first = startApi(firstServices, limits).server;
   second = startApi(secondServices, limits).server;
+  exposed = startApi(firstServices, { wechatBaseUrl: wechat.baseUrl, http: { authRateLimitPerMinute: 30 } }).server;
 }, 60_000);
 
 afterAll(async () => {
   first.close();
   second.close();
+  exposed.close();
   await wechat.close();
   await disconnectTestDatabase();
 });
@@ -83,5 +88,29 @@ describe('auth limits shared by several API processes', () => {
     const fresh = await firstServices.people.createMiniProgramBindCode(person);
     expect((await bind(second, 10, fresh.code)).status).toBe(200);
     expect(await AuthAttemptModel.countDocuments({ key: 'bind-failed:openid-guesser' })).toBe(0);
+  });
+});
+
+describe('the client address the auth limit counts', () => {
+  test('when no proxy is trusted and each try forges another X-Forwarded-For, then all tries count for the one caller and the 31st is refused', async () => {
+    clock.advance(3_600_000);
+    const statuses: number[] = [];
+    for (let attempt = 1; attempt <= 35; attempt += 1) {
+      statuses.push((await login(exposed, `192.0.2.${attempt}, 192.0.2.${attempt + 100}`)).status);
+    }
+    expect(statuses).toEqual([...Array<number>(30).fill(403), ...Array<number>(5).fill(429)]);
+    expect(await AuthAttemptModel.countDocuments({ key: /^auth-ip:192\.0\.2\./ })).toBe(0);
+    expect(await AuthAttemptModel.countDocuments({ key: 'auth-ip:127.0.0.1' })).toBe(30);
+  });
+
+  test('when the caller is a trusted proxy, then each forwarded client is counted apart, whatever they wrote left of their address', async () => {
+    clock.advance(3_600_000);
+    for (const forged of ['1.1.1.1', '2.2.2.2', 'nonsense']) {
+      expect((await login(first, `${forged}, 203.0.113.20`)).status).toBe(403);
+    }
+    expect((await login(second, '4.4.4.4, 203.0.113.20')).status).toBe(429);
+    expect((await login(second, '203.0.113.21')).status).toBe(403);
+    expect(await AuthAttemptModel.countDocuments({ key: 'auth-ip:203.0.113.20' })).toBe(3);
+    expect(await AuthAttemptModel.countDocuments({ key: /^auth-ip:(1\.1|2\.2|4\.4|nonsense)/ })).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import type { DraftDetail, ErrorBody } from '../../../src/shared/contracts';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { personId, unitId } from '../../support/people-factories';
 import { ChatHarness } from '../../support/chat-harness';
-import { startApi } from '../../support/api-harness';
+import { startApi, cliToken } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('draft-detail-test-secret-0123456789abcdef', 3600, clock);
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
-const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 
 /** A draft with an ID number in it, rejected, then masked with 脱敏 (version 2). */
 async function submitMaskedDraft(): Promise<string> {
@@ -93,7 +93,9 @@ describe('the draft detail over the API', () => {
     const noToken = await request(server).get('/api/v1/drafts/ABCD').expect(401);
     expect((noToken.body as ErrorBody).error.code).toBe('AUTH_REQUIRED');
 
-    const forged = new AccessTokens('another-secret-another-secret-0123456789', 3600, clock).issue(
+    const forged = await cliToken(
+      new AccessTokens('another-secret-another-secret-0123456789', 3600, clock),
+      clock,
       await personId('李静'),
     );
     const forgedResponse = await request(server)
@@ -105,7 +107,7 @@ describe('the draft detail over the API', () => {
       message: '登录凭证无效，请重新登录',
     });
 
-    const issued = tokens.issue(await personId('李静'));
+    const issued = await cliToken(tokens, clock, await personId('李静'));
     clock.advance(3601_000);
     try {
       const expired = await request(server)
@@ -139,7 +141,7 @@ describe('the draft detail over the API', () => {
 
     const response = await request(server)
       .get(`/api/v1/drafts/${code}`)
-      .set('Authorization', `Bearer ${tokens.issue(String(education._id)).token}`)
+      .set('Authorization', `Bearer ${(await cliToken(tokens, clock, String(education._id))).token}`)
       .expect(404);
     expect((response.body as ErrorBody).error.code).toBe('DRAFT_NOT_FOUND');
     expect(JSON.stringify(response.body)).not.toContain('防汛值班表');

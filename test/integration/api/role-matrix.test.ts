@@ -23,7 +23,7 @@ import type { Dashboard } from '../../../src/shared/contracts';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { createDraft } from '../../support/factories';
-import { startApi } from '../../support/api-harness';
+import { startApi, cliToken } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('role-matrix-test-secret-0123456789abcdef', 3600, clock);
@@ -94,7 +94,7 @@ afterAll(async () => {
 async function call(caller: Caller, method: 'get' | 'post' | 'delete', path: string, body?: object) {
   const name = callers[caller];
   let pending = request(server)[method](`/api/v1${path}`);
-  if (name) pending = pending.set('Authorization', `Bearer ${tokens.issue(await idOf(name)).token}`);
+  if (name) pending = pending.set('Authorization', `Bearer ${(await cliToken(tokens, clock, await idOf(name))).token}`);
   const answer = await (body ? pending.send(body) : pending);
   return { status: answer.status, code: (answer.body as { error?: { code: string } }).error?.code, body: answer.body };
 }

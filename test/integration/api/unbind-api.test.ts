@@ -13,7 +13,7 @@ import { DraftModel } from '../../../src/drafts/draft-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId } from '../../support/people-factories';
-import { startApi, startFakeWechat } from '../../support/api-harness';
+import { startApi, startFakeWechat, cliToken } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('unbind-api-test-secret-0123456789abcdef', 3600, clock);
@@ -45,7 +45,7 @@ test('when an admin unbinds an approver who left through the API, then the pendi
 
   const response = await request(server)
     .delete(`/api/v1/people/${sun}/bindings`)
-    .set('Authorization', `Bearer ${tokens.issue(li).token}`)
+    .set('Authorization', `Bearer ${(await cliToken(tokens, clock, li)).token}`)
     .expect(200);
 
   expect(response.body).toEqual({

@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import request from 'supertest';
-import { startApi } from '../../support/api-harness';
+import { startApi, cliToken } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { ManualClock } from '../../../src/shared/clock';
@@ -39,7 +39,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${tokens.issue(await personId(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 
 describe('the working-day calendar', () => {
   test('when the package has no data for 2027 in December, then admins are told once a day and the API shows it', async () => {

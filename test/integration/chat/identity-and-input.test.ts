@@ -155,6 +155,21 @@ describe('odd input', () => {
     expect(await DraftModel.countDocuments()).toBe(drafts);
   });
 
+  test('when a draft holds NUL and escape characters, then the draft and the approval request hold none, and tabs and line breaks stay', async () => {
+    const receipt = await chat.sayAndWait(
+      '刘洋',
+      '投稿 防汛\u0000值守\u001b通知\r\n各单位：\u0007请落实\t值班。\r\n第二段\u0085完',
+      '已收到投稿',
+    );
+    const code = codeIn(receipt);
+    const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
+    expect(request).toContain('防汛值守通知');
+    // Unicode Cc (C0, DEL, C1) but for tab and line feed.
+    expect(request).not.toMatch(/[^\P{Cc}\t\n]/u);
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.versions[0]).toMatchObject({ title: '防汛值守通知', body: '各单位：请落实\t值班。\n第二段完' });
+  });
+
   test('when an unbound stranger writes anything, then they get the binding instruction only', async () => {
     chat.contact('陌生人');
     await chat.sayAndWait('陌生人', '投稿 标题\n正文', '尚未绑定身份');

@@ -1,11 +1,12 @@
 /**
  * An admin unbinds a person who left (issue 13): the approval items waiting on them move to their
  * delegate or the step's backup, who gets the normal request and decides; the person who left no
- * longer can; where nobody can take an item, the admins are told which drafts and how to fix it.
+ * longer can; where nobody can take an item, the admins are told which drafts and how to fix it. A
+ * branch admin unbinds only people they may act on (issue 21): the top admin reads as unknown to them.
  */
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
-import { personId } from '../../support/people-factories';
+import { makeAdmin, personId } from '../../support/people-factories';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
@@ -17,7 +18,22 @@ let chat: ChatHarness;
 beforeAll(async () => {
   await connectTestDatabase();
   chat = await ChatHarness.start();
-  for (const name of ['刘洋', '孙丽', '钱卫东', '赵海涛', '王建华', '李静', '郑美玲', '冯涛', '吴国庆']) {
+  // Branch admins: of the county office, where the top admin 李静 sits, and of the town.
+  await makeAdmin(await personId('蒋明'), '某县人民政府/县政府办公室');
+  await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
+  for (const name of [
+    '刘洋',
+    '孙丽',
+    '钱卫东',
+    '赵海涛',
+    '王建华',
+    '李静',
+    '郑美玲',
+    '冯涛',
+    '吴国庆',
+    '蒋明',
+    '林小燕',
+  ]) {
     await chat.bind(name);
   }
   await chat.bind('JYJ004', '张伟');
@@ -29,6 +45,36 @@ afterAll(async () => {
 });
 
 const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
+
+// First: the last test below imports the sample again, which makes the branch admins officers only.
+describe('a branch admin unbinds in chat', () => {
+  test('when the county office’s admin sends 解绑 with the top admin’s name, then she is not found for them, as an unknown name is, and stays bound', async () => {
+    const li = await personId('李静');
+    const events = await AuditEventModel.countDocuments({ 'subject.id': li });
+
+    const reply = await chat.sayAndWait('蒋明', '解绑 李静', /找不到|已解绑/);
+    const unknown = await chat.sayAndWait('蒋明', '解绑 王小二', '找不到');
+
+    expect(reply).toBe(unknown.replace('王小二', '李静'));
+    expect(reply).toContain('不在您的管理范围内');
+    expect(reply).not.toMatch(/县政府办公室|政务公开办|ZFB002/);
+    expect(await IdentityBindingModel.countDocuments({ personId: li })).toBe(1);
+    expect(await AuditEventModel.countDocuments({ 'subject.id': li })).toBe(events);
+    // The office's own leader is theirs to unbind.
+    await chat.sayAndWait('蒋明', '解绑 周立新', '已解绑 周立新');
+  });
+
+  test('when a town admin sends 解绑 with a name someone outside the town shares, then the town’s one is unbound and the other is neither named nor touched', async () => {
+    await chat.bind('QSZ002', '青山张伟');
+
+    const reply = await chat.sayAndWait('林小燕', '解绑 张伟', /已解绑|找不到|有 2 位/);
+
+    expect(reply).toContain('已解绑 张伟：解除 1 个绑定');
+    expect(reply).not.toMatch(/县教育局|JYJ004/);
+    expect(await IdentityBindingModel.countDocuments({ personId: await personId('张伟', 'QSZ002') })).toBe(0);
+    expect(await IdentityBindingModel.countDocuments({ personId: await personId('张伟', 'JYJ004') })).toBe(1);
+  });
+});
 
 describe('an admin unbinds an approver who left', () => {
   test('when the approver of the step in review is unbound, then the backup is asked and decides, the submitter is told, and the old approver’s late 同意 does nothing', async () => {

@@ -1,8 +1,9 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness, provider } from '../../support/chat-harness';
+import { ChatHarness, provider, standIn, storedDraft } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { OutboxArchiveModel } from '../../../src/outbox/outbox-archive-model';
+import { WecomChat } from '../../../bot/wecom/wecom-chat';
 
 let chat: ChatHarness;
 
@@ -106,5 +107,49 @@ describe('restarts', () => {
         .filter((text) => text.startsWith('已收到投稿') && text.includes(`《${title}》`));
       expect(receipts).toHaveLength(1);
     }
+  });
+
+  test('when the step-1 approver, standing in for step 2, answers the step-1 request again after a restart, then it is refused as handled and step 2 still waits', async () => {
+    // Issue 21: over WeCom the answer is a second click on the step-1 card, which the restarted bot
+    // has never seen; over puppet-mock it is a reply quoting the step-1 request.
+    for (const name of ['孙丽', '赵海涛']) {
+      const bound = await chat.services.people.findPersonByChatIdentity(provider, chat.contact(name).id);
+      if (!bound) await chat.bind(name);
+    }
+    const delegation = await standIn(chat, '赵海涛', '孙丽');
+    const code =
+      /#([A-Z2-9]{4})/.exec(await chat.sayAndWait('刘洋', '投稿 重启后再点卡片\n正文', '已收到投稿'))?.[1] ?? '';
+    const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
+    const card = chat instanceof WecomChat ? chat.cardFor('孙丽', code) : null;
+    const answerStepOne = async () => {
+      if (chat instanceof WecomChat && card) await chat.clickCard('孙丽', card, '同意');
+      else chat.say('孙丽', `「审发：${request}」\n- - - - - - - - - - - - - - -\n同意`);
+    };
+    let before = chat.messagesOf('孙丽').length;
+    await answerStepOne();
+    await chat.waitFor('孙丽', new RegExp(`已记录：孙丽.* 同意 #${code}.* 第1/2步`), { after: before });
+    await chat.waitFor('赵海涛', `【待审核】#${code}`);
+
+    await chat.restart();
+    // A second click within the same second would be WeCom's retry of the first (same event time).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const stored = await storedDraft(code);
+    const othersBefore = [chat.messagesOf('刘洋').length, chat.messagesOf('赵海涛').length];
+    before = chat.messagesOf('孙丽').length;
+    await answerStepOne();
+    const refusal = await chat.waitFor('孙丽', '已处理', { after: before });
+    expect(refusal).toBe(`稿件 #${code} 第1步已处理，本次操作未生效。发送“查看 ${code}”可看审核进度。`);
+    await chat.settle();
+
+    const { draft, events } = await storedDraft(code);
+    expect(draft).toMatchObject({ status: 'in_review', currentStepIndex: 1, revision: stored.draft?.revision });
+    expect(draft?.steps[1].decisions).toHaveLength(0);
+    expect(events).toBe(stored.events);
+    expect(chat.messagesOf('孙丽').slice(before)).toEqual([refusal]);
+    expect([chat.messagesOf('刘洋').length, chat.messagesOf('赵海涛').length]).toEqual(othersBefore);
+    if (chat instanceof WecomChat) {
+      expect(chat.fake.cardUpdates.at(-1)).toMatchObject({ userids: [chat.contact('孙丽').id], replaceName: '已处理' });
+    }
+    await delegation.end();
   });
 });

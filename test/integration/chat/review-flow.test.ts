@@ -1,5 +1,5 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness, provider } from '../../support/chat-harness';
+import { ChatHarness, provider, standIn, storedDraft } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { DelegationModel } from '../../../src/people/delegation-model';
@@ -110,6 +110,32 @@ describe('decisions in chat', () => {
     );
   });
 
+  test('when the step-1 approver, standing in for step 2, quotes the step-1 request again, then it is refused as handled and step 2 still waits', async () => {
+    // 孙丽 decides step 1 and stands in for 王建华, the backup of step 2 (issue 21).
+    const delegation = await standIn(chat, '王建华', '孙丽');
+    try {
+      const code = codeIn(await chat.sayAndWait('刘洋', '投稿 引用旧步骤\n正文', '已收到投稿'));
+      const request = await chat.waitFor('孙丽', `【待审核】#${code}`);
+      const quoted = `「审发：${request}」\n- - - - - - - - - - - - - - -\n同意`;
+      await chat.sayAndWait('孙丽', quoted, new RegExp(`已记录：孙丽.* 同意 #${code}.* 第1/2步`));
+      await chat.waitFor('赵海涛', `【待审核】#${code}`);
+      const before = { stored: await storedDraft(code), officer: chat.messagesOf('刘洋').length };
+
+      const refusal = await chat.sayAndWait('孙丽', quoted, '已处理');
+      expect(refusal).toBe(`稿件 #${code} 第1步已处理，本次操作未生效。发送“查看 ${code}”可看审核进度。`);
+      await chat.settle();
+      const { draft, events } = await storedDraft(code);
+      expect(draft).toMatchObject({
+        status: 'in_review',
+        currentStepIndex: 1,
+        revision: before.stored.draft?.revision,
+      });
+      expect([events, chat.messagesOf('刘洋').length]).toEqual([before.stored.events, before.officer]);
+    } finally {
+      await delegation.end();
+    }
+  });
+
   test('when a leader writes a plain 同意 with one item pending, then it applies; with several, the bot asks which', async () => {
     const first = codeIn(await chat.sayAndWait('刘洋', '投稿 单条待办\n正文一', '已收到投稿'));
     await chat.waitFor('孙丽', `【待审核】#${first}`);
@@ -193,17 +219,7 @@ describe('decisions in chat', () => {
   });
 
   test('when a leader on leave has a delegate, then the delegate approves on their behalf and the trail says so', async () => {
-    const people = chat.services.people;
-    const [sunLi] = await people.findPersonByName('孙丽');
-    const [delegate] = await people.findPersonByName('周立新');
-    const now = Date.now();
-    await people.setDelegation({
-      personId: sunLi.id,
-      delegateId: delegate.id,
-      from: new Date(now - 60_000),
-      until: new Date(now + 3_600_000),
-      byId: null,
-    });
+    const { person: sunLi, delegate } = await standIn(chat, '孙丽', '周立新');
     await chat.bind('周立新');
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 请假代审\n正文', '已收到投稿'));
     await chat.sayAndWait('周立新', `同意 ${code}`, new RegExp(`已记录：周立新.*（代孙丽.*） 同意 #${code}`));

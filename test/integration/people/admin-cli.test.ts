@@ -1,12 +1,9 @@
-/**
- * The admin CLI as an operator runs it: `node --import tsx scripts/admin.ts …` in a child process, on
- * this file's test database.
- */
-import { spawn } from 'node:child_process';
+/** The admin CLI as an operator runs it (test/support/admin-cli.ts), on this file's test database. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectTestDatabase, disconnectTestDatabase, testDatabaseUri } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { adminCli } from '../../support/admin-cli';
 import { createPeopleService, personId, unitId } from '../../support/people-factories';
 import { DelegationModel } from '../../../src/people/delegation-model';
 import { PersonModel } from '../../../src/people/person-model';
@@ -15,43 +12,22 @@ import { ApprovalRouteModel } from '../../../src/people/approval-route-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { ManualClock, systemClock } from '../../../src/shared/clock';
 import { AccessTokens } from '../../../src/api/access-tokens';
+import { LoginSessionModel } from '../../../src/auth/session-model';
 import { createServices } from '../../../src/services';
 import { createLogger } from '../../../src/shared/logger';
 import { DraftModel } from '../../../src/drafts/draft-model';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const jwtSecret = 'admin-cli-test-jwt-secret-0123456789abcdef';
-let databaseUri = '';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-admin-cli-'));
+let runAdmin: ReturnType<typeof adminCli>;
 
 beforeAll(async () => {
-  const databaseName = await connectTestDatabase();
-  const uri = new URL(testDatabaseUri());
-  uri.pathname = `/${databaseName}`;
-  databaseUri = uri.toString();
+  runAdmin = adminCli({ databaseName: await connectTestDatabase(), jwtSecret });
 });
 afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
   await disconnectTestDatabase();
 });
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runAdmin(...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', MONGODB_URI: databaseUri, JWT_SECRET: jwtSecret },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('the admin command line', () => {
   test('when the sample organization is imported twice, then it prints a Chinese summary each time and exits 0', async () => {
@@ -141,12 +117,15 @@ describe('the admin command line', () => {
     expect(issued.code).toBe(0);
     const token = issued.stdout.split('\n')[1];
     expect(issued.stdout).toMatch(/^接口令牌（李静，有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}，北京时间）：\n/);
-    expect(new AccessTokens(jwtSecret, 3600, systemClock).verify(token)).toEqual({
-      personId: await personId('李静'),
-      sessionId: null,
-    });
+    const { personId: named, sessionId } = new AccessTokens(jwtSecret, 3600, systemClock).verify(token);
+    expect(named).toBe(await personId('李静'));
+    expect(await LoginSessionModel.findById(sessionId).lean()).toMatchObject({ kind: 'cli', revokedAt: null });
     const event = await AuditEventModel.findOne({ action: 'admin.api-token-issued' }).lean();
-    expect(event).toMatchObject({ subject: { type: 'person', id: await personId('李静') }, actor: { via: 'cli' } });
+    expect(event).toMatchObject({
+      subject: { type: 'person', id: await personId('李静') },
+      actor: { via: 'cli' },
+      details: { sessionId },
+    });
     expect(JSON.stringify(event)).not.toContain(token);
 
     const refused = await runAdmin('api-token', '孙丽');
@@ -179,7 +158,7 @@ describe('the admin command line', () => {
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(
-      /^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录已失效。\n没有在等其审核的稿件。\n$/,
+      /^已解绑 刘洋：解除 \d+ 个绑定（工作群与小程序），其小程序登录和接口令牌已失效。\n没有在等其审核的稿件。\n$/,
     );
     expect(await IdentityBindingModel.countDocuments({ personId: liu })).toBe(0);
     const event = await AuditEventModel.findOne({

@@ -643,6 +643,8 @@ const personPage: PersonPage = {
       units: [units.county],
       active: true,
       bindings: [{ kind: 'mini-program', provider: 'wechat', boundAt: '2026-10-08T02:00:00.000Z' }],
+      // The signed-in admin herself: nobody acts on an admin of equal or wider scope through the API.
+      manageable: false,
     },
     {
       id: people.liuyang.id,
@@ -653,6 +655,7 @@ const personPage: PersonPage = {
       units: [units.education],
       active: true,
       bindings: [{ kind: 'chat', provider: 'wechaty-puppet-service', boundAt: '2026-10-09T02:00:00.000Z' }],
+      manageable: true,
     },
     {
       id: people.sunli.id,
@@ -663,6 +666,7 @@ const personPage: PersonPage = {
       units: [units.office, units.education],
       active: true,
       bindings: [],
+      manageable: true,
     },
   ],
   nextCursor: 'people-page-2',

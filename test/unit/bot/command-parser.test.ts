@@ -42,6 +42,7 @@ describe('chat commands', () => {
       code: 'K7Q2',
       comment: '',
       quotedVersion: 3,
+      quotedStep: 1,
     });
     expect(parseChatCommand(quoted('【待审核】#AB23 《通知》', '驳回 数字不对'))).toMatchObject({
       decision: 'reject',

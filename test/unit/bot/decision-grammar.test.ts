@@ -148,6 +148,7 @@ describe('the decision grammar: a rejection may ask the officer something', () =
       code: 'K7Q2',
       comment: '数据来源是否核实？',
       quotedVersion: 3,
+      quotedStep: 1,
     });
   });
 
@@ -162,7 +163,12 @@ describe('the decision grammar: a rejection may ask the officer something', () =
 
 describe('the decision grammar: decisions', () => {
   test.each(decisions)('when the plain message is %p, then it is that decision', (reply, expected) => {
-    expect(parseChatCommand(reply)).toMatchObject({ kind: 'decide', quotedVersion: null, ...expected });
+    expect(parseChatCommand(reply)).toMatchObject({
+      kind: 'decide',
+      quotedVersion: null,
+      quotedStep: null,
+      ...expected,
+    });
   });
 
   test.each(decisions)(
@@ -187,8 +193,33 @@ describe('the decision grammar: decisions', () => {
       kind: 'decide',
       code: 'K7Q2',
       quotedVersion: 3,
+      quotedStep: 1,
       ...expected,
     });
+  });
+});
+
+describe('the decision grammar: the step a quoted request names (issue 21)', () => {
+  const quoting = (quote: string) => parseChatCommand(`「审发：${quote}」\n- - - - - - - - - - - - - - -\n同意`);
+
+  test.each([
+    ['a step-1 request', '【待审核】#K7Q2 《通知》 第1/2步\n内容：正文', 1],
+    ['a step-2 request of version 3', '【待审核】#K7Q2 《通知》 第2/2步\n第3版（您上次看到第2版）', 2],
+    ['a card click', '#K7Q2 第2版 第2步', 2],
+    ['a request with full-width digits', '【待审核】#K7Q2 《通知》 第２/２步', 2],
+  ])('when %s is quoted, then the reply is bound to that step', (_case, quote, step) => {
+    expect(quoting(quote)).toMatchObject({ kind: 'decide', code: 'K7Q2', quotedStep: step });
+  });
+
+  test.each([
+    ['a request of a one-step route', '【待审核】#K7Q2 《通知》\n内容：正文'],
+    ['a card sent before cards named the step', '#K7Q2 第1版'],
+    ['a request whose body mentions a step', '【待审核】#K7Q2 《通知》\n内容：第3/4步完成后公布'],
+    ['a request whose title ends in a step', '【待审核】#K7Q2 《改革第3步》'],
+    ['a decision echo with a comment', '已记录：孙丽 同意 #K7Q2 《通知》 第1/2步，意见：按第2步办'],
+    ['a reminder', '【审核提醒】#K7Q2 《通知》（县应急管理局，投稿人刘洋）已等待您审核 4 个工作小时。'],
+  ])('when %s is quoted, then the reply names no step', (_case, quote) => {
+    expect(quoting(quote)).toMatchObject({ kind: 'decide', code: 'K7Q2', quotedStep: null });
   });
 });
 

@@ -67,6 +67,7 @@ const approve = (deciderId: string, extra: Partial<Parameters<typeof decide>[1]>
   decision: 'approve' as const,
   comment: '',
   versionNumber: null,
+  stepNumber: null,
   now,
   ...extra,
 });
@@ -161,6 +162,68 @@ describe('who may decide', () => {
     expect(decide(handed, approve('stranger'))).toMatchObject({ refused: true, code: 'NOT_DESIGNATED_APPROVER' });
     const outcome = applied(decide(handed, approve('colleague')));
     expect(outcome.events[0]).toMatchObject({ actorId: 'colleague', onBehalfOfId: 'head' });
+  });
+});
+
+describe('an answer to a review request decides the step it was sent for (issue 21)', () => {
+  const twoSteps = (second: { approverIds: string[]; backupApproverIds?: string[] }) =>
+    draftWith([
+      { mode: 'any', approverIds: ['head'] },
+      { mode: 'any', ...second },
+    ]);
+  /** A reply quoting the request of `step` (version 1), or a click on its card. */
+  const answering = (step: number | null, deciderId = 'head', extra = {}) =>
+    approve(deciderId, { versionNumber: 1, stepNumber: step, ...extra });
+
+  test.each([
+    ['the backup of step 2', twoSteps({ approverIds: ['director'], backupApproverIds: ['head'] }), {}],
+    ['named in both steps', twoSteps({ approverIds: ['director', 'head'] }), {}],
+    ['the delegate of the step-2 approver', twoSteps({ approverIds: ['director'] }), { standsInFor: ['director'] }],
+  ])(
+    'when the step-1 approver, also %s, answers the step-1 request again, then it is refused as handled and nothing changes',
+    (_case, state, extra) => {
+      const atStepTwo = apply(state, decide(state, answering(1, 'head', extra)));
+      expect(atStepTwo.currentStepIndex).toBe(1);
+      expect(decide(atStepTwo, answering(1, 'head', extra))).toEqual({
+        refused: true,
+        code: 'STEP_ALREADY_HANDLED',
+        message: '稿件 #K7Q2 第1步已处理，本次操作未生效。发送“查看 K7Q2”可看审核进度。',
+        alreadyRecorded: false,
+      });
+      // The request of step 2 (or a typed 同意 K7Q2) still decides step 2 for them.
+      expect(applied(decide(atStepTwo, answering(2, 'head', extra))).changes.status).toBe('approved');
+      expect(applied(decide(atStepTwo, approve('head', extra))).changes.status).toBe('approved');
+    },
+  );
+
+  test('when an approval is revoked back to step 1, then a step-2 request is refused as no longer open', () => {
+    let state = twoSteps({ approverIds: ['director'] });
+    state = apply(state, decide(state, approve('head')));
+    state = apply(state, revokeApproval(state, { byId: 'head', reason: '再核', now }));
+    expect(decide(state, answering(2, 'director'))).toMatchObject({
+      refused: true,
+      code: 'STEP_NOT_OPEN',
+      message: '稿件 #K7Q2 已回到第1步审核，第2步的审核请求已失效，本次操作未生效。发送“查看 K7Q2”可看审核进度。',
+    });
+    expect(applied(decide(state, answering(1))).changes.currentStepIndex).toBe(1);
+  });
+
+  test('when a quoted message names no step, then it decides a one-step route and is refused on a longer one', () => {
+    const oneStep = draftWith([{ mode: 'any', approverIds: ['head'] }]);
+    expect(applied(decide(oneStep, answering(null))).changes.status).toBe('approved');
+    expect(decide(twoSteps({ approverIds: ['director'] }), answering(null))).toMatchObject({
+      refused: true,
+      code: 'DECISION_STEP_UNKNOWN',
+      message:
+        '您点击的卡片或引用的消息未注明审核步骤，本次操作未生效。请直接回复“同意 K7Q2 [意见]”或“驳回 K7Q2 理由”。',
+    });
+  });
+
+  test('when an answer names an old version, then the version refusal comes first', () => {
+    const state = twoSteps({ approverIds: ['director'] });
+    expect(decide(state, answering(1, 'head', { versionNumber: 2 }))).toMatchObject({
+      code: 'DRAFT_VERSION_SUPERSEDED',
+    });
   });
 });
 

@@ -58,7 +58,15 @@ const unbind = (input: Partial<LeaverHandoverInput> = {}): LeaverHandoverInput =
 });
 
 const approve = (state: ReviewState, deciderId: string) =>
-  decide(state, { deciderId, standsInFor: [], decision: 'approve', comment: '', versionNumber: null, now });
+  decide(state, {
+    deciderId,
+    standsInFor: [],
+    decision: 'approve',
+    comment: '',
+    versionNumber: null,
+    stepNumber: null,
+    now,
+  });
 
 describe('an unbind moves the pending items of the person who left', () => {
   test('when the approver of the step in review leaves, then the backup is asked, the submitter told, and the event names admin, leaver, backup and 解绑', () => {

@@ -33,6 +33,14 @@ describe('config', () => {
     );
   });
 
+  test('when trusted proxies are listed, then they are kept; an entry that is no address is named', () => {
+    expect(loadWith({}).http.trustedProxies).toBe('');
+    expect(loadWith({ TRUSTED_PROXIES: '10.0.0.0/8, ::1' }).http.trustedProxies).toBe('10.0.0.0/8, ::1');
+    expect(() => loadWith({ TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' })).toThrow(
+      'config key http.trustedProxies (env TRUSTED_PROXIES) is invalid: must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.0/8, 127.0.0.1; "proxy.local" is neither, got "10.0.0.0/8, proxy.local"',
+    );
+  });
+
   test('when a secret is invalid, then its value is not echoed', () => {
     expect(() => loadWith({ JWT_SECRET: 'short-secret' })).toThrow(
       /auth\.jwtSecret \(env JWT_SECRET\) is invalid: must be at least 32 characters$/,

@@ -124,6 +124,27 @@ describe('approval cards', () => {
     await chat.waitFor('孙丽', new RegExp(`已记录：孙丽.* 同意 #${code}`));
   });
 
+  test('when the approver clicks a card sent before cards named their step, then it is refused with how to answer and nothing is decided', async () => {
+    const code = await submit('旧卡片无步骤');
+    await chat.waitFor('孙丽', `【待审核】#${code}`);
+    const card = chat.cardFor('孙丽', code);
+    expect(card.buttons.map((button) => button.key)).toEqual([`approve:${code}:1:1`, `reject:${code}:1:1`]);
+    // The keys such a card carries: draft and version only (issue 21).
+    const oldCard = { ...card, buttons: card.buttons.map((button) => ({ ...button, key: button.key.slice(0, -2) })) };
+    const before = chat.messagesOf('孙丽').length;
+    const updates = chat.fake.cardUpdates.length;
+    await chat.clickCard('孙丽', oldCard, '同意');
+    const refusal = await chat.waitFor('孙丽', '未注明审核步骤', { after: before });
+    expect(refusal).toBe(
+      `您点击的卡片或引用的消息未注明审核步骤，本次操作未生效。请直接回复“同意 ${code} [意见]”或“驳回 ${code} 理由”。`,
+    );
+    await chat.settle();
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft).toMatchObject({ status: 'in_review', currentStepIndex: 0 });
+    expect(draft?.steps[0].decisions).toHaveLength(0);
+    expect(chat.fake.cardUpdates).toHaveLength(updates);
+  });
+
   test('when the approver clicks 驳回, then the bot asks for the reason and the next text is recorded as it', async () => {
     const code = await submit('卡片驳回');
     await chat.waitFor('孙丽', `【待审核】#${code}`);

@@ -3,7 +3,13 @@ import { parseCallbackXml, buildCallbackXml } from '../../../../bot/wecom/wecom-
 import { MemberSendCounter } from '../../../../bot/wecom/wecom-send-limits';
 import { SendDeferredError } from '../../../../src/shared/errors';
 import { splitUtf8Text } from '../../../../bot/wecom/wecom-text';
-import { clickAsQuotedReply, parseCardButtonKey, reviewRequestOf } from '../../../../bot/wecom/wecom-card-rules';
+import {
+  buildApprovalCard,
+  cardSettlementOf,
+  clickAsQuotedReply,
+  parseCardButtonKey,
+  reviewRequestOf,
+} from '../../../../bot/wecom/wecom-card-rules';
 import { parseChatCommand } from '../../../../bot/command-parser';
 
 /** WeCom's official sample (the URL check of the WXBizMsgCrypt samples, doc 91144 / 90930). */
@@ -94,23 +100,58 @@ describe('texts and cards', () => {
     expect(splitUtf8Text('短', 2048)).toEqual(['短']);
   });
 
-  test('when a click on a version 2 card is read by the parser, then it decides that draft and version', () => {
-    const request = reviewRequestOf('【待审核】#K7Q2 《标题》 第1/2步\n第2版（您上次看到第1版）\n内容：正文');
-    expect(request).toMatchObject({ code: 'K7Q2', version: 2 });
-    const click = parseCardButtonKey('approve:K7Q2:2');
-    expect(click).toEqual({ decision: 'approve', code: 'K7Q2', version: 2 });
+  test('when a click on a version 2, step 2 card is read by the parser, then it decides that draft, version and step', () => {
+    const request = reviewRequestOf('【待审核】#K7Q2 《标题》 第2/2步\n第2版（您上次看到第1版）\n内容：正文');
+    expect(request).toMatchObject({ code: 'K7Q2', version: 2, step: 2 });
+    const card = buildApprovalCard(request!, 'task-1', null) as { button_list: { key: string }[] };
+    expect(card.button_list.map((button) => button.key)).toEqual(['approve:K7Q2:2:2', 'reject:K7Q2:2:2']);
+    const click = parseCardButtonKey('approve:K7Q2:2:2');
+    expect(click).toEqual({ decision: 'approve', code: 'K7Q2', version: 2, step: 2 });
     expect(parseChatCommand(clickAsQuotedReply(click!))).toEqual({
       kind: 'decide',
       decision: 'approve',
       code: 'K7Q2',
       comment: '',
       quotedVersion: 2,
+      quotedStep: 2,
     });
     expect(parseChatCommand(clickAsQuotedReply({ ...click!, decision: 'reject' }, '数据需核实'))).toMatchObject({
       decision: 'reject',
       comment: '数据需核实',
       quotedVersion: 2,
+      quotedStep: 2,
     });
     expect(parseCardButtonKey('approve:K7Q2:2;drop')).toBeNull();
+    expect(parseCardButtonKey('approve:K7Q2:2:2;drop')).toBeNull();
+  });
+
+  test('when a request has one step, then its card is for step 1; a card sent before steps were named names none', () => {
+    expect(reviewRequestOf('【待审核】#K7Q2 《标题》\n内容：正文')).toMatchObject({ step: 1 });
+    const legacy = parseCardButtonKey('approve:K7Q2:1');
+    expect(legacy).toEqual({ decision: 'approve', code: 'K7Q2', version: 1, step: null });
+    expect(parseChatCommand(clickAsQuotedReply(legacy!))).toMatchObject({ quotedVersion: 1, quotedStep: null });
+  });
+
+  test('when a heading is longer than a card title, then the title is shortened and keeps the step', () => {
+    const heading = `【待审核】#K7Q2 《${'关于'.repeat(20)}的通知》 第2/3步`;
+    const card = buildApprovalCard(reviewRequestOf(`${heading}\n内容：正文`)!, 'task-1', null) as {
+      main_title: { title: string };
+    };
+    expect(card.main_title.title).toHaveLength(36);
+    expect(card.main_title.title).toMatch(/^【待审核】#K7Q2 《关于关于.*… 第2\/3步$/);
+  });
+
+  test('when the bot refuses a step already handled or no longer open, then that step’s card is settled', () => {
+    expect(cardSettlementOf('稿件 #K7Q2 第1步已处理，本次操作未生效。', null)).toEqual({
+      code: 'K7Q2',
+      step: 1,
+      label: '已处理',
+    });
+    expect(cardSettlementOf('稿件 #K7Q2 已回到第1步审核，第2步的审核请求已失效，本次操作未生效。', null)).toEqual({
+      code: 'K7Q2',
+      step: 2,
+      label: '已失效',
+    });
+    expect(cardSettlementOf('您点击的卡片或引用的消息未注明审核步骤，本次操作未生效。', 'K7Q2')).toBeNull();
   });
 });
