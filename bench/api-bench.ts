@@ -481,7 +481,10 @@ export async function runApiBench(): Promise<void> {
       { _id: branch.id },
       { $set: { roles: ['officer', 'admin'], adminOfUnitId: branch.unitId } },
     );
-    const branchToken = new AccessTokens(secret, 3600, systemClock).issue(String(branch.id)).token;
+    const { token: branchToken } = await startCliSession(
+      { clock: systemClock, accessTokens: new AccessTokens(secret, 3600, systemClock) },
+      String(branch.id),
+    );
     const auditExporter = await startServer(database.uri, dbName);
     servers.push(auditExporter);
     const auditStarted = Date.now();

@@ -21,7 +21,7 @@ import { auditExportColumns, draftExportColumns } from '../../../src/shared/cont
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
-import { startApi, startFakeWechat } from '../../support/api-harness';
+import { cliToken, startApi, startFakeWechat } from '../../support/api-harness';
 
 const clock = new ManualClock('2026-11-01T01:00:00Z');
 const tokens = new AccessTokens('role-matrix-audit-secret-0123456789abcdef', 3600, clock);
@@ -103,7 +103,7 @@ beforeAll(async () => {
   await services.calendar.setOverride(county, { date: '2026-12-24', kind: 'holiday', name: '县庆' });
   await request(server)
     .get('/api/v1/exports/drafts?from=2026-10-01&to=2026-12-31&format=csv')
-    .set('Authorization', `Bearer ${tokens.issue(await idOf(topAdmin)).token}`)
+    .set('Authorization', `Bearer ${(await cliToken(tokens, clock, await idOf(topAdmin))).token}`)
     .expect(200);
   await services.audit.settle();
 
@@ -137,7 +137,7 @@ afterAll(async () => {
   await disconnectTestDatabase();
 });
 
-const bearer = async (name: string) => `Bearer ${tokens.issue(await idOf(name)).token}`;
+const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await idOf(name))).token}`;
 
 async function eventsOf(name: string | null, subject: { type: string; id: string }) {
   let pending = request(server).get(
