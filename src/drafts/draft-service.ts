@@ -423,13 +423,23 @@ export class DraftService {
   }
 
   async handOver(actor: DraftActor, input: { code: string; toName: string }): Promise<DraftSummary> {
+    const now = this.dependencies.clock.now();
+    const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
+    // Only the approver the draft waits on gets as far as the name: anyone else would learn from the
+    // answer who exists by that name, and how many (issue 21).
+    const draft = await this.loadByCode(input.code);
+    const waitingOn = draft.status === 'in_review' ? draft.pendingApproverIds.map(String) : [];
+    if (![actor.personId, ...standsInFor].some((id) => waitingOn.includes(id))) {
+      const outcome = handOver(toReviewState(draft), { byId: actor.personId, toId: '', standsInFor, now });
+      throw isRefusal(outcome)
+        ? refusalError(outcome)
+        : new ForbiddenError('NOT_DESIGNATED_APPROVER', '您不是该稿件当前待审核人，不能转交');
+    }
     const candidates = await this.dependencies.people.findPersonByName(input.toName.trim());
     if (candidates.length === 0) throw new NotFoundError('PERSON_NOT_FOUND', `找不到名为“${input.toName}”的人员`);
     if (candidates.length > 1) {
       throw new ConflictError('PERSON_AMBIGUOUS', `有${candidates.length}位“${input.toName}”，请联系管理员处理转交`);
     }
-    const now = this.dependencies.clock.now();
-    const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
     const toId = candidates[0].id;
     return this.transition(actor, input.code, { command: 'hand-over', toId, standsInFor }, (state) =>
       handOver(state, { byId: actor.personId, toId, standsInFor, now }),

@@ -105,7 +105,15 @@ const configSchema = z.object({
       message: 'must be the 43 letters and digits the admin console shows',
     }),
     apiBaseUrl: z.url(),
-    callbackPath: z.string().regex(/^\/[\w/-]*$/, 'must be a path such as /wecom/callback'),
+    callbackPath: z
+      .string()
+      .regex(/^\/[\w/-]*$/, 'must be a path such as /wecom/callback')
+      // The callback is mounted before the API's token check and beside the health routes: a path among
+      // them would answer outside the API's rules (issue 21).
+      .refine(
+        (path) => !/^\/+(api|healthz|readyz)(\/|$)/i.test(path),
+        'must not be under /api, /healthz or /readyz; use e.g. /wecom/callback',
+      ),
     publicBaseUrl: z.union([z.literal(''), z.url()]),
     approvalCards: flag,
     /** The 智能机器人 for group chats ('' = none): its Bot ID, Secret and, for 政务微信, WebSocket URL. */

@@ -218,6 +218,19 @@ describe('decisions in chat', () => {
     expect(String(event?.actor.onBehalfOfId)).toBe(String(draft?.steps[0].approverIds[0]));
   });
 
+  test('when someone the draft does not wait on writes 转交 with a name, then the reply is the same whether the name exists, is shared or is unknown', async () => {
+    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 转交探名\n正文', '已收到投稿'));
+    await chat.waitFor('孙丽', `#${code}`);
+    const replies = [];
+    for (const name of ['张伟', '李静', '查无此人']) {
+      replies.push(await chat.sayAndWait('刘洋', `转交 ${code} ${name}`, '不是该稿件当前待审核人'));
+    }
+    expect(new Set(replies).size).toBe(1);
+    expect(replies[0]).not.toMatch(/张伟|李静|查无此人|有\d+位/);
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.steps[0].handovers).toEqual([]);
+  });
+
   test('when a leader on leave has a delegate, then the delegate approves on their behalf and the trail says so', async () => {
     const { person: sunLi, delegate } = await standIn(chat, '孙丽', '周立新');
     await chat.bind('周立新');

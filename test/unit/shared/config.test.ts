@@ -41,6 +41,15 @@ describe('config', () => {
     );
   });
 
+  test('when the WeCom callback path lies under the API or the health routes, then start-up refuses it', () => {
+    expect(loadWith({ WECOM_CALLBACK_PATH: '/wecom/callback' }).wecom.callbackPath).toBe('/wecom/callback');
+    for (const path of ['/api/v1/wecom', '/API/callback', '//api', '/healthz', '/readyz/x']) {
+      expect(() => loadWith({ WECOM_CALLBACK_PATH: path })).toThrow(
+        /wecom\.callbackPath \(env WECOM_CALLBACK_PATH\) is invalid: must not be under \/api, \/healthz or \/readyz/,
+      );
+    }
+  });
+
   test('when a secret is invalid, then its value is not echoed', () => {
     expect(() => loadWith({ JWT_SECRET: 'short-secret' })).toThrow(
       /auth\.jwtSecret \(env JWT_SECRET\) is invalid: must be at least 32 characters$/,
