@@ -4,35 +4,35 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { normalizeText } from '../shared/text-normalization';
-import { fieldLabels, organizationFileError } from './organization-file-schema';
-import type { Locator } from './organization-file-schema';
+import { fieldLabels, organizationFileError, personFieldNames, personFields } from './organization-file-schema';
+import type { Locator, PersonField } from './organization-file-schema';
 import { normalizeUnitPath } from './unit-path-rules';
+
+type CsvColumn =
+  'type' | 'kind' | 'mainLeader' | PersonField | 'account' | 'step' | 'mode' | 'approvers' | 'backups' | 'cc';
 
 /**
  * The CSV columns (first row; Chinese or English names, any order). One row per unit, per person, and
- * per step of a route; the rows of one route share 单位路径 and 账号.
+ * per step of a route; the rows of one route share 单位路径 and 账号. A person row's columns are the person fields.
  */
-export const csvColumns = [
+export const csvColumns: readonly { header: string; key: CsvColumn; aliases: readonly string[] }[] = [
   { header: '类型', key: 'type', aliases: ['type'] },
   { header: '单位路径', key: 'unit', aliases: ['单位', 'unit'] },
   { header: '类别', key: 'kind', aliases: ['kind'] },
   { header: '主要领导', key: 'mainLeader', aliases: ['mainLeader'] },
-  { header: '姓名', key: 'name', aliases: ['name'] },
-  { header: '编码', key: 'code', aliases: ['code'] },
-  { header: '职务', key: 'title', aliases: ['title'] },
-  { header: '角色', key: 'roles', aliases: ['roles'] },
-  { header: '管理范围', key: 'adminOf', aliases: ['adminOf'] },
-  { header: '在职', key: 'active', aliases: ['active'] },
+  ...personFieldNames
+    .filter((field) => field !== 'unit')
+    .map((field) => {
+      const { label, csvAliases = [] } = personFields[field] as { label: string; csvAliases?: readonly string[] };
+      return { header: label, key: field, aliases: [field, ...csvAliases] };
+    }),
   { header: '账号', key: 'account', aliases: ['account'] },
   { header: '步骤', key: 'step', aliases: ['step'] },
   { header: '方式', key: 'mode', aliases: ['mode'] },
   { header: '审核人', key: 'approvers', aliases: ['approvers'] },
   { header: '备用审核人', key: 'backups', aliases: ['backups'] },
   { header: '抄送', key: 'cc', aliases: ['cc'] },
-  { header: '企业微信账号', key: 'wecomUserId', aliases: ['wecomUserId', '企业微信UserID'] },
-] as const;
-
-type CsvColumn = (typeof csvColumns)[number]['key'];
+];
 
 const rowTypes: Record<string, 'unit' | 'person' | 'route'> = {
   单位: 'unit',
@@ -47,7 +47,7 @@ const rowTypes: Record<string, 'unit' | 'person' | 'route'> = {
 /** Which columns each kind of row may fill (the others must stay empty: a filled one means shifted columns). */
 const columnsOfRow: Record<'unit' | 'person' | 'route', CsvColumn[]> = {
   unit: ['type', 'unit', 'kind', 'mainLeader'],
-  person: ['type', 'unit', 'name', 'code', 'title', 'roles', 'adminOf', 'active', 'wecomUserId'],
+  person: ['type', ...personFieldNames],
   route: ['type', 'unit', 'account', 'step', 'mode', 'approvers', 'backups', 'cc'],
 };
 
@@ -73,9 +73,7 @@ export function readCsvOrganization(content: string): { raw: unknown; locate: Lo
   if (!header) throw organizationFileError('', '文件是空的');
   const columns = header.record.map((cell, index) => {
     const name = normalizeText(cell);
-    const column = csvColumns.find(
-      (candidate) => candidate.header === name || (candidate.aliases as readonly string[]).includes(name),
-    );
+    const column = csvColumns.find((candidate) => candidate.header === name || candidate.aliases.includes(name));
     if (!column) {
       const known = csvColumns.map((candidate) => candidate.header).join('、');
       throw organizationFileError(
@@ -122,17 +120,7 @@ export function readCsvOrganization(content: string): { raw: unknown; locate: Lo
       units.push(defined({ path: value('unit'), kind: value('kind'), mainLeader: value('mainLeader') }));
       lines.units.push(line);
     } else if (type === 'person') {
-      people.push(
-        defined({
-          name: value('name'),
-          code: value('code'),
-          unit: value('unit'),
-          title: value('title'),
-          roles: value('roles'),
-          adminOf: value('adminOf'),
-          active: value('active'),
-        }),
-      );
+      people.push(defined(Object.fromEntries(personFieldNames.map((field) => [field, value(field)]))));
       lines.people.push(line);
     } else {
       const stepText = value('step') ?? '1';

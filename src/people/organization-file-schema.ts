@@ -101,19 +101,37 @@ const unitEntrySchema = z.strictObject({
   mainLeader: personReference.nullish(),
 });
 
-const personEntrySchema = z.strictObject({
-  name: text(50),
-  code: optionalText(50),
-  unit: unitPath,
-  title: optionalText(50),
-  roles: list(alias(roleAliases, '信息员、审核领导、管理员')).pipe(
-    z.array(z.enum(['officer', 'leader', 'admin'])).min(1),
-  ),
-  adminOf: unitPath.nullish(),
-  active: activeFlag.default(true),
+/**
+ * The person fields, listed once: the JSON schema, the CSV columns of a person row and the field names in
+ * error messages are all made from this list, so no format can read a field that another drops.
+ */
+export const personFields = {
+  name: { label: '姓名', schema: text(50) },
+  code: { label: '编码', schema: optionalText(50) },
+  /** The CSV's 单位路径 column, shared with unit and route rows. */
+  unit: { label: '单位路径', schema: unitPath },
+  title: { label: '职务', schema: optionalText(50) },
+  roles: {
+    label: '角色',
+    schema: list(alias(roleAliases, '信息员、审核领导、管理员')).pipe(
+      z.array(z.enum(['officer', 'leader', 'admin'])).min(1),
+    ),
+  },
+  adminOf: { label: '管理范围', schema: unitPath.nullish() },
+  active: { label: '在职', schema: activeFlag.default(true) },
   /** The person's WeCom UserID (stable within one corp): binds them on the WeCom app at once. */
-  wecomUserId: optionalText(64),
-});
+  wecomUserId: { label: '企业微信账号', schema: optionalText(64), csvAliases: ['企业微信UserID'] },
+} satisfies Record<string, { label: string; schema: z.ZodType; csvAliases?: readonly string[] }>;
+
+export type PersonField = keyof typeof personFields;
+
+export const personFieldNames = Object.keys(personFields) as PersonField[];
+
+const personEntrySchema = z.strictObject(
+  Object.fromEntries(personFieldNames.map((field) => [field, personFields[field].schema])) as {
+    [Field in PersonField]: (typeof personFields)[Field]['schema'];
+  },
+);
 
 const routeStepSchema = z.strictObject({
   mode: alias(modeAliases, '或签、会签').default('any'),
@@ -170,20 +188,13 @@ export const fieldLabels: Record<string, string> = {
   path: '单位路径',
   kind: '类别',
   mainLeader: '主要领导',
-  name: '姓名',
-  code: '编码',
-  unit: '单位路径',
-  title: '职务',
-  roles: '角色',
-  adminOf: '管理范围',
-  active: '在职',
+  ...Object.fromEntries(personFieldNames.map((field) => [field, personFields[field].label])),
   account: '账号',
   steps: '审核步骤',
   mode: '方式',
   approvers: '审核人',
   backups: '备用审核人',
   cc: '抄送',
-  wecomUserId: '企业微信账号',
 };
 
 export const sectionLabels: Record<string, string> = { units: '单位', people: '人员', routes: '审核路由' };
