@@ -1,160 +1,22 @@
 /**
- * The organization file an admin imports (JSON or CSV): its schema, normalisation and cross-checks. Pure.
+ * Reads an organization file an admin imports (JSON or CSV), and normalises it: cross-checks and natural keys.
+ * The schema is in organization-file-schema.ts, the CSV reading in organization-csv-rules.ts. Pure.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
-import { ValidationError } from '../shared/errors';
-import { cleanInputDeep, normalizeText, wellFormed } from '../shared/text-normalization';
+import { cleanInputDeep, wellFormed } from '../shared/text-normalization';
 import type { PersonRole } from './person-model';
 import type { UnitKind } from './unit-model';
 import type { ApprovalMode } from './approval-route-model';
 import { unique } from '../shared/unique';
-
-/** "某县人民政府 ／ 县教育局" → "某县人民政府/县教育局"; null when a segment is empty. */
-export function normalizeUnitPath(value: string): string | null {
-  const segments = normalizeText(value)
-    .split('/')
-    .map((segment) => segment.trim());
-  return segments.some((segment) => segment === '') ? null : segments.join('/');
-}
-
-export function parentPathOf(path: string): string | null {
-  const cut = path.lastIndexOf('/');
-  return cut === -1 ? null : path.slice(0, cut);
-}
-
-export function unitNameOf(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
-const unitKindAliases: Record<string, UnitKind> = {
-  government: 'government',
-  政府: 'government',
-  人民政府: 'government',
-  department: 'department',
-  部门: 'department',
-  town: 'town',
-  乡镇: 'town',
-  乡: 'town',
-  镇: 'town',
-  街道: 'town',
-  office: 'office',
-  科室: 'office',
-  内设机构: 'office',
-};
-
-const roleAliases: Record<string, PersonRole> = {
-  officer: 'officer',
-  信息员: 'officer',
-  leader: 'leader',
-  领导: 'leader',
-  审核领导: 'leader',
-  admin: 'admin',
-  管理员: 'admin',
-};
-
-const modeAliases: Record<string, ApprovalMode> = {
-  any: 'any',
-  或签: 'any',
-  all: 'all',
-  会签: 'all',
-};
-
-/** Accepts a canonical value or its Chinese name (case- and width-insensitive). */
-function alias<T extends string>(aliases: Record<string, T>, choices: string) {
-  return z.string().transform((value, context) => {
-    const found = aliases[normalizeText(value).toLowerCase()];
-    if (found) return found;
-    context.addIssue({ code: 'custom', message: `“${value}”无效，可选：${choices}` });
-    return z.NEVER;
-  });
-}
-
-const text = (maxLength: number) => z.string().transform(normalizeText).pipe(z.string().min(1).max(maxLength));
-
-const optionalText = (maxLength: number) =>
-  z
-    .string()
-    .nullish()
-    .transform((value) => normalizeText(value ?? ''))
-    .pipe(z.string().max(maxLength));
-
-const unitPath = z.string().transform((value, context) => {
-  const path = normalizeUnitPath(value);
-  if (path && path.length <= 300) return path;
-  context.addIssue({ code: 'custom', message: `“${value}”不是有效的单位路径，应形如“某县人民政府/县教育局”` });
-  return z.NEVER;
-});
-
-/** A list in JSON, or one text with the items separated by 、 , ; (as in a CSV cell). */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(/[、,，;；]/)
-            .map((part) => part.trim())
-            .filter(Boolean)
-        : value,
-    z.array(item),
-  );
-
-const personReference = text(60);
-
-const activeFlag = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    const normalized = normalizeText(value).toLowerCase();
-    if (['是', '在职', 'true', 'yes', '1', 'y'].includes(normalized)) return true;
-    if (['否', '离职', '不在职', 'false', 'no', '0', 'n'].includes(normalized)) return false;
-    return value;
-  },
-  z.boolean({ error: '应填写“是”或“否”' }),
-);
-
-const unitEntrySchema = z.strictObject({
-  path: unitPath,
-  kind: alias(unitKindAliases, '政府、部门、乡镇、科室'),
-  mainLeader: personReference.nullish(),
-});
-
-const personEntrySchema = z.strictObject({
-  name: text(50),
-  code: optionalText(50),
-  unit: unitPath,
-  title: optionalText(50),
-  roles: list(alias(roleAliases, '信息员、审核领导、管理员')).pipe(
-    z.array(z.enum(['officer', 'leader', 'admin'])).min(1),
-  ),
-  adminOf: unitPath.nullish(),
-  active: activeFlag.default(true),
-  /** The person's WeCom UserID (stable within one corp): binds them on the WeCom app at once. */
-  wecomUserId: optionalText(64),
-});
-
-const routeStepSchema = z.strictObject({
-  mode: alias(modeAliases, '或签、会签').default('any'),
-  approvers: list(personReference).pipe(z.array(z.string()).min(1).max(20)),
-  backups: list(personReference).pipe(z.array(z.string()).max(20)).default([]),
-});
-
-const routeEntrySchema = z.strictObject({
-  unit: unitPath,
-  account: optionalText(100),
-  steps: z.array(routeStepSchema).min(1).max(10),
-  cc: list(personReference).pipe(z.array(z.string()).max(50)).default([]),
-});
-
-/** The organization file as an admin writes it (JSON; a CSV file is turned into this shape first). */
-export const organizationFileSchema = z.strictObject({
-  /** Free text for the people who maintain the file (说明); not imported. */
-  description: z.string().optional(),
-  units: z.array(unitEntrySchema).min(1).max(5000),
-  people: z.array(personEntrySchema).max(20_000).default([]),
-  routes: z.array(routeEntrySchema).max(5000).default([]),
-});
-
-export type OrganizationFile = z.output<typeof organizationFileSchema>;
+import {
+  describeIssue,
+  fieldLabels,
+  organizationFileError,
+  organizationFileSchema,
+  sectionLabels,
+} from './organization-file-schema';
+import type { Locator, OrganizationFile } from './organization-file-schema';
+import { readCsvOrganization } from './organization-csv-rules';
+import { parentPathOf, unitNameOf, unitPathDepth } from './unit-path-rules';
 
 export interface NormalizedUnit {
   path: string;
@@ -206,15 +68,6 @@ export interface NormalizedOrganization {
 
 export type OrganizationFileFormat = 'json' | 'csv';
 
-/** Names where in the file a schema path points: "第 5 行的“角色”", "人员第 3 条（王芳）的“角色”". */
-type Locator = (path: readonly PropertyKey[]) => string;
-
-export function organizationFileError(location: string, problem: string, more = 0): ValidationError {
-  const rest = more > 0 ? `（另有 ${more} 处问题）` : '';
-  const where = location ? `${location}：` : '';
-  return new ValidationError('ORGANIZATION_FILE_INVALID', `组织架构文件有误：${where}${problem}${rest}`);
-}
-
 /**
  * Reads, validates and normalises an organization file. Throws ORGANIZATION_FILE_INVALID naming the
  * first problem and where it is (CSV: the line; JSON: the entry and field).
@@ -230,46 +83,6 @@ export function parseOrganizationFile(content: string, format: OrganizationFileF
   }
   return normalizeOrganization(parsed.data, locate);
 }
-
-function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return '必须填写';
-      return issue.expected === 'array' ? '应为列表' : issue.expected === 'string' ? '应为文字' : '格式不对';
-    case 'too_small':
-      return issue.origin === 'array' ? `至少需要 ${String(issue.minimum)} 项` : '不能为空';
-    case 'too_big':
-      return issue.origin === 'array' ? `最多 ${String(issue.maximum)} 项` : `最多 ${String(issue.maximum)} 个字`;
-    case 'unrecognized_keys':
-      return `有未知字段：${issue.keys.join('、')}`;
-    case 'invalid_value':
-      return '取值无效';
-    default:
-      return undefined;
-  }
-}
-
-const fieldLabels: Record<string, string> = {
-  path: '单位路径',
-  kind: '类别',
-  mainLeader: '主要领导',
-  name: '姓名',
-  code: '编码',
-  unit: '单位路径',
-  title: '职务',
-  roles: '角色',
-  adminOf: '管理范围',
-  active: '在职',
-  account: '账号',
-  steps: '审核步骤',
-  mode: '方式',
-  approvers: '审核人',
-  backups: '备用审核人',
-  cc: '抄送',
-  wecomUserId: '企业微信账号',
-};
-
-const sectionLabels: Record<string, string> = { units: '单位', people: '人员', routes: '审核路由' };
 
 function readJsonOrganization(content: string): { raw: unknown; locate: Locator } {
   let raw: unknown;
@@ -306,199 +119,6 @@ function describeEntry(entry: unknown): string {
   const { name, path, unit } = entry as Record<string, unknown>;
   const label = [name, path, unit].find((value) => typeof value === 'string');
   return typeof label === 'string' ? label : '';
-}
-
-/**
- * The CSV columns (first row; Chinese or English names, any order). One row per unit, per person, and
- * per step of a route; the rows of one route share 单位路径 and 账号.
- */
-export const csvColumns = [
-  { header: '类型', key: 'type', aliases: ['type'] },
-  { header: '单位路径', key: 'unit', aliases: ['单位', 'unit'] },
-  { header: '类别', key: 'kind', aliases: ['kind'] },
-  { header: '主要领导', key: 'mainLeader', aliases: ['mainLeader'] },
-  { header: '姓名', key: 'name', aliases: ['name'] },
-  { header: '编码', key: 'code', aliases: ['code'] },
-  { header: '职务', key: 'title', aliases: ['title'] },
-  { header: '角色', key: 'roles', aliases: ['roles'] },
-  { header: '管理范围', key: 'adminOf', aliases: ['adminOf'] },
-  { header: '在职', key: 'active', aliases: ['active'] },
-  { header: '账号', key: 'account', aliases: ['account'] },
-  { header: '步骤', key: 'step', aliases: ['step'] },
-  { header: '方式', key: 'mode', aliases: ['mode'] },
-  { header: '审核人', key: 'approvers', aliases: ['approvers'] },
-  { header: '备用审核人', key: 'backups', aliases: ['backups'] },
-  { header: '抄送', key: 'cc', aliases: ['cc'] },
-  { header: '企业微信账号', key: 'wecomUserId', aliases: ['wecomUserId', '企业微信UserID'] },
-] as const;
-
-type CsvColumn = (typeof csvColumns)[number]['key'];
-
-const rowTypes: Record<string, 'unit' | 'person' | 'route'> = {
-  单位: 'unit',
-  unit: 'unit',
-  人员: 'person',
-  person: 'person',
-  路由: 'route',
-  审核路由: 'route',
-  route: 'route',
-};
-
-/** Which columns each kind of row may fill (the others must stay empty: a filled one means shifted columns). */
-const columnsOfRow: Record<'unit' | 'person' | 'route', CsvColumn[]> = {
-  unit: ['type', 'unit', 'kind', 'mainLeader'],
-  person: ['type', 'unit', 'name', 'code', 'title', 'roles', 'adminOf', 'active', 'wecomUserId'],
-  route: ['type', 'unit', 'account', 'step', 'mode', 'approvers', 'backups', 'cc'],
-};
-
-function readCsvOrganization(content: string): { raw: unknown; locate: Locator } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(content, {
-      bom: true,
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (error) {
-    const line = (error as { lines?: unknown }).lines;
-    throw organizationFileError(
-      typeof line === 'number' ? `第 ${line} 行` : '',
-      `CSV 格式有误（${(error as Error).message}）`,
-    );
-  }
-  const rows = records.filter(({ record }) => record.some((cell) => cell !== ''));
-  const header = rows.shift();
-  if (!header) throw organizationFileError('', '文件是空的');
-  const columns = header.record.map((cell, index) => {
-    const name = normalizeText(cell);
-    const column = csvColumns.find(
-      (candidate) => candidate.header === name || (candidate.aliases as readonly string[]).includes(name),
-    );
-    if (!column) {
-      const known = csvColumns.map((candidate) => candidate.header).join('、');
-      throw organizationFileError(
-        `第 ${header.info.lines} 行第 ${index + 1} 列`,
-        `未知的列“${cell}”，可用的列：${known}`,
-      );
-    }
-    return column.key;
-  });
-  const missing = ['type', 'unit'].filter((required) => !columns.includes(required as CsvColumn));
-  if (missing.length > 0) {
-    throw organizationFileError(`第 ${header.info.lines} 行`, '表头缺少“类型”或“单位路径”列');
-  }
-
-  const units: Record<string, unknown>[] = [];
-  const people: Record<string, unknown>[] = [];
-  const routes: { fields: Record<string, unknown>; steps: { step: number; line: number }[] }[] = [];
-  const lines = { units: [] as number[], people: [] as number[], routes: [] as number[][] };
-
-  for (const { record, info } of rows) {
-    const line = info.lines;
-    const cells = new Map<CsvColumn, string>();
-    columns.forEach((column, index) => {
-      const cell = record[index] ?? '';
-      if (cell !== '') cells.set(column, cell);
-    });
-    if (record.length > columns.length && record.slice(columns.length).some((cell) => cell !== '')) {
-      throw organizationFileError(
-        `第 ${line} 行`,
-        `比表头多出 ${record.length - columns.length} 列，请检查是否有未加引号的逗号`,
-      );
-    }
-    const typeCell = cells.get('type') ?? '';
-    const type = rowTypes[normalizeText(typeCell).toLowerCase()];
-    if (!type) throw organizationFileError(`第 ${line} 行的“类型”`, `“${typeCell}”无效，可选：单位、人员、路由`);
-    const stray = [...cells.keys()].find((column) => !columnsOfRow[type].includes(column));
-    if (stray) {
-      const header = csvColumns.find((column) => column.key === stray)?.header ?? stray;
-      const kind = { unit: '单位', person: '人员', route: '路由' }[type];
-      throw organizationFileError(`第 ${line} 行`, `${kind}行不应填写“${header}”，请检查各列是否错位`);
-    }
-    const value = (column: CsvColumn) => cells.get(column);
-    if (type === 'unit') {
-      units.push(defined({ path: value('unit'), kind: value('kind'), mainLeader: value('mainLeader') }));
-      lines.units.push(line);
-    } else if (type === 'person') {
-      people.push(
-        defined({
-          name: value('name'),
-          code: value('code'),
-          unit: value('unit'),
-          title: value('title'),
-          roles: value('roles'),
-          adminOf: value('adminOf'),
-          active: value('active'),
-        }),
-      );
-      lines.people.push(line);
-    } else {
-      const stepText = value('step') ?? '1';
-      const step = Number(normalizeText(stepText));
-      if (!Number.isInteger(step) || step < 1 || step > 10) {
-        throw organizationFileError(`第 ${line} 行的“步骤”`, `“${stepText}”无效，应为 1 到 10 的序号`);
-      }
-      const unit = normalizeUnitPath(value('unit') ?? '') ?? value('unit');
-      const account = normalizeText(value('account') ?? '');
-      let route = routes.find(
-        (candidate) => candidate.fields.unit === unit && (candidate.fields.account ?? '') === account,
-      );
-      if (!route) {
-        route = { fields: defined({ unit, account: account || undefined }), steps: [] };
-        routes.push(route);
-        lines.routes.push([]);
-      }
-      const routeIndex = routes.indexOf(route);
-      if (route.steps.some((existing) => existing.step === step)) {
-        throw organizationFileError(`第 ${line} 行的“步骤”`, `该路由的第 ${step} 步重复出现`);
-      }
-      route.steps.push({ step, line });
-      const steps = (route.fields.steps ?? []) as Record<string, unknown>[];
-      steps.push(defined({ mode: value('mode'), approvers: value('approvers'), backups: value('backups') }));
-      route.fields.steps = steps;
-      const cc = value('cc');
-      if (cc) route.fields.cc = [route.fields.cc, cc].filter(Boolean).join('、');
-      lines.routes[routeIndex].push(line);
-    }
-  }
-
-  // Steps are numbered in the file; they may come in any order but must have no gaps.
-  for (const route of routes) {
-    const order = route.steps.map((step, index) => ({ ...step, index })).sort((a, b) => a.step - b.step);
-    const gap = order.findIndex((step, position) => step.step !== position + 1);
-    if (gap !== -1) {
-      throw organizationFileError(`第 ${order[gap].line} 行的“步骤”`, `步骤应从 1 起连续编号，缺少第 ${gap + 1} 步`);
-    }
-    const steps = route.fields.steps as unknown[];
-    route.fields.steps = order.map((step) => steps[step.index]);
-    const routeIndex = routes.indexOf(route);
-    lines.routes[routeIndex] = order.map((step) => step.line);
-  }
-
-  const locate: Locator = (path) => {
-    const [section, index, field, stepIndex, stepField] = path;
-    if (typeof index !== 'number') return '';
-    let line: number | undefined;
-    let column: string | undefined;
-    if (section === 'routes') {
-      const routeLines = lines.routes[index] ?? [];
-      line = field === 'steps' && typeof stepIndex === 'number' ? routeLines[stepIndex] : routeLines[0];
-      column = field === 'steps' ? (typeof stepField === 'string' ? stepField : undefined) : (field as string);
-    } else {
-      line = section === 'units' ? lines.units[index] : lines.people[index];
-      column = typeof field === 'string' ? field : undefined;
-    }
-    const where = line === undefined ? '' : `第 ${line} 行`;
-    return column ? `${where}的“${fieldLabels[column] ?? column}”` : where;
-  };
-  return { raw: { units, people, routes: routes.map((route) => route.fields) }, locate };
-}
-
-/** Leaves out empty cells, so the schema sees them as absent rather than as empty text. */
-function defined(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 export function personImportKey(person: { code: string; unitPath: string; name: string }): string {
@@ -612,7 +232,7 @@ export function normalizeOrganization(file: OrganizationFile, locate: Locator = 
     kind: unit.kind,
     mainLeaderKey: unit.mainLeader ? resolve(unit.mainLeader, ['units', index, 'mainLeader'], 'leader') : null,
   }));
-  units.sort((left, right) => depthOf(left.path) - depthOf(right.path));
+  units.sort((left, right) => unitPathDepth(left.path) - unitPathDepth(right.path));
 
   const routeScopes = new Set<string>();
   const routes: NormalizedRoute[] = file.routes.map((route, index) => {
@@ -640,8 +260,4 @@ export function normalizeOrganization(file: OrganizationFile, locate: Locator = 
   });
 
   return { units, people, routes };
-}
-
-function depthOf(path: string): number {
-  return path.split('/').length;
 }

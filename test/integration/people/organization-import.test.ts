@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Types } from 'mongoose';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { createAccount } from '../../support/factories';
@@ -13,6 +14,7 @@ import {
 import { UnitModel } from '../../../src/people/unit-model';
 import { PersonModel } from '../../../src/people/person-model';
 import { ApprovalRouteModel } from '../../../src/people/approval-route-model';
+import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import type { AccountDirectory } from '../../../src/people/people-service';
 import { AccountModel } from '../../../src/accounts/account-model';
@@ -92,6 +94,32 @@ describe('importing the organization', () => {
       byId: null,
     });
     expect(csv).toEqual({ units: 6, people: 18, routes: 2, created: 0, updated: 0 });
+  });
+
+  test('when a CSV with the 企业微信账号 column is imported, then its people are bound on the WeCom app as the same JSON binds them', async () => {
+    await IdentityBindingModel.deleteMany({});
+    const { people } = createPeopleService();
+    const fixture = (format: 'json' | 'csv') =>
+      fs.readFileSync(
+        path.resolve(__dirname, '..', '..', 'fixtures', `organization-with-wecom-user-ids.${format}`),
+        'utf8',
+      );
+    const wecomBindings = async () =>
+      (await IdentityBindingModel.find({ kind: 'chat', provider: 'wecom-app' }).lean())
+        .map((binding) => ({ personId: String(binding.personId), userId: binding.externalId }))
+        .sort((left, right) => left.userId.localeCompare(right.userId));
+
+    const csv = await people.importOrganization(fixture('csv'), 'csv', { byId: null });
+    const boundByCsv = await wecomBindings();
+    const json = await people.importOrganization(fixture('json'), 'json', { byId: null });
+
+    expect(csv).toEqual({ units: 2, people: 3, routes: 1, created: 6, updated: 0 });
+    expect(boundByCsv).toEqual([
+      { personId: await personId('陈志远'), userId: 'ChenZhiYuan' },
+      { personId: await personId('王建华'), userId: 'wangjianhua' },
+    ]);
+    expect(json).toEqual({ units: 2, people: 3, routes: 1, created: 0, updated: 0 });
+    expect(await wecomBindings()).toEqual(boundByCsv);
   });
 
   test('when two imports of the same file run at once, then every unit and person exists once', async () => {

@@ -66,6 +66,23 @@ describe('the organization file', () => {
     expect(withoutLocations(sampleCsv, 'csv')).toEqual(withoutLocations(sampleJson, 'json'));
   });
 
+  test('when a CSV gives the 企业微信账号 column, then it reads the same people as the JSON with wecomUserId', () => {
+    // Not in the docs samples: a UserID there would bind that person on the WeCom app wherever the sample is imported.
+    const fixtures = path.resolve(__dirname, '..', '..', 'fixtures');
+    const read = (format: 'json' | 'csv') =>
+      parseOrganizationFile(
+        fs.readFileSync(path.join(fixtures, `organization-with-wecom-user-ids.${format}`), 'utf8'),
+        format,
+      ).people;
+
+    expect(read('csv')).toEqual(read('json'));
+    expect(read('csv').map(({ name, wecomUserId }) => ({ name, wecomUserId }))).toEqual([
+      { name: '陈志远', wecomUserId: 'ChenZhiYuan' },
+      { name: '王建华', wecomUserId: 'wangjianhua' },
+      { name: '刘洋', wecomUserId: '' },
+    ]);
+  });
+
   test('when paths use full-width slashes and spaces and values use English or Chinese names, then they are normalised', () => {
     const organization = parseOrganizationFile(
       json({
