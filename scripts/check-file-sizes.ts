@@ -18,7 +18,6 @@ const knownOverSize: Readonly<Record<string, number>> = {
   'src/drafts/draft-rules.ts': 852,
   'src/people/people-service.ts': 706,
   'src/outbox/outbox-service.ts': 673,
-  'src/people/organization-import-rules.ts': 647,
   'src/content-check/content-check-rules.ts': 542,
   'src/audit/audit-service.ts': 520,
 };
