@@ -1,12 +1,12 @@
 /**
- * The program as an operator starts it: `tsx src/main.ts` in a child process, on the test database.
+ * The program as an operator starts it (`npm start`: `node --import tsx src/main.ts`) in a child process, on the
+ * test database.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { testDatabaseUri } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 interface Run {
   code: number | null;
@@ -22,7 +22,9 @@ function startProgram(
   ready = /"url":"http:\/\/[^:]+:(\d+)"/,
 ): Promise<Run> {
   const started = Date.now();
-  const child = spawn(tsx, ['src/main.ts'], {
+  // As `npm start` runs it: node with tsx's loader, so a SIGTERM reaches the program itself. (The tsx
+  // wrapper relays it, but kills the program outright when it does not confirm within 30 ms, as under load.)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', ...env },
   });

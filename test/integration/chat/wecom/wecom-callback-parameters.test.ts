@@ -107,7 +107,7 @@ describe('hostile query strings on the WeCom callback URL and the 查看全文 l
     ).toBe(403);
   });
 
-  test('when query strings are made of repeated keys, non-ASCII, empty and huge values and broken escapes, then every answer is 200, 400 or 403 and nothing fails', async () => {
+  test('when query strings are made of repeated keys, non-ASCII, empty and huge values and broken escapes, then every answer is 200, 400 or 403 (431 from Node itself when the request line is too long) and nothing fails', async () => {
     const keys = ['msg_signature', 'timestamp', 'nonce', 'echostr', 'user', 'v', 'exp', 'sig', 'other', ''];
     const value = fc.oneof(
       fc.constantFrom('', '签名', 'é', '\u0000', '\ud83d', '%', '%zz', '1e309', '-1', 'NaN', '[]', '{}'),
@@ -133,7 +133,8 @@ describe('hostile query strings on the WeCom callback URL and the 查看全文 l
             : [...base, ...extra];
           return `${encode(pairs)}${junk}`;
         });
-    const refusedOrFine = [200, 400, 403];
+    // Past Node's 16 KiB header limit the server refuses the request itself (431) before any code of ours runs.
+    const refusedOrFine = [200, 400, 403, 431];
     await fc.assert(
       fc.asyncProperty(
         queryFrom(urlCheck),
