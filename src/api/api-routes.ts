@@ -23,7 +23,7 @@ import { ExportService } from '../exports/export-service';
 import { exportRoutes } from '../exports/export-routes';
 import { unbindPerson } from './unbind-person';
 import type { AccessTokens } from './access-tokens';
-import type { ApiRoute } from './api-route';
+import type { ApiRoute } from '../shared/route-kit';
 import type { AuthDependencies } from './auth-middleware';
 import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
