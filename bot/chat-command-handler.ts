@@ -81,7 +81,7 @@ export interface ChatCommandHandlerDependencies {
   /** 更新情况: the publishing cadence of a leader's or admin's accounts. */
   cadence: { describeForPerson(person: { id: string; roles: string[] }): Promise<string> };
   /**
-   * An admin's `解绑 姓名` for a person who left: src/api/unbind-person.ts, the same as the API and the
+   * An admin's `解绑 姓名` for a person who left: src/people/unbind-person.ts, the same as the API and the
    * CLI; answers the text for the admin. Absent where it is not wired (the command is then refused).
    */
   unbindPerson?: (personName: string, actor: { byId: string; via: string }) => Promise<string>;

@@ -38,7 +38,8 @@ import { CalendarService } from '../src/cadence/calendar-service';
 import { runCommand } from './run-command';
 
 import { createApiRoutes } from '../src/api/api-routes';
-import { describeUnbind, unbindPerson } from '../src/api/unbind-person';
+import { describeUnbind, unbindPerson } from '../src/people/unbind-person';
+import { leaverHandover } from '../src/drafts/leaver-handover';
 import { Outbox } from '../src/outbox/outbox-service';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/shared/logger';
@@ -203,10 +204,8 @@ runCommand(async () => {
       const services = { ...createServices({ clock: systemClock, logger }), people, audit, outbox };
       const { sessions } = createApiRoutes(config, services, createAccessTokens(config, systemClock));
       const { drafts } = services;
-      const result = await unbindPerson({ people, drafts, sessions, outbox, clock: systemClock }, person.id, {
-        byId,
-        via: 'cli',
-      });
+      const handOver = leaverHandover({ people, drafts, outbox, clock: systemClock });
+      const result = await unbindPerson({ people, sessions, handOver }, person.id, { byId, via: 'cli' });
       return describeUnbind(person.name, result);
     };
   } else if (command === 'remove-route') {

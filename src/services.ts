@@ -27,6 +27,7 @@ import { defaultReminderPolicy } from './cadence/reminder-policy-rules';
 import type { ReminderPolicy } from './cadence/reminder-policy-rules';
 import { CadenceAccounts } from './cadence/cadence-accounts';
 import { CadenceService } from './cadence/cadence-service';
+import { PostLedger } from './cadence/post-ledger';
 import { NudgeService } from './cadence/nudge-service';
 import { ReminderRecordService } from './cadence/reminder-record-service';
 
@@ -130,7 +131,8 @@ export function createServices(options: ServiceOptions): Services {
     defaults: options.reminders ?? defaultReminderPolicy,
   });
   const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
-  const cadence = new CadenceService({ ...cadenceDependencies, accounts: new CadenceAccounts() });
+  const cadenceAccounts = new CadenceAccounts();
+  const posts = new PostLedger({ clock, accounts: cadenceAccounts, logger });
   const drafts = new DraftService({
     clock,
     audit,
@@ -140,10 +142,10 @@ export function createServices(options: ServiceOptions): Services {
     checkContent: (content) => checkContent(content, contentRules),
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),
-    publications: cadence,
+    publications: posts,
     logger,
   });
-  cadence.drafts = drafts;
+  const cadence = new CadenceService({ ...cadenceDependencies, accounts: cadenceAccounts, posts, drafts });
   const nudges = new NudgeService({ ...cadenceDependencies, drafts });
   const reminderRecords = new ReminderRecordService({ drafts, timeZone });
   return {

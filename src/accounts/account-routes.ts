@@ -4,8 +4,8 @@
  * certification, and the closure workflow (and the withdrawal of a request). Admins only; out of scope
  * answers 404.
  */
-import { defineRoute } from '../api/api-route';
-import type { ApiContext, ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiContext, ApiRoute } from '../shared/route-kit';
 import {
   accountApplicationSchema,
   accountIdParamsSchema,

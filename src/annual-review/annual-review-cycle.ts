@@ -24,7 +24,7 @@ import {
 } from './annual-review-rules';
 import { reminderText, toCloseText } from './annual-review-messages';
 import { changeReview } from './annual-review-change';
-import type { AnnualReviewDependencies } from './annual-review-service';
+import type { AnnualReviewDependencies } from './annual-review-dependencies';
 import { unique } from '../shared/unique';
 
 type RunningAccount = Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>;

@@ -3,8 +3,8 @@
  * scope, reports submitted on an account's behalf, and pass/fail decisions. Admins only; out of scope
  * answers 404.
  */
-import { defineRoute } from '../api/api-route';
-import type { ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiRoute } from '../shared/route-kit';
 import {
   annualReportSchema,
   annualReviewDecisionSchema,

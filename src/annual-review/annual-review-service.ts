@@ -5,19 +5,15 @@
  * (src/audit/audited-transition.ts).
  */
 import { Types } from 'mongoose';
-import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { isObjectIdText } from '../shared/ids';
 import { civilDate } from '../shared/wall-clock';
-import type { AuditTrail } from '../audit/audit-service';
-import type { OutboxEntry } from '../outbox/outbox-service';
-import type { AdminSummary, PersonSummary } from '../people/people-service';
+import type { AdminSummary } from '../people/people-service';
 import type { Account } from '../accounts/account-model';
-import type { AccountService } from '../accounts/account-service';
 import type { RegistryActor, RegistryCounts } from '../accounts/account-queries';
 import { AnnualReviewModel, AwaitedReportModel } from './annual-review-model';
 import { AnnualReviewCycle } from './annual-review-cycle';
+import type { AnnualReviewDependencies } from './annual-review-dependencies';
 import { changeReview } from './annual-review-change';
 import type { AuditedChange } from '../audit/audited-transition';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
@@ -26,39 +22,6 @@ import { decisionText, reportReceivedText } from './annual-review-messages';
 import { registryRiskReasons } from './registry-risk-rules';
 import type { RegistryRiskReason } from './registry-risk-rules';
 import { unique } from '../shared/unique';
-
-export interface AnnualReviewConfig {
-  timeZone: string;
-  /** November days on which the account's admin and leader are reminded (default 1, 15, 25, 30). */
-  reminderDays: readonly number[];
-}
-
-export interface AnnualReviewPeople {
-  findAdmin(personId: string): Promise<AdminSummary | null>;
-  adminCoversUnit(admin: Pick<AdminSummary, 'scopeUnitIds'>, unitId: string): Promise<boolean>;
-  adminsOf(unitId?: string): Promise<PersonSummary[]>;
-  findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonSummary>>;
-  unitsWithin(scopeUnitIds: string[]): Promise<string[]>;
-}
-
-export interface AnnualReviewDependencies {
-  clock: Clock;
-  audit: AuditTrail;
-  outbox: { enqueue(entries: OutboxEntry[]): Promise<void> };
-  people: AnnualReviewPeople;
-  accounts: Pick<
-    AccountService,
-    | 'findByName'
-    | 'findAccounts'
-    | 'listRunningAccounts'
-    | 'runningAccountsOfUnits'
-    | 'rolesOn'
-    | 'countRegistry'
-    | 'listActiveIn'
-  >;
-  config: AnnualReviewConfig;
-  logger?: Logger;
-}
 
 export type ReportFile = AnnualReviewReport['file'];
 

@@ -21,9 +21,10 @@ import type { AccountRiskProvider } from '../dashboard/dashboard-service';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { ExportService } from '../exports/export-service';
 import { exportRoutes } from '../exports/export-routes';
-import { unbindPerson } from './unbind-person';
+import { unbindPerson } from '../people/unbind-person';
+import { leaverHandover } from '../drafts/leaver-handover';
 import type { AccessTokens } from './access-tokens';
-import type { ApiRoute } from './api-route';
+import type { ApiRoute } from '../shared/route-kit';
 import type { AuthDependencies } from './auth-middleware';
 import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
@@ -110,7 +111,11 @@ export function createApiRoutes(
       clock,
       timeZone: config.timeZone,
       unbindPerson: (personId, actor) =>
-        unbindPerson({ people, drafts: services.drafts, sessions, outbox, clock }, personId, actor),
+        unbindPerson(
+          { people, sessions, handOver: leaverHandover({ people, drafts: services.drafts, outbox, clock }) },
+          personId,
+          actor,
+        ),
     }),
     ...dashboardRoutes(
       new DashboardService({

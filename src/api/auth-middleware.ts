@@ -8,24 +8,14 @@
 import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../shared/errors';
 import type { Viewer } from '../people/viewer-scope';
+import { authRequired } from '../shared/route-kit';
+import type { ViewerState } from '../shared/route-kit';
 import type { AccessTokens } from './access-tokens';
-import type { RequestState } from './request-context-middleware';
-
-export interface ViewerState extends RequestState {
-  /** Absent on public routes only. */
-  viewer: Viewer;
-  /** The session (mini-program login or CLI token) the token belongs to. */
-  sessionId: string;
-}
 
 export interface AuthDependencies {
   accessTokens: Pick<AccessTokens, 'verify'>;
   findViewer(personId: string): Promise<Viewer | null>;
   isSessionActive(sessionId: string, personId: string): Promise<boolean>;
-}
-
-export function authRequired(): UnauthorizedError {
-  return new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
 }
 
 /** Paths under the API prefix that need no token. */

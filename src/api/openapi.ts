@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import { errorBodySchema } from '../shared/contracts/common';
-import type { ApiRoute } from './api-route';
+import type { ApiRoute } from '../shared/route-kit';
 
 const errorDescriptions: Record<number, string> = {
   400: '请求参数不正确',

@@ -5,11 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../shared/logger';
-
-export interface RequestState {
-  requestId: string;
-  logger: Logger;
-}
+import type { RequestState } from '../shared/route-kit';
 
 export function requestContextMiddleware(logger: Logger): Middleware<RequestState> {
   return async (ctx, next) => {

@@ -1,6 +1,6 @@
 /** /api/v1/audit (admins): events by subject, chain verification, the latest signed digests. */
-import { defineRoute } from '../api/api-route';
-import type { ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiRoute } from '../shared/route-kit';
 import { NotFoundError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { decodeCursor, encodeCursor } from '../shared/page-cursor';

@@ -1,6 +1,6 @@
 /** /api/v1/auth/* (public, rate-limited) and /api/v1/me. */
-import { defineRoute } from '../api/api-route';
-import type { ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiRoute } from '../shared/route-kit';
 import {
   bindRequestSchema,
   loginResponseSchema,

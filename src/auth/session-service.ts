@@ -13,7 +13,6 @@ import type { Logger } from '../shared/logger';
 import { AppError, ForbiddenError, UnauthorizedError } from '../shared/errors';
 import { applyAtRevision } from '../shared/revision-guard';
 import type { AuditTrail } from '../audit/audit-service';
-import type { AccessTokens, IssuedToken } from '../api/access-tokens';
 import type { PersonSummary } from '../people/people-records';
 import type { PeopleServiceDependencies } from '../people/people-service';
 import type { LoginResponse } from '../shared/contracts/auth';
@@ -27,12 +26,22 @@ export interface SessionPeople {
   bindMiniProgram(input: { code: string; provider: string; externalId: string }): Promise<PersonSummary>;
 }
 
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Signs the API's access tokens (src/api/access-tokens.ts); sessions only need to issue them. */
+export interface AccessTokenIssuer {
+  issue(personId: string, options: { sessionId: string; ttlSeconds?: number }): IssuedToken;
+}
+
 export interface SessionServiceDependencies {
   clock: Clock;
   audit: AuditTrail;
   logger?: Logger;
   wechat: WechatCodeExchange;
-  accessTokens: Pick<AccessTokens, 'issue'>;
+  accessTokens: AccessTokenIssuer;
   people: SessionPeople;
   /** Bind tries are counted here, in the database, so every API process sees them. */
   attempts: Pick<AttemptLimiter, 'admit' | 'clear'>;

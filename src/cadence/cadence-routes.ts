@@ -2,8 +2,8 @@
  * /api/v1 routes of the cadence feature, for admins: every running account's publishing figures, the
  * working-day calendar with its missing-year warning and local overrides, and each unit's reminder settings.
  */
-import { defineRoute } from '../api/api-route';
-import type { ApiContext, ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiContext, ApiRoute } from '../shared/route-kit';
 import { NotFoundError } from '../shared/errors';
 import {
   accountCadenceListSchema,

@@ -12,7 +12,6 @@ import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isOnlyDuplicates, translateDatabaseError } from '../shared/database';
-import { isAppError } from '../shared/errors';
 import { civilDate } from '../shared/wall-clock';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, UnitLineage } from '../people/people-service';
@@ -34,6 +33,7 @@ import type { AccountReportLine, CadenceAccount, CadenceFigures, CadenceRecipien
 import type { CalendarService } from './calendar-service';
 import type { ReminderPolicyService } from './reminder-policy-service';
 import type { CadenceAccounts, TrackedAccount } from './cadence-accounts';
+import type { PostLedger } from './post-ledger';
 import { defaultReminderPolicy } from './reminder-policy-rules';
 
 export interface CadencePeople {
@@ -54,6 +54,10 @@ export interface CadenceServiceDependencies {
   calendar: CalendarService;
   policies: ReminderPolicyService;
   accounts: CadenceAccounts;
+  /** Where posts are recorded; the draft service records through the same ledger. */
+  posts: PostLedger;
+  /** Where the daily check re-reads recent publications, in case one was not recorded. */
+  drafts: CadenceDrafts;
   timeZone: string;
   logger?: Logger;
 }
@@ -71,46 +75,11 @@ const reconcileDays = 3;
 export const bulkBatchSize = 5000;
 
 export class CadenceService {
-  /** Set once the draft service exists (it is built after this one): where the check re-reads publications. */
-  drafts: CadenceDrafts | null = null;
-
   constructor(private readonly dependencies: CadenceServiceDependencies) {}
 
-  /** Records a post (once per draft) and moves its account's last-post dates forward. */
-  async recordPublication(publication: PublishedDraft): Promise<void> {
-    const accountId =
-      publication.accountId ?? (await this.dependencies.accounts.soleActiveAccountOf(publication.unitId));
-    try {
-      await PostModel.create({
-        draftId: publication.draftId,
-        accountId,
-        unitId: publication.unitId,
-        publishedAt: publication.publishedAt,
-        url: publication.url,
-        original: publication.original,
-        recordedAt: this.dependencies.clock.now(),
-      });
-    } catch (error) {
-      // Recorded already (a repeated report, or the daily check making up a missed one).
-      if (!(isAppError(error) && error.code === 'POST_EXISTS')) throw error;
-    }
-    if (!accountId) {
-      this.dependencies.logger?.warn(
-        { draftId: publication.draftId, unitId: publication.unitId },
-        'post names no account and its unit has several; not counted for any account',
-      );
-      return;
-    }
-    await CadenceStateModel.updateOne(
-      { _id: new Types.ObjectId(accountId) },
-      {
-        $max: {
-          lastPostAt: publication.publishedAt,
-          ...(publication.original ? { lastOriginalPostAt: publication.publishedAt } : {}),
-        },
-      },
-      { upsert: true },
-    );
+  /** Records a post (once per draft) and moves its account's last-post dates forward (post-ledger.ts). */
+  recordPublication(publication: PublishedDraft): Promise<void> {
+    return this.dependencies.posts.recordPublication(publication);
   }
 
   /** The daily check (09:00): measures every active account and sends the warnings that became due. */
@@ -122,7 +91,7 @@ export class CadenceService {
     const [{ accounts, lineage, policies }, stored, published, calendar, admins] = await Promise.all([
       this.readAccountsWithUnits(),
       this.readStates(),
-      this.drafts?.listPublishedSince(new Date(now.getTime() - reconcileDays * 86_400_000)) ?? [],
+      this.dependencies.drafts.listPublishedSince(new Date(now.getTime() - reconcileDays * 86_400_000)),
       this.dependencies.calendar.workingCalendar(),
       this.dependencies.people.activeAdmins(),
     ]);

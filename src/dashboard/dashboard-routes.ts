@@ -1,6 +1,6 @@
 /** GET /api/v1/dashboard, within what the viewer may see. */
-import { defineRoute } from '../api/api-route';
-import type { ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiRoute } from '../shared/route-kit';
 import { dashboardSchema } from '../shared/contracts/dashboard';
 import type { DashboardService } from './dashboard-service';
 

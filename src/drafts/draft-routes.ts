@@ -3,8 +3,8 @@
  * hash and pre-check findings, approval steps and decisions, publication), the difference between two
  * versions and the draft's timeline of audit events. Each within what the viewer may see.
  */
-import { defineRoute } from '../api/api-route';
-import type { ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiRoute } from '../shared/route-kit';
 import {
   draftDetailSchema,
   draftDiffQuerySchema,

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../shared/clock';
 import { isAppError } from '../shared/errors';
+import type { LeaverHandover, LeaverHandoverReport } from '../people/unbind-person';
 import type { DraftService } from './draft-service';
 import { leaverItems } from './leaver-handover-rules';
 
@@ -77,14 +78,6 @@ export interface LeaverNoticeDependencies {
   clock: Clock;
 }
 
-export interface LeaverHandoverReport {
-  movedDrafts: { code: string; to: { id: string; name: string }[] }[];
-  /** Codes of drafts with an item of the person's that nobody can take. */
-  unassignedDrafts: string[];
-  /** What the admins were told, for the CLI and chat to show the one who acted. */
-  summary: string;
-}
-
 /**
  * Moves what waits on a person who left (unbound, or marked 在职 = 否 by an import) and tells the
  * admins of the drafts' units what moved and which drafts now have no approver, with how to fix that.
@@ -125,6 +118,11 @@ export async function handOverAndTell(
     unassignedDrafts: handover.unassigned.map((draft) => draft.code),
     summary,
   };
+}
+
+/** handOverAndTell as the people feature's port (src/people/unbind-person.ts). */
+export function leaverHandover(dependencies: LeaverNoticeDependencies): LeaverHandover {
+  return (personId, actor, reason) => handOverAndTell(dependencies, personId, actor, reason);
 }
 
 /** The admins' message: where each draft went, and which now have no approver and how to fix that. */

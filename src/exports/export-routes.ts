@@ -1,6 +1,6 @@
 /** /api/v1/exports (admins): drafts with decisions, and the audit trail, for a date range, CSV or XLSX. */
-import { defineRoute } from '../api/api-route';
-import type { ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiRoute } from '../shared/route-kit';
 import { parseTimeRange } from '../shared/time-bounds';
 import { exportQuerySchema } from '../shared/contracts/exports';
 import type { ExportService } from './export-service';

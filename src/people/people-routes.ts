@@ -3,8 +3,8 @@
  * units they look after): what `npm run admin` does, through the same PeopleService functions. An
  * admin acts only on people adminMayActOnPerson allows: never on an admin of equal or wider scope.
  */
-import { defineRoute } from '../api/api-route';
-import type { ApiContext, ApiRoute } from '../api/api-route';
+import { defineRoute } from '../shared/route-kit';
+import type { ApiContext, ApiRoute } from '../shared/route-kit';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { parseTimeBound } from '../shared/time-bounds';

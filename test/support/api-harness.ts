@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { AccessTokens } from '../../src/api/access-tokens';
-import type { IssuedToken } from '../../src/api/access-tokens';
+import type { IssuedToken } from '../../src/auth/session-service';
 import { startCliSession } from '../../src/auth/session-service';
 import type { Clock } from '../../src/shared/clock';
 import { createApiRoutes } from '../../src/api/api-routes';

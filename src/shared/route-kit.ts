@@ -2,14 +2,33 @@
  * One declaration per API route: method, path, who may call it, the zod schemas of its params, query,
  * body and answer, and a thin handler. The same declarations mount the Koa routes (validating every
  * input, unknown fields rejected) and generate the OpenAPI document, so the two cannot drift apart.
+ * Features import this kit and the request state their handlers read; src/api/ only assembles them.
  */
 import type { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../shared/errors';
-import { authRequired } from './auth-middleware';
-import type { ViewerState } from './auth-middleware';
+import { NotFoundError, UnauthorizedError, ValidationError } from './errors';
+import type { Logger } from './logger';
+import type { Viewer } from '../people/viewer-scope';
+
+/** Set for every request by the request-context middleware. */
+export interface RequestState {
+  requestId: string;
+  logger: Logger;
+}
+
+/** Set by the token check (src/api/auth-middleware.ts) on every route that is not public. */
+export interface ViewerState extends RequestState {
+  /** Absent on public routes only. */
+  viewer: Viewer;
+  /** The session (mini-program login or CLI token) the token belongs to. */
+  sessionId: string;
+}
+
+export function authRequired(): UnauthorizedError {
+  return new UnauthorizedError('AUTH_REQUIRED', '请先登录：请求须带 Authorization: Bearer <令牌>');
+}
 
 /** public: no token; signed-in: any active person; admin: admins only (others get 404, as for any unseen route). */
 export type RouteAccess = 'public' | 'signed-in' | 'admin';

@@ -2,28 +2,35 @@
  * An admin's unbind of a person (e.g. who left), the same from the API, `npm run admin -- unbind` and
  * an admin's `解绑 姓名` in chat: every chat identity and openid is released, their API sessions
  * (mini-program logins and CLI tokens) end, the approval items waiting on them move to their delegate
- * or the step's backup (src/drafts/leaver-handover.ts), and the admins are told what moved and which
- * drafts now have no approver. Running it again for the same person moves what a new route or
- * delegation now allows.
+ * or the step's backup, and the admins are told what moved and which drafts now have no approver.
+ * Running it again for the same person moves what a new route or delegation now allows.
+ * Sessions and drafts are other features': they come in as ports (src/auth/session-service.ts,
+ * src/drafts/leaver-handover.ts), so people depends on neither.
  */
-import type { Clock } from '../shared/clock';
-import type { Outbox } from '../outbox/outbox-service';
-import type { PeopleService } from '../people/people-service';
-import type { SessionService } from '../auth/session-service';
-import { endSessionsOf } from '../auth/session-service';
-import type { SessionEndReason } from '../auth/session-model';
-import type { AuditTrail } from '../audit/audit-service';
-import type { Logger } from '../shared/logger';
-import type { DraftService } from '../drafts/draft-service';
-import { handOverAndTell } from '../drafts/leaver-handover';
-import type { LeaverHandoverReport } from '../drafts/leaver-handover';
+import type { PeopleService } from './people-service';
+
+export interface LeaverHandoverReport {
+  movedDrafts: { code: string; to: { id: string; name: string }[] }[];
+  /** Codes of drafts with an item of the person's that nobody can take. */
+  unassignedDrafts: string[];
+  /** What the admins were told, for the CLI and chat to show the one who acted. */
+  summary: string;
+}
+
+/**
+ * Moves what waits on a person who left to others and tells the admins; `reason` (解绑, 标为不在职)
+ * is recorded with each move and opens the admins' message.
+ */
+export type LeaverHandover = (
+  personId: string,
+  actor: { byId: string | null; via: string },
+  reason: string,
+) => Promise<LeaverHandoverReport>;
 
 export interface UnbindPersonDependencies {
-  people: PeopleService;
-  drafts: DraftService;
-  sessions: Pick<SessionService, 'endSessionsOf'>;
-  outbox: Pick<Outbox, 'enqueue'>;
-  clock: Clock;
+  people: Pick<PeopleService, 'unbindPerson'>;
+  sessions: { endSessionsOf(personIds: string[], reason: 'unbound'): Promise<unknown> };
+  handOver: LeaverHandover;
 }
 
 export interface UnbindPersonResult extends LeaverHandoverReport {
@@ -37,7 +44,7 @@ export async function unbindPerson(
 ): Promise<UnbindPersonResult> {
   const bindingsRemoved = await dependencies.people.unbindPerson(personId, actor);
   await dependencies.sessions.endSessionsOf([personId], 'unbound');
-  return { bindingsRemoved, ...(await handOverAndTell(dependencies, personId, actor, '解绑')) };
+  return { bindingsRemoved, ...(await dependencies.handOver(personId, actor, '解绑')) };
 }
 
 /** What the one who unbound is told (the CLI and chat): bindings released, and where the drafts went. */
@@ -54,16 +61,15 @@ export function describeUnbind(personName: string, result: UnbindPersonResult): 
  * else, the top admin for a branch admin included, reads as not found.
  */
 export async function unbindPersonByChat(
-  dependencies: Omit<UnbindPersonDependencies, 'sessions'> & { audit: AuditTrail; logger?: Logger },
+  dependencies: UnbindPersonDependencies & {
+    people: Pick<PeopleService, 'unbindPerson' | 'findAdmin' | 'findPersonForAdmin'>;
+  },
   personReference: string,
   actor: { byId: string; via: string },
 ): Promise<string> {
   const { people } = dependencies;
   const admin = await people.findAdmin(actor.byId);
   const person = await people.findPersonForAdmin(personReference, admin ?? { scopeUnitIds: [] });
-  const sessions = {
-    endSessionsOf: (personIds: string[], reason: SessionEndReason) => endSessionsOf(dependencies, personIds, reason),
-  };
-  const result = await unbindPerson({ ...dependencies, sessions }, person.id, actor);
+  const result = await unbindPerson(dependencies, person.id, actor);
   return describeUnbind(person.name, result);
 }
