@@ -103,8 +103,3 @@ export async function findPersonPlace(personId: string): Promise<PersonPlace | n
   const person = await PersonModel.findById(personId, { unitIds: 1, roles: 1, adminOfUnitId: 1 }).lean();
   return person ? ((await placesOf([person])).get(String(person._id)) ?? null) : null;
 }
-
-export async function findPersonUnits(personId: string): Promise<string[] | null> {
-  const person = await PersonModel.findById(personId, { unitIds: 1 }).lean();
-  return person ? person.unitIds.map(String) : null;
-}
