@@ -25,7 +25,7 @@ import type { OfficialCalendar } from './cadence/calendar-rules';
 import { ReminderPolicyService } from './cadence/reminder-policy-service';
 import { defaultReminderPolicy } from './cadence/reminder-policy-rules';
 import type { ReminderPolicy } from './cadence/reminder-policy-rules';
-import { CadenceAccounts } from './cadence/cadence-accounts';
+import { CadenceAccounts } from './accounts/cadence-accounts';
 import { CadenceService } from './cadence/cadence-service';
 import { PostLedger } from './cadence/post-ledger';
 import { NudgeService } from './cadence/nudge-service';

@@ -7,27 +7,11 @@ import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
 
-export const accountPlatforms = [
-  'wechat-official-account',
-  'wechat-channels',
-  'weibo',
-  'toutiao',
-  'douyin',
-  'kuaishou',
-  'app',
-  'other',
-] as const;
-export type AccountPlatform = (typeof accountPlatforms)[number];
+import type { AccountPlatform, AccountStatus, ClosureStep, FilingKind } from './account-vocabulary';
+import { accountPlatforms, accountStatuses, closureSteps, filingKinds } from './account-vocabulary';
 
-/** applying → active (or rejected) → closing → closed. */
-export const accountStatuses = ['applying', 'rejected', 'active', 'closing', 'closed'] as const;
-export type AccountStatus = (typeof accountStatuses)[number];
-
-export const closureSteps = ['requested', 'approved', 'stop-notice-published', 'platform-cancelled', 'filed'] as const;
-export type ClosureStep = (typeof closureSteps)[number];
-
-export const filingKinds = ['opening', 'leader-change', 'admin-change', 'closure'] as const;
-export type FilingKind = (typeof filingKinds)[number];
+export { accountPlatforms, accountStatuses, closureSteps, filingKinds };
+export type { AccountPlatform, AccountStatus, ClosureStep, FilingKind };
 
 /** One filing with the managing office: the opening, a re-filing (from → to), or the closure. */
 export interface AccountFiling {

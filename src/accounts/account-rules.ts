@@ -2,8 +2,9 @@
  * The registry's rules (R4), pure: platform names, what state an account is in, who may take which
  * closure step in which order, and whether an account still takes drafts.
  */
-import type { AccountPlatform, AccountStatus, ClosureRecord, ClosureStep } from './account-model';
-import { accountPlatforms, closureSteps } from './account-model';
+import type { ClosureRecord } from './account-model';
+import type { AccountPlatform, AccountStatus, ClosureStep } from './account-vocabulary';
+import { accountPlatforms, closureSteps } from './account-vocabulary';
 
 export const platformLabels: Record<AccountPlatform, string> = {
   'wechat-official-account': '微信公众号',

@@ -12,7 +12,7 @@ import helmet from 'koa-helmet';
 import type { Logger } from '../shared/logger';
 import type { HttpConfig } from '../shared/config';
 import { AppError, ValidationError } from '../shared/errors';
-import { clientAddress, parseTrustedProxies } from '../shared/client-address-rules';
+import { clientAddress, parseTrustedProxies } from '../shared/client-address';
 import { cleanInputDeep } from '../shared/text-normalization';
 import { exceedsNestingDepth, maxBodyDepth } from '../shared/nesting-depth-rules';
 import { errorMiddleware } from './error-middleware';

@@ -32,7 +32,7 @@ import {
 import type { AccountReportLine, CadenceAccount, CadenceFigures, CadenceRecipientRole } from './cadence-rules';
 import type { CalendarService } from './calendar-service';
 import type { ReminderPolicyService } from './reminder-policy-service';
-import type { CadenceAccounts, TrackedAccount } from './cadence-accounts';
+import type { CadenceAccounts, TrackedAccount } from '../accounts/cadence-accounts';
 import type { PostLedger } from './post-ledger';
 import { defaultReminderPolicy } from './reminder-policy-rules';
 

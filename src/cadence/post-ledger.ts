@@ -10,7 +10,7 @@ import { isAppError } from '../shared/errors';
 import type { PublishedDraft } from '../drafts/draft-service';
 import { PostModel } from './post-model';
 import { CadenceStateModel } from './cadence-state-model';
-import type { CadenceAccounts } from './cadence-accounts';
+import type { CadenceAccounts } from '../accounts/cadence-accounts';
 
 export interface PostLedgerDependencies {
   clock: Clock;

@@ -3,12 +3,10 @@
  * waiting longest, and accounts at risk, which the account registry and cadence features provide
  * through `accountRisks` once they are wired in (until then the section is null).
  */
-import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Viewer } from '../people/viewer-scope';
-import { DraftModel } from '../drafts/draft-model';
 import type { Draft } from '../drafts/draft-model';
-import { draftScopeConditions } from '../drafts/draft-access-rules';
+import { draftCountsByStatus, draftsApprovedSince, draftsInReviewLongest } from '../drafts/draft-reports';
 import type { DraftPeople } from '../drafts/draft-service';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
 import { turnaroundByUnit } from './dashboard-rules';
@@ -32,31 +30,15 @@ export class DashboardService {
 
   async build(viewer: Viewer): Promise<Dashboard> {
     const now = this.dependencies.clock.now();
-    const scope = {
-      $or: draftScopeConditions(viewer.scope).map(({ field, ids }) => ({
-        [field]: { $in: ids.map((id) => new Types.ObjectId(id)) },
-      })),
-    };
+    const scope = viewer.scope;
     const windowStart = new Date(now.getTime() - windowDays * 86_400_000);
-    const [counts, approved, waiting, accountsAtRisk, registry] = await Promise.all([
-      DraftModel.aggregate<{ _id: Draft['status']; count: number }>([
-        { $match: scope },
-        { $group: { _id: '$status', count: { $sum: 1 } } },
-      ]),
-      DraftModel.find(
-        { $and: [scope, { status: { $in: ['approved', 'published'] }, updatedAt: { $gte: windowStart } }] },
-        { unitId: 1, versions: 1, steps: 1, currentVersion: 1 },
-      ).lean<Draft[]>(),
-      DraftModel.find({ $and: [scope, { status: 'in_review' }] })
-        .sort({ updatedAt: 1 })
-        .limit(waitingListLength * 5)
-        .lean<Draft[]>(),
+    const [countsByStatus, approved, waiting, accountsAtRisk, registry] = await Promise.all([
+      draftCountsByStatus(scope),
+      draftsApprovedSince(scope, windowStart),
+      draftsInReviewLongest(scope, waitingListLength * 5),
       this.dependencies.accountRisks ? this.dependencies.accountRisks(viewer) : Promise.resolve(null),
       this.dependencies.registryCounts ? this.dependencies.registryCounts(viewer) : Promise.resolve(null),
     ]);
-
-    const countsByStatus = { in_review: 0, approved: 0, published: 0, rejected: 0, withdrawn: 0 };
-    for (const { _id, count } of counts) countsByStatus[_id] = count;
 
     const turnaround = turnaroundByUnit(
       approved.flatMap((draft) => {

@@ -201,7 +201,8 @@ export class DraftQueries {
 }
 
 /** The drafts a viewer may see (draft-access-rules as a query: each alternative served by its own index). */
-function inScope(scope: ViewerScope): Record<string, unknown> {
+/** The drafts a viewer may see, as a filter (see draft-access-rules). */
+export function inScope(scope: ViewerScope): Record<string, unknown> {
   return { $or: draftScopeConditions(scope).map(({ field, ids }) => ({ [field]: { $in: ids.map(toId) } })) };
 }
 

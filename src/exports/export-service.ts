@@ -18,9 +18,8 @@ import type { AuditEvent } from '../audit/audit-event-model';
 import { auditSubjectKey } from '../audit/audit-visibility';
 import type { AuditSubjectFilter, AuditVisibility } from '../audit/audit-visibility';
 import type { Viewer } from '../people/viewer-scope';
-import { DraftModel } from '../drafts/draft-model';
 import type { Draft } from '../drafts/draft-model';
-import { draftsCreatedInScope } from '../drafts/draft-queries';
+import { streamDraftsCreatedIn } from '../drafts/draft-reports';
 import { statusWord, decisionWord } from '../drafts/draft-rules';
 import type { DraftPeople } from '../drafts/draft-service';
 import { auditExportColumns, draftExportColumns } from '../shared/contracts/exports';
@@ -53,13 +52,7 @@ export class ExportService {
 
   async exportDrafts(viewer: Viewer, range: { from: Date; until: Date }, format: ExportFormat): Promise<ExportFile> {
     await this.record(viewer, 'drafts', range, format);
-    const cursor = DraftModel.find(draftsCreatedInScope(viewer.scope, range))
-      .sort({ createdAt: 1, _id: 1 })
-      // The rows need no text, findings, attachments or messages: leaving them in the database keeps memory flat.
-      .select({ 'versions.body': 0, 'versions.findings': 0, 'versions.attachments': 0, lastMessages: 0 })
-      .lean<Draft[]>()
-      .cursor({ batchSize: 200 });
-    const rows = this.draftRows(cursor as AsyncIterable<Draft>);
+    const rows = this.draftRows(streamDraftsCreatedIn(viewer.scope, range));
     return this.write('稿件', draftExportColumns, rows, format, `drafts-${this.day(range.from)}`);
   }
 

@@ -31,6 +31,12 @@ export interface Viewer extends PersonSummary {
   scope: ViewerScope;
 }
 
+// Every route's `ctx.state.viewer` is this Viewer (see RequestViewer in the route kit).
+declare module '../shared/route-kit' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface RequestViewer extends Viewer {}
+}
+
 /** The active person with what they may see; null for unknown people and people who left. */
 export async function findViewer(personId: string): Promise<Viewer | null> {
   if (!isObjectIdText(personId)) return null;

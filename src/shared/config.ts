@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
-import { parseTrustedProxies } from './client-address-rules';
+import { parseTrustedProxies } from './client-address';
 
 const integer = (min: number, max: number) => {
   const message = `must be an integer from ${min} to ${max}`;
@@ -51,7 +51,7 @@ const configSchema = z.object({
     authRateLimitPerMinute: integer(1, 100_000),
     /**
      * Reverse proxies whose X-Forwarded-For is believed (addresses and CIDR ranges, comma-separated);
-     * '' believes none: the client is the socket's peer (see client-address-rules.ts).
+     * '' believes none: the client is the socket's peer (see client-address.ts).
      */
     trustedProxies: z.string().superRefine((value, context) => {
       const parsed = parseTrustedProxies(value);

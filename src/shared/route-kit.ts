@@ -10,7 +10,6 @@ import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { NotFoundError, UnauthorizedError, ValidationError } from './errors';
 import type { Logger } from './logger';
-import type { Viewer } from '../people/viewer-scope';
 
 /** Set for every request by the request-context middleware. */
 export interface RequestState {
@@ -18,10 +17,19 @@ export interface RequestState {
   logger: Logger;
 }
 
+/**
+ * Who is asking. The kit needs only whether they are an admin; the people feature, which finds them,
+ * adds the person and their scope to this interface (`declare module` in src/people/viewer-scope.ts,
+ * as koa's DefaultState is extended), so the shared kit imports no feature.
+ */
+export interface RequestViewer {
+  isAdmin: boolean;
+}
+
 /** Set by the token check (src/api/auth-middleware.ts) on every route that is not public. */
 export interface ViewerState extends RequestState {
   /** Absent on public routes only. */
-  viewer: Viewer;
+  viewer: RequestViewer;
   /** The session (mini-program login or CLI token) the token belongs to. */
   sessionId: string;
 }

@@ -1,11 +1,11 @@
 /**
- * The accounts the cadence check follows, read from the registry's model as it stands (R4). The
- * registry feature will own these reads in its service; until then this is the one place cadence
- * touches AccountModel, with projections so a daily read of every account stays small.
+ * The registry's reads for the cadence check (R4): the accounts it follows, as the registry stands.
+ * The cadence feature reads accounts only through these, with projections so a daily read of every
+ * account stays small.
  */
 import { Types } from 'mongoose';
-import { AccountModel } from '../accounts/account-model';
-import type { Account } from '../accounts/account-model';
+import { AccountModel } from './account-model';
+import type { Account } from './account-model';
 
 export interface TrackedAccount {
   id: string;

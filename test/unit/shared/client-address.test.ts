@@ -1,5 +1,5 @@
-import { clientAddress, parseTrustedProxies } from '../../../src/shared/client-address-rules';
-import type { TrustedProxies } from '../../../src/shared/client-address-rules';
+import { clientAddress, parseTrustedProxies } from '../../../src/shared/client-address';
+import type { TrustedProxies } from '../../../src/shared/client-address';
 
 function proxies(text: string): TrustedProxies {
   const parsed = parseTrustedProxies(text);
