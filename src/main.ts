@@ -7,7 +7,6 @@
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import qrcodeTerminal from 'qrcode-terminal';
 import { loadConfig } from './shared/config';
 import type { AppConfig } from './shared/config';
 import { createLogger, maskUri } from './shared/logger';
@@ -21,7 +20,6 @@ import { createAccessTokens } from './api/access-tokens';
 import { createApiRoutes } from './api/api-routes';
 import { createServices } from './services';
 import { channelMessageLimit } from './outbox/message-length-rules';
-import type { Services } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
@@ -31,15 +29,14 @@ import { recordRetentionJob } from './jobs/record-retention-job';
 import { annualReviewJob } from './jobs/annual-review-job';
 import { registryReminderJob } from './jobs/registry-reminder-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
-import { ScanStatus } from 'wechaty';
-import { createChatBot } from '../bot/shenfa-bot';
-import { describeChatFailure, describeRetry, renderStartupScreen } from './startup-report';
-import type { ChatState, StartupFacts } from './startup-report';
+import { renderStartupScreen } from './startup-report';
+import type { StartupFacts } from './startup-report';
 import { inboundPruneJob } from '../bot/inbound-prune-job';
+import { createWecom, isPuppetRejection, keepChatBotRunning } from '../bot/chat-bot-lifecycle';
+import { wecomAppPuppetName } from '../bot/wecom/wecom-channel';
 import { cadenceCheckJob } from './jobs/cadence-check-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
-import { WecomChannel, viewDraftText, wecomAppPuppetName, wecomOutboxConfig } from '../bot/wecom/wecom-channel';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -109,7 +106,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   logger.info({ url: `http://${config.http.host}:${port}` }, 'API listening');
 
-  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger, wecom) : null;
+  const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger, wecom, processId) : null;
   if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
   installShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -147,131 +144,6 @@ async function reportReady(config: AppConfig, logger: Logger, facts: StartupFact
     { api: facts.apiUrl, database: facts.database.source, chat: facts.chat.kind, people: facts.people },
     'shenfa ready',
   );
-}
-
-interface RunningChatBot {
-  state(): ChatState;
-  /** Resolves at the bot's first outcome (login, QR code, or failure), or after `timeoutMs`. */
-  firstOutcome(timeoutMs: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** The WeCom self-built app channel: its callback routes and, per bot start, a PuppetWecomApp. */
-function createWecom(config: AppConfig, services: Services, logger: Logger): WecomChannel {
-  return new WecomChannel({
-    config: config.wecom,
-    botName: config.bot.name,
-    clock: systemClock,
-    logger,
-    viewDraft: async (userId, code) => {
-      const person = await services.people.findPersonByChatIdentity(wecomAppPuppetName, userId);
-      if (!person) return '您尚未绑定身份，不能查看稿件。';
-      return viewDraftText(() =>
-        services.drafts.viewDraft({ personId: person.id, via: `${wecomAppPuppetName}:${userId}` }, code),
-      );
-    },
-  });
-}
-
-/**
- * Starts the bot, and starts it again with back-off (up to 5 minutes) while the chat cannot connect.
- * A failure is one line saying why and what to do, then when the next attempt comes; the errors a
- * puppet reports while trying stay at debug level.
- */
-function keepChatBotRunning(
-  config: AppConfig,
-  services: Services,
-  logger: Logger,
-  wecom: WecomChannel | null,
-): RunningChatBot {
-  let stopped = false;
-  let current: ReturnType<typeof createChatBot> | null = null;
-  let retry: NodeJS.Timeout | undefined;
-  let state: ChatState = { kind: 'connecting' };
-  let failures = 0;
-  let shownQrCode = '';
-  const outcomeListeners: (() => void)[] = [];
-  const setState = (next: ChatState) => {
-    state = next;
-    for (const listener of outcomeListeners.splice(0)) listener();
-  };
-  const attempt = async (delayMs: number) => {
-    if (stopped) return;
-    const bot = createChatBot({
-      services,
-      puppet: wecom ? wecom.createPuppet() : config.bot.puppet,
-      provider: config.bot.puppet,
-      puppetToken: config.bot.puppetToken || undefined,
-      botName: config.bot.name,
-      outbox: wecom ? wecomOutboxConfig(config.outbox) : config.outbox,
-      dataDir: config.dataDir,
-      timeZone: config.timeZone,
-      auditDigest: { key: () => resolveDigestKey(config), directory: digestDirectory(config) },
-      logger,
-      processId,
-    });
-    bot.on('scan', (qrcode, status) => {
-      // Puppets report the same code several times (waiting, scanned, …): each code is shown once.
-      if (status === ScanStatus.Scanned) logger.info('QR code scanned: confirm the login on the phone');
-      if (!qrcode || qrcode === shownQrCode) return;
-      shownQrCode = qrcode;
-      process.stdout.write('\n请用机器人要使用的聊天账号扫描下方二维码登录（过期后会换新二维码并重新显示）：\n');
-      qrcodeTerminal.generate(qrcode, { small: true });
-      setState({ kind: 'waiting-for-scan' });
-    });
-    bot.on('login', (user) => {
-      failures = 0;
-      logger.info({ user: user.name() }, 'chat bot logged in');
-      setState({ kind: 'logged-in', user: user.name() });
-    });
-    bot.on('logout', (user) => logger.warn({ user: user.name() }, 'chat bot logged out'));
-    const retryLater = async (reason: unknown) => {
-      if (stopped || current !== bot) return;
-      current = null;
-      const message = reason instanceof Error ? reason.message : String(reason);
-      failures += 1;
-      if (failures === 1) logger.error(describeChatFailure(message, config.bot.puppet));
-      logger.warn(describeRetry(delayMs, failures > 1));
-      setState({ kind: 'cannot-connect', reason: message, retryInMs: delayMs });
-      await bot.stop().catch(() => undefined);
-      retry = setTimeout(() => void attempt(Math.min(delayMs * 2, 300_000)), delayMs);
-    };
-    // Errors before any login mean the chat service cannot be reached: give up this attempt after a few.
-    let errorsBeforeLogin = 0;
-    bot.on('error', (error) => {
-      if (!bot.isLoggedIn && ++errorsBeforeLogin >= 5) void retryLater(error);
-    });
-    current = bot;
-    try {
-      await bot.start();
-    } catch (error) {
-      await retryLater(error);
-    }
-  };
-  void attempt(5000);
-  return {
-    state: () => state,
-    firstOutcome: (timeoutMs) =>
-      state.kind !== 'connecting'
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, timeoutMs);
-            outcomeListeners.push(() => {
-              clearTimeout(timer);
-              resolve();
-            });
-          }),
-    async stop() {
-      stopped = true;
-      clearTimeout(retry);
-      await current?.stop();
-    },
-  };
-}
-
-/** Rejections a puppet leaves unhandled in its own listeners (wechat4u after a stop, for one): not ours to act on. */
-function isPuppetRejection(reason: unknown): boolean {
-  return reason instanceof Error && /node_modules[\\/](wechaty-puppet|wechat4u)/.test(reason.stack ?? '');
 }
 
 /** Installed before anything starts: a puppet may leave rejections unhandled while it is still connecting. */
