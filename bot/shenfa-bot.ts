@@ -21,9 +21,6 @@ import { describeDigest } from '../src/audit/audit-chain-rules';
 import { splitMessage } from '../src/outbox/message-length-rules';
 import type { OutboxConfig } from '../src/shared/config';
 import type { Services } from '../src/services';
-import { unbindPersonByChat } from '../src/people/unbind-person';
-import { leaverHandover } from '../src/drafts/leaver-handover';
-import { endSessionsOf } from '../src/auth/session-service';
 import { ChatCommandHandler, apologize } from './chat-command-handler';
 import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
@@ -316,16 +313,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
       return describeDigest(digest);
     },
     cadence: services.cadence,
-    unbindPerson: (personName, actor) =>
-      unbindPersonByChat(
-        {
-          people: services.people,
-          sessions: { endSessionsOf: (personIds, reason) => endSessionsOf({ ...services, logger }, personIds, reason) },
-          handOver: leaverHandover(services),
-        },
-        personName,
-        actor,
-      ),
+    unbindPerson: (personName, actor) => services.unbinding.unbindByChat(personName, actor),
     logger,
   });
   return createShenfaBot({

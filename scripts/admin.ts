@@ -26,22 +26,17 @@ import { openDatabase } from '../src/shared/database';
 import '../src/models';
 import { systemClock } from '../src/shared/clock';
 import { ValidationError } from '../src/shared/errors';
-import { AuditTrail } from '../src/audit/audit-service';
-import { AccountModel } from '../src/accounts/account-model';
-import { PeopleService } from '../src/people/people-service';
-import type { AccountDirectory } from '../src/people/people-service';
+import type { PeopleService } from '../src/people/people-service';
 import { formatWallTime, parseWallTime } from '../src/shared/wall-time';
 import type { OrganizationFileFormat } from '../src/people/organization-import-rules';
 import { createAccessTokens } from '../src/api/access-tokens';
-import { endSessionsOf, importSessionHooks, startCliSession } from '../src/auth/session-service';
-import { CalendarService } from '../src/cadence/calendar-service';
+import { endSessionsOf, startCliSession } from '../src/auth/session-service';
 import { runCommand } from './run-command';
 
-import { createApiRoutes } from '../src/api/api-routes';
-import { describeUnbind, unbindPerson } from '../src/people/unbind-person';
-import { leaverHandover } from '../src/drafts/leaver-handover';
-import { Outbox } from '../src/outbox/outbox-service';
-import { createServices } from '../src/services';
+import { describeUnbind } from '../src/people/unbind-person';
+import { createServices, serviceOptionsFrom } from '../src/services';
+import type { Services } from '../src/services';
+import pino from 'pino';
 import { createLogger } from '../src/shared/logger';
 import { UnitModel } from '../src/people/unit-model';
 import { ApprovalRouteModel } from '../src/people/approval-route-model';
@@ -61,38 +56,24 @@ const overrideKindWords: Record<string, string> = {
 
 const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${problem}。${usage}`);
 
-/**
- * Accounts named by per-account routes, looked up in the registry by name or platform key. The
- * registry has no service yet; this read-only lookup is the CLI's wiring, not the people feature's.
- */
-const accountDirectory: AccountDirectory = {
-  async findAccountId(unitId, reference) {
-    const accounts = await AccountModel.find({ unitId, status: { $ne: 'closed' } }, { name: 1, platform: 1 }).lean();
-    const found =
-      accounts.find((account) => account.name === reference) ?? accounts.find((a) => a.platform === reference);
-    return found ? String(found._id) : null;
-  },
-};
-
 runCommand(async () => {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { by: { type: 'string' } } });
   const [command, ...args] = positionals;
   const config = loadConfig();
   const timeZone = config.timeZone;
   const zoneLabel = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  // Logs go to stderr: stdout is the command's answer, which scripts may read.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
 
   // Everything that can be checked without the database is checked first.
-  let task: (people: PeopleService, byId: string | null, audit: AuditTrail) => Promise<string>;
-  const calendarOf = (people: PeopleService, audit: AuditTrail) =>
-    new CalendarService({ clock: systemClock, audit, people, timeZone });
+  let task: (services: Services, byId: string | null) => Promise<string>;
   if (command === 'import') {
     if (args.length !== 1) throw usageError('import 需要一个文件');
     const file = args[0];
     const format = formatOf(file);
     if (!fs.existsSync(file)) throw usageError(`找不到文件 ${file}`);
     const content = fs.readFileSync(file, 'utf8');
-    task = async (people, byId) => {
+    task = async ({ people }, byId) => {
       const summary = await people.importOrganization(content, format, { byId, via: 'cli' });
       return (
         `导入完成：单位 ${summary.units} 个，人员 ${summary.people} 人，审核路由 ${summary.routes} 条；` +
@@ -101,7 +82,7 @@ runCommand(async () => {
     };
   } else if (command === 'bind-code') {
     if (args.length !== 1) throw usageError('bind-code 需要一位人员');
-    task = async (people, byId) => {
+    task = async ({ people }, byId) => {
       const { code, expiresAt, person } = await people.createBindCode(args[0], { byId, via: 'cli' });
       const title = person.title ? `，${person.title}` : '';
       return [
@@ -117,7 +98,7 @@ runCommand(async () => {
     const until = parseWallTime(untilText, timeZone, { endOfDay: true });
     if (!from) throw usageError(`开始日期“${fromText}”无法识别，应形如 2026-12-01 或 2026-12-01T09:00`);
     if (!until) throw usageError(`结束日期“${untilText}”无法识别，应形如 2026-12-07 或 2026-12-07T18:00`);
-    task = async (people, byId) => {
+    task = async ({ people }, byId) => {
       const person = await people.findPersonByReference(personReference);
       const delegate = await people.findPersonByReference(delegateReference);
       await people.setDelegation({
@@ -136,7 +117,7 @@ runCommand(async () => {
   } else if (command === 'api-token') {
     if (args.length !== 1) throw usageError('api-token 需要一位管理员');
     const accessTokens = createAccessTokens(config, systemClock);
-    task = async (people, byId, audit) => {
+    task = async ({ people, audit }, byId) => {
       const person = await people.findPersonByReference(args[0]);
       const admin = await people.findAdmin(person.id);
       if (!admin) throw usageError(`“${person.name}”不是在职的管理员，不能领取接口令牌`);
@@ -156,7 +137,7 @@ runCommand(async () => {
     };
   } else if (command === 'revoke-tokens') {
     if (args.length !== 1) throw usageError('revoke-tokens 需要一位人员');
-    task = async (people, byId, audit) => {
+    task = async ({ people, audit }, byId) => {
       const person = await people.findPersonByReference(args[0]);
       const ended = await endSessionsOf({ clock: systemClock, audit, logger }, [person.id], 'revoked');
       await audit.append({
@@ -170,9 +151,8 @@ runCommand(async () => {
         : `${person.name} 没有有效的接口令牌或小程序登录。`;
     };
   } else if (command === 'calendar') {
-    task = async (people, _byId, audit) => {
-      const calendar = calendarOf(people, audit);
-      const [status, overrides] = await Promise.all([calendar.status(), calendar.listOverrides()]);
+    task = async (services) => {
+      const [status, overrides] = await Promise.all([services.calendar.status(), services.calendar.listOverrides()]);
       const lines = overrides.map(
         (override) => `${override.date} ${override.kind === 'holiday' ? '休息' : '上班'} ${override.name}`,
       );
@@ -186,38 +166,33 @@ runCommand(async () => {
     const [date, kindWord, name] = args;
     const kind = overrideKindWords[kindWord];
     if (!kind) throw usageError(`“${kindWord}”应为“休息”或“上班”`);
-    task = async (people, byId, audit) => {
-      const set = await calendarOf(people, audit).setOverride({ personId: byId, via: 'cli' }, { date, kind, name });
+    task = async ({ calendar }, byId) => {
+      const set = await calendar.setOverride({ personId: byId, via: 'cli' }, { date, kind, name });
       return `已设置：${set.date} ${set.kind === 'holiday' ? '休息' : '上班'}（${set.name}），对全部单位的提醒和催办生效。`;
     };
   } else if (command === 'calendar-remove') {
     if (args.length !== 1) throw usageError('calendar-remove 需要一个日期');
-    task = async (people, byId, audit) => {
-      await calendarOf(people, audit).removeOverride({ personId: byId, via: 'cli' }, args[0]);
+    task = async ({ calendar }, byId) => {
+      await calendar.removeOverride({ personId: byId, via: 'cli' }, args[0]);
       return `已删除 ${args[0]} 的本地设置，按官方日历执行。`;
     };
   } else if (command === 'unbind') {
     if (args.length !== 1) throw usageError('unbind 需要一位人员');
-    task = async (people, byId, audit) => {
+    task = async ({ people, unbinding }, byId) => {
       const person = await people.findPersonByReference(args[0]);
-      const outbox = new Outbox({ clock: systemClock });
-      const services = { ...createServices({ clock: systemClock, logger }), people, audit, outbox };
-      const { sessions } = createApiRoutes(config, services, createAccessTokens(config, systemClock));
-      const { drafts } = services;
-      const handOver = leaverHandover({ people, drafts, outbox, clock: systemClock });
-      const result = await unbindPerson({ people, sessions, handOver }, person.id, { byId, via: 'cli' });
+      const result = await unbinding.unbind(person.id, { byId, via: 'cli' });
       return describeUnbind(person.name, result);
     };
   } else if (command === 'remove-route') {
     if (args.length !== 1 && args.length !== 2) throw usageError('remove-route 需要单位名称，可再加账号名称');
     const [unitName, accountReference] = args;
-    task = async (people, byId) => {
+    task = async ({ people, accounts }, byId) => {
       const units = await UnitModel.find({ name: unitName }, { _id: 1 }).lean();
       if (units.length !== 1) {
         throw usageError(units.length ? `有 ${units.length} 个名为“${unitName}”的单位` : `找不到单位“${unitName}”`);
       }
       const unitId = String(units[0]._id);
-      const accountId = accountReference ? await accountDirectory.findAccountId(unitId, accountReference) : null;
+      const accountId = accountReference ? await accounts.findAccountId(unitId, accountReference) : null;
       if (accountReference && !accountId) throw usageError(`“${unitName}”没有名为“${accountReference}”的账号`);
       const route = await ApprovalRouteModel.findOne({ unitId, accountId }, { _id: 1 }).lean();
       const target = accountReference ? `“${unitName}”的账号“${accountReference}”` : `“${unitName}”`;
@@ -228,7 +203,7 @@ runCommand(async () => {
     };
   } else if (command === 'cancel-delegation') {
     if (args.length !== 1) throw usageError('cancel-delegation 需要一位人员');
-    task = async (people, byId) => {
+    task = async ({ people }, byId) => {
       const person = await people.findPersonByReference(args[0]);
       const delegations = await people.currentDelegationsOf(person.id);
       if (delegations.length === 0) throw usageError(`${person.name} 当前没有未结束的代理`);
@@ -242,16 +217,15 @@ runCommand(async () => {
   }
 
   const database = await openDatabase(config);
-  const audit = new AuditTrail({ clock: systemClock });
+  // The same services as the running system: an import here, as through the API, ends the sessions of
+  // people it marks as left or takes the admin role from, and hands their pending approvals on.
+  const services = createServices(serviceOptionsFrom(config, systemClock, logger));
   try {
-    // An import here ends the API sessions of people it marks as left or takes the admin role from.
-    const sessionHooks = importSessionHooks({ clock: systemClock, audit, logger });
-    const people = new PeopleService({ clock: systemClock, audit, accounts: accountDirectory, ...sessionHooks });
-    const byId = values.by ? await findAdmin(people, values.by) : null;
-    const output = await task(people, byId, audit);
+    const byId = values.by ? await findAdmin(services.people, values.by) : null;
+    const output = await task(services, byId);
     return { code: 0, output };
   } finally {
-    await audit.settle();
+    await services.audit.settle();
     await database.close();
   }
 });

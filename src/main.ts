@@ -6,7 +6,6 @@
  */
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { loadConfig } from './shared/config';
 import type { AppConfig } from './shared/config';
 import { createLogger, maskUri } from './shared/logger';
@@ -18,8 +17,7 @@ import { describeFailure } from './shared/errors';
 import { createApp } from './api/app';
 import { createAccessTokens } from './api/access-tokens';
 import { createApiRoutes } from './api/api-routes';
-import { createServices } from './services';
-import { channelMessageLimit } from './outbox/message-length-rules';
+import { createServices, serviceOptionsFrom } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
@@ -47,18 +45,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, (message) => logger.info(message));
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
-  const services = createServices({
-    clock: systemClock,
-    logger,
-    maxMessageBytes: channelMessageLimit(config.bot.puppet, config.bot.maxMessageBytes),
-    textFileDirectory: path.resolve(config.dataDir, 'texts'),
-    timeZone: config.timeZone,
-    registry: {
-      filingDeadline: { days: config.registry.filingDeadlineDays, unit: config.registry.filingDeadlineUnit },
-      reminderDays: config.annualReview.reminderDays,
-    },
-    reminders: config.reminders,
-  });
+  const services = createServices(serviceOptionsFrom(config, systemClock, logger));
   const calendarStatus = await services.calendar.status();
   if (calendarStatus.missingYears.length > 0) {
     logger.warn({ missingYears: calendarStatus.missingYears }, 'holiday calendar has no data for a needed year');

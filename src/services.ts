@@ -7,12 +7,15 @@ import path from 'node:path';
 import type { Clock } from './shared/clock';
 import { textFileStore } from './shared/text-files';
 import type { Logger } from './shared/logger';
+import type { AppConfig } from './shared/config';
+import { channelMessageLimit } from './outbox/message-length-rules';
 import { AuditTrail } from './audit/audit-service';
 import { Outbox } from './outbox/outbox-service';
 import { PeopleService } from './people/people-service';
 import { DraftService } from './drafts/draft-service';
-import { handOverAndTell } from './drafts/leaver-handover';
-import { importSessionHooks } from './auth/session-service';
+import { handOverAndTell, leaverHandover } from './drafts/leaver-handover';
+import { endSessionsOf, importSessionHooks } from './auth/session-service';
+import { PersonUnbinding } from './people/unbind-person';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
@@ -45,6 +48,8 @@ export interface Services {
   cadence: CadenceService;
   nudges: NudgeService;
   reminderRecords: ReminderRecordService;
+  /** The unbind of a person (who left): the same for the API, the bot and the CLI. */
+  unbinding: PersonUnbinding;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -70,6 +75,22 @@ export interface ServiceOptions {
   reminders?: ReminderPolicy;
   /** The holiday package's calendar; tests pass one to play a newer release. */
   officialCalendar?: OfficialCalendar;
+}
+
+/** The services' options as the config gives them: the running system's and the CLI's. */
+export function serviceOptionsFrom(config: AppConfig, clock: Clock, logger: Logger): ServiceOptions {
+  return {
+    clock,
+    logger,
+    maxMessageBytes: channelMessageLimit(config.bot.puppet, config.bot.maxMessageBytes),
+    textFileDirectory: path.resolve(config.dataDir, 'texts'),
+    timeZone: config.timeZone,
+    registry: {
+      filingDeadline: { days: config.registry.filingDeadlineDays, unit: config.registry.filingDeadlineUnit },
+      reminderDays: config.annualReview.reminderDays,
+    },
+    reminders: config.reminders,
+  };
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -148,6 +169,11 @@ export function createServices(options: ServiceOptions): Services {
   const cadence = new CadenceService({ ...cadenceDependencies, accounts: cadenceAccounts, posts, drafts });
   const nudges = new NudgeService({ ...cadenceDependencies, drafts });
   const reminderRecords = new ReminderRecordService({ drafts, timeZone });
+  const unbinding = new PersonUnbinding({
+    people,
+    sessions: { endSessionsOf: (personIds, reason) => endSessionsOf({ clock, audit, logger }, personIds, reason) },
+    handOver: leaverHandover({ people, drafts, outbox, clock }),
+  });
   return {
     clock,
     audit,
@@ -162,5 +188,6 @@ export function createServices(options: ServiceOptions): Services {
     cadence,
     nudges,
     reminderRecords,
+    unbinding,
   };
 }

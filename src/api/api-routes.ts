@@ -21,8 +21,6 @@ import type { AccountRiskProvider } from '../dashboard/dashboard-service';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { ExportService } from '../exports/export-service';
 import { exportRoutes } from '../exports/export-routes';
-import { unbindPerson } from '../people/unbind-person';
-import { leaverHandover } from '../drafts/leaver-handover';
 import type { AccessTokens } from './access-tokens';
 import type { ApiRoute } from '../shared/route-kit';
 import type { AuthDependencies } from './auth-middleware';
@@ -48,7 +46,7 @@ export function createApiRoutes(
   accessTokens: AccessTokens,
   options: { wechat?: WechatCodeExchange; accountRisks?: AccountRiskProvider } = {},
 ): ApiWiring {
-  const { people, clock, audit, outbox } = services;
+  const { people, clock, audit } = services;
   const attempts = new AttemptLimiter({ clock });
   const miniProgramProvider = config.miniProgram.appId || 'mini-program';
   const sessions = new SessionService({
@@ -110,12 +108,7 @@ export function createApiRoutes(
       people,
       clock,
       timeZone: config.timeZone,
-      unbindPerson: (personId, actor) =>
-        unbindPerson(
-          { people, sessions, handOver: leaverHandover({ people, drafts: services.drafts, outbox, clock }) },
-          personId,
-          actor,
-        ),
+      unbindPerson: (personId, actor) => services.unbinding.unbind(personId, actor),
     }),
     ...dashboardRoutes(
       new DashboardService({

@@ -61,9 +61,7 @@ export function describeUnbind(personName: string, result: UnbindPersonResult): 
  * else, the top admin for a branch admin included, reads as not found.
  */
 export async function unbindPersonByChat(
-  dependencies: UnbindPersonDependencies & {
-    people: Pick<PeopleService, 'unbindPerson' | 'findAdmin' | 'findPersonForAdmin'>;
-  },
+  dependencies: PersonUnbindingDependencies,
   personReference: string,
   actor: { byId: string; via: string },
 ): Promise<string> {
@@ -72,4 +70,21 @@ export async function unbindPersonByChat(
   const person = await people.findPersonForAdmin(personReference, admin ?? { scopeUnitIds: [] });
   const result = await unbindPerson(dependencies, person.id, actor);
   return describeUnbind(person.name, result);
+}
+
+export type PersonUnbindingDependencies = UnbindPersonDependencies & {
+  people: Pick<PeopleService, 'unbindPerson' | 'findAdmin' | 'findPersonForAdmin'>;
+};
+
+/** The unbind as the composition root wires it once, for the API, the bot and the CLI alike. */
+export class PersonUnbinding {
+  constructor(private readonly dependencies: PersonUnbindingDependencies) {}
+
+  unbind(personId: string, actor: { byId: string | null; via: string }): Promise<UnbindPersonResult> {
+    return unbindPerson(this.dependencies, personId, actor);
+  }
+
+  unbindByChat(personReference: string, actor: { byId: string; via: string }): Promise<string> {
+    return unbindPersonByChat(this.dependencies, personReference, actor);
+  }
 }
