@@ -9,7 +9,7 @@ import type { Viewer } from '../people/viewer-scope';
 import { DraftModel } from '../drafts/draft-model';
 import type { Draft } from '../drafts/draft-model';
 import { draftScopeConditions } from '../drafts/draft-access-rules';
-import type { DraftPeople } from '../drafts/draft-service';
+import type { DraftPeople } from '../drafts/draft-service-types';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
 import { turnaroundByUnit } from './dashboard-rules';
 
