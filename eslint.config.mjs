@@ -41,10 +41,8 @@ export default tseslint.config(
   },
   {
     // Pure rules draw no random numbers (STYLE.md §12); dependency-cruiser sees modules, not which names a
-    // file takes from node:crypto, whose hashes and signatures rules do use. draft-rules.ts is the one known
-    // exception until issue 23 moves its random short codes out; do not add another.
+    // file takes from node:crypto, whose hashes and signatures rules do use.
     files: ['**/*-rules.ts'],
-    ignores: ['src/drafts/draft-rules.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -2,7 +2,7 @@
  * How the bot reads chat text, pure: cleaning, width folding, mentions, draft codes. Shared by the
  * command parser and the decision grammar so both see a message the same way.
  */
-import { shortCodeAlphabet } from '../src/drafts/draft-rules';
+import { shortCodeAlphabet } from '../src/drafts/draft-content-rules';
 
 const codePattern = new RegExp(
   `^#?([${shortCodeAlphabet}${shortCodeAlphabet.toLowerCase()}0-9Oo1IiLl]{4})(?![A-Za-z0-9])`,

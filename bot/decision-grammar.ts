@@ -15,7 +15,7 @@
  *   ("对吗", "这样行不行") asks about the rejection itself: both stay questions.
  * - A rejection needs a reason.
  */
-import type { Decision } from '../src/drafts/draft-rules';
+import type { Decision } from '../src/drafts/review-state';
 import { foldWidth, isOnlyPunctuation, separators, startsWithWord, takeCode } from './chat-text';
 
 export const approveWords = ['同意', '通过', '批准'] as const;

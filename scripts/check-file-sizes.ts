@@ -14,8 +14,6 @@ const sourceExtensions = /\.(ts|js|mjs|cjs|sh|wxml|wxss)$/;
 
 /** Over-size files as of issue 23, with their line counts then. Lower or remove an entry as the file is split. */
 const knownOverSize: Readonly<Record<string, number>> = {
-  'src/drafts/draft-service.ts': 972,
-  'src/drafts/draft-rules.ts': 852,
   'src/people/people-service.ts': 706,
   'src/outbox/outbox-service.ts': 673,
   'src/content-check/content-check-rules.ts': 542,

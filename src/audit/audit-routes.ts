@@ -12,7 +12,7 @@ import {
   auditVerifyResponseSchema,
 } from '../shared/contracts/audit';
 import type { AuditDigestView } from '../shared/contracts/audit';
-import type { PersonName } from '../drafts/draft-service';
+import type { PersonName } from '../drafts/draft-service-types';
 import { findEventsBySubject } from './audit-queries';
 import type { VerifyReport } from './audit-service';
 import type { AuditVisibility } from './audit-visibility';

@@ -16,7 +16,7 @@ import { civilDate } from '../shared/wall-clock';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, UnitLineage } from '../people/people-service';
 import { adminsCovering } from '../people/admin-scope-rules';
-import type { PublishedDraft } from '../drafts/draft-service';
+import type { PublishedDraft } from '../drafts/draft-service-types';
 import type { AccountCadenceView } from '../shared/contracts';
 import { PostModel } from './post-model';
 import { CadenceStateModel } from './cadence-state-model';

@@ -9,8 +9,8 @@
  * names it, so each nudge is given once per episode, and a decision, withdrawal, revision, revocation
  * or handover ends it: the next episode (if any) starts its own clock and gets its own nudges.
  */
-import type { ReviewState, ReviewStep } from '../drafts/draft-rules';
-import { handedOverTo } from '../drafts/draft-rules';
+import type { ReviewState, ReviewStep } from '../drafts/review-state';
+import { handedOverTo } from '../drafts/approval-step-rules';
 import { draftHeading } from '../drafts/draft-messages';
 import type { ReminderPolicy } from './reminder-policy-rules';
 

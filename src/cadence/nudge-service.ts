@@ -11,7 +11,7 @@ import type { Logger } from '../shared/logger';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, PersonSummary, UnitLineage } from '../people/people-service';
 import { adminsCovering } from '../people/admin-scope-rules';
-import type { DraftInReview } from '../drafts/draft-service';
+import type { DraftInReview } from '../drafts/draft-service-types';
 import type { WaitingDraftView } from '../shared/contracts';
 import { isWithinWorkingHours, workingMinutesBetween } from './calendar-rules';
 import type { WorkingCalendar } from './calendar-rules';

@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isAppError } from '../shared/errors';
-import type { PublishedDraft } from '../drafts/draft-service';
+import type { PublishedDraft } from '../drafts/draft-service-types';
 import { PostModel } from './post-model';
 import { CadenceStateModel } from './cadence-state-model';
 import type { CadenceAccounts } from '../accounts/cadence-accounts';

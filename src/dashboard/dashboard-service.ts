@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock';
 import type { Viewer } from '../people/viewer-scope';
 import type { Draft } from '../drafts/draft-model';
 import { draftCountsByStatus, draftsApprovedSince, draftsInReviewLongest } from '../drafts/draft-reports';
-import type { DraftPeople } from '../drafts/draft-service';
+import type { DraftPeople } from '../drafts/draft-service-types';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
 import { turnaroundByUnit } from './dashboard-rules';
 

@@ -3,9 +3,9 @@
  * asked for and the names involved, the message an officer or leader reads.
  */
 import type { ContentFinding, DraftAttachment } from './draft-model';
-import { decisionWord, requestedApprovers, statusWord } from './draft-rules';
+import { requestedApprovers } from './approval-step-rules';
 import { summarizeChange } from './change-summary-rules';
-import type { ReviewNotification, ReviewState, ReviewVersion } from './draft-rules';
+import type { Decision, DraftStatus, ReviewNotification, ReviewState, ReviewVersion } from './review-state';
 
 export interface MessageContext {
   draft: ReviewState;
@@ -311,4 +311,20 @@ function routeLines(context: MessageContext): string[] {
   });
   if (draft.ccIds.length) lines.push(`抄送：${draft.ccIds.map((id) => nameOf(context, id)).join('、')}`);
   return lines;
+}
+
+/** A decision and a status in the words the chat, the timeline and the exports use (the rules' refusals too). */
+export function decisionWord(decision: Decision): string {
+  return decision === 'approve' ? '同意' : '驳回';
+}
+
+export function statusWord(status: DraftStatus): string {
+  const words: Record<DraftStatus, string> = {
+    in_review: '正在审核中',
+    approved: '已审核通过',
+    published: '已发布',
+    rejected: '已被驳回',
+    withdrawn: '已撤回',
+  };
+  return words[status];
 }

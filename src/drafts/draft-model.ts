@@ -73,7 +73,7 @@ export interface ApprovalStep {
   status: StepStatus;
   decisions: ApprovalDecision[];
   handovers: ApprovalHandover[];
-  /** When the step last became pending (draft-rules.ts); null while waiting, absent on older drafts. */
+  /** When the step last became pending (approval-step-rules.ts); null while waiting, absent on older drafts. */
   pendingSince?: Date | null;
 }
 

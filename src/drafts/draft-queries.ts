@@ -17,9 +17,9 @@ import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import { draftScopeConditions, draftVisibleTo } from './draft-access-rules';
 import type { DraftAccessFacts } from './draft-access-rules';
-import { normalizeShortCode, shortCodePattern } from './draft-rules';
+import { normalizeShortCode, shortCodePattern } from './draft-content-rules';
 import { diffWords } from './draft-diff-rules';
-import type { DraftPeople, DraftRecord, PersonName } from './draft-service';
+import type { DraftPeople, DraftRecord, PersonName } from './draft-service-types';
 
 export interface DraftQueriesDependencies {
   people: Pick<DraftPeople, 'findPeople' | 'unitName'>;

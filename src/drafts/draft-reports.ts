@@ -6,7 +6,7 @@
 import type { ViewerScope } from '../people/viewer-scope';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
-import type { DraftStatus } from './draft-rules';
+import type { DraftStatus } from './review-state';
 import { draftsCreatedInScope, inScope } from './draft-queries';
 
 /** How many drafts the viewer may see are in each status. */

@@ -15,11 +15,11 @@ import {
   draftTimelineSchema,
 } from '../shared/contracts/drafts';
 import type { DraftDetail, DraftListItem, PersonReference, TimelineEvent } from '../shared/contracts';
-import type { DraftRecord, PersonName } from './draft-service';
+import type { DraftRecord, PersonName } from './draft-service-types';
 import type { Draft } from './draft-model';
 import type { AuditEvent } from '../audit/audit-event-model';
 import type { DraftQueries } from './draft-queries';
-import { statusWord } from './draft-rules';
+import { statusWord } from './draft-messages';
 import { actionWord } from './draft-action-words';
 
 export function draftRoutes(queries: DraftQueries): ApiRoute[] {

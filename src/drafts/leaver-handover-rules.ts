@@ -4,15 +4,10 @@
  * item holds for later versions too (a revision does not ask the person who left again), earlier
  * steps keep their decisions, and the person who left no longer decides on the step.
  */
-import {
-  currentVersionOf,
-  decisionsFor,
-  handedOverTo,
-  lastVersionSeenBy,
-  pendingApprovers,
-  statusWord,
-} from './draft-rules';
-import type { ReviewHandover, ReviewNotification, ReviewState, RuleOutcome } from './draft-rules';
+import { currentVersionOf } from './draft-content-rules';
+import { decisionsFor, handedOverTo, lastVersionSeenBy, pendingApprovers } from './approval-step-rules';
+import { statusWord } from './draft-messages';
+import type { ReviewHandover, ReviewNotification, ReviewState, RuleOutcome } from './review-state';
 
 export interface LeaverHandoverInput {
   /** The person who left. */

@@ -20,8 +20,8 @@ import type { AuditSubjectFilter, AuditVisibility } from '../audit/audit-visibil
 import type { Viewer } from '../people/viewer-scope';
 import type { Draft } from '../drafts/draft-model';
 import { streamDraftsCreatedIn } from '../drafts/draft-reports';
-import { statusWord, decisionWord } from '../drafts/draft-rules';
-import type { DraftPeople } from '../drafts/draft-service';
+import { statusWord, decisionWord } from '../drafts/draft-messages';
+import type { DraftPeople } from '../drafts/draft-service-types';
 import { auditExportColumns, draftExportColumns } from '../shared/contracts/exports';
 import type { ExportFormat } from '../shared/contracts/exports';
 import { csvLine, safeCell } from './export-rules';

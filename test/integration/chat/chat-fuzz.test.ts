@@ -18,7 +18,7 @@ import type { AuditEvent } from '../../../src/audit/audit-event-model';
 import { verifyAuditChain } from '../../../src/audit/audit-service';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import type { Draft } from '../../../src/drafts/draft-model';
-import { hashContent } from '../../../src/drafts/draft-rules';
+import { hashContent } from '../../../src/drafts/draft-content-rules';
 
 const seed = Number(process.env.CHAT_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const messageCount = Number(process.env.CHAT_FUZZ_MESSAGES ?? 1000);

@@ -1,6 +1,6 @@
 import { dueNudgeStages, nudgeKey, pendingEpisode } from '../../../src/cadence/nudge-rules';
 import { defaultReminderPolicy } from '../../../src/cadence/reminder-policy-rules';
-import type { ReviewState, ReviewStep } from '../../../src/drafts/draft-rules';
+import type { ReviewState, ReviewStep } from '../../../src/drafts/review-state';
 
 const submitted = new Date('2026-09-30T08:00:00Z');
 const step = (overrides: Partial<ReviewStep> = {}): ReviewStep => ({

@@ -1,16 +1,16 @@
+import { decide } from '../../../src/drafts/draft-decision-rules';
 import {
-  decide,
   handOver,
-  hashContent,
-  isRefusal,
-  pendingApprovers,
   reportPublished,
   revise,
   revokeApproval,
   startReview,
   withdraw,
-} from '../../../src/drafts/draft-rules';
-import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/draft-rules';
+} from '../../../src/drafts/draft-lifecycle-rules';
+import { hashContent } from '../../../src/drafts/draft-content-rules';
+import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
+import { isRefusal } from '../../../src/drafts/review-state';
+import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
 
 const now = new Date('2026-11-26T02:00:00Z');
 const version = {

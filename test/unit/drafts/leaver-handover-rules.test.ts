@@ -1,5 +1,9 @@
-import { decide, hashContent, isRefusal, pendingApprovers, revise, startReview } from '../../../src/drafts/draft-rules';
-import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/draft-rules';
+import { decide } from '../../../src/drafts/draft-decision-rules';
+import { revise, startReview } from '../../../src/drafts/draft-lifecycle-rules';
+import { hashContent } from '../../../src/drafts/draft-content-rules';
+import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
+import { isRefusal } from '../../../src/drafts/review-state';
+import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
 import { handOverFromLeaver, leaverItems } from '../../../src/drafts/leaver-handover-rules';
 import type { LeaverHandoverInput } from '../../../src/drafts/leaver-handover-rules';
 

@@ -1,0 +1,65 @@
+/**
+ * A draft's content as the rules see it, pure: the short code people type, the hash an approval binds to
+ * (R2), and the versions a revision adds. The random draw of a new code is the service's (draft-submission.ts).
+ */
+import { createHash } from 'node:crypto';
+import { wellFormed } from '../shared/text-normalization';
+import type { Reprint, ReviewState, ReviewVersion } from './review-state';
+
+/** Short codes use letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L). */
+export const shortCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const shortCodeLength = 4;
+export const shortCodePattern = new RegExp(`^[${shortCodeAlphabet}]{${shortCodeLength}}$`);
+
+/** A short code as people type it ("#k7q2", "K7Q2") in the stored form ("K7Q2"). */
+export function normalizeShortCode(text: string): string {
+  return text.trim().replace(/^#/, '').toUpperCase();
+}
+
+/**
+ * The content an approval binds to (R2): title, body, source link and attachment hashes, with line
+ * endings, Unicode composition and trailing spaces normalised so that re-sending the same text gives
+ * the same hash, while any visible change gives a new one.
+ */
+export function hashContent(content: {
+  title: string;
+  body: string;
+  sourceUrl?: string;
+  reprint?: Reprint | null;
+  attachmentHashes?: string[];
+}): string {
+  const normalize = (text: string) =>
+    wellFormed(text)
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .trim();
+  const canonical = JSON.stringify([
+    normalize(content.title),
+    normalize(content.body),
+    wellFormed(content.sourceUrl ?? '').trim(),
+    [...(content.attachmentHashes ?? [])].sort(),
+    ...(content.reprint ? [normalize(content.reprint.source), normalize(content.reprint.originalTitle)] : []),
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The content of the version after `current` with a new title and body; source, reprint and files carry over. */
+export function nextVersionContent(current: ReviewVersion, title: string, body: string): Omit<ReviewVersion, 'number'> {
+  const content = {
+    title,
+    body,
+    sourceUrl: current.sourceUrl,
+    reprint: current.reprint,
+    attachmentHashes: current.attachmentHashes,
+  };
+  return { ...content, contentHash: hashContent(content) };
+}
+
+export function currentVersionOf(state: Pick<ReviewState, 'versions' | 'currentVersion'>): ReviewVersion {
+  const version = state.versions.find((candidate) => candidate.number === state.currentVersion);
+  if (!version) throw new Error(`draft has no version ${state.currentVersion}`);
+  return version;
+}

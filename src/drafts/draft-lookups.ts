@@ -1,0 +1,109 @@
+/**
+ * Finding drafts: by the short code people type (remembering which open draft holds a code), the items
+ * waiting for an approver, an officer's own drafts, and the lists the cadence, the nudges and the
+ * dashboard read.
+ */
+import { Types } from 'mongoose';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import { DraftModel } from './draft-model';
+import type { Draft } from './draft-model';
+import { normalizeShortCode } from './draft-content-rules';
+import { draftHeading } from './draft-messages';
+import { summarize, toPublishedDraft, toReviewState } from './draft-state-mapping';
+import type { DraftActor, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
+
+/** Open drafts whose code → id this process remembers; a county has a few hundred open at most. */
+const maxRememberedCodes = 10_000;
+
+export class DraftLookups {
+  /**
+   * Short code → id of the open draft holding it, as this process last saw it. A code is unique among
+   * open drafts, so while the remembered draft is open it is the one the code means; reading it by id
+   * costs FerretDB one index lookup, where a query by code reads every draft.
+   */
+  private readonly openDraftIds = new Map<string, Types.ObjectId>();
+
+  async loadByCode(code: string): Promise<Draft> {
+    const normalized = normalizeShortCode(code);
+    const knownId = this.openDraftIds.get(normalized);
+    if (knownId) {
+      const known = await DraftModel.findById(knownId).lean<Draft>();
+      if (known?.closedKey === '') return known;
+      // Closed since: a newer draft may hold the code now.
+      this.openDraftIds.delete(normalized);
+    }
+    const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
+    if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
+    this.rememberOpenDraft(drafts[0]);
+    return drafts[0];
+  }
+
+  rememberOpenDraft(draft: Draft): void {
+    if (draft.closedKey !== '') return;
+    if (this.openDraftIds.size >= maxRememberedCodes) {
+      // Forget the longest-remembered code; a forgotten one is found by the query again.
+      const oldest = this.openDraftIds.keys().next().value;
+      if (oldest !== undefined) this.openDraftIds.delete(oldest);
+    }
+    this.openDraftIds.set(draft.shortCode, draft._id);
+  }
+
+  /** Drafts reported published since `since`. */
+  async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
+    const drafts = await DraftModel.find({ status: 'published', 'publication.publishedAt': { $gte: since } }).lean<
+      Draft[]
+    >();
+    return drafts.map(toPublishedDraft);
+  }
+
+  /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
+  async listInReview(): Promise<DraftInReview[]> {
+    const drafts = await DraftModel.find({ status: 'in_review' }).sort({ updatedAt: -1 }).lean<Draft[]>();
+    return drafts.map((draft) => {
+      const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+      return {
+        state: toReviewState(draft),
+        unitId: String(draft.unitId),
+        title: version?.title ?? '',
+        versionCreatedAt: version?.createdAt ?? draft.createdAt,
+      };
+    });
+  }
+
+  async listMine(actor: DraftActor, limit = 10): Promise<DraftSummary[]> {
+    const drafts = await DraftModel.find({ submitterId: new Types.ObjectId(actor.personId) })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<Draft[]>();
+    return drafts.map((draft) => summarize(toReviewState(draft)));
+  }
+
+  async pendingFor(personId: string, standsInFor: string[]): Promise<DraftSummary[]> {
+    const ids = [personId, ...standsInFor].map((id) => new Types.ObjectId(id));
+    const drafts = await DraftModel.find({ pendingApproverIds: { $in: ids }, status: 'in_review' })
+      .sort({ createdAt: 1 })
+      .limit(50)
+      .lean<Draft[]>();
+    return drafts.map((draft) => summarize(toReviewState(draft)));
+  }
+
+  async soleItemPendingFor(personId: string, standsInFor: string[]): Promise<string> {
+    const pending = await this.pendingFor(personId, standsInFor);
+    if (pending.length === 1) return pending[0].code;
+    if (pending.length === 0) throw new NotFoundError('NOTHING_PENDING', '您当前没有待审核的稿件');
+    const list = pending.map((item) => `${draftHeading(item.code, item.title)}`).join('\n');
+    throw new ValidationError(
+      'WHICH_DRAFT',
+      `您有${pending.length}篇待审稿件，请写明编号，例如“同意 ${pending[0].code}”：\n${list}`,
+    );
+  }
+}
+
+/** The current revision of each of these drafts, by id (one read, only the revision). */
+export async function draftRevisions(draftIds: Types.ObjectId[]): Promise<Map<string, number>> {
+  if (draftIds.length === 0) return new Map();
+  const drafts = await DraftModel.find({ _id: { $in: draftIds } }, { revision: 1 }).lean<
+    Pick<Draft, '_id' | 'revision'>[]
+  >();
+  return new Map(drafts.map((draft) => [String(draft._id), draft.revision]));
+}

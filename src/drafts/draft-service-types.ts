@@ -1,0 +1,147 @@
+/**
+ * The types the drafts service, its parts and its callers share: what the flow needs from other features
+ * (people, accounts, the outbox, the content check, the cadence's post ledger) — narrow ports, so tests and
+ * those features see the contract — and the shapes the flow answers with.
+ */
+import type { Types } from 'mongoose';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { StoredTextFile, TextFileStore } from '../shared/text-files';
+import type { AuditTrail } from '../audit/audit-service';
+import type { DraftContent } from '../content-check/content-check-rules';
+import type { ContentFinding, Draft, DraftAttachment, DraftMessage } from './draft-model';
+import type { Decision, Reprint, ReviewState } from './review-state';
+
+/** Who acts: a bound person, and the identity the request came through (for the audit trail). */
+export interface DraftActor {
+  personId: string;
+  via: string;
+}
+
+export interface PersonName {
+  id: string;
+  name: string;
+  title: string;
+  unitIds: string[];
+}
+
+/** What the flow needs from the people feature. */
+export interface DraftPeople {
+  resolveRoute(input: { unitId: string; accountId?: string | null; submitterId: string }): Promise<{
+    steps: { mode: 'any' | 'all'; approverIds: Types.ObjectId[]; backupApproverIds: Types.ObjectId[] }[];
+    ccIds: Types.ObjectId[];
+  }>;
+  findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonName>>;
+  findPersonByName(name: string): Promise<PersonName[]>;
+  delegatorsOf(delegateId: string, at: Date): Promise<string[]>;
+  unitName(unitId: string): Promise<string>;
+}
+
+/** A draft with the names an admin's view shows. */
+export interface DraftRecord {
+  draft: Draft;
+  /** Everyone the draft names, by id (people no longer on record are absent). */
+  people: Map<string, PersonName>;
+  unitName: string;
+}
+
+/** What the flow needs from the account registry: the account a draft goes to (R4), and its name. */
+export interface DraftAccounts {
+  /**
+   * The account named, or the unit's only running account; null when none is registered (or, when not
+   * `strict`, when several are and none is named). Refuses an unknown name or a closing account.
+   */
+  accountForDraft(
+    unitId: string,
+    name: string | null,
+    options: { strict: boolean },
+  ): Promise<{ id: string; name: string } | null>;
+  accountNameOf(accountId: string): Promise<string>;
+}
+
+export interface DraftOutbox {
+  enqueue(entries: DraftMessage[]): Promise<void>;
+}
+
+export type ContentChecker = (content: DraftContent) => ContentFinding[];
+
+export interface DraftServiceDependencies {
+  clock: Clock;
+  audit: AuditTrail;
+  outbox: DraftOutbox;
+  people: DraftPeople;
+  accounts?: DraftAccounts;
+  checkContent: ContentChecker;
+  /** Masks ID, mobile and bank card numbers in a text ("脱敏"). */
+  maskPersonalData: (text: string) => string;
+  /** Keeps a text as a file to send: a long draft's full text goes with requests and "查看" that way. */
+  storeTextFile: TextFileStore;
+  /** Told of each publication reported with 已发布 (R6: the cadence check counts posts). */
+  publications?: { recordPublication(publication: PublishedDraft): Promise<void> };
+  logger?: Logger;
+}
+
+/** A published draft as the cadence check counts it. */
+export interface PublishedDraft {
+  draftId: string;
+  unitId: string;
+  accountId: string | null;
+  publishedAt: Date;
+  url: string;
+  /** false for a reprint (转载). */
+  original: boolean;
+}
+
+/** A draft in review as the approval nudges read it. */
+export interface DraftInReview {
+  state: ReviewState;
+  unitId: string;
+  title: string;
+  /** When the current version was submitted: the first step's clock starts there. */
+  versionCreatedAt: Date;
+}
+
+export interface SubmitInput {
+  title: string;
+  body: string;
+  sourceUrl?: string;
+  reprint?: Reprint | null;
+  /** Files already stored (the bot keeps them under the data folder), with their SHA-256. */
+  attachments?: DraftAttachment[];
+  accountId?: string | null;
+  /** "投稿 @账号名 标题": the account by name; without one, the unit's only account. */
+  accountName?: string | null;
+  unitId?: string | null;
+  /**
+   * Identifies the submission (e.g. the chat message it came in): handling it again after a crash
+   * completes the draft stored the first time instead of creating a second one.
+   */
+  submissionKey?: string;
+}
+
+export interface DecideRequest {
+  /** null: a plain "同意" — applies to the one pending item, if there is exactly one. */
+  code: string | null;
+  decision: Decision;
+  comment: string;
+  /** The version named by a quoted request, when the reply quotes one. */
+  versionNumber: number | null;
+  /** The step named by a quoted request or a card (see `refuseOtherStep`); absent or null when none. */
+  stepNumber?: number | null;
+}
+
+/** "查看 K7Q2": the text to reply, and for a long draft its full text as a file to send after it. */
+export interface DraftView {
+  text: string;
+  file: StoredTextFile | null;
+}
+
+export interface DraftSummary {
+  id: string;
+  code: string;
+  title: string;
+  status: ReviewState['status'];
+  versionNumber: number;
+  stepNumber: number;
+  stepCount: number;
+}

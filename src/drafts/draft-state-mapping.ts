@@ -1,0 +1,97 @@
+/**
+ * A stored draft in the shapes the flow works with, pure: the rules' view of it (string ids), the rules'
+ * changes as stored fields and back, the summary a reply names, and a publication as the cadence counts it.
+ */
+import type { Types } from 'mongoose';
+import type { Draft } from './draft-model';
+import { currentVersionOf } from './draft-content-rules';
+import type { ReviewChanges, ReviewState } from './review-state';
+import type { DraftSummary, PublishedDraft } from './draft-service-types';
+
+/** A published draft as the cadence check counts it. */
+export function toPublishedDraft(draft: Draft): PublishedDraft {
+  const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+  return {
+    draftId: String(draft._id),
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    publishedAt: draft.publication.publishedAt ?? draft.updatedAt,
+    url: draft.publication.url,
+    original: !version?.reprint,
+  };
+}
+
+/** The parts of a stored draft the rules read, with ids as strings. */
+export function toReviewState(draft: Draft): ReviewState {
+  const ids = (values: Types.ObjectId[]) => values.map(String);
+  return {
+    id: String(draft._id),
+    shortCode: draft.shortCode,
+    status: draft.status,
+    submitterId: String(draft.submitterId),
+    versions: draft.versions.map((version) => ({
+      number: version.number,
+      title: version.title,
+      body: version.body,
+      sourceUrl: version.sourceUrl,
+      reprint: version.reprint?.source
+        ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
+        : null,
+      attachmentHashes: (version.attachments ?? []).map((attachment) => attachment.sha256),
+      contentHash: version.contentHash,
+    })),
+    currentVersion: draft.currentVersion,
+    steps: draft.steps.map((step) => ({
+      mode: step.mode,
+      approverIds: ids(step.approverIds),
+      backupApproverIds: ids(step.backupApproverIds),
+      status: step.status,
+      decisions: step.decisions.map((decision) => ({
+        ...decision,
+        approverId: String(decision.approverId),
+        onBehalfOfId: decision.onBehalfOfId ? String(decision.onBehalfOfId) : null,
+      })),
+      handovers: (step.handovers ?? []).map(({ cause, replacedId, ...handover }) => ({
+        ...handover,
+        fromId: String(handover.fromId),
+        toId: String(handover.toId),
+        ...(cause ? { cause, replacedId: replacedId ? String(replacedId) : undefined } : {}),
+      })),
+      pendingSince: step.pendingSince ?? null,
+    })),
+    currentStepIndex: draft.currentStepIndex,
+    ccIds: ids(draft.ccIds),
+    ccInformed: draft.ccInformed ?? false,
+    publication: {
+      url: draft.publication.url,
+      publishedAt: draft.publication.publishedAt,
+      reportedById: draft.publication.reportedById ? String(draft.publication.reportedById) : null,
+    },
+  };
+}
+
+/** The rules' changes as stored fields (mongoose casts the id strings when it writes them). */
+export function toStored(changes: ReviewChanges): Record<string, unknown> {
+  const { versions, ...rest } = changes;
+  return versions ? { ...rest, versions: versions.map((version) => ({ ...version })) } : { ...rest };
+}
+
+/** The rules' view of the state after `changes` (the storage-only fields left out). */
+export function fromChanges(changes: ReviewChanges, state: ReviewState): Partial<ReviewState> {
+  const { pendingApproverIds: _pending, closedKey: _closed, ...rest } = changes;
+  return { ...rest, versions: changes.versions ?? state.versions };
+}
+
+/** A draft as a reply names it: code, title, status, version and step. */
+export function summarize(state: ReviewState): DraftSummary {
+  const version = currentVersionOf(state);
+  return {
+    id: state.id,
+    code: state.shortCode,
+    title: version.title,
+    status: state.status,
+    versionNumber: version.number,
+    stepNumber: state.currentStepIndex + 1,
+    stepCount: state.steps.length,
+  };
+}

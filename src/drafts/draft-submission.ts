@@ -1,0 +1,156 @@
+/**
+ * A new draft (投稿): the pre-checks (R7), the account and the route of approval, a short code, then
+ * straight into review at step 1 — stored, recorded and announced. Handling the same submission again
+ * after a crash completes the draft stored the first time.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { Types } from 'mongoose';
+import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
+import { DraftModel } from './draft-model';
+import type { ContentFinding, Draft } from './draft-model';
+import { hashContent, shortCodeAlphabet, shortCodeLength } from './draft-content-rules';
+import { startReview } from './draft-lifecycle-rules';
+import { isRefusal } from './review-state';
+import type { ReviewVersion } from './review-state';
+import { summarize, toReviewState, toStored } from './draft-state-mapping';
+import type { DraftLookups } from './draft-lookups';
+import type { DraftNotifications } from './draft-notifications';
+import { refusalError } from './draft-transitions';
+import type { DraftTransitions } from './draft-transitions';
+import type { DraftActor, DraftServiceDependencies, DraftSummary, SubmitInput } from './draft-service-types';
+
+const maxTitleLength = 100;
+export const maxBodyLength = 50_000;
+
+export class DraftSubmission {
+  constructor(
+    private readonly dependencies: DraftServiceDependencies,
+    private readonly lookups: DraftLookups,
+    private readonly transitions: DraftTransitions,
+    private readonly notifications: DraftNotifications,
+  ) {}
+
+  /** A new draft: pre-checks, route, short code, then straight into review. */
+  async submitDraft(actor: DraftActor, input: SubmitInput): Promise<DraftSummary> {
+    const title = input.title.trim();
+    const body = input.body.trim();
+    if (!title) throw new ValidationError('DRAFT_TITLE_MISSING', '请写明标题：投稿 后第一行为标题，换行后为正文');
+    if (title.length > maxTitleLength) {
+      throw new ValidationError(
+        'DRAFT_TITLE_TOO_LONG',
+        `标题过长（${title.length}字），请控制在${maxTitleLength}字以内`,
+      );
+    }
+    if (!body && !input.sourceUrl && !input.attachments?.length) {
+      throw new ValidationError('DRAFT_BODY_MISSING', '请附上正文、文章链接或文件');
+    }
+    if (body.length > maxBodyLength) {
+      throw new ValidationError(
+        'DRAFT_BODY_TOO_LONG',
+        `正文过长（${body.length}字），请控制在${maxBodyLength}字以内，或以文件形式提交`,
+      );
+    }
+    const reprint = input.reprint ?? null;
+    const attachments = input.attachments ?? [];
+    const attachmentHashes = attachments.map((attachment) => attachment.sha256);
+    const findings = this.dependencies.checkContent({ title, body, reprint });
+    const blocking = findings.filter((finding) => finding.severity === 'block');
+    if (blocking.length > 0) {
+      throw new ValidationError(
+        'DRAFT_BLOCKED_BY_CHECK',
+        `稿件未提交：${blocking.map((finding) => `${finding.category}「${finding.excerpt}」${finding.suggestion ? `，${finding.suggestion}` : ''}`).join('；')}`,
+      );
+    }
+
+    const submitter = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
+    const unitId = input.unitId ?? submitter?.unitIds[0];
+    if (!submitter || !unitId) throw new ForbiddenError('PERSON_HAS_NO_UNIT', '您尚未归属任何单位，请联系管理员');
+    const accountId =
+      input.accountId ??
+      (
+        await this.dependencies.accounts?.accountForDraft(unitId, input.accountName ?? null, {
+          // A file or a forwarded article cannot name an account; it goes unassigned rather than refused.
+          strict: attachmentHashes.length === 0 && !input.sourceUrl,
+        })
+      )?.id ??
+      null;
+    const route = await this.dependencies.people.resolveRoute({
+      unitId,
+      accountId,
+      submitterId: actor.personId,
+    });
+    const now = this.dependencies.clock.now();
+    const version: ReviewVersion & { findings: ContentFinding[] } = {
+      number: 1,
+      title,
+      body,
+      sourceUrl: input.sourceUrl ?? '',
+      reprint,
+      attachmentHashes,
+      contentHash: hashContent({ title, body, sourceUrl: input.sourceUrl, reprint, attachmentHashes }),
+      findings,
+    };
+    const outcome = startReview({
+      submitterId: actor.personId,
+      version,
+      now,
+      route: {
+        steps: route.steps.map((step) => ({
+          mode: step.mode,
+          approverIds: step.approverIds.map(String),
+          backupApproverIds: step.backupApproverIds.map(String),
+        })),
+        ccIds: route.ccIds.map(String),
+      },
+    });
+    if (isRefusal(outcome)) throw refusalError(outcome);
+
+    const id = input.submissionKey ? draftIdFor(input.submissionKey) : new Types.ObjectId();
+    let stored: Draft | undefined;
+    for (let attempt = 1; !stored; attempt += 1) {
+      const shortCode = drawShortCode();
+      const draft = {
+        _id: id,
+        shortCode,
+        closedKey: '',
+        unitId: new Types.ObjectId(unitId),
+        accountId: accountId ? new Types.ObjectId(accountId) : null,
+        submitterId: new Types.ObjectId(actor.personId),
+        ccIds: route.ccIds,
+        revision: 0,
+        publication: { url: '', publishedAt: null, reportedById: null },
+        ...toStored(outcome.changes),
+        versions: [{ ...version, attachments, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
+      };
+      try {
+        stored = (await DraftModel.create(draft)).toObject<Draft>();
+      } catch (error) {
+        if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
+        // The servers do not say which unique index failed: with a submission key, the id may be the one taken.
+        const resumed = input.submissionKey ? await DraftModel.findById(id).lean<Draft>() : null;
+        if (resumed) {
+          this.dependencies.logger?.warn(
+            { draft: String(id) },
+            'submission handled again; completing the stored draft',
+          );
+          stored = resumed;
+        }
+      }
+    }
+    this.lookups.rememberOpenDraft(stored);
+    const state = toReviewState(stored);
+    await this.transitions.record(stored, outcome.events[0], 'created', actor, { command: 'submit' });
+    await this.notifications.notify(stored, state, outcome.notifications, 'created');
+    return summarize(state);
+  }
+}
+
+/** The draft id a submission key stands for, so the same submission always names the same draft. */
+function draftIdFor(submissionKey: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(`draft:${submissionKey}`).digest('hex').slice(0, 24));
+}
+
+/** A new short code, drawn at random: a code taken by an open draft is drawn again. */
+function drawShortCode(): string {
+  return Array.from({ length: shortCodeLength }, () => shortCodeAlphabet[randomInt(shortCodeAlphabet.length)]).join('');
+}
