@@ -20,8 +20,8 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import type { AuditTrail } from '../audit/audit-service';
-import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/revision-guard';
-import type { HeldClaim } from '../shared/revision-guard';
+import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/claimed-write';
+import type { HeldClaim } from '../shared/claimed-write';
 import { DraftModel } from './draft-model';
 import {
   notesPerSweepBatch,

@@ -40,8 +40,8 @@ import {
   claimRevision,
   revisionClaimIds,
   writeAtRevision,
-} from '../shared/revision-guard';
-import type { HeldClaim } from '../shared/revision-guard';
+} from '../shared/claimed-write';
+import type { HeldClaim } from '../shared/claimed-write';
 import { OutboxMessageModel, outboxKinds, outboxMaxKeyLength, outboxMaxTextLength } from './outbox-message-model';
 import type { OutboxFile, OutboxKind, OutboxMessage } from './outbox-message-model';
 import { OutboxArchiveModel, OutboxSentKeyModel } from './outbox-archive-model';
