@@ -10,7 +10,8 @@
  *      for changes the trail records anyway: R3). Exactly one writer's insert succeeds; the others
  *      reload and decide again on what the winner left (`changeRecord` does this loop);
  *   3. writes the change by `_id` alone and moves the record to r + 1 (`writeAtRevision`);
- *   4. records the event: with the audit ledger the claim is the event; otherwise it is appended after;
+ *   4. records the event: with the audit ledger the claim is the event; otherwise, where the change
+ *      has one, it is appended after the write;
  *   5. the claim carries the change (or the request that makes it), so a writer that crashed between
  *      2 and 3 is completed by the next writer that meets its claim once the claim is stale. A fresh
  *      claim belongs to a writer still at work: writing it twice could race a later change.
