@@ -25,4 +25,4 @@ import './cadence/cadence-state-model';
 import './cadence/reminder-record-model';
 import './jobs/job-run-model';
 import './auth/auth-attempt-model';
-import './shared/revision-guard';
+import './shared/claimed-write';

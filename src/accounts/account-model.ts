@@ -1,7 +1,7 @@
 /**
  * The account registry (R4): one document per new-media account of a unit, with the fields of its
  * opening application (申请表) and its decision, the filing and re-filings, its certification and
- * interaction function, and its closure workflow. Changes are written through revision-guard.
+ * interaction function, and its closure workflow. Changes are audited claimed writes (src/audit/audit-ledger.ts).
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

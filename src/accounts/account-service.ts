@@ -2,7 +2,7 @@
  * The account registry (R4) as the API, the chat and the jobs use it: opening applications and their
  * decision, the filing and its deadline, re-filings of the leader or admin with their history, the
  * interaction function, the certification, and the closure workflow. Every change is an audit event
- * with actor and reason, written together with the record (src/audit/audited-transition.ts); every
+ * with actor and reason, written together with the record (changeAudited, src/audit/audit-ledger.ts); every
  * message goes through the outbox with a deterministic key.
  */
 import { Types } from 'mongoose';
@@ -11,8 +11,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { toObjectId } from '../shared/ids';
 import { addDays, civilDate, instantAt } from '../shared/wall-clock';
 import type { AuditTrail } from '../audit/audit-service';
-import { changeAudited } from '../audit/audited-transition';
-import type { AuditedChange } from '../audit/audited-transition';
+import { changeAudited } from '../audit/audit-ledger';
+import type { AuditedChange } from '../audit/audit-ledger';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { AdminSummary, PersonSummary } from '../people/people-service';
 import { AccountModel } from './account-model';

@@ -1,12 +1,12 @@
 /**
- * One audited change of an annual review (src/audit/audited-transition.ts), for the cycle's job and
- * for reports and decisions alike.
+ * One audited change of an annual review (changeAudited, src/audit/audit-ledger.ts), for the cycle's
+ * job and for reports and decisions alike.
  */
 import type { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import type { AuditTrail } from '../audit/audit-service';
-import { changeAudited } from '../audit/audited-transition';
-import type { AuditedChange } from '../audit/audited-transition';
+import { changeAudited } from '../audit/audit-ledger';
+import type { AuditedChange } from '../audit/audit-ledger';
 import { AnnualReviewModel } from './annual-review-model';
 import type { AnnualReview } from './annual-review-model';
 

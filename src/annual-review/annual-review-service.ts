@@ -2,7 +2,7 @@
  * The annual review (R5): reports by chat or API (on time or late), the admins' pass/fail (a pass lifts
  * 待关停), the admins' board and the dashboard counts; the November cycle itself is in
  * annual-review-cycle.ts. Each review's change is an audit event written with it
- * (src/audit/audited-transition.ts).
+ * (changeAudited, src/audit/audit-ledger.ts).
  */
 import { Types } from 'mongoose';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
@@ -15,7 +15,7 @@ import { AnnualReviewModel, AwaitedReportModel } from './annual-review-model';
 import { AnnualReviewCycle } from './annual-review-cycle';
 import type { AnnualReviewDependencies } from './annual-review-dependencies';
 import { changeReview } from './annual-review-change';
-import type { AuditedChange } from '../audit/audited-transition';
+import type { AuditedChange } from '../audit/audit-ledger';
 import type { AnnualReview, AnnualReviewReport, AnnualReviewStatus } from './annual-review-model';
 import { cycleYearOf, decisionRefusal, submissionRefusal, toCloseDay } from './annual-review-rules';
 import { decisionText, reportReceivedText } from './annual-review-messages';

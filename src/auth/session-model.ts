@@ -1,9 +1,9 @@
 /**
  * API sessions: every access token names one (`sid`), which the API checks on every request.
  * - 'mini-program': a WeChat login starts one (a "family" of refresh tokens); each refresh spends the
- *   presented token and issues the next one. Spending is a revision-guard claim (an insert), so two
- *   concurrent refreshes with one token cannot both succeed; presenting a spent token again means it
- *   was copied, and revokes the whole session. Only SHA-256 hashes of refresh tokens are stored.
+ *   presented token and issues the next one. Spending is a claimed write (src/shared/claimed-write.ts),
+ *   so two concurrent refreshes with one token cannot both succeed; presenting a spent token again
+ *   means it was copied, and revokes the whole session. Only SHA-256 hashes of refresh tokens are stored.
  * - 'cli': `npm run admin -- api-token` starts one with a single access token and no refresh.
  * Either ends on logout (mini-program), refresh-token reuse, unbinding, `revoke-tokens`, or an import
  * that takes the admin role or marks the person as left. One small document per login or CLI token,

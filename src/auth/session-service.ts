@@ -11,7 +11,7 @@ import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { AppError, ForbiddenError, UnauthorizedError } from '../shared/errors';
-import { applyAtRevision } from '../shared/revision-guard';
+import { applyAtRevision } from '../shared/claimed-write';
 import type { AuditTrail } from '../audit/audit-service';
 import type { PersonSummary } from '../people/people-records';
 import type { PeopleServiceDependencies } from '../people/people-service';

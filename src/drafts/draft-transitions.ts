@@ -4,7 +4,7 @@
  *
  * Every transition of a draft from revision r is claimed by appending its audit event with the key
  * "draft:<id>:r<r>": the audit trail's unique key lets exactly one writer win revision r (FerretDB v1
- * makes no conditional update atomic, see src/shared/revision-guard.ts), and the event and the state
+ * makes no conditional update atomic, see src/shared/claimed-write.ts), and the event and the state
  * change cannot disagree for long: the event carries the request, so a writer that crashed after
  * recording it is completed by the next writer that meets it, re-running the same deterministic rule.
  *
@@ -15,8 +15,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
-import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/revision-guard';
-import type { HeldClaim } from '../shared/revision-guard';
+import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/claimed-write';
+import type { HeldClaim } from '../shared/claimed-write';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import {

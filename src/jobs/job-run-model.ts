@@ -1,7 +1,7 @@
 /**
  * One document per run of a scheduled job: the unique (job, scheduledFor) index is the claim, so
  * when several processes run the scheduler, each run happens once. A run whose process died (no
- * heartbeat for a while) or that failed is claimed again through its revision (revision-guard), so it is
+ * heartbeat for a while) or that failed is claimed again through its revision (src/shared/claimed-write.ts), so it is
  * neither lost nor done by two processes at once.
  */
 import type { Types } from 'mongoose';

@@ -5,7 +5,7 @@
  *
  * Runs are not lost either. A running run writes a heartbeat; a run whose heartbeat stopped (its
  * process died mid-run) or that failed is claimed again, once, through its revision
- * (src/shared/revision-guard.ts). At start, each job that asks for it catches up its latest scheduled
+ * (src/shared/claimed-write.ts). At start, each job that asks for it catches up its latest scheduled
  * time if that run is missing, abandoned or failed (the service was down, or restarted mid-run). Jobs
  * must therefore be idempotent: a run done again, in part or in whole, sends nothing twice (their
  * outbox keys are deterministic).
@@ -16,7 +16,7 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { isDuplicateKeyError } from '../shared/database';
 import { isAppError } from '../shared/errors';
-import { claimRevision, writeAtRevision } from '../shared/revision-guard';
+import { claimRevision, writeAtRevision } from '../shared/claimed-write';
 import { JobRunModel } from './job-run-model';
 import type { JobRun } from './job-run-model';
 

@@ -7,10 +7,9 @@
  * (outbox-archive-model.ts): the deliverer reads this collection on every drain, so it must hold what
  * is still to be sent, not the history.
  *
- * Every change of state after the insert is claimed first (src/shared/revision-guard.ts): FerretDB
- * v1's conditional updates are not atomic, so a filter on `status` alone would let two deliverers
- * both take one message. 'sending' is only ever written by a roll-forward: a deliverer holds its
- * claim while sending and writes the outcome directly.
+ * Every change of state after the insert is a claimed write (src/shared/claimed-write.ts), so two
+ * deliverers never both take one message. 'sending' is only ever written by a roll-forward: a deliverer
+ * holds its claim while sending and writes the outcome directly.
  */
 import type { SchemaDefinition, Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

@@ -4,7 +4,7 @@
  * `OutboxDelivery`, rate-limited, with retries, marking each message sent.
  *
  * Claims. FerretDB v1 makes only inserts against a unique index atomic, so an attempt starts by
- * claiming the message's revision (src/shared/revision-guard.ts): inserting "OutboxMessage:<id>:<revision>".
+ * claiming the message's revision (src/shared/claimed-write.ts): inserting "OutboxMessage:<id>:<revision>".
  * Whoever inserts that claim first owns the attempt; everyone else gets nothing and moves on. Two
  * processes, or two deliverers in one process, therefore never both send one message. The claim is
  * held while the message is sent, and the attempt with its outcome (sent, pending again with a retry
@@ -40,8 +40,8 @@ import {
   claimRevision,
   revisionClaimIds,
   writeAtRevision,
-} from '../shared/revision-guard';
-import type { HeldClaim } from '../shared/revision-guard';
+} from '../shared/claimed-write';
+import type { HeldClaim } from '../shared/claimed-write';
 import { OutboxMessageModel, outboxKinds, outboxMaxKeyLength, outboxMaxTextLength } from './outbox-message-model';
 import type { OutboxFile, OutboxKind, OutboxMessage } from './outbox-message-model';
 import { OutboxArchiveModel, OutboxSentKeyModel } from './outbox-archive-model';

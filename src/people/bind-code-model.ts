@@ -1,8 +1,8 @@
 /**
  * One-time codes with which a person binds their chat identity (DESIGN: identity is by a stable
  * binding). Only the SHA-256 of the 6-digit code is stored. A code is single use: using or revoking it
- * moves it from revision 0 through the insert-based claim of revision-guard, the one write FerretDB v1
- * makes atomic, so two people racing with one code cannot both bind.
+ * moves it from revision 0 through a claimed write (src/shared/claimed-write.ts), so two people racing
+ * with one code cannot both bind.
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';

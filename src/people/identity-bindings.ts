@@ -1,13 +1,13 @@
 /**
  * Chat identities and the one-time codes people bind them with (DESIGN: identity is by a stable
- * binding, never by display name). A bind code is spent through revision-guard's insert-based claim,
- * so two people racing with one code cannot both bind.
+ * binding, never by display name). A bind code is spent through a claimed write
+ * (src/shared/claimed-write.ts), so two people racing with one code cannot both bind.
  */
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { ConflictError, ValidationError } from '../shared/errors';
-import { applyAtRevision } from '../shared/revision-guard';
+import { applyAtRevision } from '../shared/claimed-write';
 import { toObjectIdOrNull } from '../shared/ids';
 import type { AuditTrail } from '../audit/audit-service';
 import { PersonModel } from './person-model';

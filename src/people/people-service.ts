@@ -4,9 +4,9 @@
  * binding identities (identity-bindings.ts) live beside it; this class is their one entry point. Every admin action and every binding is recorded in the audit
  * trail (R3, R9). Identity is by a stable binding (puppet name + contact id), never by display name.
  *
- * Writes keep to what FerretDB v1 makes safe: natural keys are unique indexes (a concurrent import
- * cannot create a unit or person twice) and a bind code is spent through revision-guard's insert-based
- * claim (two people racing with one code cannot both bind).
+ * Natural keys are unique indexes (a concurrent import cannot create a unit or person twice) and a bind
+ * code is spent through a claimed write (src/shared/claimed-write.ts: two people racing with one code
+ * cannot both bind).
  */
 import { Types } from 'mongoose';
 import { TtlCache } from '../shared/ttl-cache';

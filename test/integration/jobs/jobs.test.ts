@@ -10,7 +10,7 @@ import { auditDigestJob } from '../../../src/jobs/audit-digest-job';
 import { outboxPruneJob } from '../../../src/jobs/outbox-prune-job';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { JobRunModel } from '../../../src/jobs/job-run-model';
-import { RevisionClaimModel } from '../../../src/shared/revision-guard';
+import { RevisionClaimModel } from '../../../src/shared/claimed-write';
 import { sampleOrganization } from '../../support/chat-harness';
 import { InboundMessageModel } from '../../../bot/inbound-message-model';
 import { inboundPruneJob } from '../../../bot/inbound-prune-job';

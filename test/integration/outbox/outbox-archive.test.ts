@@ -1,7 +1,7 @@
 import { Outbox, OutboxDelivery } from '../../../src/outbox/outbox-service';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { OutboxArchiveModel, OutboxSentKeyModel } from '../../../src/outbox/outbox-archive-model';
-import { RevisionClaimModel } from '../../../src/shared/revision-guard';
+import { RevisionClaimModel } from '../../../src/shared/claimed-write';
 import { ManualClock } from '../../../src/shared/clock';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import {

@@ -8,7 +8,7 @@ import { DraftModel } from '../../../src/drafts/draft-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { JobRunModel } from '../../../src/jobs/job-run-model';
 import { ConflictError } from '../../../src/shared/errors';
-import { RevisionClaimModel, applyAtRevision } from '../../../src/shared/revision-guard';
+import { RevisionClaimModel, applyAtRevision } from '../../../src/shared/claimed-write';
 
 beforeAll(connectTestDatabase);
 afterAll(disconnectTestDatabase);
