@@ -70,19 +70,19 @@ async function reviewOf(name: string): Promise<string> {
   return review.id;
 }
 
+/** The county admin (李静) sends the review `reviewId` a report or a decision, answered with `status`. */
+async function adminSends(reviewId: string, call: 'report' | 'decision', body: object, status = 200) {
+  return request(server)
+    .post(`/api/v1/annual-reviews/${reviewId}/${call}`)
+    .set('Authorization', await bearer('李静'))
+    .send(body)
+    .expect(status);
+}
+
 /** The admin passes the review `reviewId` on a report, as the managing office does. */
 async function passReview(reviewId: string): Promise<void> {
-  const admin = await bearer('李静');
-  await request(server)
-    .post(`/api/v1/annual-reviews/${reviewId}/report`)
-    .set('Authorization', admin)
-    .send({ text: '年度报告' })
-    .expect(200);
-  await request(server)
-    .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-    .set('Authorization', admin)
-    .send({ passed: true, reason: '' })
-    .expect(200);
+  await adminSends(reviewId, 'report', { text: '年度报告' });
+  await adminSends(reviewId, 'decision', { passed: true, reason: '' });
 }
 
 describe('the annual review over the API', () => {
@@ -101,11 +101,7 @@ describe('the annual review over the API', () => {
 
   test('when a decision comes before any report, then it is refused and the review stays open', async () => {
     const reviewId = await reviewOf('教育之窗');
-    const response = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', await bearer('李静'))
-      .send({ passed: true })
-      .expect(409);
+    const response = await adminSends(reviewId, 'decision', { passed: true }, 409);
     expect((response.body as ErrorBody).error).toEqual({
       code: 'REVIEW_NOT_SUBMITTED',
       message: '账号“教育之窗”：年审未提交报告，不是待审核状态（须先提交报告）',
@@ -115,37 +111,16 @@ describe('the annual review over the API', () => {
 
   test('when a report fails and a new one is submitted, then it can pass; a failure needs a reason', async () => {
     const reviewId = await reviewOf('教育之窗');
-    const admin = await bearer('李静');
-    await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/report`)
-      .set('Authorization', admin)
-      .send({ text: '年度报告' })
-      .expect(200);
-    const noReason = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', admin)
-      .send({ passed: false })
-      .expect(400);
+    await adminSends(reviewId, 'report', { text: '年度报告' });
+    const noReason = await adminSends(reviewId, 'decision', { passed: false }, 400);
     expect((noReason.body as ErrorBody).error.message).toBe('请求体 reason：不通过须写明理由');
-    const failed = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', admin)
-      .send({ passed: false, reason: '缺少留言办理情况' })
-      .expect(200);
+    const failed = await adminSends(reviewId, 'decision', { passed: false, reason: '缺少留言办理情况' });
     expect(failed.body as AnnualReviewView).toMatchObject({
       status: 'failed',
       decision: { passed: false, reason: '缺少留言办理情况' },
     });
-    await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/report`)
-      .set('Authorization', admin)
-      .send({ text: '年度报告（补充留言办理情况）' })
-      .expect(200);
-    const passed = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', admin)
-      .send({ passed: true, reason: '' })
-      .expect(200);
+    await adminSends(reviewId, 'report', { text: '年度报告（补充留言办理情况）' });
+    const passed = await adminSends(reviewId, 'decision', { passed: true, reason: '' });
     const view = passed.body as AnnualReviewView;
     expect(view).toMatchObject({ status: 'passed', toClose: false });
     expect(view.reports.map((report) => report.text)).toEqual(['年度报告', '年度报告（补充留言办理情况）']);
