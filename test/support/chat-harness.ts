@@ -18,6 +18,7 @@ import { WecomChat } from '../../bot/wecom/wecom-chat';
 import { wecomAppPuppetName } from '../../bot/wecom/wecom-channel';
 import { DraftModel } from '../../src/drafts/draft-model';
 import { AuditEventModel } from '../../src/audit/audit-event-model';
+import { PersonModel } from '../../src/people/person-model';
 
 export const sampleOrganization = path.resolve(__dirname, '..', '..', 'docs', 'sample-organization.json');
 
@@ -93,4 +94,23 @@ export async function standIn(chat: ChatHarness, personName: string, delegateNam
 export async function storedDraft(code: string) {
   const draft = await DraftModel.findOne({ shortCode: code }).lean();
   return { draft, events: await AuditEventModel.countDocuments({ 'subject.id': String(draft?._id) }) };
+}
+
+/**
+ * Withdraws in chat, as their submitters, the drafts still in review: a test that leaves items in an
+ * approver's queue would otherwise change what the next test's 待办 or plain 同意 finds.
+ */
+export async function withdrawOpenDrafts(chat: ChatHarness): Promise<void> {
+  const open = await DraftModel.find({ status: 'in_review' }, { shortCode: 1, submitterId: 1 }).lean();
+  if (open.length === 0) return;
+  const submitters = await PersonModel.find(
+    { _id: { $in: open.map((draft) => draft.submitterId) } },
+    { name: 1 },
+  ).lean();
+  const names = new Map(submitters.map((person) => [String(person._id), person.name]));
+  for (const draft of open) {
+    const name = names.get(String(draft.submitterId)) ?? '';
+    await chat.sayAndWait(name, `撤回 ${draft.shortCode}`, `已撤回 #${draft.shortCode}`);
+  }
+  await chat.settle();
 }

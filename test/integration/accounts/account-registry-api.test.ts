@@ -5,6 +5,7 @@ import { AccessTokens } from '../../../src/api/access-tokens';
 import { createLogger } from '../../../src/shared/logger';
 import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
+import type { Services } from '../../../src/services';
 import { JobScheduler } from '../../../src/jobs/job-scheduler';
 import { registryReminderJob } from '../../../src/jobs/registry-reminder-job';
 import { AccountModel } from '../../../src/accounts/account-model';
@@ -12,29 +13,34 @@ import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { PersonModel } from '../../../src/people/person-model';
 import type { AccountListBody, AccountView, ErrorBody } from '../../../src/shared/contracts';
 import { startApi, cliToken } from '../../support/api-harness';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { openAccount, outboxKeys, outboxTexts } from '../../support/registry-factories';
 
 const clock = new ManualClock('2026-11-02T02:00:00Z');
 const logger = createLogger('silent');
 const tokens = new AccessTokens('registry-api-test-secret-0123456789abcdef', 3600, clock);
-const services = createServices({ clock, logger });
-const scheduler = new JobScheduler({ clock, logger, processId: 'registry-test', timeZone: 'Asia/Shanghai' });
-const reminders = registryReminderJob({ accounts: services.accounts, timeZone: 'Asia/Shanghai', logger });
+let services: Services;
 let server: http.Server;
 
-beforeAll(async () => {
-  await connectTestDatabase();
+beforeAll(connectTestDatabase, 60_000);
+
+// Every test starts on 2 November from the organisation alone, on fresh services, and opens the
+// accounts it needs: none leans on another test's account.
+beforeEach(async () => {
+  clock.set('2026-11-02T02:00:00Z');
+  await emptyTestDatabase();
+  services = createServices({ clock, logger });
   await services.people.importOrganization(fs.readFileSync(sampleOrganizationFile, 'utf8'), 'json', {});
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
-afterAll(async () => {
+afterEach(async () => {
   server.close();
   await services.audit.settle();
-  await disconnectTestDatabase();
 });
+
+afterAll(disconnectTestDatabase);
 
 const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 const api = () => request(server);
@@ -58,12 +64,35 @@ async function application(overrides: Record<string, unknown> = {}) {
 async function runRemindersOn(date: string) {
   const at = new Date(`${date}T01:00:00Z`);
   clock.set(at);
-  await scheduler.runOnce(reminders, at);
+  const scheduler = new JobScheduler({ clock, logger, processId: 'registry-test', timeZone: 'Asia/Shanghai' });
+  await scheduler.runOnce(registryReminderJob({ accounts: services.accounts, timeZone: 'Asia/Shanghai', logger }), at);
+}
+
+/** 应急先锋 applied for and approved over the API, as the first test does it (and filed, when asked); its id. */
+async function runningAccount(options: { filed?: boolean } = {}): Promise<string> {
+  const admin = await bearer('李静');
+  const created = await api()
+    .post('/api/v1/accounts')
+    .set('Authorization', admin)
+    .send(await application())
+    .expect(201);
+  const id = (created.body as AccountView).id;
+  await api()
+    .post(`/api/v1/accounts/${id}/opening-decision`)
+    .set('Authorization', admin)
+    .send({ decision: 'approve', documentNumber: '县政办〔2026〕12号' })
+    .expect(200);
+  if (options.filed) {
+    await api()
+      .post(`/api/v1/accounts/${id}/filing`)
+      .set('Authorization', admin)
+      .send({ note: '备案材料' })
+      .expect(200);
+  }
+  return id;
 }
 
 describe('the account registry over the API', () => {
-  let accountId = '';
-
   test('when an admin files an application and approves it, then the account runs with a filing deadline of 3 days', async () => {
     const created = await api()
       .post('/api/v1/accounts')
@@ -72,7 +101,7 @@ describe('the account registry over the API', () => {
       .expect(201);
     const applied = created.body as AccountView;
     expect(applied).toMatchObject({ status: 'applying', statusText: '开办申请待审批', platformText: '微信公众号' });
-    accountId = applied.id;
+    const accountId = applied.id;
 
     const approved = await api()
       .post(`/api/v1/accounts/${accountId}/opening-decision`)
@@ -92,6 +121,7 @@ describe('the account registry over the API', () => {
   });
 
   test('when the unit applies for a second account on the same platform, then 409 names the existing one and nothing is stored', async () => {
+    await runningAccount();
     const response = await api()
       .post('/api/v1/accounts')
       .set('Authorization', await bearer('李静'))
@@ -105,6 +135,7 @@ describe('the account registry over the API', () => {
   });
 
   test('when the filing deadline passes unfiled, then the unit admin and the leader are warned once; a filed account is not', async () => {
+    const accountId = await runningAccount();
     const filed = await openAccount(services, {
       unit: '县应急管理局',
       name: '应急微博',
@@ -138,6 +169,7 @@ describe('the account registry over the API', () => {
   });
 
   test('when the leader changes, then the re-filing keeps who changed it, when, and from whom to whom', async () => {
+    const accountId = await runningAccount({ filed: true });
     clock.set('2026-11-09T02:00:00Z');
     const response = await api()
       .post(`/api/v1/accounts/${accountId}/re-filings`)
@@ -169,6 +201,7 @@ describe('the account registry over the API', () => {
   });
 
   test('when the interaction function is turned off, then the leader, the account admin and the managing office are warned', async () => {
+    const accountId = await runningAccount({ filed: true });
     const response = await api()
       .put(`/api/v1/accounts/${accountId}/interaction`)
       .set('Authorization', await bearer('李静'))
@@ -184,6 +217,7 @@ describe('the account registry over the API', () => {
   });
 
   test('when the certification expires on 1 February, then reminders go out 90, 30 and 7 days before, each once', async () => {
+    const accountId = await runningAccount({ filed: true });
     await api()
       .put(`/api/v1/accounts/${accountId}/certification`)
       .set('Authorization', await bearer('李静'))
@@ -266,6 +300,7 @@ describe('the account registry over the API', () => {
   });
 
   test('when a closure step is skipped, then it is refused; in order, the account is closed and frees its platform', async () => {
+    const accountId = await runningAccount({ filed: true });
     const as = bearer.bind(null, '李静');
     const skipped = await api()
       .post(`/api/v1/accounts/${accountId}/closure`)
@@ -384,6 +419,14 @@ describe('the account registry over the API', () => {
   });
 
   test('when an admin of one department lists accounts, then only that department appears and others answer 404', async () => {
+    await runningAccount();
+    await openAccount(services, {
+      unit: '县应急管理局',
+      name: '应急微博',
+      platform: 'weibo',
+      leader: '王建华',
+      admin: '刘洋',
+    });
     const education = await unitId('某县人民政府/县教育局');
     const educationAdmin = await PersonModel.create({
       name: '教育局管理员',

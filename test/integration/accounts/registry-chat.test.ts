@@ -4,7 +4,7 @@ import { AccountModel } from '../../../src/accounts/account-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
 import { personId } from '../../support/people-factories';
@@ -13,8 +13,13 @@ const clock = new ManualClock('2026-11-01T01:00:00Z');
 let chat: ChatHarness;
 const ids: Record<string, string> = {};
 
-beforeAll(async () => {
-  await connectTestDatabase();
+beforeAll(connectTestDatabase, 60_000);
+
+// Every test starts on 1 November from the same three accounts with open reviews, its own bot and
+// no messages yet: none leans on what another test sent or stored.
+beforeEach(async () => {
+  clock.set('2026-11-01T01:00:00Z');
+  await emptyTestDatabase();
   chat = await ChatHarness.start({ clock });
   for (const account of [
     { unit: '县应急管理局', name: '应急先锋', leader: '王建华', admin: '刘洋' },
@@ -28,12 +33,16 @@ beforeAll(async () => {
   await chat.bind('JYJ004', '张伟');
 }, 90_000);
 
-afterAll(async () => {
-  await chat.stop();
-  await disconnectTestDatabase();
-});
+afterEach(() => chat.stop());
+
+afterAll(disconnectTestDatabase);
 
 const reviewOf = (name: string) => AnnualReviewModel.findOne({ accountId: ids[name] }).lean();
+
+/** 刘洋 sends the account's annual report as text. */
+async function submitReport(name: string) {
+  await chat.sayAndWait('刘洋', `年审 ${name}\n2026年度运营报告`, `已收到账号“${name}”`);
+}
 
 describe('drafts name their account', () => {
   test('when a unit has two accounts, then a draft must name one, and the leader sees which', async () => {
@@ -108,6 +117,7 @@ describe('the annual review in chat', () => {
       '年审 应急头条\n报告',
       '找不到名为“应急头条”的账号，请核对账号名称（须与备案名称一致）',
     );
+    await submitReport('应急微博');
     await chat.sayAndWait('王建华', '年审通过 应急微博', '只有管理员可以审核年审');
     expect(await reviewOf('应急微博')).toMatchObject({ status: 'submitted', decision: null });
     await chat.sayAndWait(
@@ -124,6 +134,8 @@ describe('the annual review in chat', () => {
 
 describe('a bare 年审 followed by a file', () => {
   test('when the unit has several accounts, then the bot asks which, holds the file, and stores it on the account named', async () => {
+    await submitReport('应急先锋');
+    await submitReport('应急微博');
     await chat.sayAndWait(
       '刘洋',
       '年审',

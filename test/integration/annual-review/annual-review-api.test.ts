@@ -5,6 +5,7 @@ import { AccessTokens } from '../../../src/api/access-tokens';
 import { createLogger } from '../../../src/shared/logger';
 import { ManualClock } from '../../../src/shared/clock';
 import { createServices } from '../../../src/services';
+import type { Services } from '../../../src/services';
 import { PersonModel } from '../../../src/people/person-model';
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
 import type {
@@ -15,18 +16,24 @@ import type {
   ErrorBody,
 } from '../../../src/shared/contracts';
 import { startApi, cliToken } from '../../support/api-harness';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { personId, sampleOrganizationFile, unitId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
 
 const clock = new ManualClock('2026-11-01T01:00:00Z');
 const logger = createLogger('silent');
 const tokens = new AccessTokens('annual-review-api-secret-0123456789abcdef', 3600, clock);
-const services = createServices({ clock, logger });
+let services: Services;
 let server: http.Server;
 
-beforeAll(async () => {
-  await connectTestDatabase();
+beforeAll(connectTestDatabase, 60_000);
+
+// Every test starts on 1 November from the same three accounts and their open reviews, on fresh
+// services (no memory of an earlier test), whatever ran before it.
+beforeEach(async () => {
+  clock.set('2026-11-01T01:00:00Z');
+  await emptyTestDatabase();
+  services = createServices({ clock, logger });
   await services.people.importOrganization(fs.readFileSync(sampleOrganizationFile, 'utf8'), 'json', {});
   await openAccount(services, { unit: '县应急管理局', name: '应急先锋', leader: '王建华', admin: '刘洋' });
   await openAccount(services, { unit: '县教育局', name: '教育之窗', leader: '吴国庆', admin: '冯涛' });
@@ -43,17 +50,42 @@ beforeAll(async () => {
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
 }, 60_000);
 
-afterAll(async () => {
+afterEach(async () => {
   server.close();
   await services.audit.settle();
-  await disconnectTestDatabase();
 });
+
+afterAll(disconnectTestDatabase);
 
 const bearer = async (name: string) => `Bearer ${(await cliToken(tokens, clock, await personId(name))).token}`;
 
-describe('the annual review over the API', () => {
-  let reviewId = '';
+/** The id of the current review of the account named `name`, as the board lists it. */
+async function reviewOf(name: string): Promise<string> {
+  const board = await request(server)
+    .get('/api/v1/annual-reviews')
+    .set('Authorization', await bearer('李静'))
+    .expect(200);
+  const review = (board.body as AnnualReviewListBody).reviews.find((entry) => entry.account.name === name);
+  if (!review) throw new Error(`no review of ${name} on the board`);
+  return review.id;
+}
 
+/** The county admin (李静) sends the review `reviewId` a report or a decision, answered with `status`. */
+async function adminSends(reviewId: string, call: 'report' | 'decision', body: object, status = 200) {
+  return request(server)
+    .post(`/api/v1/annual-reviews/${reviewId}/${call}`)
+    .set('Authorization', await bearer('李静'))
+    .send(body)
+    .expect(status);
+}
+
+/** The admin passes the review `reviewId` on a report, as the managing office does. */
+async function passReview(reviewId: string): Promise<void> {
+  await adminSends(reviewId, 'report', { text: '年度报告' });
+  await adminSends(reviewId, 'decision', { passed: true, reason: '' });
+}
+
+describe('the annual review over the API', () => {
   test('when an admin opens the board, then the current cycle lists each account with what is missing', async () => {
     const response = await request(server)
       .get('/api/v1/annual-reviews')
@@ -65,15 +97,11 @@ describe('the annual review over the API', () => {
       ['教育之窗', 'open', '未提交报告'],
       ['教育微博', 'open', '未提交报告'],
     ]);
-    reviewId = board.reviews[1].id;
   });
 
   test('when a decision comes before any report, then it is refused and the review stays open', async () => {
-    const response = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', await bearer('李静'))
-      .send({ passed: true })
-      .expect(409);
+    const reviewId = await reviewOf('教育之窗');
+    const response = await adminSends(reviewId, 'decision', { passed: true }, 409);
     expect((response.body as ErrorBody).error).toEqual({
       code: 'REVIEW_NOT_SUBMITTED',
       message: '账号“教育之窗”：年审未提交报告，不是待审核状态（须先提交报告）',
@@ -82,43 +110,25 @@ describe('the annual review over the API', () => {
   });
 
   test('when a report fails and a new one is submitted, then it can pass; a failure needs a reason', async () => {
-    const admin = await bearer('李静');
-    await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/report`)
-      .set('Authorization', admin)
-      .send({ text: '年度报告' })
-      .expect(200);
-    const noReason = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', admin)
-      .send({ passed: false })
-      .expect(400);
+    const reviewId = await reviewOf('教育之窗');
+    await adminSends(reviewId, 'report', { text: '年度报告' });
+    const noReason = await adminSends(reviewId, 'decision', { passed: false }, 400);
     expect((noReason.body as ErrorBody).error.message).toBe('请求体 reason：不通过须写明理由');
-    const failed = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', admin)
-      .send({ passed: false, reason: '缺少留言办理情况' })
-      .expect(200);
+    const failed = await adminSends(reviewId, 'decision', { passed: false, reason: '缺少留言办理情况' });
     expect(failed.body as AnnualReviewView).toMatchObject({
       status: 'failed',
       decision: { passed: false, reason: '缺少留言办理情况' },
     });
-    await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/report`)
-      .set('Authorization', admin)
-      .send({ text: '年度报告（补充留言办理情况）' })
-      .expect(200);
-    const passed = await request(server)
-      .post(`/api/v1/annual-reviews/${reviewId}/decision`)
-      .set('Authorization', admin)
-      .send({ passed: true, reason: '' })
-      .expect(200);
+    await adminSends(reviewId, 'report', { text: '年度报告（补充留言办理情况）' });
+    const passed = await adminSends(reviewId, 'decision', { passed: true, reason: '' });
     const view = passed.body as AnnualReviewView;
     expect(view).toMatchObject({ status: 'passed', toClose: false });
     expect(view.reports.map((report) => report.text)).toEqual(['年度报告', '年度报告（补充留言办理情况）']);
   });
 
   test("when an account's reviews are asked for, then every year of that account is listed, and nothing else", async () => {
+    const reviewId = await reviewOf('教育之窗');
+    await passReview(reviewId);
     const response = await request(server)
       .get('/api/v1/annual-reviews')
       .query({ accountId: (await AnnualReviewModel.findById(reviewId).lean())?.accountId.toString() })
@@ -154,6 +164,7 @@ describe('the annual review over the API', () => {
   });
 
   test("when someone outside the review's scope asks, then it is not found, as it is for a non-admin", async () => {
+    const reviewId = await reviewOf('教育之窗');
     const emergency = await unitId('某县人民政府/县应急管理局');
     const other = await PersonModel.create({
       name: '应急局管理员',
@@ -172,6 +183,7 @@ describe('the annual review over the API', () => {
   });
 
   test('when the dashboard asks for the counts of a scope, then accounts and reviews are counted by state', async () => {
+    await passReview(await reviewOf('教育之窗'));
     clock.set('2026-11-20T02:00:00Z');
     const admin = await services.people.findAdmin(await personId('李静'));
     expect(admin).not.toBeNull();
@@ -188,6 +200,7 @@ describe('the annual review over the API', () => {
   });
 
   test('when an admin opens the dashboard, then registry and annual-review risks join the cadence ones, per account', async () => {
+    await passReview(await reviewOf('教育之窗'));
     clock.set('2026-11-24T02:00:00Z');
     const response = await request(server)
       .get('/api/v1/dashboard')

@@ -11,7 +11,7 @@ import { AnnualReviewService } from '../../../src/annual-review/annual-review-se
 import { AnnualReviewModel } from '../../../src/annual-review/annual-review-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import type { OutboxEntry } from '../../../src/outbox/outbox-service';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { sampleOrganizationFile } from '../../support/people-factories';
 import { openAccount, outboxKeys } from '../../support/registry-factories';
 
@@ -30,8 +30,13 @@ function startProcess(name: string, services: Services = createServices({ clock,
 const nineOClock = (date: string) => new Date(`${date}T01:00:00Z`);
 const accounts = 6;
 
-beforeAll(async () => {
-  await connectTestDatabase();
+beforeAll(connectTestDatabase, 60_000);
+
+// Every test starts on 20 October from six accounts and no run yet; a test that needs earlier runs
+// makes them (ranOn), whatever ran before it.
+beforeEach(async () => {
+  clock.set('2026-10-20T02:00:00Z');
+  await emptyTestDatabase();
   const services = createServices({ clock, logger });
   await services.people.importOrganization(fs.readFileSync(sampleOrganizationFile, 'utf8'), 'json', {});
   const units = ['县应急管理局', '县教育局', '青山镇人民政府'];
@@ -48,6 +53,15 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(disconnectTestDatabase);
+
+/** The annual-review runs of these days (at 09:00) done, one after the other, as one process does them. */
+async function ranOn(...dates: string[]) {
+  for (const date of dates) {
+    clock.set(nineOClock(date));
+    const earlier = startProcess(`earlier-${date}`);
+    await earlier.scheduler.runOnce(earlier.job, nineOClock(date));
+  }
+}
 
 describe('annual review reminders across processes, restarts and downtime', () => {
   test('when the process dies in the middle of the 1 November run, then the restarted one completes it: every review once, every reminder once', async () => {
@@ -90,6 +104,7 @@ describe('annual review reminders across processes, restarts and downtime', () =
   });
 
   test('when two processes fire the 15 November run at once, then it runs once and each reminder is sent once', async () => {
+    await ranOn('2026-11-01');
     const at = nineOClock('2026-11-15');
     clock.set(at);
     const [a, b] = [startProcess('process-a'), startProcess('process-b')];
@@ -108,6 +123,7 @@ describe('annual review reminders across processes, restarts and downtime', () =
   });
 
   test('when the service was down over the 25 November reminder, then the run is caught up once at start and names that day', async () => {
+    await ranOn('2026-11-01', '2026-11-15');
     // Down from the 24th to the 26th, 14:00: the runs of the 25th and 26th were missed.
     clock.set('2026-11-26T06:00:00Z');
     const started = startProcess('after-downtime');

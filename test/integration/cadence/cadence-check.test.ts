@@ -234,6 +234,9 @@ describe('the daily cadence check', () => {
   });
 
   test('when the dashboard asks for accounts at risk, then the longest silent accounts in scope come first', async () => {
+    // Its own accounts: one silent since 1 November (past the 14-day veto), one that posted on 15 December.
+    await postOn(await openAccount(), '2026-11-01');
+    await postOn(await openAccount(), '2026-12-15');
     clock.set(shanghai('2026-12-20T09:00:00'));
     const admin = await services.people.findAdmin(await personId('李静'));
     const atRisk = await services.cadence.accountsAtRisk(admin ?? { scopeUnitIds: [] });

@@ -4,7 +4,7 @@
  * longer can; where nobody can take an item, the admins are told which drafts and how to fix it. A
  * branch admin unbinds only people they may act on (issue 21): the top admin reads as unknown to them.
  */
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
 import { makeAdmin, personId } from '../../support/people-factories';
 import { DraftModel } from '../../../src/drafts/draft-model';
@@ -15,8 +15,12 @@ import fs from 'node:fs';
 
 let chat: ChatHarness;
 
-beforeAll(async () => {
-  await connectTestDatabase();
+beforeAll(connectTestDatabase, 60_000);
+
+// Every test starts from the sample organisation with everyone bound and its own bot: none leans on
+// who an earlier test unbound or what an earlier import changed.
+beforeEach(async () => {
+  await emptyTestDatabase();
   chat = await ChatHarness.start();
   // Branch admins: of the county office, where the top admin 李静 sits, and of the town.
   await makeAdmin(await personId('蒋明'), '某县人民政府/县政府办公室');
@@ -39,14 +43,12 @@ beforeAll(async () => {
   await chat.bind('JYJ004', '张伟');
 }, 60_000);
 
-afterAll(async () => {
-  await chat.stop();
-  await disconnectTestDatabase();
-});
+afterEach(() => chat.stop());
+
+afterAll(disconnectTestDatabase);
 
 const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
 
-// First: the last test below imports the sample again, which makes the branch admins officers only.
 describe('a branch admin unbinds in chat', () => {
   test('when the county office’s admin sends 解绑 with the top admin’s name, then she is not found for them, as an unknown name is, and stays bound', async () => {
     const li = await personId('李静');
@@ -153,8 +155,8 @@ describe('an admin unbinds an approver who left', () => {
 
   test('when an import marks an approver as no longer in post, then their pending step moves to the backup as an unbind does', async () => {
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 关于人员调整的通知\n正文。', '已收到投稿'));
-    await chat.waitFor('孙丽新号', `【待审核】#${code}`);
-    await chat.sayAndWait('孙丽新号', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+    await chat.waitFor('孙丽', `【待审核】#${code}`);
+    await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
     await chat.waitFor('赵海涛', `【待审核】#${code}`);
 
     // He leaves, and the route names someone else from now on; the draft in review keeps its steps.

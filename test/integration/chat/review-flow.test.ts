@@ -1,5 +1,5 @@
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
-import { ChatHarness, provider, standIn, storedDraft } from '../../support/chat-harness';
+import { ChatHarness, provider, standIn, storedDraft, withdrawOpenDrafts } from '../../support/chat-harness';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { DelegationModel } from '../../../src/people/delegation-model';
@@ -13,6 +13,10 @@ beforeAll(async () => {
   for (const name of ['刘洋', '孙丽', '赵海涛', '钱卫东', '王建华', '李静']) await chat.bind(name);
 }, 60_000);
 
+// Each test submits its own drafts; what it leaves in review is withdrawn, so every approver's queue
+// starts empty whatever ran before.
+afterEach(() => withdrawOpenDrafts(chat));
+
 afterAll(async () => {
   await chat.stop();
   await disconnectTestDatabase();
@@ -22,6 +26,7 @@ const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
 
 describe('the review flow in chat', () => {
   test('when a draft goes through a two-step route, then both leaders decide by reply and cc is informed', async () => {
+    const officerSeen = chat.messagesOf('刘洋').length;
     const receipt = await chat.sayAndWait(
       '刘洋',
       '投稿 关于开展防汛演练的通知\n各乡镇：定于12月1日开展防汛演练。联系人身份证号110101199003074514。',
@@ -37,11 +42,11 @@ describe('the review flow in chat', () => {
 
     const echo = await chat.sayAndWait('孙丽', `同意 ${code} 内容属实`, `已记录：孙丽`);
     expect(echo).toContain(`同意 #${code} 《关于开展防汛演练的通知》 第1/2步`);
-    await chat.waitFor('刘洋', '等待下一步审核');
+    await chat.waitFor('刘洋', '等待下一步审核', { after: officerSeen });
 
     await chat.waitFor('赵海涛', `【待审核】#${code}`);
     await chat.sayAndWait('赵海涛', '同意', '已记录：赵海涛');
-    await chat.waitFor('刘洋', '稿件已审核通过，可以发布');
+    await chat.waitFor('刘洋', '稿件已审核通过，可以发布', { after: officerSeen });
     await chat.waitFor('李静', `【抄送】#${code}`);
 
     await chat.sayAndWait('刘洋', `已发布 ${code} https://mp.weixin.qq.com/s/drill`, '已登记发布');
@@ -140,16 +145,6 @@ describe('decisions in chat', () => {
     const first = codeIn(await chat.sayAndWait('刘洋', '投稿 单条待办\n正文一', '已收到投稿'));
     await chat.waitFor('孙丽', `【待审核】#${first}`);
     await chat.sayAndWait('孙丽', '待办', '待审核（');
-    // 孙丽 may have items from other tests: clear them so exactly one is pending.
-    const pendingCodes = [
-      ...chat
-        .messagesOf('孙丽')
-        .at(-1)!
-        .matchAll(/#([A-Z2-9]{4})/g),
-    ].map((match) => match[1]);
-    for (const other of pendingCodes.filter((candidate) => candidate !== first)) {
-      await chat.sayAndWait('孙丽', `驳回 ${other} 清理`, `驳回 #${other}`);
-    }
     await chat.sayAndWait('孙丽', '同意', new RegExp(`已记录：孙丽.* 同意 #${first}`));
 
     const second = codeIn(await chat.sayAndWait('刘洋', '投稿 多条待办甲\n正文', '已收到投稿'));
@@ -232,15 +227,23 @@ describe('decisions in chat', () => {
   });
 
   test('when a leader on leave has a delegate, then the delegate approves on their behalf and the trail says so', async () => {
-    const { person: sunLi, delegate } = await standIn(chat, '孙丽', '周立新');
-    await chat.bind('周立新');
-    const code = codeIn(await chat.sayAndWait('刘洋', '投稿 请假代审\n正文', '已收到投稿'));
-    await chat.sayAndWait('周立新', `同意 ${code}`, new RegExp(`已记录：周立新.*（代孙丽.*） 同意 #${code}`));
-    const draft = await DraftModel.findOne({ shortCode: code }).lean();
-    const decision = draft?.steps[0].decisions[0];
-    expect([String(decision?.approverId), String(decision?.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
-    const event = await AuditEventModel.findOne({ 'subject.id': String(draft?._id), action: 'draft.approved' }).lean();
-    expect([String(event?.actor.personId), String(event?.actor.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
+    const delegation = await standIn(chat, '孙丽', '周立新');
+    try {
+      const { person: sunLi, delegate } = delegation;
+      await chat.bind('周立新');
+      const code = codeIn(await chat.sayAndWait('刘洋', '投稿 请假代审\n正文', '已收到投稿'));
+      await chat.sayAndWait('周立新', `同意 ${code}`, new RegExp(`已记录：周立新.*（代孙丽.*） 同意 #${code}`));
+      const draft = await DraftModel.findOne({ shortCode: code }).lean();
+      const decision = draft?.steps[0].decisions[0];
+      expect([String(decision?.approverId), String(decision?.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
+      const event = await AuditEventModel.findOne({
+        'subject.id': String(draft?._id),
+        action: 'draft.approved',
+      }).lean();
+      expect([String(event?.actor.personId), String(event?.actor.onBehalfOfId)]).toEqual([delegate.id, sunLi.id]);
+    } finally {
+      await delegation.end();
+    }
   });
 
   test('when the leader back from leave writes 取消代审, then the delegate may no longer decide and both are told', async () => {
@@ -287,19 +290,28 @@ describe('decisions in chat', () => {
   });
 
   test('when an approver revokes an approval before publication, then the officer may not publish until approved again', async () => {
+    const officerSeen = chat.messagesOf('刘洋').length;
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 撤销同意测试\n正文', '已收到投稿'));
     await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
     await chat.sayAndWait('赵海涛', `同意 ${code}`, new RegExp(`已记录：赵海涛.* 同意 #${code}`));
     await chat.waitFor('刘洋', new RegExp(`同意 #${code} .*第2/2步`));
     await chat.sayAndWait('赵海涛', `撤销 ${code} 数据需再核实`, '已记录：撤销同意');
-    await chat.waitFor('刘洋', '在重新审核通过前不得发布');
+    await chat.waitFor('刘洋', '在重新审核通过前不得发布', { after: officerSeen });
     await chat.sayAndWait('刘洋', `已发布 ${code} https://mp.weixin.qq.com/s/x`, '未经审核同意不得发布');
     expect((await DraftModel.findOne({ shortCode: code }).lean())?.status).toBe('in_review');
   });
 });
 
-describe('the trail after the flow', () => {
-  test('when the flow has run, then audit:verify passes and decisions carry actor, version hash and reason', async () => {
+describe('the trail of decisions in chat', () => {
+  test('when drafts are approved and rejected in chat, then audit:verify passes and decisions carry actor, version hash and reason', async () => {
+    // Its own eleven decisions: five drafts approved at both steps, one rejected.
+    for (const n of [1, 2, 3, 4, 5]) {
+      const code = codeIn(await chat.sayAndWait('刘洋', `投稿 留痕测试${n}\n正文`, '已收到投稿'));
+      await chat.sayAndWait('孙丽', `同意 ${code}`, new RegExp(`已记录：孙丽.* 同意 #${code}`));
+      await chat.sayAndWait('赵海涛', `同意 ${code}`, new RegExp(`已记录：赵海涛.* 同意 #${code}`));
+    }
+    const rejected = codeIn(await chat.sayAndWait('刘洋', '投稿 留痕驳回\n正文', '已收到投稿'));
+    await chat.sayAndWait('孙丽', `驳回 ${rejected} 数据需核实`, new RegExp(`已记录：孙丽.* 驳回 #${rejected}`));
     await chat.services.audit.settle();
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
     const decisions = await AuditEventModel.find({ action: { $in: ['draft.approved', 'draft.rejected'] } }).lean();

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { adminCli } from '../../support/admin-cli';
-import { createPeopleService, personId, unitId } from '../../support/people-factories';
+import { createPeopleService, importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { DelegationModel } from '../../../src/people/delegation-model';
 import { PersonModel } from '../../../src/people/person-model';
 import { IdentityBindingModel } from '../../../src/people/identity-binding-model';
@@ -28,6 +28,16 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
   await disconnectTestDatabase();
 });
+// Every test starts from an empty database; one that needs the organisation imports it (sampleImported).
+beforeEach(emptyTestDatabase);
+
+/** The sample organisation imported, as an operator's earlier import left it. */
+async function sampleImported() {
+  const { people, audit } = createPeopleService({ clock: new ManualClock(new Date()) });
+  await importSampleOrganization(people);
+  await audit.settle();
+  return people;
+}
 
 describe('the admin command line', () => {
   test('when the sample organization is imported twice, then it prints a Chinese summary each time and exits 0', async () => {
@@ -73,6 +83,7 @@ describe('the admin command line', () => {
   });
 
   test('when a bind code is made for a person, then it prints the code and its expiry in Beijing time, and the code binds', async () => {
+    await sampleImported();
     const run = await runAdmin('bind-code', 'YJJ005');
 
     expect(run.code).toBe(0);
@@ -89,12 +100,14 @@ describe('the admin command line', () => {
   });
 
   test('when the name is shared, then it exits non-zero naming the candidates', async () => {
+    await sampleImported();
     const run = await runAdmin('bind-code', '张伟');
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('failed [PERSON_AMBIGUOUS]: 有 2 位名为“张伟”的人员');
   });
 
   test('when an admin sets a delegate for a leave, then it is stored from the first day to the end of the last, in Beijing time', async () => {
+    await sampleImported();
     const run = await runAdmin('delegate', '赵海涛', '钱卫东', '2026-12-01', '2026-12-07', '--by', '李静');
 
     expect(run).toMatchObject({
@@ -113,6 +126,7 @@ describe('the admin command line', () => {
   });
 
   test('when an API token is asked for an admin, then it prints one the API accepts, records it, and refuses non-admins', async () => {
+    await sampleImported();
     const issued = await runAdmin('api-token', '李静', '--by', '李静');
     expect(issued.code).toBe(0);
     const token = issued.stdout.split('\n')[1];
@@ -134,6 +148,7 @@ describe('the admin command line', () => {
   });
 
   test('when the operator sets, lists and removes a local holiday, then the calendar follows and the audit trail records it', async () => {
+    await sampleImported();
     const set = await runAdmin('calendar-set', '2027-01-01', '休息', '元旦', '--by', '李静');
     expect(set).toMatchObject({ code: 0, stdout: '已设置：2027-01-01 休息（元旦），对全部单位的提醒和催办生效。\n' });
     const listed = await runAdmin('calendar');
@@ -148,6 +163,7 @@ describe('the admin command line', () => {
   });
 
   test('when an admin unbinds a person, then every binding is released and it is recorded as the admin’s', async () => {
+    await sampleImported();
     const { people, audit } = createPeopleService({ clock: new ManualClock(new Date()) });
     const { code } = await people.createBindCode('刘洋', {});
     await people.bindChatIdentity({ code, provider: 'wechaty-puppet-mock', externalId: 'contact-liu-unbind' });
@@ -170,6 +186,7 @@ describe('the admin command line', () => {
   });
 
   test('when an admin unbinds an approver who left, then their pending draft moves to the backup and the CLI says where it went', async () => {
+    await sampleImported();
     const services = createServices({ clock: systemClock, logger: createLogger('silent') });
     const draft = await services.drafts.submitDraft(
       { personId: await personId('刘洋'), via: 'test' },
@@ -190,6 +207,7 @@ describe('the admin command line', () => {
   });
 
   test('when an admin removes a unit’s approval route, then it is gone and recorded, and removing it again says there is none', async () => {
+    await sampleImported();
     const run = await runAdmin('remove-route', '县教育局', '--by', '李静');
 
     expect(run).toEqual({
@@ -208,7 +226,16 @@ describe('the admin command line', () => {
   });
 
   test('when an admin cancels a person’s delegation, then it ends now and is recorded, and a second cancel says there is none', async () => {
+    const people = await sampleImported();
     const zhao = await personId('赵海涛');
+    const now = Date.now();
+    await people.setDelegation({
+      personId: zhao,
+      delegateId: await personId('钱卫东'),
+      from: new Date(now - 60_000),
+      until: new Date(now + 7 * 86_400_000),
+      byId: await personId('李静'),
+    });
     expect(await DelegationModel.countDocuments({ personId: zhao, until: { $gt: new Date() } })).toBe(1);
 
     const run = await runAdmin('cancel-delegation', '赵海涛', '--by', '李静');
