@@ -110,16 +110,8 @@ export class ApprovalRoutes {
       actor: adminActor(options),
       action: 'approval-route.removed',
       subject: { type: 'approval-route', id: String(id) },
-      details: {
-        unitId: String(route.unitId),
-        accountId: route.accountId ? String(route.accountId) : null,
-        steps: route.steps.map((step) => ({
-          mode: step.mode,
-          approverIds: step.approverIds.map(String),
-          backupApproverIds: step.backupApproverIds.map(String),
-        })),
-        ccIds: route.ccIds.map(String),
-      },
+      // The route as it was (unit, account, steps, cc), so the trail can show what was removed.
+      details: { ...toRouteDefinition(route) },
     });
     this.forgetOrganization();
     return route;

@@ -18,6 +18,16 @@ import type { DelegationInvolvement, DelegationPeriod } from './delegation-rules
 import { adminActor, invalidId, personNotFound } from './people-records';
 import type { AdminActionOptions } from './people-records';
 
+/** Who lets whom decide for them, when, and which admin (or nobody: the CLI) set it up. */
+export interface DelegationRequest {
+  personId: string;
+  delegateId: string;
+  from: Date;
+  until: Date;
+  byId: string | null;
+  via?: string;
+}
+
 export class Delegations {
   private readonly delegators: TtlCache<string[]>;
 
@@ -39,14 +49,7 @@ export class Delegations {
    * Lets `delegateId` decide for `personId` from `from` (inclusive) until `until` (exclusive), e.g. while
    * the person is on leave. Where periods overlap, the delegation set last applies.
    */
-  async setDelegation(input: {
-    personId: string;
-    delegateId: string;
-    from: Date;
-    until: Date;
-    byId: string | null;
-    via?: string;
-  }): Promise<void> {
+  async setDelegation(input: DelegationRequest): Promise<void> {
     const personId = toObjectId(input.personId, invalidId('被代理人'));
     const delegateId = toObjectId(input.delegateId, invalidId('代理人'));
     const now = this.dependencies.clock.now();

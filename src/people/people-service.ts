@@ -29,6 +29,7 @@ import type { UnitLineage } from './people-lookups';
 import { ApprovalRoutes } from './approval-routes';
 import type { ResolvedRoute } from './approval-routes';
 import { Delegations } from './delegations';
+import type { DelegationRequest } from './delegations';
 import { AdminScope } from './admin-scope';
 import type { AdminActionOptions, AdminSummary, PersonSummary } from './people-records';
 
@@ -220,14 +221,7 @@ export class PeopleService {
 
   // Delegations: see Delegations.
 
-  setDelegation(input: {
-    personId: string;
-    delegateId: string;
-    from: Date;
-    until: Date;
-    byId: string | null;
-    via?: string;
-  }): Promise<void> {
+  setDelegation(input: DelegationRequest): Promise<void> {
     return this.delegations.setDelegation(input);
   }
 
