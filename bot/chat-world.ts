@@ -14,7 +14,7 @@ import type { Puppet } from 'wechaty-puppet';
 import type { Services } from '../src/services';
 import type { Logger } from '../src/shared/logger';
 import type { OutboxConfig } from '../src/shared/config';
-import type { OutboxDeliveryOptions } from '../src/outbox/outbox-service';
+import type { OutboxDeliveryOptions } from '../src/outbox/outbox-delivery';
 import { noMinuteLimit } from '../src/outbox/outbox-rules';
 import { createChatBot } from './shenfa-bot';
 import { InboundSpool } from './inbound-spool';

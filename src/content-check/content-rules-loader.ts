@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ContentRuleError, compileContentRules, findingSeverities, formatDataPath } from './content-check-rules';
-import type { ContentRuleData, ContentRules } from './content-check-rules';
+import { ContentRuleError, compileContentRules, findingSeverities, formatDataPath } from './content-rule-set-rules';
+import type { ContentRuleData, ContentRules } from './content-rule-set-rules';
 
 const severity = z.enum(findingSeverities);
 const text = z.string().trim().min(1, { error: 'must not be empty' });

@@ -1,4 +1,5 @@
-import { Outbox, OutboxDelivery } from '../../../src/outbox/outbox-service';
+import { Outbox } from '../../../src/outbox/outbox-service';
+import { OutboxDelivery } from '../../../src/outbox/outbox-delivery';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { OutboxArchiveModel, OutboxSentKeyModel } from '../../../src/outbox/outbox-archive-model';
 import { RevisionClaimModel } from '../../../src/shared/claimed-write';

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import mongoose from 'mongoose';
-import { OutboxDelivery } from '../../../src/outbox/outbox-service';
+import { OutboxDelivery } from '../../../src/outbox/outbox-delivery';
 import { systemClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
 import '../../../src/models';

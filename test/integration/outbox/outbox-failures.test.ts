@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
-import { Outbox, OutboxDelivery } from '../../../src/outbox/outbox-service';
-import type { DeliverableMessage, OutboxDeliveryDependencies } from '../../../src/outbox/outbox-service';
+import { Outbox } from '../../../src/outbox/outbox-service';
+import { OutboxDelivery } from '../../../src/outbox/outbox-delivery';
+import type { DeliverableMessage, OutboxDeliveryDependencies } from '../../../src/outbox/outbox-delivery';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { ManualClock } from '../../../src/shared/clock';
 import { AppError } from '../../../src/shared/errors';

@@ -10,7 +10,8 @@ import type { Logger } from '../../../src/shared/logger';
 import { Outbox } from '../../../src/outbox/outbox-service';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { OutboxArchiveModel, OutboxSentKeyModel } from '../../../src/outbox/outbox-archive-model';
-import type { DeliverableMessage, OutboxEntry } from '../../../src/outbox/outbox-service';
+import type { OutboxEntry } from '../../../src/outbox/outbox-service';
+import type { DeliverableMessage } from '../../../src/outbox/outbox-delivery';
 
 /** The start time of the outbox tests' manual clocks, and a moment some milliseconds after it. */
 export const t0 = new Date('2026-11-26T01:00:00Z');
