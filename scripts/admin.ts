@@ -73,8 +73,8 @@ runCommand(async () => {
     const format = formatOf(file);
     if (!fs.existsSync(file)) throw usageError(`找不到文件 ${file}`);
     const content = fs.readFileSync(file, 'utf8');
-    task = async ({ people }, byId) => {
-      const summary = await people.importOrganization(content, format, { byId, via: 'cli' });
+    task = async ({ organization }, byId) => {
+      const summary = await organization.importOrganization(content, format, { byId, via: 'cli' });
       return (
         `导入完成：单位 ${summary.units} 个，人员 ${summary.people} 人，审核路由 ${summary.routes} 条；` +
         `本次新建 ${summary.created} 条记录，更新 ${summary.updated} 条。`

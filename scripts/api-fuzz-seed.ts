@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const sample = JSON.parse(
     fs.readFileSync(path.join(__dirname, '..', 'docs', 'sample-organization.json'), 'utf8'),
   ) as { people: object[] };
-  await services.people.importOrganization(
+  await services.organization.importOrganization(
     JSON.stringify({ ...sample, people: [...sample.people, branchAdmin] }),
     'json',
     { byId: null, via: 'api-fuzz-seed' },

@@ -264,9 +264,13 @@ runCommand(async () => {
     const chatName = channel === 'wecom' ? '企业微信自建应用（本地模拟的企业微信服务器）' : 'wechaty-puppet-mock';
     print(`审发演示：${database.source}，数据库 ${database.dbName}，聊天：${chatName}`);
     const services = createServices({ clock: systemClock, logger });
-    const imported = await services.people.importOrganization(fs.readFileSync(sampleOrganization, 'utf8'), 'json', {
-      via: 'demo',
-    });
+    const imported = await services.organization.importOrganization(
+      fs.readFileSync(sampleOrganization, 'utf8'),
+      'json',
+      {
+        via: 'demo',
+      },
+    );
     print(
       `导入示例组织（docs/sample-organization.json）：${imported.units} 个单位，${imported.people} 人，${imported.routes} 条审核路线`,
     );

@@ -13,13 +13,16 @@ import { AuditTrail } from './audit/audit-service';
 import { Outbox } from './outbox/outbox-service';
 import { PeopleService } from './people/people-service';
 import { DraftService } from './drafts/draft-service';
-import { handOverAndTell, leaverHandover } from './drafts/leaver-handover';
-import { endSessionsOf, importSessionHooks } from './auth/session-service';
+import { leaverHandover } from './drafts/leaver-handover';
+import { endSessionsOf } from './auth/session-service';
+import type { SessionEndReason } from './auth/session-model';
+import { OrganizationFileImport } from './people/import-organization';
 import { PersonUnbinding } from './people/unbind-person';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
 import { AccountService } from './accounts/account-service';
+import { findOpenAccountId } from './accounts/account-queries';
 import type { FilingDeadlinePolicy } from './accounts/filing-deadline-rules';
 import { AnnualReviewService } from './annual-review/annual-review-service';
 import { defaultReminderDays } from './annual-review/annual-review-rules';
@@ -50,6 +53,8 @@ export interface Services {
   reminderRecords: ReminderRecordService;
   /** The unbind of a person (who left): the same for the API, the bot and the CLI. */
   unbinding: PersonUnbinding;
+  /** An admin's import of the organization file (API and CLI), with what follows for those who left. */
+  organization: OrganizationFileImport;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -99,34 +104,10 @@ export function createServices(options: ServiceOptions): Services {
   const outbox = new Outbox({ clock, logger, maxMessageBytes: options.maxMessageBytes });
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const registry = options.registry ?? { filingDeadline: { days: 3, unit: 'days' }, reminderDays: defaultReminderDays };
-  // The people feature finds accounts named in route files through the registry, which needs people.
-  const accountDirectory = {
-    findAccountId: (unitId: string, reference: string) => accounts.findAccountId(unitId, reference),
-  };
-  // An import that marks people as left or takes the admin role ends their API sessions, as an unbind does.
-  const sessionHooks = importSessionHooks({ clock, audit, logger });
-  // People an import marks as no longer in post also hand their pending approvals on.
-  const onPeopleLeft = async (personIds: string[], actor: { byId?: string | null; via?: string }) => {
-    await sessionHooks.onPeopleLeft(personIds, actor);
-    for (const personId of personIds) {
-      await handOverAndTell(
-        { drafts, people, outbox, clock },
-        personId,
-        { byId: actor.byId ?? null, via: actor.via ?? '' },
-        '标为不在职',
-      );
-    }
-  };
-  const people = new PeopleService({
-    clock,
-    audit,
-    logger,
-    accounts: accountDirectory,
-    onPeopleLeft,
-    onAdminRoleRemoved: sessionHooks.onAdminRoleRemoved,
-  });
+  // Route files name accounts; the lookup needs no people, so people can be built before the registry.
+  const people = new PeopleService({ clock, audit, logger, accounts: { findAccountId: findOpenAccountId } });
   const calendar = new CalendarService({ clock, audit, people, timeZone, logger, official: options.officialCalendar });
-  const accounts: AccountService = new AccountService({
+  const accounts = new AccountService({
     clock,
     audit,
     outbox,
@@ -169,11 +150,16 @@ export function createServices(options: ServiceOptions): Services {
   const cadence = new CadenceService({ ...cadenceDependencies, accounts: cadenceAccounts, posts, drafts });
   const nudges = new NudgeService({ ...cadenceDependencies, drafts });
   const reminderRecords = new ReminderRecordService({ drafts, timeZone });
-  const unbinding = new PersonUnbinding({
-    people,
-    sessions: { endSessionsOf: (personIds, reason) => endSessionsOf({ clock, audit, logger }, personIds, reason) },
+  // Who leaves, by an unbind or an import, loses their sessions and hands their pending approvals on.
+  const leavers = {
+    sessions: {
+      endSessionsOf: (personIds: string[], reason: SessionEndReason) =>
+        endSessionsOf({ clock, audit, logger }, personIds, reason),
+    },
     handOver: leaverHandover({ people, drafts, outbox, clock }),
-  });
+  };
+  const unbinding = new PersonUnbinding({ people, ...leavers });
+  const organization = new OrganizationFileImport({ people, ...leavers });
   return {
     clock,
     audit,
@@ -189,5 +175,6 @@ export function createServices(options: ServiceOptions): Services {
     nudges,
     reminderRecords,
     unbinding,
+    organization,
   };
 }

@@ -110,15 +110,9 @@ export class AccountQueries {
     return matches[0];
   }
 
-  /** AccountDirectory for the people feature: a unit's open account by name or platform. */
-  async findAccountId(unitId: string, reference: string): Promise<string | null> {
-    if (!isObjectIdText(unitId)) return null;
-    const accounts = await AccountModel.find({ unitId: new Types.ObjectId(unitId), closedKey: '' }).lean<Account[]>();
-    const value = reference.trim();
-    const found = accounts.find(
-      (account) => account.name === value || account.platform === value || platformLabels[account.platform] === value,
-    );
-    return found ? String(found._id) : null;
+  /** A unit's open account by name or platform (see findOpenAccountId). */
+  findAccountId(unitId: string, reference: string): Promise<string | null> {
+    return findOpenAccountId(unitId, reference);
   }
 
   /**
@@ -283,4 +277,19 @@ export function accountNotFound(): NotFoundError {
 
 export function invalidId(word: string) {
   return new ValidationError('INVALID_ID', `${word}编号无效`);
+}
+
+/**
+ * A unit's open account by name, platform key or platform label: how an approval route in the
+ * organization file names its account. Needs no people, so the composition root can give it to the
+ * people feature before the registry (which needs people) is built.
+ */
+export async function findOpenAccountId(unitId: string, reference: string): Promise<string | null> {
+  if (!isObjectIdText(unitId)) return null;
+  const accounts = await AccountModel.find({ unitId: new Types.ObjectId(unitId), closedKey: '' }).lean<Account[]>();
+  const value = reference.trim();
+  const found = accounts.find(
+    (account) => account.name === value || account.platform === value || platformLabels[account.platform] === value,
+  );
+  return found ? String(found._id) : null;
 }

@@ -109,6 +109,7 @@ export function createApiRoutes(
       clock,
       timeZone: config.timeZone,
       unbindPerson: (personId, actor) => services.unbinding.unbind(personId, actor),
+      organization: services.organization,
     }),
     ...dashboardRoutes(
       new DashboardService({

@@ -14,7 +14,6 @@ import { AppError, ForbiddenError, UnauthorizedError } from '../shared/errors';
 import { applyAtRevision } from '../shared/claimed-write';
 import type { AuditTrail } from '../audit/audit-service';
 import type { PersonSummary } from '../people/people-records';
-import type { PeopleServiceDependencies } from '../people/people-service';
 import type { LoginResponse } from '../shared/contracts/auth';
 import type { WechatCodeExchange } from './wechat-client';
 import { LoginSessionModel, RefreshTokenModel } from './session-model';
@@ -191,7 +190,7 @@ export class SessionService {
   }
 }
 
-/** What ending sessions needs: no login parts, so the bot, the CLI and an import's hooks use it as the API does. */
+/** What ending sessions needs: no login parts, so the bot, the CLI and an import use it as the API does. */
 export type SessionEndingDependencies = Pick<SessionServiceDependencies, 'clock' | 'audit' | 'logger'>;
 
 /**
@@ -209,23 +208,6 @@ export async function endSessionsOf(
   >();
   for (const session of sessions) await endSession(dependencies, session, reason, { personId: null });
   return sessions.length;
-}
-
-/**
- * The people feature's hooks that end API sessions after an import: of the people it marked as left
- * and of those in post it took the admin role from. Whoever builds a PeopleService passes them in.
- */
-export function importSessionHooks(
-  dependencies: SessionEndingDependencies,
-): Required<Pick<PeopleServiceDependencies, 'onPeopleLeft' | 'onAdminRoleRemoved'>> {
-  return {
-    onPeopleLeft: async (personIds) => {
-      await endSessionsOf(dependencies, personIds, 'left');
-    },
-    onAdminRoleRemoved: async (personIds) => {
-      await endSessionsOf(dependencies, personIds, 'admin-removed');
-    },
-  };
 }
 
 /**

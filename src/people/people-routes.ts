@@ -26,6 +26,7 @@ import {
 } from '../shared/contracts/people';
 import type { DelegationView } from '../shared/contracts/people';
 import type { PeopleService } from './people-service';
+import type { OrganizationFileImport } from './import-organization';
 import type { Delegation } from './delegation-model';
 import { listApprovalRoutes, listDelegations, listPeople, listUnits, placesOf } from './people-directory';
 import { adminMayActOnPerson } from './admin-scope-rules';
@@ -43,6 +44,8 @@ export interface PeopleRouteDependencies {
     movedDrafts: { code: string; to: { id: string; name: string }[] }[];
     unassignedDrafts: string[];
   }>;
+  /** The organization file with what follows for those who left; see import-organization.ts. */
+  organization: Pick<OrganizationFileImport, 'importOrganization'>;
 }
 
 export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] {
@@ -162,7 +165,9 @@ export function peopleRoutes(dependencies: PeopleRouteDependencies): ApiRoute[] 
             '组织架构文件涵盖全部单位和人员，只有最上级单位的管理员可以导入；请联系最上级单位的管理员',
           );
         }
-        return { body: await people.importOrganization(body.content, body.format, actor(ctx)) };
+        return {
+          body: await dependencies.organization.importOrganization(body.content, body.format, actor(ctx)),
+        };
       },
     }),
     defineRoute({

@@ -43,10 +43,13 @@ export interface PeopleServiceDependencies {
   audit: AuditTrail;
   logger?: Logger;
   accounts?: AccountDirectory;
-  /** Told of the people an import marked as no longer in post, so their pending approvals move on. */
-  onPeopleLeft?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
-  /** Told of the people in post an import took the admin role from, so their API sessions end. */
-  onAdminRoleRemoved?: (personIds: string[], options: AdminActionOptions) => Promise<void>;
+}
+
+/** What an import did: its summary, the people it marked as no longer in post, those it took the admin role from. */
+export interface ImportedOrganization {
+  summary: ImportSummary;
+  leftIds: string[];
+  adminRemovedIds: string[];
 }
 
 /**
@@ -75,7 +78,7 @@ export class PeopleService {
   private readonly organizationImport: OrganizationImport;
   private readonly identityBindings: IdentityBindings;
 
-  constructor(private readonly dependencies: PeopleServiceDependencies) {
+  constructor(dependencies: PeopleServiceDependencies) {
     this.organizationImport = new OrganizationImport(dependencies);
     this.identityBindings = new IdentityBindings(dependencies);
     const cache = <V>() => new TtlCache<V>(organizationCacheTtlMs, dependencies.clock);
@@ -96,20 +99,31 @@ export class PeopleService {
   }
 
   /** Imports the organization file; see OrganizationImport. */
+  /**
+   * Imports the organization file alone and answers its summary. An admin's import goes through the
+   * import use case (src/people/import-organization.ts), which also moves the leavers' approvals on.
+   */
   async importOrganization(
     content: string,
     format: OrganizationFileFormat,
     options: AdminActionOptions,
   ): Promise<ImportSummary> {
+    return (await this.importOrganizationFile(content, format, options)).summary;
+  }
+
+  /** Imports the organization file; answers its summary and the people it changed in post or role. */
+  async importOrganizationFile(
+    content: string,
+    format: OrganizationFileFormat,
+    options: AdminActionOptions,
+  ): Promise<ImportedOrganization> {
     const { leftIds, adminRemovedIds, ...summary } = await this.organizationImport.importOrganization(
       content,
       format,
       options,
     );
     this.forgetOrganization();
-    if (leftIds.length > 0) await this.dependencies.onPeopleLeft?.(leftIds, options);
-    if (adminRemovedIds.length > 0) await this.dependencies.onAdminRoleRemoved?.(adminRemovedIds, options);
-    return summary;
+    return { summary, leftIds, adminRemovedIds };
   }
 
   /** A one-time code with which the person binds their chat identity; see IdentityBindings. */

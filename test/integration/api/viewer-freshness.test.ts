@@ -60,7 +60,7 @@ test('when an import takes the admin role from someone, then every API refuses t
   file.people = file.people.map((person) =>
     person.name === '李静' ? { ...person, roles: ['信息员'], adminOf: undefined } : person,
   );
-  await importing.services.people.importOrganization(JSON.stringify(file), 'json', { byId: null });
+  await importing.services.organization.importOrganization(JSON.stringify(file), 'json', { byId: null });
 
   expect(await listPeopleOn([importing, other], token)).toEqual([
     [401, 'AUTH_SESSION_ENDED'],

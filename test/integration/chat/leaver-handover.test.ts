@@ -167,7 +167,7 @@ describe('an admin unbinds an approver who left', () => {
     for (const person of organization.people) if (person.name === '赵海涛') person.active = '否';
     const route = organization.routes.find((candidate) => candidate.unit.endsWith('县应急管理局'));
     if (route) route.steps[1] = { ...route.steps[1], approvers: ['王建华'], backups: [] };
-    await chat.services.people.importOrganization(JSON.stringify(organization), 'json', {
+    await chat.services.organization.importOrganization(JSON.stringify(organization), 'json', {
       byId: await personId('李静'),
       via: 'test',
     });
