@@ -4,80 +4,14 @@
  * to the step's backup approver (or, without one, the unit's admins) after Y, with the submitter told
  * who has the draft. Nudges never decide anything: nothing is approved by timeout.
  *
- * A "pending episode" is the current step of the current version since it last became pending
- * (opened, or reopened by a revision or a revoked approval) or was last handed over (转交). Its key
- * names it, so each nudge is given once per episode, and a decision, withdrawal, revision, revocation
- * or handover ends it: the next episode (if any) starts its own clock and gets its own nudges.
+ * Each nudge is given once per "pending episode" of a draft (src/drafts/pending-episode-rules.ts: whom
+ * the current step waits for, since when): the next episode, if any, starts its own clock and gets its
+ * own nudges.
  */
-import type { ReviewState, ReviewStep } from '../drafts/review-state';
-import { handedOverTo } from '../drafts/approval-step-rules';
-import { draftHeading } from '../drafts/draft-messages';
+import type { PendingEpisode } from '../drafts/pending-episode-rules';
 import type { ReminderPolicy } from './reminder-policy-rules';
 
 export type NudgeStage = 'remind' | 'escalate';
-
-export interface PendingEpisode {
-  key: string;
-  since: Date;
-  stepIndex: number;
-  /** Designated approvers (after handovers) who have not answered yet. */
-  waitingFor: string[];
-  /** Backup approvers who may decide instead; the escalation goes to them. */
-  backupIds: string[];
-}
-
-/** The current step's pending episode; null for a draft that is not waiting for anyone. */
-export function pendingEpisode(state: ReviewState, versionCreatedAt: Date): PendingEpisode | null {
-  const step = state.steps[state.currentStepIndex];
-  if (state.status !== 'in_review' || !step) return null;
-  const version = state.currentVersion;
-  const previous = state.steps[state.currentStepIndex - 1];
-  // The step's own record of when it became pending this time; drafts stored before it was kept fall
-  // back to the version's submission or the previous step's approval (a revocation is not seen there).
-  const openedAt =
-    step.pendingSince?.getTime() ??
-    Math.max(
-      versionCreatedAt.getTime(),
-      ...(previous?.decisions ?? [])
-        .filter((decision) => decision.versionNumber === version)
-        .map((decision) => decision.decidedAt.getTime()),
-    );
-  const handovers = step.handovers.filter((handover) => handover.versionNumber === version);
-  const since = Math.max(openedAt, ...handovers.map((handover) => handover.at.getTime()));
-  const waitingFor = undecidedApprovers(step, version);
-  if (waitingFor.length === 0) return null;
-  const decided = decidedFor(step, version);
-  // A reopened step (same version and step) is a new episode: its opening time is part of the key.
-  const opening = step.pendingSince ? `:p${step.pendingSince.getTime()}` : '';
-  return {
-    key: `${state.id}:v${version}:s${state.currentStepIndex}${opening}:h${handovers.length}`,
-    since: new Date(since),
-    stepIndex: state.currentStepIndex,
-    waitingFor,
-    backupIds: step.backupApproverIds.filter((id) => !decided.has(id) && !waitingFor.includes(id)),
-  };
-}
-
-function decidedFor(step: ReviewStep, version: number): Set<string> {
-  return new Set(
-    step.decisions
-      .filter((decision) => decision.versionNumber === version)
-      .flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId]),
-  );
-}
-
-/** Who the step still waits for: each designated approver (or whom they handed over to) without an answer. */
-function undecidedApprovers(step: ReviewStep, version: number): string[] {
-  const decided = decidedFor(step, version);
-  if (step.mode === 'any' && step.decisions.some((decision) => decision.versionNumber === version)) return [];
-  // Hand-overs as the draft rules read them: a move after an unbind holds for later versions too.
-  const waiting = handedOverTo(
-    step,
-    step.approverIds.filter((id) => !decided.has(id)),
-    version,
-  );
-  return [...new Set(waiting)];
-}
 
 /** The nudges due after `elapsedMinutes` of working time. */
 export function dueNudgeStages(elapsedMinutes: number, policy: ReminderPolicy): NudgeStage[] {
@@ -93,7 +27,8 @@ export function nudgeKey(episode: Pick<PendingEpisode, 'key'>, stage: NudgeStage
 
 export interface NudgeText {
   code: string;
-  title: string;
+  /** How chat messages name the draft (the drafts feature's heading: code and title). */
+  heading: string;
   unitName: string;
   submitterName: string;
   /** Names of whom the step waits for, joined. */
@@ -107,7 +42,7 @@ function hours(value: number): string {
 
 export function describeReminder(text: NudgeText): string {
   return (
-    `【审核提醒】${draftHeading(text.code, text.title)}（${text.unitName}，投稿人${text.submitterName}）` +
+    `【审核提醒】${text.heading}（${text.unitName}，投稿人${text.submitterName}）` +
     `已等待您审核 ${hours(text.elapsedHours)} 个工作小时。` +
     `请回复“同意 ${text.code} [意见]”或“驳回 ${text.code} 理由”；不便审核可“转交 ${text.code} 姓名”。`
   );
@@ -115,7 +50,7 @@ export function describeReminder(text: NudgeText): string {
 
 export function describeEscalationToBackup(text: NudgeText): string {
   return (
-    `【审核催办】${draftHeading(text.code, text.title)}（${text.unitName}）已等待${text.waitingForNames}审核 ` +
+    `【审核催办】${text.heading}（${text.unitName}）已等待${text.waitingForNames}审核 ` +
     `${hours(text.elapsedHours)} 个工作小时。您是该步骤的备审人，可直接审核：` +
     `回复“同意 ${text.code} [意见]”或“驳回 ${text.code} 理由”。`
   );
@@ -123,7 +58,7 @@ export function describeEscalationToBackup(text: NudgeText): string {
 
 export function describeEscalationToAdmins(text: NudgeText): string {
   return (
-    `【审核催办】${draftHeading(text.code, text.title)}（${text.unitName}，投稿人${text.submitterName}）` +
+    `【审核催办】${text.heading}（${text.unitName}，投稿人${text.submitterName}）` +
     `已等待${text.waitingForNames}审核 ${hours(text.elapsedHours)} 个工作小时，该步骤没有备审人。` +
     `请督促审核，或调整审批路线。系统不会因超时自动通过。`
   );
@@ -132,7 +67,7 @@ export function describeEscalationToAdmins(text: NudgeText): string {
 export function describeWaitingToSubmitter(text: NudgeText, escalatedToNames: string, toBackup: boolean): string {
   const who = toBackup ? `已请备审人${escalatedToNames}协助审核` : `已告知管理员${escalatedToNames}`;
   return (
-    `${draftHeading(text.code, text.title)}仍在等待${text.waitingForNames}审核` +
+    `${text.heading}仍在等待${text.waitingForNames}审核` +
     `（已 ${hours(text.elapsedHours)} 个工作小时），${who}。审核通过前请勿发布。`
   );
 }

@@ -22,9 +22,9 @@ import {
   describeWaitingToSubmitter,
   dueNudgeStages,
   nudgeKey,
-  pendingEpisode,
 } from './nudge-rules';
-import type { NudgeStage, NudgeText, PendingEpisode } from './nudge-rules';
+import type { NudgeStage, NudgeText } from './nudge-rules';
+import type { PendingEpisode } from '../drafts/pending-episode-rules';
 import { workingHoursOf } from './reminder-policy-rules';
 import type { ReminderPolicy } from './reminder-policy-rules';
 import type { CalendarService } from './calendar-service';
@@ -138,7 +138,7 @@ export class NudgeService {
     ]);
     const policies = await this.dependencies.policies.policiesFor(lineage);
     const waiting = drafts.flatMap((draft) => {
-      const episode = pendingEpisode(draft.state, draft.versionCreatedAt);
+      const { episode } = draft;
       if (!episode) return [];
       const policy = policies.get(draft.unitId) ?? this.dependencies.policies.defaults;
       const hours = workingHoursOf(policy);
@@ -158,7 +158,7 @@ export class NudgeService {
   ): OutboxEntry[] {
     const text: NudgeText = {
       code: draft.state.shortCode,
-      title: draft.title,
+      heading: draft.heading,
       unitName: lineage.get(draft.unitId)?.name ?? '',
       submitterName: nameOf(draft.state.submitterId),
       waitingForNames: episode.waitingFor.map(nameOf).join('、'),

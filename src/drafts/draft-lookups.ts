@@ -6,6 +6,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { DraftModel } from './draft-model';
+import { pendingEpisode } from './pending-episode-rules';
 import type { Draft } from './draft-model';
 import { normalizeShortCode } from './draft-content-rules';
 import { draftHeading } from './draft-messages';
@@ -61,12 +62,11 @@ export class DraftLookups {
     const drafts = await DraftModel.find({ status: 'in_review' }).sort({ updatedAt: -1 }).lean<Draft[]>();
     return drafts.map((draft) => {
       const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
-      return {
-        state: toReviewState(draft),
-        unitId: String(draft.unitId),
-        title: version?.title ?? '',
-        versionCreatedAt: version?.createdAt ?? draft.createdAt,
-      };
+      const state = toReviewState(draft);
+      // The first step's clock starts when the current version was submitted.
+      const episode = pendingEpisode(state, version?.createdAt ?? draft.createdAt);
+      const title = version?.title ?? '';
+      return { state, unitId: String(draft.unitId), title, heading: draftHeading(draft.shortCode, title), episode };
     });
   }
 

@@ -3,6 +3,7 @@
  * (people, accounts, the outbox, the content check, the cadence's post ledger) — narrow ports, so tests and
  * those features see the contract — and the shapes the flow answers with.
  */
+import type { PendingEpisode } from './pending-episode-rules';
 import type { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -97,8 +98,10 @@ export interface DraftInReview {
   state: ReviewState;
   unitId: string;
   title: string;
-  /** When the current version was submitted: the first step's clock starts there. */
-  versionCreatedAt: Date;
+  /** How chat messages name it (code and title). */
+  heading: string;
+  /** Whom its current step waits for and since when; null when it waits for nobody. */
+  episode: PendingEpisode | null;
 }
 
 export interface SubmitInput {

@@ -1,4 +1,5 @@
-import { dueNudgeStages, nudgeKey, pendingEpisode } from '../../../src/cadence/nudge-rules';
+import { dueNudgeStages, nudgeKey } from '../../../src/cadence/nudge-rules';
+import { pendingEpisode } from '../../../src/drafts/pending-episode-rules';
 import { defaultReminderPolicy } from '../../../src/cadence/reminder-policy-rules';
 import type { ReviewState, ReviewStep } from '../../../src/drafts/review-state';
 
