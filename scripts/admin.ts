@@ -62,8 +62,9 @@ runCommand(async () => {
   const config = loadConfig();
   const timeZone = config.timeZone;
   const zoneLabel = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
-  // Logs go to stderr: stdout is the command's answer, which scripts may read.
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
+  // Logs go to stderr: stdout is the command's answer, which scripts may read. Errors only unless asked:
+  // the audit head hint's warning on FerretDB (see audit-chain-head.ts) is the server's to report.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'error', pino.destination(2));
 
   // Everything that can be checked without the database is checked first.
   let task: (services: Services, byId: string | null) => Promise<string>;

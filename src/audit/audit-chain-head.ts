@@ -165,7 +165,7 @@ async function publishHead(head: ChainHead): Promise<Date | null> {
   const before = await AuditHeadModel.findOneAndUpdate(
     { _id: 'head', sequence: { $lt: head.sequence } },
     { $set: { sequence: head.sequence, hash: head.hash } },
-    // No projection: FerretDB v1 refuses findAndModify with one (NotImplemented), and the hint is tiny.
+    { projection: { contendedAt: 1 } },
   ).lean();
   if (!before) {
     await AuditHeadModel.collection.insertOne({ _id: 'head', ...head } as never).catch((error: unknown) => {
