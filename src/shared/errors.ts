@@ -79,8 +79,8 @@ const errorOfKind: Record<RefusalKind, typeof NotFoundError> = {
 };
 
 /** The one mapping from a refusal's kind to its error class (and so its HTTP status). */
-export function refusalError(refusal: Refusal, options: Omit<AppErrorOptions, 'status'> = {}): AppError {
-  return new errorOfKind[refusal.kind](refusal.code, refusal.message, options);
+export function refusalError(refusal: Refusal): AppError {
+  return new errorOfKind[refusal.kind](refusal.code, refusal.message);
 }
 
 /** Raised when the database cannot be reached; callers that can wait (the bot's spool) retry on it. */

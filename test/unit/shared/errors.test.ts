@@ -1,12 +1,11 @@
 import {
-  AppError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
   ValidationError,
   refusalError,
 } from '../../../src/shared/errors';
-import type { RefusalKind } from '../../../src/shared/errors';
+import type { AppError, RefusalKind } from '../../../src/shared/errors';
 
 describe('a refusal becomes the error of its kind', () => {
   test.each<[RefusalKind, number, typeof AppError]>([
