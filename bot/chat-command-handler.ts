@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../src/shared/logger';
 import type { Clock } from '../src/shared/clock';
-import { AppError, DatabaseUnavailableError, isAppError } from '../src/shared/errors';
-import { isConnectionError, isDuplicateKeyError, translateDatabaseError } from '../src/shared/database';
+import { AppError, DatabaseUnavailableError, ForbiddenError, isAppError } from '../src/shared/errors';
+import { isConnectionError, isUniqueConflict, translateDatabaseError } from '../src/shared/database';
 import type { DraftService } from '../src/drafts/draft-service';
-import type { DraftSummary } from '../src/drafts/draft-service-types';
+import { isAlreadyRecorded } from '../src/drafts/draft-service-types';
+import type { DraftChange, DraftSummary } from '../src/drafts/draft-service-types';
 import { draftHeading, statusWord } from '../src/drafts/draft-messages';
 import { parseChatCommand } from './command-parser';
 import { helpFor } from './help-text';
@@ -111,7 +112,7 @@ export class ChatCommandHandler {
           receivedAt: new Date(message.receivedAt),
         });
       } catch (error) {
-        if (isDuplicateKeyError(error) || (isAppError(error) && error.status === 409)) {
+        if (isUniqueConflict(error)) {
           log.info('chat message already handled');
           return;
         }
@@ -207,29 +208,25 @@ export class ChatCommandHandler {
       case 'closure-withdrawal':
         return registry ? registry.run(command, actor) : `没有识别到指令。\n${helpFor(person.roles)}`;
       case 'decide':
-        await drafts.decide(actor, {
-          code: command.code,
-          decision: command.decision,
-          comment: command.comment,
-          versionNumber: command.quotedVersion,
-          stepNumber: command.quotedStep,
-        });
-        return null;
+        return replyTo(
+          await drafts.decide(actor, {
+            code: command.code,
+            decision: command.decision,
+            comment: command.comment,
+            versionNumber: command.quotedVersion,
+            stepNumber: command.quotedStep,
+          }),
+        );
       case 'revise':
-        await drafts.revise(actor, { code: command.code, title: command.title, body: command.body });
-        return null;
+        return replyTo(await drafts.revise(actor, { code: command.code, title: command.title, body: command.body }));
       case 'withdraw':
-        await drafts.withdraw(actor, command.code);
-        return null;
+        return replyTo(await drafts.withdraw(actor, command.code));
       case 'publish':
-        await drafts.reportPublished(actor, { code: command.code, url: command.url });
-        return null;
+        return replyTo(await drafts.reportPublished(actor, { code: command.code, url: command.url }));
       case 'revoke':
-        await drafts.revokeApproval(actor, { code: command.code, reason: command.reason });
-        return null;
+        return replyTo(await drafts.revokeApproval(actor, { code: command.code, reason: command.reason }));
       case 'hand-over':
-        await drafts.handOver(actor, { code: command.code, toName: command.toName });
-        return null;
+        return replyTo(await drafts.handOver(actor, { code: command.code, toName: command.toName }));
       case 'view':
         return drafts.viewDraft(actor, command.code);
       case 'pending':
@@ -237,15 +234,13 @@ export class ChatCommandHandler {
       case 'mine':
         return listing('我的稿件（最近10篇）', await drafts.listMine(actor), '您还没有投过稿');
       case 'audit-digest':
-        if (!person.roles.includes('admin'))
-          throw new AppError('ADMIN_ONLY', '只有管理员可以生成审计摘要', { status: 403 });
+        if (!person.roles.includes('admin')) throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以生成审计摘要');
         return this.dependencies.createAuditDigest();
       case 'mask':
-        await drafts.maskPersonalData(actor, command.code);
-        return null;
+        return replyTo(await drafts.maskPersonalData(actor, command.code));
       case 'cadence-report':
         if (!person.roles.includes('leader') && !person.roles.includes('admin')) {
-          throw new AppError('LEADERS_AND_ADMINS_ONLY', '只有审核领导和管理员可以查看账号更新情况', { status: 403 });
+          throw new ForbiddenError('LEADERS_AND_ADMINS_ONLY', '只有审核领导和管理员可以查看账号更新情况');
         }
         return this.dependencies.cadence.describeForPerson(person);
       case 'mini-program-bind': {
@@ -258,9 +253,7 @@ export class ChatCommandHandler {
       case 'unbind':
         if (command.personName) {
           if (!person.roles.includes('admin') || !this.dependencies.unbindPerson) {
-            throw new AppError('ADMIN_ONLY', '只有管理员可以为他人解绑；解除您自己的绑定请只发送“解绑”', {
-              status: 403,
-            });
+            throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以为他人解绑；解除您自己的绑定请只发送“解绑”');
           }
           return this.dependencies.unbindPerson(command.personName, { byId: person.id, via: actor.via });
         }
@@ -344,6 +337,14 @@ export class ChatCommandHandler {
         : []),
     ]);
   }
+}
+
+/**
+ * A change to a draft tells the people concerned through the outbox, so it needs no reply of its own;
+ * a request that repeats what is recorded is answered with what was recorded.
+ */
+function replyTo(change: DraftChange): string | null {
+  return isAlreadyRecorded(change) ? change.message : null;
 }
 
 /**

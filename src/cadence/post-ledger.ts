@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { isAppError } from '../shared/errors';
+import { isUniqueConflict } from '../shared/database';
 import type { PublishedDraft } from '../drafts/draft-service-types';
 import { PostModel } from './post-model';
 import { CadenceStateModel } from './cadence-state-model';
@@ -37,7 +37,7 @@ export class PostLedger {
       });
     } catch (error) {
       // Recorded already (a repeated report, or the daily check making up a missed one).
-      if (!(isAppError(error) && error.code === 'POST_EXISTS')) throw error;
+      if (!isUniqueConflict(error)) throw error;
     }
     if (!accountId) {
       this.dependencies.logger?.warn(

@@ -13,7 +13,7 @@ import {
   stepComplete,
 } from './approval-step-rules';
 import { decisionWord, statusWord } from './draft-messages';
-import { refuse } from './review-state';
+import { alreadyRecorded, refuse } from './review-state';
 import type {
   Decision,
   ReviewDecision,
@@ -60,17 +60,19 @@ export function refuseOtherStep(
     // review requests have always named their step on such routes, so quoting one is unaffected).
     if (input.versionNumber === null || state.steps.length <= 1) return null;
     return refuse(
+      'conflict',
       'DECISION_STEP_UNKNOWN',
       `您点击的卡片或引用的消息未注明审核步骤，本次操作未生效。请直接回复“同意 ${code} [意见]”或“驳回 ${code} 理由”。`,
     );
   }
   const current = state.currentStepIndex + 1;
   if (input.stepNumber < current) {
-    return refuse('STEP_ALREADY_HANDLED', `稿件 #${code} 第${input.stepNumber}步已处理，${progress}`);
+    return refuse('conflict', 'STEP_ALREADY_HANDLED', `稿件 #${code} 第${input.stepNumber}步已处理，${progress}`);
   }
   if (input.stepNumber > current) {
     // An approval revoked at an earlier step sent the draft back there.
     return refuse(
+      'conflict',
       'STEP_NOT_OPEN',
       `稿件 #${code} 已回到第${current}步审核，第${input.stepNumber}步的审核请求已失效，${progress}`,
     );
@@ -88,16 +90,16 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     .find((decision) => decision.approverId === input.deciderId);
   if (state.status !== 'in_review' || !step) {
     if (previous) {
-      return refuse(
+      return alreadyRecorded(
         'DECISION_ALREADY_RECORDED',
         `已记录过您的决定：${decisionWord(previous.decision)}，无需重复回复`,
-        true,
       );
     }
-    return refuse('DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，不能再审核`);
+    return refuse('conflict', 'DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，不能再审核`);
   }
   if (input.versionNumber !== null && input.versionNumber !== version.number) {
     return refuse(
+      'conflict',
       'DRAFT_VERSION_SUPERSEDED',
       `您回复的是第${input.versionNumber}版，稿件已修改为第${version.number}版，请查看新版本后再${verb}`,
     );
@@ -105,10 +107,10 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
   const otherStep = refuseOtherStep(state, input);
   if (otherStep) return otherStep;
   if (input.decision === 'reject' && !input.comment.trim()) {
-    return refuse('REJECTION_REASON_REQUIRED', `驳回需要写明理由，例如：驳回 ${state.shortCode} 数据需核实`);
+    return refuse('invalid', 'REJECTION_REASON_REQUIRED', `驳回需要写明理由，例如：驳回 ${state.shortCode} 数据需核实`);
   }
   if (input.deciderId === state.submitterId) {
-    return refuse('OWN_DRAFT', '不能审核自己提交的稿件');
+    return refuse('forbidden', 'OWN_DRAFT', '不能审核自己提交的稿件');
   }
 
   const candidates = [input.deciderId, ...input.standsInFor];
@@ -117,25 +119,27 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     .find((id): id is string => id !== null);
   if (!designated) {
     if (previous) {
-      return refuse(
+      return alreadyRecorded(
         'DECISION_ALREADY_RECORDED',
         `已记录过您的决定：${decisionWord(previous.decision)}，当前等待下一步审核`,
-        true,
       );
     }
     const decidedEarlier = state.steps
       .slice(0, state.currentStepIndex)
       .some((earlier) => candidates.some((personId) => designatedFor(earlier, personId, version.number) !== null));
     if (decidedEarlier) {
-      return refuse('STEP_ALREADY_DECIDED', '您所在的审核步骤已由他人审核通过，无需重复回复', true);
+      return alreadyRecorded('STEP_ALREADY_DECIDED', '您所在的审核步骤已由他人审核通过，无需重复回复');
     }
-    return refuse('NOT_DESIGNATED_APPROVER', '您不是该稿件当前步骤的指定审核人，不能审核');
+    return refuse('forbidden', 'NOT_DESIGNATED_APPROVER', '您不是该稿件当前步骤的指定审核人，不能审核');
   }
   const recorded = decisionsFor(step, version.number).find(
     (decision) => (decision.onBehalfOfId ?? decision.approverId) === designated,
   );
   if (recorded) {
-    return refuse('DECISION_ALREADY_RECORDED', `已记录过决定：${decisionWord(recorded.decision)}，无需重复回复`, true);
+    return alreadyRecorded(
+      'DECISION_ALREADY_RECORDED',
+      `已记录过决定：${decisionWord(recorded.decision)}，无需重复回复`,
+    );
   }
 
   const onBehalfOfId = designated === input.deciderId ? null : designated;

@@ -14,7 +14,7 @@ import {
   stepComplete,
 } from './approval-step-rules';
 import { statusWord } from './draft-messages';
-import { refuse } from './review-state';
+import { alreadyRecorded, refuse } from './review-state';
 import type {
   ApprovalMode,
   FollowerChange,
@@ -35,7 +35,7 @@ export interface NewDraftInput {
 /** A new draft goes straight into review at step 1 of its route. */
 export function startReview(input: NewDraftInput): RuleOutcome {
   if (input.route.steps.length === 0 || input.route.steps.some((step) => step.approverIds.length === 0)) {
-    return refuse('ROUTE_HAS_NO_APPROVER', '本单位尚未设置审核领导，请联系管理员配置审批路线');
+    return refuse('conflict', 'ROUTE_HAS_NO_APPROVER', '本单位尚未设置审核领导，请联系管理员配置审批路线');
   }
   const steps = openStep(
     input.route.steps.map((step) => ({ ...step, status: 'waiting' as const, decisions: [], handovers: [] })),
@@ -80,13 +80,17 @@ export interface ReviseInput {
  * Allowed for the submitter while in review, after rejection, and after approval until published.
  */
 export function revise(state: ReviewState, input: ReviseInput): RuleOutcome {
-  if (input.byId !== state.submitterId) return refuse('NOT_SUBMITTER', '只有投稿人可以修改稿件');
+  if (input.byId !== state.submitterId) return refuse('forbidden', 'NOT_SUBMITTER', '只有投稿人可以修改稿件');
   if (state.status === 'published' || state.status === 'withdrawn') {
-    return refuse('DRAFT_CLOSED', `该稿件${statusWord(state.status)}，不能再修改；如需发布新内容请重新投稿`);
+    return refuse(
+      'conflict',
+      'DRAFT_CLOSED',
+      `该稿件${statusWord(state.status)}，不能再修改；如需发布新内容请重新投稿`,
+    );
   }
   const current = currentVersionOf(state);
   if (current.contentHash === input.version.contentHash) {
-    return refuse('DRAFT_UNCHANGED', '新内容与当前版本相同，未生成新版本');
+    return refuse('invalid', 'DRAFT_UNCHANGED', '新内容与当前版本相同，未生成新版本');
   }
   const version: ReviewVersion = { ...input.version, number: state.currentVersion + 1 };
   const steps = openStep(
@@ -123,10 +127,10 @@ export function revise(state: ReviewState, input: ReviseInput): RuleOutcome {
 
 /** The submitter withdraws a draft that is not approved yet. */
 export function withdraw(state: ReviewState, input: { byId: string }): RuleOutcome {
-  if (input.byId !== state.submitterId) return refuse('NOT_SUBMITTER', '只有投稿人可以撤回稿件');
-  if (state.status === 'withdrawn') return refuse('DRAFT_WITHDRAWN', '该稿件已撤回', true);
+  if (input.byId !== state.submitterId) return refuse('forbidden', 'NOT_SUBMITTER', '只有投稿人可以撤回稿件');
+  if (state.status === 'withdrawn') return alreadyRecorded('DRAFT_WITHDRAWN', '该稿件已撤回');
   if (state.status !== 'in_review' && state.status !== 'rejected') {
-    return refuse('DRAFT_NOT_WITHDRAWABLE', `该稿件${statusWord(state.status)}，不能撤回`);
+    return refuse('conflict', 'DRAFT_NOT_WITHDRAWABLE', `该稿件${statusWord(state.status)}，不能撤回`);
   }
   // Those the request went to and who have not answered; backups were never asked.
   const step = state.steps[state.currentStepIndex];
@@ -153,13 +157,14 @@ export function withdraw(state: ReviewState, input: { byId: string }): RuleOutco
 
 /** The submitter reports the approved version published, with its link (R1: only after approval). */
 export function reportPublished(state: ReviewState, input: { byId: string; url: string; now: Date }): RuleOutcome {
-  if (input.byId !== state.submitterId) return refuse('NOT_SUBMITTER', '只有投稿人可以登记发布');
-  if (state.status === 'published') return refuse('DRAFT_ALREADY_PUBLISHED', '该稿件已登记发布', true);
+  if (input.byId !== state.submitterId) return refuse('forbidden', 'NOT_SUBMITTER', '只有投稿人可以登记发布');
+  if (state.status === 'published') return alreadyRecorded('DRAFT_ALREADY_PUBLISHED', '该稿件已登记发布');
   if (state.status !== 'approved') {
-    return refuse('DRAFT_NOT_APPROVED', `该稿件${statusWord(state.status)}，未经审核同意不得发布`);
+    return refuse('conflict', 'DRAFT_NOT_APPROVED', `该稿件${statusWord(state.status)}，未经审核同意不得发布`);
   }
   if (!/^https?:\/\/\S+$/i.test(input.url)) {
     return refuse(
+      'invalid',
       'PUBLICATION_LINK_INVALID',
       `请附上发布链接，例如：已发布 ${state.shortCode} https://mp.weixin.qq.com/s/…`,
     );
@@ -192,9 +197,14 @@ export function reportPublished(state: ReviewState, input: { byId: string; url: 
  * draft returns to review at that approver's step and the submitter is told not to publish.
  */
 export function revokeApproval(state: ReviewState, input: { byId: string; reason: string; now: Date }): RuleOutcome {
-  if (state.status === 'published') return refuse('DRAFT_ALREADY_PUBLISHED', '该稿件已登记发布，不能撤销同意');
+  if (state.status === 'published')
+    return refuse('conflict', 'DRAFT_ALREADY_PUBLISHED', '该稿件已登记发布，不能撤销同意');
   if (!input.reason.trim()) {
-    return refuse('REVOCATION_REASON_REQUIRED', `撤销同意需要写明理由，例如：撤销 ${state.shortCode} 数据需再核实`);
+    return refuse(
+      'invalid',
+      'REVOCATION_REASON_REQUIRED',
+      `撤销同意需要写明理由，例如：撤销 ${state.shortCode} 数据需再核实`,
+    );
   }
   const version = currentVersionOf(state);
   const stepIndex = state.steps.findIndex((step) =>
@@ -203,7 +213,7 @@ export function revokeApproval(state: ReviewState, input: { byId: string; reason
     ),
   );
   if (stepIndex < 0 || (state.status !== 'approved' && state.status !== 'in_review')) {
-    return refuse('NO_APPROVAL_TO_REVOKE', '您没有对该稿件当前版本的同意记录，无法撤销');
+    return refuse('conflict', 'NO_APPROVAL_TO_REVOKE', '您没有对该稿件当前版本的同意记录，无法撤销');
   }
   const steps = openStep(
     state.steps.map((step, index) =>
@@ -250,15 +260,15 @@ export function handOver(
 ): RuleOutcome {
   const step = state.steps[state.currentStepIndex];
   if (state.status !== 'in_review' || !step) {
-    return refuse('DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，无需转交`);
+    return refuse('conflict', 'DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，无需转交`);
   }
-  if (input.toId === input.byId) return refuse('HANDOVER_TO_SELF', '不能转交给自己');
-  if (input.toId === state.submitterId) return refuse('HANDOVER_TO_SUBMITTER', '不能转交给投稿人本人审核');
+  if (input.toId === input.byId) return refuse('conflict', 'HANDOVER_TO_SELF', '不能转交给自己');
+  if (input.toId === state.submitterId) return refuse('conflict', 'HANDOVER_TO_SUBMITTER', '不能转交给投稿人本人审核');
   const designated = [input.byId, ...input.standsInFor]
     .map((personId) => designatedFor(step, personId, state.currentVersion))
     .find((id): id is string => id !== null);
   if (!designated || !pendingApprovers(state).includes(input.byId)) {
-    return refuse('NOT_DESIGNATED_APPROVER', '您不是该稿件当前待审核人，不能转交');
+    return refuse('forbidden', 'NOT_DESIGNATED_APPROVER', '您不是该稿件当前待审核人，不能转交');
   }
   const handover: ReviewHandover = {
     fromId: designated,

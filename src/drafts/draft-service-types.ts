@@ -148,3 +148,20 @@ export interface DraftSummary {
   stepNumber: number;
   stepCount: number;
 }
+
+/**
+ * The request repeats what is already recorded (a second 同意, a repeated 已发布 or 撤回): nothing
+ * changed, and `message` tells the person so. An outcome, not an error.
+ */
+export interface AlreadyRecorded {
+  alreadyRecorded: true;
+  code: string;
+  message: string;
+}
+
+/** What a change to a draft answers: the draft as it now is, or that the request was recorded before. */
+export type DraftChange = DraftSummary | AlreadyRecorded;
+
+export function isAlreadyRecorded(change: DraftChange): change is AlreadyRecorded {
+  return 'alreadyRecorded' in change;
+}

@@ -4,7 +4,7 @@
  * (draft-submission.ts), transitions and their recovery (draft-transitions.ts), messages
  * (draft-notifications.ts) and lookups (draft-lookups.ts) — each of which asks the pure rules.
  */
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, refusalError, ValidationError } from '../shared/errors';
 import { currentVersionOf, nextVersionContent, normalizeShortCode } from './draft-content-rules';
 import { decide } from './draft-decision-rules';
 import { handOver, reportPublished, revise, revokeApproval, withdraw } from './draft-lifecycle-rules';
@@ -18,10 +18,12 @@ import type { Draft } from './draft-model';
 import { DraftLookups } from './draft-lookups';
 import { DraftNotifications } from './draft-notifications';
 import { DraftSubmission, maxBodyLength } from './draft-submission';
-import { DraftTransitions, refusalError } from './draft-transitions';
+import { DraftTransitions } from './draft-transitions';
+import { isAlreadyRecorded } from './draft-service-types';
 import type {
   DecideRequest,
   DraftActor,
+  DraftChange,
   DraftInReview,
   DraftServiceDependencies,
   DraftSummary,
@@ -48,7 +50,7 @@ export class DraftService {
   }
 
   /** 同意 / 驳回, by code, by a quoted request, or a plain 同意 with exactly one pending item. */
-  async decide(actor: DraftActor, request: DecideRequest): Promise<DraftSummary> {
+  async decide(actor: DraftActor, request: DecideRequest): Promise<DraftChange> {
     const now = this.dependencies.clock.now();
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
     const code = request.code ?? (await this.lookups.soleItemPendingFor(actor.personId, standsInFor));
@@ -70,7 +72,7 @@ export class DraftService {
     );
   }
 
-  async revise(actor: DraftActor, input: { code: string; title: string | null; body: string }): Promise<DraftSummary> {
+  async revise(actor: DraftActor, input: { code: string; title: string | null; body: string }): Promise<DraftChange> {
     const body = input.body.trim();
     if (!body) throw new ValidationError('DRAFT_BODY_MISSING', `请在“修改 ${input.code}”后换行写上新内容`);
     if (body.length > maxBodyLength) {
@@ -85,7 +87,7 @@ export class DraftService {
   }
 
   /** "脱敏 K7Q2": a new version with personal data masked, reviewed again like any revision. */
-  async maskPersonalData(actor: DraftActor, code: string): Promise<DraftSummary> {
+  async maskPersonalData(actor: DraftActor, code: string): Promise<DraftChange> {
     const current = currentVersionOf(toReviewState(await this.lookups.loadByCode(code)));
     const title = this.dependencies.maskPersonalData(current.title);
     const body = this.dependencies.maskPersonalData(current.body);
@@ -98,29 +100,30 @@ export class DraftService {
     return this.revise(actor, { code, title, body });
   }
 
-  withdraw(actor: DraftActor, code: string): Promise<DraftSummary> {
+  withdraw(actor: DraftActor, code: string): Promise<DraftChange> {
     return this.transitions.transition(actor, code, { command: 'withdraw' }, (state) =>
       withdraw(state, { byId: actor.personId }),
     );
   }
 
-  async reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftSummary> {
+  async reportPublished(actor: DraftActor, input: { code: string; url: string }): Promise<DraftChange> {
     const now = this.dependencies.clock.now();
-    const summary = await this.transitions.transition(
+    const change = await this.transitions.transition(
       actor,
       input.code,
       { command: 'publish', url: input.url },
       (state) => reportPublished(state, { byId: actor.personId, url: input.url, now }),
     );
+    if (isAlreadyRecorded(change)) return change;
     // The publication is recorded; counting the post may fail or be cut short by a crash without
     // undoing that: the daily cadence check reads recent publications again and makes it up.
     try {
-      const published = await DraftModel.findById(summary.id).lean<Draft>();
+      const published = await DraftModel.findById(change.id).lean<Draft>();
       if (published) await this.dependencies.publications?.recordPublication(toPublishedDraft(published));
     } catch (error) {
-      this.dependencies.logger?.error({ err: error, draft: summary.id }, 'post not recorded; the cadence check will');
+      this.dependencies.logger?.error({ err: error, draft: change.id }, 'post not recorded; the cadence check will');
     }
-    return summary;
+    return change;
   }
 
   /** Drafts reported published since `since`. */
@@ -133,14 +136,14 @@ export class DraftService {
     return this.lookups.listInReview();
   }
 
-  revokeApproval(actor: DraftActor, input: { code: string; reason: string }): Promise<DraftSummary> {
+  revokeApproval(actor: DraftActor, input: { code: string; reason: string }): Promise<DraftChange> {
     const now = this.dependencies.clock.now();
     return this.transitions.transition(actor, input.code, { command: 'revoke', reason: input.reason }, (state) =>
       revokeApproval(state, { byId: actor.personId, reason: input.reason, now }),
     );
   }
 
-  async handOver(actor: DraftActor, input: { code: string; toName: string }): Promise<DraftSummary> {
+  async handOver(actor: DraftActor, input: { code: string; toName: string }): Promise<DraftChange> {
     const now = this.dependencies.clock.now();
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
     // Only the approver the draft waits on gets as far as the name: anyone else would learn from the
@@ -168,7 +171,7 @@ export class DraftService {
    * An admin's unbind of a person who left moves their items on this draft (see leaver-handover-rules);
    * `byId` is the admin ('' for the operator). Driven by src/drafts/leaver-handover.ts.
    */
-  handOverFromLeaver(actor: DraftActor, code: string, input: Omit<LeaverHandoverInput, 'now'>): Promise<DraftSummary> {
+  handOverFromLeaver(actor: DraftActor, code: string, input: Omit<LeaverHandoverInput, 'now'>): Promise<DraftChange> {
     const now = this.dependencies.clock.now();
     return this.transitions.transition(actor, code, { command: 'leaver-handover', ...input }, (state) =>
       handOverFromLeaver(state, { ...input, now }),

@@ -5,7 +5,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
-import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
+import { ConflictError, ForbiddenError, refusalError, ValidationError } from '../shared/errors';
 import { DraftModel } from './draft-model';
 import type { ContentFinding, Draft } from './draft-model';
 import { hashContent, shortCodeAlphabet, shortCodeLength } from './draft-content-rules';
@@ -15,7 +15,6 @@ import type { ReviewVersion } from './review-state';
 import { summarize, toReviewState, toStored } from './draft-state-mapping';
 import type { DraftLookups } from './draft-lookups';
 import type { DraftNotifications } from './draft-notifications';
-import { refusalError } from './draft-transitions';
 import type { DraftTransitions } from './draft-transitions';
 import type { DraftActor, DraftServiceDependencies, DraftSummary, SubmitInput } from './draft-service-types';
 

@@ -4,8 +4,7 @@
  * transitions that finished (one write per transition instead of two).
  */
 import type { Types } from 'mongoose';
-import { isDuplicateKeyError } from '../shared/database';
-import { isAppError } from '../shared/errors';
+import { isUniqueConflict } from '../shared/database';
 import { DraftTransitionModel } from './draft-transition-model';
 import type { DraftTransitionInProgress } from './draft-transition-model';
 
@@ -29,7 +28,7 @@ export async function noteTransitionStarted(
     });
   } catch (error) {
     // Another writer of the same revision noted it first: one note serves both.
-    if (!isDuplicateKeyError(error) && !(isAppError(error) && error.status === 409)) throw error;
+    if (!isUniqueConflict(error)) throw error;
   }
 }
 

@@ -14,7 +14,7 @@
  * with a submission key always names the same draft id, so a repeat completes the stored draft.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
+import { AppError, refusalError, ValidationError } from '../shared/errors';
 import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/claimed-write';
 import type { HeldClaim } from '../shared/claimed-write';
 import { DraftModel } from './draft-model';
@@ -35,7 +35,7 @@ import { fromChanges, summarize, toReviewState, toStored } from './draft-state-m
 import { draftRevisions } from './draft-lookups';
 import type { DraftLookups } from './draft-lookups';
 import type { DraftNotifications } from './draft-notifications';
-import type { DraftActor, DraftServiceDependencies, DraftSummary } from './draft-service-types';
+import type { DraftActor, DraftChange, DraftServiceDependencies } from './draft-service-types';
 
 const maxAttempts = 5;
 
@@ -55,14 +55,15 @@ export class DraftTransitions {
     code: string,
     command: Record<string, unknown>,
     rule: (state: ReviewState) => RuleOutcome,
-  ): Promise<DraftSummary> {
+  ): Promise<DraftChange> {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const draft = await this.lookups.loadByCode(code);
       const state = toReviewState(draft);
       const outcome = rule(state);
       if (isRefusal(outcome)) {
-        if (outcome.alreadyRecorded) await this.resendLastMessages(draft);
-        throw refusalError(outcome);
+        if (!outcome.alreadyRecorded) throw refusalError(outcome);
+        await this.resendLastMessages(draft);
+        return { alreadyRecorded: true, code: outcome.code, message: outcome.message };
       }
       const claim = `r${draft.revision}`;
       this.checkNewVersion(outcome);
@@ -279,15 +280,4 @@ function replay(state: ReviewState, request: Record<string, unknown>, at: Date):
     default:
       return null;
   }
-}
-
-export function refusalError(refusal: RuleRefusal): AppError {
-  if (refusal.alreadyRecorded) return new AppError(refusal.code, refusal.message, { status: 200, expose: true });
-  if (refusal.code === 'NOT_DESIGNATED_APPROVER' || refusal.code === 'NOT_SUBMITTER' || refusal.code === 'OWN_DRAFT') {
-    return new ForbiddenError(refusal.code, refusal.message);
-  }
-  if (refusal.code.endsWith('_REQUIRED') || refusal.code.endsWith('_INVALID') || refusal.code === 'DRAFT_UNCHANGED') {
-    return new ValidationError(refusal.code, refusal.message);
-  }
-  return new ConflictError(refusal.code, refusal.message);
 }

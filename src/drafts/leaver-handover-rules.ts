@@ -7,6 +7,7 @@
 import { currentVersionOf } from './draft-content-rules';
 import { decisionsFor, handedOverTo, lastVersionSeenBy, pendingApprovers } from './approval-step-rules';
 import { statusWord } from './draft-messages';
+import { refuse } from './review-state';
 import type { ReviewHandover, ReviewNotification, ReviewState, RuleOutcome } from './review-state';
 
 export interface LeaverHandoverInput {
@@ -87,11 +88,11 @@ export function leaverItems(state: ReviewState, input: LeaverHandoverInput): Lea
  */
 export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInput): RuleOutcome {
   if (state.status !== 'in_review') {
-    return { refused: true, code: 'DRAFT_NOT_IN_REVIEW', message: `该稿件${statusWord(state.status)}，无需转交` };
+    return refuse('conflict', 'DRAFT_NOT_IN_REVIEW', `该稿件${statusWord(state.status)}，无需转交`);
   }
   const moves = leaverItems(state, input).filter((item): item is LeaverItem & { toId: string } => item.toId !== null);
   if (moves.length === 0) {
-    return { refused: true, code: 'NOTHING_TO_HAND_OVER', message: '该稿件没有可以转给备审人的待审事项' };
+    return refuse('conflict', 'NOTHING_TO_HAND_OVER', '该稿件没有可以转给备审人的待审事项');
   }
   const version = currentVersionOf(state).number;
   const steps = state.steps.map((step, index) => {

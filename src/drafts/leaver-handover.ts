@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock';
 import { isAppError } from '../shared/errors';
 import type { LeaverHandover, LeaverHandoverReport } from '../people/unbind-person';
 import type { DraftService } from './draft-service';
+import { isAlreadyRecorded } from './draft-service-types';
 import { leaverItems } from './leaver-handover-rules';
 
 export interface LeaverHandoverPeople {
@@ -52,7 +53,8 @@ export async function handOverLeaverItems(
     }
     if (!items.some((item) => item.toId !== null)) continue;
     try {
-      await drafts.handOverFromLeaver({ personId: input.byId, via: actor.via }, state.shortCode, input);
+      const change = await drafts.handOverFromLeaver({ personId: input.byId, via: actor.via }, state.shortCode, input);
+      if (isAlreadyRecorded(change)) continue; // nothing moved
     } catch (error) {
       // Decided, withdrawn or revised meanwhile: nothing waits on the leaver there any more.
       if (isAppError(error) && error.code === 'NOTHING_TO_HAND_OVER') continue;

@@ -6,6 +6,8 @@
  * States: in_review (step k of n) → approved → published; rejected → (revised) → in_review;
  * withdrawn. Nothing is ever approved by timeout.
  */
+import type { Refusal, RefusalKind } from '../shared/errors';
+
 export type DraftStatus = 'in_review' | 'approved' | 'published' | 'rejected' | 'withdrawn';
 export type ApprovalMode = 'any' | 'all';
 export type StepStatus = 'waiting' | 'pending' | 'approved' | 'rejected';
@@ -137,13 +139,17 @@ export interface TransitionResult {
   notifications: ReviewNotification[];
 }
 
-/** A refusal the user can act on; `code` is UPPER_SNAKE, `message` Chinese. */
-export interface RuleRefusal {
+/**
+ * A refusal the user can act on; `code` is UPPER_SNAKE, `message` Chinese, `kind` says which error it
+ * becomes (see refusalError in src/shared/errors.ts).
+ */
+export interface RuleRefusal extends Refusal {
   refused: true;
-  code: string;
-  message: string;
-  /** true when the request repeats something already recorded (the reply says so, nothing changes). */
-  alreadyRecorded?: boolean;
+  /**
+   * true when the request repeats something already recorded: nothing changes, and the service answers
+   * with the message as an outcome, not as an error.
+   */
+  alreadyRecorded: boolean;
 }
 
 export type RuleOutcome = TransitionResult | RuleRefusal;
@@ -152,10 +158,24 @@ export function isRefusal(outcome: RuleOutcome): outcome is RuleRefusal {
   return 'refused' in outcome;
 }
 
-/** A refusal as a value, not a throw: the service turns it into the error the user sees. */
-export const refuse = (code: string, message: string, alreadyRecorded = false): RuleRefusal => ({
+/** A refusal as a value, not a throw: the service turns it into the error of its kind. */
+export const refuse = (kind: RefusalKind, code: string, message: string): RuleRefusal => ({
   refused: true,
+  kind,
   code,
   message,
-  alreadyRecorded,
+  alreadyRecorded: false,
+});
+
+/**
+ * The request repeats what is recorded (a second 同意, a repeated 已发布): the service answers that, and
+ * sends the messages of the last change again. Its kind is 'conflict' for a caller that cannot take a
+ * repeat as done.
+ */
+export const alreadyRecorded = (code: string, message: string): RuleRefusal => ({
+  refused: true,
+  kind: 'conflict',
+  code,
+  message,
+  alreadyRecorded: true,
 });

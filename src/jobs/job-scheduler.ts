@@ -14,8 +14,7 @@ import schedule from 'node-schedule';
 import { parseExpression } from 'cron-parser';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { isDuplicateKeyError } from '../shared/database';
-import { isAppError } from '../shared/errors';
+import { isUniqueConflict } from '../shared/database';
 import { claimRevision, writeAtRevision } from '../shared/claimed-write';
 import { JobRunModel } from './job-run-model';
 import type { JobRun } from './job-run-model';
@@ -118,7 +117,7 @@ export class JobScheduler {
       });
       runId = claimed._id;
     } catch (error) {
-      if (!isDuplicateKeyError(error) && !(isAppError(error) && error.code === 'JOB_RUN_CLAIMED')) {
+      if (!isUniqueConflict(error)) {
         logger.error({ err: error, job: job.name }, 'job run could not be claimed');
         return false;
       }

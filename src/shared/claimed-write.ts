@@ -34,7 +34,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Schema, model } from 'mongoose';
 import type { Model, Types } from 'mongoose';
-import { isDuplicateKeyError } from './database';
+import { isUniqueConflict } from './database';
 
 export interface RevisionedDocument {
   _id: Types.ObjectId;
@@ -153,7 +153,7 @@ export function revisionClaims(
       try {
         await RevisionClaimModel.create({ _id, changes: toFieldChanges(changes), claimedAt: now, staleAfterMs });
       } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
+        if (!isUniqueConflict(error)) throw error;
         return { held: null, winner: await find(record) };
       }
       return { held: { claimedAt: now, staleAfterMs } };

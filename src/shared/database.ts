@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { DatabaseConfig } from './config';
-import type { ConflictError } from './errors';
-import { AppError, DatabaseUnavailableError } from './errors';
+import { AppError, ConflictError, DatabaseUnavailableError } from './errors';
 import { hasGoToolchain, startEmbeddedFerretDb } from './embedded-ferretdb';
 import type { EmbeddedServer } from './embedded-ferretdb';
 import { maskUri } from './logger';
@@ -129,6 +128,15 @@ export function isDuplicateKeyError(error: unknown): boolean {
     (typeof message === 'string' &&
       /E11000|UNIQUE constraint failed|duplicate key value violates unique constraint/.test(message))
   );
+}
+
+/**
+ * Whether a write failed on a unique key, in either form it reaches a caller: the driver's duplicate-key
+ * error, or the ConflictError the unique-conflict plugin (unique-conflict-plugin.ts) makes of one for a
+ * model that declares its unique indexes. Callers ask this, not the error's code or status.
+ */
+export function isUniqueConflict(error: unknown): boolean {
+  return isDuplicateKeyError(error) || (error instanceof ConflictError && isDuplicateKeyError(error.cause));
 }
 
 /** Whether an unordered bulk insert failed only on keys that were already there. */

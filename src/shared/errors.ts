@@ -58,6 +58,31 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * What a refusal is, said where it is made (a pure rule, a service): the request names nothing the
+ * person may see, is not theirs to make, conflicts with the record as it stands, or is malformed.
+ */
+export type RefusalKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid';
+
+/** A refusal as a value: its kind, an UPPER_SNAKE code and a Chinese message the person can act on. */
+export interface Refusal {
+  kind: RefusalKind;
+  code: string;
+  message: string;
+}
+
+const errorOfKind: Record<RefusalKind, typeof NotFoundError> = {
+  'not-found': NotFoundError,
+  forbidden: ForbiddenError,
+  conflict: ConflictError,
+  invalid: ValidationError,
+};
+
+/** The one mapping from a refusal's kind to its error class (and so its HTTP status). */
+export function refusalError(refusal: Refusal): AppError {
+  return new errorOfKind[refusal.kind](refusal.code, refusal.message);
+}
+
 /** Raised when the database cannot be reached; callers that can wait (the bot's spool) retry on it. */
 export class DatabaseUnavailableError extends AppError {
   constructor(message: string, options: Omit<AppErrorOptions, 'status'> = {}) {

@@ -33,6 +33,7 @@ export function uniqueIndex(schema: Schema, conflict: UniqueConflict): void {
   conflicts.push(conflict);
 }
 
+/** Keeps the raw error as the cause: isUniqueConflict (database.ts) tells a unique conflict by it. */
 function toConflict(conflicts: UniqueConflict[], error: unknown): ConflictError {
   const keyPattern = (error as { keyPattern?: Record<string, unknown> }).keyPattern;
   const message = String((error as { message?: unknown }).message ?? '');

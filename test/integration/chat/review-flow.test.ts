@@ -201,6 +201,30 @@ describe('decisions in chat', () => {
     await chat.sayAndWait('孙丽', `同意 ${code}`, '该稿件已撤回，不能再审核');
   });
 
+  test('when the officer repeats 撤回 or 已发布, then the reply says it is already recorded and nothing is recorded again', async () => {
+    const withdrawn = codeIn(await chat.sayAndWait('刘洋', '投稿 重复撤回测试\n正文', '已收到投稿'));
+    await chat.sayAndWait('刘洋', `撤回 ${withdrawn}`, `已撤回 #${withdrawn}`);
+    expect(await chat.sayAndWait('刘洋', `撤回 ${withdrawn}`, '该稿件已撤回')).toBe('该稿件已撤回');
+
+    const published = codeIn(await chat.sayAndWait('刘洋', '投稿 重复发布测试\n正文', '已收到投稿'));
+    await chat.sayAndWait('孙丽', `同意 ${published}`, new RegExp(`已记录：孙丽.* 同意 #${published}`));
+    await chat.sayAndWait('赵海涛', `同意 ${published}`, new RegExp(`已记录：赵海涛.* 同意 #${published}`));
+    await chat.sayAndWait('刘洋', `已发布 ${published} https://mp.weixin.qq.com/s/once`, '已登记发布');
+    const again = await chat.sayAndWait(
+      '刘洋',
+      `已发布 ${published} https://mp.weixin.qq.com/s/twice`,
+      '该稿件已登记发布',
+    );
+    expect(again).toBe('该稿件已登记发布');
+
+    const draft = await DraftModel.findOne({ shortCode: published }).lean();
+    expect(draft?.publication.url).toBe('https://mp.weixin.qq.com/s/once');
+    const subjects = [String(draft?._id), String((await storedDraft(withdrawn)).draft?._id)];
+    const events = await AuditEventModel.find({ 'subject.id': { $in: subjects } }).lean();
+    expect(events.filter((event) => event.action === 'draft.published')).toHaveLength(1);
+    expect(events.filter((event) => event.action === 'draft.withdrawn')).toHaveLength(1);
+  });
+
   test('when an approver hands an item over, then the colleague decides on their behalf and the trail says so', async () => {
     const code = codeIn(await chat.sayAndWait('刘洋', '投稿 转交测试\n正文', '已收到投稿'));
     await chat.waitFor('孙丽', `#${code}`);

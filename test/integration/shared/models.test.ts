@@ -8,6 +8,7 @@ import { DraftModel } from '../../../src/drafts/draft-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { JobRunModel } from '../../../src/jobs/job-run-model';
 import { ConflictError } from '../../../src/shared/errors';
+import { isUniqueConflict } from '../../../src/shared/database';
 import { RevisionClaimModel, applyAtRevision } from '../../../src/shared/claimed-write';
 
 beforeAll(connectTestDatabase);
@@ -74,6 +75,25 @@ describe('models against the real database', () => {
     await expect(DraftModel.updateOne({ _id: other._id }, { shortCode: 'AB23' })).rejects.toMatchObject({
       code: 'DRAFT_CODE_TAKEN',
     });
+  });
+
+  test('when a write is refused on a unique key, then isUniqueConflict answers yes whether the model declared the conflict or not', async () => {
+    // DraftModel declares its unique short code (a ConflictError); a revision claim has only its _id (the raw error).
+    await createDraft({ shortCode: 'EF67' });
+    const declared = await createDraft({ shortCode: 'EF67' }).catch((error: unknown) => error);
+    expect(declared).toBeInstanceOf(ConflictError);
+    expect(isUniqueConflict(declared)).toBe(true);
+    const other = await createDraft({ shortCode: 'GH89' });
+    const updated = await DraftModel.updateOne({ _id: other._id }, { shortCode: 'EF67' }).catch(
+      (error: unknown) => error,
+    );
+    expect(isUniqueConflict(updated)).toBe(true);
+
+    const claim = { _id: `Draft:${String(other._id)}:0`, changes: [], claimedAt: new Date() };
+    await RevisionClaimModel.create(claim);
+    const raw = await RevisionClaimModel.create(claim).catch((error: unknown) => error);
+    expect(raw).not.toBeInstanceOf(ConflictError);
+    expect(isUniqueConflict(raw)).toBe(true);
   });
 
   test('when one chat identity is bound twice, then the second binding is refused', async () => {

@@ -186,6 +186,7 @@ describe('an answer to a review request decides the step it was sent for (issue 
       expect(atStepTwo.currentStepIndex).toBe(1);
       expect(decide(atStepTwo, answering(1, 'head', extra))).toEqual({
         refused: true,
+        kind: 'conflict',
         code: 'STEP_ALREADY_HANDLED',
         message: '稿件 #K7Q2 第1步已处理，本次操作未生效。发送“查看 K7Q2”可看审核进度。',
         alreadyRecorded: false,
