@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../shared/logger';
-import { isDuplicateKeyError } from '../shared/database';
+import { isUniqueConflict } from '../shared/database';
 import { AuditEventModel, AuditHeadModel } from './audit-event-model';
 import { genesisHash } from './audit-chain-rules';
 
@@ -169,7 +169,7 @@ async function publishHead(head: ChainHead): Promise<Date | null> {
   ).lean();
   if (!before) {
     await AuditHeadModel.collection.insertOne({ _id: 'head', ...head } as never).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isUniqueConflict(error)) throw error;
     });
   }
   return before?.contendedAt ?? null;

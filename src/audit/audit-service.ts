@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { isUniqueConflict, translateDatabaseError } from '../shared/database';
 import { ValidationError } from '../shared/errors';
 import { AuditEventModel } from './audit-event-model';
 import type { AuditEvent } from './audit-event-model';
@@ -194,7 +194,7 @@ function firstFailedIndex(error: unknown): number {
   const first = (Array.isArray(writeErrors) ? writeErrors[0] : writeErrors) as
     { index?: unknown; code?: unknown; errmsg?: unknown } | undefined;
   if (!first || typeof first.index !== 'number') return -1;
-  return isDuplicateKeyError({ code: first.code, message: first.errmsg }) ? first.index : -1;
+  return isUniqueConflict({ code: first.code, message: first.errmsg }) ? first.index : -1;
 }
 
 function buildEvent(input: AuditEventInput, key: string, at: Date, head: ChainHead): AuditEvent {

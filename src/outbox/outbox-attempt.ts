@@ -21,7 +21,7 @@ import type { Clock } from '../shared/clock';
 import type { OutboxConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { SendDeferredError } from '../shared/errors';
-import { isDuplicateKeyError, translateDatabaseError } from '../shared/database';
+import { isUniqueConflict, translateDatabaseError } from '../shared/database';
 import {
   RevisionClaimModel,
   applyAtRevision,
@@ -145,7 +145,7 @@ export class OutboxAttempts {
       } as never);
       return true;
     } catch (error) {
-      if (!isDuplicateKeyError(error)) translateDatabaseError(error);
+      if (!isUniqueConflict(error)) translateDatabaseError(error);
     }
     const holder = await OutboxSentKeyModel.findById(message.idempotencyKey).lean();
     return holder?.messageId.equals(message._id) ?? true;
