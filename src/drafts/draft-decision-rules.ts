@@ -8,7 +8,6 @@ import {
   decisionsFor,
   designatedFor,
   openStep,
-  pendingApprovers,
   requestsFor,
   stepComplete,
 } from './approval-step-rules';
@@ -177,7 +176,7 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
       index === state.currentStepIndex ? { ...candidate, status: 'rejected' as const } : candidate,
     );
     return {
-      changes: { status: 'rejected', steps, pendingApproverIds: [] },
+      changes: { status: 'rejected', steps },
       events: [event],
       notifications: [echo(input.deciderId), echo(state.submitterId)],
     };
@@ -185,9 +184,8 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
 
   const current = steps[state.currentStepIndex];
   if (!stepComplete(current, version.number)) {
-    const next = { ...state, steps };
     return {
-      changes: { steps, pendingApproverIds: pendingApprovers(next) },
+      changes: { steps },
       events: [event],
       notifications: [echo(input.deciderId), echo(state.submitterId)],
     };
@@ -198,9 +196,8 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
   const nextIndex = state.currentStepIndex + 1;
   if (nextIndex < stepCount) {
     steps = openStep(steps, nextIndex, input.now);
-    const next = { ...state, steps, currentStepIndex: nextIndex };
     return {
-      changes: { steps, currentStepIndex: nextIndex, pendingApproverIds: pendingApprovers(next) },
+      changes: { steps, currentStepIndex: nextIndex },
       events: [event],
       notifications: [
         echo(input.deciderId),
@@ -210,7 +207,7 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     };
   }
   return {
-    changes: { status: 'approved', steps, pendingApproverIds: [], ccInformed: state.ccIds.length > 0 },
+    changes: { status: 'approved', steps, ccInformed: state.ccIds.length > 0 },
     events: [event],
     notifications: [
       echo(input.deciderId),
