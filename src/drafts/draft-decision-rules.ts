@@ -4,13 +4,7 @@
  * and what the decision changes — the next step opens, or the draft is approved or rejected (R3).
  */
 import { currentVersionOf } from './draft-content-rules';
-import {
-  decisionsFor,
-  designatedFor,
-  openStep,
-  requestsFor,
-  stepComplete,
-} from './approval-step-rules';
+import { decisionsFor, designatedFor, openStep, requestsFor, stepComplete } from './approval-step-rules';
 import { decisionWord, statusWord } from './draft-messages';
 import { refuse } from './review-state';
 import type {

@@ -13,7 +13,13 @@
  * with a submission key always names the same draft id, so a repeat completes the stored draft.
  */
 import { AppError, ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
-import { changeRecordAnswering, isStale, staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/claimed-write';
+import {
+  changeRecordAnswering,
+  isStale,
+  staleClaimAfterMs,
+  unknownClaim,
+  writeAtRevision,
+} from '../shared/claimed-write';
 import type { ClaimLedger, HeldClaim } from '../shared/claimed-write';
 import { auditLedger } from '../audit/audit-ledger';
 import type { AuditClaim } from '../audit/audit-ledger';

@@ -9,6 +9,7 @@ import {
 } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent } from '../../../src/drafts/draft-content-rules';
 import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
+import { storedFields, unsubmitted } from '../../../src/drafts/draft-store';
 import { isRefusal } from '../../../src/drafts/review-state';
 import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
 
@@ -300,6 +301,48 @@ describe('after a decision', () => {
     expect(outcome.changes).toMatchObject({ status: 'withdrawn' });
     expect(outcome.notifications).toContainEqual({ kind: 'revoked', recipientId: 'head' });
     expect(withdraw(state, { byId: 'head' })).toMatchObject({ code: 'NOT_SUBMITTER' });
+  });
+});
+
+// The rules return review state only; draft-store derives what only storage needs when it writes.
+describe('the fields only storage needs, derived when changes are written', () => {
+  const twoSteps = [
+    { mode: 'any' as const, approverIds: ['head'] },
+    { mode: 'any' as const, approverIds: ['director'] },
+  ];
+
+  test('when a draft is submitted, then step 1 approvers are pending and its code is held (no closed key)', () => {
+    const route = { steps: twoSteps.map((step) => ({ ...step, backupApproverIds: [] })), ccIds: [] };
+    const outcome = applied(startReview({ submitterId: 'officer', version, now, route }));
+    expect(storedFields(outcome.changes, unsubmitted('draft-1'))).toMatchObject({
+      status: 'in_review',
+      pendingApproverIds: ['head'],
+      closedKey: '',
+    });
+  });
+
+  test('when a step is approved, then the next step’s approvers are pending and the closed key is not written', () => {
+    const state = draftWith(twoSteps);
+    const fields = storedFields(applied(decide(state, approve('head'))).changes, state);
+    expect(fields).toMatchObject({ currentStepIndex: 1, pendingApproverIds: ['director'] });
+    expect(fields).not.toHaveProperty('closedKey');
+  });
+
+  test('when a draft is withdrawn or published, then nobody is pending and the closed key frees its code', () => {
+    const state = draftWith(twoSteps);
+    expect(storedFields(applied(withdraw(state, { byId: 'officer' })).changes, state)).toMatchObject({
+      status: 'withdrawn',
+      pendingApproverIds: [],
+      closedKey: 'draft-1',
+    });
+    const halfway = apply(state, decide(state, approve('head')));
+    const approved = apply(halfway, decide(halfway, approve('director')));
+    const published = applied(reportPublished(approved, { byId: 'officer', url: 'https://x.cn/a', now }));
+    expect(storedFields(published.changes, approved)).toMatchObject({
+      status: 'published',
+      pendingApproverIds: [],
+      closedKey: 'draft-1',
+    });
   });
 });
 
