@@ -4,14 +4,7 @@
  * and what the decision changes — the next step opens, or the draft is approved or rejected (R3).
  */
 import { currentVersionOf } from './draft-content-rules';
-import {
-  decisionsFor,
-  designatedFor,
-  openStep,
-  pendingApprovers,
-  requestsFor,
-  stepComplete,
-} from './approval-step-rules';
+import { decisionsFor, designatedFor, openStep, requestsFor, stepComplete } from './approval-step-rules';
 import { decisionWord, statusWord } from './draft-messages';
 import { alreadyRecorded, refuse } from './review-state';
 import type {
@@ -181,7 +174,7 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
       index === state.currentStepIndex ? { ...candidate, status: 'rejected' as const } : candidate,
     );
     return {
-      changes: { status: 'rejected', steps, pendingApproverIds: [] },
+      changes: { status: 'rejected', steps },
       events: [event],
       notifications: [echo(input.deciderId), echo(state.submitterId)],
     };
@@ -189,9 +182,8 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
 
   const current = steps[state.currentStepIndex];
   if (!stepComplete(current, version.number)) {
-    const next = { ...state, steps };
     return {
-      changes: { steps, pendingApproverIds: pendingApprovers(next) },
+      changes: { steps },
       events: [event],
       notifications: [echo(input.deciderId), echo(state.submitterId)],
     };
@@ -202,9 +194,8 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
   const nextIndex = state.currentStepIndex + 1;
   if (nextIndex < stepCount) {
     steps = openStep(steps, nextIndex, input.now);
-    const next = { ...state, steps, currentStepIndex: nextIndex };
     return {
-      changes: { steps, currentStepIndex: nextIndex, pendingApproverIds: pendingApprovers(next) },
+      changes: { steps, currentStepIndex: nextIndex },
       events: [event],
       notifications: [
         echo(input.deciderId),
@@ -214,7 +205,7 @@ export function decide(state: ReviewState, input: DecideInput): RuleOutcome {
     };
   }
   return {
-    changes: { status: 'approved', steps, pendingApproverIds: [], ccInformed: state.ccIds.length > 0 },
+    changes: { status: 'approved', steps, ccInformed: state.ccIds.length > 0 },
     events: [event],
     notifications: [
       echo(input.deciderId),

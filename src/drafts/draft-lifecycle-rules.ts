@@ -50,7 +50,6 @@ export function startReview(input: NewDraftInput): RuleOutcome {
       currentStepIndex: 0,
       versions: [input.version],
       currentVersion: input.version.number,
-      pendingApproverIds: pendingApprovers(state),
     },
     events: [
       {
@@ -106,7 +105,6 @@ export function revise(state: ReviewState, input: ReviseInput): RuleOutcome {
       currentVersion: version.number,
       steps,
       currentStepIndex: 0,
-      pendingApproverIds: pendingApprovers(next),
     },
     events: [
       {
@@ -137,7 +135,7 @@ export function withdraw(state: ReviewState, input: { byId: string }): RuleOutco
   const asked = step && state.status === 'in_review' ? requestedApprovers(step, state.currentVersion) : [];
   const pending = pendingApprovers(state).filter((id) => asked.includes(id));
   return {
-    changes: { status: 'withdrawn', pendingApproverIds: [], closedKey: state.id },
+    changes: { status: 'withdrawn' },
     events: [
       {
         action: 'draft.withdrawn',
@@ -173,7 +171,6 @@ export function reportPublished(state: ReviewState, input: { byId: string; url: 
     changes: {
       status: 'published',
       publication: { url: input.url, publishedAt: input.now, reportedById: input.byId },
-      closedKey: state.id,
     },
     events: [
       {
@@ -233,9 +230,8 @@ export function revokeApproval(state: ReviewState, input: { byId: string; reason
     stepIndex,
     input.now,
   );
-  const next = { ...state, steps, currentStepIndex: stepIndex, status: 'in_review' as const };
   return {
-    changes: { status: 'in_review', steps, currentStepIndex: stepIndex, pendingApproverIds: pendingApprovers(next) },
+    changes: { status: 'in_review', steps, currentStepIndex: stepIndex },
     events: [
       {
         action: 'draft.approval-revoked',
@@ -279,9 +275,8 @@ export function handOver(
   const steps = state.steps.map((candidate, index) =>
     index === state.currentStepIndex ? { ...candidate, handovers: [...candidate.handovers, handover] } : candidate,
   );
-  const next = { ...state, steps };
   return {
-    changes: { steps, pendingApproverIds: pendingApprovers(next) },
+    changes: { steps },
     events: [
       {
         action: 'draft.handed-over',

@@ -1,54 +1,18 @@
 /**
- * Finding drafts: by the short code people type (remembering which open draft holds a code), the items
- * waiting for an approver, an officer's own drafts, and the lists the cadence, the nudges and the
- * dashboard read.
+ * Finding drafts: the items waiting for an approver, an officer's own drafts, and the lists the cadence,
+ * the nudges and the dashboard read. A draft by the short code people type is draft-store.ts's (it
+ * remembers which open draft holds a code).
  */
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { DraftModel } from './draft-model';
 import { pendingEpisode } from './pending-episode-rules';
 import type { Draft } from './draft-model';
-import { normalizeShortCode } from './draft-content-rules';
 import { draftHeading } from './draft-messages';
 import { summarize, toPublishedDraft, toReviewState } from './draft-state-mapping';
 import type { DraftActor, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
 
-/** Open drafts whose code → id this process remembers; a county has a few hundred open at most. */
-const maxRememberedCodes = 10_000;
-
 export class DraftLookups {
-  /**
-   * Short code → id of the open draft holding it, as this process last saw it. A code is unique among
-   * open drafts, so while the remembered draft is open it is the one the code means; reading it by id
-   * costs FerretDB one index lookup, where a query by code reads every draft.
-   */
-  private readonly openDraftIds = new Map<string, Types.ObjectId>();
-
-  async loadByCode(code: string): Promise<Draft> {
-    const normalized = normalizeShortCode(code);
-    const knownId = this.openDraftIds.get(normalized);
-    if (knownId) {
-      const known = await DraftModel.findById(knownId).lean<Draft>();
-      if (known?.closedKey === '') return known;
-      // Closed since: a newer draft may hold the code now.
-      this.openDraftIds.delete(normalized);
-    }
-    const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
-    if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
-    this.rememberOpenDraft(drafts[0]);
-    return drafts[0];
-  }
-
-  rememberOpenDraft(draft: Draft): void {
-    if (draft.closedKey !== '') return;
-    if (this.openDraftIds.size >= maxRememberedCodes) {
-      // Forget the longest-remembered code; a forgotten one is found by the query again.
-      const oldest = this.openDraftIds.keys().next().value;
-      if (oldest !== undefined) this.openDraftIds.delete(oldest);
-    }
-    this.openDraftIds.set(draft.shortCode, draft._id);
-  }
-
   /** Drafts reported published since `since`. */
   async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
     const drafts = await DraftModel.find({ status: 'published', 'publication.publishedAt': { $gte: since } }).lean<

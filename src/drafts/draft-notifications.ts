@@ -1,6 +1,6 @@
 /**
  * The messages a draft's transitions send: each notification the rules ask for, rendered in Chinese for
- * its recipient with the names involved, keyed by draft, claim and recipient so a repeat enqueues nothing
+ * its recipient with the names involved, keyed by draft, transition and recipient so a repeat enqueues nothing
  * twice; a review request carries a long draft's full text and its files.
  */
 import type { StoredTextFile } from '../shared/text-files';
@@ -10,20 +10,24 @@ import { fullTextFileName, isLongBody, renderNotification } from './draft-messag
 import type { MessageContext } from './draft-messages';
 import type { ReviewNotification, ReviewState, ReviewVersion } from './review-state';
 import type { DraftServiceDependencies } from './draft-service-types';
+import { transitionKey } from './draft-transition-notes';
 
 export class DraftNotifications {
   constructor(private readonly dependencies: DraftServiceDependencies) {}
 
-  async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], claim: string) {
-    await this.dependencies.outbox.enqueue(await this.composeMessages(draft, state, notifications, claim));
+  async notify(draft: Draft, state: ReviewState, notifications: ReviewNotification[], from: number | 'created') {
+    await this.dependencies.outbox.enqueue(await this.composeMessages(draft, state, notifications, from));
   }
 
-  /** The outbox entries of a transition's notifications; keyed by draft, claim and recipient. */
+  /**
+   * The outbox entries of the notifications of the draft's transition `from` a revision (or of its
+   * submission); keyed by draft, transition and recipient.
+   */
   async composeMessages(
     draft: Draft,
     state: ReviewState,
     notifications: ReviewNotification[],
-    claim: string,
+    from: number | 'created',
   ): Promise<DraftMessage[]> {
     if (notifications.length === 0) return [];
     const context = await this.messageContext(draft, state, notifications);
@@ -32,7 +36,7 @@ export class DraftNotifications {
       : null;
     const files = context.version.attachments;
     return notifications.flatMap((notification, index) => {
-      const key = `draft:${String(draft._id)}:${claim}:${index}:${notification.kind}:${notification.recipientId}`;
+      const key = `${transitionKey(draft._id, from)}:${index}:${notification.kind}:${notification.recipientId}`;
       const recipient = { personId: notification.recipientId };
       const text = renderNotification(
         context,

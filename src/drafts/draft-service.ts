@@ -16,6 +16,7 @@ import { toPublishedDraft, toReviewState } from './draft-state-mapping';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import { DraftLookups } from './draft-lookups';
+import { DraftStore } from './draft-store';
 import { DraftNotifications } from './draft-notifications';
 import { DraftSubmission, maxBodyLength } from './draft-submission';
 import { DraftTransitions } from './draft-transitions';
@@ -33,6 +34,7 @@ import type {
 } from './draft-service-types';
 
 export class DraftService {
+  private readonly store = new DraftStore();
   private readonly lookups = new DraftLookups();
   private readonly notifications: DraftNotifications;
   private readonly transitions: DraftTransitions;
@@ -40,8 +42,8 @@ export class DraftService {
 
   constructor(private readonly dependencies: DraftServiceDependencies) {
     this.notifications = new DraftNotifications(dependencies);
-    this.transitions = new DraftTransitions(dependencies, this.lookups, this.notifications);
-    this.submission = new DraftSubmission(dependencies, this.lookups, this.transitions, this.notifications);
+    this.transitions = new DraftTransitions(dependencies, this.store, this.notifications);
+    this.submission = new DraftSubmission(dependencies, this.store, this.notifications);
   }
 
   /** A new draft: pre-checks, route, short code, then straight into review. */
@@ -88,7 +90,7 @@ export class DraftService {
 
   /** "脱敏 K7Q2": a new version with personal data masked, reviewed again like any revision. */
   async maskPersonalData(actor: DraftActor, code: string): Promise<DraftChange> {
-    const current = currentVersionOf(toReviewState(await this.lookups.loadByCode(code)));
+    const current = currentVersionOf(toReviewState(await this.store.loadByCode(code)));
     const title = this.dependencies.maskPersonalData(current.title);
     const body = this.dependencies.maskPersonalData(current.body);
     if (title === current.title && body === current.body) {
@@ -148,7 +150,7 @@ export class DraftService {
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
     // Only the approver the draft waits on gets as far as the name: anyone else would learn from the
     // answer who exists by that name, and how many (issue 21).
-    const draft = await this.lookups.loadByCode(input.code);
+    const draft = await this.store.loadByCode(input.code);
     const waitingOn = draft.status === 'in_review' ? draft.pendingApproverIds.map(String) : [];
     if (![actor.personId, ...standsInFor].some((id) => waitingOn.includes(id))) {
       const outcome = handOver(toReviewState(draft), { byId: actor.personId, toId: '', standsInFor, now });
@@ -180,7 +182,7 @@ export class DraftService {
 
   /** "查看 K7Q2": the full text, for the submitter, the draft's approvers and cc. */
   async viewDraft(actor: DraftActor, code: string): Promise<DraftView> {
-    const draft = await this.lookups.loadByCode(code);
+    const draft = await this.store.loadByCode(code);
     const state = toReviewState(draft);
     const involved = [
       state.submitterId,

@@ -1,11 +1,12 @@
 /**
- * A stored draft in the shapes the flow works with, pure: the rules' view of it (string ids), the rules'
- * changes as stored fields and back, the summary a reply names, and a publication as the cadence counts it.
+ * A stored draft in the shapes the flow works with, pure: the rules' view of it (string ids), the summary
+ * a reply names, and a publication as the cadence counts it. The way back, the rules' changes as stored
+ * fields, is draft-store.ts's.
  */
 import type { Types } from 'mongoose';
 import type { Draft } from './draft-model';
 import { currentVersionOf } from './draft-content-rules';
-import type { ReviewChanges, ReviewState } from './review-state';
+import type { ReviewState } from './review-state';
 import type { DraftSummary, PublishedDraft } from './draft-service-types';
 
 /** A published draft as the cadence check counts it. */
@@ -68,18 +69,6 @@ export function toReviewState(draft: Draft): ReviewState {
       reportedById: draft.publication.reportedById ? String(draft.publication.reportedById) : null,
     },
   };
-}
-
-/** The rules' changes as stored fields (mongoose casts the id strings when it writes them). */
-export function toStored(changes: ReviewChanges): Record<string, unknown> {
-  const { versions, ...rest } = changes;
-  return versions ? { ...rest, versions: versions.map((version) => ({ ...version })) } : { ...rest };
-}
-
-/** The rules' view of the state after `changes` (the storage-only fields left out). */
-export function fromChanges(changes: ReviewChanges, state: ReviewState): Partial<ReviewState> {
-  const { pendingApproverIds: _pending, closedKey: _closed, ...rest } = changes;
-  return { ...rest, versions: changes.versions ?? state.versions };
 }
 
 /** A draft as a reply names it: code, title, status, version and step. */

@@ -5,17 +5,18 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
-import { ConflictError, ForbiddenError, refusalError, ValidationError } from '../shared/errors';
-import { DraftModel } from './draft-model';
-import type { ContentFinding, Draft } from './draft-model';
+import { ForbiddenError, refusalError, ValidationError } from '../shared/errors';
+import type { ContentFinding } from './draft-model';
 import { hashContent, shortCodeAlphabet, shortCodeLength } from './draft-content-rules';
 import { startReview } from './draft-lifecycle-rules';
 import { isRefusal } from './review-state';
 import type { ReviewVersion } from './review-state';
-import { summarize, toReviewState, toStored } from './draft-state-mapping';
-import type { DraftLookups } from './draft-lookups';
+import { summarize, toReviewState } from './draft-state-mapping';
+import { storedFields, unsubmitted } from './draft-store';
+import type { DraftStore } from './draft-store';
 import type { DraftNotifications } from './draft-notifications';
-import type { DraftTransitions } from './draft-transitions';
+import { transitionKey } from './draft-transition-notes';
+import { draftAuditEvent } from './draft-transitions';
 import type { DraftActor, DraftServiceDependencies, DraftSummary, SubmitInput } from './draft-service-types';
 
 const maxTitleLength = 100;
@@ -24,8 +25,7 @@ export const maxBodyLength = 50_000;
 export class DraftSubmission {
   constructor(
     private readonly dependencies: DraftServiceDependencies,
-    private readonly lookups: DraftLookups,
-    private readonly transitions: DraftTransitions,
+    private readonly store: DraftStore,
     private readonly notifications: DraftNotifications,
   ) {}
 
@@ -105,40 +105,30 @@ export class DraftSubmission {
     if (isRefusal(outcome)) throw refusalError(outcome);
 
     const id = input.submissionKey ? draftIdFor(input.submissionKey) : new Types.ObjectId();
-    let stored: Draft | undefined;
-    for (let attempt = 1; !stored; attempt += 1) {
-      const shortCode = drawShortCode();
-      const draft = {
+    const { draft: stored, resumed } = await this.store.insert(
+      {
         _id: id,
-        shortCode,
-        closedKey: '',
         unitId: new Types.ObjectId(unitId),
         accountId: accountId ? new Types.ObjectId(accountId) : null,
         submitterId: new Types.ObjectId(actor.personId),
         ccIds: route.ccIds,
         revision: 0,
         publication: { url: '', publishedAt: null, reportedById: null },
-        ...toStored(outcome.changes),
+        ...storedFields(outcome.changes, unsubmitted(String(id))),
         versions: [{ ...version, attachments, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
-      };
-      try {
-        stored = (await DraftModel.create(draft)).toObject<Draft>();
-      } catch (error) {
-        if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
-        // The servers do not say which unique index failed: with a submission key, the id may be the one taken.
-        const resumed = input.submissionKey ? await DraftModel.findById(id).lean<Draft>() : null;
-        if (resumed) {
-          this.dependencies.logger?.warn(
-            { draft: String(id) },
-            'submission handled again; completing the stored draft',
-          );
-          stored = resumed;
-        }
-      }
+      },
+      drawShortCode,
+      Boolean(input.submissionKey),
+    );
+    if (resumed) {
+      this.dependencies.logger?.warn({ draft: String(id) }, 'submission handled again; completing the stored draft');
     }
-    this.lookups.rememberOpenDraft(stored);
     const state = toReviewState(stored);
-    await this.transitions.record(stored, outcome.events[0], 'created', actor, { command: 'submit' });
+    await this.dependencies.audit.append({
+      ...draftAuditEvent(stored, outcome.events[0], actor, { command: 'submit' }),
+      key: transitionKey(id, 'created'),
+      subject: { type: 'draft', id: String(id) },
+    });
     await this.notifications.notify(stored, state, outcome.notifications, 'created');
     return summarize(state);
   }

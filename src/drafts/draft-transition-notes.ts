@@ -1,27 +1,43 @@
 /**
- * The notes of draft transitions (draft-transition-model.ts): written before a transition's event, read
- * by the sweep, which completes what a crash cut short and removes, in one delete per batch, the notes of
- * transitions that finished (one write per transition instead of two).
+ * The notes of draft transitions (draft-transition-model.ts): written just before a transition claims
+ * its revision, read by the sweep, which completes what a crash cut short and removes, in one delete per
+ * batch, the notes of transitions that finished (one write per transition instead of two).
  */
 import type { Types } from 'mongoose';
 import { isUniqueConflict } from '../shared/database';
+import type { ClaimLedger, RevisionAt } from '../shared/claimed-write';
 import { DraftTransitionModel } from './draft-transition-model';
 import type { DraftTransitionInProgress } from './draft-transition-model';
 
 /** Notes read per batch of the sweep: about the transitions of the last half minute, most of them finished. */
 export const notesPerSweepBatch = 500;
 
-const noteId = (draftId: Types.ObjectId, claim: string) => `draft:${String(draftId)}:${claim}`;
+/**
+ * The key of a draft's transition from `revision`, or of its submission: the key of its audit event
+ * and of its note, and the start of its messages' keys.
+ */
+export const transitionKey = (draftId: Types.ObjectId | string, revision: number | 'created') =>
+  `draft:${String(draftId)}:${revision === 'created' ? revision : `r${revision}`}`;
 
-/** Notes that a transition of the draft from `claim` ("r<revision>") starts; a note already there stays. */
-export async function noteTransitionStarted(
-  draft: { _id: Types.ObjectId; revision: number },
-  claim: string,
-  startedAt: Date,
-): Promise<void> {
+/**
+ * `ledger`, noting each claim before it is made: a crash after the claim leaves a note for the sweep,
+ * which also removes the note once the state is written (see draft-transition-model.ts).
+ */
+export function notingTransitions<Intent, Carried>(ledger: ClaimLedger<Intent, Carried>): ClaimLedger<Intent, Carried> {
+  return {
+    find: (record) => ledger.find(record),
+    async claim(record, intent, now) {
+      await noteTransitionStarted(record, now);
+      return ledger.claim(record, intent, now);
+    },
+  };
+}
+
+/** Notes that a transition of the draft from its revision starts; a note already there stays. */
+async function noteTransitionStarted(draft: RevisionAt, startedAt: Date): Promise<void> {
   try {
     await DraftTransitionModel.create({
-      _id: noteId(draft._id, claim),
+      _id: transitionKey(draft._id, draft.revision),
       draftId: draft._id,
       revision: draft.revision,
       startedAt,

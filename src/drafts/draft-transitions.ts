@@ -1,27 +1,34 @@
 /**
- * How a draft changes state: load it, ask the rules, then record the event, write the new state and
- * queue the messages — and how a change a crash cut short is completed.
- *
- * Every transition of a draft from revision r is claimed by appending its audit event with the key
- * "draft:<id>:r<r>": the audit trail's unique key lets exactly one writer win revision r (FerretDB v1
- * makes no conditional update atomic, see src/shared/claimed-write.ts), and the event and the state
- * change cannot disagree for long: the event carries the request, so a writer that crashed after
- * recording it is completed by the next writer that meets it, re-running the same deterministic rule.
+ * How a draft changes state, on the one rule for changing a record's state (src/shared/claimed-write.ts,
+ * docs/how-to-change-a-record-state.md): load it, ask the rules, claim its revision by recording the
+ * audit event (src/audit/audit-ledger.ts, key "draft:<id>:r<revision>"), write the new state by `_id` and
+ * queue the messages. What is the drafts' own is the replay adapter: a claim's event carries the request,
+ * so a writer that crashed after recording it is completed by re-running the same deterministic rule on
+ * the draft (`replay`), by the next writer that meets the stale claim or by the sweep, which reads the
+ * notes each claim leaves (draft-transition-notes.ts) instead of the audit trail.
  *
  * The other crash windows close when the request is repeated (the bot repeats a chat message whose
  * handling a crash cut short): the new state carries the messages it sends, and a repeated request
  * that is "already recorded" enqueues them again (skipped by key if they were enqueued); a submission
  * with a submission key always names the same draft id, so a repeat completes the stored draft.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, refusalError, ValidationError } from '../shared/errors';
-import { staleClaimAfterMs, unknownClaim, writeAtRevision } from '../shared/claimed-write';
-import type { HeldClaim } from '../shared/claimed-write';
+import {
+  changeRecordAnswering,
+  isStale,
+  staleClaimAfterMs,
+  unknownClaim,
+  writeAtRevision,
+} from '../shared/claimed-write';
+import type { ClaimLedger, HeldClaim } from '../shared/claimed-write';
+import { auditLedger } from '../audit/audit-ledger';
+import type { AuditClaim } from '../audit/audit-ledger';
+import type { AuditEvent } from '../audit/audit-event-model';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import {
   notesPerSweepBatch,
-  noteTransitionStarted,
+  notingTransitions,
   removeTransitionNotes,
   staleTransitionNotes,
 } from './draft-transition-notes';
@@ -30,61 +37,75 @@ import { decide } from './draft-decision-rules';
 import { handOver, reportPublished, revise, revokeApproval, withdraw } from './draft-lifecycle-rules';
 import { handOverFromLeaver } from './leaver-handover-rules';
 import { isRefusal } from './review-state';
-import type { ReviewState, RuleOutcome, RuleRefusal } from './review-state';
-import { fromChanges, summarize, toReviewState, toStored } from './draft-state-mapping';
+import type { ReviewEvent, ReviewState, RuleOutcome, TransitionResult } from './review-state';
+import { summarize, toReviewState } from './draft-state-mapping';
+import { storedFields } from './draft-store';
+import type { DraftStore } from './draft-store';
 import { draftRevisions } from './draft-lookups';
-import type { DraftLookups } from './draft-lookups';
 import type { DraftNotifications } from './draft-notifications';
-import type { DraftActor, DraftChange, DraftServiceDependencies } from './draft-service-types';
+import type { AlreadyRecorded, DraftActor, DraftChange, DraftServiceDependencies } from './draft-service-types';
 
-const maxAttempts = 5;
+/** A draft transition's claim: its audit event, and what the rule decided on the state as loaded. */
+interface DraftClaim extends AuditClaim {
+  state: ReviewState;
+  outcome: TransitionResult;
+}
 
 export class DraftTransitions {
+  /** The audit trail as the drafts' ledger, each claim noted first for the sweep. */
+  private readonly ledger: ClaimLedger<AuditClaim, AuditEvent>;
+
   constructor(
     private readonly dependencies: DraftServiceDependencies,
-    private readonly lookups: DraftLookups,
+    private readonly store: DraftStore,
     private readonly notifications: DraftNotifications,
-  ) {}
+  ) {
+    this.ledger = notingTransitions(auditLedger(dependencies.audit, 'draft'));
+  }
 
   /**
    * Loads, decides, claims the revision by recording the event, writes the state, queues messages.
    * A lost race reloads and decides again on the new state (so a second reply gets "already recorded").
    */
-  async transition(
+  transition(
     actor: DraftActor,
     code: string,
     command: Record<string, unknown>,
     rule: (state: ReviewState) => RuleOutcome,
   ): Promise<DraftChange> {
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const draft = await this.lookups.loadByCode(code);
-      const state = toReviewState(draft);
-      const outcome = rule(state);
-      if (isRefusal(outcome)) {
-        if (!outcome.alreadyRecorded) throw refusalError(outcome);
-        await this.resendLastMessages(draft);
-        return { alreadyRecorded: true, code: outcome.code, message: outcome.message };
-      }
-      const claim = `r${draft.revision}`;
-      this.checkNewVersion(outcome);
-      const held: HeldClaim = { claimedAt: this.dependencies.clock.now(), staleAfterMs: staleClaimAfterMs };
-      // Noted before the event, so a crash after it leaves a note for the sweep, which also removes the
-      // note once the state is written (see draft-transition-model.ts).
-      await noteTransitionStarted(draft, claim, held.claimedAt);
-      const recorded = await this.record(draft, outcome.events[0], claim, actor, command);
-      if (!recorded) {
-        await this.completeStaleTransition(draft, claim);
-        await sleep(20 * attempt);
-        continue;
-      }
-      await this.commit(draft, state, outcome, claim, held);
-      return summarize({ ...state, ...fromChanges(outcome.changes, state) });
-    }
-    throw new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true });
+    // A repeat of what is recorded is an outcome: its messages are sent again (skipped if they were).
+    let repeat: AlreadyRecorded | null = null;
+    return changeRecordAnswering<Draft, DraftClaim, AuditEvent, DraftChange>(
+      {
+        ledger: this.ledger,
+        clock: this.dependencies.clock,
+        attempts: 5,
+        load: () => this.store.loadByCode(code),
+        decide: async (draft) => {
+          const state = toReviewState(draft);
+          const outcome = rule(state);
+          repeat = null;
+          if (isRefusal(outcome)) {
+            if (!outcome.alreadyRecorded) throw refusalError(outcome);
+            await this.resendLastMessages(draft);
+            repeat = { alreadyRecorded: true, code: outcome.code, message: outcome.message };
+            return null;
+          }
+          this.checkNewVersion(outcome);
+          return { event: draftAuditEvent(draft, outcome.events[0], actor, command), state, outcome };
+        },
+        write: (draft, { state, outcome }, held) => this.commit(draft, state, outcome, held),
+        complete: (draft, event) => this.completeFromEvent(draft, event),
+        busy: () => new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true }),
+      },
+      // Nothing written means the request repeated what is recorded; otherwise the state the rule decided.
+      (draft, written) =>
+        repeat ?? summarize(written ? { ...written.state, ...written.outcome.changes } : toReviewState(draft)),
+    );
   }
 
   /** A revised version is pre-checked like a new draft: blocking findings stop it before it is recorded. */
-  private checkNewVersion(outcome: Exclude<RuleOutcome, RuleRefusal>): void {
+  private checkNewVersion(outcome: TransitionResult): void {
     const added = outcome.changes.versions?.at(-1);
     if (!added || added.number === 1) return;
     const blocking = this.dependencies.checkContent(added).filter((finding) => finding.severity === 'block');
@@ -96,15 +117,9 @@ export class DraftTransitions {
     }
   }
 
-  /** Writes the state the recorded event (`claim`, held as `held`) describes, then queues its messages. */
-  private async commit(
-    draft: Draft,
-    state: ReviewState,
-    outcome: Exclude<RuleOutcome, RuleRefusal>,
-    claim: string,
-    held: HeldClaim,
-  ) {
-    const changes: Record<string, unknown> = toStored(outcome.changes);
+  /** Writes the state the recorded event (claimed as `held`) describes, then queues its messages. */
+  private async commit(draft: Draft, state: ReviewState, outcome: TransitionResult, held: HeldClaim) {
+    const changes = storedFields(outcome.changes, state);
     const added = outcome.changes.versions?.filter((version) => version.number > draft.currentVersion) ?? [];
     if (added.length > 0) {
       // Earlier versions keep their stored findings and authors; only the new one is computed here.
@@ -121,8 +136,8 @@ export class DraftTransitions {
         })),
       ];
     }
-    const next = { ...state, ...fromChanges(outcome.changes, state) };
-    const messages = await this.notifications.composeMessages(draft, next, outcome.notifications, claim);
+    const next = { ...state, ...outcome.changes };
+    const messages = await this.notifications.composeMessages(draft, next, outcome.notifications, draft.revision);
     // Kept with the state, so that repeating the request after a crash before the enqueue sends them.
     changes.lastMessages = messages;
     if (!(await writeAtRevision(DraftModel, draft, changes, held, this.dependencies.clock.now()))) return;
@@ -136,35 +151,6 @@ export class DraftTransitions {
    */
   private async resendLastMessages(draft: Draft): Promise<void> {
     if (draft.lastMessages?.length) await this.dependencies.outbox.enqueue(draft.lastMessages);
-  }
-
-  /** Appends the event; false when this revision was already claimed by another writer. */
-  async record(
-    draft: Draft,
-    event: RuleOutcomeEvent,
-    claim: string,
-    actor: DraftActor,
-    command: Record<string, unknown>,
-  ): Promise<boolean> {
-    const version = draft.versions.find((candidate) => candidate.number === event.versionNumber) ?? draft.versions[0];
-    const result = await this.dependencies.audit.append({
-      key: `draft:${String(draft._id)}:${claim}`,
-      actor: { personId: event.actorId, onBehalfOfId: event.onBehalfOfId, via: actor.via },
-      action: event.action,
-      subject: { type: 'draft', id: String(draft._id) },
-      subjectVersion: event.versionNumber,
-      contentHash: version.contentHash,
-      reason: event.reason,
-      details: {
-        code: draft.shortCode,
-        ...event.details,
-        request: { actorId: actor.personId, ...command },
-        ...(event.action === 'draft.submitted' || event.action === 'draft.revised'
-          ? { title: version.title, body: version.body }
-          : {}),
-      },
-    });
-    return result.recorded;
   }
 
   /**
@@ -181,12 +167,11 @@ export class DraftTransitions {
       const revisions = await draftRevisions(notes.map((note) => note.draftId));
       const settled: string[] = [];
       for (const note of notes) {
-        const claim = `r${note.revision}`;
         const draft =
           revisions.get(String(note.draftId)) === note.revision
             ? await DraftModel.findById(note.draftId).lean<Draft>()
             : null;
-        const outcome = draft?.revision === note.revision ? await this.completeStaleTransition(draft, claim) : 'moved';
+        const outcome = draft?.revision === note.revision ? await this.completeIfStale(draft) : 'moved';
         if (outcome === 'too-recent') continue;
         if (outcome === 'completed') completed += 1;
         settled.push(note._id);
@@ -196,39 +181,64 @@ export class DraftTransitions {
     }
   }
 
+  /** The claim on the draft's revision, completed once stale ('too-recent': its writer may be at work). */
+  private async completeIfStale(draft: Draft): Promise<'too-recent' | 'not-recorded' | CompletionOutcome> {
+    const claim = await this.ledger.find(draft);
+    if (!claim) return 'not-recorded';
+    if (!isStale(claim, this.dependencies.clock.now())) return 'too-recent';
+    return this.completeFromEvent(draft, claim.carries);
+  }
+
   /**
-   * The writer that recorded revision r's event may have crashed before writing the state: once its
-   * event is stale and the draft still sits at r, re-run the recorded request on the draft and finish.
-   * 'too-recent' when the event may still belong to a writer at work.
+   * The replay adapter: the writer that recorded the event claiming the draft's revision crashed before
+   * writing the state, so the recorded request is re-run on the draft and the transition finished.
    */
-  private async completeStaleTransition(
-    draft: Draft,
-    claim: string,
-  ): Promise<'completed' | 'too-recent' | 'moved' | 'not-recorded' | 'not-replayable'> {
-    const event = await this.dependencies.audit.findEvent(`draft:${String(draft._id)}:${claim}`);
-    if (!event) return 'not-recorded';
-    if (this.dependencies.clock.now().getTime() - event.at.getTime() < staleClaimAfterMs) return 'too-recent';
+  private async completeFromEvent(draft: Draft, event: AuditEvent): Promise<CompletionOutcome> {
+    // As it is now: a transition that another writer has finished since is not composed again.
     const current = await DraftModel.findById(draft._id).lean<Draft>();
     if (!current || current.revision !== draft.revision) return 'moved';
     const request = (event.details as { request?: Record<string, unknown> }).request;
     const outcome = request ? replay(toReviewState(current), request, event.at) : null;
+    const log = { draft: String(draft._id), revision: draft.revision };
     if (!outcome || isRefusal(outcome)) {
-      this.dependencies.logger?.error(
-        { draft: String(draft._id), claim },
-        'recorded draft transition cannot be replayed',
-      );
+      this.dependencies.logger?.error(log, 'recorded draft transition cannot be replayed');
       return 'not-replayable';
     }
-    this.dependencies.logger?.warn(
-      { draft: String(draft._id), claim },
-      'completing a draft transition left by a crashed writer',
-    );
-    await this.commit(current, toReviewState(current), outcome, claim, unknownClaim);
+    this.dependencies.logger?.warn(log, 'completing a draft transition left by a crashed writer');
+    await this.commit(current, toReviewState(current), outcome, unknownClaim);
     return 'completed';
   }
 }
 
-type RuleOutcomeEvent = Exclude<RuleOutcome, RuleRefusal>['events'][number];
+type CompletionOutcome = 'completed' | 'moved' | 'not-replayable';
+
+/**
+ * The audit event of a draft's transition or submission (R3): who, what, on which version, and the
+ * request that made it, from which a crashed writer's transition is completed.
+ */
+export function draftAuditEvent(
+  draft: Draft,
+  event: ReviewEvent,
+  actor: DraftActor,
+  command: Record<string, unknown>,
+): AuditClaim['event'] {
+  const version = draft.versions.find((candidate) => candidate.number === event.versionNumber) ?? draft.versions[0];
+  return {
+    actor: { personId: event.actorId, onBehalfOfId: event.onBehalfOfId, via: actor.via },
+    action: event.action,
+    subjectVersion: event.versionNumber,
+    contentHash: version.contentHash,
+    reason: event.reason,
+    details: {
+      code: draft.shortCode,
+      ...event.details,
+      request: { actorId: actor.personId, ...command },
+      ...(event.action === 'draft.submitted' || event.action === 'draft.revised'
+        ? { title: version.title, body: version.body }
+        : {}),
+    },
+  };
+}
 
 /** Re-runs a recorded request, at the time it was recorded, on the draft it was meant for. */
 function replay(state: ReviewState, request: Record<string, unknown>, at: Date): RuleOutcome | null {

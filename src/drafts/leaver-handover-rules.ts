@@ -5,7 +5,7 @@
  * steps keep their decisions, and the person who left no longer decides on the step.
  */
 import { currentVersionOf } from './draft-content-rules';
-import { decisionsFor, handedOverTo, lastVersionSeenBy, pendingApprovers } from './approval-step-rules';
+import { decisionsFor, handedOverTo, lastVersionSeenBy } from './approval-step-rules';
 import { statusWord } from './draft-messages';
 import { refuse } from './review-state';
 import type { ReviewHandover, ReviewNotification, ReviewState, RuleOutcome } from './review-state';
@@ -108,7 +108,6 @@ export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInpu
       }));
     return added.length ? { ...step, handovers: [...step.handovers, ...added] } : step;
   });
-  const next = { ...state, steps };
   const asked = moves.filter((move) => move.current);
   const requests: ReviewNotification[] = asked.map((move) => ({
     kind: 'review-request',
@@ -121,7 +120,7 @@ export function handOverFromLeaver(state: ReviewState, input: LeaverHandoverInpu
     previousVersionNumber: lastVersionSeenBy(state.steps, move.toId, version),
   }));
   return {
-    changes: { steps, pendingApproverIds: pendingApprovers(next) },
+    changes: { steps },
     events: [
       {
         action: 'draft.handed-over',

@@ -84,13 +84,16 @@ export interface ReviewState {
   publication: { url: string; publishedAt: Date | null; reportedById: string | null };
 }
 
-/** What a transition changes on the draft (top-level fields, written together). */
+/**
+ * What a transition changes on the draft (top-level fields, written together): review state only; the
+ * fields only storage needs are derived from it when it is written (draft-store.ts).
+ */
 export type ReviewChanges = Partial<
   Pick<
     ReviewState,
     'status' | 'steps' | 'currentStepIndex' | 'versions' | 'currentVersion' | 'publication' | 'ccInformed'
   >
-> & { pendingApproverIds?: string[]; closedKey?: string };
+>;
 
 export type NotificationKind =
   | 'review-request'

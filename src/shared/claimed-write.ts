@@ -247,9 +247,11 @@ export interface RecordChange<T extends RevisionedDocument, Intent, Carried> {
   complete: (record: T, carried: Carried, now: Date) => Promise<unknown>;
   /** The error when other writers keep winning (a few tries, a few hundred ms). */
   busy: () => Error;
+  /** How many tries before `busy` (8 unless said). */
+  attempts?: number;
 }
 
-const maxAttempts = 8;
+const defaultAttempts = 8;
 
 /** One try: claim the record's revision for `intent` and write it, or complete a stale winner and lose. */
 export async function applyClaimed<T extends RevisionedDocument, Intent, Carried>(
@@ -273,15 +275,28 @@ export async function applyClaimed<T extends RevisionedDocument, Intent, Carried
  * decision is then made on what that writer left). Returns the record after the change, or as loaded
  * when `decide` changed nothing.
  */
-export async function changeRecord<T extends RevisionedDocument, Intent, Carried>(
+export function changeRecord<T extends RevisionedDocument, Intent, Carried>(
   change: RecordChange<T, Intent, Carried>,
 ): Promise<T> {
+  return changeRecordAnswering(change, (record, intent) => (intent ? change.load() : record));
+}
+
+/**
+ * `changeRecord` for a writer that can answer without reading the record again (the drafts answer
+ * with the state their rule decided, sparing a read on every transition): `answer` gets the record as
+ * loaded and the intent it wrote, or null when `decide` changed nothing.
+ */
+export async function changeRecordAnswering<T extends RevisionedDocument, Intent, Carried, Answer>(
+  change: RecordChange<T, Intent, Carried>,
+  answer: (record: T, written: Intent | null) => Answer | Promise<Answer>,
+): Promise<Answer> {
+  const attempts = change.attempts ?? defaultAttempts;
   for (let attempt = 1; ; attempt += 1) {
     const record = await change.load();
     const intent = await change.decide(record);
-    if (!intent) return record;
-    if ((await applyClaimed(change, record, intent, change.clock.now())) === 'applied') return change.load();
-    if (attempt >= maxAttempts) throw change.busy();
+    if (!intent) return answer(record, null);
+    if ((await applyClaimed(change, record, intent, change.clock.now())) === 'applied') return answer(record, intent);
+    if (attempt >= attempts) throw change.busy();
     await sleep(20 * attempt);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent } from '../../../src/drafts/draft-content-rules';
 import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
+import { storedFields, unsubmitted } from '../../../src/drafts/draft-store';
 import { isRefusal } from '../../../src/drafts/review-state';
 import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
 
@@ -57,8 +58,7 @@ function applied(outcome: RuleOutcome): TransitionResult {
 }
 
 function apply(state: ReviewState, outcome: RuleOutcome): ReviewState {
-  const { pendingApproverIds: _pending, closedKey: _closed, ...changes } = applied(outcome).changes;
-  return { ...state, ...changes };
+  return { ...state, ...applied(outcome).changes };
 }
 
 const approve = (deciderId: string, extra: Partial<Parameters<typeof decide>[1]> = {}) => ({
@@ -82,7 +82,8 @@ describe('review routing', () => {
         route: { steps: [{ mode: 'any', approverIds: ['head'], backupApproverIds: [] }], ccIds: [] },
       }),
     );
-    expect(outcome.changes).toMatchObject({ status: 'in_review', pendingApproverIds: ['head'] });
+    expect(outcome.changes).toMatchObject({ status: 'in_review' });
+    expect(pendingApprovers(apply(baseState(), outcome))).toEqual(['head']);
     expect(outcome.notifications.map((n) => [n.kind, n.recipientId])).toEqual([
       ['review-request', 'head'],
       ['submitter-update', 'officer'],
@@ -103,7 +104,8 @@ describe('review routing', () => {
       ['office'],
     );
     const first = applied(decide(state, approve('head')));
-    expect(first.changes).toMatchObject({ currentStepIndex: 1, pendingApproverIds: ['director'] });
+    expect(first.changes).toMatchObject({ currentStepIndex: 1 });
+    expect(pendingApprovers(apply(state, first))).toEqual(['director']);
     expect(first.notifications.map((n) => n.kind)).toEqual(['decision-echo', 'submitter-update', 'review-request']);
     state = apply(state, first);
     const second = applied(decide(state, approve('director', { comment: '可以发' })));
@@ -255,8 +257,8 @@ describe('after a decision', () => {
       status: 'in_review',
       currentVersion: 2,
       currentStepIndex: 0,
-      pendingApproverIds: ['head'],
     });
+    expect(pendingApprovers(apply(state, outcome))).toEqual(['head']);
     expect(outcome.notifications[0]).toMatchObject({
       kind: 'review-request',
       recipientId: 'head',
@@ -297,9 +299,51 @@ describe('after a decision', () => {
   test('when the officer withdraws, then the draft closes and pending approvers are told', () => {
     const state = draftWith([{ mode: 'any', approverIds: ['head'] }]);
     const outcome = applied(withdraw(state, { byId: 'officer' }));
-    expect(outcome.changes).toMatchObject({ status: 'withdrawn', closedKey: 'draft-1' });
+    expect(outcome.changes).toMatchObject({ status: 'withdrawn' });
     expect(outcome.notifications).toContainEqual({ kind: 'revoked', recipientId: 'head' });
     expect(withdraw(state, { byId: 'head' })).toMatchObject({ code: 'NOT_SUBMITTER' });
+  });
+});
+
+// The rules return review state only; draft-store derives what only storage needs when it writes.
+describe('the fields only storage needs, derived when changes are written', () => {
+  const twoSteps = [
+    { mode: 'any' as const, approverIds: ['head'] },
+    { mode: 'any' as const, approverIds: ['director'] },
+  ];
+
+  test('when a draft is submitted, then step 1 approvers are pending and its code is held (no closed key)', () => {
+    const route = { steps: twoSteps.map((step) => ({ ...step, backupApproverIds: [] })), ccIds: [] };
+    const outcome = applied(startReview({ submitterId: 'officer', version, now, route }));
+    expect(storedFields(outcome.changes, unsubmitted('draft-1'))).toMatchObject({
+      status: 'in_review',
+      pendingApproverIds: ['head'],
+      closedKey: '',
+    });
+  });
+
+  test('when a step is approved, then the next step’s approvers are pending and the closed key is not written', () => {
+    const state = draftWith(twoSteps);
+    const fields = storedFields(applied(decide(state, approve('head'))).changes, state);
+    expect(fields).toMatchObject({ currentStepIndex: 1, pendingApproverIds: ['director'] });
+    expect(fields).not.toHaveProperty('closedKey');
+  });
+
+  test('when a draft is withdrawn or published, then nobody is pending and the closed key frees its code', () => {
+    const state = draftWith(twoSteps);
+    expect(storedFields(applied(withdraw(state, { byId: 'officer' })).changes, state)).toMatchObject({
+      status: 'withdrawn',
+      pendingApproverIds: [],
+      closedKey: 'draft-1',
+    });
+    const halfway = apply(state, decide(state, approve('head')));
+    const approved = apply(halfway, decide(halfway, approve('director')));
+    const published = applied(reportPublished(approved, { byId: 'officer', url: 'https://x.cn/a', now }));
+    expect(storedFields(published.changes, approved)).toMatchObject({
+      status: 'published',
+      pendingApproverIds: [],
+      closedKey: 'draft-1',
+    });
   });
 });
 

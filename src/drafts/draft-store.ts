@@ -1,0 +1,110 @@
+/**
+ * Drafts as the database holds them, so that the rules deal in review state only. Here, and only here:
+ * - the fields storage alone needs, derived from the review state when changes are written:
+ *   `pendingApproverIds` (the index 待办 reads, FerretDB scanning every draft otherwise) and `closedKey`
+ *   (unique with the short code, so a code is held by one open draft and freed when it closes);
+ * - the code → id cache that spares the lookup by code a scan;
+ * - the insert of a new draft, and the guess at which unique index refused it.
+ */
+import type { Types } from 'mongoose';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { DraftModel } from './draft-model';
+import type { Draft } from './draft-model';
+import { pendingApprovers } from './approval-step-rules';
+import { normalizeShortCode } from './draft-content-rules';
+import type { DraftStatus, ReviewChanges, ReviewState } from './review-state';
+
+/** Open drafts whose code → id this process remembers; a county has a few hundred open at most. */
+const maxRememberedCodes = 10_000;
+
+/** A closed draft's key: its id; an open one's: '' (unique with the code, so one open draft holds a code). */
+export function closedKeyFor(draftId: string, status: DraftStatus): string {
+  return status === 'published' || status === 'withdrawn' ? draftId : '';
+}
+
+/** The parts of the review state the storage-only fields follow from. */
+type DerivedFrom = Pick<ReviewState, 'id' | 'status' | 'steps' | 'currentStepIndex' | 'currentVersion'>;
+
+/**
+ * The rules' changes to the review state `before` as stored fields, with the storage-only ones derived
+ * from the state after them (mongoose casts the id strings when it writes them).
+ */
+export function storedFields(changes: ReviewChanges, before: DerivedFrom): Record<string, unknown> {
+  const { versions, ...rest } = changes;
+  const next = { ...before, ...changes };
+  return {
+    ...rest,
+    ...(versions ? { versions: versions.map((version) => ({ ...version })) } : {}),
+    pendingApproverIds: pendingApprovers(next),
+    ...(changes.status ? { closedKey: closedKeyFor(next.id, changes.status) } : {}),
+  };
+}
+
+/** A draft before its submission is stored (the model's defaults): what a submission's changes apply to. */
+export function unsubmitted(draftId: string): DerivedFrom {
+  return { id: draftId, status: 'in_review', steps: [], currentStepIndex: 0, currentVersion: 1 };
+}
+
+/** A new draft's fields, but its short code, drawn when it is stored. */
+export type NewDraftFields = Record<string, unknown> & { _id: Types.ObjectId };
+
+export class DraftStore {
+  /**
+   * Short code → id of the open draft holding it, as this process last saw it. A code is unique among
+   * open drafts, so while the remembered draft is open it is the one the code means; reading it by id
+   * costs FerretDB one index lookup, where a query by code reads every draft.
+   */
+  private readonly openDraftIds = new Map<string, Types.ObjectId>();
+
+  async loadByCode(code: string): Promise<Draft> {
+    const normalized = normalizeShortCode(code);
+    const knownId = this.openDraftIds.get(normalized);
+    if (knownId) {
+      const known = await DraftModel.findById(knownId).lean<Draft>();
+      if (known?.closedKey === '') return known;
+      // Closed since: a newer draft may hold the code now.
+      this.openDraftIds.delete(normalized);
+    }
+    const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
+    if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
+    this.rememberOpenDraft(drafts[0]);
+    return drafts[0];
+  }
+
+  /**
+   * Stores a new draft under a code from `drawCode`, drawn again while an open draft holds it. With
+   * `mayBeStored` (its id stands for a submission key), the draft may be there already, stored when the
+   * same submission was handled before: the servers do not say which unique index failed, so the id is
+   * looked up, and a draft found there is answered as `resumed`.
+   */
+  async insert(
+    fields: NewDraftFields,
+    drawCode: () => string,
+    mayBeStored: boolean,
+  ): Promise<{ draft: Draft; resumed: boolean }> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const draft = (await DraftModel.create({ ...fields, shortCode: drawCode() })).toObject<Draft>();
+        this.rememberOpenDraft(draft);
+        return { draft, resumed: false };
+      } catch (error) {
+        if (!(error instanceof ConflictError && error.code === 'DRAFT_CODE_TAKEN') || attempt >= 10) throw error;
+        const stored = mayBeStored ? await DraftModel.findById(fields._id).lean<Draft>() : null;
+        if (stored) {
+          this.rememberOpenDraft(stored);
+          return { draft: stored, resumed: true };
+        }
+      }
+    }
+  }
+
+  private rememberOpenDraft(draft: Draft): void {
+    if (draft.closedKey !== '') return;
+    if (this.openDraftIds.size >= maxRememberedCodes) {
+      // Forget the longest-remembered code; a forgotten one is found by the query again.
+      const oldest = this.openDraftIds.keys().next().value;
+      if (oldest !== undefined) this.openDraftIds.delete(oldest);
+    }
+    this.openDraftIds.set(draft.shortCode, draft._id);
+  }
+}
