@@ -2,6 +2,7 @@
  * The registry's rules (R4), pure: platform names, what state an account is in, who may take which
  * closure step in which order, and whether an account still takes drafts.
  */
+import type { RefusalKind } from '../shared/errors';
 import type { ClosureRecord } from './account-model';
 import type { AccountPlatform, AccountStatus, ClosureStep } from './account-vocabulary';
 import { accountPlatforms, closureSteps } from './account-vocabulary';
@@ -76,28 +77,42 @@ const closureStepRoles: Record<ClosureStep, ClosureRole[]> = {
  * Why `step` cannot be taken now by someone with `roles`; null when it can. Steps go strictly in order
  * (request → approval → stop notice with its link → cancelled on the platform → closure filed).
  */
+/** Why a closure step or its withdrawal is refused: the kind of refusal (who may not, or not now) and why. */
+export interface ClosureRefusal {
+  kind: Extract<RefusalKind, 'forbidden' | 'conflict'>;
+  message: string;
+}
+
+const conflict = (message: string): ClosureRefusal => ({ kind: 'conflict', message });
+
 export function closureStepRefusal(
   account: { status: AccountStatus; closure: Pick<ClosureRecord, 'step'>[] },
   step: ClosureStep,
   roles: ClosureRole[],
   url: string,
-): string | null {
-  if (account.status === 'closed') return '该账号已关停备案，关停流程已完成';
-  if (account.status === 'applying' || account.status === 'rejected') return '该账号尚未开办，无需关停';
+): ClosureRefusal | null {
+  if (account.status === 'closed') return conflict('该账号已关停备案，关停流程已完成');
+  if (account.status === 'applying' || account.status === 'rejected') return conflict('该账号尚未开办，无需关停');
   const next = nextClosureStep(account.closure);
   if (next !== step) {
     const done = closureSteps.indexOf(step) < account.closure.length;
-    return done
-      ? `“${closureStepWords[step]}”已办理`
-      : `请先完成“${closureStepWords[next ?? 'filed']}”，关停须按 申请关停 → 批准关停 → 发布停更公告 → 平台注销 → 关停备案 的顺序办理`;
+    return conflict(
+      done
+        ? `“${closureStepWords[step]}”已办理`
+        : `请先完成“${closureStepWords[next ?? 'filed']}”，关停须按 申请关停 → 批准关停 → 发布停更公告 → 平台注销 → 关停备案 的顺序办理`,
+    );
   }
   if (!closureStepRoles[step].some((role) => roles.includes(role))) {
-    return step === 'approved' || step === 'filed'
-      ? `只有归口管理部门的管理员可以${closureStepWords[step]}`
-      : `只有管理员或该账号的分管领导、后台管理员可以${closureStepWords[step]}`;
+    return {
+      kind: 'forbidden',
+      message:
+        step === 'approved' || step === 'filed'
+          ? `只有归口管理部门的管理员可以${closureStepWords[step]}`
+          : `只有管理员或该账号的分管领导、后台管理员可以${closureStepWords[step]}`,
+    };
   }
   if (step === 'stop-notice-published' && !/^https?:\/\/\S+$/i.test(url)) {
-    return '请附上停更公告的链接，例如：停更公告 账号名 https://…';
+    return conflict('请附上停更公告的链接，例如：停更公告 账号名 https://…');
   }
   return null;
 }
@@ -109,20 +124,17 @@ export function closureStepRefusal(
 export function closureWithdrawalRefusal(
   account: { status: AccountStatus; closure: (Pick<ClosureRecord, 'step'> & { byId: { toString(): string } })[] },
   actor: { personId: string; roles: ClosureRole[] },
-): { forbidden: boolean; message: string } | null {
-  if (account.status === 'closed') return { forbidden: false, message: '该账号已关停备案，关停流程已完成，不能撤回' };
+): ClosureRefusal | null {
+  if (account.status === 'closed') return conflict('该账号已关停备案，关停流程已完成，不能撤回');
   if (account.status !== 'closing' || account.closure.length === 0) {
-    return { forbidden: false, message: '该账号没有待批准的关停申请，无需撤回' };
+    return conflict('该账号没有待批准的关停申请，无需撤回');
   }
   if (account.closure.length > 1) {
-    return {
-      forbidden: false,
-      message: '关停已获归口管理部门批准，不能再撤回申请；如确需继续运行，请重新办理开办申请',
-    };
+    return conflict('关停已获归口管理部门批准，不能再撤回申请；如确需继续运行，请重新办理开办申请');
   }
   const requester = account.closure[0].byId.toString() === actor.personId;
   if (!requester && !actor.roles.includes('admin')) {
-    return { forbidden: true, message: '只有提出关停申请的人或管理员可以撤回关停申请' };
+    return { kind: 'forbidden', message: '只有提出关停申请的人或管理员可以撤回关停申请' };
   }
   return null;
 }

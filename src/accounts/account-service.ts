@@ -301,10 +301,9 @@ export class AccountService extends AccountQueries {
     const account = await this.change(accountId, actor, access, (current, roles) => {
       const refusal = closureStepRefusal(current, input.step, roles, url);
       if (refusal) {
-        const forbidden = refusal.startsWith('只有');
-        throw forbidden
-          ? new ForbiddenError('CLOSURE_STEP_FORBIDDEN', refusal)
-          : new ConflictError('CLOSURE_STEP_REFUSED', `账号${describeAccount(current)}：${refusal}`);
+        throw refusal.kind === 'forbidden'
+          ? new ForbiddenError('CLOSURE_STEP_FORBIDDEN', refusal.message)
+          : new ConflictError('CLOSURE_STEP_REFUSED', `账号${describeAccount(current)}：${refusal.message}`);
       }
       const changes: Record<string, unknown> = {
         status: statusAfterClosureStep(input.step),
@@ -346,7 +345,7 @@ export class AccountService extends AccountQueries {
     const account = await this.change(accountId, actor, access, (current, roles) => {
       const refusal = closureWithdrawalRefusal(current, { personId: actor.personId, roles });
       if (refusal) {
-        throw refusal.forbidden
+        throw refusal.kind === 'forbidden'
           ? new ForbiddenError('CLOSURE_WITHDRAWAL_FORBIDDEN', refusal.message)
           : new ConflictError('CLOSURE_NOT_WITHDRAWABLE', `账号${describeAccount(current)}：${refusal.message}`);
       }

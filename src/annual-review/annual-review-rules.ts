@@ -4,6 +4,7 @@
  * says is missing, and who may do what to a review in which state. Dates are calendar dates
  * ("2026-11-15") in the configured time zone.
  */
+import type { RefusalKind } from '../shared/errors';
 import type { AnnualReviewStatus } from './annual-review-model';
 
 export const defaultReminderDays = [1, 15, 25, 30] as const;
@@ -74,11 +75,12 @@ export function decisionRefusal(
   review: { status: AnnualReviewStatus },
   passed: boolean,
   reason: string,
-): string | null {
+): { kind: Extract<RefusalKind, 'conflict' | 'invalid'>; message: string } | null {
   if (review.status !== 'submitted') {
-    return `年审${reviewStatusWords[review.status]}，不是待审核状态${review.status === 'open' || review.status === 'failed' ? '（须先提交报告）' : ''}`;
+    const hint = review.status === 'open' || review.status === 'failed' ? '（须先提交报告）' : '';
+    return { kind: 'conflict', message: `年审${reviewStatusWords[review.status]}，不是待审核状态${hint}` };
   }
-  if (!passed && !reason.trim()) return '年审不通过须写明理由：年审不通过 账号名 理由';
+  if (!passed && !reason.trim()) return { kind: 'invalid', message: '年审不通过须写明理由：年审不通过 账号名 理由' };
   return null;
 }
 

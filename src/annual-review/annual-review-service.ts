@@ -245,9 +245,9 @@ export class AnnualReviewService {
     const review = await this.change(current._id, actor, (stored) => {
       const refusal = decisionRefusal(stored, input.passed, reason);
       if (refusal) {
-        throw reason || input.passed
-          ? new ConflictError('REVIEW_NOT_SUBMITTED', `账号“${account.name}”：${refusal}`)
-          : new ValidationError('REASON_REQUIRED', refusal);
+        throw refusal.kind === 'conflict'
+          ? new ConflictError('REVIEW_NOT_SUBMITTED', `账号“${account.name}”：${refusal.message}`)
+          : new ValidationError('REASON_REQUIRED', refusal.message);
       }
       wasToClose = stored.toClose;
       const decision = { passed: input.passed, byId: new Types.ObjectId(actor.personId), at: now, reason };

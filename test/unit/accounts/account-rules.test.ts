@@ -34,18 +34,26 @@ describe('account rules', () => {
 
   test('when a step is skipped, repeated or taken by the wrong person, then the refusal says what to do', () => {
     const active = { status: 'active' as const, closure: steps() };
-    expect(closureStepRefusal(active, 'approved', ['admin'], '')).toContain('请先完成“申请关停”');
+    expect(closureStepRefusal(active, 'approved', ['admin'], '')?.message).toContain('请先完成“申请关停”');
     const requested = { status: 'closing' as const, closure: steps('requested') };
-    expect(closureStepRefusal(requested, 'requested', ['admin'], '')).toBe('“申请关停”已办理');
-    expect(closureStepRefusal(requested, 'approved', ['account-keeper'], '')).toBe(
-      '只有归口管理部门的管理员可以批准关停',
-    );
+    expect(closureStepRefusal(requested, 'requested', ['admin'], '')).toEqual({
+      kind: 'conflict',
+      message: '“申请关停”已办理',
+    });
+    expect(closureStepRefusal(requested, 'approved', ['account-keeper'], '')).toEqual({
+      kind: 'forbidden',
+      message: '只有归口管理部门的管理员可以批准关停',
+    });
     const approved = { status: 'closing' as const, closure: steps('requested', 'approved') };
-    expect(closureStepRefusal(approved, 'stop-notice-published', ['admin'], '停更了')).toContain(
+    expect(closureStepRefusal(approved, 'stop-notice-published', ['admin'], '停更了')?.message).toContain(
       '请附上停更公告的链接',
     );
-    expect(closureStepRefusal({ status: 'closed', closure: [] }, 'requested', ['admin'], '')).toContain('已关停备案');
-    expect(closureStepRefusal({ status: 'applying', closure: [] }, 'requested', ['admin'], '')).toContain('尚未开办');
+    expect(closureStepRefusal({ status: 'closed', closure: [] }, 'requested', ['admin'], '')?.message).toContain(
+      '已关停备案',
+    );
+    expect(closureStepRefusal({ status: 'applying', closure: [] }, 'requested', ['admin'], '')?.message).toContain(
+      '尚未开办',
+    );
   });
 
   test('when a closure request is not approved yet, then its requester or an admin may withdraw it, and no one else', () => {
@@ -53,7 +61,7 @@ describe('account rules', () => {
     expect(closureWithdrawalRefusal(requested, { personId: 'officer', roles: ['account-keeper'] })).toBeNull();
     expect(closureWithdrawalRefusal(requested, { personId: 'office', roles: ['admin'] })).toBeNull();
     expect(closureWithdrawalRefusal(requested, { personId: 'leader', roles: ['account-keeper'] })).toEqual({
-      forbidden: true,
+      kind: 'forbidden',
       message: '只有提出关停申请的人或管理员可以撤回关停申请',
     });
   });
@@ -68,7 +76,7 @@ describe('account rules', () => {
       ],
     };
     expect(closureWithdrawalRefusal(approved, admin)).toMatchObject({
-      forbidden: false,
+      kind: 'conflict',
       message: expect.stringContaining('关停已获归口管理部门批准，不能再撤回申请') as unknown,
     });
     expect(closureWithdrawalRefusal({ status: 'closed', closure: [] }, admin)?.message).toContain('已关停备案');

@@ -43,9 +43,13 @@ describe('annual review rules', () => {
 
   test('when an admin decides, then only a submitted report can be decided and a failure needs a reason', () => {
     expect(decisionRefusal({ status: 'submitted' }, true, '')).toBeNull();
-    expect(decisionRefusal({ status: 'submitted' }, false, ' ')).toContain('须写明理由');
-    expect(decisionRefusal({ status: 'open' }, true, '')).toContain('须先提交报告');
-    expect(decisionRefusal({ status: 'passed' }, true, '')).toContain('已通过');
+    expect(decisionRefusal({ status: 'submitted' }, false, ' ')).toMatchObject({ kind: 'invalid' });
+    expect(decisionRefusal({ status: 'submitted' }, false, ' ')?.message).toContain('须写明理由');
+    expect(decisionRefusal({ status: 'open' }, true, '')).toMatchObject({ kind: 'conflict' });
+    expect(decisionRefusal({ status: 'open' }, true, '')?.message).toContain('须先提交报告');
+    expect(decisionRefusal({ status: 'passed' }, true, '')?.message).toContain('已通过');
+    // A review not submitted is refused for that first, reason or not.
+    expect(decisionRefusal({ status: 'passed' }, false, '')).toMatchObject({ kind: 'conflict' });
   });
 
   test('when a reminder is written, then it names what is missing', () => {
