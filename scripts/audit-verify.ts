@@ -4,6 +4,7 @@
  * or names the first broken link and exits 1. Events stored with replaced characters (recorded before
  * text was made well-formed on entry) are listed as notes: they are intact, not tampered.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/shared/config';
 import { openDatabase } from '../src/shared/database';
@@ -15,12 +16,16 @@ import { runCommand } from './run-command';
 runCommand(async () => {
   const { values } = parseArgs({ options: { digest: { type: 'string', multiple: true } } });
   const config = loadConfig();
-  const digests = readDigests(values.digest ?? [digestDirectory(config)]);
+  // A fresh install has no digest folder until the first daily digest: nothing to compare, the chain is still checked.
+  const defaultFolder = digestDirectory(config);
+  const digests = readDigests(values.digest ?? (fs.existsSync(defaultFolder) ? [defaultFolder] : []));
   const database = await openDatabase(config);
   try {
     const report = await verifyAuditChain({ digests, digestKey: resolveDigestKey(config) });
     if (report.ok) {
-      const witnessed = report.digestsChecked ? `, ${report.digestsChecked} digest(s) match` : ', no digest to check';
+      const witnessed = report.digestsChecked
+        ? `, ${report.digestsChecked} digest(s) match`
+        : ', no digest yet (the daily digest job writes the first)';
       const replaced = report.storedWithReplacedCharacters.map(
         (event) =>
           `note: event ${event.sequence} was recorded with malformed text (unpaired ${event.originals.join(', ')}) that the database stored as U+FFFD; its hash proves nothing else differs`,

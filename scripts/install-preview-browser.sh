@@ -3,7 +3,7 @@
 # downloads no browser of its own) and a CJK font so that the pages' Chinese renders. Needs root.
 set -euo pipefail
 
-if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null; then
   echo "chromium and fonts-noto-cjk already installed"
   exit 0
 fi

@@ -21,6 +21,8 @@ export function auditDigestJob(dependencies: AuditDigestJobDependencies, cron = 
   return {
     name: 'audit-digest',
     cron,
+    // A server that was down at 08:00 (or a fresh install) still gets its witness the same day.
+    catchUp: true,
     async run() {
       const { digest } = await dependencies.audit.createDigest({
         key: dependencies.digestKey(),

@@ -49,6 +49,25 @@ describe('scheduled jobs', () => {
     expect(fs.readdirSync(directory)).toHaveLength(1);
   });
 
+  test('when the server starts after 08:00 and no digest was made that day, then start-up makes it and the admins get it', async () => {
+    const caughtUpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-digests-'));
+    const job = auditDigestJob({
+      ...services,
+      digestKey: () => 'jobs-test-digest-key-0123456789abcdef',
+      directory: caughtUpDirectory,
+      timeZone: 'Asia/Shanghai',
+    });
+    clock.set('2026-11-27T03:00:00Z');
+
+    expect(await scheduler('starting').register(job).catchUp()).toEqual(['audit-digest']);
+    expect(await scheduler('starting-again').register(job).catchUp()).toEqual([]);
+
+    expect(fs.readdirSync(caughtUpDirectory)).toHaveLength(1);
+    const admins = await services.people.adminsOf();
+    const digests = await OutboxMessageModel.find({ idempotencyKey: /^audit-digest:2026-11-27/ }).lean();
+    expect(digests).toHaveLength(admins.length);
+  });
+
   test('when sent messages are older than 30 days, then the nightly prune removes them and their claims, not newer or dead ones', async () => {
     const [admin] = await services.people.adminsOf();
     await services.outbox.enqueue(
