@@ -29,7 +29,8 @@ export function errorMiddleware(): Middleware {
   };
 }
 
-function errorStatus(error: unknown): number {
+/** The status an error is answered with (the request log asks too: it runs before this middleware sets it). */
+export function errorStatus(error: unknown): number {
   const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../shared/logger';
 import type { RequestState } from '../shared/route-kit';
+import { errorStatus } from './error-middleware';
 
 export function requestContextMiddleware(logger: Logger): Middleware<RequestState> {
   return async (ctx, next) => {
@@ -15,14 +16,19 @@ export function requestContextMiddleware(logger: Logger): Middleware<RequestStat
     ctx.state.requestId = requestId;
     ctx.state.logger = logger.child({ requestId });
     ctx.set('X-Request-Id', requestId);
+    let failure: { error: unknown } | null = null;
     try {
       await next();
+    } catch (error) {
+      failure = { error };
+      throw error;
     } finally {
       ctx.state.logger.info(
         {
           method: ctx.method,
           path: ctx.path,
-          status: ctx.status,
+          // A thrown error has not yet been turned into its answer here (404 is Koa's default until then).
+          status: failure ? errorStatus(failure.error) : ctx.status,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         },
         'request',
