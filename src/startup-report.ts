@@ -1,7 +1,7 @@
 /**
  * What `npm start` tells the person who started it, pure: the start-up screen once everything runs
  * (where the API is, which database, the chat and its state, what to do next), and the one line a
- * chat connection failure gets. The screen is for people (Chinese); log lines stay English.
+ * chat connection failure gets. Both are read by people (Chinese); other log lines stay English.
  */
 
 /** Where the chat bot stands. */
@@ -26,22 +26,27 @@ export interface StartupFacts {
 const networkFailure =
   /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up|timeout/i;
 
-/** One log line: why the chat cannot connect and what to do about it. */
+/**
+ * One line for the person at the terminal: why the chat cannot connect and what to do, in Chinese. The
+ * way that needs no outside service is the unit's own WeCom / 政务微信 app (wecom-app); the demo shows
+ * the whole flow without any chat.
+ */
 export function describeChatFailure(reason: string, puppet: string): string {
+  const wecomApp = '改用企业微信（政务微信）自建应用：WECHATY_PUPPET=wecom-app（设置见 README“企业微信 / 政务微信”）';
   const todo = networkFailure.test(reason)
-    ? `check this machine's network access to the chat service${puppet === 'wechaty-puppet-wechat4u' ? ' (WeChat web login, login.wx.qq.com)' : ''}, or connect through a puppet service (WeCom and others): WECHATY_PUPPET=wechaty-puppet-service WECHATY_PUPPET_SERVICE_TOKEN=<token>`
-    : /token/i.test(reason)
-      ? 'check WECHATY_PUPPET_SERVICE_TOKEN with the puppet service provider'
-      : `check the puppet settings (WECHATY_PUPPET=${puppet}, WECHATY_PUPPET_SERVICE_TOKEN)`;
-  return `chat cannot connect: ${reason}. What to do: ${todo}. The API and jobs keep running.`;
+    ? `检查本机能否访问聊天服务${puppet === 'wechaty-puppet-wechat4u' ? '（微信网页登录 login.wx.qq.com）' : ''}，或${wecomApp}`
+    : puppet === 'wecom-app'
+      ? '检查 WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_SECRET 与应用的可信 IP'
+      : /token/i.test(reason)
+        ? `检查 WECHATY_PUPPET_SERVICE_TOKEN，或${wecomApp}`
+        : `检查聊天设置（WECHATY_PUPPET=${puppet}），或${wecomApp}`;
+  return `聊天暂时无法连接：${reason}。处理办法：${todo}。不用聊天也可先试用：npm run demo。接口与定时任务照常运行。`;
 }
 
 /** The back-off note after a failure: when the next attempt comes. */
 export function describeRetry(retryInMs: number, again: boolean): string {
   const seconds = Math.round(retryInMs / 1000);
-  return again
-    ? `chat still cannot connect; next attempt in ${seconds} s`
-    : `chat will try again in ${seconds} s, then at growing intervals up to 5 min`;
+  return again ? `聊天仍无法连接，${seconds} 秒后再试` : `聊天将在 ${seconds} 秒后重试，之后间隔逐渐加长，最长 5 分钟`;
 }
 
 function chatLine(puppet: string, chat: ChatState): string {

@@ -55,14 +55,19 @@ describe('a chat connection failure', () => {
     const line = describeChatFailure('getaddrinfo ENOTFOUND login.wx.qq.com', 'wechaty-puppet-wechat4u');
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toContain('getaddrinfo ENOTFOUND login.wx.qq.com');
-    expect(line).toContain('WECHATY_PUPPET=wechaty-puppet-service WECHATY_PUPPET_SERVICE_TOKEN=<token>');
-    expect(describeChatFailure('invalid token', 'wechaty-puppet-service')).toContain(
-      'check WECHATY_PUPPET_SERVICE_TOKEN',
+    expect(line).toContain('WECHATY_PUPPET=wecom-app');
+    expect(line).toContain('npm run demo');
+    expect(line).toMatch(
+      /^聊天暂时无法连接：getaddrinfo ENOTFOUND login.wx.qq.com。处理办法：检查本机能否访问聊天服务/,
     );
+    expect(describeChatFailure('invalid token', 'wechaty-puppet-service')).toContain(
+      '检查 WECHATY_PUPPET_SERVICE_TOKEN',
+    );
+    expect(describeChatFailure('errcode 40001', 'wecom-app')).toContain('WECOM_SECRET');
   });
 
   test('when it keeps failing, then the back-off note says when the next attempt comes', () => {
-    expect(describeRetry(5000, false)).toBe('chat will try again in 5 s, then at growing intervals up to 5 min');
-    expect(describeRetry(20_000, true)).toBe('chat still cannot connect; next attempt in 20 s');
+    expect(describeRetry(5000, false)).toBe('聊天将在 5 秒后重试，之后间隔逐渐加长，最长 5 分钟');
+    expect(describeRetry(20_000, true)).toBe('聊天仍无法连接，20 秒后再试');
   });
 });
