@@ -157,7 +157,7 @@ function findPersonalDataFindings(field: 'title' | 'body', text: string): Conten
       field,
       start: match.start,
       end: match.end,
-      excerpt: match.masked,
+      excerpt: match.located,
       suggestion: `${name}属于公民个人信息，除惩戒公示、强制性信息披露外应去标识化处理，例如改为“${match.masked}”。`,
     };
   });

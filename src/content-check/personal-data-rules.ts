@@ -12,8 +12,13 @@ export interface PersonalDataMatch {
   /** UTF-16 offsets of the whole number in the text, country code and group separators included. */
   start: number;
   end: number;
-  /** The number as found, with its digits masked. */
+  /** The number as it should be published: de-identified (see `keptDigits`). */
   masked: string;
+  /**
+   * The number as a finding shows it: a few more digits kept than `masked`, enough for the officer to
+   * find it in the text, still not enough to read it, and never the same as the suggested form.
+   */
+  located: string;
 }
 
 /**
@@ -25,6 +30,13 @@ const keptDigits: Record<PersonalDataKind, readonly [number, number]> = {
   'id-number': [1, 1],
   'mobile-number': [3, 4],
   'bank-card': [4, 4],
+};
+
+/** Digits kept, first and last, when a finding points at the number (`located`). */
+const locatingDigits: Record<PersonalDataKind, readonly [number, number]> = {
+  'id-number': [4, 4],
+  'mobile-number': [4, 4],
+  'bank-card': [6, 4],
 };
 
 const digit = '[0-9０-９]';
@@ -143,9 +155,9 @@ export function findPersonalData(text: string): PersonalDataMatch[] {
   const overlapsTaken = (start: number, end: number) => taken.subarray(start, end).includes(1);
   const found: PersonalDataMatch[] = [];
   const accept = (kind: PersonalDataKind, start: number, end: number, maskFrom: number) => {
-    const [keepFirst, keepLast] = keptDigits[kind];
-    const masked = text.slice(start, maskFrom) + maskDigits(text.slice(maskFrom, end), keepFirst, keepLast);
-    found.push({ kind, start, end, masked });
+    const maskedWith = ([keepFirst, keepLast]: readonly [number, number]) =>
+      text.slice(start, maskFrom) + maskDigits(text.slice(maskFrom, end), keepFirst, keepLast);
+    found.push({ kind, start, end, masked: maskedWith(keptDigits[kind]), located: maskedWith(locatingDigits[kind]) });
     take(start, end);
   };
   for (const match of text.matchAll(idNumberPattern)) {

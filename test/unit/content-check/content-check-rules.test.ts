@@ -100,13 +100,17 @@ describe('personal data', () => {
   const idNumber = '11010519491231002X';
 
   test.each([
-    ['an ID number', `身份证号：${idNumber}`, 'personal-id-number', '1****************X'],
-    ['a mobile number', '联系电话13812345678', 'personal-mobile-number', '138****5678'],
-    ['a bank card', '卡号4111111111111111', 'personal-bank-card', '4111********1111'],
-  ])('when the body has %s, then it warns with a masked excerpt', (_case, body, rule, masked) => {
-    expect(findingsOf(rule, body)).toEqual([[masked, 'warn']]);
-    expect(check(body)[0].suggestion).toContain(masked);
-  });
+    ['an ID number', `身份证号：${idNumber}`, 'personal-id-number', '1101**********002X', '1****************X'],
+    ['a mobile number', '联系电话13812345678', 'personal-mobile-number', '1381***5678', '138****5678'],
+    ['a bank card', '卡号4111111111111111', 'personal-bank-card', '411111******1111', '4111********1111'],
+  ])(
+    'when the body has %s, then it warns with an excerpt masked enough to find it and suggests the de-identified form',
+    (_case, body, rule, shown, suggested) => {
+      expect(findingsOf(rule, body)).toEqual([[shown, 'warn']]);
+      expect(check(body)[0].suggestion).toContain(`改为“${suggested}”`);
+      expect(check(body)[0].suggestion).not.toContain(shown);
+    },
+  );
 
   test.each([
     ['an 18-digit order number with a bad checksum', '订单号110105194912310021'],
