@@ -42,7 +42,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level, undefined, config.log.format);
   installRejectionLogging(logger);
+  // Installed before anything starts: a SIGTERM at any moment (even while the database or the server is
+  // coming up, or right after /readyz first answers) stops what has started so far and exits 0.
+  const shutdown = installShutdown(logger);
   const database = await openDatabase(config, (message) => logger.info(message));
+  shutdown.add(() => database.close());
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
   const services = createServices(serviceOptionsFrom(config, systemClock, logger));
@@ -74,6 +78,10 @@ async function main(): Promise<void> {
     }),
   );
   scheduler.start();
+  shutdown.add(async () => {
+    await scheduler.stop();
+    await services.audit.settle();
+  });
 
   const wecom =
     config.bot.enabled && config.bot.puppet === wecomAppPuppetName ? createWecom(config, services, logger) : null;
@@ -85,6 +93,10 @@ async function main(): Promise<void> {
     ...createApiRoutes(config, services, createAccessTokens(config, systemClock)),
   });
   const server = http.createServer(app.callback());
+  shutdown.add(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, config.http.host, resolve);
@@ -94,17 +106,9 @@ async function main(): Promise<void> {
   logger.info({ url: `http://${config.http.host}:${port}` }, 'API listening');
 
   const bot = config.bot.enabled ? keepChatBotRunning(config, services, logger, wecom, processId) : null;
-  if (!bot) logger.info('chat bot disabled (bot.enabled=false)');
-  installShutdown(logger, async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await bot?.stop();
-    await scheduler.stop();
-    await services.audit.settle();
-    await database.close();
-  });
+  if (bot) shutdown.add(() => bot.stop());
+  else logger.info('chat bot disabled (bot.enabled=false)');
 
-  // Shutdown is installed first: a SIGTERM while the screen is being put together still stops cleanly.
   try {
     await bot?.firstOutcome(5000);
     await reportReady(config, logger, {
@@ -147,7 +151,12 @@ function installRejectionLogging(logger: Logger): void {
   });
 }
 
-function installShutdown(logger: Logger, stop: () => Promise<void>): void {
+/**
+ * Stops what has started, newest first (the bot, the server, the jobs, then the database), on SIGINT or
+ * SIGTERM, and exits 0; after 10 s it exits 1 whatever is left.
+ */
+function installShutdown(logger: Logger): { add(step: () => Promise<void>): void } {
+  const steps: (() => Promise<void>)[] = [];
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -158,7 +167,10 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
       process.exit(1);
     }, 10_000);
     force.unref();
-    stop()
+    const stopAll = async () => {
+      for (const step of [...steps].reverse()) await step();
+    };
+    stopAll()
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -167,6 +179,7 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return { add: (step) => void steps.push(step) };
 }
 
 main().catch((error: unknown) => {

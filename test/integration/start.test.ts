@@ -3,10 +3,27 @@
  * test database.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { testDatabaseUri } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');
+
+/** Processes whose command line names `text` (e.g. an embedded database's data folder). */
+function processesNaming(text: string): string[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return commandLine.includes(text) ? [commandLine] : [];
+      } catch {
+        return [];
+      }
+    });
+}
 
 interface Run {
   code: number | null;
@@ -20,11 +37,13 @@ function startProgram(
   whileRunning?: (port: number) => Promise<void>,
   /** What stdout shows once the program is up; by default the JSON "API listening" record. */
   ready = /"url":"http:\/\/[^:]+:(\d+)"/,
+  /** By default what `npm start` runs; `['npm', 'start']` for npm itself, which must pass SIGTERM on. */
+  command: [string, string[]] = [process.execPath, ['--import', 'tsx', 'src/main.ts']],
 ): Promise<Run> {
   const started = Date.now();
   // As `npm start` runs it: node with tsx's loader, so a SIGTERM reaches the program itself. (The tsx
   // wrapper relays it, but kills the program outright when it does not confirm within 30 ms, as under load.)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(command[0], command[1], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', ...env },
   });
@@ -75,6 +94,27 @@ describe('starting the program', () => {
     expect(readiness).toEqual({ status: 200, body: { status: 'ready', database: { ok: true } } });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"msg":"shutting down"');
+  });
+
+  test('when SIGTERM comes the moment the database is connected, before the API listens, then it stops cleanly', async () => {
+    const run = await startProgram(
+      { MONGODB_URI: testDatabaseUri(), BOT_ENABLED: 'false' },
+      async () => undefined,
+      /"msg":"database connected"/,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"msg":"shutting down"');
+  });
+
+  test('when `npm start` on the embedded database gets SIGTERM, then it exits 0 and no database process is left', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-start-'));
+    const env = { ...process.env, SHENFA_DATA_DIR: dataDir, BOT_ENABLED: 'false' } as Record<string, string>;
+    delete env.MONGODB_URI;
+    const run = await startProgram(env, async () => undefined, undefined, ['npm', ['start', '--silent']]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"msg":"shutting down"');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(processesNaming(dataDir)).toEqual([]);
   });
 
   test('when started in development format, then the logs are readable lines and one screen says what runs where', async () => {
