@@ -108,17 +108,18 @@ describe('the admin command line', () => {
 
   test('when an admin sets a delegate for a leave, then it is stored from the first day to the end of the last, in Beijing time', async () => {
     await sampleImported();
-    const run = await runAdmin('delegate', '赵海涛', '钱卫东', '2026-12-01', '2026-12-07', '--by', '李静');
+    // The CLI runs on the real clock and refuses a leave already over: next June is always ahead.
+    const year = new Date().getUTCFullYear() + 1;
+    const run = await runAdmin('delegate', '赵海涛', '钱卫东', `${year}-06-01`, `${year}-06-07`, '--by', '李静');
 
     expect(run).toMatchObject({
       code: 0,
-      stdout:
-        '已设置代理：2026年12月1日 00:00 至 2026年12月8日 00:00（北京时间），赵海涛 的审核事项可由 钱卫东 代为处理。\n',
+      stdout: `已设置代理：${year}年6月1日 00:00 至 ${year}年6月8日 00:00（北京时间），赵海涛 的审核事项可由 钱卫东 代为处理。\n`,
     });
     const delegation = await DelegationModel.findOne({ personId: await personId('赵海涛') }).lean();
     expect(delegation).toMatchObject({
-      from: new Date('2026-11-30T16:00:00Z'),
-      until: new Date('2026-12-07T16:00:00Z'),
+      from: new Date(`${year}-05-31T16:00:00Z`),
+      until: new Date(`${year}-06-07T16:00:00Z`),
     });
     expect(String(delegation?.createdById)).toBe(await personId('李静'));
     const event = await AuditEventModel.findOne({ action: 'delegation.set' }).lean();
