@@ -238,6 +238,8 @@ runCommand(async () => {
   // people it marks as left or takes the admin role from, and hands their pending approvals on.
   const services = createServices(serviceOptionsFrom(config, systemClock, logger));
   try {
+    // As at start: a command run before the system after an upgrade finds the drafts it hands on.
+    await services.drafts.upgradeStorage();
     const byId = values.by ? await findAdmin(services.people, values.by) : null;
     const output = await task(services, byId);
     return { code: 0, output };

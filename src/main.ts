@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   logger.info({ database: database.server.source, uri: maskUri(database.server.uri) }, 'database connected');
 
   const services = createServices(serviceOptionsFrom(config, systemClock, logger));
+  // Before anything is served: drafts stored by an older version get what the lists and timelines read.
+  await services.drafts.upgradeStorage();
   const calendarStatus = await services.calendar.status();
   if (calendarStatus.missingYears.length > 0) {
     logger.warn({ missingYears: calendarStatus.missingYears }, 'holiday calendar has no data for a needed year');

@@ -15,6 +15,7 @@ import './accounts/account-model';
 import './annual-review/annual-review-model';
 import './drafts/draft-model';
 import './drafts/draft-transition-model';
+import './drafts/draft-listing-model';
 import './audit/audit-event-model';
 import './outbox/outbox-message-model';
 import './outbox/outbox-archive-model';

@@ -16,11 +16,16 @@ import {
   unknownClaim,
   writeAtRevision,
 } from '../shared/claimed-write';
-import type { ClaimLedger, FieldChange, RevisionedDocument, StoredClaim } from '../shared/claimed-write';
+import type { ClaimLedger, FieldChange, HeldClaim, RevisionedDocument, StoredClaim } from '../shared/claimed-write';
 
 /** An event to claim a revision with: its key and subject follow from the record and the ledger. */
 export interface AuditClaim {
   event: Omit<AuditEventInput, 'key' | 'subject'>;
+}
+
+/** A claim held in the trail: the event that records the change (a draft's timeline keeps it). */
+export interface RecordedClaim extends HeldClaim {
+  event: AuditEvent;
 }
 
 /**
@@ -30,7 +35,7 @@ export interface AuditClaim {
 export function auditLedger(
   audit: Pick<AuditTrail, 'append' | 'findEvent'>,
   subjectType: AuditEventInput['subject']['type'],
-): ClaimLedger<AuditClaim, AuditEvent> {
+): ClaimLedger<AuditClaim, AuditEvent, RecordedClaim> {
   const keyOf = (record: { _id: unknown; revision: number }) =>
     `${subjectType}:${String(record._id)}:r${record.revision}`;
   const stored = (event: AuditEvent): StoredClaim<AuditEvent> => ({
@@ -43,7 +48,7 @@ export function auditLedger(
       const subject = { type: subjectType, id: String(record._id) };
       const appended = await audit.append({ ...event, key: keyOf(record), subject });
       return appended.recorded
-        ? { held: { claimedAt: now, staleAfterMs: staleClaimAfterMs } }
+        ? { held: { claimedAt: now, staleAfterMs: staleClaimAfterMs, event: appended.event } }
         : { held: null, winner: stored(appended.event) };
     },
     async find(record) {
@@ -84,7 +89,7 @@ export interface AuditedChangeOptions<T extends RevisionedDocument> {
  */
 export function changeAudited<T extends RevisionedDocument>(options: AuditedChangeOptions<T>): Promise<T> {
   const { target } = options;
-  return changeRecord<T, AuditClaim & { changes: Record<string, unknown> }, AuditEvent>({
+  return changeRecord<T, AuditClaim & { changes: Record<string, unknown> }, AuditEvent, RecordedClaim>({
     ledger: auditLedger(options.audit, options.subjectType),
     clock: options.clock,
     load: options.load,

@@ -21,6 +21,13 @@ export function findEventsBySubject(
     .lean<AuditEvent[]>();
 }
 
+/** Every event about a draft, in the order stored, read in batches (the drafts' one-off upgrade). */
+export function streamDraftEvents(): AsyncIterable<AuditEvent> {
+  return AuditEventModel.find({ 'subject.type': 'draft' })
+    .lean<AuditEvent[]>()
+    .cursor({ batchSize: 1000 }) as AsyncIterable<AuditEvent>;
+}
+
 /** Every event recorded in [from, until), oldest first, read in batches. */
 export function streamEventsBetween(from: Date, until: Date): Cursor<AuditEvent, never> {
   return AuditEventModel.find({ at: { $gte: from, $lt: until } })

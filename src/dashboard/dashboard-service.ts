@@ -5,7 +5,6 @@
  */
 import type { Clock } from '../shared/clock';
 import type { Viewer } from '../people/viewer-scope';
-import type { Draft } from '../drafts/draft-model';
 import { draftCountsByStatus, draftsApprovedSince, draftsInReviewLongest } from '../drafts/draft-reports';
 import type { DraftPeople } from '../drafts/draft-service-types';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
@@ -41,21 +40,15 @@ export class DashboardService {
     ]);
 
     const turnaround = turnaroundByUnit(
-      approved.flatMap((draft) => {
-        const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
-        const approvals = draft.steps.flatMap((step) =>
-          step.decisions.filter(
-            (decision) => decision.decision === 'approve' && decision.versionNumber === version?.number,
-          ),
-        );
-        const approvedAt = approvals.map((decision) => decision.decidedAt.getTime()).sort((a, b) => b - a)[0];
-        if (!version || !approvedAt || approvedAt < windowStart.getTime()) return [];
-        return [{ unitId: String(draft.unitId), submittedAt: version.createdAt, approvedAt: new Date(approvedAt) }];
-      }),
+      approved.flatMap(({ unitId, versionCreatedAt, approvedAt }) =>
+        approvedAt && approvedAt >= windowStart
+          ? [{ unitId: String(unitId), submittedAt: versionCreatedAt, approvedAt }]
+          : [],
+      ),
     );
 
     const longest = waiting
-      .map((draft) => ({ draft, since: currentVersionTime(draft) }))
+      .map((draft) => ({ draft, since: draft.versionCreatedAt }))
       .sort((left, right) => left.since.getTime() - right.since.getTime())
       .slice(0, waitingListLength);
     const unitIds = [
@@ -79,7 +72,7 @@ export class DashboardService {
       waitingLongest: longest.map(({ draft, since }) => ({
         id: String(draft._id),
         code: draft.shortCode,
-        title: draft.versions.find((version) => version.number === draft.currentVersion)?.title ?? '',
+        title: draft.title,
         unit: unit(String(draft.unitId)),
         pendingApprovers: draft.pendingApproverIds.map((id) => ({
           id: String(id),
@@ -92,8 +85,4 @@ export class DashboardService {
       registry,
     };
   }
-}
-
-function currentVersionTime(draft: Draft): Date {
-  return draft.versions.find((version) => version.number === draft.currentVersion)?.createdAt ?? draft.createdAt;
 }

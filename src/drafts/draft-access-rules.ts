@@ -23,20 +23,23 @@ export function draftVisibleTo(scope: ViewerScope, draft: DraftAccessFacts): boo
   );
 }
 
-/** The same rule as alternatives of a query (each served by its own index); ids as text. */
+/**
+ * The same rule as alternatives of a query (each served by its own index); ids as text. `approverIds`
+ * and `backupApproverIds` are those of any step.
+ */
 export type DraftScopeCondition =
   | { field: 'submitterId'; ids: string[] }
   | { field: 'unitId'; ids: string[] }
   | { field: 'accountId'; ids: string[] }
-  | { field: 'steps.approverIds'; ids: string[] }
-  | { field: 'steps.backupApproverIds'; ids: string[] };
+  | { field: 'approverIds'; ids: string[] }
+  | { field: 'backupApproverIds'; ids: string[] };
 
 export function draftScopeConditions(scope: ViewerScope): DraftScopeCondition[] {
   const units = [...new Set([...scope.adminUnitIds, ...scope.leaderUnitIds])];
   const conditions: DraftScopeCondition[] = [
     { field: 'submitterId', ids: [scope.personId] },
-    { field: 'steps.approverIds', ids: [scope.personId] },
-    { field: 'steps.backupApproverIds', ids: [scope.personId] },
+    { field: 'approverIds', ids: [scope.personId] },
+    { field: 'backupApproverIds', ids: [scope.personId] },
   ];
   if (units.length > 0) conditions.push({ field: 'unitId', ids: units });
   if (scope.leaderAccountIds.length > 0) conditions.push({ field: 'accountId', ids: scope.leaderAccountIds });

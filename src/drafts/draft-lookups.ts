@@ -1,54 +1,65 @@
 /**
  * Finding drafts: the items waiting for an approver, an officer's own drafts, and the lists the cadence,
- * the nudges and the dashboard read. A draft by the short code people type is draft-store.ts's (it
- * remembers which open draft holds a code).
+ * the nudges and the dashboard read — each from the drafts' listings (draft-listing-model.ts), with the
+ * few drafts a list needs whole read by `_id`. A draft by the short code people type is draft-store.ts's
+ * (it remembers which open draft holds a code).
  */
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { DraftModel } from './draft-model';
-import { pendingEpisode } from './pending-episode-rules';
 import type { Draft } from './draft-model';
+import { DraftListingModel } from './draft-listing-model';
+import type { DraftListing } from './draft-listing-model';
+import { pendingEpisode } from './pending-episode-rules';
 import { draftHeading } from './draft-messages';
-import { summarize, toPublishedDraft, toReviewState } from './draft-state-mapping';
+import { toPublishedDraft, toReviewState } from './draft-state-mapping';
 import type { DraftActor, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
+
+/** Drafts read by `_id` at once: a list's few hundred go in a few rounds instead of one query each after the other. */
+const draftsReadTogether = 50;
 
 export class DraftLookups {
   /** Drafts reported published since `since`. */
   async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
-    const drafts = await DraftModel.find({ status: 'published', 'publication.publishedAt': { $gte: since } }).lean<
-      Draft[]
+    const listed = await DraftListingModel.find({ status: 'published', publishedAt: { $gte: since } }, { _id: 1 }).lean<
+      Pick<DraftListing, '_id'>[]
     >();
-    return drafts.map(toPublishedDraft);
+    return (await draftsById(listed.map((listing) => listing._id))).map(toPublishedDraft);
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
   async listInReview(): Promise<DraftInReview[]> {
-    const drafts = await DraftModel.find({ status: 'in_review' }).sort({ updatedAt: -1 }).lean<Draft[]>();
-    return drafts.map((draft) => {
-      const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
-      const state = toReviewState(draft);
-      // The first step's clock starts when the current version was submitted.
-      const episode = pendingEpisode(state, version?.createdAt ?? draft.createdAt);
-      const title = version?.title ?? '';
-      return { state, unitId: String(draft.unitId), title, heading: draftHeading(draft.shortCode, title), episode };
-    });
+    const listed = await DraftListingModel.find({ status: 'in_review' }, { _id: 1 })
+      .sort({ updatedAt: -1 })
+      .lean<Pick<DraftListing, '_id'>[]>();
+    const drafts = await draftsById(listed.map((listing) => listing._id));
+    return drafts
+      .filter((draft) => draft.status === 'in_review')
+      .map((draft) => {
+        const version = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+        const state = toReviewState(draft);
+        // The first step's clock starts when the current version was submitted.
+        const episode = pendingEpisode(state, version?.createdAt ?? draft.createdAt);
+        const title = version?.title ?? '';
+        return { state, unitId: String(draft.unitId), title, heading: draftHeading(draft.shortCode, title), episode };
+      });
   }
 
   async listMine(actor: DraftActor, limit = 10): Promise<DraftSummary[]> {
-    const drafts = await DraftModel.find({ submitterId: new Types.ObjectId(actor.personId) })
+    const listings = await DraftListingModel.find({ submitterId: new Types.ObjectId(actor.personId) })
       .sort({ createdAt: -1 })
       .limit(limit)
-      .lean<Draft[]>();
-    return drafts.map((draft) => summarize(toReviewState(draft)));
+      .lean<DraftListing[]>();
+    return listings.map(summaryOf);
   }
 
   async pendingFor(personId: string, standsInFor: string[]): Promise<DraftSummary[]> {
     const ids = [personId, ...standsInFor].map((id) => new Types.ObjectId(id));
-    const drafts = await DraftModel.find({ pendingApproverIds: { $in: ids }, status: 'in_review' })
+    const listings = await DraftListingModel.find({ pendingApproverIds: { $in: ids }, status: 'in_review' })
       .sort({ createdAt: 1 })
       .limit(50)
-      .lean<Draft[]>();
-    return drafts.map((draft) => summarize(toReviewState(draft)));
+      .lean<DraftListing[]>();
+    return listings.map(summaryOf);
   }
 
   async soleItemPendingFor(personId: string, standsInFor: string[]): Promise<string> {
@@ -63,11 +74,38 @@ export class DraftLookups {
   }
 }
 
-/** The current revision of each of these drafts, by id (one read, only the revision). */
+/** A draft as a reply names it, from its listing (as `summarize` names it from its state). */
+function summaryOf(listing: DraftListing): DraftSummary {
+  return {
+    id: String(listing._id),
+    code: listing.shortCode,
+    title: listing.title,
+    status: listing.status,
+    versionNumber: listing.currentVersion,
+    stepNumber: listing.currentStepIndex + 1,
+    stepCount: listing.stepCount,
+  };
+}
+
+/**
+ * The drafts with these ids that are stored, in the order given, each read by `_id`: the one look-up
+ * the embedded database serves from its index (a list of ids it answers by reading every draft).
+ */
+async function draftsById(ids: Types.ObjectId[]): Promise<Draft[]> {
+  const drafts: Draft[] = [];
+  for (let start = 0; start < ids.length; start += draftsReadTogether) {
+    const batch = ids.slice(start, start + draftsReadTogether);
+    const found = await Promise.all(batch.map((id) => DraftModel.findById(id).lean<Draft>()));
+    for (const draft of found) if (draft) drafts.push(draft);
+  }
+  return drafts;
+}
+
+/** The current revision of each of these drafts, by id (each read by `_id`, only the revision). */
 export async function draftRevisions(draftIds: Types.ObjectId[]): Promise<Map<string, number>> {
-  if (draftIds.length === 0) return new Map();
-  const drafts = await DraftModel.find({ _id: { $in: draftIds } }, { revision: 1 }).lean<
-    Pick<Draft, '_id' | 'revision'>[]
-  >();
-  return new Map(drafts.map((draft) => [String(draft._id), draft.revision]));
+  const unique = [...new Set(draftIds.map(String))];
+  const drafts = await Promise.all(
+    unique.map((id) => DraftModel.findById(id, { revision: 1 }).lean<Pick<Draft, '_id' | 'revision'>>()),
+  );
+  return new Map(drafts.flatMap((draft) => (draft ? [[String(draft._id), draft.revision] as const] : [])));
 }

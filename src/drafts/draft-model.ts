@@ -1,7 +1,7 @@
 /**
  * A draft and everything decided about it: its content versions (each with the hash an approval
- * binds to, R2), its approval route and the decisions of each step. `revision` increments on every
- * transition so a state change is a single conditional update on status + revision.
+ * binds to, R2), its approval route and the decisions of each step, and its timeline. `revision`
+ * increments on every transition, each claimed once (src/shared/claimed-write.ts).
  */
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
@@ -85,6 +85,23 @@ export interface DraftMessage {
   file: { path: string; name: string } | null;
 }
 
+/**
+ * One of the draft's audit events as its timeline shows it, kept with the draft in the same write as
+ * the state the event records: the timeline is then the draft, read by `_id`. The event itself, with
+ * its chain, stays in the trail under its `sequence` (the embedded database reads the trail by a
+ * numeric `_id` no faster than by a scan).
+ */
+export interface DraftTimelineEntry {
+  /** The event's sequence number (`_id`) in the audit trail. */
+  sequence: number;
+  at: Date;
+  action: string;
+  actor: { personId: Types.ObjectId | null; onBehalfOfId: Types.ObjectId | null; via: string };
+  subjectVersion: number | null;
+  contentHash: string;
+  reason: string;
+}
+
 export interface Draft {
   _id: Types.ObjectId;
   shortCode: string;
@@ -107,6 +124,8 @@ export interface Draft {
   publication: { url: string; publishedAt: Date | null; reportedById: Types.ObjectId | null };
   /** The messages of the last transition, enqueued again when its request is repeated. */
   lastMessages: DraftMessage[];
+  /** Its audit events, oldest first; absent on drafts stored before it was kept, until the upgrade. */
+  timeline?: DraftTimelineEntry[];
   revision: number;
   createdAt: Date;
   updatedAt: Date;
@@ -198,6 +217,23 @@ const draftMessageSchema = new Schema<DraftMessage>(
   { _id: false },
 );
 
+const timelineEntrySchema = new Schema<DraftTimelineEntry>(
+  {
+    sequence: { type: Number, required: true },
+    at: { type: Date, required: true },
+    action: { type: String, required: true },
+    actor: {
+      personId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
+      onBehalfOfId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
+      via: { type: String, default: '' },
+    },
+    subjectVersion: { type: Number, default: null },
+    contentHash: { type: String, default: '' },
+    reason: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
 const draftSchema = new Schema<Draft>(
   {
     shortCode: { type: String, required: true },
@@ -219,6 +255,8 @@ const draftSchema = new Schema<Draft>(
       reportedById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
     },
     lastMessages: { type: [draftMessageSchema], default: [] },
+    // No default: an absent timeline marks a draft the upgrade has not reached (draft-storage-upgrade.ts).
+    timeline: { type: [timelineEntrySchema], default: undefined },
     revision: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
@@ -229,17 +267,12 @@ uniqueIndex(draftSchema, {
   code: 'DRAFT_CODE_TAKEN',
   message: '稿件编号已被占用，请重试',
 });
-draftSchema.index({ pendingApproverIds: 1, status: 1, createdAt: 1 });
-draftSchema.index({ shortCode: 1, createdAt: -1 });
-draftSchema.index({ submitterId: 1, createdAt: -1 });
-draftSchema.index({ unitId: 1, createdAt: -1 });
-draftSchema.index({ status: 1, updatedAt: -1 });
-draftSchema.index({ status: 1, 'publication.publishedAt': -1 });
-// The API's list: each alternative of a viewer's scope, sorted by last change (draft-access-rules).
-draftSchema.index({ unitId: 1, updatedAt: -1, _id: -1 });
-draftSchema.index({ submitterId: 1, updatedAt: -1, _id: -1 });
-draftSchema.index({ accountId: 1, updatedAt: -1, _id: -1 });
-draftSchema.index({ 'steps.approverIds': 1, updatedAt: -1, _id: -1 });
-draftSchema.index({ 'steps.backupApproverIds': 1, updatedAt: -1, _id: -1 });
+// Lists read the drafts' listings (draft-listing-model.ts), and a draft is read by `_id`; the drafts
+// themselves are queried only by the inspection export: each alternative of a viewer's scope, by creation.
+draftSchema.index({ unitId: 1, createdAt: 1, _id: 1 });
+draftSchema.index({ submitterId: 1, createdAt: 1, _id: 1 });
+draftSchema.index({ accountId: 1, createdAt: 1, _id: 1 });
+draftSchema.index({ 'steps.approverIds': 1, createdAt: 1, _id: 1 });
+draftSchema.index({ 'steps.backupApproverIds': 1, createdAt: 1, _id: 1 });
 
 export const DraftModel = model<Draft>('Draft', draftSchema);

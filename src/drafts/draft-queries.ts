@@ -1,8 +1,8 @@
 /**
  * Reading drafts for the API, within what the viewer may see (draft-access-rules): the list with
- * filters and keyset pagination by last change, one draft, its timeline of audit events and the
- * difference between two versions. A draft outside the viewer's scope is "not found", like a missing
- * one, so the API never reveals that it exists.
+ * filters and keyset pagination by last change (from the drafts' listings), one draft, its timeline of
+ * audit events and the difference between two versions (each from the draft, read by `_id`). A draft
+ * outside the viewer's scope is "not found", like a missing one, so the API never reveals that it exists.
  */
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -11,14 +11,17 @@ import { decodeCursor, encodeCursor } from '../shared/page-cursor';
 import { parseTimeBound } from '../shared/time-bounds';
 import type { Viewer, ViewerScope } from '../people/viewer-scope';
 import { findEventsBySubject } from '../audit/audit-queries';
-import type { AuditEvent } from '../audit/audit-event-model';
 import type { DraftListQuery, DiffSegment } from '../shared/contracts/drafts';
 import { DraftModel } from './draft-model';
-import type { Draft } from './draft-model';
+import type { Draft, DraftTimelineEntry } from './draft-model';
+import { DraftListingModel } from './draft-listing-model';
+import type { DraftListing } from './draft-listing-model';
 import { draftScopeConditions, draftVisibleTo } from './draft-access-rules';
-import type { DraftAccessFacts } from './draft-access-rules';
+import type { DraftAccessFacts, DraftScopeCondition } from './draft-access-rules';
 import { normalizeShortCode, shortCodePattern } from './draft-content-rules';
 import { diffWords } from './draft-diff-rules';
+import { timelineEntryOf } from './draft-listing-rules';
+import { newestDraftIdWithCode } from './draft-store';
 import type { DraftPeople, DraftRecord, PersonName } from './draft-service-types';
 
 export interface DraftQueriesDependencies {
@@ -27,7 +30,7 @@ export interface DraftQueriesDependencies {
 }
 
 export interface DraftListResult {
-  drafts: Draft[];
+  drafts: DraftListing[];
   people: Map<string, PersonName>;
   unitNames: Map<string, string>;
   nextCursor: string | null;
@@ -47,12 +50,12 @@ export class DraftQueries {
     if (query.unitId) conditions.push({ unitId: toId(query.unitId) });
     if (query.accountId) conditions.push({ accountId: toId(query.accountId) });
     if (query.submitterId) conditions.push({ submitterId: toId(query.submitterId) });
-    if (query.approverId) conditions.push({ 'steps.approverIds': toId(query.approverId) });
+    if (query.approverId) conditions.push({ approverIds: toId(query.approverId) });
     if (query.from) conditions.push({ createdAt: { $gte: parseTimeBound(query.from, this.dependencies.timeZone) } });
     if (query.to) {
       conditions.push({ createdAt: { $lt: parseTimeBound(query.to, this.dependencies.timeZone, { endOfDay: true }) } });
     }
-    if (query.q) conditions.push({ 'versions.title': { $regex: escapeRegExp(query.q) } });
+    if (query.q) conditions.push({ titles: { $regex: escapeRegExp(query.q) } });
     if (query.cursor) {
       const [updatedAt, id] = decodeCursor(query.cursor, 2);
       const at = new Date(updatedAt);
@@ -61,10 +64,10 @@ export class DraftQueries {
       }
       conditions.push({ $or: [{ updatedAt: { $lt: at } }, { updatedAt: at, _id: { $lt: toId(id) } }] });
     }
-    const found = await DraftModel.find({ $and: conditions })
+    const found = await DraftListingModel.find({ $and: conditions })
       .sort({ updatedAt: -1, _id: -1 })
       .limit(limit + 1)
-      .lean<Draft[]>();
+      .lean<DraftListing[]>();
     const drafts = found.slice(0, limit);
     const last = drafts[drafts.length - 1];
     const nextCursor =
@@ -97,18 +100,16 @@ export class DraftQueries {
     return { draft, people, unitName };
   }
 
-  /** The draft's audit events, oldest first, with the people they name. */
+  /**
+   * The draft's audit events, oldest first, with the people they name: the draft's own timeline, kept
+   * with it; for a draft the upgrade has not reached yet (draft-storage-upgrade.ts), read from the trail.
+   */
   async timeline(
     viewer: Viewer,
     reference: string,
-  ): Promise<{ draft: Draft; events: AuditEvent[]; people: Map<string, PersonName> }> {
-    const draft = await this.loadVisible(viewer, reference);
-    const events: AuditEvent[] = [];
-    // A draft's history is short, but read it in pages so a long one stays bounded per query.
-    for (let page = await this.eventsAfter(draft, 0); ; page = await this.eventsAfter(draft, events.at(-1)?._id ?? 0)) {
-      events.push(...page);
-      if (page.length < 500) break;
-    }
+  ): Promise<{ draft: Draft; events: DraftTimelineEntry[]; people: Map<string, PersonName> }> {
+    const draft = await this.loadVisible(viewer, reference, timelineFields);
+    const events = draft.timeline ?? (await draftEventsInTrail(String(draft._id)));
     const people = await this.dependencies.people.findPeople(
       events.flatMap((event) => [event.actor.personId, event.actor.onBehalfOfId].filter(isPresent)),
     );
@@ -144,49 +145,41 @@ export class DraftQueries {
   }
 
   /**
-   * Of a few drafts, those the viewer may see (the audit trail's visibility). Read by _id one by one:
-   * the embedded database serves only an equal _id from its index, not a list of them.
+   * Of a few drafts, those the viewer may see (the audit trail's visibility). Their listings are read
+   * by _id one by one: the embedded database serves only an equal _id from its index, not a list of them.
    */
   async visibleDrafts(scope: ViewerScope, ids: string[]): Promise<Set<string>> {
-    const drafts = await Promise.all(
-      [...new Set(ids)].filter(isObjectIdText).map((id) => DraftModel.findById(id, accessFactFields).lean<Draft>()),
+    const listings = await Promise.all(
+      [...new Set(ids)]
+        .filter(isObjectIdText)
+        .map((id) => DraftListingModel.findById(id, listingAccessFields).lean<DraftListing>()),
     );
     return new Set(
-      drafts
+      listings
         .filter(isPresent)
-        .flatMap((draft) => (draftVisibleTo(scope, accessFacts(draft)) ? [String(draft._id)] : [])),
+        .flatMap((listing) => (draftVisibleTo(scope, listingAccessFacts(listing)) ? [String(listing._id)] : [])),
     );
   }
 
   /** Every draft the viewer may see created before `until`, in one query (for a whole audit export). */
   async visibleDraftsBefore(scope: ViewerScope, until: Date): Promise<Set<string>> {
     const ids = new Set<string>();
-    const cursor = DraftModel.find(draftsCreatedInScope(scope, { until }), { _id: 1 })
-      .lean<Draft[]>()
+    const cursor = DraftListingModel.find(listingsCreatedInScope(scope, { until }), { _id: 1 })
+      .lean<DraftListing[]>()
       .cursor({ batchSize: 1000 });
-    for await (const draft of cursor as AsyncIterable<Draft>) ids.add(String(draft._id));
+    for await (const listing of cursor as AsyncIterable<DraftListing>) ids.add(String(listing._id));
     return ids;
   }
 
-  private eventsAfter(draft: Draft, afterSequence: number): Promise<AuditEvent[]> {
-    return findEventsBySubject({ type: 'draft', id: String(draft._id) }, { afterSequence, limit: 500 });
-  }
-
-  private async loadVisible(viewer: Viewer, reference: string): Promise<Draft> {
+  /** The draft by id, or the newest with a short code, if the viewer may see it; `fields` to read only those. */
+  private async loadVisible(viewer: Viewer, reference: string, fields?: Record<string, 1>): Promise<Draft> {
     const value = reference.trim();
-    let draft: Draft | null;
-    if (isObjectIdText(value)) {
-      draft = await DraftModel.findById(value).lean<Draft>();
-    } else if (shortCodePattern.test(normalizeShortCode(value))) {
-      // The newest draft with the code: the open one holding it, else the last that had it.
-      const found = await DraftModel.find({ shortCode: normalizeShortCode(value) })
-        .sort({ createdAt: -1 })
-        .limit(1)
-        .lean<Draft[]>();
-      draft = found[0] ?? null;
-    } else {
-      throw new ValidationError('DRAFT_REFERENCE_INVALID', `“${value.slice(0, 40)}”不是稿件编号或 ID`);
-    }
+    let id: string | Types.ObjectId | null;
+    if (isObjectIdText(value)) id = value;
+    else if (shortCodePattern.test(normalizeShortCode(value)))
+      id = await newestDraftIdWithCode(normalizeShortCode(value));
+    else throw new ValidationError('DRAFT_REFERENCE_INVALID', `“${value.slice(0, 40)}”不是稿件编号或 ID`);
+    const draft = id ? await DraftModel.findById(id, fields).lean<Draft>() : null;
     if (!draft || !draftVisibleTo(viewer.scope, accessFacts(draft))) {
       throw new NotFoundError('DRAFT_NOT_FOUND', `找不到稿件 ${value.slice(0, 40)}，或您无权查看`);
     }
@@ -200,28 +193,81 @@ export class DraftQueries {
   }
 }
 
-/** The drafts a viewer may see (draft-access-rules as a query: each alternative served by its own index). */
-/** The drafts a viewer may see, as a filter (see draft-access-rules). */
-export function inScope(scope: ViewerScope): Record<string, unknown> {
-  return { $or: draftScopeConditions(scope).map(({ field, ids }) => ({ [field]: { $in: ids.map(toId) } })) };
+/** Where a draft's listing and the draft itself keep each fact a viewer's scope is decided on. */
+const listingPaths: Record<DraftScopeCondition['field'], string> = {
+  submitterId: 'submitterId',
+  unitId: 'unitId',
+  accountId: 'accountId',
+  approverIds: 'approverIds',
+  backupApproverIds: 'backupApproverIds',
+};
+const draftPaths: Record<DraftScopeCondition['field'], string> = {
+  ...listingPaths,
+  approverIds: 'steps.approverIds',
+  backupApproverIds: 'steps.backupApproverIds',
+};
+
+/**
+ * The listings a viewer may see, as a filter (draft-access-rules as a query: each alternative served
+ * by its own index).
+ */
+export function inScope(scope: ViewerScope, paths = listingPaths): Record<string, unknown> {
+  return {
+    $or: draftScopeConditions(scope).map(({ field, ids }) => ({ [paths[field]]: { $in: ids.map(toId) } })),
+  };
 }
 
-/** The drafts a viewer may see created in [from, until): the drafts export's and the audit export's query. */
-export function draftsCreatedInScope(
+/** The listings a viewer may see of drafts created in [from, until): the audit export's query. */
+export function listingsCreatedInScope(
   scope: ViewerScope,
   created: { from?: Date; until: Date },
+  paths = listingPaths,
 ): Record<string, unknown> {
   const createdAt = created.from ? { $gte: created.from, $lt: created.until } : { $lt: created.until };
-  return { $and: [inScope(scope), { createdAt }] };
+  return { $and: [inScope(scope, paths), { createdAt }] };
 }
 
-const accessFactFields = {
+/** The drafts a viewer may see created in [from, until): the drafts export's query, on the drafts themselves. */
+export function draftsCreatedInScope(
+  scope: ViewerScope,
+  created: { from: Date; until: Date },
+): Record<string, unknown> {
+  return listingsCreatedInScope(scope, created, draftPaths);
+}
+
+const listingAccessFields = { unitId: 1, accountId: 1, submitterId: 1, approverIds: 1, backupApproverIds: 1 } as const;
+
+/** What the timeline reads of a draft: whether the viewer may see it, and its events. */
+const timelineFields = {
+  shortCode: 1,
   unitId: 1,
   accountId: 1,
   submitterId: 1,
   'steps.approverIds': 1,
   'steps.backupApproverIds': 1,
-};
+  timeline: 1,
+} as const;
+
+/** A draft's events read from the trail by subject: a scan on the embedded database, until the upgrade. */
+async function draftEventsInTrail(draftId: string): Promise<DraftTimelineEntry[]> {
+  const entries: DraftTimelineEntry[] = [];
+  // A draft's history is short, but read it in pages so a long one stays bounded per query.
+  for (let afterSequence = 0; ;) {
+    const page = await findEventsBySubject({ type: 'draft', id: draftId }, { afterSequence, limit: 500 });
+    entries.push(...page.map(timelineEntryOf));
+    if (page.length < 500) return entries;
+    afterSequence = page[page.length - 1]._id;
+  }
+}
+
+function listingAccessFacts(listing: DraftListing): DraftAccessFacts {
+  return {
+    unitId: String(listing.unitId),
+    accountId: listing.accountId ? String(listing.accountId) : null,
+    submitterId: String(listing.submitterId),
+    routePersonIds: [...listing.approverIds, ...listing.backupApproverIds].map(String),
+  };
+}
 
 export function accessFacts(draft: Draft): DraftAccessFacts {
   return {

@@ -16,8 +16,8 @@ import {
 } from '../shared/contracts/drafts';
 import type { DraftDetail, DraftListItem, PersonReference, TimelineEvent } from '../shared/contracts';
 import type { DraftRecord, PersonName } from './draft-service-types';
-import type { Draft } from './draft-model';
-import type { AuditEvent } from '../audit/audit-event-model';
+import type { Draft, DraftTimelineEntry } from './draft-model';
+import type { DraftListing } from './draft-listing-model';
 import type { DraftQueries } from './draft-queries';
 import { statusWord } from './draft-messages';
 import { actionWord } from './draft-action-words';
@@ -110,28 +110,28 @@ function personOf(people: Map<string, PersonName>): PersonLookup {
   return (id) => ({ id: String(id), name: people.get(String(id))?.name ?? '' });
 }
 
-function toListItem(draft: Draft, person: PersonLookup, unitName: string): DraftListItem {
+function toListItem(listing: DraftListing, person: PersonLookup, unitName: string): DraftListItem {
   return {
-    id: String(draft._id),
-    code: draft.shortCode,
-    title: draft.versions.find((version) => version.number === draft.currentVersion)?.title ?? '',
-    status: draft.status,
-    statusText: statusWord(draft.status),
-    unit: { id: String(draft.unitId), name: unitName },
-    accountId: draft.accountId ? String(draft.accountId) : null,
-    submitter: person(draft.submitterId),
-    currentVersion: draft.currentVersion,
-    currentStep: draft.status === 'in_review' ? draft.currentStepIndex + 1 : null,
-    stepCount: draft.steps.length,
-    pendingApprovers: draft.status === 'in_review' ? draft.pendingApproverIds.map(person) : [],
-    createdAt: draft.createdAt.toISOString(),
-    updatedAt: draft.updatedAt.toISOString(),
+    id: String(listing._id),
+    code: listing.shortCode,
+    title: listing.title,
+    status: listing.status,
+    statusText: statusWord(listing.status),
+    unit: { id: String(listing.unitId), name: unitName },
+    accountId: listing.accountId ? String(listing.accountId) : null,
+    submitter: person(listing.submitterId),
+    currentVersion: listing.currentVersion,
+    currentStep: listing.status === 'in_review' ? listing.currentStepIndex + 1 : null,
+    stepCount: listing.stepCount,
+    pendingApprovers: listing.status === 'in_review' ? listing.pendingApproverIds.map(person) : [],
+    createdAt: listing.createdAt.toISOString(),
+    updatedAt: listing.updatedAt.toISOString(),
   };
 }
 
-function toTimelineEvent(event: AuditEvent, person: PersonLookup): TimelineEvent {
+function toTimelineEvent(event: DraftTimelineEntry, person: PersonLookup): TimelineEvent {
   return {
-    sequence: event._id,
+    sequence: event.sequence,
     at: event.at.toISOString(),
     action: event.action,
     actionText: actionWord(event.action),

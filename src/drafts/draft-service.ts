@@ -21,6 +21,9 @@ import { DraftNotifications } from './draft-notifications';
 import { DraftSubmission, maxBodyLength } from './draft-submission';
 import { DraftTransitions } from './draft-transitions';
 import { isAlreadyRecorded } from './draft-service-types';
+import { upgradeDraftStorage } from './draft-storage-upgrade';
+import { runOncePerDatabase } from '../shared/once-per-database';
+import type { OnceOutcome } from '../shared/once-per-database';
 import type {
   DecideRequest,
   DraftActor,
@@ -209,6 +212,18 @@ export class DraftService {
 
   listMine(actor: DraftActor, limit = 10): Promise<DraftSummary[]> {
     return this.lookups.listMine(actor, limit);
+  }
+
+  /**
+   * Gives the drafts stored before listings and timelines were kept both (draft-storage-upgrade.ts),
+   * once per database: at start, before the process serves anything; a process starting meanwhile waits.
+   */
+  upgradeStorage(): Promise<OnceOutcome> {
+    const { clock, logger } = this.dependencies;
+    return runOncePerDatabase('draft-listings-and-timelines', () => upgradeDraftStorage(logger).then(() => undefined), {
+      clock,
+      logger,
+    });
   }
 
   /**

@@ -1,17 +1,26 @@
 /**
  * Drafts as the database holds them, so that the rules deal in review state only. Here, and only here:
  * - the fields storage alone needs, derived from the review state when changes are written:
- *   `pendingApproverIds` (the index 待办 reads, FerretDB scanning every draft otherwise) and `closedKey`
- *   (unique with the short code, so a code is held by one open draft and freed when it closes);
- * - the code → id cache that spares the lookup by code a scan;
+ *   `pendingApproverIds` and `closedKey` (unique with the short code, so a code is held by one open
+ *   draft and freed when it closes);
+ * - the draft's listing (draft-listing-model.ts), the small document lists read, written with every
+ *   change of the draft and just before it, and the entries of its timeline;
+ * - the code → id cache that spares the lookup by code a query;
  * - the insert of a new draft, and the guess at which unique index refused it.
  */
 import type { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../shared/errors';
+import { writeAtRevision } from '../shared/claimed-write';
+import type { HeldClaim } from '../shared/claimed-write';
+import type { AuditEvent } from '../audit/audit-event-model';
 import { DraftModel } from './draft-model';
-import type { Draft } from './draft-model';
+import type { Draft, DraftVersion } from './draft-model';
+import { DraftListingModel } from './draft-listing-model';
+import { listingOf, withTimelineEntry } from './draft-listing-rules';
+import type { ListingFields } from './draft-listing-rules';
 import { pendingApprovers } from './approval-step-rules';
 import { normalizeShortCode } from './draft-content-rules';
+import { toReviewState } from './draft-state-mapping';
 import type { DraftStatus, ReviewChanges, ReviewState } from './review-state';
 
 /** Open drafts whose code → id this process remembers; a county has a few hundred open at most. */
@@ -65,10 +74,33 @@ export class DraftStore {
       // Closed since: a newer draft may hold the code now.
       this.openDraftIds.delete(normalized);
     }
-    const drafts = await DraftModel.find({ shortCode: normalized }).sort({ createdAt: -1 }).limit(1).lean<Draft[]>();
-    if (!drafts[0]) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
-    this.rememberOpenDraft(drafts[0]);
-    return drafts[0];
+    const id = await newestDraftIdWithCode(normalized);
+    const draft = id ? await DraftModel.findById(id).lean<Draft>() : null;
+    if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', `找不到编号为 #${normalized} 的稿件，请核对编号`);
+    this.rememberOpenDraft(draft);
+    return draft;
+  }
+
+  /**
+   * Writes a transition's `changes` to the draft, for the holder of the claim (`writeAtRevision`), and
+   * its listing just before: a crash between the two leaves the draft at its revision, and the claim's
+   * completion writes both again. Returns whether it wrote.
+   */
+  write(draft: Draft, changes: Record<string, unknown>, listing: ListingFields, held: HeldClaim, now: Date) {
+    return writeAtRevision(DraftModel, draft, changes, held, now, () => writeListing(listing));
+  }
+
+  /**
+   * A new draft's submission event, recorded after the draft was stored: kept in its timeline, and its
+   * listing written. Writing it again (the same submission handled after a crash) changes nothing.
+   */
+  async recordSubmission(draft: Draft, event: AuditEvent): Promise<void> {
+    const timeline = withTimelineEntry(draft.timeline ?? [], event);
+    // Written outside a claim: nobody can name the draft in a transition before its code is told, after this.
+    if (timeline.length !== draft.timeline?.length) {
+      await DraftModel.updateOne({ _id: draft._id }, { $set: { timeline } }, { timestamps: false });
+    }
+    await writeListing(storedListing({ ...draft, timeline }));
   }
 
   /**
@@ -107,4 +139,42 @@ export class DraftStore {
     }
     this.openDraftIds.set(draft.shortCode, draft._id);
   }
+}
+
+/** The id of the newest draft with this (normalized) code: the open one holding it, else the last that had it. */
+export async function newestDraftIdWithCode(code: string): Promise<Types.ObjectId | null> {
+  const found = await DraftListingModel.find({ shortCode: code }, { _id: 1 })
+    .sort({ createdAt: -1 })
+    .limit(1)
+    .lean<{ _id: Types.ObjectId }[]>();
+  return found[0]?._id ?? null;
+}
+
+/** The listing of a draft as stored. */
+export function storedListing(draft: Draft): ListingFields {
+  return listingAfter(draft, toReviewState(draft), draft.versions, draft.revision, draft.updatedAt);
+}
+
+/** The listing of `draft` with the review `state` and `versions` it has at `revision`, changed at `updatedAt`. */
+export function listingAfter(
+  draft: Draft,
+  state: ReviewState,
+  versions: readonly DraftVersion[],
+  revision: number,
+  updatedAt: Date,
+): ListingFields {
+  const version = versions.find((candidate) => candidate.number === state.currentVersion);
+  return listingOf(state, {
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    versionCreatedAt: version?.createdAt ?? draft.createdAt,
+    revision,
+    createdAt: draft.createdAt,
+    updatedAt,
+  });
+}
+
+/** Writes a listing whole, by `_id` (the one filter the embedded database serves from its index). */
+export async function writeListing(listing: ListingFields): Promise<void> {
+  await DraftListingModel.replaceOne({ _id: listing._id }, listing, { upsert: true });
 }

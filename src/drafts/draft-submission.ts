@@ -120,6 +120,7 @@ export class DraftSubmission {
         publication: { url: '', publishedAt: null, reportedById: null },
         ...storedFields(outcome.changes, unsubmitted(String(id))),
         versions: [{ ...version, attachments, createdById: new Types.ObjectId(actor.personId), createdAt: now }],
+        timeline: [],
       },
       drawShortCode,
       Boolean(input.submissionKey),
@@ -128,11 +129,12 @@ export class DraftSubmission {
       this.dependencies.logger?.warn({ draft: String(id) }, 'submission handled again; completing the stored draft');
     }
     const state = toReviewState(stored);
-    await this.dependencies.audit.append({
+    const { event } = await this.dependencies.audit.append({
       ...draftAuditEvent(stored, outcome.events[0], actor, { command: 'submit' }),
       key: transitionKey(id, 'created'),
       subject: { type: 'draft', id: String(id) },
     });
+    await this.store.recordSubmission(stored, event);
     await this.notifications.notify(stored, state, outcome.notifications, 'created');
     return summarize(state);
   }

@@ -5,7 +5,7 @@
  */
 import type { Types } from 'mongoose';
 import { isUniqueConflict } from '../shared/database';
-import type { ClaimLedger, RevisionAt } from '../shared/claimed-write';
+import type { ClaimLedger, HeldClaim, RevisionAt } from '../shared/claimed-write';
 import { DraftTransitionModel } from './draft-transition-model';
 import type { DraftTransitionInProgress } from './draft-transition-model';
 
@@ -23,7 +23,9 @@ export const transitionKey = (draftId: Types.ObjectId | string, revision: number
  * `ledger`, noting each claim before it is made: a crash after the claim leaves a note for the sweep,
  * which also removes the note once the state is written (see draft-transition-model.ts).
  */
-export function notingTransitions<Intent, Carried>(ledger: ClaimLedger<Intent, Carried>): ClaimLedger<Intent, Carried> {
+export function notingTransitions<Intent, Carried, Held extends HeldClaim>(
+  ledger: ClaimLedger<Intent, Carried, Held>,
+): ClaimLedger<Intent, Carried, Held> {
   return {
     find: (record) => ledger.find(record),
     async claim(record, intent, now) {

@@ -13,16 +13,10 @@
  * with a submission key always names the same draft id, so a repeat completes the stored draft.
  */
 import { AppError, refusalError, ValidationError } from '../shared/errors';
-import {
-  changeRecordAnswering,
-  isStale,
-  staleClaimAfterMs,
-  unknownClaim,
-  writeAtRevision,
-} from '../shared/claimed-write';
+import { changeRecordAnswering, isStale, staleClaimAfterMs, unknownClaim } from '../shared/claimed-write';
 import type { ClaimLedger, HeldClaim } from '../shared/claimed-write';
 import { auditLedger } from '../audit/audit-ledger';
-import type { AuditClaim } from '../audit/audit-ledger';
+import type { AuditClaim, RecordedClaim } from '../audit/audit-ledger';
 import type { AuditEvent } from '../audit/audit-event-model';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
@@ -39,7 +33,8 @@ import { handOverFromLeaver } from './leaver-handover-rules';
 import { isRefusal } from './review-state';
 import type { ReviewEvent, ReviewState, RuleOutcome, TransitionResult } from './review-state';
 import { summarize, toReviewState } from './draft-state-mapping';
-import { storedFields } from './draft-store';
+import { listingAfter, storedFields } from './draft-store';
+import { withTimelineEntry } from './draft-listing-rules';
 import type { DraftStore } from './draft-store';
 import { draftRevisions } from './draft-lookups';
 import type { DraftNotifications } from './draft-notifications';
@@ -53,7 +48,7 @@ interface DraftClaim extends AuditClaim {
 
 export class DraftTransitions {
   /** The audit trail as the drafts' ledger, each claim noted first for the sweep. */
-  private readonly ledger: ClaimLedger<AuditClaim, AuditEvent>;
+  private readonly ledger: ClaimLedger<AuditClaim, AuditEvent, RecordedClaim>;
 
   constructor(
     private readonly dependencies: DraftServiceDependencies,
@@ -75,7 +70,7 @@ export class DraftTransitions {
   ): Promise<DraftChange> {
     // A repeat of what is recorded is an outcome: its messages are sent again (skipped if they were).
     let repeat: AlreadyRecorded | null = null;
-    return changeRecordAnswering<Draft, DraftClaim, AuditEvent, DraftChange>(
+    return changeRecordAnswering<Draft, DraftClaim, AuditEvent, DraftChange, RecordedClaim>(
       {
         ledger: this.ledger,
         clock: this.dependencies.clock,
@@ -94,7 +89,7 @@ export class DraftTransitions {
           this.checkNewVersion(outcome);
           return { event: draftAuditEvent(draft, outcome.events[0], actor, command), state, outcome };
         },
-        write: (draft, { state, outcome }, held) => this.commit(draft, state, outcome, held),
+        write: (draft, { state, outcome }, held) => this.commit(draft, state, outcome, held, held.event),
         complete: (draft, event) => this.completeFromEvent(draft, event),
         busy: () => new AppError('DRAFT_BUSY', '稿件正在被他人处理，请稍后再试', { status: 503, expose: true }),
       },
@@ -117,30 +112,46 @@ export class DraftTransitions {
     }
   }
 
-  /** Writes the state the recorded event (claimed as `held`) describes, then queues its messages. */
-  private async commit(draft: Draft, state: ReviewState, outcome: TransitionResult, held: HeldClaim) {
+  /**
+   * Writes the state the recorded `event` (claimed as `held`) describes, with the event in the draft's
+   * timeline and the draft's listing, then queues its messages.
+   */
+  private async commit(
+    draft: Draft,
+    state: ReviewState,
+    outcome: TransitionResult,
+    held: HeldClaim,
+    event: AuditEvent,
+  ) {
+    const now = this.dependencies.clock.now();
     const changes = storedFields(outcome.changes, state);
     const added = outcome.changes.versions?.filter((version) => version.number > draft.currentVersion) ?? [];
+    let versions = draft.versions;
     if (added.length > 0) {
       // Earlier versions keep their stored findings and authors; only the new one is computed here.
-      const createdAt = this.dependencies.clock.now();
       const previous = draft.versions.find((version) => version.number === draft.currentVersion);
-      changes.versions = [
+      versions = [
         ...draft.versions,
         ...added.map((version) => ({
           ...version,
           attachments: previous?.attachments ?? [],
           findings: this.dependencies.checkContent(version),
           createdById: draft.submitterId,
-          createdAt,
+          createdAt: now,
         })),
       ];
+      changes.versions = versions;
     }
     const next = { ...state, ...outcome.changes };
     const messages = await this.notifications.composeMessages(draft, next, outcome.notifications, draft.revision);
     // Kept with the state, so that repeating the request after a crash before the enqueue sends them.
     changes.lastMessages = messages;
-    if (!(await writeAtRevision(DraftModel, draft, changes, held, this.dependencies.clock.now()))) return;
+    // The listing shows the same time of change as the draft.
+    changes.updatedAt = now;
+    // A draft the upgrade has not reached yet keeps no timeline until it does (its events are read then).
+    if (draft.timeline) changes.timeline = withTimelineEntry(draft.timeline, event);
+    const listing = listingAfter(draft, next, versions, draft.revision + 1, now);
+    if (!(await this.store.write(draft, changes, listing, held, now))) return;
     await this.dependencies.outbox.enqueue(messages);
   }
 
@@ -205,7 +216,7 @@ export class DraftTransitions {
       return 'not-replayable';
     }
     this.dependencies.logger?.warn(log, 'completing a draft transition left by a crashed writer');
-    await this.commit(current, toReviewState(current), outcome, unknownClaim);
+    await this.commit(current, toReviewState(current), outcome, unknownClaim, event);
     return 'completed';
   }
 }

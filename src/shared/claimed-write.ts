@@ -67,16 +67,20 @@ export interface StoredClaim<Carried> extends HeldClaim {
   carries: Carried;
 }
 
-/** This writer now holds the claim, or another writer's claim was there first (null: it is gone). */
-export type ClaimAttempt<Carried> = { held: HeldClaim } | { held: null; winner: StoredClaim<Carried> | null };
+/**
+ * This writer now holds the claim, or another writer's claim was there first (null: it is gone). A
+ * ledger may tell the holder more about its claim (`Held`: the audit ledger gives the recorded event).
+ */
+export type ClaimAttempt<Carried, Held extends HeldClaim = HeldClaim> =
+  { held: Held } | { held: null; winner: StoredClaim<Carried> | null };
 
 /**
  * Where revisions are claimed, by a unique insert: the claims collection (`revisionClaims`) or the
  * audit trail (src/audit/audit-ledger.ts). `Intent` is what a writer claims with; `Carried`, what a
  * stored claim carries for completing its change after a crash.
  */
-export interface ClaimLedger<Intent, Carried> {
-  claim(record: RevisionAt, intent: Intent, now: Date): Promise<ClaimAttempt<Carried>>;
+export interface ClaimLedger<Intent, Carried, Held extends HeldClaim = HeldClaim> {
+  claim(record: RevisionAt, intent: Intent, now: Date): Promise<ClaimAttempt<Carried, Held>>;
   /** The claim on the record's current revision, if any (for a sweep that completes crashed writers). */
   find(record: RevisionAt): Promise<StoredClaim<Carried> | null>;
 }
@@ -225,7 +229,11 @@ export async function applyAtRevision<T extends RevisionedDocument>(
  * holds the claim on that revision. Idempotent: the same changes at the same revision leave the same
  * document. A claim held for half its stale age or more may have been rolled forward and built upon
  * by now, so the revision is read first and nothing is written when the document has moved on.
- * Returns whether it wrote.
+ * `beforeWrite` is a write that goes with the change and lands first (a copy derived from it, such as
+ * a draft's listing): made after that check, so it is skipped with the change, and a crash between
+ * the two leaves the document at its revision for the claim's completion to write both again.
+ * A change that names its own `updatedAt` keeps it (mongoose would stamp its own time). Returns
+ * whether it wrote.
  */
 export async function writeAtRevision<T extends RevisionedDocument>(
   target: Model<T>,
@@ -233,28 +241,34 @@ export async function writeAtRevision<T extends RevisionedDocument>(
   changes: Record<string, unknown>,
   claim: HeldClaim,
   now: Date,
+  beforeWrite?: () => Promise<unknown>,
 ): Promise<boolean> {
   if (now.getTime() - claim.claimedAt.getTime() >= claim.staleAfterMs / 2) {
     const current = await target.collection.findOne({ _id: document._id }, { projection: { revision: 1 } });
     if (current?.revision !== document.revision) return false;
   }
+  await beforeWrite?.();
   // Through the model, so values are cast to the schema (ids given as strings are stored as ObjectIds).
-  await target.updateOne({ _id: document._id }, { $set: { ...changes, revision: document.revision + 1 } });
+  await target.updateOne(
+    { _id: document._id },
+    { $set: { ...changes, revision: document.revision + 1 } },
+    'updatedAt' in changes ? { timestamps: false } : {},
+  );
   return true;
 }
 
 // --- The change loop ---------------------------------------------------------------------------------
 
 /** How one feature changes one record: the steps of the rule that differ from feature to feature. */
-export interface RecordChange<T extends RevisionedDocument, Intent, Carried> {
-  ledger: ClaimLedger<Intent, Carried>;
+export interface RecordChange<T extends RevisionedDocument, Intent, Carried, Held extends HeldClaim = HeldClaim> {
+  ledger: ClaimLedger<Intent, Carried, Held>;
   clock: { now(): Date };
   /** Reads the record as it is now (throws when it is gone). */
   load: () => Promise<T>;
   /** The change to make to the record as loaded, or null for none; may throw a refusal. */
   decide: (record: T) => Intent | null | Promise<Intent | null>;
   /** Writes the decided change by `_id` for the holder of the claim (through `writeAtRevision`). */
-  write: (record: T, intent: Intent, held: HeldClaim, now: Date) => Promise<unknown>;
+  write: (record: T, intent: Intent, held: Held, now: Date) => Promise<unknown>;
   /** Completes a crashed writer's change from what its stale claim carries (through `writeAtRevision`). */
   complete: (record: T, carried: Carried, now: Date) => Promise<unknown>;
   /** The error when other writers keep winning (a few tries, a few hundred ms). */
@@ -266,19 +280,20 @@ export interface RecordChange<T extends RevisionedDocument, Intent, Carried> {
 const defaultAttempts = 8;
 
 /** One try: claim the record's revision for `intent` and write it, or complete a stale winner and lose. */
-export async function applyClaimed<T extends RevisionedDocument, Intent, Carried>(
-  change: Pick<RecordChange<T, Intent, Carried>, 'ledger' | 'write' | 'complete'>,
+export async function applyClaimed<T extends RevisionedDocument, Intent, Carried, Held extends HeldClaim>(
+  change: Pick<RecordChange<T, Intent, Carried, Held>, 'ledger' | 'write' | 'complete'>,
   record: T,
   intent: Intent,
   now: Date,
 ): Promise<ClaimedWriteOutcome> {
   const attempt = await change.ledger.claim(record, intent, now);
-  if (attempt.held) {
+  if (!('winner' in attempt)) {
     await change.write(record, intent, attempt.held, now);
     return 'applied';
   }
   // The winner claimed long ago and the record is still at this revision: it crashed.
-  if (attempt.winner && isStale(attempt.winner, now)) await change.complete(record, attempt.winner.carries, now);
+  const { winner } = attempt;
+  if (winner && isStale(winner, now)) await change.complete(record, winner.carries, now);
   return 'lost';
 }
 
@@ -287,8 +302,8 @@ export async function applyClaimed<T extends RevisionedDocument, Intent, Carried
  * decision is then made on what that writer left). Returns the record after the change, or as loaded
  * when `decide` changed nothing.
  */
-export function changeRecord<T extends RevisionedDocument, Intent, Carried>(
-  change: RecordChange<T, Intent, Carried>,
+export function changeRecord<T extends RevisionedDocument, Intent, Carried, Held extends HeldClaim = HeldClaim>(
+  change: RecordChange<T, Intent, Carried, Held>,
 ): Promise<T> {
   return changeRecordAnswering(change, (record, intent) => (intent ? change.load() : record));
 }
@@ -298,8 +313,14 @@ export function changeRecord<T extends RevisionedDocument, Intent, Carried>(
  * with the state their rule decided, sparing a read on every transition): `answer` gets the record as
  * loaded and the intent it wrote, or null when `decide` changed nothing.
  */
-export async function changeRecordAnswering<T extends RevisionedDocument, Intent, Carried, Answer>(
-  change: RecordChange<T, Intent, Carried>,
+export async function changeRecordAnswering<
+  T extends RevisionedDocument,
+  Intent,
+  Carried,
+  Answer,
+  Held extends HeldClaim = HeldClaim,
+>(
+  change: RecordChange<T, Intent, Carried, Held>,
   answer: (record: T, written: Intent | null) => Answer | Promise<Answer>,
 ): Promise<Answer> {
   const attempts = change.attempts ?? defaultAttempts;

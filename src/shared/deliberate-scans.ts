@@ -40,6 +40,18 @@ export const deliberateScans: DeliberateScan[] = [
     reason: 'per-unit reminder settings: at most one per unit, read whole and cached for the nudge job',
   },
   {
+    collection: 'drafts',
+    operation: 'find',
+    filter: '{}',
+    reason: 'the one-off upgrade at start (draft-storage-upgrade.ts) gives every stored draft its listing and timeline',
+  },
+  {
+    collection: 'draft_listings',
+    operation: 'find',
+    filter: '{}',
+    reason: "the one-off upgrade at start reads every listing's revision once, to write only the missing ones",
+  },
+  {
     collection: 'cadence_states',
     operation: 'find',
     filter: '{}',

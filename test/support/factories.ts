@@ -10,6 +10,7 @@ import { AccountModel } from '../../src/accounts/account-model';
 import type { Account } from '../../src/accounts/account-model';
 import { DraftModel } from '../../src/drafts/draft-model';
 import type { Draft } from '../../src/drafts/draft-model';
+import { storedListing, writeListing } from '../../src/drafts/draft-store';
 
 let counter = 0;
 const next = () => ++counter;
@@ -36,11 +37,15 @@ export async function createAccount(overrides: Partial<Account> = {}) {
   });
 }
 
+/**
+ * A draft as stored, with its listing (what the lists read). It keeps no timeline, as a draft stored
+ * before timelines were: its timeline is read from the events a test appends about it.
+ */
 export async function createDraft(overrides: Partial<Draft> = {}) {
   const unitId = overrides.unitId ?? (await createUnit())._id;
   const submitterId = overrides.submitterId ?? (await createPerson({ unitIds: [unitId] }))._id;
   const approverId = new Types.ObjectId();
-  return DraftModel.create({
+  const draft = await DraftModel.create({
     shortCode: `T${String(next()).padStart(3, '0')}`,
     unitId,
     submitterId,
@@ -58,4 +63,6 @@ export async function createDraft(overrides: Partial<Draft> = {}) {
     pendingApproverIds: [approverId],
     ...overrides,
   });
+  await writeListing(storedListing(draft.toObject<Draft>()));
+  return draft;
 }
