@@ -167,6 +167,9 @@ describe('setting, testing and removing a connection', () => {
       apiBaseUrl,
       secretsSet: { appSecret: true, token: true, encodingAesKey: true },
       pushPath: `/wechat-official/push/${educationAccountId}`,
+      autoPublish: false,
+      author: '',
+      defaultCoverMediaId: '',
       lastTest: null,
       changedAt: clock.now().toISOString(),
       changedBy: { id: admin, name: '张伟' },
@@ -192,6 +195,9 @@ describe('setting, testing and removing a connection', () => {
       appId,
       apiBaseUrl,
       secretsReplaced: ['AppSecret', 'Token', 'EncodingAESKey'],
+      autoPublish: false,
+      author: '',
+      defaultCoverMediaId: '',
     });
     expect(events[1].details).toEqual({ appId, ok: true, code: 'OK' });
   });
