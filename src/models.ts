@@ -25,4 +25,5 @@ import './cadence/cadence-state-model';
 import './cadence/reminder-record-model';
 import './jobs/job-run-model';
 import './auth/auth-attempt-model';
+import './publication/official-account-connection-model';
 import './shared/claimed-write';

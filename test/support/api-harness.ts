@@ -15,6 +15,7 @@ import { WechatClient } from '../../src/auth/wechat-client';
 import { checkDatabase } from '../../src/shared/database';
 import { disconnectTestDatabase } from './database';
 import { createLogger } from '../../src/shared/logger';
+import type { Logger } from '../../src/shared/logger';
 import type { Services } from '../../src/services';
 import type { HttpConfig } from '../../src/shared/config';
 
@@ -73,7 +74,7 @@ export interface ApiHarness {
 
 export function startApi(
   services: Services,
-  options: { wechatBaseUrl: string; http?: Partial<HttpConfig>; tokens?: AccessTokens },
+  options: { wechatBaseUrl: string; http?: Partial<HttpConfig>; tokens?: AccessTokens; logger?: Logger },
 ): ApiHarness {
   const tokens = options.tokens ?? new AccessTokens('api-test-secret-api-test-secret-0123456789', 3600, services.clock);
   const wiring = createApiRoutes(
@@ -91,7 +92,7 @@ export function startApi(
   );
   const app = createApp({
     http: { ...testHttpConfig, ...options.http },
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     checkDatabase: () => checkDatabase(),
     ...wiring,
   });
