@@ -121,10 +121,21 @@ export function cdata(value: string): string {
   return `<![CDATA[${value.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
 
-/** A flat `<xml>` document with every value in CDATA (numbers as plain text, as the platforms write them). */
-export function buildCallbackXml(fields: Record<string, string | number>): string {
-  const children = Object.entries(fields).map(([tag, value]) =>
-    typeof value === 'number' ? `<${tag}>${value}</${tag}>` : `<${tag}>${cdata(value)}</${tag}>`,
-  );
-  return `<xml>${children.join('')}</xml>`;
+/** What buildCallbackXml writes: text (as CDATA), numbers (plain), nested elements, and repeated ones. */
+export type XmlValue = string | number | XmlFields | (string | number | XmlFields)[];
+export interface XmlFields {
+  [tag: string]: XmlValue;
+}
+
+function buildElement(tag: string, value: XmlValue): string {
+  if (Array.isArray(value)) return value.map((item) => buildElement(tag, item)).join('');
+  if (typeof value === 'number') return `<${tag}>${value}</${tag}>`;
+  if (typeof value === 'string') return `<${tag}>${cdata(value)}</${tag}>`;
+  const children = Object.entries(value).map(([childTag, child]) => buildElement(childTag, child));
+  return `<${tag}>${children.join('')}</${tag}>`;
+}
+
+/** An `<xml>` document with every text in CDATA (numbers as plain text, as the platforms write them). */
+export function buildCallbackXml(fields: XmlFields): string {
+  return buildElement('xml', fields);
 }
