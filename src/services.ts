@@ -20,6 +20,7 @@ import type { SessionEndReason } from './auth/session-model';
 import { OrganizationFileImport } from './people/import-organization';
 import { PersonUnbinding } from './people/unbind-person';
 import { checkContent, maskPersonalData } from './content-check/content-check-rules';
+import { checkPlatformLimits } from './publication/article-limit-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
 import { AccountService } from './accounts/account-service';
@@ -154,7 +155,7 @@ export function createServices(options: ServiceOptions): Services {
     outbox,
     people,
     accounts,
-    checkContent: (content) => checkContent(content, contentRules),
+    checkContent: (content) => [...checkContent(content, contentRules), ...checkPlatformLimits(content)],
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),
     publications: posts,

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { isObjectIdText, toObjectId } from '../shared/ids';
 import type { AdminSummary, PersonSummary } from '../people/people-service';
 import { AccountModel, accountStatuses } from './account-model';
-import type { Account, AccountStatus } from './account-model';
+import type { Account, AccountPlatform, AccountStatus } from './account-model';
 import { draftRefusal, platformLabels } from './account-rules';
 import type { ClosureRole } from './account-rules';
 
@@ -153,7 +153,7 @@ export class AccountQueries {
     unitId: string,
     name: string | null,
     options: { strict: boolean } = { strict: true },
-  ): Promise<{ id: string; name: string } | null> {
+  ): Promise<{ id: string; name: string; platform: AccountPlatform } | null> {
     const accounts = await AccountModel.find({
       unitId: toObjectId(unitId, () => invalidId('单位')),
       status: { $in: ['active', 'closing', 'closed'] },
@@ -171,10 +171,10 @@ export class AccountQueries {
       }
       const refusal = draftRefusal(named[0]);
       if (refusal) throw new ConflictError('ACCOUNT_NOT_TAKING_DRAFTS', `账号“${name}”：${refusal}`);
-      return { id: String(named[0]._id), name: named[0].name };
+      return { id: String(named[0]._id), name: named[0].name, platform: named[0].platform };
     }
     const open = accounts.filter((account) => !draftRefusal(account));
-    if (open.length === 1) return { id: String(open[0]._id), name: open[0].name };
+    if (open.length === 1) return { id: String(open[0]._id), name: open[0].name, platform: open[0].platform };
     if (open.length > 1 && options.strict) {
       throw new ValidationError(
         'ACCOUNT_NOT_NAMED',

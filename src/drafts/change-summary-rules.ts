@@ -5,7 +5,7 @@
 const wordSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /** The text as words and the punctuation between them (Chinese by dictionary, others by spaces). */
-function wordsOf(text: string): string[] {
+export function wordsOf(text: string): string[] {
   return Array.from(wordSegmenter.segment(text), (part) => part.segment);
 }
 
@@ -38,7 +38,7 @@ export function summarizeChange(before: string, after: string, context = 12, lim
 }
 
 /** The last words whose length together stays within `length` characters. */
-function lastWordsWithin(words: string[], length: number): string[] {
+export function lastWordsWithin(words: string[], length: number): string[] {
   let total = 0;
   let first = words.length;
   while (first > 0 && total + words[first - 1].length <= length) {
@@ -49,7 +49,7 @@ function lastWordsWithin(words: string[], length: number): string[] {
 }
 
 /** The words joined, cut after the last whole word within `length` characters ("…" marks the cut). */
-function firstWordsWithin(words: string[], length: number): string {
+export function firstWordsWithin(words: string[], length: number): string {
   const text = words.join('');
   if (text.length <= length) return text;
   let kept = '';

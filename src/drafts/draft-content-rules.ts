@@ -17,6 +17,20 @@ export function normalizeShortCode(text: string): string {
 }
 
 /**
+ * A text as the content hash reads it: well-formed, NFC, line breaks as "\n", no trailing spaces on a
+ * line, trimmed. The publication check reads a published article's text the same way (R10).
+ */
+export function normalizeHashedText(text: string): string {
+  return wellFormed(text)
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+/**
  * The content an approval binds to (R2): title, body, source link and attachment hashes, with line
  * endings, Unicode composition and trailing spaces normalised so that re-sending the same text gives
  * the same hash, while any visible change gives a new one.
@@ -28,20 +42,14 @@ export function hashContent(content: {
   reprint?: Reprint | null;
   attachmentHashes?: string[];
 }): string {
-  const normalize = (text: string) =>
-    wellFormed(text)
-      .normalize('NFC')
-      .replace(/\r\n?/g, '\n')
-      .split('\n')
-      .map((line) => line.trimEnd())
-      .join('\n')
-      .trim();
   const canonical = JSON.stringify([
-    normalize(content.title),
-    normalize(content.body),
+    normalizeHashedText(content.title),
+    normalizeHashedText(content.body),
     wellFormed(content.sourceUrl ?? '').trim(),
     [...(content.attachmentHashes ?? [])].sort(),
-    ...(content.reprint ? [normalize(content.reprint.source), normalize(content.reprint.originalTitle)] : []),
+    ...(content.reprint
+      ? [normalizeHashedText(content.reprint.source), normalizeHashedText(content.reprint.originalTitle)]
+      : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../shared/logger';
 import type { StoredTextFile, TextFileStore } from '../shared/text-files';
 import type { AuditTrail } from '../audit/audit-service';
 import type { DraftContent } from '../content-check/content-check-rules';
+import type { AccountPlatform } from '../accounts/account-vocabulary';
 import type { ContentFinding, Draft, DraftAttachment, DraftMessage } from './draft-model';
 import type { Decision, Reprint, ReviewState } from './review-state';
 
@@ -56,7 +57,7 @@ export interface DraftAccounts {
     unitId: string,
     name: string | null,
     options: { strict: boolean },
-  ): Promise<{ id: string; name: string } | null>;
+  ): Promise<{ id: string; name: string; platform: AccountPlatform } | null>;
   accountNameOf(accountId: string): Promise<string>;
 }
 
@@ -64,7 +65,16 @@ export interface DraftOutbox {
   enqueue(entries: DraftMessage[]): Promise<void>;
 }
 
-export type ContentChecker = (content: DraftContent) => ContentFinding[];
+/**
+ * What the pre-check reads: the content and, for a new draft, the platform of its account and its files,
+ * so the platform's limits are found before review (src/publication/article-limit-rules.ts).
+ */
+export interface CheckedDraft extends DraftContent {
+  platform?: AccountPlatform | null;
+  attachments?: readonly Pick<DraftAttachment, 'name' | 'mimeType' | 'size'>[];
+}
+
+export type ContentChecker = (content: CheckedDraft) => ContentFinding[];
 
 export interface DraftServiceDependencies {
   clock: Clock;

@@ -52,7 +52,24 @@ export class DraftSubmission {
     const reprint = input.reprint ?? null;
     const attachments = input.attachments ?? [];
     const attachmentHashes = attachments.map((attachment) => attachment.sha256);
-    const findings = this.dependencies.checkContent({ title, body, reprint });
+    const submitter = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
+    const unitId = input.unitId ?? submitter?.unitIds[0];
+    if (!submitter || !unitId) throw new ForbiddenError('PERSON_HAS_NO_UNIT', '您尚未归属任何单位，请联系管理员');
+    const account = input.accountId
+      ? null
+      : await this.dependencies.accounts?.accountForDraft(unitId, input.accountName ?? null, {
+          // A file or a forwarded article cannot name an account; it goes unassigned rather than refused.
+          strict: attachmentHashes.length === 0 && !input.sourceUrl,
+        });
+    const accountId = input.accountId ?? account?.id ?? null;
+    // The account's platform brings its limits (a 公众号 title of at most 32 字…), checked with the rest.
+    const findings = this.dependencies.checkContent({
+      title,
+      body,
+      reprint,
+      platform: account?.platform ?? null,
+      attachments,
+    });
     const blocking = findings.filter((finding) => finding.severity === 'block');
     if (blocking.length > 0) {
       throw new ValidationError(
@@ -60,19 +77,6 @@ export class DraftSubmission {
         `稿件未提交：${blocking.map((finding) => `${finding.category}「${finding.excerpt}」${finding.suggestion ? `，${finding.suggestion}` : ''}`).join('；')}`,
       );
     }
-
-    const submitter = (await this.dependencies.people.findPeople([actor.personId])).get(actor.personId);
-    const unitId = input.unitId ?? submitter?.unitIds[0];
-    if (!submitter || !unitId) throw new ForbiddenError('PERSON_HAS_NO_UNIT', '您尚未归属任何单位，请联系管理员');
-    const accountId =
-      input.accountId ??
-      (
-        await this.dependencies.accounts?.accountForDraft(unitId, input.accountName ?? null, {
-          // A file or a forwarded article cannot name an account; it goes unassigned rather than refused.
-          strict: attachmentHashes.length === 0 && !input.sourceUrl,
-        })
-      )?.id ??
-      null;
     const route = await this.dependencies.people.resolveRoute({
       unitId,
       accountId,
