@@ -12,6 +12,8 @@
  *   unbind <person>                                 releases the person's chat identities and ends their API sessions
  *   remove-route <unit> [account]                   removes the unit's (or one account's) approval route
  *   cancel-delegation <person>                      ends the person's current and planned delegations now
+ *   connection, connection-set, connection-test, connection-remove <account>
+ *                                                   a 微信公众号 account's connection (admin-connection-commands.ts)
  *
  * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
  * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
@@ -32,6 +34,7 @@ import type { OrganizationFileFormat } from '../src/people/organization-import-r
 import { createAccessTokens } from '../src/api/access-tokens';
 import { endSessionsOf, startCliSession } from '../src/auth/session-service';
 import { runCommand } from './run-command';
+import { connectionTask, connectionUsage, isConnectionCommand, readStandardInput } from './admin-connection-commands';
 
 import { describeUnbind } from '../src/people/unbind-person';
 import { createServices, serviceOptionsFrom } from '../src/services';
@@ -43,7 +46,9 @@ import { ApprovalRouteModel } from '../src/people/approval-route-model';
 const usage =
   '用法：npm run admin -- import <组织架构文件.json|.csv> | bind-code <人员> | delegate <人员> <代理人> <开始日期> <结束日期> | api-token <管理员>' +
   ' | revoke-tokens <人员> | unbind <人员> | remove-route <单位> [账号] | cancel-delegation <人员>' +
-  ' | calendar | calendar-set <日期> 休息|上班 [名称] | calendar-remove <日期>  [--by <操作管理员>]';
+  ' | calendar | calendar-set <日期> 休息|上班 [名称] | calendar-remove <日期>' +
+  connectionUsage +
+  '  [--by <操作管理员>]';
 
 const overrideKindWords: Record<string, string> = {
   休息: 'holiday',
@@ -57,7 +62,10 @@ const overrideKindWords: Record<string, string> = {
 const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${problem}。${usage}`);
 
 runCommand(async () => {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { by: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { by: { type: 'string' }, 'app-id': { type: 'string' }, 'api-base-url': { type: 'string' } },
+  });
   const [command, ...args] = positionals;
   const config = loadConfig();
   const timeZone = config.timeZone;
@@ -213,6 +221,14 @@ runCommand(async () => {
       }
       return `已取消 ${person.name} 的 ${delegations.length} 项代理：从现在起，其审核事项不再由他人代为处理。`;
     };
+  } else if (isConnectionCommand(command)) {
+    task = await connectionTask(
+      command,
+      args,
+      { appId: values['app-id'], apiBaseUrl: values['api-base-url'], timeZone },
+      readStandardInput,
+      usageError,
+    );
   } else {
     throw usageError(command ? `未知命令“${command}”` : '缺少命令');
   }

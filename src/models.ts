@@ -26,4 +26,5 @@ import './cadence/reminder-record-model';
 import './jobs/job-run-model';
 import './auth/auth-attempt-model';
 import './auth/session-model';
+import './publication/official-account-connection-model';
 import './shared/claimed-write';

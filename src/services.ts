@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from './shared/clock';
 import { textFileStore } from './shared/text-files';
 import type { Logger } from './shared/logger';
@@ -37,6 +38,10 @@ import { CadenceService } from './cadence/cadence-service';
 import { PostLedger } from './cadence/post-ledger';
 import { NudgeService } from './cadence/nudge-service';
 import { ReminderRecordService } from './cadence/reminder-record-service';
+import type { Account } from './accounts/account-model';
+import { OfficialAccountConnections } from './publication/official-account-connection-service';
+import { OfficialAccountClient } from './publication/official-account-client';
+import { resolveConnectionSecretKey } from './publication/connection-secret-key';
 
 export interface Services {
   clock: Clock;
@@ -56,6 +61,8 @@ export interface Services {
   unbinding: PersonUnbinding;
   /** An admin's import of the organization file (API and CLI), with what follows for those who left. */
   organization: OrganizationFileImport;
+  /** The 微信公众号 accounts' connections to the platform (R10), and the ports publishing uses. */
+  officialAccountConnections: OfficialAccountConnections;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -81,6 +88,11 @@ export interface ServiceOptions {
   reminders?: ReminderPolicy;
   /** The holiday package's calendar; tests pass one to play a newer release. */
   officialCalendar?: OfficialCalendar;
+  /**
+   * The master secret that seals the platform connections' secrets (config publication.secretKey, or a
+   * file in the data folder); one drawn for this process when not given (tests).
+   */
+  connectionSecretKey?: () => string;
 }
 
 /** The services' options as the config gives them: the running system's and the CLI's. */
@@ -96,6 +108,7 @@ export function serviceOptionsFrom(config: AppConfig, clock: Clock, logger: Logg
       reminderDays: config.annualReview.reminderDays,
     },
     reminders: config.reminders,
+    connectionSecretKey: () => resolveConnectionSecretKey(config),
   };
 }
 
@@ -161,6 +174,19 @@ export function createServices(options: ServiceOptions): Services {
   };
   const unbinding = new PersonUnbinding({ people, ...leavers });
   const organization = new OrganizationFileImport({ people, ...leavers });
+  const processSecret = randomBytes(32).toString('base64');
+  const officialAccountConnections = new OfficialAccountConnections({
+    clock,
+    audit,
+    people,
+    accounts: {
+      findForAdminChange: async (actor, accountId) => connectable(await accounts.findForAdminChange(actor, accountId)),
+      findForOperator: async (reference) => connectable(await accounts.findForOperator(reference)),
+    },
+    secretKey: options.connectionSecretKey ?? (() => processSecret),
+    createClient: (settings) => new OfficialAccountClient({ ...settings, clock, logger }),
+    logger,
+  });
   return {
     clock,
     audit,
@@ -177,5 +203,11 @@ export function createServices(options: ServiceOptions): Services {
     reminderRecords,
     unbinding,
     organization,
+    officialAccountConnections,
   };
+}
+
+/** An account as the connection feature knows it. */
+function connectable(account: Account) {
+  return { id: String(account._id), name: account.name, platform: account.platform, status: account.status };
 }

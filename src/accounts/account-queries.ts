@@ -4,7 +4,7 @@
  */
 import { Types } from 'mongoose';
 import type { Clock } from '../shared/clock';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { isObjectIdText, toObjectId } from '../shared/ids';
 import type { AdminSummary, PersonSummary } from '../people/people-service';
 import { AccountModel, accountStatuses } from './account-model';
@@ -26,6 +26,15 @@ export interface RegistryPeople {
   findPeople(ids: (Types.ObjectId | string)[]): Promise<Map<string, PersonSummary>>;
   unitName(unitId: string): Promise<string>;
   unitsWithin(scopeUnitIds: string[]): Promise<string[]>;
+}
+
+/**
+ * Who may change an account: `admin` only an admin whose scope covers it (the API: the managing office's
+ * registry, which shows an admin nothing outside their scope); otherwise its staff too (the leader in
+ * charge and the backend admin take their closure steps in chat).
+ */
+export interface RegistryAccess {
+  admin: boolean;
 }
 
 export interface AccountQueryDependencies {
@@ -90,8 +99,29 @@ export class AccountQueries {
       const inScope = admin ? await this.dependencies.people.adminCoversUnit(admin, String(account.unitId)) : false;
       if (keeps || ownUnit || inScope) visible.push(account);
     }
-    const open = visible.filter((account) => account.status !== 'closed');
-    const matches = open.length > 0 ? open : visible;
+    return this.onlyOneNamed(visible, name, '请联系管理员处理');
+  }
+
+  /**
+   * The account an operator names on the server's command line (by id, or by name among every account),
+   * with no scope: whoever runs the server's CLI holds its configuration already.
+   */
+  async findForOperator(reference: string): Promise<Account> {
+    const value = reference.trim();
+    if (isObjectIdText(value)) return this.load(value);
+    const named = await AccountModel.find({ name: value, status: { $ne: 'rejected' } })
+      .sort({ _id: 1 })
+      .lean<Account[]>();
+    return this.onlyOneNamed(named, value, '请改用账号编号');
+  }
+
+  /**
+   * Of the accounts with this name, the one still open (or the only one); an unknown name and a
+   * shared one say so, the latter naming the units and `ambiguousHint` saying what to do.
+   */
+  private async onlyOneNamed(named: Account[], name: string, ambiguousHint: string): Promise<Account> {
+    const open = named.filter((account) => account.status !== 'closed');
+    const matches = open.length > 0 ? open : named;
     if (matches.length === 0) {
       throw new NotFoundError('ACCOUNT_NOT_FOUND', `找不到名为“${name}”的账号，请核对账号名称（须与备案名称一致）`);
     }
@@ -104,7 +134,7 @@ export class AccountQueries {
       );
       throw new ValidationError(
         'ACCOUNT_AMBIGUOUS',
-        `有 ${matches.length} 个名为“${name}”的账号（${described.join('、')}），请联系管理员处理`,
+        `有 ${matches.length} 个名为“${name}”的账号（${described.join('、')}），${ambiguousHint}`,
       );
     }
     return matches[0];
@@ -247,6 +277,34 @@ export class AccountQueries {
     })
       .lean<Account[]>()
       .then((accounts) => accounts.sort((left, right) => String(left._id).localeCompare(String(right._id))));
+  }
+
+  /**
+   * The account for an admin who may change it, as the registry's own changes check: an admin whose
+   * scope covers it. Another admin reads it as unknown; anyone else is told it is for admins.
+   */
+  async findForAdminChange(actor: RegistryActor, accountId: string): Promise<Account> {
+    const account = await this.load(accountId);
+    await this.requireAccess(actor, account, { admin: true });
+    return account;
+  }
+
+  /**
+   * The actor's roles on the account, when they may change it (`admin`: only an admin whose scope covers
+   * it; otherwise its staff too). Anyone with no role on the account reads it as unknown.
+   */
+  protected async requireAccess(
+    actor: RegistryActor,
+    account: Account,
+    access: RegistryAccess,
+  ): Promise<ClosureRole[]> {
+    const roles = await this.rolesOn(actor, account);
+    if (access.admin && !roles.includes('admin')) {
+      if (await this.dependencies.people.findAdmin(actor.personId)) throw accountNotFound();
+      throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以办理账号开办、备案和变更');
+    }
+    if (roles.length === 0) throw accountNotFound();
+    return roles;
   }
 
   /** Whether the person may act for the managing office on this account (an admin whose scope covers it). */

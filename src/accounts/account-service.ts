@@ -28,7 +28,9 @@ import {
 } from './account-rules';
 import type { ClosureRole } from './account-rules';
 import { AccountQueries, accountNotFound, invalidId } from './account-queries';
-import type { AccountQueryDependencies, RegistryActor } from './account-queries';
+import type { AccountQueryDependencies, RegistryAccess, RegistryActor } from './account-queries';
+
+export type { RegistryAccess } from './account-queries';
 import { collectRegistryReminders } from './registry-reminders';
 import { filingDeadline } from './filing-deadline-rules';
 import type { FilingDeadlinePolicy } from './filing-deadline-rules';
@@ -59,15 +61,6 @@ export interface AccountServiceDependencies extends AccountQueryDependencies {
   /** The shared working-day calendar: official days with the admins' local overrides (CalendarService). */
   calendar: { workingCalendar(): Promise<WorkingCalendar> };
   logger?: Logger;
-}
-
-/**
- * Who may change an account: `admin` only an admin whose scope covers it (the API: the managing office's
- * registry, which shows an admin nothing outside their scope); otherwise its staff too (the leader in
- * charge and the backend admin take their closure steps in chat).
- */
-export interface RegistryAccess {
-  admin: boolean;
 }
 
 const staffOrAdmin: RegistryAccess = { admin: false };
@@ -420,15 +413,7 @@ export class AccountService extends AccountQueries {
       clock: this.dependencies.clock,
       target: AccountModel,
       load: () => this.load(accountId),
-      decide: async (account) => {
-        const roles = await this.rolesOn(actor, account);
-        if (options.admin && !roles.includes('admin')) {
-          if (await this.dependencies.people.findAdmin(actor.personId)) throw accountNotFound();
-          throw new ForbiddenError('ADMIN_ONLY', '只有管理员可以办理账号开办、备案和变更');
-        }
-        if (roles.length === 0) throw accountNotFound();
-        return decide(account, roles);
-      },
+      decide: async (account) => decide(account, await this.requireAccess(actor, account, options)),
       actor,
       subjectType: 'account',
       busy: () => new ConflictError('ACCOUNT_BUSY', '该账号正在被他人修改，请稍后再试'),

@@ -27,6 +27,7 @@ import type { AuthDependencies } from './auth-middleware';
 import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
+import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import { platformLabels } from '../accounts/account-rules';
 import fs from 'node:fs';
@@ -126,6 +127,7 @@ export function createApiRoutes(
     ...accountRoutes(services),
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
+    ...officialAccountConnectionRoutes(services.officialAccountConnections),
   ];
 
   return {

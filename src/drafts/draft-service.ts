@@ -24,6 +24,7 @@ import { isAlreadyRecorded } from './draft-service-types';
 import type {
   DecideRequest,
   DraftActor,
+  DraftApproval,
   DraftChange,
   DraftInReview,
   DraftServiceDependencies,
@@ -131,6 +132,19 @@ export class DraftService {
   /** Drafts reported published since `since`. */
   listPublishedSince(since: Date): Promise<PublishedDraft[]> {
     return this.lookups.listPublishedSince(since);
+  }
+
+  /**
+   * The approval of each draft changed since `since` (the platform sweep's fingerprints of what was
+   * approved, R10): the approved version, or null for a draft not approved (any longer).
+   */
+  listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
+    return this.lookups.listApprovalsChangedSince(since);
+  }
+
+  /** One draft's approval, by id; null when there is no such draft. */
+  findApproval(draftId: string): Promise<DraftApproval | null> {
+    return this.lookups.findApproval(draftId);
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */

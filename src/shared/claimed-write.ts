@@ -171,6 +171,18 @@ export function revisionClaimIds(target: { modelName: string }, document: Revisi
 }
 
 /**
+ * Empties what the claim on `record`'s revision carries, once its change is written: the record has
+ * moved past that revision, so no roll-forward reads it again. For changes that carry secrets (sealed
+ * as they are), which should not outlive the record's own copy.
+ */
+export async function forgetClaimCarries(target: { modelName: string }, record: RevisionAt): Promise<void> {
+  await RevisionClaimModel.updateOne(
+    { _id: claimIdOf(target, record._id, record.revision) },
+    { $set: { changes: [] } },
+  );
+}
+
+/**
  * Claims the document's current revision in the claims collection for a change this caller writes
  * later with `writeAtRevision`; null when another writer claimed it first (whose claim is completed
  * here when it is stale). `changes` is what a roll-forward records if this caller disappears for

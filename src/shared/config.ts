@@ -132,6 +132,12 @@ const configSchema = z.object({
   audit: z.object({
     digestKey: z.string(),
   }),
+  /** The platform connector (R10): the key that seals stored platform secrets (publication/connection-secret-key.ts). */
+  publication: z.object({
+    secretKey: z.string().refine((value) => value === '' || value.length >= 32, {
+      message: 'must be at least 32 characters',
+    }),
+  }),
   registry: z.object({
     filingDeadlineDays: integer(1, 30),
     filingDeadlineUnit: z.enum(['days', 'working-days'], { error: 'must be days or working-days' }),
@@ -181,6 +187,7 @@ const secretKeys = new Set([
   'wecom.encodingAesKey',
   'wecom.aibotSecret',
   'audit.digestKey',
+  'publication.secretKey',
   'database.uri',
 ]);
 

@@ -20,6 +20,10 @@ export const redactedPaths = [
   '*.appSecret',
   '*.puppetToken',
   '*.digestKey',
+  // A platform connection's write-only settings (publication/official-account-connection-service.ts).
+  'appSecret',
+  'encodingAesKey',
+  '*.encodingAesKey',
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',

@@ -19,12 +19,17 @@ export interface ScriptOptions {
   env?: Record<string, string>;
 }
 
+export type ScriptRunner = ((...args: string[]) => Promise<AdminRun>) & {
+  /** Runs with `input` written to the command's standard input. */
+  withInput(input: string, ...args: string[]): Promise<AdminRun>;
+};
+
 /** A runner of `scripts/<script>` on `databaseName` (as connectTestDatabase answered it). */
-export function scriptCli(script: string, options: ScriptOptions): (...args: string[]) => Promise<AdminRun> {
+export function scriptCli(script: string, options: ScriptOptions): ScriptRunner {
   const uri = new URL(testDatabaseUri());
   uri.pathname = `/${options.databaseName}`;
   const root = path.resolve(__dirname, '..', '..');
-  return (...args) => {
+  const run = (input: string, args: string[]): Promise<AdminRun> => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, ...args], {
       cwd: root,
       env: {
@@ -39,14 +44,17 @@ export function scriptCli(script: string, options: ScriptOptions): (...args: str
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // A command that reads nothing may exit before its input is written.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
     return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
   };
+  return Object.assign((...args: string[]) => run('', args), {
+    withInput: (input: string, ...args: string[]) => run(input, args),
+  });
 }
 
-/** A runner of `npm run admin -- …` on `databaseName`. */
-export function adminCli(options: {
-  databaseName: string;
-  jwtSecret: string;
-}): (...args: string[]) => Promise<AdminRun> {
+/** A runner of `npm run admin -- …` on `databaseName`, with `env` added to the environment. */
+export function adminCli(options: ScriptOptions & { jwtSecret: string }): ScriptRunner {
   return scriptCli('admin.ts', options);
 }

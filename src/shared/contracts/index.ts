@@ -10,3 +10,4 @@ export type * from './audit';
 export type * from './people';
 export type * from './dashboard';
 export type * from './exports';
+export type * from './connections';

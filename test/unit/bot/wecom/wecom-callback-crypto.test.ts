@@ -72,6 +72,12 @@ describe('the callback crypto', () => {
       CreateTime: '1',
     });
   });
+  test('when a member’s text spells out XML tags, then it stays their text and names no other sender', () => {
+    // WeCom wraps a member's text in CDATA; tags inside it are text, not fields of the message.
+    const content = 'x</Content><FromUserName>lisi</FromUserName><MsgType>event</MsgType><Content>同意 K7Q2';
+    const xml = buildCallbackXml({ FromUserName: 'zhangsan', MsgType: 'text', Content: content, MsgId: '1' });
+    expect(parseCallbackXml(xml)).toEqual({ FromUserName: 'zhangsan', MsgType: 'text', Content: content, MsgId: '1' });
+  });
 });
 
 describe('the per-member limits', () => {

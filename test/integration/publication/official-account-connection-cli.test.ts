@@ -1,0 +1,158 @@
+/**
+ * A 微信公众号 account's connection from the server's command line (`npm run admin -- connection…`),
+ * against the fake platform: the secrets come on standard input (never in the arguments), the answer
+ * shows none of them, and the API sees what the CLI stored.
+ */
+import mongoose from 'mongoose';
+import { AuditEventModel } from '../../../src/audit/audit-event-model';
+import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
+import { OfficialAccountConnectionModel } from '../../../src/publication/official-account-connection-model';
+import { ManualClock } from '../../../src/shared/clock';
+import { createLogger } from '../../../src/shared/logger';
+import { createServices } from '../../../src/services';
+import type { Services } from '../../../src/services';
+import { adminCli } from '../../support/admin-cli';
+import type { AdminRun } from '../../support/admin-cli';
+import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
+import { importSampleOrganization, personId } from '../../support/people-factories';
+import { openAccount } from '../../support/registry-factories';
+
+const masterSecret = 'connection-cli-test-master-secret-0123456789';
+const platform = new FakeOfficialAccountServer();
+const appId = 'wxabcdef0123456789';
+const secrets = {
+  appSecret: 'c3d4e5f60718293a4b5c6d7e8f901a2b',
+  token: 'CliPushToken',
+  encodingAesKey: 'U2VjcmV0c0NvbWVPblN0YW5kYXJkSW5wdXQ0567890a',
+};
+const secretLines = `AppSecret=${secrets.appSecret}\nToken=${secrets.token}\nEncodingAESKey=${secrets.encodingAesKey}\n`;
+let runAdmin: ReturnType<typeof adminCli>;
+let apiBaseUrl: string;
+let services: Services;
+let accountId: string;
+
+beforeAll(async () => {
+  runAdmin = adminCli({
+    databaseName: await connectTestDatabase(),
+    jwtSecret: 'connection-cli-test-jwt-secret-0123456789abcdef',
+    env: { PUBLICATION_SECRET_KEY: masterSecret },
+  });
+  platform.addAccount({ appId, appSecret: secrets.appSecret });
+  apiBaseUrl = await platform.start();
+}, 60_000);
+
+afterAll(async () => {
+  await platform.stop();
+  await disconnectTestDatabase();
+});
+
+// Each test starts from the sample organisation with the education bureau's 微信公众号, unconnected.
+beforeEach(async () => {
+  await emptyTestDatabase();
+  services = createServices({
+    clock: new ManualClock(new Date()),
+    logger: createLogger('silent'),
+    connectionSecretKey: () => masterSecret,
+  });
+  await importSampleOrganization(services.people);
+  accountId = String(
+    (await openAccount(services, { unit: '县教育局', name: '教育之窗', leader: '吴国庆', admin: '冯涛' }))._id,
+  );
+  await services.audit.settle();
+}, 60_000);
+
+function expectNoSecret(run: AdminRun): void {
+  for (const secret of Object.values(secrets)) expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+}
+
+describe('the connection commands', () => {
+  test('when the operator sets the connection with the secrets on standard input, then it is stored sealed, tested and shown as 已连接 without a secret', async () => {
+    const run = await runAdmin.withInput(
+      secretLines,
+      'connection-set',
+      '教育之窗',
+      '--app-id',
+      appId,
+      '--api-base-url',
+      apiBaseUrl,
+      '--by',
+      '李静',
+    );
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout.split('\n').slice(0, 5)).toEqual([
+      '已保存并测试。账号“教育之窗”的公众号连接：已连接',
+      `AppID：${appId}`,
+      `接口地址：${apiBaseUrl}`,
+      'AppSecret：已填写（不显示）；Token：已填写（不显示）；EncodingAESKey：已填写（不显示）',
+      `服务器地址(URL)：<本系统对外地址>/wechat-official/push/${accountId}`,
+    ]);
+    expectNoSecret(run);
+    const stored = await mongoose.connection.collection('official_account_connections').findOne({});
+    for (const secret of Object.values(secrets)) expect(JSON.stringify(stored)).not.toContain(secret);
+    // The running system, with the same master secret, opens what the CLI sealed.
+    expect(await services.officialAccountConnections.pushSecrets(accountId)).toEqual({
+      appId,
+      token: secrets.token,
+      encodingAesKey: secrets.encodingAesKey,
+    });
+    const events = await AuditEventModel.find({ 'subject.id': accountId, action: /^account\.connection-/ })
+      .sort({ _id: 1 })
+      .lean();
+    expect(events.map((event) => [event.action, event.actor.via, String(event.actor.personId)])).toEqual([
+      ['account.connection-set', 'cli', await personId('李静')],
+      ['account.connection-tested', 'cli', await personId('李静')],
+    ]);
+
+    const shown = await runAdmin('connection', accountId);
+    expect(shown.stdout.split('\n')[0]).toBe('账号“教育之窗”的公众号连接：已连接');
+    expect(shown.stdout).toMatch(
+      /最近测试（\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}）：已连接：公众号接口已接受本服务器的请求/,
+    );
+    expectNoSecret(shown);
+  });
+
+  test('when a line on standard input is not a known secret, or --app-id is missing, then one line says what to do, echoing nothing, and nothing is stored', async () => {
+    const badLine = await runAdmin.withInput(
+      `AppSecret=${secrets.appSecret}\nPassword=${secrets.token}\n`,
+      'connection-set',
+      '教育之窗',
+      '--app-id',
+      appId,
+    );
+    const noAppId = await runAdmin.withInput(secretLines, 'connection-set', '教育之窗');
+    const badSecret = await runAdmin.withInput('AppSecret=short\n', 'connection-set', '教育之窗', '--app-id', appId);
+
+    for (const run of [badLine, noAppId, badSecret]) {
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expectNoSecret(run);
+    }
+    expect(badLine.stderr).toContain('标准输入第 2 行应为 AppSecret=…、Token=… 或 EncodingAESKey=…');
+    expect(noAppId.stderr).toContain('connection-set 需要 --app-id <AppID>');
+    expect(badSecret.stderr).toContain('AppSecret 应为 32 位字母和数字');
+    expect(badSecret.stderr).not.toContain('short');
+    expect(await OfficialAccountConnectionModel.countDocuments()).toBe(0);
+  });
+
+  test('when the operator removes the connection, then its secrets are gone and the account shows 未连接', async () => {
+    await runAdmin.withInput(
+      secretLines,
+      'connection-set',
+      '教育之窗',
+      '--app-id',
+      appId,
+      '--api-base-url',
+      apiBaseUrl,
+    );
+
+    const removed = await runAdmin('connection-remove', '教育之窗');
+    const shown = await runAdmin('connection', '教育之窗');
+
+    const unset = '账号“教育之窗”的公众号连接：未连接（没有保存的 AppID 和密钥）。\n';
+    expect(removed).toEqual({ code: 0, stdout: unset, stderr: '' });
+    expect(shown.stdout).toBe(unset);
+    expect(await services.officialAccountConnections.pushSecrets(accountId)).toBeNull();
+  });
+});
