@@ -27,4 +27,5 @@ import './jobs/job-run-model';
 import './auth/auth-attempt-model';
 import './auth/session-model';
 import './publication/official-account-connection-model';
+import './publication/official-account-push-model';
 import './shared/claimed-write';
