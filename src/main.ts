@@ -35,6 +35,7 @@ import { wecomAppPuppetName } from '../bot/wecom/wecom-channel';
 import { cadenceCheckJob } from './jobs/cadence-check-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
+import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -60,12 +61,17 @@ async function main(): Promise<void> {
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
     draftTransitionSweepJob({ drafts: services.drafts, logger }),
-    jobRunPruneJob({ clock: systemClock, logger, frequentJobs: [draftTransitionSweepJobName] }),
+    jobRunPruneJob({
+      clock: systemClock,
+      logger,
+      frequentJobs: [draftTransitionSweepJobName, publicationCheckJobName],
+    }),
     annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
     registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
     calendarCheckJob({ ...services, logger }),
     cadenceCheckJob(services),
     approvalNudgeJob(services),
+    publicationCheckJob({ publications: services.publications, logger }),
   ];
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     ...jobs,

@@ -23,6 +23,7 @@ import './cadence/reminder-policy-model';
 import './cadence/post-model';
 import './cadence/cadence-state-model';
 import './cadence/reminder-record-model';
+import './publication/publication-model';
 import './jobs/job-run-model';
 import './auth/auth-attempt-model';
 import './auth/session-model';

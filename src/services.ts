@@ -42,6 +42,7 @@ import type { Account } from './accounts/account-model';
 import { OfficialAccountConnections } from './publication/official-account-connection-service';
 import { OfficialAccountClient } from './publication/official-account-client';
 import { resolveConnectionSecretKey } from './publication/connection-secret-key';
+import { PublicationService } from './publication/publication-service';
 
 export interface Services {
   clock: Clock;
@@ -63,6 +64,8 @@ export interface Services {
   organization: OrganizationFileImport;
   /** The 微信公众号 accounts' connections to the platform (R10), and the ports publishing uses. */
   officialAccountConnections: OfficialAccountConnections;
+  /** Publishing approved drafts through a platform's API, its results and their verification (R10). */
+  publications: PublicationService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -149,6 +152,8 @@ export function createServices(options: ServiceOptions): Services {
   const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
   const cadenceAccounts = new CadenceAccounts();
   const posts = new PostLedger({ clock, accounts: cadenceAccounts, logger });
+  // Built after the drafts it reads, and told of their approvals (automatic publishing): bound late.
+  const approvals: { publications: PublicationService | null } = { publications: null };
   const drafts = new DraftService({
     clock,
     audit,
@@ -159,6 +164,7 @@ export function createServices(options: ServiceOptions): Services {
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),
     publications: posts,
+    onApproved: (draft) => approvals.publications?.publishAutomatically(draft) ?? Promise.resolve(),
     logger,
   });
   const cadence = new CadenceService({ ...cadenceDependencies, accounts: cadenceAccounts, posts, drafts });
@@ -187,6 +193,17 @@ export function createServices(options: ServiceOptions): Services {
     createClient: (settings) => new OfficialAccountClient({ ...settings, clock, logger }),
     logger,
   });
+  const publications = new PublicationService({
+    clock,
+    audit,
+    outbox,
+    drafts,
+    people,
+    accounts,
+    connections: { connectionFor: (accountId) => officialAccountConnections.publishingConnection(accountId) },
+    logger,
+  });
+  approvals.publications = publications;
   return {
     clock,
     audit,
@@ -204,6 +221,7 @@ export function createServices(options: ServiceOptions): Services {
     unbinding,
     organization,
     officialAccountConnections,
+    publications,
   };
 }
 

@@ -87,6 +87,8 @@ export interface DraftServiceDependencies {
   maskPersonalData: (text: string) => string;
   /** Keeps a text as a file to send: a long draft's full text goes with requests and "查看" that way. */
   storeTextFile: TextFileStore;
+  /** Told of each draft a decision leaves fully approved (automatic publishing, src/publication/). */
+  onApproved?: (draft: DraftSummary) => Promise<void>;
   /** Told of each publication reported with 已发布 (R6: the cadence check counts posts). */
   publications?: { recordPublication(publication: PublishedDraft): Promise<void> };
   logger?: Logger;
@@ -128,6 +130,33 @@ export interface ApprovedVersion {
   contentHash: string;
   /** The last approval of the version (its last step's). */
   approvedAt: Date;
+}
+
+/**
+ * A draft as publishing through a platform's API reads it (src/publication/, R10): who it involves,
+ * who approved its current version, and that version as stored with the hash its approvals bound.
+ */
+export interface DraftForPublication {
+  id: string;
+  code: string;
+  status: ReviewState['status'];
+  unitId: string;
+  accountId: string | null;
+  submitterId: string;
+  /** Everyone the draft names (submitter, approvers and backups, cc, hand-overs): who may learn it exists. */
+  involvedIds: string[];
+  /** Who approved the current version (and those they decided for). */
+  approverIds: string[];
+  version: {
+    number: number;
+    title: string;
+    body: string;
+    sourceUrl: string;
+    reprint: Reprint | null;
+    attachments: DraftAttachment[];
+  };
+  /** The content hash every approval of the current version bound (R2); null when none did or they differ. */
+  approvedHash: string | null;
 }
 
 /** A draft in review as the approval nudges read it. */
@@ -172,6 +201,8 @@ export interface DecideRequest {
 
 /** "查看 K7Q2": the text to reply, and for a long draft its full text as a file to send after it. */
 export interface DraftView {
+  draftId: string;
+  code: string;
   text: string;
   file: StoredTextFile | null;
 }

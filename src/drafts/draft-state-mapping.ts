@@ -7,7 +7,7 @@ import type { Types } from 'mongoose';
 import type { Draft } from './draft-model';
 import { currentVersionOf } from './draft-content-rules';
 import type { ReviewState } from './review-state';
-import type { DraftApproval, DraftSummary, PublishedDraft } from './draft-service-types';
+import type { DraftApproval, DraftForPublication, DraftSummary, PublishedDraft } from './draft-service-types';
 
 /** A published draft as the cadence check counts it. */
 export function toPublishedDraft(draft: Draft): PublishedDraft {
@@ -134,5 +134,50 @@ export function summarize(state: ReviewState): DraftSummary {
     versionNumber: version.number,
     stepNumber: state.currentStepIndex + 1,
     stepCount: state.steps.length,
+  };
+}
+
+/** A draft as publishing reads it: its current version as stored, who approved it and the hash they bound. */
+export function toDraftForPublication(draft: Draft): DraftForPublication {
+  const state = toReviewState(draft);
+  const stored = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+  if (!stored) throw new Error(`draft has no version ${draft.currentVersion}`);
+  const approvals = state.steps
+    .flatMap((step) => step.decisions)
+    .filter((decision) => decision.decision === 'approve' && decision.versionNumber === draft.currentVersion);
+  const boundHashes = new Set(approvals.map((decision) => decision.contentHash));
+  const involved = new Set([state.submitterId, ...state.ccIds]);
+  for (const step of state.steps) {
+    for (const id of [...step.approverIds, ...step.backupApproverIds]) involved.add(id);
+    for (const handover of step.handovers) involved.add(handover.toId);
+  }
+  return {
+    id: state.id,
+    code: state.shortCode,
+    status: state.status,
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    submitterId: state.submitterId,
+    involvedIds: [...involved],
+    approverIds: [
+      ...new Set(approvals.flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId])),
+    ],
+    version: {
+      number: stored.number,
+      title: stored.title,
+      body: stored.body,
+      sourceUrl: stored.sourceUrl,
+      reprint: stored.reprint?.source
+        ? { source: stored.reprint.source, originalTitle: stored.reprint.originalTitle }
+        : null,
+      attachments: (stored.attachments ?? []).map(({ name, mimeType, size, sha256, storagePath }) => ({
+        name,
+        mimeType,
+        size,
+        sha256,
+        storagePath,
+      })),
+    },
+    approvedHash: boundHashes.size === 1 ? [...boundHashes][0] : null,
   };
 }
