@@ -26,4 +26,7 @@ import './cadence/reminder-record-model';
 import './jobs/job-run-model';
 import './auth/auth-attempt-model';
 import './publication/official-account-connection-model';
+import './publication/platform-article-model';
+import './publication/approval-fingerprint-model';
+import './publication/sweep-state-model';
 import './shared/claimed-write';

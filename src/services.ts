@@ -42,6 +42,8 @@ import type { Account } from './accounts/account-model';
 import { OfficialAccountConnections } from './publication/official-account-connection-service';
 import { OfficialAccountClient } from './publication/official-account-client';
 import { resolveConnectionSecretKey } from './publication/connection-secret-key';
+import { ConnectedAccounts } from './publication/connected-accounts';
+import { SweepService } from './publication/sweep-service';
 
 export interface Services {
   clock: Clock;
@@ -63,6 +65,8 @@ export interface Services {
   organization: OrganizationFileImport;
   /** The 微信公众号 accounts' connections to the platform (R10), and the ports publishing uses. */
   officialAccountConnections: OfficialAccountConnections;
+  /** The platform sweep of connected accounts (R10): daily and on demand. */
+  sweeps: SweepService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -148,7 +152,9 @@ export function createServices(options: ServiceOptions): Services {
   });
   const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
   const cadenceAccounts = new CadenceAccounts();
-  const posts = new PostLedger({ clock, accounts: cadenceAccounts, logger });
+  // A connected account's posts are counted from its platform (the sweep), not from 已发布 reports.
+  const connectedAccounts = new ConnectedAccounts();
+  const posts = new PostLedger({ clock, accounts: cadenceAccounts, platform: connectedAccounts, logger });
   const drafts = new DraftService({
     clock,
     audit,
@@ -187,6 +193,21 @@ export function createServices(options: ServiceOptions): Services {
     createClient: (settings) => new OfficialAccountClient({ ...settings, clock, logger }),
     logger,
   });
+  const sweeps = new SweepService({
+    clock,
+    timeZone,
+    logger,
+    audit,
+    outbox,
+    connections: {
+      connectedAccountIds: () => connectedAccounts.listIds(),
+      clientFor: (accountId) => officialAccountConnections.clientFor(accountId),
+    },
+    accounts: cadenceAccounts,
+    people,
+    drafts,
+    posts,
+  });
   return {
     clock,
     audit,
@@ -204,6 +225,7 @@ export function createServices(options: ServiceOptions): Services {
     unbinding,
     organization,
     officialAccountConnections,
+    sweeps,
   };
 }
 

@@ -28,6 +28,7 @@ import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
+import { sweepRoutes } from '../publication/sweep-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import { platformLabels } from '../accounts/account-rules';
 import fs from 'node:fs';
@@ -128,6 +129,7 @@ export function createApiRoutes(
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
     ...officialAccountConnectionRoutes(services.officialAccountConnections),
+    ...sweepRoutes(services),
   ];
 
   return {

@@ -11,3 +11,4 @@ export type * from './people';
 export type * from './dashboard';
 export type * from './exports';
 export type * from './connections';
+export type * from './sweeps';
