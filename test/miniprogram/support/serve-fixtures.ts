@@ -1,7 +1,17 @@
 /** Registers every API route the mini-program calls, answering with the fixtures (tests override some). */
-import { fixtures } from './fixtures';
-import { ok } from './fake-wx';
+import { fixtures, pinClock, signIn } from './fixtures';
+import { connectionFixtures } from './connection-fixtures';
+import { installFakeWx, ok } from './fake-wx';
 import type { FakeWx } from './fake-wx';
+
+/** For a beforeEach: a fresh wx whose API answers the fixtures, the fixtures' today, and the admin signed in. */
+export function signedInAdminOnFixtures(): FakeWx {
+  const fake = installFakeWx();
+  serveFixtures(fake);
+  pinClock();
+  signIn(fake.storage);
+  return fake;
+}
 
 export function serveFixtures(fake: FakeWx): void {
   fake.route('POST /api/v1/auth/wechat', ok(fixtures.login));
@@ -31,6 +41,7 @@ export function serveFixtures(fake: FakeWx): void {
   fake.route('GET /api/v1/accounts/:id', (request) =>
     ok(fixtures.accountList.accounts.find((account) => request.path.endsWith(account.id))),
   );
+  fake.route('GET /api/v1/accounts/:id/connection', ok(connectionFixtures.connected));
   fake.route('GET /api/v1/cadence', ok(fixtures.cadence));
   fake.route('GET /api/v1/annual-reviews', (request) =>
     ok(request.query.accountId ? fixtures.accountReviews : fixtures.annualReviews),
