@@ -14,6 +14,7 @@
  *   cancel-delegation <person>                      ends the person's current and planned delegations now
  *   connection, connection-set, connection-test, connection-remove <account>
  *                                                   a 微信公众号 account's connection (admin-connection-commands.ts)
+ *   sweep [account]                                 checks what connected 公众号 published against the approvals
  *
  * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
  * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
@@ -48,7 +49,7 @@ const usage =
   ' | revoke-tokens <人员> | unbind <人员> | remove-route <单位> [账号] | cancel-delegation <人员>' +
   ' | calendar | calendar-set <日期> 休息|上班 [名称] | calendar-remove <日期>' +
   connectionUsage +
-  '  [--by <操作管理员>]';
+  ' | sweep [账号]  [--by <操作管理员>]';
 
 const overrideKindWords: Record<string, string> = {
   休息: 'holiday',
@@ -229,6 +230,15 @@ runCommand(async () => {
       readStandardInput,
       usageError,
     );
+  } else if (command === 'sweep') {
+    if (args.length > 1) throw usageError('sweep 可指定一个账号（名称或编号），不指定则核查全部已连接的公众号');
+    task = async ({ accounts, sweeps }) => {
+      // The operator holds the server's configuration: any account, by name or id.
+      const swept = args[0]
+        ? [await sweeps.sweepAccount(String((await accounts.findForOperator(args[0]))._id))]
+        : await sweeps.sweepConnected();
+      return swept.length > 0 ? swept.map((sweep) => sweep.text).join('\n') : '没有已连接平台接口的公众号。';
+    };
   } else {
     throw usageError(command ? `未知命令“${command}”` : '缺少命令');
   }

@@ -33,6 +33,7 @@ import { inboundPruneJob } from '../bot/inbound-prune-job';
 import { createWecom, isPuppetRejection, keepChatBotRunning } from '../bot/chat-bot-lifecycle';
 import { wecomAppPuppetName } from '../bot/wecom/wecom-channel';
 import { cadenceCheckJob } from './jobs/cadence-check-job';
+import { platformSweepJob } from './jobs/platform-sweep-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
 import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
     registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
     calendarCheckJob({ ...services, logger }),
+    platformSweepJob({ sweeps: services.sweeps, logger }),
     cadenceCheckJob(services),
     approvalNudgeJob(services),
     publicationCheckJob({ publications: services.publications, logger }),

@@ -30,4 +30,7 @@ import './auth/auth-attempt-model';
 import './auth/session-model';
 import './publication/official-account-push-model';
 import './publication/official-account-connection-model';
+import './publication/platform-article-model';
+import './publication/approval-fingerprint-model';
+import './publication/sweep-state-model';
 import './shared/claimed-write';

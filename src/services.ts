@@ -43,6 +43,8 @@ import { OfficialAccountConnections } from './publication/official-account-conne
 import { OfficialAccountClient } from './publication/official-account-client';
 import { resolveConnectionSecretKey } from './publication/connection-secret-key';
 import { PublicationService } from './publication/publication-service';
+import { ConnectedAccounts } from './publication/connected-accounts';
+import { SweepService } from './publication/sweep-service';
 
 export interface Services {
   clock: Clock;
@@ -66,6 +68,8 @@ export interface Services {
   officialAccountConnections: OfficialAccountConnections;
   /** Publishing approved drafts through a platform's API, its results and their verification (R10). */
   publications: PublicationService;
+  /** The platform sweep of connected accounts (R10): daily and on demand. */
+  sweeps: SweepService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -151,9 +155,11 @@ export function createServices(options: ServiceOptions): Services {
   });
   const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
   const cadenceAccounts = new CadenceAccounts();
-  const posts = new PostLedger({ clock, accounts: cadenceAccounts, logger });
   // Built after the drafts it reads, and told of their approvals (automatic publishing): bound late.
   const approvals: { publications: PublicationService | null } = { publications: null };
+  // A connected account's posts are counted from its platform (the sweep), not from 已发布 reports.
+  const connectedAccounts = new ConnectedAccounts();
+  const posts = new PostLedger({ clock, accounts: cadenceAccounts, platform: connectedAccounts, logger });
   const drafts = new DraftService({
     clock,
     audit,
@@ -204,6 +210,21 @@ export function createServices(options: ServiceOptions): Services {
     logger,
   });
   approvals.publications = publications;
+  const sweeps = new SweepService({
+    clock,
+    timeZone,
+    logger,
+    audit,
+    outbox,
+    connections: {
+      connectedAccountIds: () => connectedAccounts.listIds(),
+      clientFor: (accountId) => officialAccountConnections.clientFor(accountId),
+    },
+    accounts: cadenceAccounts,
+    people,
+    drafts,
+    posts,
+  });
   return {
     clock,
     audit,
@@ -222,6 +243,7 @@ export function createServices(options: ServiceOptions): Services {
     organization,
     officialAccountConnections,
     publications,
+    sweeps,
   };
 }
 

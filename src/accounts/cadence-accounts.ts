@@ -1,7 +1,7 @@
 /**
- * The registry's reads for the cadence check (R4): the accounts it follows, as the registry stands.
- * The cadence feature reads accounts only through these, with projections so a daily read of every
- * account stays small.
+ * The registry's reads for the cadence check (R4) and the platform sweep (R10): the accounts they
+ * follow, as the registry stands. They read accounts only through these, with projections so a daily
+ * read of every account stays small.
  */
 import { Types } from 'mongoose';
 import { AccountModel } from './account-model';
@@ -71,6 +71,16 @@ export class CadenceAccounts {
     const or: Record<string, unknown>[] = [{ unitId: { $in: input.unitIds.map((id) => new Types.ObjectId(id)) } }];
     if (input.leaderId) or.push({ leaderInChargeId: new Types.ObjectId(input.leaderId) });
     const accounts = await AccountModel.find({ status: 'active', $or: or }, projection).lean<ProjectedAccount[]>();
+    return accounts.map(toTracked);
+  }
+
+  /** These accounts, whatever their status (the platform sweep's connected accounts), in one query. */
+  async findTracked(accountIds: string[]): Promise<TrackedAccount[]> {
+    if (accountIds.length === 0) return [];
+    const accounts = await AccountModel.find(
+      { _id: { $in: accountIds.map((id) => new Types.ObjectId(id)) } },
+      projection,
+    ).lean<ProjectedAccount[]>();
     return accounts.map(toTracked);
   }
 

@@ -29,6 +29,7 @@ import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
 import { publicationRoutes } from '../publication/publication-routes';
+import { sweepRoutes } from '../publication/sweep-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import { platformLabels } from '../accounts/account-rules';
 import fs from 'node:fs';
@@ -135,6 +136,7 @@ export function createApiRoutes(
         code: (await queries.findVisible(viewer, reference)).draft.shortCode,
       }),
     }),
+    ...sweepRoutes(services),
   ];
 
   return {

@@ -178,8 +178,12 @@ export function platformName(platform: string): string {
 export interface AccountReportLine {
   account: CadenceAccount;
   figures: CadenceFigures;
-  /** Posts of the last 30 days, reprints counted separately so a unit that only reprints is visible. */
-  last30Days: { original: number; reprint: number };
+  /**
+   * Posts of the last 30 days, reprints counted separately so a unit that only reprints is visible;
+   * `flagged`: those the platform sweep found unapproved or differing from the approval (R10), which
+   * count as updates all the same, as they do for an inspector.
+   */
+  last30Days: { original: number; reprint: number; flagged?: number };
 }
 
 /** The chat answer to 更新情况: one line per account, the most urgent first. */
@@ -191,9 +195,10 @@ export function describeCadenceReport(lines: AccountReportLine[], today: string)
     const flag = risk === 'ok' ? '' : `【${riskWord(risk)}】`;
     const post = account.lastPostDate ? `距上次更新 ${figures.daysSincePost} 天` : '尚无发布记录';
     const original = account.lastOriginalPostDate ? `距上次原创 ${figures.daysSinceOriginal} 天` : '尚无原创';
+    const flagged = last30Days.flagged ? `，其中 ${last30Days.flagged} 篇未经审核或与审核版本不一致` : '';
     return (
       `${flag}${account.name}（${platformName(account.platform)}，${account.unitName}）：${post}，${original}；` +
-      `近30天发布 ${last30Days.original + last30Days.reprint} 篇（原创 ${last30Days.original}，转载 ${last30Days.reprint}）`
+      `近30天发布 ${last30Days.original + last30Days.reprint} 篇（原创 ${last30Days.original}，转载 ${last30Days.reprint}${flagged}）`
     );
   });
   return [`更新情况（截至${formatCivilDate(today)}，共 ${lines.length} 个账号）：`, ...rows].join('\n');

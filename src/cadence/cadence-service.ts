@@ -179,7 +179,7 @@ export class CadenceService {
       withPosts
         ? PostModel.find(
             { accountId: { $in: ids }, publishedAt: { $gte: since } },
-            { accountId: 1, original: 1 },
+            { accountId: 1, original: 1, flag: 1 },
           ).lean()
         : Promise.resolve([]),
     ]);
@@ -189,10 +189,11 @@ export class CadenceService {
       const cadence = this.toCadenceAccount(account, states.get(account.id), lineage, policies);
       const own = posts.filter((post) => String(post.accountId) === account.id);
       const original = own.filter((post) => post.original).length;
+      const flagged = own.filter((post) => post.flag).length;
       return {
         account: cadence,
         figures: measureCadence(calendar, cadence, today),
-        last30Days: { original, reprint: own.length - original },
+        last30Days: { original, reprint: own.length - original, flagged },
       };
     });
   }

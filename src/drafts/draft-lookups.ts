@@ -6,14 +6,27 @@
  */
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import { DraftModel } from './draft-model';
+import { DraftModel, draftStatuses } from './draft-model';
 import type { Draft } from './draft-model';
 import { DraftListingModel } from './draft-listing-model';
 import type { DraftListing } from './draft-listing-model';
 import { pendingEpisode } from './pending-episode-rules';
 import { draftHeading } from './draft-messages';
-import { toPublishedDraft, toReviewState } from './draft-state-mapping';
-import type { DraftActor, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
+import { toDraftApproval, toPublishedDraft, toReviewState } from './draft-state-mapping';
+import type { DraftActor, DraftApproval, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
+
+/** What a draft's approval is read from (toDraftApproval): not the messages, nor the storage-only fields. */
+const approvalFields = {
+  shortCode: 1,
+  unitId: 1,
+  accountId: 1,
+  submitterId: 1,
+  status: 1,
+  versions: 1,
+  currentVersion: 1,
+  steps: 1,
+  updatedAt: 1,
+} as const;
 
 /** Drafts read by `_id` at once: a list's few hundred go in a few rounds instead of one query each after the other. */
 const draftsReadTogether = 50;
@@ -25,6 +38,27 @@ export class DraftLookups {
       Pick<DraftListing, '_id'>[]
     >();
     return (await draftsById(listed.map((listing) => listing._id))).map(toPublishedDraft);
+  }
+
+  /**
+   * The approval of every draft changed since `since`, whatever its status now (one approved before
+   * may be in review again), in one query: the platform sweep keeps its fingerprints current by it.
+   */
+  async listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
+    const drafts = await DraftModel.find(
+      { status: { $in: [...draftStatuses] }, updatedAt: { $gte: since } },
+      approvalFields,
+    )
+      .batchSize(5000)
+      .lean<Draft[]>();
+    return drafts.map(toDraftApproval);
+  }
+
+  /** One draft's approval (the sweep shows a near-miss against the approved text); null when it is gone. */
+  async findApproval(draftId: string): Promise<DraftApproval | null> {
+    if (!Types.ObjectId.isValid(draftId)) return null;
+    const draft = await DraftModel.findById(draftId, approvalFields).lean<Draft>();
+    return draft ? toDraftApproval(draft) : null;
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */

@@ -274,5 +274,7 @@ draftSchema.index({ submitterId: 1, createdAt: 1, _id: 1 });
 draftSchema.index({ accountId: 1, createdAt: 1, _id: 1 });
 draftSchema.index({ 'steps.approverIds': 1, createdAt: 1, _id: 1 });
 draftSchema.index({ 'steps.backupApproverIds': 1, createdAt: 1, _id: 1 });
+// The platform sweep's approvals changed since its last run (listApprovalsChangedSince).
+draftSchema.index({ status: 1, updatedAt: 1 });
 
 export const DraftModel = model<Draft>('Draft', draftSchema);

@@ -106,6 +106,33 @@ export interface PublishedDraft {
 }
 
 /**
+ * A draft's approval as the platform sweep matches published articles against it (R10): the approved
+ * version's text, who approved it and when, or null when the draft is not (or no longer) approved.
+ */
+export interface DraftApproval {
+  draftId: string;
+  code: string;
+  unitId: string;
+  accountId: string | null;
+  submitterId: string;
+  /** Everyone who approved the version, every step. */
+  approverIds: string[];
+  version: ApprovedVersion | null;
+  /** When the draft last changed: the sweep reads the approvals changed since its last read. */
+  changedAt: Date;
+}
+
+export interface ApprovedVersion {
+  number: number;
+  title: string;
+  body: string;
+  reprint: Reprint | null;
+  contentHash: string;
+  /** The last approval of the version (its last step's). */
+  approvedAt: Date;
+}
+
+/**
  * A draft as publishing through a platform's API reads it (src/publication/, R10): who it involves,
  * who approved its current version, and that version as stored with the hash its approvals bound.
  */

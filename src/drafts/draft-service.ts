@@ -28,6 +28,7 @@ import type { OnceOutcome } from '../shared/once-per-database';
 import type {
   DecideRequest,
   DraftActor,
+  DraftApproval,
   DraftChange,
   DraftForPublication,
   DraftInReview,
@@ -147,6 +148,19 @@ export class DraftService {
   /** Drafts reported published since `since`. */
   listPublishedSince(since: Date): Promise<PublishedDraft[]> {
     return this.lookups.listPublishedSince(since);
+  }
+
+  /**
+   * The approval of each draft changed since `since` (the platform sweep's fingerprints of what was
+   * approved, R10): the approved version, or null for a draft not approved (any longer).
+   */
+  listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
+    return this.lookups.listApprovalsChangedSince(since);
+  }
+
+  /** One draft's approval, by id; null when there is no such draft. */
+  findApproval(draftId: string): Promise<DraftApproval | null> {
+    return this.lookups.findApproval(draftId);
   }
 
   /**

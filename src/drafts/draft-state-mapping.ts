@@ -7,7 +7,7 @@ import type { Types } from 'mongoose';
 import type { Draft } from './draft-model';
 import { currentVersionOf } from './draft-content-rules';
 import type { ReviewState } from './review-state';
-import type { DraftForPublication, DraftSummary, PublishedDraft } from './draft-service-types';
+import type { DraftApproval, DraftForPublication, DraftSummary, PublishedDraft } from './draft-service-types';
 
 /** A published draft as the cadence check counts it. */
 export function toPublishedDraft(draft: Draft): PublishedDraft {
@@ -19,6 +19,58 @@ export function toPublishedDraft(draft: Draft): PublishedDraft {
     publishedAt: draft.publication.publishedAt ?? draft.updatedAt,
     url: draft.publication.url,
     original: !version?.reprint,
+  };
+}
+
+/** Statuses whose current version is approved: fully approved, and published after it. */
+const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
+
+/** A stored draft's approval as the platform sweep reads it (see DraftApproval). */
+export function toDraftApproval(
+  draft: Pick<
+    Draft,
+    | '_id'
+    | 'shortCode'
+    | 'unitId'
+    | 'accountId'
+    | 'submitterId'
+    | 'status'
+    | 'versions'
+    | 'currentVersion'
+    | 'steps'
+    | 'updatedAt'
+  >,
+): DraftApproval {
+  const version = approvedStatuses.has(draft.status)
+    ? draft.versions.find((candidate) => candidate.number === draft.currentVersion)
+    : undefined;
+  const approvals = version
+    ? draft.steps.flatMap((step) =>
+        step.decisions.filter(
+          (decision) => decision.decision === 'approve' && decision.versionNumber === version.number,
+        ),
+      )
+    : [];
+  return {
+    draftId: String(draft._id),
+    code: draft.shortCode,
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    submitterId: String(draft.submitterId),
+    approverIds: [...new Set(approvals.map((decision) => String(decision.approverId)))],
+    version: version
+      ? {
+          number: version.number,
+          title: version.title,
+          body: version.body,
+          reprint: version.reprint?.source
+            ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
+            : null,
+          contentHash: version.contentHash,
+          approvedAt: new Date(Math.max(0, ...approvals.map((decision) => decision.decidedAt.getTime()))),
+        }
+      : null,
+    changedAt: draft.updatedAt,
   };
 }
 

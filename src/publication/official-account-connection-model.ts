@@ -50,6 +50,9 @@ const connectionSchema = new Schema<OfficialAccountConnection>(
   { versionKey: false },
 );
 
+// The connected accounts: the platform sweep's daily list, and whose posts are counted from the platform.
+connectionSchema.index({ state: 1 });
+
 export const OfficialAccountConnectionModel = model<OfficialAccountConnection>(
   'OfficialAccountConnection',
   connectionSchema,

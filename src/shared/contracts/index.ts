@@ -12,3 +12,4 @@ export type * from './dashboard';
 export type * from './exports';
 export type * from './connections';
 export type * from './publications';
+export type * from './sweeps';

@@ -103,4 +103,15 @@ describe('cadence warnings', () => {
     expect(lines[2]).toContain('近30天发布 8 篇（原创 3，转载 5）');
     expect(cadenceRisk(busy, measureCadence(calendar, busy, today))).toBe('ok');
   });
+
+  test('when the platform sweep found posts nobody approved, then they count and are flagged in the report', () => {
+    const connected = account({ name: '平安某县', lastPostDate: '2026-11-13' });
+    const today = '2026-11-14';
+    const figures = measureCadence(calendar, connected, today);
+    const text = describeCadenceReport(
+      [{ account: connected, figures, last30Days: { original: 2, reprint: 3, flagged: 2 } }],
+      today,
+    );
+    expect(text).toContain('近30天发布 5 篇（原创 2，转载 3，其中 2 篇未经审核或与审核版本不一致）');
+  });
 });
