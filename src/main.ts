@@ -167,9 +167,10 @@ function installRejectionLogging(logger: Logger): void {
  * Stops what has started, newest first (the bot, the server, the jobs, then the database), on SIGINT or
  * SIGTERM, and exits 0; after 10 s it exits 1 whatever is left.
  */
+let stopping = false;
+
 function installShutdown(logger: Logger): { add(step: () => Promise<void>): void } {
   const steps: (() => Promise<void>)[] = [];
-  let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -195,6 +196,8 @@ function installShutdown(logger: Logger): { add(step: () => Promise<void>): void
 }
 
 main().catch((error: unknown) => {
+  // A start cut short by a shutdown fails on what the shutdown closed; the shutdown decides the exit.
+  if (stopping) return;
   process.stderr.write(`shenfa failed to start ${describeFailure(error)}\n`);
   process.exit(1);
 });
