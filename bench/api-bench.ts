@@ -32,7 +32,7 @@ import { AuditTrail } from '../src/audit/audit-service';
 import { AccessTokens } from '../src/api/access-tokens';
 import { startCliSession } from '../src/auth/session-service';
 import { findViewer } from '../src/people/viewer-scope';
-import { inScope } from '../src/drafts/draft-queries';
+import { inScope, timelineFields } from '../src/drafts/draft-queries';
 import { upgradeDraftStorage } from '../src/drafts/draft-storage-upgrade';
 import { PersonModel } from '../src/people/person-model';
 import { UnitModel } from '../src/people/unit-model';
@@ -241,16 +241,6 @@ export async function runApiBench(): Promise<void> {
     const drafts = db.collection('drafts');
     const listings = db.collection('draft_listings');
     const listFilter = { $and: [inScope(viewer.scope)] };
-    // What the timeline reads of a draft (draft-queries.ts): whether the admin may see it, and its events.
-    const timelineProjection = {
-      shortCode: 1,
-      unitId: 1,
-      accountId: 1,
-      submitterId: 1,
-      'steps.approverIds': 1,
-      'steps.backupApproverIds': 1,
-      timeline: 1,
-    };
     const figures: Record<string, number | null> = {};
     const routes = [
       {
@@ -267,7 +257,7 @@ export async function runApiBench(): Promise<void> {
         name: 'timeline',
         paths: sampleIds.map((id) => `/api/v1/drafts/${String(id)}/timeline`),
         driver: (run: number) =>
-          drafts.findOne({ _id: sampleIds[run % sampleIds.length] }, { projection: timelineProjection }),
+          drafts.findOne({ _id: sampleIds[run % sampleIds.length] }, { projection: timelineFields }),
       },
     ];
     for (const route of routes.filter(({ name }) => routeNames.includes(name))) {

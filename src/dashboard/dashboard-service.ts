@@ -5,10 +5,10 @@
  */
 import type { Clock } from '../shared/clock';
 import type { Viewer } from '../people/viewer-scope';
-import { draftCountsByStatus, draftsApprovedSince, draftsInReviewLongest } from '../drafts/draft-reports';
+import { dashboardListings } from '../drafts/draft-reports';
 import type { DraftPeople } from '../drafts/draft-service-types';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
-import { turnaroundByUnit } from './dashboard-rules';
+import { approvalsSince, countByStatus, turnaroundByUnit, waitingLongest } from './dashboard-rules';
 
 /** What the registry/cadence features will provide: accounts at risk within the viewer's scope. */
 export type AccountRiskProvider = (viewer: Viewer) => Promise<AccountAtRisk[]>;
@@ -31,26 +31,18 @@ export class DashboardService {
     const now = this.dependencies.clock.now();
     const scope = viewer.scope;
     const windowStart = new Date(now.getTime() - windowDays * 86_400_000);
-    const [countsByStatus, approved, waiting, accountsAtRisk, registry] = await Promise.all([
-      draftCountsByStatus(scope),
-      draftsApprovedSince(scope, windowStart),
-      draftsInReviewLongest(scope, waitingListLength * 5),
+    const [drafts, accountsAtRisk, registry] = await Promise.all([
+      dashboardListings(scope),
       this.dependencies.accountRisks ? this.dependencies.accountRisks(viewer) : Promise.resolve(null),
       this.dependencies.registryCounts ? this.dependencies.registryCounts(viewer) : Promise.resolve(null),
     ]);
 
-    const turnaround = turnaroundByUnit(
-      approved.flatMap(({ unitId, versionCreatedAt, approvedAt }) =>
-        approvedAt && approvedAt >= windowStart
-          ? [{ unitId: String(unitId), submittedAt: versionCreatedAt, approvedAt }]
-          : [],
-      ),
-    );
-
-    const longest = waiting
-      .map((draft) => ({ draft, since: draft.versionCreatedAt }))
-      .sort((left, right) => left.since.getTime() - right.since.getTime())
-      .slice(0, waitingListLength);
+    const countsByStatus = countByStatus(drafts);
+    const turnaround = turnaroundByUnit(approvalsSince(drafts, windowStart));
+    const longest = waitingLongest(drafts, waitingListLength).map((draft) => ({
+      draft,
+      since: draft.versionCreatedAt,
+    }));
     const unitIds = [
       ...new Set([...turnaround.map((row) => row.unitId), ...longest.map(({ draft }) => String(draft.unitId))]),
     ];

@@ -238,7 +238,7 @@ export function draftsCreatedInScope(
 const listingAccessFields = { unitId: 1, accountId: 1, submitterId: 1, approverIds: 1, backupApproverIds: 1 } as const;
 
 /** What the timeline reads of a draft: whether the viewer may see it, and its events. */
-const timelineFields = {
+export const timelineFields = {
   shortCode: 1,
   unitId: 1,
   accountId: 1,

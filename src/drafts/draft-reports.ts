@@ -9,47 +9,74 @@ import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import { DraftListingModel } from './draft-listing-model';
 import type { DraftListing } from './draft-listing-model';
-import type { DraftStatus } from './review-state';
 import { draftsCreatedInScope, inScope } from './draft-queries';
 
-/** How many drafts the viewer may see are in each status. */
-export async function draftCountsByStatus(scope: ViewerScope): Promise<Record<DraftStatus, number>> {
-  const counts = await DraftListingModel.aggregate<{ _id: DraftStatus; count: number }>([
-    { $match: inScope(scope) },
-    { $group: { _id: '$status', count: { $sum: 1 } } },
-  ]);
-  const byStatus = { in_review: 0, approved: 0, published: 0, rejected: 0, withdrawn: 0 };
-  for (const { _id, count } of counts) byStatus[_id] = count;
-  return byStatus;
-}
-
-/** An approved draft's turnaround: when its current version was submitted and last approved. */
-export type ApprovedListing = Pick<DraftListing, '_id' | 'unitId' | 'versionCreatedAt' | 'approvedAt'>;
-
-/** The approved or published drafts the viewer may see changed since `since`. */
-export function draftsApprovedSince(scope: ViewerScope, since: Date): Promise<ApprovedListing[]> {
-  return DraftListingModel.find(
-    { $and: [inScope(scope), { status: { $in: ['approved', 'published'] }, updatedAt: { $gte: since } }] },
-    { unitId: 1, versionCreatedAt: 1, approvedAt: 1 },
-  ).lean<ApprovedListing[]>();
-}
-
-/** The drafts in review the viewer may see that changed least recently, at most `limit`. */
-export function draftsInReviewLongest(scope: ViewerScope, limit: number): Promise<DraftListing[]> {
-  return DraftListingModel.find({ $and: [inScope(scope), { status: 'in_review' }] })
-    .sort({ updatedAt: 1 })
-    .limit(limit)
-    .lean<DraftListing[]>();
-}
+/** What the dashboard counts and lists of a draft. */
+export type DashboardListing = Pick<
+  DraftListing,
+  | '_id'
+  | 'shortCode'
+  | 'title'
+  | 'unitId'
+  | 'status'
+  | 'pendingApproverIds'
+  | 'versionCreatedAt'
+  | 'approvedAt'
+  | 'updatedAt'
+>;
 
 /**
- * The drafts the viewer may see created in the range, oldest first, read from a cursor. The rows need
- * no text, findings, attachments, messages or timeline: leaving them in the database keeps memory flat.
+ * Every draft the viewer may see, with what the dashboard counts (by status), measures (turnaround) and
+ * lists (waiting longest): one read of their listings, since each read costs the embedded database a
+ * pass over all of them.
  */
-export function streamDraftsCreatedIn(scope: ViewerScope, range: { from: Date; until: Date }): AsyncIterable<Draft> {
+export function dashboardListings(scope: ViewerScope): Promise<DashboardListing[]> {
+  return DraftListingModel.find(inScope(scope), {
+    shortCode: 1,
+    title: 1,
+    unitId: 1,
+    status: 1,
+    pendingApproverIds: 1,
+    versionCreatedAt: 1,
+    approvedAt: 1,
+    updatedAt: 1,
+  }).lean<DashboardListing[]>();
+}
+
+/** What a row of the drafts export shows of a draft: no texts, findings, files, messages or timeline. */
+export type ExportedDraft = Pick<
+  Draft,
+  '_id' | 'shortCode' | 'unitId' | 'submitterId' | 'status' | 'currentVersion' | 'createdAt' | 'updatedAt'
+> & {
+  versions: Pick<Draft['versions'][number], 'number' | 'title'>[];
+  steps: Pick<Draft['steps'][number], 'decisions'>[];
+  publication: Pick<Draft['publication'], 'url' | 'publishedAt'>;
+};
+
+/**
+ * The drafts the viewer may see created in the range, oldest first, read from a cursor with only what
+ * a row shows: leaving the rest in the database keeps memory flat.
+ */
+export function streamDraftsCreatedIn(
+  scope: ViewerScope,
+  range: { from: Date; until: Date },
+): AsyncIterable<ExportedDraft> {
   return DraftModel.find(draftsCreatedInScope(scope, range))
     .sort({ createdAt: 1, _id: 1 })
-    .select({ 'versions.body': 0, 'versions.findings': 0, 'versions.attachments': 0, lastMessages: 0, timeline: 0 })
-    .lean<Draft[]>()
-    .cursor({ batchSize: 200 }) as AsyncIterable<Draft>;
+    .select({
+      shortCode: 1,
+      unitId: 1,
+      submitterId: 1,
+      status: 1,
+      currentVersion: 1,
+      'versions.number': 1,
+      'versions.title': 1,
+      'steps.decisions': 1,
+      'publication.url': 1,
+      'publication.publishedAt': 1,
+      createdAt: 1,
+      updatedAt: 1,
+    })
+    .lean<ExportedDraft[]>()
+    .cursor({ batchSize: 200 }) as AsyncIterable<ExportedDraft>;
 }

@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
 import { decide } from '../../../src/drafts/draft-decision-rules';
-import { revise, startReview } from '../../../src/drafts/draft-lifecycle-rules';
+import { revise } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent, nextVersionContent } from '../../../src/drafts/draft-content-rules';
 import { listingOf, timelineEntryOf, withTimelineEntry } from '../../../src/drafts/draft-listing-rules';
 import type { ListingFacts } from '../../../src/drafts/draft-listing-rules';
-import { isRefusal } from '../../../src/drafts/review-state';
-import type { ReviewState, RuleOutcome } from '../../../src/drafts/review-state';
+import type { ReviewState } from '../../../src/drafts/review-state';
+import { apply, submittedState } from './review-state-fixtures';
 import type { AuditEvent } from '../../../src/audit/audit-event-model';
 
 const submittedAt = new Date('2026-11-26T01:00:00Z');
@@ -18,40 +18,13 @@ const facts: ListingFacts = {
   updatedAt: new Date('2026-11-26T05:00:00Z'),
 };
 
-function apply(state: ReviewState, outcome: RuleOutcome): ReviewState {
-  if (isRefusal(outcome)) throw new Error(`refused: ${outcome.code}`);
-  return { ...state, ...outcome.changes };
-}
-
 function submitted(steps: { approverIds: string[]; backupApproverIds: string[] }[]): ReviewState {
-  const base: ReviewState = {
-    id: 'draft-1',
-    shortCode: 'K7Q2',
-    status: 'in_review',
-    submitterId: 'officer',
-    versions: [],
-    currentVersion: 1,
-    steps: [],
-    currentStepIndex: 0,
-    ccIds: [],
-    publication: { url: '', publishedAt: null, reportedById: null },
-  };
-  return apply(
-    base,
-    startReview({
-      submitterId: 'officer',
-      version: {
-        number: 1,
-        title: '关于开展防汛演练的通知',
-        body: '正文',
-        sourceUrl: '',
-        reprint: null,
-        attachmentHashes: [],
-        contentHash: hashContent({ title: '关于开展防汛演练的通知', body: '正文' }),
-      },
-      now: submittedAt,
-      route: { steps: steps.map((step) => ({ mode: 'any', ...step })), ccIds: [] },
-    }),
+  const title = '关于开展防汛演练的通知';
+  const version = { number: 1, title, body: '正文', sourceUrl: '', reprint: null, attachmentHashes: [] };
+  return submittedState(
+    steps.map((step) => ({ mode: 'any', ...step })),
+    { ...version, contentHash: hashContent({ title, body: '正文' }) },
+    submittedAt,
   );
 }
 

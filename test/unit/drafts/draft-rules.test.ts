@@ -10,8 +10,8 @@ import {
 import { hashContent } from '../../../src/drafts/draft-content-rules';
 import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
 import { storedFields, unsubmitted } from '../../../src/drafts/draft-store';
-import { isRefusal } from '../../../src/drafts/review-state';
-import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
+import { applied, apply, submittedState, unsubmittedState } from './review-state-fixtures';
+import type { StepPlan } from './review-state-fixtures';
 
 const now = new Date('2026-11-26T02:00:00Z');
 const version = {
@@ -24,42 +24,11 @@ const version = {
   contentHash: hashContent({ title: '通知', body: '正文' }),
 };
 
-function draftWith(
-  steps: { mode: 'any' | 'all'; approverIds: string[]; backupApproverIds?: string[] }[],
-  ccIds: string[] = [],
-) {
-  const outcome = startReview({
-    submitterId: 'officer',
-    version,
-    now,
-    route: { steps: steps.map((step) => ({ backupApproverIds: [], ...step })), ccIds },
-  });
-  return apply(baseState(ccIds), outcome);
+function draftWith(steps: StepPlan[], ccIds: string[] = []) {
+  return submittedState(steps, version, now, ccIds);
 }
 
-function baseState(ccIds: string[] = []): ReviewState {
-  return {
-    id: 'draft-1',
-    shortCode: 'K7Q2',
-    status: 'in_review',
-    submitterId: 'officer',
-    versions: [],
-    currentVersion: 1,
-    steps: [],
-    currentStepIndex: 0,
-    ccIds,
-    publication: { url: '', publishedAt: null, reportedById: null },
-  };
-}
-
-function applied(outcome: RuleOutcome): TransitionResult {
-  if (isRefusal(outcome)) throw new Error(`refused: ${outcome.code} ${outcome.message}`);
-  return outcome;
-}
-
-function apply(state: ReviewState, outcome: RuleOutcome): ReviewState {
-  return { ...state, ...applied(outcome).changes };
-}
+const baseState = unsubmittedState;
 
 const approve = (deciderId: string, extra: Partial<Parameters<typeof decide>[1]> = {}) => ({
   deciderId,

@@ -1,9 +1,10 @@
 import { decide } from '../../../src/drafts/draft-decision-rules';
-import { revise, startReview } from '../../../src/drafts/draft-lifecycle-rules';
+import { revise } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent } from '../../../src/drafts/draft-content-rules';
 import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
-import { isRefusal } from '../../../src/drafts/review-state';
-import type { ReviewState, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
+import type { ReviewState } from '../../../src/drafts/review-state';
+import { applied, apply, submittedState } from './review-state-fixtures';
+import type { StepPlan } from './review-state-fixtures';
 import { handOverFromLeaver, leaverItems } from '../../../src/drafts/leaver-handover-rules';
 import type { LeaverHandoverInput } from '../../../src/drafts/leaver-handover-rules';
 
@@ -18,36 +19,9 @@ const version = {
   contentHash: hashContent(content),
 };
 
-function applied(outcome: RuleOutcome): TransitionResult {
-  if (isRefusal(outcome)) throw new Error(`refused: ${outcome.code} ${outcome.message}`);
-  return outcome;
-}
-
-function apply(state: ReviewState, outcome: RuleOutcome): ReviewState {
-  return { ...state, ...applied(outcome).changes };
-}
-
 /** A draft in review at step 1 of `steps`, submitted by "officer". */
-function draftWith(steps: { mode: 'any' | 'all'; approverIds: string[]; backupApproverIds?: string[] }[]) {
-  const outcome = startReview({
-    submitterId: 'officer',
-    version,
-    now: new Date('2026-11-27T02:00:00Z'),
-    route: { steps: steps.map((step) => ({ backupApproverIds: [], ...step })), ccIds: [] },
-  });
-  const state: ReviewState = {
-    id: 'draft-1',
-    shortCode: 'K7Q2',
-    status: 'in_review',
-    submitterId: 'officer',
-    versions: [],
-    currentVersion: 1,
-    steps: [],
-    currentStepIndex: 0,
-    ccIds: [],
-    publication: { url: '', publishedAt: null, reportedById: null },
-  };
-  return apply(state, outcome);
+function draftWith(steps: StepPlan[]) {
+  return submittedState(steps, version, new Date('2026-11-27T02:00:00Z'));
 }
 
 const unbind = (input: Partial<LeaverHandoverInput> = {}): LeaverHandoverInput => ({
