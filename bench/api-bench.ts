@@ -36,7 +36,7 @@ import { inScope, timelineFields } from '../src/drafts/draft-queries';
 import { upgradeDraftStorage } from '../src/drafts/draft-storage-upgrade';
 import { PersonModel } from '../src/people/person-model';
 import { UnitModel } from '../src/people/unit-model';
-import { startBenchDatabase, report } from './bench-database';
+import { cpuMsOf, startBenchDatabase, report } from './bench-database';
 import { seedAuditEvents, seedDrafts } from './api-bench-seed';
 import type { Organization } from './api-bench-seed';
 
@@ -271,14 +271,18 @@ export async function runApiBench(): Promise<void> {
         await route.driver(index);
       }
       await server.commands();
+      // The database's own CPU per request: what a request costs it, however busy the machine is.
+      const cpuBefore = cpuMsOf(database.pid);
       const apiP95 = await loadRoute(server.port, token, route.paths);
+      const databaseCpuMs = Number(((cpuMsOf(database.pid) - cpuBefore) / requestsPerRoute).toFixed(1));
       const used = await server.commands();
       const perRequest = Object.entries(used.commands)
         .map(([command, count]) => `${command} ${(count / requestsPerRoute).toFixed(2)}`)
         .join(', ');
       report(
-        `${route.name}: database commands per request: ${perRequest}; database time per request ${(used.databaseMs / requestsPerRoute).toFixed(1)} ms`,
+        `${route.name}: database commands per request: ${perRequest}; database time per request ${(used.databaseMs / requestsPerRoute).toFixed(1)} ms, database CPU per request ${databaseCpuMs} ms`,
       );
+      figures[`database_cpu_${route.name}_ms`] = database.pid ? databaseCpuMs : null;
       const driverP95 = await loadDriver(route.driver);
       const ratio = Number((apiP95 / driverP95).toFixed(2));
       report(`${route.name}: api p95 ${apiP95} ms, driver p95 ${driverP95} ms, ratio ${ratio}`);
@@ -344,6 +348,9 @@ export async function runApiBench(): Promise<void> {
         driver_detail_p95_ms: figures.driver_detail_p95_ms ?? null,
         ratio_detail_vs_driver: figures.ratio_detail_vs_driver ?? null,
         timeline_p95_ms: figures.timeline_p95_ms ?? null,
+        database_cpu_list_ms: figures.database_cpu_list_ms ?? null,
+        database_cpu_detail_ms: figures.database_cpu_detail_ms ?? null,
+        database_cpu_timeline_ms: figures.database_cpu_timeline_ms ?? null,
         driver_timeline_p95_ms: figures.driver_timeline_p95_ms ?? null,
         ratio_timeline_vs_driver: figures.ratio_timeline_vs_driver ?? null,
         export_peak_rss_mb: Math.max(...exportPeaks),
