@@ -1,6 +1,7 @@
 /**
  * The dashboard: drafts by status, approval turnaround per unit over the last 30 days, the drafts
- * waiting longest, and accounts at risk, which the account registry and cadence features provide
+ * waiting longest, what the connected accounts published and how it compared with its approvals (R10),
+ * and accounts at risk, which the account registry and cadence features provide
  * through `accountRisks` once they are wired in (until then the section is null).
  */
 import type { Clock } from '../shared/clock';
@@ -9,6 +10,7 @@ import type { Draft } from '../drafts/draft-model';
 import { draftCountsByStatus, draftsApprovedSince, draftsInReviewLongest } from '../drafts/draft-reports';
 import type { DraftPeople } from '../drafts/draft-service-types';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
+import type { PublicationCountsView } from '../shared/contracts/publication-checks';
 import { turnaroundByUnit } from './dashboard-rules';
 
 /** What the registry/cadence features will provide: accounts at risk within the viewer's scope. */
@@ -20,6 +22,8 @@ export interface DashboardDependencies {
   accountRisks?: AccountRiskProvider;
   /** The registry and annual-review counts for an admin; null for other viewers. */
   registryCounts?: (viewer: Viewer) => Promise<RegistryCountsView | null>;
+  /** 发布核验 of the last 30 days on the viewer's connected accounts (R10); null for viewers without accounts. */
+  publicationCounts?: (viewer: Viewer) => Promise<PublicationCountsView | null>;
 }
 
 const windowDays = 30;
@@ -32,12 +36,13 @@ export class DashboardService {
     const now = this.dependencies.clock.now();
     const scope = viewer.scope;
     const windowStart = new Date(now.getTime() - windowDays * 86_400_000);
-    const [countsByStatus, approved, waiting, accountsAtRisk, registry] = await Promise.all([
+    const [countsByStatus, approved, waiting, accountsAtRisk, registry, publications] = await Promise.all([
       draftCountsByStatus(scope),
       draftsApprovedSince(scope, windowStart),
       draftsInReviewLongest(scope, waitingListLength * 5),
       this.dependencies.accountRisks ? this.dependencies.accountRisks(viewer) : Promise.resolve(null),
       this.dependencies.registryCounts ? this.dependencies.registryCounts(viewer) : Promise.resolve(null),
+      this.dependencies.publicationCounts ? this.dependencies.publicationCounts(viewer) : Promise.resolve(null),
     ]);
 
     const turnaround = turnaroundByUnit(
@@ -90,6 +95,7 @@ export class DashboardService {
       })),
       accountsAtRisk,
       registry,
+      publications,
     };
   }
 }

@@ -8,6 +8,7 @@ import { fixtures, pinClock, signIn } from '../support/fixtures';
 import { tap } from '../support/render';
 import type { Rendered } from '../support/render';
 import { serveFixtures } from '../support/serve-fixtures';
+import { publicationFixtures } from '../support/publication-fixtures';
 import { connectionFixtures } from '../support/connection-fixtures';
 
 export interface PreviewScenario {
@@ -96,6 +97,31 @@ export const scenarios: PreviewScenario[] = [
     act: (page) => tap(page, '.verify'),
     expectText: '审计记录被改动或缺失',
   },
+  {
+    name: 'draft-detail-publication-mismatch',
+    page: 'pages/draft-detail/draft-detail',
+    query: { reference: 'K7Q2' },
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/drafts/:reference', ok(publicationFixtures.publishedDraft));
+      fake.route('GET /api/v1/drafts/:reference/timeline', ok(publicationFixtures.publishedTimeline));
+    },
+    expectText: '审核通过的第 2 版 → 平台上的文章（1 处不同）',
+  },
+  {
+    name: 'draft-detail-publication-swept',
+    page: 'pages/draft-detail/draft-detail',
+    query: { reference: 'K7Q2' },
+    arrange: (fake) => {
+      asAdmin(fake);
+      const check = publicationFixtures.sweptMismatch;
+      fake.route(
+        'GET /api/v1/drafts/:reference',
+        ok({ ...publicationFixtures.publishedDraft, publicationCheck: check }),
+      );
+    },
+    expectText: '平台巡查发现（后台发布）',
+  },
   { name: 'people', page: 'pages/people/people', arrange: asAdmin, expectText: '发绑定码' },
   { name: 'units', page: 'pages/units/units', arrange: asAdmin, expectText: '城关镇人民政府' },
   {
@@ -118,6 +144,16 @@ export const scenarios: PreviewScenario[] = [
     query: { id: fixtures.accountList.accounts[0].id },
     arrange: asAdmin,
     expectText: '钱卫东 → 孙丽',
+  },
+  {
+    name: 'account-sweep-never',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[0].id },
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/accounts/:id/sweep', ok(publicationFixtures.neverSwept));
+    },
+    expectText: '尚未巡查',
   },
   {
     name: 'account-connection-form',
