@@ -17,7 +17,6 @@ import { FakeOfficialAccountServer } from '../src/publication/fake-official-acco
 import { createOfficialAccountPushRouter } from '../src/publication/official-account-push-routes';
 import type { OfficialAccountPush } from '../src/publication/official-account-push-rules';
 import { renderArticleHtml } from '../src/publication/article-html-rules';
-import { describeSweep } from '../src/publication/sweep-rules';
 import { codeIn, print } from './demo-kit';
 import type { Demo } from './demo-kit';
 
@@ -182,7 +181,7 @@ export async function runOfficialAccountStory(
     ],
     async () => {
       const sweep = await services.sweeps.sweepAccount(stage.accountId);
-      demo.note('审发', '公众号平台', describeSweep(sweep.accountName, sweep.outcome));
+      demo.note('审发', '公众号平台', sweep.text);
     },
   );
 }
