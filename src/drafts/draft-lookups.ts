@@ -36,16 +36,14 @@ export class DraftLookups {
 
   /**
    * The approval of every draft changed since `since`, whatever its status now (one approved before
-   * may be in review again), in one query: the platform sweep keeps its fingerprints current by it.
+   * may be in review again), read by one query in batches: the platform sweep keeps its fingerprints
+   * current by it, holding a batch at a time.
    */
-  async listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
-    const drafts = await DraftModel.find(
-      { status: { $in: [...draftStatuses] }, updatedAt: { $gte: since } },
-      approvalFields,
-    )
-      .batchSize(5000)
-      .lean<Draft[]>();
-    return drafts.map(toDraftApproval);
+  async *approvalsChangedSince(since: Date): AsyncGenerator<DraftApproval> {
+    const cursor = DraftModel.find({ status: { $in: [...draftStatuses] }, updatedAt: { $gte: since } }, approvalFields)
+      .lean<Draft[]>()
+      .cursor({ batchSize: 1000 });
+    for await (const draft of cursor as AsyncIterable<Draft>) yield toDraftApproval(draft);
   }
 
   /** One draft's approval (the sweep shows a near-miss against the approved text); null when it is gone. */

@@ -135,11 +135,11 @@ export class DraftService {
   }
 
   /**
-   * The approval of each draft changed since `since` (the platform sweep's fingerprints of what was
-   * approved, R10): the approved version, or null for a draft not approved (any longer).
+   * The approval of each draft changed since `since`, read in batches (the platform sweep's fingerprints
+   * of what was approved, R10): the approved version, or null for a draft not approved (any longer).
    */
-  listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
-    return this.lookups.listApprovalsChangedSince(since);
+  approvalsChangedSince(since: Date): AsyncIterable<DraftApproval> {
+    return this.lookups.approvalsChangedSince(since);
   }
 
   /** One draft's approval, by id; null when there is no such draft. */
