@@ -86,7 +86,15 @@ export interface ChatCommandHandlerDependencies {
    * CLI; answers the text for the admin. Absent where it is not wired (the command is then refused).
    */
   unbindPerson?: (personName: string, actor: { byId: string; via: string }) => Promise<string>;
+  /** 发布 and 查看's publication lines (src/publication/); absent where publishing is not wired. */
+  publications?: ChatPublications;
   logger: Logger;
+}
+
+/** Publishing through a platform, as the chat uses it. */
+export interface ChatPublications {
+  publish(actor: { personId: string; via: string }, code: string): Promise<{ message: string }>;
+  describeForDraft(draftId: string, code: string): Promise<string[]>;
 }
 
 const maxFailedBindings = 5;
@@ -227,8 +235,16 @@ export class ChatCommandHandler {
         return replyTo(await drafts.revokeApproval(actor, { code: command.code, reason: command.reason }));
       case 'hand-over':
         return replyTo(await drafts.handOver(actor, { code: command.code, toName: command.toName }));
-      case 'view':
-        return drafts.viewDraft(actor, command.code);
+      case 'publish-to-platform':
+        if (!this.dependencies.publications) {
+          return `本系统未启用平台发布，请在平台上发布后发送“已发布 ${command.code} 链接”登记`;
+        }
+        return (await this.dependencies.publications.publish(actor, command.code)).message;
+      case 'view': {
+        const view = await drafts.viewDraft(actor, command.code);
+        const lines = (await this.dependencies.publications?.describeForDraft(view.draftId, view.code)) ?? [];
+        return { text: [view.text, ...lines].join('\n'), file: view.file };
+      }
       case 'pending':
         return listing('待审核', await drafts.listPending(actor), '当前没有待您审核的稿件');
       case 'mine':

@@ -34,6 +34,8 @@ export type ChatCommand =
   | { kind: 'revise'; code: string; title: string | null; body: string }
   | { kind: 'withdraw'; code: string }
   | { kind: 'publish'; code: string; url: string }
+  /** 发布 K7Q2: publish the approved draft through its account's platform API (R10). */
+  | { kind: 'publish-to-platform'; code: string }
   | { kind: 'view'; code: string }
   | { kind: 'hand-over'; code: string; toName: string }
   | { kind: 'revoke'; code: string; reason: string }
@@ -94,6 +96,7 @@ function parseCleanText(written: string): ChatCommand {
     '修改',
     '撤回',
     '已发布',
+    '发布',
     '查看',
     '转交',
     '撤销',
@@ -121,6 +124,12 @@ function parseCleanText(written: string): ChatCommand {
       return withCode(rest, '撤回 K7Q2', (code) => ({ kind: 'withdraw', code }));
     case '查看':
       return withCode(rest, '查看 K7Q2', (code) => ({ kind: 'view', code }));
+    case '发布':
+      return withCode(rest, '发布 K7Q2', (code, after) =>
+        after.trim()
+          ? malformed('发布 K7Q2（登记已在平台上发布的稿件请用“已发布 K7Q2 链接”）')
+          : { kind: 'publish-to-platform', code },
+      );
     case '脱敏':
       return withCode(rest, '脱敏 K7Q2', (code) => ({ kind: 'mask', code }));
     case '已发布':

@@ -314,6 +314,7 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     },
     cadence: services.cadence,
     unbindPerson: (personName, actor) => services.unbinding.unbindByChat(personName, actor),
+    publications: services.publications,
     logger,
   });
   return createShenfaBot({

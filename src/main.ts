@@ -36,6 +36,7 @@ import { cadenceCheckJob } from './jobs/cadence-check-job';
 import { platformSweepJob } from './jobs/platform-sweep-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
+import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -57,13 +58,18 @@ async function main(): Promise<void> {
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
     draftTransitionSweepJob({ drafts: services.drafts, logger }),
-    jobRunPruneJob({ clock: systemClock, logger, frequentJobs: [draftTransitionSweepJobName] }),
+    jobRunPruneJob({
+      clock: systemClock,
+      logger,
+      frequentJobs: [draftTransitionSweepJobName, publicationCheckJobName],
+    }),
     annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
     registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
     calendarCheckJob({ ...services, logger }),
     platformSweepJob({ sweeps: services.sweeps, logger }),
     cadenceCheckJob(services),
     approvalNudgeJob(services),
+    publicationCheckJob({ publications: services.publications, logger }),
   ];
   const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
     ...jobs,

@@ -44,6 +44,7 @@ import { OfficialAccountClient } from './publication/official-account-client';
 import { resolveConnectionSecretKey } from './publication/connection-secret-key';
 import { ConnectedAccounts } from './publication/connected-accounts';
 import { SweepService } from './publication/sweep-service';
+import { PublicationService } from './publication/publication-service';
 
 export interface Services {
   clock: Clock;
@@ -67,6 +68,8 @@ export interface Services {
   officialAccountConnections: OfficialAccountConnections;
   /** The platform sweep of connected accounts (R10): daily and on demand. */
   sweeps: SweepService;
+  /** Publishing approved drafts through a platform's API, its results and their verification (R10). */
+  publications: PublicationService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -155,6 +158,8 @@ export function createServices(options: ServiceOptions): Services {
   // A connected account's posts are counted from its platform (the sweep), not from 已发布 reports.
   const connectedAccounts = new ConnectedAccounts();
   const posts = new PostLedger({ clock, accounts: cadenceAccounts, platform: connectedAccounts, logger });
+  // Built after the drafts it reads, and told of their approvals (automatic publishing): bound late.
+  const approvals: { publications: PublicationService | null } = { publications: null };
   const drafts = new DraftService({
     clock,
     audit,
@@ -165,6 +170,7 @@ export function createServices(options: ServiceOptions): Services {
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),
     publications: posts,
+    onApproved: (draft) => approvals.publications?.publishAutomatically(draft) ?? Promise.resolve(),
     logger,
   });
   const cadence = new CadenceService({ ...cadenceDependencies, accounts: cadenceAccounts, posts, drafts });
@@ -208,6 +214,17 @@ export function createServices(options: ServiceOptions): Services {
     drafts,
     posts,
   });
+  const publications = new PublicationService({
+    clock,
+    audit,
+    outbox,
+    drafts,
+    people,
+    accounts,
+    connections: { connectionFor: (accountId) => officialAccountConnections.publishingConnection(accountId) },
+    logger,
+  });
+  approvals.publications = publications;
   return {
     clock,
     audit,
@@ -226,6 +243,7 @@ export function createServices(options: ServiceOptions): Services {
     organization,
     officialAccountConnections,
     sweeps,
+    publications,
   };
 }
 

@@ -5,11 +5,12 @@
  * drop of messages over the per-member limits (errcode 0, nothing delivered), response codes that
  * work once — and a driver that encrypts and signs callbacks the way WeCom does.
  */
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
+import { listenLocally } from '../../src/shared/local-http-server';
+import type { LocalHttpServer } from '../../src/shared/local-http-server';
 import { sealCallback } from './wecom-callback-crypto';
 import type { CallbackSecrets } from './wecom-callback-crypto';
 import { buildCallbackXml } from './wecom-xml';
@@ -57,7 +58,7 @@ export class FakeWecomServer {
   /** Where the driver posts callbacks (the app's callback URL). */
   callbackUrl = '';
 
-  private server: http.Server | null = null;
+  private server: LocalHttpServer | null = null;
   private readonly tokens = new Map<string, { expired: boolean }>();
   private readonly sendTimes = new Map<string, number[]>();
   private readonly media = new Map<string, StoredMedia>();
@@ -80,15 +81,13 @@ export class FakeWecomServer {
     const app = new Koa();
     app.use(bodyParser({ enableTypes: ['json'] }));
     app.use(this.routes().routes());
-    this.server = http.createServer(app.callback());
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.server = await listenLocally(app);
+    return this.server.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.stop();
+    this.server = null;
   }
 
   /** Calls `listener` with each message delivered to a member; returns the unsubscribe. */

@@ -9,7 +9,6 @@
  *   signed for that member and that draft, valid for a limited time.
  */
 import { createHmac } from 'node:crypto';
-import type { ParsedUrlQuery } from 'node:querystring';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Clock } from '../../src/shared/clock';
@@ -17,6 +16,7 @@ import type { Logger } from '../../src/shared/logger';
 import { openCallback, sameSignedText } from './wecom-callback-crypto';
 import type { CallbackSecrets, SignedQuery } from './wecom-callback-crypto';
 import { parseCallbackXml } from './wecom-xml';
+import { readBodyText, singleValues } from '../../src/shared/callback-request';
 
 export interface WecomCallbackRouteOptions {
   /** e.g. /wecom/callback */
@@ -39,20 +39,6 @@ export const draftLinkLifetimeMs = 7 * 24 * 3_600_000;
 
 const signedKeys = ['msg_signature', 'timestamp', 'nonce'] as const satisfies readonly (keyof SignedQuery)[];
 
-/**
- * The named parameters of a query string, '' where absent; null when one of them is given more than
- * once (Koa then hands over an array). WeCom sends each once; anything else is a caller's making.
- */
-function singleValues<Key extends string>(query: ParsedUrlQuery, keys: readonly Key[]): Record<Key, string> | null {
-  const values = {} as Record<Key, string>;
-  for (const key of keys) {
-    const value = query[key];
-    if (Array.isArray(value)) return null;
-    values[key] = value ?? '';
-  }
-  return values;
-}
-
 export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): Router {
   const router = new Router({ sensitive: true });
   const { logger, secrets } = options;
@@ -72,7 +58,7 @@ export function createWecomCallbackRouter(options: WecomCallbackRouteOptions): R
   });
 
   router.post(options.path, async (ctx) => {
-    const body = await readBody(ctx, maxCallbackBytes);
+    const body = await readBodyText(ctx, maxCallbackBytes);
     const envelope = body === null ? null : parseCallbackXml(body);
     if (!envelope?.Encrypt) return refuse(ctx, 'malformed-body');
     const query = singleValues(ctx.query, signedKeys);
@@ -137,17 +123,6 @@ export function draftLink(
     sig: signDraftLink(key, link.userId, link.code, version, expiresAt),
   }).toString();
   return url.toString();
-}
-
-async function readBody(ctx: Context, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function escapeHtml(text: string): string {

@@ -29,6 +29,7 @@ import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
 import { sweepRoutes } from '../publication/sweep-routes';
+import { publicationRoutes } from '../publication/publication-routes';
 import type { AccountAtRisk } from '../shared/contracts';
 import { platformLabels } from '../accounts/account-rules';
 import fs from 'node:fs';
@@ -130,6 +131,12 @@ export function createApiRoutes(
     ...cadenceRoutes(services),
     ...officialAccountConnectionRoutes(services.officialAccountConnections),
     ...sweepRoutes(services),
+    ...publicationRoutes({
+      publications: services.publications,
+      findVisibleDraft: async (viewer, reference) => ({
+        code: (await queries.findVisible(viewer, reference)).draft.shortCode,
+      }),
+    }),
   ];
 
   return {

@@ -1,8 +1,9 @@
 /**
  * Builds the Koa application (without listening): error handler, client address, security headers, CORS
  * (only when configured), request context and logging, body parser with size and depth limits (its text
- * cleaned), health routes, a chat platform's callback routes (when the bot uses one), then the /api/v1
- * routes: the auth routes rate-limited and public, every other route behind the bearer token.
+ * cleaned), health routes, a chat platform's callback routes (when the bot uses one), the publishing
+ * platforms' push endpoints (when given), then the /api/v1 routes: the auth routes rate-limited and
+ * public, every other route behind the bearer token.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -39,6 +40,8 @@ export interface AppDependencies extends HealthDependencies {
   publicPaths: string[];
   /** A chat platform's callback routes (the WeCom app's), outside /api/v1 and its auth. */
   chatCallbacks?: Router;
+  /** The publishing platforms' push endpoints (the Official Account's), outside /api/v1 and its auth. */
+  platformPushes?: Router;
   version?: string;
 }
 
@@ -121,6 +124,7 @@ export function createApp(dependencies: AppDependencies): Koa<RequestState> {
   });
   app.use(health.routes());
   if (dependencies.chatCallbacks) app.use(dependencies.chatCallbacks.routes());
+  if (dependencies.platformPushes) app.use(dependencies.platformPushes.routes());
   const requireToken = requireViewer(dependencies.auth, publicPaths);
   app.use(async (ctx, next) => {
     if (!isUnderPath(ctx.path, apiPrefix)) return next();

@@ -18,21 +18,36 @@ import {
 } from '../shared/claimed-write';
 import type { ClaimLedger, FieldChange, RevisionedDocument, StoredClaim } from '../shared/claimed-write';
 
-/** An event to claim a revision with: its key and subject follow from the record and the ledger. */
+/**
+ * An event to claim a revision with: its key follows from the record and the ledger, its subject too
+ * unless it names one (a record kept in another subject's trail, see EventPlacement).
+ */
 export interface AuditClaim {
-  event: Omit<AuditEventInput, 'key' | 'subject'>;
+  event: Omit<AuditEventInput, 'key' | 'subject'> & { subject?: AuditEventInput['subject'] };
 }
 
 /**
- * The trail as the ledger of one subject type's revisions. A claim carries its whole event; it counts
- * as abandoned `staleClaimAfterMs` after the event was recorded.
+ * Where the events of a record that is no audit subject of its own go: under the subject it belongs
+ * to (a draft's publications in the draft's trail, so its timeline and its readers are the draft's),
+ * keyed by the record's own kind (`keyPrefix`) so its revisions are claimed apart from the subject's.
+ */
+export interface EventPlacement<T> {
+  keyPrefix: string;
+  subject: (record: T) => Pick<AuditEventInput, 'subject' | 'subjectVersion' | 'contentHash'>;
+}
+
+/**
+ * The trail as the ledger of one subject type's revisions (or, with `keyPrefix`, of records placed in
+ * that type's trail). A claim carries its whole event; it counts as abandoned `staleClaimAfterMs` after
+ * the event was recorded.
  */
 export function auditLedger(
   audit: Pick<AuditTrail, 'append' | 'findEvent'>,
   subjectType: AuditEventInput['subject']['type'],
+  keyPrefix: string = subjectType,
 ): ClaimLedger<AuditClaim, AuditEvent> {
   const keyOf = (record: { _id: unknown; revision: number }) =>
-    `${subjectType}:${String(record._id)}:r${record.revision}`;
+    `${keyPrefix}:${String(record._id)}:r${record.revision}`;
   const stored = (event: AuditEvent): StoredClaim<AuditEvent> => ({
     claimedAt: event.at,
     staleAfterMs: staleClaimAfterMs,
@@ -40,7 +55,7 @@ export function auditLedger(
   });
   return {
     async claim(record, { event }, now) {
-      const subject = { type: subjectType, id: String(record._id) };
+      const subject = event.subject ?? { type: subjectType, id: String(record._id) };
       const appended = await audit.append({ ...event, key: keyOf(record), subject });
       return appended.recorded
         ? { held: { claimedAt: now, staleAfterMs: staleClaimAfterMs } }
@@ -75,6 +90,8 @@ export interface AuditedChangeOptions<T extends RevisionedDocument> {
   subjectDetails?: (document: T) => Record<string, unknown>;
   /** The error when other writers keep winning (a few tries, a few hundred ms). */
   busy: () => Error;
+  /** For a record recorded in another subject's trail: where its events go (see EventPlacement). */
+  placement?: EventPlacement<T>;
 }
 
 /**
@@ -85,7 +102,7 @@ export interface AuditedChangeOptions<T extends RevisionedDocument> {
 export function changeAudited<T extends RevisionedDocument>(options: AuditedChangeOptions<T>): Promise<T> {
   const { target } = options;
   return changeRecord<T, AuditClaim & { changes: Record<string, unknown> }, AuditEvent>({
-    ledger: auditLedger(options.audit, options.subjectType),
+    ledger: auditLedger(options.audit, options.subjectType, options.placement?.keyPrefix),
     clock: options.clock,
     load: options.load,
     decide: async (document) => {
@@ -95,6 +112,7 @@ export function changeAudited<T extends RevisionedDocument>(options: AuditedChan
         actor: options.actor,
         action: decided.action,
         subjectVersion: document.revision + 1,
+        ...options.placement?.subject(document),
         reason: decided.reason ?? '',
         details: {
           ...options.subjectDetails?.(document),

@@ -12,18 +12,8 @@ import { draftHeading } from './draft-messages';
 import { summarize, toDraftApproval, toPublishedDraft, toReviewState } from './draft-state-mapping';
 import type { DraftActor, DraftApproval, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
 
-/** What a draft's approval is read from (toDraftApproval): not the messages, nor the storage-only fields. */
-const approvalFields = {
-  shortCode: 1,
-  unitId: 1,
-  accountId: 1,
-  submitterId: 1,
-  status: 1,
-  versions: 1,
-  currentVersion: 1,
-  steps: 1,
-  updatedAt: 1,
-} as const;
+/** What a draft's approval is read from (toDraftApproval): all but the storage-only fields and the messages. */
+const approvalFields = { lastMessages: 0, pendingApproverIds: 0 } as const;
 
 export class DraftLookups {
   /** Drafts reported published since `since`. */
@@ -44,13 +34,6 @@ export class DraftLookups {
       .lean<Draft[]>()
       .cursor({ batchSize: 1000 });
     for await (const draft of cursor as AsyncIterable<Draft>) yield toDraftApproval(draft);
-  }
-
-  /** One draft's approval (the sweep shows a near-miss against the approved text); null when it is gone. */
-  async findApproval(draftId: string): Promise<DraftApproval | null> {
-    if (!Types.ObjectId.isValid(draftId)) return null;
-    const draft = await DraftModel.findById(draftId, approvalFields).lean<Draft>();
-    return draft ? toDraftApproval(draft) : null;
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */

@@ -87,8 +87,12 @@ export interface DraftServiceDependencies {
   maskPersonalData: (text: string) => string;
   /** Keeps a text as a file to send: a long draft's full text goes with requests and "查看" that way. */
   storeTextFile: TextFileStore;
+  /** Told of each draft a decision leaves fully approved (automatic publishing, src/publication/). */
+  onApproved?: (draft: DraftSummary) => Promise<void>;
   /** Told of each publication reported with 已发布 (R6: the cadence check counts posts). */
-  publications?: { recordPublication(publication: PublishedDraft): Promise<void> };
+  publications?: {
+    recordPublication(publication: PublishedDraft, options?: { fromPlatform?: boolean }): Promise<void>;
+  };
   logger?: Logger;
 }
 
@@ -104,30 +108,40 @@ export interface PublishedDraft {
 }
 
 /**
- * A draft's approval as the platform sweep matches published articles against it (R10): the approved
- * version's text, who approved it and when, or null when the draft is not (or no longer) approved.
+ * A draft as publishing through a platform's API reads it (src/publication/, R10): who it involves,
+ * who approved its current version, and that version as stored with the hash its approvals bound.
  */
-export interface DraftApproval {
-  draftId: string;
+export interface DraftForPublication {
+  id: string;
   code: string;
+  status: ReviewState['status'];
   unitId: string;
   accountId: string | null;
   submitterId: string;
-  /** Everyone who approved the version, every step. */
+  /** Everyone the draft names (submitter, approvers and backups, cc, hand-overs): who may learn it exists. */
+  involvedIds: string[];
+  /** Who approved the current version (and those they decided for). */
   approverIds: string[];
-  version: ApprovedVersion | null;
-  /** When the draft last changed: the sweep reads the approvals changed since its last read. */
-  changedAt: Date;
+  version: {
+    number: number;
+    title: string;
+    body: string;
+    sourceUrl: string;
+    reprint: Reprint | null;
+    attachments: DraftAttachment[];
+  };
+  /** The content hash every approval of the current version bound (R2); null when none did or they differ. */
+  approvedHash: string | null;
 }
 
-export interface ApprovedVersion {
-  number: number;
-  title: string;
-  body: string;
-  reprint: Reprint | null;
-  contentHash: string;
-  /** The last approval of the version (its last step's). */
-  approvedAt: Date;
+/**
+ * A draft as the platform sweep matches published articles against it (R10): as publishing reads it,
+ * with when its current version was approved (null when the draft is not, or no longer, approved) and
+ * when the draft last changed (the sweep reads the drafts changed since its last read).
+ */
+export interface DraftApproval extends DraftForPublication {
+  approvedAt: Date | null;
+  changedAt: Date;
 }
 
 /** A draft in review as the approval nudges read it. */
@@ -172,6 +186,8 @@ export interface DecideRequest {
 
 /** "查看 K7Q2": the text to reply, and for a long draft its full text as a file to send after it. */
 export interface DraftView {
+  draftId: string;
+  code: string;
   text: string;
   file: StoredTextFile | null;
 }

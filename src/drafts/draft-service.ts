@@ -5,6 +5,7 @@
  * (draft-notifications.ts) and lookups (draft-lookups.ts) — each of which asks the pure rules.
  */
 import { ConflictError, ForbiddenError, NotFoundError, refusalError, ValidationError } from '../shared/errors';
+import { isObjectIdText } from '../shared/ids';
 import { currentVersionOf, nextVersionContent, normalizeShortCode } from './draft-content-rules';
 import { decide } from './draft-decision-rules';
 import { handOver, reportPublished, revise, revokeApproval, withdraw } from './draft-lifecycle-rules';
@@ -12,7 +13,7 @@ import { handOverFromLeaver } from './leaver-handover-rules';
 import type { LeaverHandoverInput } from './leaver-handover-rules';
 import { isRefusal } from './review-state';
 import { renderDraftView } from './draft-messages';
-import { toPublishedDraft, toReviewState } from './draft-state-mapping';
+import { toDraftForPublication, toPublishedDraft, toReviewState } from './draft-state-mapping';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
 import { DraftLookups } from './draft-lookups';
@@ -26,6 +27,7 @@ import type {
   DraftActor,
   DraftApproval,
   DraftChange,
+  DraftForPublication,
   DraftInReview,
   DraftServiceDependencies,
   DraftSummary,
@@ -33,6 +35,9 @@ import type {
   PublishedDraft,
   SubmitInput,
 } from './draft-service-types';
+
+/** How publishing through a platform's API names itself when it records a publication ("platform:<publish_id>"). */
+export const platformVia = 'platform:';
 
 export class DraftService {
   private readonly store = new DraftStore();
@@ -58,7 +63,7 @@ export class DraftService {
     const standsInFor = await this.dependencies.people.delegatorsOf(actor.personId, now);
     const code = request.code ?? (await this.lookups.soleItemPendingFor(actor.personId, standsInFor));
     const stepNumber = request.stepNumber ?? null;
-    return this.transitions.transition(
+    const change = await this.transitions.transition(
       actor,
       code,
       { command: 'decide', ...request, stepNumber, standsInFor },
@@ -73,6 +78,17 @@ export class DraftService {
           now,
         }),
     );
+    if (!isAlreadyRecorded(change) && change.status === 'approved') await this.tellApproved(change);
+    return change;
+  }
+
+  /** The approval is recorded whatever its listener does: a failure there is logged, not answered. */
+  private async tellApproved(draft: DraftSummary): Promise<void> {
+    try {
+      await this.dependencies.onApproved?.(draft);
+    } catch (error) {
+      this.dependencies.logger?.error({ err: error, draft: draft.id }, 'approval listener failed');
+    }
   }
 
   async revise(actor: DraftActor, input: { code: string; title: string | null; body: string }): Promise<DraftChange> {
@@ -122,7 +138,10 @@ export class DraftService {
     // undoing that: the daily cadence check reads recent publications again and makes it up.
     try {
       const published = await DraftModel.findById(change.id).lean<Draft>();
-      if (published) await this.dependencies.publications?.recordPublication(toPublishedDraft(published));
+      // Recorded by the platform's own result (publishing through its API) rather than an officer's word.
+      const fromPlatform = actor.via.startsWith(platformVia);
+      if (published)
+        await this.dependencies.publications?.recordPublication(toPublishedDraft(published), { fromPlatform });
     } catch (error) {
       this.dependencies.logger?.error({ err: error, draft: change.id }, 'post not recorded; the cadence check will');
     }
@@ -136,15 +155,22 @@ export class DraftService {
 
   /**
    * The approval of each draft changed since `since`, read in batches (the platform sweep's fingerprints
-   * of what was approved, R10): the approved version, or null for a draft not approved (any longer).
+   * of what was approved, R10): the draft as publishing reads it, and when its version was approved.
    */
   approvalsChangedSince(since: Date): AsyncIterable<DraftApproval> {
     return this.lookups.approvalsChangedSince(since);
   }
 
-  /** One draft's approval, by id; null when there is no such draft. */
-  findApproval(draftId: string): Promise<DraftApproval | null> {
-    return this.lookups.findApproval(draftId);
+  /**
+   * A draft as publishing through a platform reads it (src/publication/): by the code people type, or
+   * by id (a publication names its draft). DRAFT_NOT_FOUND when there is none; who may see or publish
+   * it is the caller's to decide, from `involvedIds`.
+   */
+  async findForPublication(reference: { code: string } | { id: string }): Promise<DraftForPublication> {
+    if ('code' in reference) return toDraftForPublication(await this.store.loadByCode(reference.code));
+    const draft = isObjectIdText(reference.id) ? await DraftModel.findById(reference.id).lean<Draft>() : null;
+    if (!draft) throw new NotFoundError('DRAFT_NOT_FOUND', '找不到该稿件');
+    return toDraftForPublication(draft);
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
@@ -210,6 +236,8 @@ export class DraftService {
     }
     const context = await this.notifications.messageContext(draft, state);
     return {
+      draftId: String(draft._id),
+      code: draft.shortCode,
       text: renderDraftView(context),
       file: await this.notifications.fullTextFile(context.draft.shortCode, context.version),
     };

@@ -7,7 +7,7 @@ import type { Types } from 'mongoose';
 import type { Draft } from './draft-model';
 import { currentVersionOf } from './draft-content-rules';
 import type { ReviewState } from './review-state';
-import type { DraftApproval, DraftSummary, PublishedDraft } from './draft-service-types';
+import type { DraftApproval, DraftForPublication, DraftSummary, PublishedDraft } from './draft-service-types';
 
 /** A published draft as the cadence check counts it. */
 export function toPublishedDraft(draft: Draft): PublishedDraft {
@@ -19,58 +19,6 @@ export function toPublishedDraft(draft: Draft): PublishedDraft {
     publishedAt: draft.publication.publishedAt ?? draft.updatedAt,
     url: draft.publication.url,
     original: !version?.reprint,
-  };
-}
-
-/** Statuses whose current version is approved: fully approved, and published after it. */
-const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
-
-/** A stored draft's approval as the platform sweep reads it (see DraftApproval). */
-export function toDraftApproval(
-  draft: Pick<
-    Draft,
-    | '_id'
-    | 'shortCode'
-    | 'unitId'
-    | 'accountId'
-    | 'submitterId'
-    | 'status'
-    | 'versions'
-    | 'currentVersion'
-    | 'steps'
-    | 'updatedAt'
-  >,
-): DraftApproval {
-  const version = approvedStatuses.has(draft.status)
-    ? draft.versions.find((candidate) => candidate.number === draft.currentVersion)
-    : undefined;
-  const approvals = version
-    ? draft.steps.flatMap((step) =>
-        step.decisions.filter(
-          (decision) => decision.decision === 'approve' && decision.versionNumber === version.number,
-        ),
-      )
-    : [];
-  return {
-    draftId: String(draft._id),
-    code: draft.shortCode,
-    unitId: String(draft.unitId),
-    accountId: draft.accountId ? String(draft.accountId) : null,
-    submitterId: String(draft.submitterId),
-    approverIds: [...new Set(approvals.map((decision) => String(decision.approverId)))],
-    version: version
-      ? {
-          number: version.number,
-          title: version.title,
-          body: version.body,
-          reprint: version.reprint?.source
-            ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
-            : null,
-          contentHash: version.contentHash,
-          approvedAt: new Date(Math.max(0, ...approvals.map((decision) => decision.decidedAt.getTime()))),
-        }
-      : null,
-    changedAt: draft.updatedAt,
   };
 }
 
@@ -134,5 +82,68 @@ export function summarize(state: ReviewState): DraftSummary {
     versionNumber: version.number,
     stepNumber: state.currentStepIndex + 1,
     stepCount: state.steps.length,
+  };
+}
+
+/** A draft as publishing reads it: its current version as stored, who approved it and the hash they bound. */
+export function toDraftForPublication(draft: Draft): DraftForPublication {
+  const state = toReviewState(draft);
+  const stored = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+  if (!stored) throw new Error(`draft has no version ${draft.currentVersion}`);
+  const approvals = state.steps
+    .flatMap((step) => step.decisions)
+    .filter((decision) => decision.decision === 'approve' && decision.versionNumber === draft.currentVersion);
+  const boundHashes = new Set(approvals.map((decision) => decision.contentHash));
+  const involved = new Set([state.submitterId, ...state.ccIds]);
+  for (const step of state.steps) {
+    for (const id of [...step.approverIds, ...step.backupApproverIds]) involved.add(id);
+    for (const handover of step.handovers) involved.add(handover.toId);
+  }
+  return {
+    id: state.id,
+    code: state.shortCode,
+    status: state.status,
+    unitId: String(draft.unitId),
+    accountId: draft.accountId ? String(draft.accountId) : null,
+    submitterId: state.submitterId,
+    involvedIds: [...involved],
+    approverIds: [
+      ...new Set(approvals.flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId])),
+    ],
+    version: {
+      number: stored.number,
+      title: stored.title,
+      body: stored.body,
+      sourceUrl: stored.sourceUrl,
+      reprint: stored.reprint?.source
+        ? { source: stored.reprint.source, originalTitle: stored.reprint.originalTitle }
+        : null,
+      attachments: (stored.attachments ?? []).map(({ name, mimeType, size, sha256, storagePath }) => ({
+        name,
+        mimeType,
+        size,
+        sha256,
+        storagePath,
+      })),
+    },
+    approvedHash: boundHashes.size === 1 ? [...boundHashes][0] : null,
+  };
+}
+
+/** Statuses whose current version is approved: fully approved, and published after it. */
+const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
+
+/** A stored draft as the platform sweep reads it (see DraftApproval). */
+export function toDraftApproval(draft: Draft): DraftApproval {
+  const publication = toDraftForPublication(draft);
+  const decidedAt = draft.steps
+    .flatMap((step) => step.decisions)
+    .filter((decision) => decision.decision === 'approve' && decision.versionNumber === draft.currentVersion)
+    .map((decision) => decision.decidedAt.getTime());
+  const approved = approvedStatuses.has(draft.status) && publication.approvedHash !== null && decidedAt.length > 0;
+  return {
+    ...publication,
+    approvedAt: approved ? new Date(Math.max(...decidedAt)) : null,
+    changedAt: draft.updatedAt,
   };
 }

@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import type { Logger } from '../shared/logger';
 import { insertSkippingDuplicates } from '../shared/database';
-import type { ApprovedVersion, DraftApproval } from '../drafts/draft-service-types';
+import type { DraftApproval } from '../drafts/draft-service-types';
 import { fingerprintArticle } from './article-fingerprint-rules';
 import { articleTextOf } from './article-html-rules';
 import type { ApprovedArticle } from './sweep-match-rules';
@@ -107,9 +107,10 @@ export class ApprovalFingerprints {
  * the embedded database a lookup per draft.
  */
 async function store(approvals: DraftApproval[]): Promise<void> {
-  const approved = approvals.flatMap((approval) =>
-    approval.version ? [toFingerprint(approval, approval.version)] : [],
-  );
+  const approved = approvals.flatMap((approval) => {
+    const { approvedAt, approvedHash } = approval;
+    return approvedAt && approvedHash ? [toFingerprint(approval, approvedAt, approvedHash)] : [];
+  });
   const collection = ApprovalFingerprintModel.collection;
   // Through the driver: the documents are built whole here, typed as stored.
   const taken = await insertSkippingDuplicates(collection, approved);
@@ -122,16 +123,17 @@ async function store(approvals: DraftApproval[]): Promise<void> {
       { ordered: false },
     );
   }
-  const withdrawn = approvals.filter((approval) => !approval.version);
+  const withdrawn = approvals.filter((approval) => !approval.approvedAt || !approval.approvedHash);
   if (withdrawn.length > 0) {
-    await collection.deleteMany({ _id: { $in: withdrawn.map((approval) => new Types.ObjectId(approval.draftId)) } });
+    await collection.deleteMany({ _id: { $in: withdrawn.map((approval) => new Types.ObjectId(approval.id)) } });
   }
 }
 
-function toFingerprint(approval: DraftApproval, version: ApprovedVersion): ApprovalFingerprint {
+function toFingerprint(approval: DraftApproval, approvedAt: Date, contentHash: string): ApprovalFingerprint {
+  const { version } = approval;
   const fingerprint = fingerprintArticle({ title: version.title, text: articleTextOf(version) });
   return {
-    _id: new Types.ObjectId(approval.draftId),
+    _id: new Types.ObjectId(approval.id),
     code: approval.code,
     accountId: approval.accountId ? new Types.ObjectId(approval.accountId) : null,
     unitId: new Types.ObjectId(approval.unitId),
@@ -139,12 +141,12 @@ function toFingerprint(approval: DraftApproval, version: ApprovedVersion): Appro
     approverIds: approval.approverIds.map((id) => new Types.ObjectId(id)),
     versionNumber: version.number,
     title: version.title,
-    contentHash: version.contentHash,
+    contentHash,
     whole: fingerprint.whole,
     text: fingerprint.text,
     titleKey: fingerprint.titleKey,
     original: !version.reprint,
-    approvedAt: version.approvedAt,
+    approvedAt,
   };
 }
 

@@ -5,11 +5,12 @@
  * (`../shared/WECHAT-OFFICIAL.md`), several accounts at once, the signed and encrypted PUBLISHJOBFINISH
  * push when a publication finishes, what an admin does by hand in the back office, and faults on demand.
  */
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
+import { listenLocally } from '../shared/local-http-server';
+import type { LocalHttpServer } from '../shared/local-http-server';
 import type { Context } from 'koa';
 import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
@@ -60,7 +61,7 @@ export class FakeOfficialAccountServer {
   readonly pushes: PushAnswer[] = [];
   readonly articles: FakePublishedArticles;
 
-  private server: http.Server | null = null;
+  private server: LocalHttpServer | null = null;
   private readonly clock: Clock;
   private readonly accounts = new Map<string, FakeOfficialAccount>();
   private readonly tokens = new Map<string, IssuedToken>();
@@ -95,17 +96,15 @@ export class FakeOfficialAccountServer {
     const app = new Koa();
     app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '4mb' }));
     app.use(this.routes().routes());
-    this.server = http.createServer(app.callback());
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.server = await listenLocally(app);
+    return this.server.url;
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.stop();
+    this.server = null;
   }
 
   // ---- faults ----

@@ -17,6 +17,10 @@ export interface OfficialAccountConnection {
   sealedToken: string;
   sealedEncodingAesKey: string;
   state: ConnectionState;
+  /** Publishing settings (not secret): publish as soon as approved, the articles' author, the default cover. */
+  autoPublish: boolean;
+  author: string;
+  defaultCoverMediaId: string;
   /** The last test of the settings as they are (cleared when they change). */
   lastTest: { at: Date; ok: boolean; code: string; message: string } | null;
   changedAt: Date | null;
@@ -32,6 +36,9 @@ const connectionSchema = new Schema<OfficialAccountConnection>(
     sealedToken: { type: String, default: '' },
     sealedEncodingAesKey: { type: String, default: '' },
     state: { type: String, enum: ['unset', 'untested', 'connected', 'failed'], default: 'unset' },
+    autoPublish: { type: Boolean, default: false },
+    author: { type: String, default: '' },
+    defaultCoverMediaId: { type: String, default: '' },
     lastTest: {
       type: new Schema({ at: Date, ok: Boolean, code: String, message: String }, { _id: false, versionKey: false }),
       default: null,

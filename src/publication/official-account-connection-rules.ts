@@ -36,8 +36,15 @@ export interface ConnectableAccount {
   status: string;
 }
 
+/** How the account's approved drafts are published through the connection (not secret). */
+export interface PublishingSettings {
+  autoPublish: boolean;
+  author: string;
+  defaultCoverMediaId: string;
+}
+
 /** A stored connection without its secrets: the settings shown, and which secrets are stored. */
-export interface ConnectionFacts {
+export interface ConnectionFacts extends PublishingSettings {
   appId: string;
   apiBaseUrl: string;
   secretsSet: Record<SecretField, boolean>;
@@ -52,6 +59,9 @@ export const unsetConnection: ConnectionFacts = {
   apiBaseUrl: '',
   secretsSet: { appSecret: false, token: false, encodingAesKey: false },
   state: 'unset',
+  autoPublish: false,
+  author: '',
+  defaultCoverMediaId: '',
   lastTest: null,
   changedAt: null,
   changedById: null,
@@ -62,6 +72,8 @@ export interface SettingsChange {
   appId: string;
   apiBaseUrl: string;
   secrets: Partial<Record<SecretField, string>>;
+  /** The publishing settings after the change (those left out stay as they were). */
+  publishing: PublishingSettings;
 }
 
 const refuse = (kind: Refusal['kind'], code: string, message: string): { refusal: Refusal } => ({
@@ -108,7 +120,12 @@ export function decideSettings(
       '更改 AppID 或接口地址时须重新填写 AppSecret（已保存的 AppSecret 不会发往新的 AppID 或地址）',
     );
   }
-  return { change: { appId: input.appId, apiBaseUrl: address.url, secrets } };
+  const publishing = {
+    autoPublish: input.autoPublish ?? current.autoPublish,
+    author: input.author ?? current.author,
+    defaultCoverMediaId: input.defaultCoverMediaId ?? current.defaultCoverMediaId,
+  };
+  return { change: { appId: input.appId, apiBaseUrl: address.url, secrets, publishing } };
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -158,6 +175,9 @@ export function toConnectionView(
     apiBaseUrl: facts.apiBaseUrl,
     secretsSet: { ...facts.secretsSet },
     pushPath: connectionPushPath(accountId),
+    autoPublish: facts.autoPublish,
+    author: facts.author,
+    defaultCoverMediaId: facts.defaultCoverMediaId,
     lastTest: facts.lastTest
       ? { at: facts.lastTest.at.toISOString(), ok: facts.lastTest.ok, message: facts.lastTest.message }
       : null,

@@ -39,6 +39,7 @@ import {
   unsetConnection,
 } from './official-account-connection-rules';
 import type { ConnectableAccount, ConnectionFacts, SecretField } from './official-account-connection-rules';
+import type { PublishingConnection } from './publication-service-types';
 
 /**
  * Who asks: an admin through the API (only for accounts within their scope, as for editing the
@@ -111,9 +112,9 @@ export class OfficialAccountConnections {
     const written = await this.change(account.id, (record) => {
       const decided = decideSettings(account, factsOf(record), settings);
       if ('refusal' in decided) throw refusalError(decided.refusal);
-      const { appId, apiBaseUrl, secrets } = decided.change;
+      const { appId, apiBaseUrl, secrets, publishing } = decided.change;
       replaced = secretFields.filter((field) => secrets[field] !== undefined);
-      const changes: Record<string, unknown> = { appId, apiBaseUrl, state: 'untested', lastTest: null };
+      const changes: Record<string, unknown> = { appId, apiBaseUrl, ...publishing, state: 'untested', lastTest: null };
       for (const field of replaced) {
         changes[sealedFields[field]] = box.seal(secrets[field] ?? '', sealContext(account.id, field));
       }
@@ -126,6 +127,9 @@ export class OfficialAccountConnections {
         appId: settings.appId,
         apiBaseUrl: written.changes.apiBaseUrl,
         secretsReplaced: namesOfSecrets(replaced),
+        autoPublish: written.changes.autoPublish,
+        author: written.changes.author,
+        defaultCoverMediaId: written.changes.defaultCoverMediaId,
       });
     }
     return this.view(account.id);
@@ -224,6 +228,22 @@ export class OfficialAccountConnections {
     const client = this.clientOf(record);
     this.clients.set(accountId, { settings, client });
     return client;
+  }
+
+  /**
+   * Port for publishing: the account's client (see clientFor) with its publishing settings; null when
+   * the account is not connected.
+   */
+  async publishingConnection(accountId: string): Promise<PublishingConnection | null> {
+    const record = await this.connected(accountId);
+    const client = record ? await this.clientFor(accountId) : null;
+    if (!record || !client) return null;
+    return {
+      platform: client,
+      autoPublish: record.autoPublish ?? false,
+      author: record.author ?? '',
+      defaultCoverMediaId: record.defaultCoverMediaId || null,
+    };
   }
 
   private clientOf(record: OfficialAccountConnection): OfficialAccountClient {
@@ -360,6 +380,9 @@ function factsOf(record: OfficialAccountConnection): ConnectionFacts {
       encodingAesKey: record.sealedEncodingAesKey !== '',
     },
     state: record.state,
+    autoPublish: record.autoPublish ?? false,
+    author: record.author ?? '',
+    defaultCoverMediaId: record.defaultCoverMediaId ?? '',
     lastTest: record.lastTest
       ? { at: record.lastTest.at, ok: record.lastTest.ok, message: record.lastTest.message }
       : null,

@@ -27,7 +27,6 @@ import type { AdminSummary, UnitLineage } from '../people/people-service';
 import { adminsCovering } from '../people/admin-scope-rules';
 import type { TrackedAccount } from '../accounts/cadence-accounts';
 import type { PlatformPost } from '../cadence/post-ledger';
-import type { DraftApproval } from '../drafts/draft-service-types';
 import { ApprovalFingerprints } from './approval-fingerprints';
 import type { FingerprintDrafts } from './approval-fingerprints';
 import { listAccountArticles } from './sweep-listing';
@@ -35,12 +34,14 @@ import type { ArticleOnPlatform, SweepClient } from './sweep-listing';
 import { PlatformArticleModel, platformArticleIdOf } from './platform-article-model';
 import type { PlatformArticle } from './platform-article-model';
 import { SweepStateModel } from './sweep-state-model';
+import { PublicationModel } from './publication-model';
+import type { Publication } from './publication-model';
 import type { SweepOutcome, SweepState } from './sweep-state-model';
 import { alertsOn, describeSweep, listingHorizon, recheckChange, recheckDays } from './sweep-rules';
 import { indexApprovedArticles, matchSweptArticle, recheckVerifiedArticle } from './sweep-match-rules';
 import type { SweepMatch } from './sweep-match-rules';
 import { SweepFindings } from './sweep-findings';
-import type { SweptAccount } from './sweep-findings';
+import type { SweepFindingsDependencies, SweptAccount } from './sweep-findings';
 
 /** Which accounts are connected to their platform, and their clients (the connection feature's ports). */
 export interface SweepConnections {
@@ -61,7 +62,7 @@ export interface SweepServiceDependencies {
     activeAdmins(): Promise<AdminSummary[]>;
     unitLineage(unitIds: string[]): Promise<Map<string, UnitLineage>>;
   };
-  drafts: FingerprintDrafts & { findApproval(draftId: string): Promise<DraftApproval | null> };
+  drafts: FingerprintDrafts & SweepFindingsDependencies['drafts'];
   posts: { recordPlatformPosts(posts: PlatformPost[]): Promise<void> };
   /** Accounts listed at once (4 unless said): each is a run of calls to the platform. */
   concurrency?: number;
@@ -80,6 +81,26 @@ const dayMs = 86_400_000;
 
 /** Accounts whose findings are written together: 10 accounts of 200 new articles are 2,000 records. */
 const accountsPerRound = 10;
+
+/**
+ * Of the articles seen for the first time, those published through the platform's API (a publication
+ * names them): one query for every account.
+ */
+async function publishedThroughApi(
+  swept: SweptAccount[],
+  recorded: Map<string, PlatformArticle>,
+): Promise<Set<string>> {
+  const fresh = unique(
+    swept.flatMap(({ listing }) =>
+      listing.articles.filter((article) => !recorded.has(article.key)).map((article) => article.articleId),
+    ),
+  );
+  if (fresh.length === 0) return new Set();
+  const publications = await PublicationModel.find({ articleId: { $in: fresh } }, { articleId: 1 }).lean<
+    Pick<Publication, 'articleId'>[]
+  >();
+  return new Set(publications.map((publication) => publication.articleId));
+}
 
 /** An account to sweep, and its platform client (null: its stored secret cannot be opened). */
 interface SweepTarget {
@@ -188,12 +209,21 @@ export class SweepService {
       };
     });
     const recorded = await this.readRecorded(swept, now);
+    const throughApi = await publishedThroughApi(swept, recorded);
+    const verifiedOf = new Map<string, PlatformArticle[]>();
+    for (const record of recorded.values()) {
+      if (record.finding !== 'verified') continue;
+      const accountId = String(record.accountId);
+      const list = verifiedOf.get(accountId);
+      if (list) list.push(record);
+      else verifiedOf.set(accountId, [record]);
+    }
     lap('readMs');
     const outcomes: SweepOutcome[] = [];
     for (let first = 0; first < swept.length; first += accountsPerRound) {
       const round = swept.slice(first, first + accountsPerRound);
       const findings = new SweepFindings(this.dependencies, now);
-      const found = round.map((entry) => this.findOn(entry, recorded, findings, now));
+      const found = round.map((entry) => this.findOn(entry, { recorded, verifiedOf, throughApi }, findings, now));
       lap('matchMs');
       await this.write(findings, round, found, now);
       outcomes.push(...found);
@@ -235,10 +265,15 @@ export class SweepService {
   /** What this sweep finds on one account: new articles matched, verified ones checked again. */
   private findOn(
     entry: SweptAccount,
-    recorded: Map<string, PlatformArticle>,
+    known: {
+      recorded: Map<string, PlatformArticle>;
+      verifiedOf: Map<string, PlatformArticle[]>;
+      throughApi: Set<string>;
+    },
     findings: SweepFindings,
     now: Date,
   ): SweepOutcome {
+    const { recorded } = known;
     const { account, listing, state } = entry;
     const outcome: SweepOutcome = {
       at: now,
@@ -264,15 +299,16 @@ export class SweepService {
       }
       const match = matchSweptArticle(index, article);
       const approval = 'approved' in match && match.approved ? approvalOf.get(match.approved.draftId) : undefined;
-      const alert = alertsOn(article.publishedAt, state?.firstSweptAt ?? null, now);
-      findings.addNew(entry, article, match, approval, alert);
+      findings.addNew(entry, article, match, approval, {
+        alert: alertsOn(article.publishedAt, state?.firstSweptAt ?? null, now),
+        // Published through the API: the publish flow verified it and told whom it concerns.
+        told: known.throughApi.has(article.articleId),
+      });
       outcome.found += 1;
       outcome[countOf(match)] += 1;
     }
     if (listing.complete) {
-      const gone = [...recorded.values()].filter(
-        (record) => String(record.accountId) === account.id && record.finding === 'verified' && !seen.has(record.key),
-      );
+      const gone = (known.verifiedOf.get(account.id) ?? []).filter((record) => !seen.has(record.key));
       for (const record of gone) this.recheck(entry, record, null, findings, outcome);
     }
     return outcome;

@@ -30,6 +30,8 @@ import {
 } from '../../miniprogram/app/lib/draft-detail-view';
 import { toDashboardView } from '../../miniprogram/app/lib/dashboard-view';
 import { toAccountDetail, toAccountRow } from '../../miniprogram/app/lib/account-view';
+import { toConnectionDisplay, toConnectionSettings } from '../../miniprogram/app/lib/connection-view';
+import { FakeOfficialAccountServer } from '../../src/publication/fake-official-account-server';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('miniprogram-e2e-secret-0123456789abcdef', 3600, clock);
@@ -238,6 +240,47 @@ describe('the mini-program against the real admin API', () => {
     expect(detail.actions.nextClosureText).toBe('批准关停');
     expect(detail.filings.map((filing) => filing.kindText)).toEqual(['开办备案']);
     expect((await api.cadence()).accounts.every((view) => typeof view.daysSincePost === 'number')).toBe(true);
+  });
+
+  test('when the admin connects a 微信公众号 account, then the settings land, the test reaches the platform, and no answer carries a secret', async () => {
+    await bindOnPhone('李静', 'openid-lijing-connection');
+    const secrets = {
+      appSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f',
+      token: 'PhoneToken2026',
+      encodingAesKey: 'TWluaVByb2dyYW1TZW5kc1NlY3JldHNPbmNlT25seQ1',
+    };
+    const platform = new FakeOfficialAccountServer();
+    platform.addAccount({ appId: 'wx00112233445566aa', appSecret: secrets.appSecret });
+    const apiBaseUrl = await platform.start();
+    try {
+      const applied = await services.accounts.apply(await actor('李静'), {
+        unitId: await unitId('某县人民政府/县教育局'),
+        platform: 'wechat-official-account',
+        name: '教育之窗',
+        purpose: '发布教育政务信息',
+        scope: '',
+        leaderInChargeId: await personId('吴国庆'),
+        backendAdminId: await personId('冯涛'),
+        backendAdminPhone: '0310-7654321',
+        openedOn: '2026-11-20',
+      });
+      const id = String(applied._id);
+      const display = async (answer: Promise<Parameters<typeof toConnectionDisplay>[0]>) => {
+        const view = await answer;
+        for (const secret of Object.values(secrets)) expect(JSON.stringify(view)).not.toContain(secret);
+        return toConnectionDisplay(view, deployment.apiBaseUrls.develop);
+      };
+
+      expect((await display(api.connection(id))).unset).toBe(true);
+      const form = { appId: 'wx00112233445566aa', apiBaseUrl, ...secrets };
+      expect((await display(api.setConnection(id, toConnectionSettings(form)))).stateText).toBe('已保存，尚未测试');
+      const tested = await display(api.testConnection(id));
+      expect([tested.stateText, tested.lastTestFailed]).toEqual(['已连接', false]);
+      expect(tested.pushUrl).toBe(`${deployment.apiBaseUrls.develop}/wechat-official/push/${id}`);
+      expect((await display(api.removeConnection(id))).unset).toBe(true);
+    } finally {
+      await platform.stop();
+    }
   });
 
   test('when the admin exports the drafts, then an XLSX file is downloaded with the token', async () => {

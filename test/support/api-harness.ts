@@ -3,6 +3,7 @@
  * of WeChat's jscode2session (over HTTP too), which maps a login code "code-<openid>" to that openid.
  */
 import http from 'node:http';
+import type Router from '@koa/router';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { AccessTokens } from '../../src/api/access-tokens';
@@ -74,7 +75,14 @@ export interface ApiHarness {
 
 export function startApi(
   services: Services,
-  options: { wechatBaseUrl: string; http?: Partial<HttpConfig>; tokens?: AccessTokens; logger?: Logger },
+  options: {
+    wechatBaseUrl: string;
+    http?: Partial<HttpConfig>;
+    tokens?: AccessTokens;
+    logger?: Logger;
+    /** Push endpoints to mount beside the API, as main.ts mounts them. */
+    platformPushes?: Router;
+  },
 ): ApiHarness {
   const tokens = options.tokens ?? new AccessTokens('api-test-secret-api-test-secret-0123456789', 3600, services.clock);
   const wiring = createApiRoutes(
@@ -95,6 +103,7 @@ export function startApi(
     logger: options.logger ?? createLogger('silent'),
     checkDatabase: () => checkDatabase(),
     ...wiring,
+    platformPushes: options.platformPushes,
   });
   return { server: http.createServer(app.callback()), tokens, wiring };
 }

@@ -205,6 +205,8 @@ export function toAccountDetail(account: AccountView, reviews: AnnualReviewView[
       note: filing.note,
     })),
     showClosure: account.closure.length > 0,
+    // The connection card (R10): only a 微信公众号 account has the platform API; a closed one may still remove it.
+    connectable: account.platform === 'wechat-official-account' && account.status !== 'rejected',
     closure: closureOrder.map(({ step, text }) => {
       const done = account.closure.find((entry) => entry.step === step);
       return {

@@ -17,6 +17,8 @@ import type {
   CertificationBody,
   ClosureStepBody,
   ClosureWithdrawalBody,
+  ConnectionSettingsBody,
+  ConnectionView,
   Dashboard,
   DelegationList,
   DelegationRequest,
@@ -119,6 +121,13 @@ export const api = {
     client.put<AccountView>(`/api/v1/accounts/${encode(id)}/certification`, body),
   refile: (id: string, body: RefilingBody) =>
     client.post<AccountView>(`/api/v1/accounts/${encode(id)}/re-filings`, body),
+  /** A 微信公众号 account's connection to the platform; the secrets are write-only. */
+  connection: (id: string) => client.get<ConnectionView>(`/api/v1/accounts/${encode(id)}/connection`),
+  setConnection: (id: string, body: ConnectionSettingsBody) =>
+    client.put<ConnectionView>(`/api/v1/accounts/${encode(id)}/connection`, body),
+  testConnection: (id: string) => client.post<ConnectionView>(`/api/v1/accounts/${encode(id)}/connection/test`, {}),
+  removeConnection: (id: string) =>
+    client.request<ConnectionView>('DELETE', `/api/v1/accounts/${encode(id)}/connection`),
   cadence: () => client.get<AccountCadenceListBody>('/api/v1/cadence'),
   /** The current cycle's reviews; with `accountId`, that account's reviews of every year. */
   annualReviews: (query: { accountId?: string; cursor?: string; limit?: number }) =>

@@ -40,6 +40,19 @@ export const connectionSettingsSchema = z
         error: `EncodingAESKey 应为 43 位字母和数字，与${backOffice}“服务器配置”中的消息加解密密钥一致`,
       })
       .optional(),
+    /** Publish a draft for this account as soon as it is fully approved (unchanged when left out). */
+    autoPublish: z.boolean().optional(),
+    /** The author shown on published articles, at most 16 characters (unchanged when left out; '' for none). */
+    author: z.string().trim().max(16, { error: '作者最多 16 个字（公众号的限制）' }).optional(),
+    /**
+     * The media_id of a permanent image material used as the cover of a draft without an image
+     * (unchanged when left out; '' for none).
+     */
+    defaultCoverMediaId: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z_-]{0,128}$/, { error: '默认封面应为公众号永久图片素材的 media_id' })
+      .optional(),
   })
   .meta({ id: 'ConnectionSettings' });
 export type ConnectionSettingsBody = z.infer<typeof connectionSettingsSchema>;
@@ -56,6 +69,10 @@ export const connectionSchema = z
     secretsSet: z.object({ appSecret: z.boolean(), token: z.boolean(), encodingAesKey: z.boolean() }),
     /** The path of this account's push URL on this server (服务器地址(URL) in the back office). */
     pushPath: z.string(),
+    /** Publishing: automatically after approval, the articles' author, the default cover's media_id. */
+    autoPublish: z.boolean(),
+    author: z.string(),
+    defaultCoverMediaId: z.string(),
     lastTest: z.object({ at: instantSchema, ok: z.boolean(), message: z.string() }).nullable(),
     changedAt: instantSchema.nullable(),
     changedBy: personReferenceSchema.nullable(),

@@ -12,3 +12,4 @@ export type * from './dashboard';
 export type * from './exports';
 export type * from './connections';
 export type * from './sweeps';
+export type * from './publications';

@@ -8,6 +8,7 @@ import { fixtures, pinClock, signIn } from '../support/fixtures';
 import { tap } from '../support/render';
 import type { Rendered } from '../support/render';
 import { serveFixtures } from '../support/serve-fixtures';
+import { connectionFixtures } from '../support/connection-fixtures';
 
 export interface PreviewScenario {
   name: string;
@@ -117,6 +118,24 @@ export const scenarios: PreviewScenario[] = [
     query: { id: fixtures.accountList.accounts[0].id },
     arrange: asAdmin,
     expectText: '钱卫东 → 孙丽',
+  },
+  {
+    name: 'account-connection-form',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[0].id },
+    arrange: asAdmin,
+    act: (page) => tap(page, '.open-connection-form'),
+    expectText: '已填写，留空则不变',
+  },
+  {
+    name: 'account-connection-failed',
+    page: 'pages/account-detail/account-detail',
+    query: { id: fixtures.accountList.accounts[0].id },
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('GET /api/v1/accounts/:id/connection', ok(connectionFixtures.failed));
+    },
+    expectText: 'IP白名单',
   },
   {
     name: 'account-detail-closing',

@@ -1,5 +1,6 @@
 /** Registers every API route the mini-program calls, answering with the fixtures (tests override some). */
 import { fixtures } from './fixtures';
+import { connectionFixtures } from './connection-fixtures';
 import { ok } from './fake-wx';
 import type { FakeWx } from './fake-wx';
 
@@ -31,6 +32,7 @@ export function serveFixtures(fake: FakeWx): void {
   fake.route('GET /api/v1/accounts/:id', (request) =>
     ok(fixtures.accountList.accounts.find((account) => request.path.endsWith(account.id))),
   );
+  fake.route('GET /api/v1/accounts/:id/connection', ok(connectionFixtures.connected));
   fake.route('GET /api/v1/cadence', ok(fixtures.cadence));
   fake.route('GET /api/v1/annual-reviews', (request) =>
     ok(request.query.accountId ? fixtures.accountReviews : fixtures.annualReviews),

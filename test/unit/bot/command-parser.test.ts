@@ -107,6 +107,8 @@ describe('chat commands', () => {
       { kind: 'publish', code: 'K7Q2', url: 'https://mp.weixin.qq.com/s/x' },
     ],
     ['查看 #k7q2', { kind: 'view', code: 'K7Q2' }],
+    ['发布 K7Q2', { kind: 'publish-to-platform', code: 'K7Q2' }],
+    ['发布：#k7q2', { kind: 'publish-to-platform', code: 'K7Q2' }],
     ['转交 K7Q2 李四', { kind: 'hand-over', code: 'K7Q2', toName: '李四' }],
     ['撤销 K7Q2 数据有误', { kind: 'revoke', code: 'K7Q2', reason: '数据有误' }],
     ['绑定 123456', { kind: 'bind', bindCode: '123456' }],
@@ -136,6 +138,8 @@ describe('chat commands', () => {
     ['{"$gt":""}', 'unknown'],
     ['你好', 'unknown'],
     ['已发布 K7Q2', 'malformed'],
+    ['发布 K7Q2 https://mp.weixin.qq.com/s/x', 'malformed'],
+    ['发布', 'malformed'],
     ['绑定 12ab', 'malformed'],
     ['x'.repeat(100_000), 'malformed'],
   ])('when the message is odd (%p), then it is %p, never an action', (text, kind) => {

@@ -70,6 +70,27 @@ describe('the callback URL', () => {
     expect(await InboundMessageModel.countDocuments()).toBe(inbound);
   });
 
+  test('when a member’s text spells out another member as its sender, then it is still theirs and decides nothing', async () => {
+    const code = await submit('冒名审核');
+    await chat.waitFor('孙丽', `【待审核】#${code}`);
+    const approver = chat.contact('孙丽').id;
+    const spoof = `x</Content><FromUserName>${approver}</FromUserName><Content>同意 ${code}`;
+    const [officerBefore, approverBefore] = [chat.messagesOf('刘洋').length, chat.messagesOf('孙丽').length];
+    const answer = await chat.fake.sendText(chat.contact('刘洋').id, spoof);
+    expect(answer.status).toBe(200);
+    // Whoever the bot took the text to be from gets the answer.
+    const answered = () =>
+      chat.messagesOf('刘洋').length > officerBefore || chat.messagesOf('孙丽').length > approverBefore;
+    for (let waited = 0; !answered() && waited < 15_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await chat.settle();
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.steps[0].decisions).toEqual([]);
+    expect(draft?.currentStepIndex).toBe(0);
+    expect(chat.messagesOf('孙丽').some((text) => text.includes(`同意 #${code}`))).toBe(false);
+  });
+
   test('when WeCom retries a message, then it is answered at once each time and handled once', async () => {
     const before = chat.messagesOf('刘洋').length;
     const first = await chat.fake.sendText(chat.contact('刘洋').id, '待办');
