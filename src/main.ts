@@ -37,6 +37,7 @@ import { platformSweepJob } from './jobs/platform-sweep-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
 import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
+import { createPublicationPushRouter } from './publication/publication-push';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     http: config.http,
     logger,
     checkDatabase: () => checkDatabase(),
+    platformPushes: createPublicationPushRouter({ ...services, clock: systemClock, logger }),
     ...createApiRoutes(config, services, createAccessTokens(config, systemClock)),
   });
   const server = http.createServer(app.callback());

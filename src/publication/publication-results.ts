@@ -6,6 +6,7 @@
  * push racing the check job, or a crash between a change and its notices, sends nothing twice and
  * loses nothing: the check job re-sends the notices of the minute before its run.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Types } from 'mongoose';
 import { draftHeading } from '../drafts/draft-messages';
 import { platformVia } from '../drafts/draft-service';
@@ -30,6 +31,8 @@ import type { PublicationActor, PublicationResult, PublicationServiceDependencie
 
 const pushActor: PublicationActor = { personId: null, via: 'platform-push' };
 const checkActor: PublicationActor = { personId: null, via: 'job:publication-check' };
+/** How long a push is held back, in turn, while its attempt may still be storing its publish_id. */
+const pushOvertakesSubmissionWaitsMs = [100, 200, 400, 800, 1600];
 /** Notices of outcomes reached this long before a check run are enqueued again (keyed: never twice). */
 const noticeRepeatMs = 60_000;
 
@@ -38,13 +41,28 @@ export class PublicationResults {
 
   /** A PUBLISHJOBFINISH push for `accountId`: applied to that account's publication with the publish_id. */
   async handlePushedResult(accountId: string, result: PublicationResult): Promise<void> {
-    const [publication] = await PublicationModel.find({ publishId: result.publishId }).limit(1).lean<Publication[]>();
+    const publication = await this.findPublished(result.publishId);
     if (!publication || String(publication.accountId) !== accountId) {
       // Published from the back office, or another account's id: the sweep looks at what is on the platform.
       this.dependencies.logger?.info({ accountId, publishId: result.publishId }, 'push for no publication of ours');
       return;
     }
     await this.applyResult(publication, result, pushActor);
+  }
+
+  /**
+   * The attempt with this publish_id. A quick platform can push the result before the attempt has
+   * stored the publish_id from freepublish/submit's answer (milliseconds later): it is looked for again
+   * for a few seconds. A result that still finds nothing is the check job's to find (its first check
+   * is a minute after the submission), or was published outside the system.
+   */
+  private async findPublished(publishId: string): Promise<Publication | null> {
+    for (const waitMs of [0, ...pushOvertakesSubmissionWaitsMs]) {
+      if (waitMs > 0) await sleep(waitMs);
+      const [found] = await PublicationModel.find({ publishId }).limit(1).lean<Publication[]>();
+      if (found) return found;
+    }
+    return null;
   }
 
   /**

@@ -20,9 +20,9 @@ import { changePublication } from './publication-changes';
 import { submittedChange, submissionFailedChange } from './publication-rules';
 import { sendArticle } from './publication-submission';
 import { PublicationResults } from './publication-results';
+import type { OfficialAccountPushHandler } from './official-account-push-rules';
 import type {
   PublicationActor,
-  PublicationResult,
   PublicationServiceDependencies,
   PublishingConnection,
 } from './publication-service-types';
@@ -70,10 +70,13 @@ export class PublicationService {
     }
   }
 
-  /** The platform's result, from its push (the push route's handler) for the account it came for. */
-  handleResult(accountId: string, result: PublicationResult): Promise<void> {
-    return this.results.handlePushedResult(accountId, result);
-  }
+  /**
+   * The push endpoint's handler (official-account-push-routes.ts): a publication's result goes to its
+   * attempt; the other pushes (the public's messages) are not publishing's.
+   */
+  readonly handlePush: OfficialAccountPushHandler = async (accountId, push) => {
+    if (push.kind === 'publish-job-finished') await this.results.handlePushedResult(accountId, push);
+  };
 
   /** The check job's run (after, until]: asks the platform, verifies, gives up, completes notices. */
   checkUnfinished(run: { after: Date; until: Date }): Promise<number> {

@@ -195,6 +195,9 @@ describe('setting, testing and removing a connection', () => {
       appId,
       apiBaseUrl,
       secretsReplaced: ['AppSecret', 'Token', 'EncodingAESKey'],
+      autoPublish: false,
+      author: '',
+      defaultCoverMediaId: '',
     });
     expect(events[1].details).toEqual({ appId, ok: true, code: 'OK' });
   });

@@ -6,6 +6,8 @@
  * is found by the check job; one attempt in flight per draft; only the submitter or the unit's admin
  * publishes; no secret reaches a log line, the trail or a message.
  */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { FileBox } from 'file-box';
 import { Types } from 'mongoose';
@@ -21,6 +23,8 @@ import { createLogger } from '../../../src/shared/logger';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness, withdrawOpenDrafts } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
+import { startApi } from '../../support/api-harness';
+import { createPublicationPushRouter } from '../../../src/publication/publication-push';
 
 const logLines: string[] = [];
 const logger = createLogger(
@@ -40,13 +44,12 @@ const secrets = {
   encodingAesKey: 'UHVibGlzaEZyb21UaGVBcHByb3ZlZEJ5dGVzT25seTA',
 };
 let chat: ChatHarness;
+let server: http.Server;
 let accountId: string;
 
 beforeAll(async () => {
   await connectTestDatabase();
   platform.addAccount({ appId, appSecret: secrets.appSecret });
-  // Until the push endpoint is wired, every result is found by the check job asking the platform.
-  platform.pushesEnabled = false;
   const apiBaseUrl = await platform.start();
   chat = await ChatHarness.start({ logger });
   for (const name of ['刘洋', '孙丽', '赵海涛', '李静', '王建华', '蒋明']) await chat.bind(name);
@@ -57,6 +60,12 @@ beforeAll(async () => {
     admin: '刘洋',
   });
   accountId = String(account._id);
+  // Our server with the push endpoint, as main.ts mounts it; the back office points the pushes at it.
+  const platformPushes = createPublicationPushRouter({ ...chat.services, logger });
+  server = startApi(chat.services, { wechatBaseUrl: 'http://127.0.0.1:9', platformPushes, logger }).server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  platform.configurePush(appId, { url: `${origin}/wechat-official/push/${accountId}`, ...secrets });
   const operator = { kind: 'operator', personId: null } as const;
   await chat.services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
   const client = await chat.services.officialAccountConnections.clientFor(accountId);
@@ -73,6 +82,7 @@ beforeAll(async () => {
 afterEach(() => withdrawOpenDrafts(chat));
 
 afterAll(async () => {
+  server.close();
   await chat.stop();
   await platform.stop();
   await disconnectTestDatabase();
@@ -111,11 +121,9 @@ async function checkAfter(code: string, minutes: number): Promise<void> {
   await chat.services.publications.checkUnfinished({ after: new Date(until.getTime() - 30_000), until });
 }
 
-/** 发布 by `name`, answered with the submission; then the check job finds the platform's result. */
-async function publish(name: string, code: string): Promise<string> {
-  const answer = await chat.sayAndWait(name, `发布 ${code}`, `已提交发布：#${code}`);
-  await checkAfter(code, 1);
-  return answer;
+/** 发布 by `name`, answered with the submission; the platform pushes its result when it is done. */
+function publish(name: string, code: string): Promise<string> {
+  return chat.sayAndWait(name, `发布 ${code}`, `已提交发布：#${code}`);
 }
 
 describe('发布 from the approved version', () => {
@@ -257,6 +265,7 @@ describe('the platform result', () => {
     const seen = chat.messagesOf('刘洋').length;
     const code = await approvedDraft('慢速发布', '平台处理较慢的一篇。');
     platform.holdPublications = true;
+    platform.pushesEnabled = false;
     try {
       await publish('刘洋', code);
       const [waiting] = await publicationsOf(code);
@@ -271,7 +280,36 @@ describe('the platform result', () => {
       expect((await publicationsOf(code))[0].state).toBe('verified');
     } finally {
       platform.holdPublications = false;
+      platform.pushesEnabled = true;
     }
+  });
+
+  test('when the push and the check job both bring the result, then it is recorded once and told once', async () => {
+    const seen = chat.messagesOf('刘洋').length;
+    const code = await approvedDraft('结果只记一次', '正文。');
+    await publish('刘洋', code);
+    await chat.waitFor('刘洋', `【发布核验】#${code}`, { after: seen });
+    await checkAfter(code, 1);
+    await checkAfter(code, 2);
+    // The platform retries a push it thinks was not answered: the same push again is taken on once.
+    const pushed = platform.pushes.at(-1);
+    expect(pushed?.status).toBe(200);
+    if (pushed) expect((await platform.repost(pushed)).body).toBe('success');
+    await chat.settle();
+
+    const draft = await draftOf(code);
+    const events = await AuditEventModel.find({ 'subject.id': String(draft._id) }).lean();
+    expect(events.map((event) => event.action).filter((action) => action.startsWith('publication.'))).toEqual([
+      'publication.submitted',
+      'publication.finished',
+      'publication.verified',
+    ]);
+    expect(
+      chat
+        .messagesOf('刘洋')
+        .slice(seen)
+        .filter((text) => text.includes('【发布核验】')),
+    ).toHaveLength(1);
   });
 
   test('when a second 发布 comes while one is in flight, then it is refused and nothing more is sent to the platform', async () => {
@@ -284,7 +322,7 @@ describe('the platform result', () => {
       const attempts = await publicationsOf(code);
       expect(attempts.map((attempt) => attempt.state)).toEqual(['publishing']);
       await platform.finishPublication(attempts[0].publishId);
-      await checkAfter(code, 1);
+      await chat.waitFor('刘洋', `【发布核验】#${code}`);
       expect((await publicationsOf(code))[0].state).toBe('verified');
       expect(platform.articles.published(appId).length).toBe(published + 1);
     } finally {
@@ -301,6 +339,7 @@ describe('who may publish', () => {
     expect(await publicationsOf(code)).toEqual([]);
 
     await publish('李静', code);
+    await chat.waitFor('李静', `【发布核验】#${code}`);
     const [publication] = await publicationsOf(code);
     expect(publication).toMatchObject({ state: 'verified', requestedById: expect.any(Types.ObjectId) });
     expect(await chat.services.people.findPersonByName('李静')).toEqual([
@@ -323,7 +362,6 @@ describe('who may publish', () => {
       const seen = chat.messagesOf('刘洋').length;
       const code = await approvedDraft('自动发布', '审核通过即发布。');
       await chat.waitFor('刘洋', `审核已通过，已自动提交发布：#${code}`, { after: seen });
-      await checkAfter(code, 1);
       await chat.waitFor('刘洋', `【发布核验】#${code}`, { after: seen });
       const [publication] = await publicationsOf(code);
       expect(publication).toMatchObject({ state: 'verified', requestedById: null });

@@ -23,7 +23,12 @@ const connected: ConnectionFacts = {
 describe('a change of the connection settings', () => {
   test('when the first connection gives every secret, then it is saved with the public API address by default', () => {
     expect(decideSettings(account, unsetConnection, { appId: 'wx1234567890abcdef', ...secrets })).toEqual({
-      change: { appId: 'wx1234567890abcdef', apiBaseUrl: 'https://api.weixin.qq.com', secrets },
+      change: {
+        appId: 'wx1234567890abcdef',
+        apiBaseUrl: 'https://api.weixin.qq.com',
+        secrets,
+        publishing: { autoPublish: false, author: '', defaultCoverMediaId: '' },
+      },
     });
   });
 
@@ -39,8 +44,23 @@ describe('a change of the connection settings', () => {
 
   test('when a stored connection is changed without its secrets, then the stored ones are kept', () => {
     expect(decideSettings(account, connected, { appId: connected.appId, token: 'newToken' })).toEqual({
-      change: { appId: connected.appId, apiBaseUrl: connected.apiBaseUrl, secrets: { token: 'newToken' } },
+      change: {
+        appId: connected.appId,
+        apiBaseUrl: connected.apiBaseUrl,
+        secrets: { token: 'newToken' },
+        publishing: { autoPublish: false, author: '', defaultCoverMediaId: '' },
+      },
     });
+  });
+
+  test('when the publishing settings are given, then they change; left out, they stay as they were', () => {
+    const publishing = { autoPublish: true, author: '县教育局', defaultCoverMediaId: 'cover_1' };
+    expect(decideSettings(account, connected, { appId: connected.appId, ...publishing })).toMatchObject({
+      change: { publishing },
+    });
+    expect(
+      decideSettings(account, { ...connected, ...publishing }, { appId: connected.appId, autoPublish: false }),
+    ).toMatchObject({ change: { publishing: { ...publishing, autoPublish: false } } });
   });
 
   test('when the AppID or the API address changes without the AppSecret, then it is refused: the stored one goes nowhere new', () => {
@@ -111,6 +131,9 @@ describe('the connection as an admin sees it', () => {
       apiBaseUrl: 'https://api.weixin.qq.com',
       secretsSet: { appSecret: true, token: true, encodingAesKey: true },
       pushPath: '/wechat-official/push/a1',
+      autoPublish: false,
+      author: '',
+      defaultCoverMediaId: '',
       lastTest: { at: '2026-11-02T02:00:00.000Z', ok: true, message: '已连接' },
       changedAt: '2026-11-02T02:00:00.000Z',
       changedBy: { id: 'p1', name: '李静' },
