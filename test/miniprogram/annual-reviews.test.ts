@@ -1,17 +1,14 @@
 /** The annual review board: counts and groups of the current cycle, what each account lacks, decisions. */
 import type { AnnualReviewView } from '../../src/shared/contracts';
-import { failure, installFakeWx, ok } from './support/fake-wx';
+import { failure, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
-import { fixtures, pinClock, signIn } from './support/fixtures';
+import { fixtures, signIn } from './support/fixtures';
 import { queryAll, render, tap, textOf, textsOf } from './support/render';
-import { serveFixtures } from './support/serve-fixtures';
+import { signedInAdminOnFixtures } from './support/serve-fixtures';
 
 let fake: FakeWx;
 beforeEach(() => {
-  fake = installFakeWx();
-  serveFixtures(fake);
-  pinClock();
-  signIn(fake.storage);
+  fake = signedInAdminOnFixtures();
 });
 afterEach(() => jest.restoreAllMocks());
 

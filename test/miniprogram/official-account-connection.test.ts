@@ -1,19 +1,16 @@
 /** The 公众号连接 card of the account detail: its state and the write-only form (issue 25, slice C). */
 import type { ConnectionView } from '../../src/shared/contracts';
-import { failure, installFakeWx, ok } from './support/fake-wx';
+import { failure, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
-import { fixtures, pinClock, signIn } from './support/fixtures';
+import { fixtures } from './support/fixtures';
 import { connectionFixtures } from './support/connection-fixtures';
 import { render, tap, textOf, textsOf, typeInto } from './support/render';
 import type { Rendered } from './support/render';
-import { serveFixtures } from './support/serve-fixtures';
+import { signedInAdminOnFixtures } from './support/serve-fixtures';
 
 let fake: FakeWx;
 beforeEach(() => {
-  fake = installFakeWx();
-  serveFixtures(fake);
-  pinClock();
-  signIn(fake.storage);
+  fake = signedInAdminOnFixtures();
 });
 afterEach(() => jest.restoreAllMocks());
 

@@ -1,17 +1,14 @@
 /** The account registry and the account detail with its admin actions (the annual review board: annual-reviews.test.ts). */
 import type { AccountView } from '../../src/shared/contracts';
-import { failure, installFakeWx, ok } from './support/fake-wx';
+import { failure, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
-import { fixtures, pinClock, signIn } from './support/fixtures';
+import { fixtures, signIn } from './support/fixtures';
 import { fire, queryAll, render, settle, tap, textOf, textsOf } from './support/render';
-import { serveFixtures } from './support/serve-fixtures';
+import { signedInAdminOnFixtures } from './support/serve-fixtures';
 
 let fake: FakeWx;
 beforeEach(() => {
-  fake = installFakeWx();
-  serveFixtures(fake);
-  pinClock();
-  signIn(fake.storage);
+  fake = signedInAdminOnFixtures();
 });
 afterEach(() => jest.restoreAllMocks());
 

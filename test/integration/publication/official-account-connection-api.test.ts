@@ -10,7 +10,6 @@ import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { AccessTokens } from '../../../src/api/access-tokens';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
-import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
 import { OfficialAccountConnectionModel } from '../../../src/publication/official-account-connection-model';
 import { ManualClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
@@ -18,9 +17,9 @@ import { createServices } from '../../../src/services';
 import type { ConnectionView } from '../../../src/shared/contracts';
 import type { Services } from '../../../src/services';
 import { cliToken, startApi } from '../../support/api-harness';
-import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
+import { connectTestDatabase, emptyTestDatabase } from '../../support/database';
+import { fakePlatformForFile, openEducationAccount } from '../../support/connection-factories';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
-import { openAccount } from '../../support/registry-factories';
 
 const clock = new ManualClock('2026-11-02T02:00:00Z');
 const tokens = new AccessTokens('connection-api-test-secret-0123456789abcdef', 3600, clock);
@@ -34,11 +33,9 @@ const logger = createLogger(
     },
   }),
 );
-const platform = new FakeOfficialAccountServer({ clock });
 const answers: string[] = [];
 let services: Services;
 let server: http.Server;
-let apiBaseUrl: string;
 
 const appId = 'wx1234567890abcdef';
 const secrets = {
@@ -47,22 +44,15 @@ const secrets = {
   encodingAesKey: 'Qm9yZGVyc0FyZU5vdEZvclNlY3JldHNLZXlz0123456',
 };
 const secretValues = Object.values(secrets);
+const { platform, apiBaseUrl: platformUrl } = fakePlatformForFile(
+  { appId, appSecret: secrets.appSecret },
+  { clock, connect: connectTestDatabase },
+);
 
 /** The sample has two people named 张伟: the education bureau's officer (JYJ004) becomes its admin here. */
 const educationAdmin = () => personId('张伟', 'JYJ004');
 let educationAccountId: string;
 let weiboAccountId: string;
-
-beforeAll(async () => {
-  await connectTestDatabase();
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
-  apiBaseUrl = await platform.start();
-}, 60_000);
-
-afterAll(async () => {
-  await platform.stop();
-  await disconnectTestDatabase();
-});
 
 // Each test starts from the sample organisation with the education bureau's 微信公众号 and 微博, unconnected.
 beforeEach(async () => {
@@ -74,11 +64,8 @@ beforeEach(async () => {
   await makeAdmin(await educationAdmin(), '某县人民政府/县教育局');
   await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens, logger }).server;
-  const leaders = { leader: '吴国庆', admin: '冯涛' };
-  educationAccountId = String((await openAccount(services, { unit: '县教育局', name: '教育之窗', ...leaders }))._id);
-  weiboAccountId = String(
-    (await openAccount(services, { unit: '县教育局', name: '教育微博', platform: 'weibo', ...leaders }))._id,
-  );
+  educationAccountId = await openEducationAccount(services);
+  weiboAccountId = await openEducationAccount(services, 'weibo');
 }, 60_000);
 
 afterEach(async () => {
@@ -100,7 +87,7 @@ async function call(method: 'get' | 'put' | 'post' | 'delete', callerId: string,
 }
 
 const connectionOf = (accountId: string) => `/accounts/${accountId}/connection`;
-const settings = (overrides: object = {}) => ({ appId, apiBaseUrl, ...secrets, ...overrides });
+const settings = (overrides: object = {}) => ({ appId, apiBaseUrl: platformUrl(), ...secrets, ...overrides });
 const connectionEvents = (accountId: string) =>
   AuditEventModel.find({ 'subject.id': accountId, action: /^account\.connection-/ })
     .sort({ _id: 1 })
@@ -164,7 +151,7 @@ describe('setting, testing and removing a connection', () => {
       state: 'untested',
       stateText: '已保存，尚未测试',
       appId,
-      apiBaseUrl,
+      apiBaseUrl: platformUrl(),
       secretsSet: { appSecret: true, token: true, encodingAesKey: true },
       pushPath: `/wechat-official/push/${educationAccountId}`,
       autoPublish: false,
@@ -193,7 +180,7 @@ describe('setting, testing and removing a connection', () => {
     ]);
     expect(events[0].details).toEqual({
       appId,
-      apiBaseUrl,
+      apiBaseUrl: platformUrl(),
       secretsReplaced: ['AppSecret', 'Token', 'EncodingAESKey'],
       autoPublish: false,
       author: '',
@@ -230,7 +217,7 @@ describe('setting, testing and removing a connection', () => {
     // Put right again, with only the AppSecret: the Token and the AES key stored before are kept.
     const fixed = await call('put', admin, connectionOf(educationAccountId), {
       appId,
-      apiBaseUrl,
+      apiBaseUrl: platformUrl(),
       appSecret: secrets.appSecret,
     });
     expect(fixed.body.secretsSet).toEqual({ appSecret: true, token: true, encodingAesKey: true });
@@ -360,7 +347,7 @@ describe('the ports publishing uses', () => {
   test('when a connection is set for the first time without every secret, then 400 names the missing ones and nothing is kept', async () => {
     const answer = await call('put', await educationAdmin(), connectionOf(educationAccountId), {
       appId,
-      apiBaseUrl,
+      apiBaseUrl: platformUrl(),
       token: secrets.token,
     });
     expect([answer.status, answer.code, answer.body.error.message]).toEqual([

@@ -5,7 +5,6 @@
  */
 import mongoose from 'mongoose';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
-import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
 import { OfficialAccountConnectionModel } from '../../../src/publication/official-account-connection-model';
 import { ManualClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
@@ -13,12 +12,11 @@ import { createServices } from '../../../src/services';
 import type { Services } from '../../../src/services';
 import { adminCli } from '../../support/admin-cli';
 import type { AdminRun } from '../../support/admin-cli';
-import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
+import { connectTestDatabase, emptyTestDatabase } from '../../support/database';
+import { fakePlatformForFile, openEducationAccount } from '../../support/connection-factories';
 import { importSampleOrganization, personId } from '../../support/people-factories';
-import { openAccount } from '../../support/registry-factories';
 
 const masterSecret = 'connection-cli-test-master-secret-0123456789';
-const platform = new FakeOfficialAccountServer();
 const appId = 'wxabcdef0123456789';
 const secrets = {
   appSecret: 'c3d4e5f60718293a4b5c6d7e8f901a2b',
@@ -27,24 +25,33 @@ const secrets = {
 };
 const secretLines = `AppSecret=${secrets.appSecret}\nToken=${secrets.token}\nEncodingAESKey=${secrets.encodingAesKey}\n`;
 let runAdmin: ReturnType<typeof adminCli>;
-let apiBaseUrl: string;
 let services: Services;
 let accountId: string;
+const { apiBaseUrl } = fakePlatformForFile(
+  { appId, appSecret: secrets.appSecret },
+  {
+    connect: async () => {
+      runAdmin = adminCli({
+        databaseName: await connectTestDatabase(),
+        jwtSecret: 'connection-cli-test-jwt-secret-0123456789abcdef',
+        env: { PUBLICATION_SECRET_KEY: masterSecret },
+      });
+    },
+  },
+);
 
-beforeAll(async () => {
-  runAdmin = adminCli({
-    databaseName: await connectTestDatabase(),
-    jwtSecret: 'connection-cli-test-jwt-secret-0123456789abcdef',
-    env: { PUBLICATION_SECRET_KEY: masterSecret },
-  });
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
-  apiBaseUrl = await platform.start();
-}, 60_000);
-
-afterAll(async () => {
-  await platform.stop();
-  await disconnectTestDatabase();
-});
+/** `connection-set 教育之窗` with the secrets on standard input, against the fake platform. */
+const setConnection = (...more: string[]) =>
+  runAdmin.withInput(
+    secretLines,
+    'connection-set',
+    '教育之窗',
+    '--app-id',
+    appId,
+    '--api-base-url',
+    apiBaseUrl(),
+    ...more,
+  );
 
 // Each test starts from the sample organisation with the education bureau's 微信公众号, unconnected.
 beforeEach(async () => {
@@ -55,9 +62,7 @@ beforeEach(async () => {
     connectionSecretKey: () => masterSecret,
   });
   await importSampleOrganization(services.people);
-  accountId = String(
-    (await openAccount(services, { unit: '县教育局', name: '教育之窗', leader: '吴国庆', admin: '冯涛' }))._id,
-  );
+  accountId = await openEducationAccount(services);
   await services.audit.settle();
 }, 60_000);
 
@@ -67,23 +72,13 @@ function expectNoSecret(run: AdminRun): void {
 
 describe('the connection commands', () => {
   test('when the operator sets the connection with the secrets on standard input, then it is stored sealed, tested and shown as 已连接 without a secret', async () => {
-    const run = await runAdmin.withInput(
-      secretLines,
-      'connection-set',
-      '教育之窗',
-      '--app-id',
-      appId,
-      '--api-base-url',
-      apiBaseUrl,
-      '--by',
-      '李静',
-    );
+    const run = await setConnection('--by', '李静');
 
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout.split('\n').slice(0, 5)).toEqual([
       '已保存并测试。账号“教育之窗”的公众号连接：已连接',
       `AppID：${appId}`,
-      `接口地址：${apiBaseUrl}`,
+      `接口地址：${apiBaseUrl()}`,
       'AppSecret：已填写（不显示）；Token：已填写（不显示）；EncodingAESKey：已填写（不显示）',
       `服务器地址(URL)：<本系统对外地址>/wechat-official/push/${accountId}`,
     ]);
@@ -137,15 +132,7 @@ describe('the connection commands', () => {
   });
 
   test('when the operator removes the connection, then its secrets are gone and the account shows 未连接', async () => {
-    await runAdmin.withInput(
-      secretLines,
-      'connection-set',
-      '教育之窗',
-      '--app-id',
-      appId,
-      '--api-base-url',
-      apiBaseUrl,
-    );
+    await setConnection();
 
     const removed = await runAdmin('connection-remove', '教育之窗');
     const shown = await runAdmin('connection', '教育之窗');

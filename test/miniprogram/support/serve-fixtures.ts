@@ -1,8 +1,17 @@
 /** Registers every API route the mini-program calls, answering with the fixtures (tests override some). */
-import { fixtures } from './fixtures';
+import { fixtures, pinClock, signIn } from './fixtures';
 import { connectionFixtures } from './connection-fixtures';
-import { ok } from './fake-wx';
+import { installFakeWx, ok } from './fake-wx';
 import type { FakeWx } from './fake-wx';
+
+/** For a beforeEach: a fresh wx whose API answers the fixtures, the fixtures' today, and the admin signed in. */
+export function signedInAdminOnFixtures(): FakeWx {
+  const fake = installFakeWx();
+  serveFixtures(fake);
+  pinClock();
+  signIn(fake.storage);
+  return fake;
+}
 
 export function serveFixtures(fake: FakeWx): void {
   fake.route('POST /api/v1/auth/wechat', ok(fixtures.login));
