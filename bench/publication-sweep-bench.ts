@@ -16,8 +16,6 @@ import { createLogger } from '../src/shared/logger';
 import { ManualClock } from '../src/shared/clock';
 import { ensureIndexes } from '../src/shared/database';
 import { createServices } from '../src/services';
-import { UnitModel } from '../src/people/unit-model';
-import { PersonModel } from '../src/people/person-model';
 import { AccountModel } from '../src/accounts/account-model';
 import { DraftModel } from '../src/drafts/draft-model';
 import { hashContent } from '../src/drafts/draft-content-rules';
@@ -26,6 +24,7 @@ import { articleTextOf, renderArticleHtml } from '../src/publication/article-htm
 import '../src/models';
 import { report, startBenchDatabase } from './bench-database';
 import { seededRandom } from './seeded-random';
+import { benchAccount, seedCounty } from './bench-county';
 
 const accountTotal = Number(process.env.SWEEP_BENCH_ACCOUNTS ?? 50);
 const articlesPerAccount = Number(process.env.SWEEP_BENCH_ARTICLES ?? 200);
@@ -65,63 +64,17 @@ export async function runPublicationSweepBench(): Promise<void> {
     await ensureIndexes();
     const seedStart = Date.now();
 
-    const county = new Types.ObjectId();
-    const units = Array.from({ length: accountTotal }, (_, index) => ({
-      _id: new Types.ObjectId(),
-      name: `单位${index + 1}`,
-      kind: 'department',
-      parentId: county,
-      ancestorIds: [county],
-      mainLeaderId: null,
-    }));
-    await UnitModel.collection.insertMany(
-      [
-        { _id: county, name: '某县人民政府', kind: 'government', parentId: null, ancestorIds: [], mainLeaderId: null },
-        ...units,
-      ].map((unit) => ({ ...unit, createdAt: now, updatedAt: now })),
+    const { units, staff } = await seedCounty(now, accountTotal);
+    const accounts = units.map((unit, index) =>
+      benchAccount({
+        unitId: unit._id,
+        staff: staff[index],
+        platform: 'wechat-official-account',
+        name: `公众号${index + 1}`,
+        cadenceDays: 3,
+        now,
+      }),
     );
-    const person = (name: string, roles: string[], unitId: Types.ObjectId, adminOfUnitId: Types.ObjectId | null) => ({
-      _id: new Types.ObjectId(),
-      name,
-      code: '',
-      importKey: `bench:${name}`,
-      title: '',
-      roles,
-      unitIds: [unitId],
-      adminOfUnitId,
-      active: true,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const admin = person('管理员', ['admin'], county, county);
-    const staff = units.map((unit, index) => ({
-      leader: person(`领导${index}`, ['leader'], unit._id, null),
-      officer: person(`信息员${index}`, ['officer'], unit._id, null),
-    }));
-    await PersonModel.collection.insertMany([admin, ...staff.flatMap(({ leader, officer }) => [leader, officer])]);
-    const accounts = units.map((unit, index) => ({
-      _id: new Types.ObjectId(),
-      unitId: unit._id,
-      platform: 'wechat-official-account',
-      name: `公众号${index + 1}`,
-      purpose: '',
-      scope: '',
-      leaderInChargeId: staff[index].leader._id,
-      backendAdminId: staff[index].officer._id,
-      status: 'active',
-      openingApproval: { approvedById: null, approvedAt: null, documentNumber: '' },
-      openedAt: new Date(now.getTime() - 400 * dayMs),
-      filingDueAt: null,
-      filings: [],
-      certification: { certified: true, expiresAt: null },
-      interactionEnabled: true,
-      cadenceDays: 3,
-      closure: [],
-      closedKey: '',
-      revision: 0,
-      createdAt: now,
-      updatedAt: now,
-    }));
     await AccountModel.collection.insertMany(accounts);
 
     // The connections, as the operator sets and tests them.

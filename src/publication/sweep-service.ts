@@ -37,7 +37,7 @@ import { SweepStateModel } from './sweep-state-model';
 import { PublicationModel } from './publication-model';
 import type { Publication } from './publication-model';
 import type { SweepOutcome, SweepState } from './sweep-state-model';
-import { alertsOn, describeSweep, listingHorizon, recheckChange, recheckDays } from './sweep-rules';
+import { alertsOn, describeSweep, listingHorizon, noFindings, recheckChange, recheckDays } from './sweep-rules';
 import { indexApprovedArticles, matchSweptArticle, recheckVerifiedArticle } from './sweep-match-rules';
 import type { SweepMatch } from './sweep-match-rules';
 import { SweepFindings } from './sweep-findings';
@@ -275,17 +275,7 @@ export class SweepService {
   ): SweepOutcome {
     const { recorded } = known;
     const { account, listing, state } = entry;
-    const outcome: SweepOutcome = {
-      at: now,
-      error: listing.error,
-      listed: listing.articles.length,
-      found: 0,
-      verified: 0,
-      mismatched: 0,
-      unapproved: 0,
-      deleted: 0,
-      replaced: 0,
-    };
+    const outcome: SweepOutcome = { at: now, ...noFindings(listing.error, listing.articles.length) };
     const index = indexApprovedArticles(entry.approvals);
     const approvalOf = new Map(entry.approvals.map((approval) => [approval.draftId, approval]));
     const seen = new Set<string>();
