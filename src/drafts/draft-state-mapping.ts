@@ -88,6 +88,8 @@ export function summarize(state: ReviewState): DraftSummary {
 /** A draft as publishing reads it: its current version as stored, who approved it and the hash they bound. */
 export function toDraftForPublication(draft: Draft): DraftForPublication {
   const state = toReviewState(draft);
+  // The rules' view of the version, with the stored files (their paths) in place of their hashes.
+  const { attachmentHashes: _hashes, contentHash: _hash, ...content } = currentVersionOf(state);
   const stored = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
   if (!stored) throw new Error(`draft has no version ${draft.currentVersion}`);
   const approvals = state.steps
@@ -111,13 +113,7 @@ export function toDraftForPublication(draft: Draft): DraftForPublication {
       ...new Set(approvals.flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId])),
     ],
     version: {
-      number: stored.number,
-      title: stored.title,
-      body: stored.body,
-      sourceUrl: stored.sourceUrl,
-      reprint: stored.reprint?.source
-        ? { source: stored.reprint.source, originalTitle: stored.reprint.originalTitle }
-        : null,
+      ...content,
       attachments: (stored.attachments ?? []).map(({ name, mimeType, size, sha256, storagePath }) => ({
         name,
         mimeType,
