@@ -28,8 +28,8 @@ import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
-import { publicationRoutes } from '../publication/publication-routes';
 import { sweepRoutes } from '../publication/sweep-routes';
+import { publicationRoutes } from '../publication/publication-routes';
 import { PublicationViews } from '../publication/publication-views';
 import { ConnectedAccounts } from '../publication/connected-accounts';
 import type { AccountAtRisk } from '../shared/contracts';
@@ -141,13 +141,13 @@ export function createApiRoutes(
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
     ...officialAccountConnectionRoutes(services.officialAccountConnections),
+    ...sweepRoutes(services),
     ...publicationRoutes({
       publications: services.publications,
       findVisibleDraft: async (viewer, reference) => ({
         code: (await queries.findVisible(viewer, reference)).draft.shortCode,
       }),
     }),
-    ...sweepRoutes(services),
   ];
 
   return {

@@ -22,58 +22,6 @@ export function toPublishedDraft(draft: Draft): PublishedDraft {
   };
 }
 
-/** Statuses whose current version is approved: fully approved, and published after it. */
-const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
-
-/** A stored draft's approval as the platform sweep reads it (see DraftApproval). */
-export function toDraftApproval(
-  draft: Pick<
-    Draft,
-    | '_id'
-    | 'shortCode'
-    | 'unitId'
-    | 'accountId'
-    | 'submitterId'
-    | 'status'
-    | 'versions'
-    | 'currentVersion'
-    | 'steps'
-    | 'updatedAt'
-  >,
-): DraftApproval {
-  const version = approvedStatuses.has(draft.status)
-    ? draft.versions.find((candidate) => candidate.number === draft.currentVersion)
-    : undefined;
-  const approvals = version
-    ? draft.steps.flatMap((step) =>
-        step.decisions.filter(
-          (decision) => decision.decision === 'approve' && decision.versionNumber === version.number,
-        ),
-      )
-    : [];
-  return {
-    draftId: String(draft._id),
-    code: draft.shortCode,
-    unitId: String(draft.unitId),
-    accountId: draft.accountId ? String(draft.accountId) : null,
-    submitterId: String(draft.submitterId),
-    approverIds: [...new Set(approvals.map((decision) => String(decision.approverId)))],
-    version: version
-      ? {
-          number: version.number,
-          title: version.title,
-          body: version.body,
-          reprint: version.reprint?.source
-            ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
-            : null,
-          contentHash: version.contentHash,
-          approvedAt: new Date(Math.max(0, ...approvals.map((decision) => decision.decidedAt.getTime()))),
-        }
-      : null,
-    changedAt: draft.updatedAt,
-  };
-}
-
 /** The parts of a stored draft the rules read, with ids as strings. */
 export function toReviewState(draft: Draft): ReviewState {
   const ids = (values: Types.ObjectId[]) => values.map(String);
@@ -175,5 +123,23 @@ export function toDraftForPublication(draft: Draft): DraftForPublication {
       })),
     },
     approvedHash: boundHashes.size === 1 ? [...boundHashes][0] : null,
+  };
+}
+
+/** Statuses whose current version is approved: fully approved, and published after it. */
+const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
+
+/** A stored draft as the platform sweep reads it (see DraftApproval). */
+export function toDraftApproval(draft: Draft): DraftApproval {
+  const publication = toDraftForPublication(draft);
+  const decidedAt = draft.steps
+    .flatMap((step) => step.decisions)
+    .filter((decision) => decision.decision === 'approve' && decision.versionNumber === draft.currentVersion)
+    .map((decision) => decision.decidedAt.getTime());
+  const approved = approvedStatuses.has(draft.status) && publication.approvedHash !== null && decidedAt.length > 0;
+  return {
+    ...publication,
+    approvedAt: approved ? new Date(Math.max(...decidedAt)) : null,
+    changedAt: draft.updatedAt,
   };
 }

@@ -143,5 +143,7 @@ publicationSchema.index({ draftId: 1, createdAt: -1 });
 publicationSchema.index({ publishId: 1 });
 // The check job: attempts waiting for a result or a verification, and outcomes of the last minutes.
 publicationSchema.index({ state: 1, stateChangedAt: 1 });
+// The platform sweep: which of the articles it finds were published through the API (and are verified there).
+publicationSchema.index({ articleId: 1 });
 
 export const PublicationModel = model<Publication>('Publication', publicationSchema);

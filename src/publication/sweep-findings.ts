@@ -8,13 +8,16 @@
  * approvers and the unit's admins, with the difference; 未经审核发布 — the account's leader in charge and
  * the admins; a verified article deleted or replaced — the leader in charge, the account's officer, the
  * submitter (and, for a replacement, the approvers) and the admins. Nobody is told about the history
- * before an account's first sweep (sweep-rules.ts), but its events are recorded all the same.
+ * before an account's first sweep (sweep-rules.ts), but its events are recorded all the same. An article
+ * published through the platform's API was verified, recorded and told of by the publish flow: the sweep
+ * records it and counts it, nothing more.
  */
 import { Types } from 'mongoose';
 import type { AuditEventInput } from '../audit/audit-service';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { PlatformPost } from '../cadence/post-ledger';
-import type { DraftApproval } from '../drafts/draft-service-types';
+import type { DraftForPublication } from '../drafts/draft-service-types';
+import { NotFoundError } from '../shared/errors';
 import { draftHeading } from '../drafts/draft-messages';
 import { unique } from '../shared/unique';
 import { mapConcurrently } from '../shared/concurrency';
@@ -37,7 +40,7 @@ import type { TrackedAccount } from '../accounts/cadence-accounts';
 
 export interface SweepFindingsDependencies {
   timeZone: string;
-  drafts: { findApproval(draftId: string): Promise<DraftApproval | null> };
+  drafts: { findForPublication(reference: { id: string }): Promise<DraftForPublication> };
 }
 
 /** An account being swept: who to tell, where it stands, and what its platform showed. */
@@ -77,7 +80,7 @@ export class SweepFindings {
     article: ArticleOnPlatform,
     match: SweepMatch,
     approval: AccountApproval | undefined,
-    alert: boolean,
+    { alert, told }: { alert: boolean; told: boolean },
   ): void {
     const { account } = entry;
     const finding = match.kind;
@@ -96,7 +99,7 @@ export class SweepFindings {
       finding,
       draftId: vouched ? new Types.ObjectId(vouched.draftId) : null,
       versionNumber: vouched?.versionNumber ?? null,
-      alerted: alert,
+      alerted: alert || told,
       deleted: article.deleted,
       replacedBy: '',
       firstSeenAt: this.now,
@@ -114,6 +117,7 @@ export class SweepFindings {
         flag: finding === 'verified' ? null : finding,
       });
     }
+    if (told) return;
     const key = `sweep:${article.key}:${finding}`;
     const details = {
       accountId: account.id,
@@ -192,10 +196,15 @@ export class SweepFindings {
   /** Reads the approved text of each draft a difference is shown against (a few), then tells those findings. */
   async resolveDifferences(): Promise<void> {
     const draftIds = unique(this.pending.map((pending) => pending.draftId));
-    const approvals = await mapConcurrently(draftIds, 4, (id) => this.dependencies.drafts.findApproval(id));
+    const drafts = await mapConcurrently(draftIds, 4, (id) =>
+      this.dependencies.drafts.findForPublication({ id }).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }),
+    );
     const approvedText = new Map<string, ComparedArticle>();
     draftIds.forEach((id, index) => {
-      const version = approvals[index]?.version;
+      const version = drafts[index]?.version;
       if (version) approvedText.set(id, { title: version.title, text: articleTextOf(version) });
     });
     for (const { draftId, published, tell } of this.pending.splice(0)) {
