@@ -14,7 +14,7 @@ import type { Logger } from '../src/shared/logger';
 import { systemClock } from '../src/shared/clock';
 import { civilDate } from '../src/shared/wall-clock';
 import { FakeOfficialAccountServer } from '../src/publication/fake-official-account-server';
-import { createOfficialAccountPushRouter } from '../src/publication/official-account-push-routes';
+import { createPublicationPushRouter } from '../src/publication/publication-push';
 import type { OfficialAccountPush } from '../src/publication/official-account-push-rules';
 import { renderArticleHtml } from '../src/publication/article-html-rules';
 import { codeIn, print } from './demo-kit';
@@ -44,7 +44,7 @@ export interface OfficialAccountStage {
   stop(): Promise<void>;
 }
 
-/** Starts the fake platform and our push endpoint (as main.ts mounts it beside the API). */
+/** Starts the fake platform and our push endpoint. */
 export async function startOfficialAccountStage(
   services: Services,
   logger: Logger,
@@ -54,12 +54,14 @@ export async function startOfficialAccountStage(
   // The platform takes a while to publish (minutes, really); its push then comes after 发布 is answered.
   platform.publishDelayMs = 1_000;
   const apiBaseUrl = await platform.start();
-  const pushes = createOfficialAccountPushRouter({
-    pushSecrets: (accountId) => services.officialAccountConnections.pushSecrets(accountId),
-    handler: async (accountId, push) => {
-      if (push.kind !== 'publish-job-finished') return;
-      demo.note('公众号平台', '审发', describePush(push));
-      await services.publications.handleResult(accountId, push);
+  // The endpoint as main.ts mounts it; the demo prints each push it takes on before handing it over.
+  const pushes = createPublicationPushRouter({
+    officialAccountConnections: services.officialAccountConnections,
+    publications: {
+      handlePush: async (accountId, push) => {
+        if (push.kind === 'publish-job-finished') demo.note('公众号平台', '审发', describePush(push));
+        await services.publications.handlePush(accountId, push);
+      },
     },
     clock: systemClock,
     logger,
