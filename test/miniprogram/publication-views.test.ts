@@ -169,6 +169,17 @@ describe('平台巡查 on the account detail', () => {
     expect(textsOf(page, '.sweep-now')).toEqual(['立即巡查']);
   });
 
+  test('when the last sweep cannot be read, then the card says why and 重试 reads it again', async () => {
+    fake.route('GET /api/v1/accounts/:id/sweep', failure(500, 'INTERNAL', 'x'));
+    const page = await render('pages/account-detail/account-detail', { query: { id: education.id } });
+    expect(textOf(page)).toContain('平台巡查 立即巡查 服务器暂时出错，请稍后重试 重试');
+
+    fake.route('GET /api/v1/accounts/:id/sweep', ok(publicationFixtures.swept));
+    expect(queryAll(page, '.retry')).toHaveLength(1);
+    await tap(page, '.retry');
+    expect(textsOf(page, '.swept-at')).toEqual(['2026-11-27 08:30']);
+  });
+
   test('when the account is on another platform, then there is no sweep card', async () => {
     const page = await render('pages/account-detail/account-detail', { query: { id: town.id } });
     expect(textsOf(page, '.sweep-now')).toEqual([]);

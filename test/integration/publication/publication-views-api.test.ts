@@ -18,6 +18,7 @@ import { cliToken, startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
+import { connectToFakePlatform } from '../../support/publication-factories';
 
 const shanghai = (text: string) => new Date(`${text}+08:00`);
 const clock = new ManualClock(shanghai('2026-11-02T10:00:00'));
@@ -52,8 +53,8 @@ afterAll(async () => {
 // branch admin of 青山镇 (林小燕, outside) and one of the bureau itself (钱卫东, inside).
 beforeEach(async () => {
   await emptyTestDatabase();
+  // A platform account of its own: nothing published on it yet.
   appId = `wx7e1e0b5a9c3d${String((run += 1)).padStart(4, '0')}`;
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   clock.set(shanghai('2026-11-02T10:00:00'));
   services = createServices({ clock, logger });
   await importSampleOrganization(services.people);
@@ -67,12 +68,9 @@ beforeEach(async () => {
     admin: '刘洋',
   });
   accountId = String(account._id);
+  await connectToFakePlatform(services, platform, { appId, secrets, accountId, apiBaseUrl, author: '县应急管理局' });
   const operator = { kind: 'operator' as const, personId: null };
-  const connections = services.officialAccountConnections;
-  await connections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
-  expect((await connections.test(operator, accountId)).state).toBe('connected');
-  const cover = await (await connections.clientFor(accountId))?.addPermanentImage(Buffer.from('cover'), 'cover.png');
-  await connections.set(operator, accountId, { appId, apiBaseUrl, author: '县应急管理局', defaultCoverMediaId: cover });
+  expect((await services.officialAccountConnections.test(operator, accountId)).state).toBe('connected');
 }, 60_000);
 
 afterEach(async () => {

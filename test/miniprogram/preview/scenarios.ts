@@ -24,6 +24,20 @@ export interface PreviewScenario {
 
 const asAdmin = (fake: FakeWx) => signIn(fake.storage, fixtures.admin);
 
+/** The education bureau's 微信公众号 in the registry. */
+const educationAccountPage = {
+  page: 'pages/account-detail/account-detail',
+  query: { id: fixtures.accountList.accounts[0].id },
+};
+
+/** Signed in as the admin, with these routes answering otherwise than their fixtures. */
+const asAdminWith =
+  (answers: Record<string, unknown>) =>
+  (fake: FakeWx): void => {
+    asAdmin(fake);
+    for (const [route, body] of Object.entries(answers)) fake.route(route, ok(body));
+  };
+
 export const scenarios: PreviewScenario[] = [
   { name: 'login', page: 'pages/login/login', expectText: '微信一键登录' },
   {
@@ -101,25 +115,22 @@ export const scenarios: PreviewScenario[] = [
     name: 'draft-detail-publication-mismatch',
     page: 'pages/draft-detail/draft-detail',
     query: { reference: 'K7Q2' },
-    arrange: (fake) => {
-      asAdmin(fake);
-      fake.route('GET /api/v1/drafts/:reference', ok(publicationFixtures.publishedDraft));
-      fake.route('GET /api/v1/drafts/:reference/timeline', ok(publicationFixtures.publishedTimeline));
-    },
+    arrange: asAdminWith({
+      'GET /api/v1/drafts/:reference': publicationFixtures.publishedDraft,
+      'GET /api/v1/drafts/:reference/timeline': publicationFixtures.publishedTimeline,
+    }),
     expectText: '审核通过的第 2 版 → 平台上的文章（1 处不同）',
   },
   {
     name: 'draft-detail-publication-swept',
     page: 'pages/draft-detail/draft-detail',
     query: { reference: 'K7Q2' },
-    arrange: (fake) => {
-      asAdmin(fake);
-      const check = publicationFixtures.sweptMismatch;
-      fake.route(
-        'GET /api/v1/drafts/:reference',
-        ok({ ...publicationFixtures.publishedDraft, publicationCheck: check }),
-      );
-    },
+    arrange: asAdminWith({
+      'GET /api/v1/drafts/:reference': {
+        ...publicationFixtures.publishedDraft,
+        publicationCheck: publicationFixtures.sweptMismatch,
+      },
+    }),
     expectText: '平台巡查发现（后台发布）',
   },
   { name: 'people', page: 'pages/people/people', arrange: asAdmin, expectText: '发绑定码' },
@@ -140,37 +151,27 @@ export const scenarios: PreviewScenario[] = [
   },
   {
     name: 'account-detail',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
+    ...educationAccountPage,
     arrange: asAdmin,
     expectText: '钱卫东 → 孙丽',
   },
   {
     name: 'account-sweep-never',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
-    arrange: (fake) => {
-      asAdmin(fake);
-      fake.route('GET /api/v1/accounts/:id/sweep', ok(publicationFixtures.neverSwept));
-    },
+    ...educationAccountPage,
+    arrange: asAdminWith({ 'GET /api/v1/accounts/:id/sweep': publicationFixtures.neverSwept }),
     expectText: '尚未巡查',
   },
   {
     name: 'account-connection-form',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
+    ...educationAccountPage,
     arrange: asAdmin,
     act: (page) => tap(page, '.open-connection-form'),
     expectText: '已填写，留空则不变',
   },
   {
     name: 'account-connection-failed',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
-    arrange: (fake) => {
-      asAdmin(fake);
-      fake.route('GET /api/v1/accounts/:id/connection', ok(connectionFixtures.failed));
-    },
+    ...educationAccountPage,
+    arrange: asAdminWith({ 'GET /api/v1/accounts/:id/connection': connectionFixtures.failed }),
     expectText: 'IP白名单',
   },
   {

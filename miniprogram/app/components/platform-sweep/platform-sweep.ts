@@ -8,8 +8,10 @@ import { messageOf } from '../../lib/api-error';
 import { toSweepCard } from '../../lib/publication-check-view';
 import type { SweepCard } from '../../lib/publication-check-view';
 import { toast } from '../../lib/wechat';
+import { cardLoadBehavior } from '../../lib/page-behaviors';
 
 Component({
+  behaviors: [cardLoadBehavior],
   properties: {
     accountId: { type: String, value: '' },
   },
@@ -19,11 +21,6 @@ Component({
     card: null as SweepCard | null,
     sweeping: false,
   },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
   methods: {
     async load() {
       this.setData({ status: 'loading' });
@@ -32,10 +29,6 @@ Component({
       } catch (error) {
         this.setData({ status: 'error', errorMessage: messageOf(error) });
       }
-    },
-
-    onRetry() {
-      void this.load();
     },
 
     /** Sweeps now; the answer replaces the card, a refusal (not connected, platform error) is toasted. */
