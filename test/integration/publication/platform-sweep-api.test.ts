@@ -24,6 +24,7 @@ import { cliToken, startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
+import { connectToFakePlatform } from '../../support/publication-factories';
 
 const shanghai = (text: string) => new Date(`${text}+08:00`);
 const clock = new ManualClock(shanghai('2026-11-02T10:00:00'));
@@ -59,7 +60,6 @@ beforeEach(async () => {
   await emptyTestDatabase();
   // A platform account of its own: nothing published on it yet.
   appId = `wx5eeb0a7d2c3f${String((run += 1)).padStart(4, '0')}`;
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   clock.set(shanghai('2026-11-02T10:00:00'));
   services = createServices({ clock, logger });
   await importSampleOrganization(services.people);
@@ -72,8 +72,8 @@ beforeEach(async () => {
     admin: '刘洋',
   });
   accountId = String(account._id);
+  await connectToFakePlatform(services, platform, { accountId, apiBaseUrl, appId, secrets });
   const operator = { kind: 'operator' as const, personId: null };
-  await services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
   expect((await services.officialAccountConnections.test(operator, accountId)).state).toBe('connected');
 }, 60_000);
 
