@@ -47,6 +47,7 @@ interface ChildSweep {
   commands: Record<string, number>;
   serverMs: Record<string, number>;
   peakRssMb: number;
+  idleRssMb: number;
 }
 
 export async function runPublicationSweepBench(): Promise<void> {
@@ -152,7 +153,7 @@ export async function runPublicationSweepBench(): Promise<void> {
       report(
         `${sweep.sweep} sweep: ${sweep.accounts} accounts, ${sweep.listed} articles listed, ${sweep.found} new ` +
           `(${sweep.verified} verified, ${sweep.unapproved} unapproved) in ${(sweep.elapsedMs / 1000).toFixed(2)} s, ` +
-          `${sweep.dbCommands} database commands, peak RSS ${sweep.peakRssMb} MB` +
+          `${sweep.dbCommands} database commands, peak RSS ${sweep.peakRssMb} MB (${sweep.idleRssMb} MB before sweeping)` +
           (sweep.errors.length > 0 ? `; errors: ${sweep.errors.join(' | ')}` : ''),
       );
       report(`  database time by command (ms): ${JSON.stringify(sweep.serverMs)}`);
@@ -175,6 +176,7 @@ export async function runPublicationSweepBench(): Promise<void> {
         sweep_s: Math.round(first.elapsedMs / 10) / 100,
         db_commands: first.dbCommands,
         peak_rss_mb: first.peakRssMb,
+        idle_rss_mb: first.idleRssMb,
         next_day_sweep_s: Math.round(nextDay.elapsedMs / 10) / 100,
         driver_floor_read_s: floor ? Math.round(floor.elapsedMs / 10) / 100 : null,
         next_day_db_commands: nextDay.dbCommands,

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
         : key,
     );
   });
+  // What the process holds before sweeping (the code loaded, connected): the sweep's own share is above it.
+  const idleRssMb = Math.round(process.memoryUsage().rss / 1_048_576);
   for (const sweep of ['first', 'next-day'] as const) {
     commands = 0;
     counted.clear();
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
         commands: Object.fromEntries(counted),
         serverMs: Object.fromEntries([...serverMs].map(([name, ms]) => [name, Math.round(ms)])),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        idleRssMb,
       })}\n`,
     );
     clock.advance(86_400_000);

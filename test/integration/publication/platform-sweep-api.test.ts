@@ -23,6 +23,8 @@ import type { Services } from '../../../src/services';
 import { cliToken, startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
+import { connectToFakePlatform } from '../../support/publication-factories';
+import { openEmergencyAccount } from '../../support/connection-factories';
 import { openAccount } from '../../support/registry-factories';
 
 const shanghai = (text: string) => new Date(`${text}+08:00`);
@@ -59,21 +61,14 @@ beforeEach(async () => {
   await emptyTestDatabase();
   // A platform account of its own: nothing published on it yet.
   appId = `wx5eeb0a7d2c3f${String((run += 1)).padStart(4, '0')}`;
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   clock.set(shanghai('2026-11-02T10:00:00'));
   services = createServices({ clock, logger });
   await importSampleOrganization(services.people);
   await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
-  const account = await openAccount(services, {
-    unit: '县应急管理局',
-    name: '平安应急',
-    leader: '王建华',
-    admin: '刘洋',
-  });
-  accountId = String(account._id);
+  accountId = await openEmergencyAccount(services, '平安应急');
+  await connectToFakePlatform(services, platform, { accountId, apiBaseUrl, appId, secrets });
   const operator = { kind: 'operator' as const, personId: null };
-  await services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
   expect((await services.officialAccountConnections.test(operator, accountId)).state).toBe('connected');
 }, 60_000);
 
