@@ -17,7 +17,7 @@ import type { Dashboard, DraftDetail, DraftTimeline } from '../../../src/shared/
 import { cliToken, startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
-import { openAccount } from '../../support/registry-factories';
+import { openEmergencyAccount } from '../../support/connection-factories';
 import { connectToFakePlatform } from '../../support/publication-factories';
 
 const shanghai = (text: string) => new Date(`${text}+08:00`);
@@ -61,13 +61,7 @@ beforeEach(async () => {
   await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
   await makeAdmin(await personId('钱卫东'), '某县人民政府/县应急管理局');
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
-  const account = await openAccount(services, {
-    unit: '县应急管理局',
-    name: '平安应急',
-    leader: '王建华',
-    admin: '刘洋',
-  });
-  accountId = String(account._id);
+  accountId = await openEmergencyAccount(services, '平安应急');
   await connectToFakePlatform(services, platform, { appId, secrets, accountId, apiBaseUrl, author: '县应急管理局' });
   const operator = { kind: 'operator' as const, personId: null };
   expect((await services.officialAccountConnections.test(operator, accountId)).state).toBe('connected');
