@@ -296,6 +296,40 @@ describe('the platform result', () => {
     ).toHaveLength(1);
   });
 
+  test('when a submission was cut short by a crash, then after ten minutes it is closed, the officer is told to check the back office, and 发布 works again', async () => {
+    const seen = chat.messagesOf('刘洋').length;
+    const code = await approvedDraft('提交中断', '正文。');
+    const draft = await draftOf(code);
+    // What a process that died between claiming the attempt and the platform's answer leaves behind.
+    const crashedAt = new Date(Date.now() - 11 * 60_000);
+    const facts = await chat.services.drafts.findForPublication({ code });
+    await PublicationModel.create({
+      draftId: draft._id,
+      draftCode: code,
+      unitId: draft.unitId,
+      accountId,
+      submitterId: draft.submitterId,
+      requestedById: draft.submitterId,
+      approverIds: facts.approverIds,
+      versionNumber: 1,
+      contentHash: facts.approvedHash ?? '',
+      title: '提交中断',
+      text: '正文。',
+      stateChangedAt: crashedAt,
+    });
+    await chat.sayAndWait('刘洋', `发布 ${code}`, '该稿件正在发布中');
+
+    await chat.services.publications.checkUnfinished({ after: new Date(Date.now() - 30_000), until: new Date() });
+    const told = await chat.waitFor('刘洋', `【发布未成功】#${code}`, { after: seen });
+    expect(told).toContain('请先在公众号后台「发表记录」中确认是否已发布');
+    expect((await publicationsOf(code))[0]).toMatchObject({
+      state: 'failed',
+      failure: { code: 'SUBMISSION_INTERRUPTED' },
+    });
+    await publish('刘洋', code);
+    await chat.waitFor('刘洋', `【发布核验】#${code}`, { after: seen });
+  });
+
   test('when a second 发布 comes while one is in flight, then it is refused and nothing more is sent to the platform', async () => {
     const code = await approvedDraft('重复发布', '只应发出一次。');
     platform.holdPublications = true;
