@@ -9,8 +9,6 @@ import { createLogger } from '../src/shared/logger';
 import { ManualClock } from '../src/shared/clock';
 import { ensureIndexes } from '../src/shared/database';
 import { createServices } from '../src/services';
-import { UnitModel } from '../src/people/unit-model';
-import { PersonModel } from '../src/people/person-model';
 import { AccountModel, accountPlatforms } from '../src/accounts/account-model';
 import { PostModel } from '../src/cadence/post-model';
 import { CadenceStateModel } from '../src/cadence/cadence-state-model';
@@ -18,6 +16,7 @@ import { OutboxMessageModel } from '../src/outbox/outbox-message-model';
 import '../src/models';
 import { report, startBenchDatabase } from './bench-database';
 import { seededRandom } from './seeded-random';
+import { benchAccount, seedCounty } from './bench-county';
 
 const accountTotal = Number(process.env.CADENCE_BENCH_ACCOUNTS ?? 10_000);
 const days = 90;
@@ -40,65 +39,17 @@ export async function runCadenceBench(): Promise<void> {
     await ensureIndexes();
 
     const seedStart = Date.now();
-    const county = new Types.ObjectId();
-    const unitCount = Math.ceil(accountTotal / accountPlatforms.length);
-    const units = [
-      { _id: county, name: '某县人民政府', kind: 'government', parentId: null, ancestorIds: [], mainLeaderId: null },
-      ...Array.from({ length: unitCount }, (_, index) => ({
-        _id: new Types.ObjectId(),
-        name: `单位${index + 1}`,
-        kind: 'department',
-        parentId: county,
-        ancestorIds: [county],
-        mainLeaderId: null,
-      })),
-    ];
-    await UnitModel.collection.insertMany(units.map((unit) => ({ ...unit, createdAt: now, updatedAt: now })));
-    const person = (name: string, roles: string[], unitId: Types.ObjectId, adminOfUnitId: Types.ObjectId | null) => ({
-      _id: new Types.ObjectId(),
-      name,
-      code: '',
-      importKey: `bench:${name}`,
-      title: '',
-      roles,
-      unitIds: [unitId],
-      adminOfUnitId,
-      active: true,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const admin = person('管理员', ['admin'], county, county);
-    const staff = units.slice(1).map((unit, index) => ({
-      leader: person(`领导${index}`, ['leader'], unit._id, null),
-      officer: person(`信息员${index}`, ['officer'], unit._id, null),
-    }));
-    await PersonModel.collection.insertMany([admin, ...staff.flatMap(({ leader, officer }) => [leader, officer])]);
-
+    const { units, staff } = await seedCounty(now, Math.ceil(accountTotal / accountPlatforms.length));
     const accounts = Array.from({ length: accountTotal }, (_, index) => {
       const unitIndex = Math.floor(index / accountPlatforms.length);
-      return {
-        _id: new Types.ObjectId(),
-        unitId: units[unitIndex + 1]._id,
+      return benchAccount({
+        unitId: units[unitIndex]._id,
+        staff: staff[unitIndex],
         platform: accountPlatforms[index % accountPlatforms.length],
         name: `账号${index + 1}`,
-        purpose: '',
-        scope: '',
-        leaderInChargeId: staff[unitIndex].leader._id,
-        backendAdminId: staff[unitIndex].officer._id,
-        status: 'active',
-        openingApproval: { approvedById: null, approvedAt: null, documentNumber: '' },
-        openedAt: new Date(now.getTime() - 400 * dayMs),
-        filingDueAt: null,
-        filings: [],
-        certification: { certified: true, expiresAt: null },
-        interactionEnabled: true,
         cadenceDays: 1 + Math.floor(random() * 3),
-        closure: [],
-        closedKey: '',
-        revision: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
+        now,
+      });
     });
     await AccountModel.collection.insertMany(accounts);
 

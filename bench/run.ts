@@ -10,6 +10,7 @@ import { runChatLatencyBench } from './chat-latency-bench';
 import { runCadenceBench } from './cadence-bench';
 import { runContentCheckBench } from './content-check-bench';
 import { runDbScaleBench } from './db-scale-bench';
+import { runPublicationSweepBench } from './publication-sweep-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'annual-review': runAnnualReviewBench,
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   cadence: runCadenceBench,
   'content-check': runContentCheckBench,
   'db-scale': runDbScaleBench,
+  'publication-sweep': runPublicationSweepBench,
 };
 
 async function main(): Promise<void> {

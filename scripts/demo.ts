@@ -2,8 +2,10 @@
  * `npm run demo` — the whole review flow on the real bot and a real database, no chat account needed:
  * an embedded FerretDB in a temporary folder (or a fresh database on MONGODB_URI), the sample county
  * organisation, and wechaty-puppet-mock standing in for the chat (`-- --channel wecom`: PuppetWecomApp
- * against a local fake WeCom server, where the second leader approves by clicking the card). Prints the chat transcript as it
- * happens, then verifies the audit trail. Exits 0 when every expected message arrived and the trail
+ * against a local fake WeCom server, where the second leader approves by clicking the card; `-- --platform
+ * wechat-official`: publishing through a 公众号 on the local fake platform, its verification and the
+ * platform sweep, scripts/demo-wechat-official.ts). Prints the chat transcript as it happens, then
+ * verifies the audit trail. Exits 0 when every expected message arrived and the trail
  * verifies; 1 when the trail is broken; 2, naming the step, when a message did not arrive in time.
  */
 import fs from 'node:fs';
@@ -19,51 +21,28 @@ import { createLogger } from '../src/shared/logger';
 import { systemClock } from '../src/shared/clock';
 import { AppError } from '../src/shared/errors';
 import { verifyAuditChain } from '../src/audit/audit-service';
-import { OutboxMessageModel } from '../src/outbox/outbox-message-model';
 import { MockChat } from '../bot/mock-chat';
-import type { ChatLine, ChatWorld, ChatWorldOptions } from '../bot/chat-world';
+import type { ChatWorld, ChatWorldOptions } from '../bot/chat-world';
 import { WecomChat } from '../bot/wecom/wecom-chat';
 import { runCommand } from './run-command';
+import { Demo, codeIn, formatLine, print } from './demo-kit';
+import { connectAccount, runOfficialAccountStory, startOfficialAccountStage } from './demo-wechat-official';
+import type { OfficialAccountStage } from './demo-wechat-official';
 
 const root = path.resolve(__dirname, '..');
 const sampleOrganization = path.join(root, 'docs', 'sample-organization.json');
-const timeZone = 'Asia/Shanghai';
-/** How long one step may wait for the bot's messages. */
-const stepTimeoutMs = Number(process.env.DEMO_STEP_TIMEOUT_MS ?? 15_000);
 const participants = ['刘洋', '孙丽', '钱卫东', '赵海涛', '王建华', '李静'];
-const channel = process.argv.includes('--channel')
-  ? process.argv[process.argv.indexOf('--channel') + 1]
-  : (process.env.DEMO_CHANNEL ?? 'mock');
-
-/** Expected bot message: who receives it and what it must contain. */
-type Expectation = [recipient: string, text: string | RegExp];
+const argument = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const channel = argument('--channel') ?? process.env.DEMO_CHANNEL ?? 'mock';
+/** wechat-official: the story goes on to publish through a 公众号 on the local fake platform, and its sweep. */
+const platform = argument('--platform') ?? 'none';
 
 interface DemoDatabase {
   uri: string;
   dbName: string;
   source: string;
   stop(): Promise<void>;
-}
-
-function print(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-const clockFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone,
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** "[09:12:03] 刘洋 → 审发：投稿 …", with the further lines of a message indented under it. */
-function formatLine(line: ChatLine): string {
-  const stamp = `[${clockFormat.format(line.at)}] `;
-  const to = line.room ? `群聊「${line.room}」` : line.to;
-  const [first, ...rest] = line.text.split('\n');
-  const indent = ' '.repeat(stamp.length + 2);
-  return [`${stamp}${line.from} → ${to}：${first}`, ...rest.map((text) => `${indent}${text}`)].join('\n');
 }
 
 /** A fresh database: a new name on MONGODB_URI's server, or an embedded FerretDB in a temporary folder. */
@@ -94,68 +73,15 @@ async function openDemoDatabase(): Promise<DemoDatabase> {
   };
 }
 
-class Demo {
-  private stepNumber = 0;
-
-  constructor(private readonly chat: ChatWorld) {}
-
-  /**
-   * One step of the story: `name` says `text`; the step ends when every expected message has arrived
-   * and the outbox holds nothing more to deliver, so the transcript's order does not depend on timing.
-   */
-  async step(title: string, name: string, text: string, expected: Expectation[]): Promise<string[]> {
-    this.stepNumber += 1;
-    print();
-    print(`—— ${this.stepNumber}. ${title} ——`);
-    const marks = new Map(expected.map(([recipient]) => [recipient, this.chat.messagesOf(recipient).length]));
-    await this.act(name, text);
-    const received: string[] = [];
-    for (const [recipient, pattern] of expected) {
-      try {
-        received.push(
-          await this.chat.waitFor(recipient, pattern, { after: marks.get(recipient), timeoutMs: stepTimeoutMs }),
-        );
-      } catch (error) {
-        throw new AppError(
-          'DEMO_STEP_TIMEOUT',
-          `step ${this.stepNumber} (${title}): ${recipient} did not receive “${String(pattern)}” within ${stepTimeoutMs} ms`,
-          { cause: error },
-        );
-      }
-    }
-    await this.waitUntilDelivered(title);
-    return received;
-  }
-
-  /** `name` writes `text`; on WeCom, "[点击卡片按钮] 同意 #K7Q2" clicks that button on their card instead. */
-  private async act(name: string, text: string): Promise<void> {
-    const click = /^\[点击卡片按钮\] (同意|驳回) #([A-Z2-9]{4})$/.exec(text);
-    if (!click) return this.chat.say(name, text);
-    if (!(this.chat instanceof WecomChat))
-      throw new AppError('DEMO_UNEXPECTED', 'cards exist on the WeCom channel only');
-    await this.chat.clickCard(name, this.chat.cardFor(name, click[2]), click[1]);
-  }
-
-  /** Waits until the outbox has nothing pending or being sent. */
-  async waitUntilDelivered(title: string): Promise<void> {
-    const deadline = Date.now() + stepTimeoutMs;
-    while (await OutboxMessageModel.exists({ status: { $in: ['pending', 'sending'] } })) {
-      if (Date.now() > deadline) {
-        throw new AppError('DEMO_STEP_TIMEOUT', `step ${this.stepNumber} (${title}): the outbox did not drain`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
-const codeIn = (text: string) => /#([A-Z2-9]{4})/.exec(text)?.[1] ?? '';
-
-async function runStory(chat: ChatWorld): Promise<void> {
-  const demo = new Demo(chat);
+async function bindEveryone(chat: ChatWorld, demo: Demo): Promise<void> {
   print();
   print('—— 0. 绑定：每人发送管理员给的一次性绑定码 ——');
   for (const name of participants) await chat.bind(name);
   await demo.waitUntilDelivered('binding');
+}
+
+async function runStory(chat: ChatWorld, demo: Demo): Promise<void> {
+  await bindEveryone(chat, demo);
 
   const title = '关于开展防汛应急演练的通知';
   const [receipt, request] = await demo.step(
@@ -255,14 +181,19 @@ runCommand(async () => {
   const database = await openDemoDatabase();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'silent');
   let chat: ChatWorld | null = null;
+  let stage: OfficialAccountStage | null = null;
   try {
     await connectDatabase(database.uri, { dbName: database.dbName, serverSelectionTimeoutMs: 10_000 });
     await ensureIndexes();
     if (channel !== 'mock' && channel !== 'wecom') {
       return { code: 2, output: `unknown --channel ${channel}: use mock or wecom` };
     }
+    if (platform !== 'none' && platform !== 'wechat-official') {
+      return { code: 2, output: `unknown --platform ${platform}: use wechat-official` };
+    }
     const chatName = channel === 'wecom' ? '企业微信自建应用（本地模拟的企业微信服务器）' : 'wechaty-puppet-mock';
-    print(`审发演示：${database.source}，数据库 ${database.dbName}，聊天：${chatName}`);
+    const platformName = platform === 'wechat-official' ? '，公众号：本地模拟的公众号平台' : '';
+    print(`审发演示：${database.source}，数据库 ${database.dbName}，聊天：${chatName}${platformName}`);
     const services = createServices({ clock: systemClock, logger });
     const imported = await services.organization.importOrganization(
       fs.readFileSync(sampleOrganization, 'utf8'),
@@ -280,7 +211,18 @@ runCommand(async () => {
     chat = channel === 'wecom' ? new WecomChat(options) : new MockChat(options);
     chat.observe((line) => print(formatLine(line)));
     await chat.start();
-    await runStory(chat);
+    const demo = new Demo(chat);
+    if (platform === 'wechat-official') {
+      const started = await startOfficialAccountStage(services, logger, demo);
+      stage = started;
+      await bindEveryone(chat, demo);
+      demo.heading('管理员李静登记公众号并接入公众号平台（小程序账号页“公众号连接”）');
+      started.accountId = await connectAccount(services, started);
+      await demo.waitUntilDelivered('connection');
+      await runOfficialAccountStory(demo, services, started);
+    } else {
+      await runStory(chat, demo);
+    }
 
     await services.audit.settle();
     const report = await verifyAuditChain();
@@ -292,6 +234,7 @@ runCommand(async () => {
     };
   } finally {
     await chat?.stop();
+    await stage?.stop();
     if (process.env.MONGODB_URI && mongoose.connection.readyState === mongoose.ConnectionStates.connected) {
       await mongoose.connection.dropDatabase();
     }

@@ -42,9 +42,9 @@ import type { Account } from './accounts/account-model';
 import { OfficialAccountConnections } from './publication/official-account-connection-service';
 import { OfficialAccountClient } from './publication/official-account-client';
 import { resolveConnectionSecretKey } from './publication/connection-secret-key';
-import { PublicationService } from './publication/publication-service';
 import { ConnectedAccounts } from './publication/connected-accounts';
 import { SweepService } from './publication/sweep-service';
+import { PublicationService } from './publication/publication-service';
 
 export interface Services {
   clock: Clock;
@@ -66,10 +66,10 @@ export interface Services {
   organization: OrganizationFileImport;
   /** The 微信公众号 accounts' connections to the platform (R10), and the ports publishing uses. */
   officialAccountConnections: OfficialAccountConnections;
-  /** Publishing approved drafts through a platform's API, its results and their verification (R10). */
-  publications: PublicationService;
   /** The platform sweep of connected accounts (R10): daily and on demand. */
   sweeps: SweepService;
+  /** Publishing approved drafts through a platform's API, its results and their verification (R10). */
+  publications: PublicationService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -155,11 +155,11 @@ export function createServices(options: ServiceOptions): Services {
   });
   const cadenceDependencies = { clock, outbox, people, calendar, policies: reminderPolicies, timeZone, logger };
   const cadenceAccounts = new CadenceAccounts();
-  // Built after the drafts it reads, and told of their approvals (automatic publishing): bound late.
-  const approvals: { publications: PublicationService | null } = { publications: null };
   // A connected account's posts are counted from its platform (the sweep), not from 已发布 reports.
   const connectedAccounts = new ConnectedAccounts();
   const posts = new PostLedger({ clock, accounts: cadenceAccounts, platform: connectedAccounts, logger });
+  // Built after the drafts it reads, and told of their approvals (automatic publishing): bound late.
+  const approvals: { publications: PublicationService | null } = { publications: null };
   const drafts = new DraftService({
     clock,
     audit,
@@ -199,17 +199,6 @@ export function createServices(options: ServiceOptions): Services {
     createClient: (settings) => new OfficialAccountClient({ ...settings, clock, logger }),
     logger,
   });
-  const publications = new PublicationService({
-    clock,
-    audit,
-    outbox,
-    drafts,
-    people,
-    accounts,
-    connections: { connectionFor: (accountId) => officialAccountConnections.publishingConnection(accountId) },
-    logger,
-  });
-  approvals.publications = publications;
   const sweeps = new SweepService({
     clock,
     timeZone,
@@ -225,6 +214,17 @@ export function createServices(options: ServiceOptions): Services {
     drafts,
     posts,
   });
+  const publications = new PublicationService({
+    clock,
+    audit,
+    outbox,
+    drafts,
+    people,
+    accounts,
+    connections: { connectionFor: (accountId) => officialAccountConnections.publishingConnection(accountId) },
+    logger,
+  });
+  approvals.publications = publications;
   return {
     clock,
     audit,
@@ -242,8 +242,8 @@ export function createServices(options: ServiceOptions): Services {
     unbinding,
     organization,
     officialAccountConnections,
-    publications,
     sweeps,
+    publications,
   };
 }
 

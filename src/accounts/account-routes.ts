@@ -86,6 +86,8 @@ export function accountRoutes(dependencies: AccountRouteDependencies): ApiRoute[
         { to: 'put /accounts/{id}/certification', parameters: { id: '$response.body#/accounts/0/id' } },
         { to: 'get /accounts/{id}/connection', parameters: { id: '$response.body#/accounts/0/id' } },
         { to: 'put /accounts/{id}/connection', parameters: { id: '$response.body#/accounts/0/id' } },
+        { to: 'post /accounts/{id}/sweep', parameters: { id: '$response.body#/accounts/0/id' } },
+        { to: 'get /accounts/{id}/sweep', parameters: { id: '$response.body#/accounts/0/id' } },
       ],
       handle: async (ctx, { query }) => {
         const page = await accounts.listForAdmin(adminOf(ctx), query);

@@ -28,8 +28,10 @@ import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
-import { publicationRoutes } from '../publication/publication-routes';
 import { sweepRoutes } from '../publication/sweep-routes';
+import { publicationRoutes } from '../publication/publication-routes';
+import { PublicationViews } from '../publication/publication-views';
+import { ConnectedAccounts } from '../publication/connected-accounts';
 import type { AccountAtRisk } from '../shared/contracts';
 import { platformLabels } from '../accounts/account-rules';
 import fs from 'node:fs';
@@ -69,7 +71,19 @@ export function createApiRoutes(
     accessTtlSeconds: config.auth.accessTtlSeconds,
     refreshTtlSeconds: config.auth.refreshTtlSeconds,
   });
-  const queries = new DraftQueries({ people, timeZone: config.timeZone });
+  const publicationViews = new PublicationViews({
+    clock,
+    accounts: {
+      findAccounts: (ids) => services.accounts.findAccounts(ids),
+      runningAccountsOfUnits: (unitIds) => services.accounts.runningAccountsOfUnits(unitIds),
+    },
+    connected: new ConnectedAccounts(),
+  });
+  const queries = new DraftQueries({
+    people,
+    timeZone: config.timeZone,
+    eventsKeptElsewhere: (draftId) => publicationViews.timelineKeptFor(draftId),
+  });
   const digests = digestDirectory(config);
   // Who may read which audit events: the same decision for GET /audit/events and the audit export.
   const auditVisibility = new AuditVisibility({
@@ -85,7 +99,7 @@ export function createApiRoutes(
 
   const routes = [
     ...authRoutes(sessions),
-    ...draftRoutes(queries),
+    ...draftRoutes(queries, { publicationCheck: (draft) => publicationViews.forDraft(draft) }),
     ...auditRoutes({
       clock,
       findPeople: (ids) => people.findPeople(ids),
@@ -123,6 +137,7 @@ export function createApiRoutes(
           viewer.isAdmin
             ? services.annualReviews.dashboardCounts({ scopeUnitIds: viewer.scope.adminRootUnitIds })
             : Promise.resolve(null),
+        publicationCounts: (viewer) => publicationViews.countsFor(viewer),
       }),
     ),
     ...exportRoutes(new ExportService({ audit, people, auditVisibility, timeZone: config.timeZone }), config.timeZone),
@@ -130,13 +145,13 @@ export function createApiRoutes(
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
     ...officialAccountConnectionRoutes(services.officialAccountConnections),
+    ...sweepRoutes(services),
     ...publicationRoutes({
       publications: services.publications,
       findVisibleDraft: async (viewer, reference) => ({
         code: (await queries.findVisible(viewer, reference)).draft.shortCode,
       }),
     }),
-    ...sweepRoutes(services),
   ];
 
   return {

@@ -97,6 +97,11 @@ export interface AuditedChangeOptions<T extends RevisionedDocument> {
   busy: () => Error;
   /** For a record recorded in another subject's trail: where its events go (see EventPlacement). */
   placement?: EventPlacement<T>;
+  /**
+   * Fields that keep the change's event with the record, written with the change (a publication keeps
+   * its events for the draft's timeline): derived from the event, so a completion writes them too.
+   */
+  keepEvent?: (document: T, event: AuditEvent) => Record<string, unknown>;
 }
 
 /**
@@ -127,10 +132,12 @@ export function changeAudited<T extends RevisionedDocument>(options: AuditedChan
       };
       return { event, changes: decided.changes };
     },
-    write: (document, { changes }, held, now) => writeAtRevision(target, document, changes, held, now),
+    write: (document, { changes }, held, now) =>
+      writeAtRevision(target, document, { ...changes, ...options.keepEvent?.(document, held.event) }, held, now),
     complete: (document, event, now) => {
       const stored = (event.details.changes ?? []) as FieldChange[];
-      return writeAtRevision(target, document, fromFieldChanges(stored), unknownClaim, now);
+      const changes = { ...fromFieldChanges(stored), ...options.keepEvent?.(document, event) };
+      return writeAtRevision(target, document, changes, unknownClaim, now);
     },
     busy: options.busy,
   });

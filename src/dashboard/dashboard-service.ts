@@ -1,6 +1,7 @@
 /**
  * The dashboard: drafts by status, approval turnaround per unit over the last 30 days, the drafts
- * waiting longest, and accounts at risk, which the account registry and cadence features provide
+ * waiting longest, what the connected accounts published and how it compared with its approvals (R10),
+ * and accounts at risk, which the account registry and cadence features provide
  * through `accountRisks` once they are wired in (until then the section is null).
  */
 import type { Clock } from '../shared/clock';
@@ -8,6 +9,7 @@ import type { Viewer } from '../people/viewer-scope';
 import { dashboardListings } from '../drafts/draft-reports';
 import type { DraftPeople } from '../drafts/draft-service-types';
 import type { AccountAtRisk, Dashboard, RegistryCountsView } from '../shared/contracts/dashboard';
+import type { PublicationCountsView } from '../shared/contracts/publication-checks';
 import { approvalsSince, countByStatus, turnaroundByUnit, waitingLongest } from './dashboard-rules';
 
 /** What the registry/cadence features will provide: accounts at risk within the viewer's scope. */
@@ -19,6 +21,8 @@ export interface DashboardDependencies {
   accountRisks?: AccountRiskProvider;
   /** The registry and annual-review counts for an admin; null for other viewers. */
   registryCounts?: (viewer: Viewer) => Promise<RegistryCountsView | null>;
+  /** 发布核验 of the last 30 days on the viewer's connected accounts (R10); null for viewers without accounts. */
+  publicationCounts?: (viewer: Viewer) => Promise<PublicationCountsView | null>;
 }
 
 const windowDays = 30;
@@ -31,10 +35,11 @@ export class DashboardService {
     const now = this.dependencies.clock.now();
     const scope = viewer.scope;
     const windowStart = new Date(now.getTime() - windowDays * 86_400_000);
-    const [drafts, accountsAtRisk, registry] = await Promise.all([
+    const [drafts, accountsAtRisk, registry, publications] = await Promise.all([
       dashboardListings(scope),
       this.dependencies.accountRisks ? this.dependencies.accountRisks(viewer) : Promise.resolve(null),
       this.dependencies.registryCounts ? this.dependencies.registryCounts(viewer) : Promise.resolve(null),
+      this.dependencies.publicationCounts ? this.dependencies.publicationCounts(viewer) : Promise.resolve(null),
     ]);
 
     const countsByStatus = countByStatus(drafts);
@@ -75,6 +80,7 @@ export class DashboardService {
       })),
       accountsAtRisk,
       registry,
+      publications,
     };
   }
 }

@@ -8,8 +8,20 @@ const words: Record<string, string> = {
   'draft.published': '登记发布',
   'draft.approval-revoked': '撤销同意',
   'draft.handed-over': '转交',
+  // R10: publishing through the platform, its verification, and what the platform sweep saw since.
+  'publication.submitted': '提交公众号发布',
+  'publication.submission-failed': '发布提交未成功',
+  'publication.finished': '平台已发布',
+  'publication.verified': '发布核验一致',
+  'publication.mismatch': '发布核验不一致',
+  'publication.deleted': '文章在平台被删除',
+  'publication.replaced': '文章在平台被改动',
 };
 
-export function actionWord(action: string): string {
+/** The action in words; `details` tells a platform's failed result from its success. */
+export function actionWord(action: string, details: Record<string, unknown> = {}): string {
+  if (action === 'publication.finished' && typeof details.publishStatus === 'number' && details.publishStatus !== 0) {
+    return '平台发布未成功';
+  }
   return words[action] ?? action;
 }

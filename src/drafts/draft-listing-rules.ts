@@ -75,8 +75,14 @@ export function listingOf(state: ReviewState, facts: ListingFacts): ListingField
   };
 }
 
+/** The details of an event its timeline words read (draft-action-words.ts): a platform's publish_status. */
+const timelineDetailKeys = ['publishStatus'] as const;
+
 /** An audit event about a draft as the draft's timeline keeps it. */
 export function timelineEntryOf(event: AuditEvent): DraftTimelineEntry {
+  const details = Object.fromEntries(
+    timelineDetailKeys.filter((key) => event.details[key] !== undefined).map((key) => [key, event.details[key]]),
+  );
   return {
     sequence: event._id,
     at: event.at,
@@ -85,7 +91,14 @@ export function timelineEntryOf(event: AuditEvent): DraftTimelineEntry {
     subjectVersion: event.subjectVersion,
     contentHash: event.contentHash,
     reason: event.reason,
+    ...(Object.keys(details).length > 0 ? { details } : {}),
   };
+}
+
+/** Timelines of one draft kept in several records, as one, in sequence order, each event once. */
+export function mergedTimeline(...timelines: (readonly DraftTimelineEntry[])[]): DraftTimelineEntry[] {
+  const bySequence = new Map(timelines.flat().map((entry) => [entry.sequence, entry]));
+  return [...bySequence.values()].sort((left, right) => left.sequence - right.sequence);
 }
 
 /** `timeline` with the entry of `event` added in sequence order, once however often it is added. */

@@ -15,18 +15,8 @@ import { draftHeading } from './draft-messages';
 import { toDraftApproval, toPublishedDraft, toReviewState } from './draft-state-mapping';
 import type { DraftActor, DraftApproval, DraftInReview, DraftSummary, PublishedDraft } from './draft-service-types';
 
-/** What a draft's approval is read from (toDraftApproval): not the messages, nor the storage-only fields. */
-const approvalFields = {
-  shortCode: 1,
-  unitId: 1,
-  accountId: 1,
-  submitterId: 1,
-  status: 1,
-  versions: 1,
-  currentVersion: 1,
-  steps: 1,
-  updatedAt: 1,
-} as const;
+/** What a draft's approval is read from (toDraftApproval): all but the storage-only fields and the messages. */
+const approvalFields = { lastMessages: 0, pendingApproverIds: 0 } as const;
 
 /** Drafts read by `_id` at once: a list's few hundred go in a few rounds instead of one query each after the other. */
 const draftsReadTogether = 50;
@@ -42,23 +32,14 @@ export class DraftLookups {
 
   /**
    * The approval of every draft changed since `since`, whatever its status now (one approved before
-   * may be in review again), in one query: the platform sweep keeps its fingerprints current by it.
+   * may be in review again), read by one query in batches: the platform sweep keeps its fingerprints
+   * current by it, holding a batch at a time.
    */
-  async listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
-    const drafts = await DraftModel.find(
-      { status: { $in: [...draftStatuses] }, updatedAt: { $gte: since } },
-      approvalFields,
-    )
-      .batchSize(5000)
-      .lean<Draft[]>();
-    return drafts.map(toDraftApproval);
-  }
-
-  /** One draft's approval (the sweep shows a near-miss against the approved text); null when it is gone. */
-  async findApproval(draftId: string): Promise<DraftApproval | null> {
-    if (!Types.ObjectId.isValid(draftId)) return null;
-    const draft = await DraftModel.findById(draftId, approvalFields).lean<Draft>();
-    return draft ? toDraftApproval(draft) : null;
+  async *approvalsChangedSince(since: Date): AsyncGenerator<DraftApproval> {
+    const cursor = DraftModel.find({ status: { $in: [...draftStatuses] }, updatedAt: { $gte: since } }, approvalFields)
+      .lean<Draft[]>()
+      .cursor({ batchSize: 1000 });
+    for await (const draft of cursor as AsyncIterable<Draft>) yield toDraftApproval(draft);
   }
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */

@@ -100,6 +100,8 @@ export interface DraftTimelineEntry {
   subjectVersion: number | null;
   contentHash: string;
   reason: string;
+  /** The few details the timeline's words need (timelineDetailKeys), absent when there are none. */
+  details?: Record<string, unknown>;
 }
 
 export interface Draft {
@@ -217,7 +219,8 @@ const draftMessageSchema = new Schema<DraftMessage>(
   { _id: false },
 );
 
-const timelineEntrySchema = new Schema<DraftTimelineEntry>(
+/** Also kept by the records whose events go into a draft's trail (its publications, the sweep's articles). */
+export const timelineEntrySchema = new Schema<DraftTimelineEntry>(
   {
     sequence: { type: Number, required: true },
     at: { type: Date, required: true },
@@ -230,6 +233,7 @@ const timelineEntrySchema = new Schema<DraftTimelineEntry>(
     subjectVersion: { type: Number, default: null },
     contentHash: { type: String, default: '' },
     reason: { type: String, default: '' },
+    details: { type: Schema.Types.Mixed, default: undefined },
   },
   { _id: false },
 );

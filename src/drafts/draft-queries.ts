@@ -20,13 +20,18 @@ import { draftScopeConditions, draftVisibleTo } from './draft-access-rules';
 import type { DraftAccessFacts, DraftScopeCondition } from './draft-access-rules';
 import { normalizeShortCode, shortCodePattern } from './draft-content-rules';
 import { diffWords } from './draft-diff-rules';
-import { timelineEntryOf } from './draft-listing-rules';
+import { mergedTimeline, timelineEntryOf } from './draft-listing-rules';
 import { newestDraftIdWithCode } from './draft-store';
 import type { DraftPeople, DraftRecord, PersonName } from './draft-service-types';
 
 export interface DraftQueriesDependencies {
   people: Pick<DraftPeople, 'findPeople' | 'unitName'>;
   timeZone: string;
+  /**
+   * The draft's events kept by records of other features (its publications, the sweep's findings):
+   * they go into the draft's trail, but are written with those records, not with the draft.
+   */
+  eventsKeptElsewhere?: (draftId: string) => Promise<DraftTimelineEntry[]>;
 }
 
 export interface DraftListResult {
@@ -102,14 +107,19 @@ export class DraftQueries {
 
   /**
    * The draft's audit events, oldest first, with the people they name: the draft's own timeline, kept
-   * with it; for a draft the upgrade has not reached yet (draft-storage-upgrade.ts), read from the trail.
+   * with it (for a draft the upgrade has not reached yet, draft-storage-upgrade.ts, read from the
+   * trail), and the events other records keep for it.
    */
   async timeline(
     viewer: Viewer,
     reference: string,
   ): Promise<{ draft: Draft; events: DraftTimelineEntry[]; people: Map<string, PersonName> }> {
     const draft = await this.loadVisible(viewer, reference, timelineFields);
-    const events = draft.timeline ?? (await draftEventsInTrail(String(draft._id)));
+    const [kept, elsewhere] = await Promise.all([
+      draft.timeline ?? draftEventsInTrail(String(draft._id)),
+      this.dependencies.eventsKeptElsewhere?.(String(draft._id)) ?? [],
+    ]);
+    const events = mergedTimeline(kept, elsewhere);
     const people = await this.dependencies.people.findPeople(
       events.flatMap((event) => [event.actor.personId, event.actor.onBehalfOfId].filter(isPresent)),
     );

@@ -14,7 +14,13 @@ import {
   draftReferenceParamsSchema,
   draftTimelineSchema,
 } from '../shared/contracts/drafts';
-import type { DraftDetail, DraftListItem, PersonReference, TimelineEvent } from '../shared/contracts';
+import type {
+  DraftDetail,
+  DraftListItem,
+  PersonReference,
+  PublicationCheckView,
+  TimelineEvent,
+} from '../shared/contracts';
 import type { DraftRecord, PersonName } from './draft-service-types';
 import type { Draft, DraftTimelineEntry } from './draft-model';
 import type { DraftListing } from './draft-listing-model';
@@ -22,7 +28,16 @@ import type { DraftQueries } from './draft-queries';
 import { statusWord } from './draft-messages';
 import { actionWord } from './draft-action-words';
 
-export function draftRoutes(queries: DraftQueries): ApiRoute[] {
+/** What the detail shows from other features, through ports. */
+export interface DraftDetailExtras {
+  /** 发布核验 (R10): the draft's publication through its platform and its verification; null when none. */
+  publicationCheck?(draft: {
+    id: string;
+    versions: { number: number; contentHash: string }[];
+  }): Promise<PublicationCheckView | null>;
+}
+
+export function draftRoutes(queries: DraftQueries, extras: DraftDetailExtras = {}): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -53,14 +68,18 @@ export function draftRoutes(queries: DraftQueries): ApiRoute[] {
     defineRoute({
       method: 'get',
       path: '/drafts/{reference}',
-      summary: '稿件详情：各版本、预审发现、审核步骤与决定、发布情况',
+      summary: '稿件详情：各版本、预审发现、审核步骤与决定、发布情况与发布核验',
       tag: 'drafts',
       access: 'signed-in',
       params: draftReferenceParamsSchema,
       response: draftDetailSchema,
-      handle: async (ctx, { params }) => ({
-        body: toDraftDetail(await queries.findVisible(ctx.state.viewer, params.reference)),
-      }),
+      handle: async (ctx, { params }) => {
+        const record = await queries.findVisible(ctx.state.viewer, params.reference);
+        const check = extras.publicationCheck
+          ? await extras.publicationCheck({ id: String(record.draft._id), versions: record.draft.versions })
+          : null;
+        return { body: toDraftDetail(record, check) };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -134,7 +153,7 @@ function toTimelineEvent(event: DraftTimelineEntry, person: PersonLookup): Timel
     sequence: event.sequence,
     at: event.at.toISOString(),
     action: event.action,
-    actionText: actionWord(event.action),
+    actionText: actionWord(event.action, event.details),
     actor: event.actor.personId ? person(event.actor.personId) : null,
     onBehalfOf: event.actor.onBehalfOfId ? person(event.actor.onBehalfOfId) : null,
     via: event.actor.via,
@@ -144,7 +163,10 @@ function toTimelineEvent(event: DraftTimelineEntry, person: PersonLookup): Timel
   };
 }
 
-function toDraftDetail({ draft, people, unitName }: DraftRecord): DraftDetail {
+function toDraftDetail(
+  { draft, people, unitName }: DraftRecord,
+  publicationCheck: PublicationCheckView | null,
+): DraftDetail {
   const person = personOf(people);
   return {
     id: String(draft._id),
@@ -197,6 +219,7 @@ function toDraftDetail({ draft, people, unitName }: DraftRecord): DraftDetail {
       url: draft.publication.url,
       publishedAt: draft.publication.publishedAt ? draft.publication.publishedAt.toISOString() : null,
     },
+    publicationCheck,
     createdAt: draft.createdAt.toISOString(),
     updatedAt: draft.updatedAt.toISOString(),
   };

@@ -90,7 +90,9 @@ export interface DraftServiceDependencies {
   /** Told of each draft a decision leaves fully approved (automatic publishing, src/publication/). */
   onApproved?: (draft: DraftSummary) => Promise<void>;
   /** Told of each publication reported with 已发布 (R6: the cadence check counts posts). */
-  publications?: { recordPublication(publication: PublishedDraft): Promise<void> };
+  publications?: {
+    recordPublication(publication: PublishedDraft, options?: { fromPlatform?: boolean }): Promise<void>;
+  };
   logger?: Logger;
 }
 
@@ -103,33 +105,6 @@ export interface PublishedDraft {
   url: string;
   /** false for a reprint (转载). */
   original: boolean;
-}
-
-/**
- * A draft's approval as the platform sweep matches published articles against it (R10): the approved
- * version's text, who approved it and when, or null when the draft is not (or no longer) approved.
- */
-export interface DraftApproval {
-  draftId: string;
-  code: string;
-  unitId: string;
-  accountId: string | null;
-  submitterId: string;
-  /** Everyone who approved the version, every step. */
-  approverIds: string[];
-  version: ApprovedVersion | null;
-  /** When the draft last changed: the sweep reads the approvals changed since its last read. */
-  changedAt: Date;
-}
-
-export interface ApprovedVersion {
-  number: number;
-  title: string;
-  body: string;
-  reprint: Reprint | null;
-  contentHash: string;
-  /** The last approval of the version (its last step's). */
-  approvedAt: Date;
 }
 
 /**
@@ -157,6 +132,16 @@ export interface DraftForPublication {
   };
   /** The content hash every approval of the current version bound (R2); null when none did or they differ. */
   approvedHash: string | null;
+}
+
+/**
+ * A draft as the platform sweep matches published articles against it (R10): as publishing reads it,
+ * with when its current version was approved (null when the draft is not, or no longer, approved) and
+ * when the draft last changed (the sweep reads the drafts changed since its last read).
+ */
+export interface DraftApproval extends DraftForPublication {
+  approvedAt: Date | null;
+  changedAt: Date;
 }
 
 /** A draft in review as the approval nudges read it. */

@@ -39,6 +39,9 @@ import type {
   SubmitInput,
 } from './draft-service-types';
 
+/** How publishing through a platform's API names itself when it records a publication ("platform:<publish_id>"). */
+export const platformVia = 'platform:';
+
 export class DraftService {
   private readonly store = new DraftStore();
   private readonly lookups = new DraftLookups();
@@ -138,7 +141,10 @@ export class DraftService {
     // undoing that: the daily cadence check reads recent publications again and makes it up.
     try {
       const published = await DraftModel.findById(change.id).lean<Draft>();
-      if (published) await this.dependencies.publications?.recordPublication(toPublishedDraft(published));
+      // Recorded by the platform's own result (publishing through its API) rather than an officer's word.
+      const fromPlatform = actor.via.startsWith(platformVia);
+      if (published)
+        await this.dependencies.publications?.recordPublication(toPublishedDraft(published), { fromPlatform });
     } catch (error) {
       this.dependencies.logger?.error({ err: error, draft: change.id }, 'post not recorded; the cadence check will');
     }
@@ -151,16 +157,11 @@ export class DraftService {
   }
 
   /**
-   * The approval of each draft changed since `since` (the platform sweep's fingerprints of what was
-   * approved, R10): the approved version, or null for a draft not approved (any longer).
+   * The approval of each draft changed since `since`, read in batches (the platform sweep's fingerprints
+   * of what was approved, R10): the draft as publishing reads it, and when its version was approved.
    */
-  listApprovalsChangedSince(since: Date): Promise<DraftApproval[]> {
-    return this.lookups.listApprovalsChangedSince(since);
-  }
-
-  /** One draft's approval, by id; null when there is no such draft. */
-  findApproval(draftId: string): Promise<DraftApproval | null> {
-    return this.lookups.findApproval(draftId);
+  approvalsChangedSince(since: Date): AsyncIterable<DraftApproval> {
+    return this.lookups.approvalsChangedSince(since);
   }
 
   /**

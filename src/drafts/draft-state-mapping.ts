@@ -22,58 +22,6 @@ export function toPublishedDraft(draft: Draft): PublishedDraft {
   };
 }
 
-/** Statuses whose current version is approved: fully approved, and published after it. */
-const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
-
-/** A stored draft's approval as the platform sweep reads it (see DraftApproval). */
-export function toDraftApproval(
-  draft: Pick<
-    Draft,
-    | '_id'
-    | 'shortCode'
-    | 'unitId'
-    | 'accountId'
-    | 'submitterId'
-    | 'status'
-    | 'versions'
-    | 'currentVersion'
-    | 'steps'
-    | 'updatedAt'
-  >,
-): DraftApproval {
-  const version = approvedStatuses.has(draft.status)
-    ? draft.versions.find((candidate) => candidate.number === draft.currentVersion)
-    : undefined;
-  const approvals = version
-    ? draft.steps.flatMap((step) =>
-        step.decisions.filter(
-          (decision) => decision.decision === 'approve' && decision.versionNumber === version.number,
-        ),
-      )
-    : [];
-  return {
-    draftId: String(draft._id),
-    code: draft.shortCode,
-    unitId: String(draft.unitId),
-    accountId: draft.accountId ? String(draft.accountId) : null,
-    submitterId: String(draft.submitterId),
-    approverIds: [...new Set(approvals.map((decision) => String(decision.approverId)))],
-    version: version
-      ? {
-          number: version.number,
-          title: version.title,
-          body: version.body,
-          reprint: version.reprint?.source
-            ? { source: version.reprint.source, originalTitle: version.reprint.originalTitle }
-            : null,
-          contentHash: version.contentHash,
-          approvedAt: new Date(Math.max(0, ...approvals.map((decision) => decision.decidedAt.getTime()))),
-        }
-      : null,
-    changedAt: draft.updatedAt,
-  };
-}
-
 /** The parts of a stored draft the rules read, with ids as strings. */
 export function toReviewState(draft: Draft): ReviewState {
   const ids = (values: Types.ObjectId[]) => values.map(String);
@@ -140,6 +88,8 @@ export function summarize(state: ReviewState): DraftSummary {
 /** A draft as publishing reads it: its current version as stored, who approved it and the hash they bound. */
 export function toDraftForPublication(draft: Draft): DraftForPublication {
   const state = toReviewState(draft);
+  // The rules' view of the version, with the stored files (their paths) in place of their hashes.
+  const { attachmentHashes: _hashes, contentHash: _hash, ...content } = currentVersionOf(state);
   const stored = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
   if (!stored) throw new Error(`draft has no version ${draft.currentVersion}`);
   const approvals = state.steps
@@ -163,13 +113,7 @@ export function toDraftForPublication(draft: Draft): DraftForPublication {
       ...new Set(approvals.flatMap((decision) => [decision.approverId, decision.onBehalfOfId ?? decision.approverId])),
     ],
     version: {
-      number: stored.number,
-      title: stored.title,
-      body: stored.body,
-      sourceUrl: stored.sourceUrl,
-      reprint: stored.reprint?.source
-        ? { source: stored.reprint.source, originalTitle: stored.reprint.originalTitle }
-        : null,
+      ...content,
       attachments: (stored.attachments ?? []).map(({ name, mimeType, size, sha256, storagePath }) => ({
         name,
         mimeType,
@@ -179,5 +123,23 @@ export function toDraftForPublication(draft: Draft): DraftForPublication {
       })),
     },
     approvedHash: boundHashes.size === 1 ? [...boundHashes][0] : null,
+  };
+}
+
+/** Statuses whose current version is approved: fully approved, and published after it. */
+const approvedStatuses = new Set<Draft['status']>(['approved', 'published']);
+
+/** A stored draft as the platform sweep reads it (see DraftApproval). */
+export function toDraftApproval(draft: Draft): DraftApproval {
+  const publication = toDraftForPublication(draft);
+  const decidedAt = draft.steps
+    .flatMap((step) => step.decisions)
+    .filter((decision) => decision.decision === 'approve' && decision.versionNumber === draft.currentVersion)
+    .map((decision) => decision.decidedAt.getTime());
+  const approved = approvedStatuses.has(draft.status) && publication.approvedHash !== null && decidedAt.length > 0;
+  return {
+    ...publication,
+    approvedAt: approved ? new Date(Math.max(...decidedAt)) : null,
+    changedAt: draft.updatedAt,
   };
 }

@@ -4,8 +4,8 @@
  * the accounts being swept (one query for all of them). See approval-fingerprint-model.ts.
  */
 import { Types } from 'mongoose';
-import type { mongo } from 'mongoose';
 import type { Logger } from '../shared/logger';
+import { insertSkippingDuplicates } from '../shared/database';
 import type { DraftApproval } from '../drafts/draft-service-types';
 import { fingerprintArticle } from './article-fingerprint-rules';
 import { articleTextOf } from './article-html-rules';
@@ -15,7 +15,7 @@ import type { ApprovalFingerprint } from './approval-fingerprint-model';
 import { SweepStateModel, approvalsMarkId } from './sweep-state-model';
 
 export interface FingerprintDrafts {
-  listApprovalsChangedSince(since: Date): Promise<DraftApproval[]>;
+  approvalsChangedSince(since: Date): AsyncIterable<DraftApproval>;
 }
 
 /**
@@ -23,6 +23,9 @@ export interface FingerprintDrafts {
  * each writing process's own clock, and a write stamped just before the newest may land just after it.
  */
 const rereadMs = 5 * 60_000;
+
+/** Drafts read and written at a time. */
+const batchSize = 1000;
 
 /** An approved version as the sweep matches it, with what the post it publishes counts as. */
 export interface AccountApproval extends ApprovedArticle {
@@ -38,21 +41,33 @@ export class ApprovalFingerprints {
 
   /**
    * Brings the fingerprints up to date: each draft changed since the last read gets its approved
-   * version's fingerprints, or loses them when it is not approved (any longer). Writes are idempotent,
-   * so concurrent sweeps may both do it.
+   * version's fingerprints, or loses them when it is not approved (any longer). Drafts are read and
+   * written a batch at a time; the writes are idempotent, so concurrent sweeps may both do it.
    */
   async refresh(): Promise<void> {
     const mark = await SweepStateModel.findById(approvalsMarkId, { through: 1 }).lean();
     const since = new Date(Math.max(0, (mark?.through?.getTime() ?? 0) - rereadMs));
-    const approvals = await this.dependencies.drafts.listApprovalsChangedSince(since);
-    if (approvals.length === 0) return;
-    // Through the driver: the documents are built whole here, and mongoose would validate a replacement
-    // without its _id (the filter's) and, unordered, report the failure instead of throwing it.
-    await ApprovalFingerprintModel.collection.bulkWrite(approvals.map(toOperation), { ordered: false });
-    const newest = new Date(Math.max(...approvals.map((approval) => approval.changedAt.getTime())));
+    let newest = 0;
+    const batch: DraftApproval[] = [];
+    let count = 0;
+    for await (const approval of this.dependencies.drafts.approvalsChangedSince(since)) {
+      batch.push(approval);
+      newest = Math.max(newest, approval.changedAt.getTime());
+      if (batch.length === batchSize) {
+        count += batch.length;
+        await store(batch.splice(0));
+      }
+    }
+    count += batch.length;
+    await store(batch);
+    if (newest === 0) return;
     // A mark that only moves forward: two sweeps writing it in either order leave the later one.
-    await SweepStateModel.updateOne({ _id: approvalsMarkId }, { $max: { through: newest } }, { upsert: true });
-    this.dependencies.logger?.debug({ drafts: approvals.length, through: newest }, 'approval fingerprints refreshed');
+    await SweepStateModel.updateOne(
+      { _id: approvalsMarkId },
+      { $max: { through: new Date(newest) } },
+      { upsert: true },
+    );
+    this.dependencies.logger?.debug({ drafts: count, through: new Date(newest) }, 'approval fingerprints refreshed');
   }
 
   /**
@@ -85,13 +100,40 @@ export class ApprovalFingerprints {
   }
 }
 
-function toOperation(approval: DraftApproval): mongo.AnyBulkWriteOperation {
-  const _id = new Types.ObjectId(approval.draftId);
+/**
+ * Writes a batch: the approved drafts' fingerprints inserted (the usual case: a draft approved since the
+ * last read), replaced where the draft had some (another version approved since); those of drafts not
+ * approved removed. One insert and at most one write more of each kind, where upserting each would cost
+ * the embedded database a lookup per draft.
+ */
+async function store(approvals: DraftApproval[]): Promise<void> {
+  const approved = approvals.flatMap((approval) => {
+    const { approvedAt, approvedHash } = approval;
+    return approvedAt && approvedHash ? [toFingerprint(approval, approvedAt, approvedHash)] : [];
+  });
+  const collection = ApprovalFingerprintModel.collection;
+  // Through the driver: the documents are built whole here, typed as stored.
+  const taken = await insertSkippingDuplicates(collection, approved);
+  if (taken.length > 0) {
+    await collection.bulkWrite(
+      taken.map((index) => {
+        const { _id, ...replacement } = approved[index];
+        return { replaceOne: { filter: { _id }, replacement, upsert: true } };
+      }),
+      { ordered: false },
+    );
+  }
+  const withdrawn = approvals.filter((approval) => !approval.approvedAt || !approval.approvedHash);
+  if (withdrawn.length > 0) {
+    await collection.deleteMany({ _id: { $in: withdrawn.map((approval) => new Types.ObjectId(approval.id)) } });
+  }
+}
+
+function toFingerprint(approval: DraftApproval, approvedAt: Date, contentHash: string): ApprovalFingerprint {
   const { version } = approval;
-  if (!version) return { deleteOne: { filter: { _id } } };
   const fingerprint = fingerprintArticle({ title: version.title, text: articleTextOf(version) });
-  // Typed as stored, so a field missed here fails to compile (the driver does not validate).
-  const replacement: Omit<ApprovalFingerprint, '_id'> = {
+  return {
+    _id: new Types.ObjectId(approval.id),
     code: approval.code,
     accountId: approval.accountId ? new Types.ObjectId(approval.accountId) : null,
     unitId: new Types.ObjectId(approval.unitId),
@@ -99,15 +141,13 @@ function toOperation(approval: DraftApproval): mongo.AnyBulkWriteOperation {
     approverIds: approval.approverIds.map((id) => new Types.ObjectId(id)),
     versionNumber: version.number,
     title: version.title,
-    contentHash: version.contentHash,
+    contentHash,
     whole: fingerprint.whole,
     text: fingerprint.text,
     titleKey: fingerprint.titleKey,
     original: !version.reprint,
-    approvedAt: version.approvedAt,
+    approvedAt,
   };
-  // The filter's _id is the new document's when it is inserted.
-  return { replaceOne: { filter: { _id }, replacement, upsert: true } };
 }
 
 function toApproval(fingerprint: ApprovalFingerprint): AccountApproval {

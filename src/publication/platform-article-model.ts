@@ -9,6 +9,8 @@
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { objectIdOfKey } from '../shared/ids';
+import { timelineEntrySchema } from '../drafts/draft-model';
+import type { DraftTimelineEntry } from '../drafts/draft-model';
 
 export const articleFindings = ['verified', 'mismatch', 'unapproved'] as const;
 export type ArticleFinding = (typeof articleFindings)[number];
@@ -43,6 +45,8 @@ export interface PlatformArticle {
   /** A verified article's title or text changed on the platform since: the fingerprint then seen. */
   replacedBy: string;
   firstSeenAt: Date;
+  /** Its events in the draft's trail (findings about a draft), kept for the draft's timeline. */
+  timeline?: DraftTimelineEntry[];
   revision: number;
 }
 
@@ -64,6 +68,7 @@ const platformArticleSchema = new Schema<PlatformArticle>(
     deleted: { type: Boolean, default: false },
     replacedBy: { type: String, default: '' },
     firstSeenAt: { type: Date, required: true },
+    timeline: { type: [timelineEntrySchema], default: undefined },
     revision: { type: Number, default: 0 },
   },
   { versionKey: false },

@@ -8,6 +8,7 @@ import type { Types } from 'mongoose';
 import { ConflictError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { changeAudited } from '../audit/audit-ledger';
+import { withTimelineEntry } from '../drafts/draft-listing-rules';
 import type { AuditedChange } from '../audit/audit-ledger';
 import type { AuditTrail } from '../audit/audit-service';
 import { PublicationModel } from './publication-model';
@@ -52,6 +53,7 @@ export async function changePublication(
       }),
     },
     subjectDetails: (current) => ({ publicationId: String(current._id), accountId: String(current.accountId) }),
+    keepEvent: (current, event) => ({ timeline: withTimelineEntry(current.timeline ?? [], event) }),
     busy: () => new ConflictError('PUBLICATION_BUSY', '该稿件的发布正在处理中，请稍后再试'),
   });
   return { publication, changed: decided !== null };

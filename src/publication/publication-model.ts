@@ -8,6 +8,8 @@
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
+import { timelineEntrySchema } from '../drafts/draft-model';
+import type { DraftTimelineEntry } from '../drafts/draft-model';
 
 export const publicationStates = ['submitting', 'publishing', 'published', 'failed', 'verified', 'mismatch'] as const;
 export type PublicationState = (typeof publicationStates)[number];
@@ -76,6 +78,8 @@ export interface Publication {
   articleUrl: string;
   failure: PublicationFailure | null;
   verification: PublicationVerification | null;
+  /** Its events in the draft's trail, kept with it for the draft's timeline (one read, not a trail scan). */
+  timeline?: DraftTimelineEntry[];
   revision: number;
   createdAt: Date;
   updatedAt: Date;
@@ -127,6 +131,7 @@ const publicationSchema = new Schema<Publication>(
       ),
       default: null,
     },
+    timeline: { type: [timelineEntrySchema], default: undefined },
     revision: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
@@ -143,5 +148,7 @@ publicationSchema.index({ draftId: 1, createdAt: -1 });
 publicationSchema.index({ publishId: 1 });
 // The check job: attempts waiting for a result or a verification, and outcomes of the last minutes.
 publicationSchema.index({ state: 1, stateChangedAt: 1 });
+// The platform sweep: which of the articles it finds were published through the API (and are verified there).
+publicationSchema.index({ articleId: 1 });
 
 export const PublicationModel = model<Publication>('Publication', publicationSchema);

@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Types } from 'mongoose';
 import { draftHeading } from '../drafts/draft-messages';
+import { platformVia } from '../drafts/draft-service';
 import { describeMismatch, describeVerified } from './article-diff-rules';
 import { readPublishStatus } from './publish-status-rules';
 import { PublicationModel } from './publication-model';
@@ -162,7 +163,7 @@ export class PublicationResults {
     try {
       // The submitter answers for what goes out (R9); the trail says it came through the platform.
       await this.dependencies.drafts.reportPublished(
-        { personId: String(publication.submitterId), via: `platform:${publication.publishId}` },
+        { personId: String(publication.submitterId), via: `${platformVia}${publication.publishId}` },
         { code: publication.draftCode, url: publication.articleUrl },
       );
     } catch (error) {

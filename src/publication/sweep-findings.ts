@@ -8,13 +8,19 @@
  * approvers and the unit's admins, with the difference; 未经审核发布 — the account's leader in charge and
  * the admins; a verified article deleted or replaced — the leader in charge, the account's officer, the
  * submitter (and, for a replacement, the approvers) and the admins. Nobody is told about the history
- * before an account's first sweep (sweep-rules.ts), but its events are recorded all the same.
+ * before an account's first sweep (sweep-rules.ts), but its events are recorded all the same. An article
+ * published through the platform's API was verified, recorded and told of by the publish flow: the sweep
+ * records it and counts it, nothing more.
  */
 import { Types } from 'mongoose';
 import type { AuditEventInput } from '../audit/audit-service';
+import type { AuditEvent } from '../audit/audit-event-model';
+import type { DraftTimelineEntry } from '../drafts/draft-model';
+import { withTimelineEntry } from '../drafts/draft-listing-rules';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { PlatformPost } from '../cadence/post-ledger';
-import type { DraftApproval } from '../drafts/draft-service-types';
+import type { DraftForPublication } from '../drafts/draft-service-types';
+import { NotFoundError } from '../shared/errors';
 import { draftHeading } from '../drafts/draft-messages';
 import { unique } from '../shared/unique';
 import { mapConcurrently } from '../shared/concurrency';
@@ -37,7 +43,7 @@ import type { TrackedAccount } from '../accounts/cadence-accounts';
 
 export interface SweepFindingsDependencies {
   timeZone: string;
-  drafts: { findApproval(draftId: string): Promise<DraftApproval | null> };
+  drafts: { findForPublication(reference: { id: string }): Promise<DraftForPublication> };
 }
 
 /** An account being swept: who to tell, where it stands, and what its platform showed. */
@@ -65,6 +71,8 @@ export class SweepFindings {
   readonly posts: PlatformPost[] = [];
   readonly changes: { record: PlatformArticle; fields: Record<string, unknown> }[] = [];
   private readonly pending: PendingDifference[] = [];
+  /** Event key → the record (by `_id`) that keeps the event for its draft's timeline. */
+  private readonly keptBy = new Map<string, string>();
 
   constructor(
     private readonly dependencies: SweepFindingsDependencies,
@@ -77,7 +85,7 @@ export class SweepFindings {
     article: ArticleOnPlatform,
     match: SweepMatch,
     approval: AccountApproval | undefined,
-    alert: boolean,
+    { alert, told }: { alert: boolean; told: boolean },
   ): void {
     const { account } = entry;
     const finding = match.kind;
@@ -96,7 +104,7 @@ export class SweepFindings {
       finding,
       draftId: vouched ? new Types.ObjectId(vouched.draftId) : null,
       versionNumber: vouched?.versionNumber ?? null,
-      alerted: alert,
+      alerted: alert || told,
       deleted: article.deleted,
       replacedBy: '',
       firstSeenAt: this.now,
@@ -114,6 +122,7 @@ export class SweepFindings {
         flag: finding === 'verified' ? null : finding,
       });
     }
+    if (told) return;
     const key = `sweep:${article.key}:${finding}`;
     const details = {
       accountId: account.id,
@@ -138,6 +147,7 @@ export class SweepFindings {
     const heading = draftHeading(vouched.shortCode, vouched.title);
     const publication = { heading, accountName: account.name, versionNumber: vouched.versionNumber, url: article.url };
     const subject = { type: 'draft' as const, id: vouched.draftId };
+    this.keptBy.set(key, String(platformArticleIdOf(article.key)));
     if (match.kind === 'verified') {
       this.event(key, 'publication.verified', subject, details, {}, vouched);
       if (alert) this.tell(key, [vouched.submitterId], describeVerified(publication), 'notice');
@@ -171,6 +181,7 @@ export class SweepFindings {
     const key = `sweep:${record.key}:r${record.revision}:${change.kind}`;
     const subject = { type: 'draft' as const, id: draftId };
     const details = { accountId: account.id, articleId: record.articleId, index: record.index, url: record.url };
+    this.keptBy.set(key, String(record._id));
     const told = [account.leaderId, account.officerId, ...(approval ? [approval.submitterId] : []), ...entry.adminIds];
     const alerted = this.alerted(entry, { title: record.title, url: record.url, publishedAt: record.publishedAt });
     if (change.kind === 'deleted' || !article) {
@@ -192,15 +203,42 @@ export class SweepFindings {
   /** Reads the approved text of each draft a difference is shown against (a few), then tells those findings. */
   async resolveDifferences(): Promise<void> {
     const draftIds = unique(this.pending.map((pending) => pending.draftId));
-    const approvals = await mapConcurrently(draftIds, 4, (id) => this.dependencies.drafts.findApproval(id));
+    const drafts = await mapConcurrently(draftIds, 4, (id) =>
+      this.dependencies.drafts.findForPublication({ id }).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }),
+    );
     const approvedText = new Map<string, ComparedArticle>();
     draftIds.forEach((id, index) => {
-      const version = approvals[index]?.version;
+      const version = drafts[index]?.version;
       if (version) approvedText.set(id, { title: version.title, text: articleTextOf(version) });
     });
     for (const { draftId, published, tell } of this.pending.splice(0)) {
       const approved = approvedText.get(draftId);
       tell(approved ? diffArticle(approved, published) : null);
+    }
+  }
+
+  /**
+   * Keeps the recorded events about drafts with the records they concern, for the drafts' timelines:
+   * in a new record as it is inserted, in a changed one with its change.
+   */
+  keepEvents(recorded: readonly AuditEvent[]): void {
+    const entries = new Map<string, AuditEvent[]>();
+    for (const event of recorded) {
+      const recordId = event.key ? this.keptBy.get(event.key) : undefined;
+      if (recordId) entries.set(recordId, [...(entries.get(recordId) ?? []), event]);
+    }
+    const kept = (timeline: readonly DraftTimelineEntry[], events: AuditEvent[] | undefined) =>
+      (events ?? []).reduce<DraftTimelineEntry[]>((entries, event) => withTimelineEntry(entries, event), [...timeline]);
+    for (const record of this.records) {
+      const events = entries.get(String(record._id));
+      if (events) record.timeline = kept([], events);
+    }
+    for (const change of this.changes) {
+      const events = entries.get(String(change.record._id));
+      if (events) change.fields.timeline = kept(change.record.timeline ?? [], events);
     }
   }
 

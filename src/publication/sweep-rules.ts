@@ -80,16 +80,25 @@ export function recheckChange(
   return { fields: { replacedBy: result.fingerprint.whole }, kind: 'replaced' };
 }
 
-/** The sweep of one account as the API and the CLI report it. */
+/** What one sweep of an account found (the API's and the CLI's answer, and the account page's). */
 export interface SweepFigures {
+  /** '' when the platform answered; otherwise why it did not (in Chinese). */
   error: string;
+  /** Articles listed this time. */
   listed: number;
+  /** Articles seen for the first time, and what each was. */
   found: number;
   verified: number;
   mismatched: number;
   unapproved: number;
+  /** Verified articles found deleted or replaced since. */
   deleted: number;
   replaced: number;
+}
+
+/** A sweep's figures before it counts anything. */
+export function noFindings(error: string, listed: number): SweepFigures {
+  return { error, listed, found: 0, verified: 0, mismatched: 0, unapproved: 0, deleted: 0, replaced: 0 };
 }
 
 export function describeSweep(accountName: string, figures: SweepFigures): string {

@@ -27,7 +27,6 @@ import type { AdminSummary, UnitLineage } from '../people/people-service';
 import { adminsCovering } from '../people/admin-scope-rules';
 import type { TrackedAccount } from '../accounts/cadence-accounts';
 import type { PlatformPost } from '../cadence/post-ledger';
-import type { DraftApproval } from '../drafts/draft-service-types';
 import { ApprovalFingerprints } from './approval-fingerprints';
 import type { FingerprintDrafts } from './approval-fingerprints';
 import { listAccountArticles } from './sweep-listing';
@@ -35,12 +34,14 @@ import type { ArticleOnPlatform, SweepClient } from './sweep-listing';
 import { PlatformArticleModel, platformArticleIdOf } from './platform-article-model';
 import type { PlatformArticle } from './platform-article-model';
 import { SweepStateModel } from './sweep-state-model';
+import { PublicationModel } from './publication-model';
+import type { Publication } from './publication-model';
 import type { SweepOutcome, SweepState } from './sweep-state-model';
-import { alertsOn, describeSweep, listingHorizon, recheckChange, recheckDays } from './sweep-rules';
+import { alertsOn, describeSweep, listingHorizon, noFindings, recheckChange, recheckDays } from './sweep-rules';
 import { indexApprovedArticles, matchSweptArticle, recheckVerifiedArticle } from './sweep-match-rules';
 import type { SweepMatch } from './sweep-match-rules';
 import { SweepFindings } from './sweep-findings';
-import type { SweptAccount } from './sweep-findings';
+import type { SweepFindingsDependencies, SweptAccount } from './sweep-findings';
 
 /** Which accounts are connected to their platform, and their clients (the connection feature's ports). */
 export interface SweepConnections {
@@ -61,7 +62,7 @@ export interface SweepServiceDependencies {
     activeAdmins(): Promise<AdminSummary[]>;
     unitLineage(unitIds: string[]): Promise<Map<string, UnitLineage>>;
   };
-  drafts: FingerprintDrafts & { findApproval(draftId: string): Promise<DraftApproval | null> };
+  drafts: FingerprintDrafts & SweepFindingsDependencies['drafts'];
   posts: { recordPlatformPosts(posts: PlatformPost[]): Promise<void> };
   /** Accounts listed at once (4 unless said): each is a run of calls to the platform. */
   concurrency?: number;
@@ -77,6 +78,29 @@ export interface AccountSweep {
 }
 
 const dayMs = 86_400_000;
+
+/** Accounts whose findings are written together: 10 accounts of 200 new articles are 2,000 records. */
+const accountsPerRound = 10;
+
+/**
+ * Of the articles seen for the first time, those published through the platform's API (a publication
+ * names them): one query for every account.
+ */
+async function publishedThroughApi(
+  swept: SweptAccount[],
+  recorded: Map<string, PlatformArticle>,
+): Promise<Set<string>> {
+  const fresh = unique(
+    swept.flatMap(({ listing }) =>
+      listing.articles.filter((article) => !recorded.has(article.key)).map((article) => article.articleId),
+    ),
+  );
+  if (fresh.length === 0) return new Set();
+  const publications = await PublicationModel.find({ articleId: { $in: fresh } }, { articleId: 1 }).lean<
+    Pick<Publication, 'articleId'>[]
+  >();
+  return new Set(publications.map((publication) => publication.articleId));
+}
 
 /** An account to sweep, and its platform client (null: its stored secret cannot be opened). */
 interface SweepTarget {
@@ -113,12 +137,7 @@ export class SweepService {
         }
       }),
     );
-    const sweeps = await this.sweep(targets.flat());
-    logger?.info(
-      { accounts: sweeps.length, found: sweeps.reduce((sum, sweep) => sum + sweep.outcome.found, 0) },
-      'platform sweep done',
-    );
-    return sweeps;
+    return this.sweep(targets.flat());
   }
 
   /** One account, on demand; the caller checked who may ask. Refused when it is not connected. */
@@ -140,41 +159,82 @@ export class SweepService {
     return state?.lastOutcome ?? null;
   }
 
+  /**
+   * Sweeps the targets: the platform is listed while the fingerprints are brought up to date; then each
+   * collection is read once for all the accounts (on the embedded database every query reads the whole
+   * collection), and the findings are written a round of accounts at a time, so what is held at once
+   * does not grow with the number of articles.
+   */
   private async sweep(targets: SweepTarget[]): Promise<AccountSweep[]> {
     if (targets.length === 0) return [];
     const { clock, people, logger } = this.dependencies;
     const now = clock.now();
+    // How long each part took, for the log: the platform's answers and the database's are what vary.
+    const took = { readMs: 0, listMs: 0, matchMs: 0, writeMs: 0, approvalsMs: 0 };
+    let lapStart = performance.now();
+    const lap = (part: keyof typeof took) => {
+      const end = performance.now();
+      took[part] += Math.round(end - lapStart);
+      lapStart = end;
+    };
     const accountIds = targets.map((target) => target.accountId);
     const [accounts, states, admins] = await Promise.all([
       this.dependencies.accounts.findTracked(accountIds),
       SweepStateModel.find({ _id: { $in: accountIds } }).lean<SweepState[]>(),
       people.activeAdmins(),
-      this.fingerprints.refresh(),
     ]);
-    const [lineage, approvals] = await Promise.all([
-      people.unitLineage(unique(accounts.map((account) => account.unitId))),
-      this.fingerprints.forAccounts(accounts),
-    ]);
+    const lineage = await people.unitLineage(unique(accounts.map((account) => account.unitId)));
+    lap('readMs');
     const stateOf = new Map(states.map((state) => [state._id, state]));
     const clientOf = new Map(targets.map((target) => [target.accountId, target.client]));
-    const swept = await mapConcurrently(accounts, this.dependencies.concurrency ?? 4, async (account) => {
-      const state = stateOf.get(account.id);
-      const horizon = listingHorizon(state?.coveredUntil ?? null, now);
-      const client = clientOf.get(account.id) ?? null;
+    const refreshStart = performance.now();
+    const [, listings] = await Promise.all([
+      // The drafts are read while the platform is listed: the two take about as long.
+      this.fingerprints.refresh().then(() => (took.approvalsMs = Math.round(performance.now() - refreshStart))),
+      mapConcurrently(accounts, this.dependencies.concurrency ?? 4, (account) => {
+        const client = clientOf.get(account.id) ?? null;
+        const horizon = listingHorizon(stateOf.get(account.id)?.coveredUntil ?? null, now);
+        return client ? listAccountArticles(client, account.id, horizon, logger) : Promise.resolve(unreadable);
+      }),
+    ]);
+    lap('listMs');
+    const approvals = await this.fingerprints.forAccounts(accounts);
+    const swept = accounts.map((account, index): SweptAccount => {
       const unit = { id: account.unitId, ancestorIds: lineage.get(account.unitId)?.ancestorIds ?? [] };
       return {
         account,
         unitName: lineage.get(account.unitId)?.name ?? '',
         adminIds: adminsCovering(admins, unit).map((admin) => admin.id),
-        state,
-        listing: client ? await listAccountArticles(client, account.id, horizon, logger) : unreadable,
+        state: stateOf.get(account.id),
+        listing: listings[index],
         approvals: approvals.get(account.id) ?? [],
-      } satisfies SweptAccount;
+      };
     });
     const recorded = await this.readRecorded(swept, now);
-    const findings = new SweepFindings(this.dependencies, now);
-    const outcomes = swept.map((entry) => this.findOn(entry, recorded, findings, now));
-    await this.write(findings, swept, outcomes, now);
+    const throughApi = await publishedThroughApi(swept, recorded);
+    const verifiedOf = new Map<string, PlatformArticle[]>();
+    for (const record of recorded.values()) {
+      if (record.finding !== 'verified') continue;
+      const accountId = String(record.accountId);
+      const list = verifiedOf.get(accountId);
+      if (list) list.push(record);
+      else verifiedOf.set(accountId, [record]);
+    }
+    lap('readMs');
+    const outcomes: SweepOutcome[] = [];
+    for (let first = 0; first < swept.length; first += accountsPerRound) {
+      const round = swept.slice(first, first + accountsPerRound);
+      const findings = new SweepFindings(this.dependencies, now);
+      const found = round.map((entry) => this.findOn(entry, { recorded, verifiedOf, throughApi }, findings, now));
+      lap('matchMs');
+      await this.write(findings, round, found, now);
+      outcomes.push(...found);
+      // What the round listed is recorded now: let it go before the next round is matched.
+      for (const entry of round) entry.listing = { ...entry.listing, articles: [] };
+      lap('writeMs');
+    }
+    const total = (field: 'listed' | 'found') => outcomes.reduce((sum, outcome) => sum + outcome[field], 0);
+    logger?.info({ accounts: swept.length, listed: total('listed'), found: total('found'), ...took }, 'platform swept');
     return swept.map(({ account }, index) => ({
       accountId: account.id,
       accountName: account.name,
@@ -209,22 +269,17 @@ export class SweepService {
   /** What this sweep finds on one account: new articles matched, verified ones checked again. */
   private findOn(
     entry: SweptAccount,
-    recorded: Map<string, PlatformArticle>,
+    known: {
+      recorded: Map<string, PlatformArticle>;
+      verifiedOf: Map<string, PlatformArticle[]>;
+      throughApi: Set<string>;
+    },
     findings: SweepFindings,
     now: Date,
   ): SweepOutcome {
+    const { recorded } = known;
     const { account, listing, state } = entry;
-    const outcome: SweepOutcome = {
-      at: now,
-      error: listing.error,
-      listed: listing.articles.length,
-      found: 0,
-      verified: 0,
-      mismatched: 0,
-      unapproved: 0,
-      deleted: 0,
-      replaced: 0,
-    };
+    const outcome: SweepOutcome = { at: now, ...noFindings(listing.error, listing.articles.length) };
     const index = indexApprovedArticles(entry.approvals);
     const approvalOf = new Map(entry.approvals.map((approval) => [approval.draftId, approval]));
     const seen = new Set<string>();
@@ -238,15 +293,16 @@ export class SweepService {
       }
       const match = matchSweptArticle(index, article);
       const approval = 'approved' in match && match.approved ? approvalOf.get(match.approved.draftId) : undefined;
-      const alert = alertsOn(article.publishedAt, state?.firstSweptAt ?? null, now);
-      findings.addNew(entry, article, match, approval, alert);
+      findings.addNew(entry, article, match, approval, {
+        alert: alertsOn(article.publishedAt, state?.firstSweptAt ?? null, now),
+        // Published through the API: the publish flow verified it and told whom it concerns.
+        told: known.throughApi.has(article.articleId),
+      });
       outcome.found += 1;
       outcome[countOf(match)] += 1;
     }
     if (listing.complete) {
-      const gone = [...recorded.values()].filter(
-        (record) => String(record.accountId) === account.id && record.finding === 'verified' && !seen.has(record.key),
-      );
+      const gone = (known.verifiedOf.get(account.id) ?? []).filter((record) => !seen.has(record.key));
       for (const record of gone) this.recheck(entry, record, null, findings, outcome);
     }
     return outcome;
@@ -275,7 +331,8 @@ export class SweepService {
   ): Promise<void> {
     const { audit, outbox, posts } = this.dependencies;
     await findings.resolveDifferences();
-    await Promise.all(findings.events.map((event: AuditEventInput) => audit.append(event)));
+    const appended = await Promise.all(findings.events.map((event: AuditEventInput) => audit.append(event)));
+    findings.keepEvents(appended.map(({ event }) => event));
     await outbox.enqueue(findings.messages);
     await insertIgnoringDuplicates(PlatformArticleModel.collection, findings.records);
     for (const { record, fields } of findings.changes) {

@@ -8,22 +8,11 @@
  * sweep's report ($set), so concurrent sweeps may write them in any order (see sweep-service.ts).
  */
 import { Schema, model } from 'mongoose';
+import type { SweepFigures } from './sweep-rules';
 
-/** What one sweep of an account found (the API's and the CLI's answer, and the account page's). */
-export interface SweepOutcome {
+/** What one sweep of an account found, and when. */
+export interface SweepOutcome extends SweepFigures {
   at: Date;
-  /** '' when the platform answered; otherwise why it did not (in Chinese). */
-  error: string;
-  /** Articles listed this time. */
-  listed: number;
-  /** Articles seen for the first time. */
-  found: number;
-  verified: number;
-  mismatched: number;
-  unapproved: number;
-  /** Verified articles found deleted or replaced since. */
-  deleted: number;
-  replaced: number;
 }
 
 export interface SweepState {

@@ -157,21 +157,36 @@ export async function insertIgnoringDuplicates(
   collection: { insertMany(documents: never[], options: { ordered: boolean }): Promise<unknown> },
   documents: object[],
 ): Promise<number> {
-  if (documents.length === 0) return 0;
+  return documents.length - (await insertSkippingDuplicates(collection, documents)).length;
+}
+
+/** As insertIgnoringDuplicates; answers the positions (in `documents`) of those skipped as taken. */
+export async function insertSkippingDuplicates(
+  collection: { insertMany(documents: never[], options: { ordered: boolean }): Promise<unknown> },
+  documents: object[],
+): Promise<number[]> {
+  if (documents.length === 0) return [];
   try {
     await collection.insertMany(documents as never[], { ordered: false });
-    return documents.length;
+    return [];
   } catch (error) {
     if (!isOnlyDuplicates(error)) translateDatabaseError(error);
-    return documents.length - listWriteErrors(error).length;
+    return listWriteErrors(error).map((writeError) => writeError.index ?? -1);
   }
 }
 
-export function listWriteErrors(error: unknown): { code?: unknown; errmsg?: unknown }[] {
+/** A write error of a bulk write: the position of the document it refused, and why. */
+export interface WriteError {
+  index?: number;
+  code?: unknown;
+  errmsg?: unknown;
+}
+
+export function listWriteErrors(error: unknown): WriteError[] {
   if (typeof error !== 'object' || error === null) return [];
   const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (Array.isArray(writeErrors)) return writeErrors as { code?: unknown; errmsg?: unknown }[];
-  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as { code?: unknown }];
+  if (Array.isArray(writeErrors)) return writeErrors as WriteError[];
+  if (typeof writeErrors === 'object' && writeErrors !== null) return [writeErrors as WriteError];
   return [];
 }
 

@@ -72,6 +72,52 @@ describe('npm run demo', () => {
     }
   });
 
+  test('when the demo runs with --platform wechat-official, then an approved draft is published, verified against its approval, and a back-office post is caught by the sweep', async () => {
+    const run = await runDemo(['--platform', 'wechat-official']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const transcript = run.stdout;
+    const code = /已收到投稿 #([A-Z2-9]{4})/.exec(transcript)?.[1] ?? '';
+    expect(code).toMatch(/^[A-Z2-9]{4}$/);
+
+    expect(transcript).toContain('公众号：本地模拟的公众号平台');
+    // The admin connects the account: the test asks the platform for a token; no secret is printed.
+    expect(transcript).toMatch(/服务器地址\(URL\)：http:\/\/127\.0\.0\.1:\d+\/wechat-official\/push\/[0-9a-f]{24}/);
+    expect(transcript).toContain('连接测试：已连接');
+    for (const secret of [
+      'c0ffee12c0ffee34c0ffee56c0ffee78',
+      'ShenfaDemoPushToken',
+      'U2hlbmZhRGVtb0VuY29kaW5nQUVTS2V5Rm9yUHVzaGU',
+    ]) {
+      expect(transcript).not.toContain(secret);
+    }
+    // 发布 sends the approved version; the platform's signed push is checked and answered; the article is verified.
+    expect(transcript).toMatch(new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] 刘洋 → 审发：发布 ${code}$`, 'm'));
+    expect(transcript).toContain(`审发 → 刘洋：已提交发布：#${code} 《防汛应急演练通知》 → 公众号“应急先锋”。`);
+    expect(transcript).toMatch(
+      /公众号平台 → 审发：\[推送 PUBLISHJOBFINISH，已验签解密，应答 success\] publish_id \d+，发布状态 0（成功），文章 https:\/\/mp\.weixin\.qq\.com\/s\//,
+    );
+    expect(transcript).toMatch(
+      new RegExp(
+        `审发 → 刘洋：【发布核验】#${code} 《防汛应急演练通知》 已在公众号“应急先锋”发布，经核验与审核通过的第1版一致：https://`,
+      ),
+    );
+    expect(transcript).toContain(`审发 → 赵海涛：【发布核验】#${code}`);
+    expect(transcript).toContain('发布核验：与审核通过的第1版一致');
+    // A post straight from the back office is caught by the sweep and told to the leader in charge and the admin.
+    expect(transcript).toContain('公众号后台 → 公众号“应急先锋”：发表《关于暂停青山镇防汛演练的紧急通知》');
+    expect(transcript).toContain(
+      '核查完成：查看平台文章 2 篇，新发现 2 篇：核验一致 1 篇，与审核版本不一致 0 篇，未经审核发布 1 篇。',
+    );
+    for (const name of ['王建华', '李静']) {
+      expect(transcript).toMatch(
+        new RegExp(
+          `审发 → ${name}：【未经审核发布】公众号“应急先锋”于 .+ 发布了《关于暂停青山镇防汛演练的紧急通知》，系统中没有与之相符的审核记录。`,
+        ),
+      );
+    }
+    expect(transcript.trimEnd()).toMatch(/\naudit:verify ok, \d+ events, head \d+ [0-9a-f]{64}$/);
+  });
+
   test('when the demo runs with --channel wecom, then the second leader approves by clicking the card and the card shows it', async () => {
     const run = await runDemo(['--channel', 'wecom']);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });

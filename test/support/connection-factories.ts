@@ -44,3 +44,11 @@ export async function openEducationAccount(
     (await openAccount(services, { unit: '县教育局', name, platform, leader: '吴国庆', admin: '冯涛' }))._id,
   );
 }
+
+/**
+ * The emergency bureau's 微信公众号 (leader in charge 王建华, run by 刘洋; approved in chat by 孙丽, then
+ * 赵海涛), opened and filed; its id.
+ */
+export async function openEmergencyAccount(services: Pick<Services, 'accounts'>, name: string): Promise<string> {
+  return String((await openAccount(services, { unit: '县应急管理局', name, leader: '王建华', admin: '刘洋' }))._id);
+}

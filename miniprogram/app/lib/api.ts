@@ -6,6 +6,7 @@
 import type {
   AccountCadenceListBody,
   AccountListBody,
+  AccountSweepView,
   AccountStatusName,
   AccountView,
   AnnualReviewDecisionBody,
@@ -128,6 +129,10 @@ export const api = {
   testConnection: (id: string) => client.post<ConnectionView>(`/api/v1/accounts/${encode(id)}/connection/test`, {}),
   removeConnection: (id: string) =>
     client.request<ConnectionView>('DELETE', `/api/v1/accounts/${encode(id)}/connection`),
+  /** The last platform sweep of a connected 公众号 (outcome null before the first). */
+  accountSweep: (id: string) => client.get<AccountSweepView>(`/api/v1/accounts/${encode(id)}/sweep`),
+  /** 立即巡查: sweeps the account's platform now and answers what it found. */
+  sweepAccount: (id: string) => client.post<AccountSweepView>(`/api/v1/accounts/${encode(id)}/sweep`, {}),
   cadence: () => client.get<AccountCadenceListBody>('/api/v1/cadence'),
   /** The current cycle's reviews; with `accountId`, that account's reviews of every year. */
   annualReviews: (query: { accountId?: string; cursor?: string; limit?: number }) =>

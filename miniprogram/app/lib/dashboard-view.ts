@@ -2,6 +2,7 @@
 import type { AccountAtRisk, Dashboard } from '../../../src/shared/contracts';
 import type { BarChartSpec } from './bar-chart-drawing';
 import { formatDuration, formatTime, statusNames, statusOrder } from './format';
+import { toPublicationCountsCard } from './publication-check-view';
 
 export const chartColors = { main: '#1a5fb4', light: '#a9c6ee', warn: '#d9822b' };
 
@@ -102,6 +103,8 @@ export function toDashboardView(dashboard: Dashboard) {
       sinceText: formatTime(draft.waitingSince),
     })),
     registry: toRegistryView(dashboard.registry),
+    /** 发布核验 of the last 30 days; null for viewers who see no accounts. */
+    publications: toPublicationCountsCard(dashboard.publications),
     /** null: the registry does not report yet (not the same as "none at risk"). */
     riskTracked: accountsAtRisk !== null,
     riskChart: {

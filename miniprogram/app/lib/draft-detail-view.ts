@@ -106,13 +106,12 @@ export function toTimelineRows(events: TimelineEvent[]) {
     key: String(event.sequence),
     sequence: event.sequence,
     action: event.action,
-    /** good: an approval or publication; bad: a rejection, withdrawal or revocation. */
-    tone: /approv|publish/.test(event.action) ? 'good' : /reject|withdr|revok/.test(event.action) ? 'bad' : 'plain',
+    tone: timelineTone(event),
     actionText: event.actionText,
     who: event.actor?.name || '系统',
     onBehalfText: event.onBehalfOf ? `代 ${event.onBehalfOf.name}` : '',
     whenText: formatTime(event.at),
-    via: event.via,
+    via: viaText(event.via),
     versionText: event.versionNumber !== null ? `第 ${event.versionNumber} 版` : '',
     hashText: shortHash(event.contentHash),
     reason: event.reason,
@@ -120,6 +119,26 @@ export function toTimelineRows(events: TimelineEvent[]) {
 }
 
 export type TimelineRow = ReturnType<typeof toTimelineRows>[number];
+
+/** Where an action came from, in words for the system's own channels; a chat identity as it is. */
+function viaText(via: string): string {
+  if (via === 'sweep') return '平台巡查';
+  if (via === 'auto-publish') return '审核通过后自动发布';
+  if (via === 'platform-push') return '公众号平台通知';
+  if (via === 'job:publication-check') return '发布结果查询';
+  if (via.startsWith('platform:')) return '公众号平台';
+  return via;
+}
+
+/**
+ * good: an approval, a publication or its verification; bad: a rejection, withdrawal or revocation, and
+ * a publication that failed, differs from its approval or was deleted or changed on the platform.
+ */
+function timelineTone(event: TimelineEvent): 'good' | 'bad' | 'plain' {
+  if (/reject|withdr|revok|mismatch|fail|delet|replac|unapprov/.test(event.action)) return 'bad';
+  if (event.action === 'publication.finished') return event.actionText.includes('未成功') ? 'bad' : 'good';
+  return /approv|publish|verif/.test(event.action) ? 'good' : 'plain';
+}
 
 /**
  * Keeps the changes and a little context around them: unchanged runs longer than twice `context`

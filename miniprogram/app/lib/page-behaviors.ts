@@ -1,6 +1,7 @@
 /**
  * What every page that loads data does alike, as mini-program behaviors: pull-down refresh and 重试
- * call the page's `load`; list pages also fetch the next page near the bottom or on 加载更多.
+ * call the page's `load`; list pages also fetch the next page near the bottom or on 加载更多; a card
+ * component loads what it shows once it is on the page, and again on 重试.
  */
 import { loadMoreRows } from './cursor-list';
 import type { CursorListData, RowPage } from './cursor-list';
@@ -37,6 +38,20 @@ export const cursorListBehavior = Behavior({
     },
     onLoadMore() {
       (this as unknown as { onReachBottom(): void }).onReachBottom();
+    },
+  },
+});
+
+/** A card component of a page that loads its own data: once attached, and again on 重试. */
+export const cardLoadBehavior = Behavior({
+  lifetimes: {
+    attached() {
+      void (this as unknown as LoadingPage).load();
+    },
+  },
+  methods: {
+    onRetry() {
+      void (this as unknown as LoadingPage).load();
     },
   },
 });

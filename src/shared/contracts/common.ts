@@ -34,6 +34,12 @@ export type PersonReference = z.infer<typeof personReferenceSchema>;
 export const unitReferenceSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'UnitReference' });
 export type UnitReference = z.infer<typeof unitReferenceSchema>;
 
+/** A run of words of a word-level comparison: the same in both, or only in the newer or the older text. */
+export const diffSegmentSchema = z
+  .object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() })
+  .meta({ id: 'DiffSegment' });
+export type DiffSegment = z.infer<typeof diffSegmentSchema>;
+
 export const roleSchema = z.enum(['officer', 'leader', 'admin']);
 export type RoleName = z.infer<typeof roleSchema>;
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { instantSchema, personReferenceSchema, unitReferenceSchema } from './common';
+import { publicationCountsSchema } from './publication-checks';
 
 export const turnaroundSchema = z
   .object({
@@ -96,6 +97,11 @@ export const dashboardSchema = z
     accountsAtRisk: z.array(accountAtRiskSchema).nullable(),
     /** Admins only; null for leaders and officers, who do not see the registry. */
     registry: registryCountsSchema.nullable(),
+    /**
+     * 发布核验 of the last 30 days on the connected accounts within the viewer's scope (R10); null for
+     * viewers who see no accounts (officers).
+     */
+    publications: publicationCountsSchema.nullable(),
   })
   .meta({ id: 'Dashboard' });
 export type Dashboard = z.infer<typeof dashboardSchema>;

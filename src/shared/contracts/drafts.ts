@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   cursorSchema,
+  diffSegmentSchema,
   instantSchema,
   objectIdSchema,
   pageLimitSchema,
@@ -13,6 +14,7 @@ import {
   timeBoundSchema,
   unitReferenceSchema,
 } from './common';
+import { publicationCheckSchema } from './publication-checks';
 
 export type { PersonReference } from './common';
 
@@ -106,6 +108,8 @@ export const draftDetailSchema = z
     steps: z.array(approvalStepViewSchema),
     versions: z.array(draftVersionViewSchema),
     publication: z.object({ url: z.string(), publishedAt: instantSchema.nullable() }),
+    /** 发布核验: its publication through the platform, or the sweep's finding, checked against the approval; null when neither. */
+    publicationCheck: publicationCheckSchema.nullable(),
     createdAt: instantSchema,
     updatedAt: instantSchema,
   })
@@ -159,10 +163,8 @@ export const draftDiffQuerySchema = z
   .strictObject({ from: z.coerce.number().int().min(1).max(10_000), to: z.coerce.number().int().min(1).max(10_000) })
   .meta({ id: 'DraftDiffQuery' });
 
-export const diffSegmentSchema = z
-  .object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() })
-  .meta({ id: 'DiffSegment' });
-export type DiffSegment = z.infer<typeof diffSegmentSchema>;
+export { diffSegmentSchema };
+export type { DiffSegment } from './common';
 
 const diffSideSchema = z.object({ number: z.number().int(), title: z.string(), contentHash: z.string() });
 

@@ -13,3 +13,4 @@ export type * from './exports';
 export type * from './connections';
 export type * from './publications';
 export type * from './sweeps';
+export type * from './publication-checks';

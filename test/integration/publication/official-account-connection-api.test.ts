@@ -5,14 +5,12 @@
  * database holds them only sealed.
  */
 import type http from 'node:http';
-import { Writable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { AccessTokens } from '../../../src/api/access-tokens';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { OfficialAccountConnectionModel } from '../../../src/publication/official-account-connection-model';
 import { ManualClock } from '../../../src/shared/clock';
-import { createLogger } from '../../../src/shared/logger';
 import { createServices } from '../../../src/services';
 import type { ConnectionView } from '../../../src/shared/contracts';
 import type { Services } from '../../../src/services';
@@ -20,19 +18,11 @@ import { cliToken, startApi } from '../../support/api-harness';
 import { connectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { fakePlatformForFile, openEducationAccount } from '../../support/connection-factories';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
+import { capturingLogger } from '../../support/publication-factories';
 
 const clock = new ManualClock('2026-11-02T02:00:00Z');
 const tokens = new AccessTokens('connection-api-test-secret-0123456789abcdef', 3600, clock);
-const logLines: string[] = [];
-const logger = createLogger(
-  'trace',
-  new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  }),
-);
+const { logger, lines: logLines } = capturingLogger();
 const answers: string[] = [];
 let services: Services;
 let server: http.Server;

@@ -23,7 +23,10 @@ import type { Services } from '../../../src/services';
 import { cliToken, startApi } from '../../support/api-harness';
 import { connectTestDatabase, disconnectTestDatabase, emptyTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
+import { connectToFakePlatform } from '../../support/publication-factories';
+import { openEmergencyAccount } from '../../support/connection-factories';
 import { openAccount } from '../../support/registry-factories';
+import { adminCli } from '../../support/admin-cli';
 
 const shanghai = (text: string) => new Date(`${text}+08:00`);
 const clock = new ManualClock(shanghai('2026-11-02T10:00:00'));
@@ -43,8 +46,16 @@ const secrets = {
 };
 let accountId: string;
 
+// The CLI runs in its own process: it opens the stored secrets with the same master secret.
+const masterSecret = 'sweep-api-test-master-secret-0123456789';
+let runAdmin: ReturnType<typeof adminCli>;
+
 beforeAll(async () => {
-  await connectTestDatabase();
+  runAdmin = adminCli({
+    databaseName: await connectTestDatabase(),
+    jwtSecret: 'sweep-api-test-jwt-secret-0123456789abcdef',
+    env: { PUBLICATION_SECRET_KEY: masterSecret },
+  });
   apiBaseUrl = await platform.start();
 }, 60_000);
 
@@ -59,21 +70,14 @@ beforeEach(async () => {
   await emptyTestDatabase();
   // A platform account of its own: nothing published on it yet.
   appId = `wx5eeb0a7d2c3f${String((run += 1)).padStart(4, '0')}`;
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   clock.set(shanghai('2026-11-02T10:00:00'));
-  services = createServices({ clock, logger });
+  services = createServices({ clock, logger, connectionSecretKey: () => masterSecret });
   await importSampleOrganization(services.people);
   await makeAdmin(await personId('林小燕'), '某县人民政府/青山镇人民政府');
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
-  const account = await openAccount(services, {
-    unit: '县应急管理局',
-    name: '平安应急',
-    leader: '王建华',
-    admin: '刘洋',
-  });
-  accountId = String(account._id);
+  accountId = await openEmergencyAccount(services, '平安应急');
+  await connectToFakePlatform(services, platform, { accountId, apiBaseUrl, appId, secrets });
   const operator = { kind: 'operator' as const, personId: null };
-  await services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
   expect((await services.officialAccountConnections.test(operator, accountId)).state).toBe('connected');
 }, 60_000);
 
@@ -127,6 +131,24 @@ describe('who may sweep an account', () => {
     const answer = await sweepAs('李静', String(weibo._id));
     expect([answer.status, answer.code]).toEqual([409, 'ACCOUNT_NOT_CONNECTED']);
     expect((answer.body as { error: { message: string } }).error.message).toContain('请先在账号详情中填写并测试连接');
+  });
+});
+
+describe('the sweep from the command line', () => {
+  test('when the operator sweeps an account by name, then the answer says what was found; sweeping all again finds nothing new', async () => {
+    postFromBackOffice('关于调整办公时间的通知', '即日起，本局办公时间调整为8:30至17:30。');
+    await services.audit.settle();
+    const named = await runAdmin('sweep', '平安应急');
+    expect([named.code, named.stderr]).toEqual([0, '']);
+    expect(named.stdout.trim()).toBe(
+      '公众号“平安应急”核查完成：查看平台文章 1 篇，新发现 1 篇：核验一致 0 篇，与审核版本不一致 0 篇，未经审核发布 1 篇。',
+    );
+    const all = await runAdmin('sweep');
+    expect([all.code, all.stdout.trim()]).toEqual([
+      0,
+      '公众号“平安应急”核查完成：查看平台文章 1 篇，没有新发布的文章。',
+    ]);
+    expect(await PlatformArticleModel.countDocuments({ accountId: new Types.ObjectId(accountId) })).toBe(1);
   });
 });
 

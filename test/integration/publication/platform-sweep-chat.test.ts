@@ -6,7 +6,8 @@
 import { Types } from 'mongoose';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness, withdrawOpenDrafts } from '../../support/chat-harness';
-import { openAccount } from '../../support/registry-factories';
+import { connectToFakePlatform } from '../../support/publication-factories';
+import { openEmergencyAccount } from '../../support/connection-factories';
 import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
 import { PlatformArticleModel } from '../../../src/publication/platform-article-model';
 import { articleTextOf, renderArticleHtml } from '../../../src/publication/article-html-rules';
@@ -28,20 +29,12 @@ let accountId: string;
 
 beforeAll(async () => {
   await connectTestDatabase();
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   const apiBaseUrl = await platform.start();
   chat = await ChatHarness.start();
   for (const name of ['刘洋', '孙丽', '赵海涛', '王建华', '李静']) await chat.bind(name);
-  const account = await openAccount(chat.services, {
-    unit: '县应急管理局',
-    name: '平安应急',
-    leader: '王建华',
-    admin: '刘洋',
-  });
-  accountId = String(account._id);
-  const operator = { kind: 'operator' as const, personId: null };
-  await chat.services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
-  await chat.services.officialAccountConnections.test(operator, accountId);
+  accountId = await openEmergencyAccount(chat.services, '平安应急');
+  await connectToFakePlatform(chat.services, platform, { accountId, apiBaseUrl, appId, secrets });
+  await chat.services.officialAccountConnections.test({ kind: 'operator', personId: null }, accountId);
 }, 90_000);
 
 afterEach(() => withdrawOpenDrafts(chat));

@@ -20,22 +20,26 @@ import { cliToken, startApi, stopApi } from '../../support/api-harness';
 import { connectTestDatabase } from '../../support/database';
 import { importSampleOrganization, makeAdmin, personId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
+import { connectToFakePlatform } from '../../support/publication-factories';
+import type { FakeAccountCredentials } from '../../support/publication-factories';
 
 const clock = new ManualClock('2026-12-01T01:00:00Z');
 const tokens = new AccessTokens('publish-api-test-secret-0123456789abcdef', 3600, clock);
 const platform = new FakeOfficialAccountServer({ clock });
-const appId = 'wx0a1b2c3d4e5f6a7b';
-const secrets = {
-  appSecret: 'feedface0123feedface4567feedface',
-  token: 'PublishApiToken',
-  encodingAesKey: 'QXBwcm92ZWRCeXRlc0dvT3V0T25seVRocm91Z2hBUEk',
+const account: FakeAccountCredentials = {
+  appId: 'wx0a1b2c3d4e5f6a7b',
+  secrets: {
+    appSecret: 'feedface0123feedface4567feedface',
+    token: 'PublishApiToken',
+    encodingAesKey: 'QXBwcm92ZWRCeXRlc0dvT3V0T25seVRocm91Z2hBUEk',
+  },
 };
+const { appId, secrets } = account;
 let services: Services;
 let server: http.Server;
 
 beforeAll(async () => {
   await connectTestDatabase();
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   platform.pushesEnabled = false;
   const apiBaseUrl = await platform.start();
   services = createServices({ clock, logger: createLogger('silent') });
@@ -43,18 +47,13 @@ beforeAll(async () => {
   // 张伟 (JYJ004) becomes the admin of the education bureau only: the emergency bureau is outside his scope.
   await makeAdmin(await personId('张伟', 'JYJ004'), '某县人民政府/县教育局');
   server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
-  const account = await openAccount(services, {
+  const opened = await openAccount(services, {
     unit: '县应急管理局',
     name: '应急先锋',
     leader: '王建华',
     admin: '刘洋',
   });
-  const operator = { kind: 'operator', personId: null } as const;
-  const accountId = String(account._id);
-  await services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
-  const client = await services.officialAccountConnections.clientFor(accountId);
-  const cover = await client?.addPermanentImage(Buffer.from('cover'), 'cover.png');
-  await services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, defaultCoverMediaId: cover });
+  await connectToFakePlatform(services, platform, { ...account, accountId: String(opened._id), apiBaseUrl });
 }, 60_000);
 
 afterAll(async () => {

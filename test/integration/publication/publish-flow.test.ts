@@ -8,7 +8,6 @@
  */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { FileBox } from 'file-box';
 import { Types } from 'mongoose';
 import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
@@ -19,63 +18,48 @@ import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { PostModel } from '../../../src/cadence/post-model';
 import { verifyAuditChain } from '../../../src/audit/audit-service';
-import { createLogger } from '../../../src/shared/logger';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness, withdrawOpenDrafts } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
 import { startApi } from '../../support/api-harness';
+import { capturingLogger, connectToFakePlatform } from '../../support/publication-factories';
+import type { FakeAccountCredentials } from '../../support/publication-factories';
 import { createPublicationPushRouter } from '../../../src/publication/publication-push';
 
-const logLines: string[] = [];
-const logger = createLogger(
-  'trace',
-  new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  }),
-);
+const { logger, lines: logLines } = capturingLogger();
 const platform = new FakeOfficialAccountServer();
-const appId = 'wx5d1e2f3a4b5c6d7e';
-const secrets = {
-  appSecret: 'c0ffee12c0ffee34c0ffee56c0ffee78',
-  token: 'ShenfaPublishToken',
-  encodingAesKey: 'UHVibGlzaEZyb21UaGVBcHByb3ZlZEJ5dGVzT25seTA',
+const account: FakeAccountCredentials = {
+  appId: 'wx5d1e2f3a4b5c6d7e',
+  secrets: {
+    appSecret: 'c0ffee12c0ffee34c0ffee56c0ffee78',
+    token: 'ShenfaPublishToken',
+    encodingAesKey: 'UHVibGlzaEZyb21UaGVBcHByb3ZlZEJ5dGVzT25seTA',
+  },
 };
+const { appId, secrets } = account;
 let chat: ChatHarness;
 let server: http.Server;
 let accountId: string;
 
 beforeAll(async () => {
   await connectTestDatabase();
-  platform.addAccount({ appId, appSecret: secrets.appSecret });
   const apiBaseUrl = await platform.start();
   chat = await ChatHarness.start({ logger });
   for (const name of ['刘洋', '孙丽', '赵海涛', '李静', '王建华', '蒋明']) await chat.bind(name);
-  const account = await openAccount(chat.services, {
+  const opened = await openAccount(chat.services, {
     unit: '县应急管理局',
     name: '应急先锋',
     leader: '王建华',
     admin: '刘洋',
   });
-  accountId = String(account._id);
+  accountId = String(opened._id);
+  await connectToFakePlatform(chat.services, platform, { ...account, accountId, apiBaseUrl, author: '县应急管理局' });
   // Our server with the push endpoint, as main.ts mounts it; the back office points the pushes at it.
   const platformPushes = createPublicationPushRouter({ ...chat.services, logger });
   server = startApi(chat.services, { wechatBaseUrl: 'http://127.0.0.1:9', platformPushes, logger }).server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   platform.configurePush(appId, { url: `${origin}/wechat-official/push/${accountId}`, ...secrets });
-  const operator = { kind: 'operator', personId: null } as const;
-  await chat.services.officialAccountConnections.set(operator, accountId, { appId, apiBaseUrl, ...secrets });
-  const client = await chat.services.officialAccountConnections.clientFor(accountId);
-  const cover = await client?.addPermanentImage(Buffer.from('default cover'), 'cover.png');
-  await chat.services.officialAccountConnections.set(operator, accountId, {
-    appId,
-    apiBaseUrl,
-    author: '县应急管理局',
-    defaultCoverMediaId: cover,
-  });
 }, 90_000);
 
 // Each test publishes its own drafts; what it leaves in review is withdrawn.
@@ -310,6 +294,40 @@ describe('the platform result', () => {
         .slice(seen)
         .filter((text) => text.includes('【发布核验】')),
     ).toHaveLength(1);
+  });
+
+  test('when a submission was cut short by a crash, then after ten minutes it is closed, the officer is told to check the back office, and 发布 works again', async () => {
+    const seen = chat.messagesOf('刘洋').length;
+    const code = await approvedDraft('提交中断', '正文。');
+    const draft = await draftOf(code);
+    // What a process that died between claiming the attempt and the platform's answer leaves behind.
+    const crashedAt = new Date(Date.now() - 11 * 60_000);
+    const facts = await chat.services.drafts.findForPublication({ code });
+    await PublicationModel.create({
+      draftId: draft._id,
+      draftCode: code,
+      unitId: draft.unitId,
+      accountId,
+      submitterId: draft.submitterId,
+      requestedById: draft.submitterId,
+      approverIds: facts.approverIds,
+      versionNumber: 1,
+      contentHash: facts.approvedHash ?? '',
+      title: '提交中断',
+      text: '正文。',
+      stateChangedAt: crashedAt,
+    });
+    await chat.sayAndWait('刘洋', `发布 ${code}`, '该稿件正在发布中');
+
+    await chat.services.publications.checkUnfinished({ after: new Date(Date.now() - 30_000), until: new Date() });
+    const told = await chat.waitFor('刘洋', `【发布未成功】#${code}`, { after: seen });
+    expect(told).toContain('请先在公众号后台「发表记录」中确认是否已发布');
+    expect((await publicationsOf(code))[0]).toMatchObject({
+      state: 'failed',
+      failure: { code: 'SUBMISSION_INTERRUPTED' },
+    });
+    await publish('刘洋', code);
+    await chat.waitFor('刘洋', `【发布核验】#${code}`, { after: seen });
   });
 
   test('when a second 发布 comes while one is in flight, then it is refused and nothing more is sent to the platform', async () => {

@@ -8,6 +8,7 @@ import { fixtures, pinClock, signIn } from '../support/fixtures';
 import { tap } from '../support/render';
 import type { Rendered } from '../support/render';
 import { serveFixtures } from '../support/serve-fixtures';
+import { publicationFixtures } from '../support/publication-fixtures';
 import { connectionFixtures } from '../support/connection-fixtures';
 
 export interface PreviewScenario {
@@ -22,6 +23,20 @@ export interface PreviewScenario {
 }
 
 const asAdmin = (fake: FakeWx) => signIn(fake.storage, fixtures.admin);
+
+/** The education bureau's 微信公众号 in the registry. */
+const educationAccountPage = {
+  page: 'pages/account-detail/account-detail',
+  query: { id: fixtures.accountList.accounts[0].id },
+};
+
+/** Signed in as the admin, with these routes answering otherwise than their fixtures. */
+const asAdminWith =
+  (answers: Record<string, unknown>) =>
+  (fake: FakeWx): void => {
+    asAdmin(fake);
+    for (const [route, body] of Object.entries(answers)) fake.route(route, ok(body));
+  };
 
 export const scenarios: PreviewScenario[] = [
   { name: 'login', page: 'pages/login/login', expectText: '微信一键登录' },
@@ -96,6 +111,28 @@ export const scenarios: PreviewScenario[] = [
     act: (page) => tap(page, '.verify'),
     expectText: '审计记录被改动或缺失',
   },
+  {
+    name: 'draft-detail-publication-mismatch',
+    page: 'pages/draft-detail/draft-detail',
+    query: { reference: 'K7Q2' },
+    arrange: asAdminWith({
+      'GET /api/v1/drafts/:reference': publicationFixtures.publishedDraft,
+      'GET /api/v1/drafts/:reference/timeline': publicationFixtures.publishedTimeline,
+    }),
+    expectText: '审核通过的第 2 版 → 平台上的文章（1 处不同）',
+  },
+  {
+    name: 'draft-detail-publication-swept',
+    page: 'pages/draft-detail/draft-detail',
+    query: { reference: 'K7Q2' },
+    arrange: asAdminWith({
+      'GET /api/v1/drafts/:reference': {
+        ...publicationFixtures.publishedDraft,
+        publicationCheck: publicationFixtures.sweptMismatch,
+      },
+    }),
+    expectText: '平台巡查发现（后台发布）',
+  },
   { name: 'people', page: 'pages/people/people', arrange: asAdmin, expectText: '发绑定码' },
   { name: 'units', page: 'pages/units/units', arrange: asAdmin, expectText: '城关镇人民政府' },
   {
@@ -114,27 +151,27 @@ export const scenarios: PreviewScenario[] = [
   },
   {
     name: 'account-detail',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
+    ...educationAccountPage,
     arrange: asAdmin,
     expectText: '钱卫东 → 孙丽',
   },
   {
+    name: 'account-sweep-never',
+    ...educationAccountPage,
+    arrange: asAdminWith({ 'GET /api/v1/accounts/:id/sweep': publicationFixtures.neverSwept }),
+    expectText: '尚未巡查',
+  },
+  {
     name: 'account-connection-form',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
+    ...educationAccountPage,
     arrange: asAdmin,
     act: (page) => tap(page, '.open-connection-form'),
     expectText: '已填写，留空则不变',
   },
   {
     name: 'account-connection-failed',
-    page: 'pages/account-detail/account-detail',
-    query: { id: fixtures.accountList.accounts[0].id },
-    arrange: (fake) => {
-      asAdmin(fake);
-      fake.route('GET /api/v1/accounts/:id/connection', ok(connectionFixtures.failed));
-    },
+    ...educationAccountPage,
+    arrange: asAdminWith({ 'GET /api/v1/accounts/:id/connection': connectionFixtures.failed }),
     expectText: 'IP白名单',
   },
   {

@@ -124,6 +124,31 @@ const dashboard: Dashboard = {
     },
     annualReview: { year: 2026, open: 4, submitted: 3, passed: 5, failed: 0, toClose: 0 },
   },
+  publications: {
+    windowDays: 30,
+    connectedAccounts: 3,
+    verified: 18,
+    mismatched: 1,
+    unapproved: 2,
+    changedLater: 0,
+    latestUnapproved: [
+      {
+        accountId: id(81),
+        accountName: '清河教育',
+        title: '关于调整冬季作息时间的通知',
+        url: 'https://mp.weixin.qq.com/s/qinghe-jiaoyu-zuoxi',
+        publishedAt: '2026-11-26T12:40:00.000Z',
+      },
+      {
+        accountId: id(84),
+        accountName: '平安清河',
+        title: '转发：全省道路交通安全提示',
+        url: 'https://mp.weixin.qq.com/s/pingan-qinghe-jiaotong',
+        publishedAt: '2026-11-21T09:15:00.000Z',
+      },
+    ],
+    lastSweptAt: '2026-11-27T00:30:00.000Z',
+  },
 };
 
 const accountsAtRisk: NonNullable<Dashboard['accountsAtRisk']> = dashboard.accountsAtRisk ?? [];
@@ -507,6 +532,7 @@ const draftDetail: DraftDetail = {
     },
   ],
   publication: { url: '', publishedAt: null },
+  publicationCheck: null,
   createdAt: '2026-11-23T01:00:00.000Z',
   updatedAt: '2026-11-24T03:10:00.000Z',
 };

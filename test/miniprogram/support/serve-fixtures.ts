@@ -1,6 +1,7 @@
 /** Registers every API route the mini-program calls, answering with the fixtures (tests override some). */
 import { fixtures, pinClock, signIn } from './fixtures';
 import { connectionFixtures } from './connection-fixtures';
+import { publicationFixtures } from './publication-fixtures';
 import { installFakeWx, ok } from './fake-wx';
 import type { FakeWx } from './fake-wx';
 
@@ -42,6 +43,8 @@ export function serveFixtures(fake: FakeWx): void {
     ok(fixtures.accountList.accounts.find((account) => request.path.endsWith(account.id))),
   );
   fake.route('GET /api/v1/accounts/:id/connection', ok(connectionFixtures.connected));
+  fake.route('GET /api/v1/accounts/:id/sweep', ok(publicationFixtures.swept));
+  fake.route('POST /api/v1/accounts/:id/sweep', ok(publicationFixtures.swept));
   fake.route('GET /api/v1/cadence', ok(fixtures.cadence));
   fake.route('GET /api/v1/annual-reviews', (request) =>
     ok(request.query.accountId ? fixtures.accountReviews : fixtures.annualReviews),

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { decide } from '../../../src/drafts/draft-decision-rules';
 import { revise } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent, nextVersionContent } from '../../../src/drafts/draft-content-rules';
-import { listingOf, timelineEntryOf, withTimelineEntry } from '../../../src/drafts/draft-listing-rules';
+import { listingOf, mergedTimeline, timelineEntryOf, withTimelineEntry } from '../../../src/drafts/draft-listing-rules';
 import type { ListingFacts } from '../../../src/drafts/draft-listing-rules';
 import type { ReviewState } from '../../../src/drafts/review-state';
 import { apply, submittedState } from './review-state-fixtures';
@@ -132,6 +132,18 @@ describe('a draft timeline', () => {
       contentHash: 'a'.repeat(64),
       reason: '同意',
     });
+  });
+
+  test('when a platform answers a publication with a failure status, then the entry keeps that status for its words, and nothing else of the details', () => {
+    const finished = { ...event(9), action: 'publication.finished', details: { publishStatus: 3, changes: [] } };
+    expect(timelineEntryOf(finished).details).toEqual({ publishStatus: 3 });
+    expect(timelineEntryOf(event(5))).not.toHaveProperty('details');
+  });
+
+  test('when the draft and its publication each keep events, then the timeline shows all of them once, oldest first', () => {
+    const draftKept = [event(2), event(8)].map(timelineEntryOf);
+    const publicationKept = [event(5), event(8)].map(timelineEntryOf);
+    expect(mergedTimeline(draftKept, publicationKept).map((entry) => entry.sequence)).toEqual([2, 5, 8]);
   });
 
   test('when the same event is added again (a transition completed after a crash), then it is kept once', () => {

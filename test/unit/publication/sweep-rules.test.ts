@@ -4,6 +4,7 @@ import {
   describeSweep,
   listingHorizon,
   maxPages,
+  noFindings,
   pageSize,
   recheckChange,
   wantsNextPage,
@@ -81,16 +82,7 @@ describe('a verified article seen again', () => {
 });
 
 describe('what a sweep reports', () => {
-  const figures = {
-    error: '',
-    listed: 0,
-    found: 0,
-    verified: 0,
-    mismatched: 0,
-    unapproved: 0,
-    deleted: 0,
-    replaced: 0,
-  };
+  const figures = noFindings('', 0);
 
   test('when the platform did not answer, then the reason is all there is to say', () => {
     expect(describeSweep('平安某县', { ...figures, error: '公众号接口调用次数已达上限' })).toBe(

@@ -10,10 +10,12 @@ import { messageOf } from '../../lib/api-error';
 import { openConnectionForm, toConnectionDisplay, toConnectionSettings } from '../../lib/connection-view';
 import type { ConnectionDisplay, ConnectionForm } from '../../lib/connection-view';
 import { confirmAction, runAction, toast } from '../../lib/wechat';
+import { cardLoadBehavior } from '../../lib/page-behaviors';
 
 const emptyForm: ConnectionForm = { appId: '', apiBaseUrl: '', appSecret: '', token: '', encodingAesKey: '' };
 
 Component({
+  behaviors: [cardLoadBehavior],
   properties: {
     accountId: { type: String, value: '' },
   },
@@ -27,11 +29,6 @@ Component({
     formError: '',
     busy: false,
   },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
   methods: {
     async load() {
       this.setData({ status: 'loading' });
@@ -40,10 +37,6 @@ Component({
       } catch (error) {
         this.setData({ status: 'error', errorMessage: messageOf(error) });
       }
-    },
-
-    onRetry() {
-      void this.load();
     },
 
     show(connection: ConnectionView) {

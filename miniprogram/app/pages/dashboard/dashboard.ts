@@ -1,6 +1,7 @@
 /**
  * The dashboard for admins and leaders: drafts by status, approval turnaround per unit (median and p90)
- * as charts, the drafts waiting longest, and the accounts at risk (cadence, annual review, certification,
+ * as charts, the drafts waiting longest, what the connected 公众号 published and whether it was approved
+ * (发布核验, R10), and the accounts at risk (cadence, annual review, certification,
  * interaction), each opening its registry entry for admins.
  */
 import { api, currentPerson } from '../../lib/api';
@@ -42,6 +43,11 @@ Component({
 
     onOpenAccount(event: WechatMiniprogram.TouchEvent) {
       if (this.data.canOpenAccounts) openAccount(event.currentTarget.dataset.id as string);
+    },
+
+    onCopyLink(event: WechatMiniprogram.TouchEvent) {
+      // Mini-programs cannot open outside links; copying lets the admin paste it into a browser.
+      void wx.setClipboardData({ data: event.currentTarget.dataset.url as string });
     },
 
     onOpenDraft(event: WechatMiniprogram.TouchEvent) {

@@ -1,13 +1,16 @@
 /**
  * One draft, for the question "who approved this?": the current content with its pre-check findings,
- * the approval steps with each decision and the version hash it is bound to, every version with the
- * changes from the one before, and the audit timeline. Admins verify the whole hash-chained trail with
- * one tap. Decisions are taken in the chat (the API offers no decision route), so there is none here.
+ * the approval steps with each decision and the version hash it is bound to, the 发布核验 of what went
+ * out on the platform, every version with the changes from the one before, and the audit timeline.
+ * Admins verify the whole hash-chained trail with one tap. Decisions are taken in the chat (the API
+ * offers no decision route), so there is none here.
  */
 import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { toDiffView, toDraftDetailView, toTimelineRows, toVerifyResult } from '../../lib/draft-detail-view';
 import type { DiffView, DraftDetailView, TimelineRow, VerifyResult } from '../../lib/draft-detail-view';
+import { toPublicationCheckCard } from '../../lib/publication-check-view';
+import type { PublicationCheckCard } from '../../lib/publication-check-view';
 import { isAdmin } from '../../lib/navigation';
 import { toast } from '../../lib/wechat';
 import { reloadBehavior } from '../../lib/page-behaviors';
@@ -21,6 +24,8 @@ Component({
     status: 'loading' as LoadStatus,
     errorMessage: '',
     draft: null as DraftDetailView | null,
+    /** 发布核验: null when the draft was neither published through its platform nor found by the sweep. */
+    check: null as PublicationCheckCard | null,
     timelineStatus: 'loading' as LoadStatus,
     timelineError: '',
     timeline: [] as TimelineRow[],
@@ -52,7 +57,12 @@ Component({
       if (showLoading) this.setData({ status: 'loading' });
       const timeline = this.loadTimeline();
       try {
-        this.setData({ status: 'ready', draft: toDraftDetailView(await api.draft(this.data.reference)) });
+        const detail = await api.draft(this.data.reference);
+        this.setData({
+          status: 'ready',
+          draft: toDraftDetailView(detail),
+          check: toPublicationCheckCard(detail.publicationCheck),
+        });
       } catch (error) {
         this.setData({ status: 'error', errorMessage: messageOf(error) });
       }
