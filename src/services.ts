@@ -165,7 +165,12 @@ export function createServices(options: ServiceOptions): Services {
     audit,
     outbox,
     people,
-    accounts,
+    accounts: {
+      accountForDraft: (unitId, name, options) => accounts.accountForDraft(unitId, name, options),
+      accountNameOf: (accountId) => accounts.accountNameOf(accountId),
+      platformOf: async (accountId) => (await accounts.findAccounts([accountId])).get(accountId)?.platform ?? null,
+      publishingOf: (accountId) => connectedAccounts.publishingOf(accountId),
+    },
     checkContent: (content) => [...checkContent(content, contentRules), ...checkPlatformLimits(content)],
     maskPersonalData,
     storeTextFile: textFileStore(options.textFileDirectory ?? path.join(os.tmpdir(), 'shenfa-texts')),

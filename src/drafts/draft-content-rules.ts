@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { wellFormed } from '../shared/text-normalization';
 import type { Reprint, ReviewState, ReviewVersion } from './review-state';
+import type { ContentFinding } from './draft-model';
 
 /** Short codes use letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L). */
 export const shortCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -70,4 +71,13 @@ export function currentVersionOf(state: Pick<ReviewState, 'versions' | 'currentV
   const version = state.versions.find((candidate) => candidate.number === state.currentVersion);
   if (!version) throw new Error(`draft has no version ${state.currentVersion}`);
   return version;
+}
+
+/** What stops a version before review (the findings that block), with how to fix each; null when none does. */
+export function describeBlockingFindings(findings: readonly ContentFinding[]): string | null {
+  const blocking = findings.filter((finding) => finding.severity === 'block');
+  if (blocking.length === 0) return null;
+  return blocking
+    .map((finding) => `${finding.category}「${finding.excerpt}」${finding.suggestion ? `，${finding.suggestion}` : ''}`)
+    .join('；');
 }

@@ -3,6 +3,7 @@
  * asked for and the names involved, the message an officer or leader reads.
  */
 import type { ContentFinding, DraftAttachment } from './draft-model';
+import type { AccountPublishing } from './draft-service-types';
 import { requestedApprovers } from './approval-step-rules';
 import { summarizeChange } from './change-summary-rules';
 import type { Decision, DraftStatus, ReviewNotification, ReviewState, ReviewVersion } from './review-state';
@@ -14,6 +15,8 @@ export interface MessageContext {
   names: Map<string, string>;
   submitterUnitName: string;
   accountName: string;
+  /** How the draft goes out once approved: what the approval's receipt tells the submitter to do. */
+  publishing: AccountPublishing;
   /** Masks personal data: the excerpt pushed in a request carries no ID or phone numbers. */
   mask: (text: string) => string;
 }
@@ -175,9 +178,7 @@ function submitterUpdate(context: MessageContext, notification: ReviewNotificati
     if (notification.decision === 'reject') {
       return `${record}\n请修改后回复：修改 ${draft.shortCode}，换行后写新内容（第一行为标题）。`;
     }
-    if (draft.status === 'approved') {
-      return `${record}\n稿件已审核通过，可以发布。发布后请回复：已发布 ${draft.shortCode} 链接`;
-    }
+    if (draft.status === 'approved') return `${record}\n${howToPublish(draft.shortCode, context.publishing)}`;
     const moved = draft.currentStepIndex + 1 !== notification.stepNumber;
     return `${record}\n${moved ? '等待下一步审核' : '等待本步其他审核人'}：${whoHasIt(context)}。`;
   }
@@ -191,6 +192,17 @@ function submitterUpdate(context: MessageContext, notification: ReviewNotificati
       const action = version.number > 1 ? `已提交第${version.number}版` : '已收到投稿';
       return `${action} ${heading}，${whoHasIt(context)}。${findings}`;
     }
+  }
+}
+
+function howToPublish(code: string, publishing: AccountPublishing): string {
+  switch (publishing) {
+    case 'automatic':
+      return '稿件已审核通过，将按审核通过的版本自动发布到公众号，发布与核验结果随后通知。';
+    case 'on-command':
+      return `稿件已审核通过，可以发布：回复“发布 ${code}”，由审发按审核通过的版本发布到公众号并核验。`;
+    case 'by-hand':
+      return `稿件已审核通过，可以发布。发布后请回复：已发布 ${code} 链接`;
   }
 }
 

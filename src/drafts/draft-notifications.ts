@@ -9,7 +9,7 @@ import { currentVersionOf } from './draft-content-rules';
 import { fullTextFileName, isLongBody, renderNotification } from './draft-messages';
 import type { MessageContext } from './draft-messages';
 import type { ReviewNotification, ReviewState, ReviewVersion } from './review-state';
-import type { DraftServiceDependencies } from './draft-service-types';
+import type { AccountPublishing, DraftServiceDependencies } from './draft-service-types';
 import { transitionKey } from './draft-transition-notes';
 
 export class DraftNotifications {
@@ -78,12 +78,16 @@ export class DraftNotifications {
     for (const notification of notifications) {
       for (const id of [notification.deciderId, notification.onBehalfOfId]) if (id) ids.add(id);
     }
-    const [people, submitterUnitName, accountName] = await Promise.all([
+    const accounts = this.dependencies.accounts;
+    const accountId = draft.accountId ? String(draft.accountId) : null;
+    const [people, submitterUnitName, accountName, publishing] = await Promise.all([
       this.dependencies.people.findPeople([...ids]),
       this.dependencies.people.unitName(String(draft.unitId)),
-      draft.accountId && this.dependencies.accounts
-        ? this.dependencies.accounts.accountNameOf(String(draft.accountId))
-        : Promise.resolve(''),
+      accountId && accounts ? accounts.accountNameOf(accountId) : Promise.resolve(''),
+      // Only the approval's receipt says how to publish.
+      accountId && accounts?.publishingOf && state.status === 'approved'
+        ? accounts.publishingOf(accountId)
+        : Promise.resolve<AccountPublishing>('by-hand'),
     ]);
     const names = new Map(
       [...people].map(([id, person]) => [id, person.title ? `${person.name}（${person.title}）` : person.name]),
@@ -100,6 +104,7 @@ export class DraftNotifications {
       names,
       submitterUnitName,
       accountName,
+      publishing,
       mask: this.dependencies.maskPersonalData,
     };
   }

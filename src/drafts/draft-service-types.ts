@@ -59,7 +59,17 @@ export interface DraftAccounts {
     options: { strict: boolean },
   ): Promise<{ id: string; name: string; platform: AccountPlatform } | null>;
   accountNameOf(accountId: string): Promise<string>;
+  /** The account's platform, whose limits a revised version is checked against; null when unknown. */
+  platformOf?(accountId: string): Promise<AccountPlatform | null>;
+  /** How an approved draft of the account goes out (by hand when not given). */
+  publishingOf?(accountId: string): Promise<AccountPublishing>;
 }
+
+/**
+ * How an approved draft of an account is published: by hand and reported with 已发布; through the
+ * connected platform on 发布; or through it at once after the last approval.
+ */
+export type AccountPublishing = 'by-hand' | 'on-command' | 'automatic';
 
 export interface DraftOutbox {
   enqueue(entries: DraftMessage[]): Promise<void>;

@@ -7,7 +7,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
 import { ForbiddenError, refusalError, ValidationError } from '../shared/errors';
 import type { ContentFinding } from './draft-model';
-import { hashContent, shortCodeAlphabet, shortCodeLength } from './draft-content-rules';
+import { describeBlockingFindings, hashContent, shortCodeAlphabet, shortCodeLength } from './draft-content-rules';
 import { startReview } from './draft-lifecycle-rules';
 import { isRefusal } from './review-state';
 import type { ReviewVersion } from './review-state';
@@ -70,13 +70,8 @@ export class DraftSubmission {
       platform: account?.platform ?? null,
       attachments,
     });
-    const blocking = findings.filter((finding) => finding.severity === 'block');
-    if (blocking.length > 0) {
-      throw new ValidationError(
-        'DRAFT_BLOCKED_BY_CHECK',
-        `稿件未提交：${blocking.map((finding) => `${finding.category}「${finding.excerpt}」${finding.suggestion ? `，${finding.suggestion}` : ''}`).join('；')}`,
-      );
-    }
+    const blocking = describeBlockingFindings(findings);
+    if (blocking) throw new ValidationError('DRAFT_BLOCKED_BY_CHECK', `稿件未提交：${blocking}`);
     const route = await this.dependencies.people.resolveRoute({
       unitId,
       accountId,

@@ -19,19 +19,19 @@ import { auditLedger } from '../audit/audit-ledger';
 import type { AuditClaim, RecordedClaim } from '../audit/audit-ledger';
 import type { AuditEvent } from '../audit/audit-event-model';
 import { DraftModel } from './draft-model';
-import type { Draft } from './draft-model';
+import type { ContentFinding, Draft } from './draft-model';
 import {
   notesPerSweepBatch,
   notingTransitions,
   removeTransitionNotes,
   staleTransitionNotes,
 } from './draft-transition-notes';
-import { currentVersionOf, nextVersionContent } from './draft-content-rules';
+import { currentVersionOf, describeBlockingFindings, nextVersionContent } from './draft-content-rules';
 import { decide } from './draft-decision-rules';
 import { handOver, reportPublished, revise, revokeApproval, withdraw } from './draft-lifecycle-rules';
 import { handOverFromLeaver } from './leaver-handover-rules';
 import { isRefusal } from './review-state';
-import type { ReviewEvent, ReviewState, RuleOutcome, TransitionResult } from './review-state';
+import type { ReviewEvent, ReviewState, ReviewVersion, RuleOutcome, TransitionResult } from './review-state';
 import { summarize, toReviewState } from './draft-state-mapping';
 import { listingAfter, storedFields } from './draft-store';
 import { withTimelineEntry } from './draft-listing-rules';
@@ -86,7 +86,7 @@ export class DraftTransitions {
             repeat = { alreadyRecorded: true, code: outcome.code, message: outcome.message };
             return null;
           }
-          this.checkNewVersion(outcome);
+          await this.checkNewVersion(draft, outcome);
           return { event: draftAuditEvent(draft, outcome.events[0], actor, command), state, outcome };
         },
         write: (draft, { state, outcome }, held) => this.commit(draft, state, outcome, held, held.event),
@@ -100,16 +100,23 @@ export class DraftTransitions {
   }
 
   /** A revised version is pre-checked like a new draft: blocking findings stop it before it is recorded. */
-  private checkNewVersion(outcome: TransitionResult): void {
+  private async checkNewVersion(draft: Draft, outcome: TransitionResult): Promise<void> {
     const added = outcome.changes.versions?.at(-1);
     if (!added || added.number === 1) return;
-    const blocking = this.dependencies.checkContent(added).filter((finding) => finding.severity === 'block');
-    if (blocking.length > 0) {
-      throw new ValidationError(
-        'DRAFT_BLOCKED_BY_CHECK',
-        `修改未提交：${blocking.map((finding) => `${finding.category}「${finding.excerpt}」`).join('；')}`,
-      );
-    }
+    const blocking = describeBlockingFindings(await this.findingsOf(draft, added));
+    if (blocking) throw new ValidationError('DRAFT_BLOCKED_BY_CHECK', `修改未提交：${blocking}`);
+  }
+
+  /**
+   * A new version's findings, as at submission: with its account's platform limits (a 公众号 title of at
+   * most 32 字…) and the files it keeps from the version before.
+   */
+  private async findingsOf(draft: Draft, version: ReviewVersion): Promise<ContentFinding[]> {
+    const accounts = this.dependencies.accounts;
+    const platform =
+      draft.accountId && accounts?.platformOf ? await accounts.platformOf(String(draft.accountId)) : null;
+    const previous = draft.versions.find((candidate) => candidate.number === draft.currentVersion);
+    return this.dependencies.checkContent({ ...version, platform, attachments: previous?.attachments ?? [] });
   }
 
   /**
@@ -130,12 +137,13 @@ export class DraftTransitions {
     if (added.length > 0) {
       // Earlier versions keep their stored findings and authors; only the new one is computed here.
       const previous = draft.versions.find((version) => version.number === draft.currentVersion);
+      const findings = await Promise.all(added.map((version) => this.findingsOf(draft, version)));
       versions = [
         ...draft.versions,
-        ...added.map((version) => ({
+        ...added.map((version, index) => ({
           ...version,
           attachments: previous?.attachments ?? [],
-          findings: this.dependencies.checkContent(version),
+          findings: findings[index],
           createdById: draft.submitterId,
           createdAt: now,
         })),

@@ -6,6 +6,7 @@
 import { isObjectIdText } from '../shared/ids';
 import { OfficialAccountConnectionModel } from './official-account-connection-model';
 import type { ConnectionState } from './official-account-connection-rules';
+import type { AccountPublishing } from '../drafts/draft-service-types';
 
 const setStates: ConnectionState[] = ['untested', 'connected', 'failed'];
 
@@ -21,5 +22,13 @@ export class ConnectedAccounts {
     if (!isObjectIdText(accountId)) return false;
     const connection = await OfficialAccountConnectionModel.findById(accountId, { state: 1 }).lean();
     return connection?.state === 'connected';
+  }
+
+  /** How an approved draft of the account goes out: through the platform while its connection is set (发布 uses it). */
+  async publishingOf(accountId: string): Promise<AccountPublishing> {
+    if (!isObjectIdText(accountId)) return 'by-hand';
+    const connection = await OfficialAccountConnectionModel.findById(accountId, { state: 1, autoPublish: 1 }).lean();
+    if (!connection || !setStates.includes(connection.state)) return 'by-hand';
+    return connection.autoPublish ? 'automatic' : 'on-command';
   }
 }

@@ -45,6 +45,21 @@ describe('the 公众号 limits at submission (R10)', () => {
     expect(await DraftModel.countDocuments({ accountId: accountIds['应急先锋'] })).toBe(0);
   });
 
+  test('when a 公众号 draft is revised with a 33-字 title, then the revision is refused with the limit and the draft keeps its version', async () => {
+    const receipt = await chat.sayAndWait(
+      '刘洋',
+      '投稿 @应急先锋 冬季森林防火通知\n请各单位做好防火工作。',
+      '已收到投稿',
+    );
+    const code = codeIn(receipt);
+    const reply = await chat.sayAndWait('刘洋', `修改 ${code}\n${title33}\n请各单位做好防火工作。`, '修改未提交');
+    expect(reply).toContain(`修改未提交：公众号发布限制「${title33}」`);
+    expect(reply).toContain('公众号标题最多32个字，现为33字');
+    const draft = await DraftModel.findOne({ shortCode: code }).lean();
+    expect(draft?.currentVersion).toBe(1);
+    await chat.sayAndWait('刘洋', `撤回 ${code}`, '已撤回');
+  });
+
   test('when the same draft goes to a 微博, then it is submitted and carries no 公众号 finding', async () => {
     const title = title33;
     const receipt = await chat.sayAndWait('刘洋', `投稿 @应急微博 ${title}\n请各单位做好防火工作。`, '已收到投稿');

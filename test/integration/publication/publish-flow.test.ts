@@ -114,6 +114,11 @@ describe('发布 from the approved version', () => {
   test('when an approved draft is published, then the article says what was approved and everyone is told it is verified', async () => {
     const seen = { officer: chat.messagesOf('刘洋').length, leader: chat.messagesOf('孙丽').length };
     const code = await approvedDraft('防汛演练通知', '各乡镇：定于12月1日开展防汛演练。\n请做好准备。');
+    const approvedReceipt = chat
+      .messagesOf('刘洋')
+      .find((text) => text.includes(`#${code}`) && text.includes('稿件已审核通过'));
+    expect(approvedReceipt).toContain(`回复“发布 ${code}”，由审发按审核通过的版本发布到公众号并核验`);
+    expect(approvedReceipt).not.toContain('已发布 ');
     const answer = await publish('刘洋', code);
     expect(answer).toContain(`已提交发布：#${code} 《防汛演练通知》 → 公众号“应急先锋”`);
 
@@ -379,6 +384,7 @@ describe('who may publish', () => {
     try {
       const seen = chat.messagesOf('刘洋').length;
       const code = await approvedDraft('自动发布', '审核通过即发布。');
+      await chat.waitFor('刘洋', '稿件已审核通过，将按审核通过的版本自动发布到公众号', { after: seen });
       await chat.waitFor('刘洋', `审核已通过，已自动提交发布：#${code}`, { after: seen });
       await chat.waitFor('刘洋', `【发布核验】#${code}`, { after: seen });
       const [publication] = await publicationsOf(code);
