@@ -5,18 +5,17 @@
 import type { Clock } from '../src/shared/clock';
 import type { Logger } from '../src/shared/logger';
 import type { ScheduledJob } from '../src/jobs/job-scheduler';
+import { pruneByAgeJob } from '../src/jobs/prune-by-age-job';
 import { InboundMessageModel } from './inbound-message-model';
 
 export const keepInboundMessagesDays = 30;
 
 export function inboundPruneJob(dependencies: { clock: Clock; logger: Logger }, cron = '40 3 * * *'): ScheduledJob {
-  return {
+  return pruneByAgeJob(dependencies, {
     name: 'inbound-prune',
     cron,
-    async run() {
-      const before = new Date(dependencies.clock.now().getTime() - keepInboundMessagesDays * 86_400_000);
-      const { deletedCount } = await InboundMessageModel.deleteMany({ receivedAt: { $lt: before } });
-      dependencies.logger.info({ pruned: deletedCount, before }, 'inbound chat message records pruned');
-    },
-  };
+    keepDays: keepInboundMessagesDays,
+    prune: async (before) => (await InboundMessageModel.deleteMany({ receivedAt: { $lt: before } })).deletedCount,
+    pruned: 'inbound chat message records pruned',
+  });
 }

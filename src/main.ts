@@ -37,7 +37,7 @@ import { platformSweepJob } from './jobs/platform-sweep-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
 import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
-import { createPublicationPushRouter } from './publication/publication-push';
+import { createPublicationPushRouter, pushReceiptPruneJob } from './publication/publication-push';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     auditDigestJob({ ...services, digestKey: digest.key, directory: digest.directory, timeZone: config.timeZone }),
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
+    pushReceiptPruneJob({ clock: systemClock, logger }),
     draftTransitionSweepJob({ drafts: services.drafts, logger }),
     jobRunPruneJob({
       clock: systemClock,

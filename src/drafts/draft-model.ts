@@ -7,6 +7,8 @@ import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { findingFields, findingSeverities } from '../content-check/content-check-rules';
 import type { ContentFinding } from '../content-check/content-check-rules';
+import { timelineEntrySchema } from './draft-timeline-entry';
+import type { DraftTimelineEntry } from './draft-timeline-entry';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
 
 export const draftStatuses = ['in_review', 'approved', 'published', 'rejected', 'withdrawn'] as const;
@@ -20,7 +22,7 @@ export const stepStatuses = ['waiting', 'pending', 'approved', 'rejected'] as co
 export type StepStatus = (typeof stepStatuses)[number];
 
 // Findings are defined by the content check (R7), which produces them; stored here as it returns them.
-export type { ContentFinding };
+export type { ContentFinding, DraftTimelineEntry };
 
 export interface DraftAttachment {
   name: string;
@@ -83,25 +85,6 @@ export interface DraftMessage {
   recipient: { personId: string };
   text: string;
   file: { path: string; name: string } | null;
-}
-
-/**
- * One of the draft's audit events as its timeline shows it, kept with the draft in the same write as
- * the state the event records: the timeline is then the draft, read by `_id`. The event itself, with
- * its chain, stays in the trail under its `sequence` (the embedded database reads the trail by a
- * numeric `_id` no faster than by a scan).
- */
-export interface DraftTimelineEntry {
-  /** The event's sequence number (`_id`) in the audit trail. */
-  sequence: number;
-  at: Date;
-  action: string;
-  actor: { personId: Types.ObjectId | null; onBehalfOfId: Types.ObjectId | null; via: string };
-  subjectVersion: number | null;
-  contentHash: string;
-  reason: string;
-  /** The few details the timeline's words need (timelineDetailKeys), absent when there are none. */
-  details?: Record<string, unknown>;
 }
 
 export interface Draft {
@@ -215,25 +198,6 @@ const draftMessageSchema = new Schema<DraftMessage>(
     recipient: { personId: { type: String, required: true } },
     text: { type: String, required: true },
     file: { type: new Schema({ path: String, name: String }, { _id: false }), default: null },
-  },
-  { _id: false },
-);
-
-/** Also kept by the records whose events go into a draft's trail (its publications, the sweep's articles). */
-export const timelineEntrySchema = new Schema<DraftTimelineEntry>(
-  {
-    sequence: { type: Number, required: true },
-    at: { type: Date, required: true },
-    action: { type: String, required: true },
-    actor: {
-      personId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
-      onBehalfOfId: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
-      via: { type: String, default: '' },
-    },
-    subjectVersion: { type: Number, default: null },
-    contentHash: { type: String, default: '' },
-    reason: { type: String, default: '' },
-    details: { type: Schema.Types.Mixed, default: undefined },
   },
   { _id: false },
 );

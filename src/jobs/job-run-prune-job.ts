@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { JobRunModel } from './job-run-model';
 import type { ScheduledJob } from './job-scheduler';
+import { pruneByAgeJob } from './prune-by-age-job';
 
 export const keepFrequentJobRunsDays = 2;
 
@@ -14,17 +15,14 @@ export function jobRunPruneJob(
   dependencies: { clock: Clock; logger: Logger; frequentJobs: string[] },
   cron = '50 3 * * *',
 ): ScheduledJob {
-  return {
+  return pruneByAgeJob(dependencies, {
     name: 'job-run-prune',
     cron,
-    async run() {
-      const before = new Date(dependencies.clock.now().getTime() - keepFrequentJobRunsDays * 86_400_000);
-      // Served by the (job, scheduledFor) claim index.
-      const { deletedCount } = await JobRunModel.deleteMany({
-        job: { $in: dependencies.frequentJobs },
-        scheduledFor: { $lt: before },
-      });
-      dependencies.logger.info({ pruned: deletedCount, before }, 'job run records pruned');
-    },
-  };
+    keepDays: keepFrequentJobRunsDays,
+    // Served by the (job, scheduledFor) claim index.
+    prune: async (before) =>
+      (await JobRunModel.deleteMany({ job: { $in: dependencies.frequentJobs }, scheduledFor: { $lt: before } }))
+        .deletedCount,
+    pruned: 'job run records pruned',
+  });
 }

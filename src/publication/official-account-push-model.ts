@@ -39,3 +39,8 @@ export async function claimPushReceipt(key: string, receivedAt: Date): Promise<b
     throw error;
   }
 }
+
+/** Deletes the receipts of pushes taken on before `before`; answers how many. */
+export async function prunePushReceipts(before: Date): Promise<number> {
+  return (await PushReceiptModel.deleteMany({ receivedAt: { $lt: before } })).deletedCount;
+}

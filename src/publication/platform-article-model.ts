@@ -9,8 +9,8 @@
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { objectIdOfKey } from '../shared/ids';
-import { timelineEntrySchema } from '../drafts/draft-model';
-import type { DraftTimelineEntry } from '../drafts/draft-model';
+import { timelineEntrySchema } from '../drafts/draft-timeline-entry';
+import type { DraftTimelineEntry } from '../drafts/draft-timeline-entry';
 
 export const articleFindings = ['verified', 'mismatch', 'unapproved'] as const;
 export type ArticleFinding = (typeof articleFindings)[number];

@@ -8,8 +8,8 @@
 import type { Types } from 'mongoose';
 import { Schema, model } from 'mongoose';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
-import { timelineEntrySchema } from '../drafts/draft-model';
-import type { DraftTimelineEntry } from '../drafts/draft-model';
+import { timelineEntrySchema } from '../drafts/draft-timeline-entry';
+import type { DraftTimelineEntry } from '../drafts/draft-timeline-entry';
 
 export const publicationStates = ['submitting', 'publishing', 'published', 'failed', 'verified', 'mismatch'] as const;
 export type PublicationState = (typeof publicationStates)[number];

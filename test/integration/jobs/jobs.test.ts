@@ -14,6 +14,8 @@ import { RevisionClaimModel } from '../../../src/shared/claimed-write';
 import { sampleOrganization } from '../../support/chat-harness';
 import { InboundMessageModel } from '../../../bot/inbound-message-model';
 import { inboundPruneJob } from '../../../bot/inbound-prune-job';
+import { pushReceiptPruneJob } from '../../../src/publication/publication-push';
+import { PushReceiptModel } from '../../../src/publication/official-account-push-model';
 import { jobRunPruneJob } from '../../../src/jobs/job-run-prune-job';
 
 const clock = new ManualClock('2026-11-26T00:00:00Z');
@@ -107,6 +109,15 @@ describe('scheduled jobs', () => {
     ]);
     await scheduler('a').runOnce(inboundPruneJob({ clock, logger }), clock.now());
     expect((await InboundMessageModel.find({}).lean()).map((record) => record._id)).toEqual(['mock:new']);
+  });
+
+  test('when platform push receipts are older than 30 days, then the nightly prune removes only those', async () => {
+    await PushReceiptModel.create([
+      { _id: 'account:old-push', receivedAt: new Date('2026-10-01T00:00:00Z') },
+      { _id: 'account:new-push', receivedAt: new Date('2026-11-25T00:00:00Z') },
+    ]);
+    await scheduler('a').runOnce(pushReceiptPruneJob({ clock, logger }), clock.now());
+    expect((await PushReceiptModel.find({}).lean()).map((receipt) => receipt._id)).toEqual(['account:new-push']);
   });
 
   test('when the sweep has run for days, then the nightly prune keeps two days of its run records and all of the others', async () => {
