@@ -18,6 +18,7 @@ import { ensureIndexes } from '../src/shared/database';
 import { createServices } from '../src/services';
 import { AccountModel } from '../src/accounts/account-model';
 import { DraftModel } from '../src/drafts/draft-model';
+import { upgradeDraftStorage } from '../src/drafts/draft-storage-upgrade';
 import { hashContent } from '../src/drafts/draft-content-rules';
 import { FakeOfficialAccountServer } from '../src/publication/fake-official-account-server';
 import { articleTextOf, renderArticleHtml } from '../src/publication/article-html-rules';
@@ -142,6 +143,8 @@ export async function runPublicationSweepBench(): Promise<void> {
     }
     if (drafts.length > 0) await DraftModel.collection.insertMany(drafts);
     await services.audit.settle();
+    // As at start: the drafts written here the raw way get their listings (what the sweep reads first).
+    await upgradeDraftStorage();
     report(
       `seeded ${accountTotal} connected accounts, ${codes} approved drafts, ${articles} articles on the fake in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
     );

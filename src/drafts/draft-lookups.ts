@@ -20,6 +20,8 @@ const approvalFields = { lastMessages: 0, pendingApproverIds: 0 } as const;
 
 /** Drafts read by `_id` at once: a list's few hundred go in a few rounds instead of one query each after the other. */
 const draftsReadTogether = 50;
+/** Up to this many changed drafts are read one by one by `_id`; more, by one query over all drafts. */
+const approvalsReadById = 500;
 
 export class DraftLookups {
   /** Drafts reported published since `since`. */
@@ -32,11 +34,20 @@ export class DraftLookups {
 
   /**
    * The approval of every draft changed since `since`, whatever its status now (one approved before
-   * may be in review again), read by one query in batches: the platform sweep keeps its fingerprints
-   * current by it, holding a batch at a time.
+   * may be in review again): the platform sweep keeps its fingerprints current by it, holding a batch
+   * at a time. Which drafts changed comes from their listings (small documents); the few changed since
+   * the day before are then read by `_id`, and many (a first sweep) by one query over the drafts.
    */
   async *approvalsChangedSince(since: Date): AsyncGenerator<DraftApproval> {
-    const cursor = DraftModel.find({ status: { $in: [...draftStatuses] }, updatedAt: { $gte: since } }, approvalFields)
+    const statuses = { $in: [...draftStatuses] };
+    const changed = await DraftListingModel.find({ status: statuses, updatedAt: { $gte: since } }, { _id: 1 }).lean<
+      Pick<DraftListing, '_id'>[]
+    >();
+    if (changed.length <= approvalsReadById) {
+      for (const draft of await draftsById(changed.map((listing) => listing._id))) yield toDraftApproval(draft);
+      return;
+    }
+    const cursor = DraftModel.find({ status: statuses, updatedAt: { $gte: since } }, approvalFields)
       .lean<Draft[]>()
       .cursor({ batchSize: 1000 });
     for await (const draft of cursor as AsyncIterable<Draft>) yield toDraftApproval(draft);

@@ -262,7 +262,10 @@ export class SweepService {
       });
     }
     if (branches.length === 0) return new Map();
-    const records = await PlatformArticleModel.find({ $or: branches }).batchSize(5000).lean<PlatformArticle[]>();
+    // Without their timelines (read again for the few that change, in write): thousands are held here.
+    const records = await PlatformArticleModel.find({ $or: branches }, { timeline: 0 })
+      .batchSize(5000)
+      .lean<PlatformArticle[]>();
     return new Map(records.map((record) => [record.key, record]));
   }
 
@@ -332,6 +335,9 @@ export class SweepService {
     const { audit, outbox, posts } = this.dependencies;
     await findings.resolveDifferences();
     const appended = await Promise.all(findings.events.map((event: AuditEventInput) => audit.append(event)));
+    for (const { record } of findings.changes) {
+      record.timeline = (await PlatformArticleModel.findById(record._id, { timeline: 1 }).lean())?.timeline;
+    }
     findings.keepEvents(appended.map(({ event }) => event));
     await outbox.enqueue(findings.messages);
     await insertIgnoringDuplicates(PlatformArticleModel.collection, findings.records);

@@ -192,6 +192,26 @@ describe('发布核验 on the draft detail', () => {
     const timeline = (await get<DraftTimeline>('刘洋', `/api/v1/drafts/${code}/timeline`)).body;
     expect(timeline.events.at(-1)).toMatchObject({ actionText: '发布核验一致', via: 'sweep' });
   });
+
+  test('when a verified hand-published article is deleted on the platform, then the next sweep adds the deletion to the timeline and keeps the verification', async () => {
+    const code = await approvedDraft('冬季防火巡查安排', '各村组每日巡查一次，发现隐患及时上报。');
+    const article = platform.postFromBackOffice(appId, {
+      title: '冬季防火巡查安排',
+      content: renderArticleHtml('各村组每日巡查一次，发现隐患及时上报。', []),
+      at: clock.now(),
+    });
+    clock.advance(60 * 60_000);
+    await services.sweeps.sweepAccount(accountId);
+    platform.deleteArticle(article.articleId);
+    clock.advance(24 * 60 * 60_000);
+    await services.sweeps.sweepAccount(accountId);
+
+    const timeline = (await get<DraftTimeline>('刘洋', `/api/v1/drafts/${code}/timeline`)).body;
+    expect(timeline.events.slice(-2).map((event) => [event.actionText, event.via])).toEqual([
+      ['发布核验一致', 'sweep'],
+      ['文章在平台被删除', 'sweep'],
+    ]);
+  });
 });
 
 describe('the dashboard card of the last 30 days', () => {
