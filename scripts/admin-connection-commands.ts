@@ -5,23 +5,38 @@
  *   connection-set <account> --app-id <AppID> [--api-base-url <URL>]   saves it and tests it
  *   connection-test <account>                                  asks the platform for a token and records the answer
  *   connection-remove <account>                                removes it with its secrets
+ *   publishing-set <account> [--auto-publish on|off] [--author <name>] [--cover <image file>]
+ *                                                              how approved drafts are published
  *
  * <account> is the account's name or id. connection-set reads the secrets from standard input, one a
  * line: "AppSecret=…", "Token=…", "EncodingAESKey=…" (those left out keep the stored ones), so they
  * appear neither in the shell's history nor in the process list.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConflictError } from '../src/shared/errors';
 import type { Services } from '../src/services';
 import { connectionSettingsSchema } from '../src/shared/contracts/connections';
 import type { ConnectionSettingsBody, ConnectionView } from '../src/shared/contracts/connections';
 import { formatWallTime } from '../src/shared/wall-time';
 
-const connectionCommands = ['connection', 'connection-set', 'connection-test', 'connection-remove'];
+const connectionCommands = ['connection', 'connection-set', 'connection-test', 'connection-remove', 'publishing-set'];
 
 export const connectionUsage =
   ' | connection <账号> | connection-set <账号> --app-id <AppID> [--api-base-url <地址>]（密钥从标准输入读取）' +
-  ' | connection-test <账号> | connection-remove <账号>';
+  ' | connection-test <账号> | connection-remove <账号>' +
+  ' | publishing-set <账号> [--auto-publish on|off] [--author <作者>] [--cover <封面图片文件>]';
 
 type Task = (services: Services, byId: string | null) => Promise<string>;
+
+export interface ConnectionOptions {
+  appId?: string;
+  apiBaseUrl?: string;
+  autoPublish?: string;
+  author?: string;
+  cover?: string;
+  timeZone: string;
+}
 
 const secretKeys: Record<string, 'appSecret' | 'token' | 'encodingAesKey'> = {
   appsecret: 'appSecret',
@@ -36,7 +51,7 @@ const secretKeys: Record<string, 'appSecret' | 'token' | 'encodingAesKey'> = {
 export async function connectionTask(
   command: string,
   args: string[],
-  options: { appId?: string; apiBaseUrl?: string; timeZone: string },
+  options: ConnectionOptions,
   readInput: () => Promise<string>,
   usageError: (problem: string) => Error,
 ): Promise<Task> {
@@ -58,6 +73,7 @@ export async function connectionTask(
     return async (services, byId) =>
       describe(services, await services.officialAccountConnections.remove(operator(byId), account));
   }
+  if (command === 'publishing-set') return publishingTask(account, options, usageError, describe);
   if (!options.appId) throw usageError('connection-set 需要 --app-id <AppID>');
   const settings = parseSettings(
     { appId: options.appId, apiBaseUrl: options.apiBaseUrl, ...parseSecretLines(await readInput(), usageError) },
@@ -68,6 +84,62 @@ export async function connectionTask(
     const tested = await services.officialAccountConnections.test(operator(byId), account);
     return `已保存并测试。${await describe(services, tested)}`;
   };
+}
+
+/**
+ * publishing-set: automatic publishing, the articles' author and the default cover (an image file,
+ * uploaded to the platform as a permanent material), each left as it is when not given.
+ */
+function publishingTask(
+  account: string,
+  options: ConnectionOptions,
+  usageError: (problem: string) => Error,
+  describe: (services: Services, view: ConnectionView) => Promise<string>,
+): Task {
+  const { autoPublish, author, cover } = options;
+  if (autoPublish === undefined && author === undefined && cover === undefined) {
+    throw usageError(
+      'publishing-set 需要 --auto-publish on|off、--author <作者> 或 --cover <封面图片文件> 中的至少一项',
+    );
+  }
+  if (autoPublish !== undefined && !['on', 'off'].includes(autoPublish)) {
+    throw usageError('--auto-publish 应为 on（审核通过后自动发布）或 off（发送“发布 编号”发布）');
+  }
+  // Read before the database is opened, so a missing file stops the command first.
+  const coverImage = cover === undefined ? null : readCover(cover, usageError);
+  return async (services, byId) => {
+    const caller = { kind: 'operator' as const, personId: byId };
+    const connections = services.officialAccountConnections;
+    const current = await connections.show(caller, account);
+    if (current.state === 'unset') {
+      throw new ConflictError('CONNECTION_NOT_SET', '该账号尚未连接公众号，请先用 connection-set 填写 AppID 和密钥');
+    }
+    let defaultCoverMediaId: string | undefined;
+    if (coverImage) {
+      const client = await connections.clientFor(current.accountId);
+      if (!client) throw new ConflictError('CONNECTION_NOT_SET', '该账号的公众号连接不完整，无法上传封面');
+      defaultCoverMediaId = await client.addPermanentImage(coverImage.bytes, coverImage.name);
+    }
+    const settings = parseSettings(
+      {
+        appId: current.appId,
+        apiBaseUrl: current.apiBaseUrl,
+        ...(autoPublish === undefined ? {} : { autoPublish: autoPublish === 'on' }),
+        ...(author === undefined ? {} : { author }),
+        ...(defaultCoverMediaId === undefined ? {} : { defaultCoverMediaId }),
+      },
+      usageError,
+    );
+    return `已保存发布设置。${await describe(services, await connections.set(caller, account, settings))}`;
+  };
+}
+
+function readCover(file: string, usageError: (problem: string) => Error): { bytes: Buffer; name: string } {
+  try {
+    return { bytes: fs.readFileSync(file), name: path.basename(file) };
+  } catch {
+    throw usageError(`读不到封面图片文件 ${file}`);
+  }
 }
 
 /** "AppSecret=…" lines into settings; blank lines and "#" comments are skipped. */
@@ -105,6 +177,7 @@ export function describeConnection(view: ConnectionView, accountName: string, ti
     `接口地址：${view.apiBaseUrl}`,
     `AppSecret：${set(view.secretsSet.appSecret)}；Token：${set(view.secretsSet.token)}；EncodingAESKey：${set(view.secretsSet.encodingAesKey)}`,
     `服务器地址(URL)：<本系统对外地址>${view.pushPath}`,
+    `发布方式：${view.autoPublish ? '审核通过后自动发布' : '审核通过后发送“发布 编号”发布'}；作者：${view.author || '未设置'}；默认封面：${view.defaultCoverMediaId ? '已设置' : '未设置（稿件没有图片时无法发布）'}`,
   ];
   if (view.lastTest) {
     lines.push(`最近测试（${formatWallTime(new Date(view.lastTest.at), timeZone)}）：${view.lastTest.message}`);

@@ -65,7 +65,14 @@ const usageError = (problem: string) => new ValidationError('ADMIN_USAGE', `${pr
 runCommand(async () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { by: { type: 'string' }, 'app-id': { type: 'string' }, 'api-base-url': { type: 'string' } },
+    options: {
+      by: { type: 'string' },
+      'app-id': { type: 'string' },
+      'api-base-url': { type: 'string' },
+      'auto-publish': { type: 'string' },
+      author: { type: 'string' },
+      cover: { type: 'string' },
+    },
   });
   const [command, ...args] = positionals;
   const config = loadConfig();
@@ -226,7 +233,14 @@ runCommand(async () => {
     task = await connectionTask(
       command,
       args,
-      { appId: values['app-id'], apiBaseUrl: values['api-base-url'], timeZone },
+      {
+        appId: values['app-id'],
+        apiBaseUrl: values['api-base-url'],
+        autoPublish: values['auto-publish'],
+        author: values.author,
+        cover: values.cover,
+        timeZone,
+      },
       readStandardInput,
       usageError,
     );

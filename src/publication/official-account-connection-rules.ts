@@ -74,6 +74,8 @@ export interface SettingsChange {
   secrets: Partial<Record<SecretField, string>>;
   /** The publishing settings after the change (those left out stay as they were). */
   publishing: PublishingSettings;
+  /** The AppID, the address or a secret changed (or it is the first): the last test no longer holds. */
+  untested: boolean;
 }
 
 const refuse = (kind: Refusal['kind'], code: string, message: string): { refusal: Refusal } => ({
@@ -125,7 +127,8 @@ export function decideSettings(
     author: input.author ?? current.author,
     defaultCoverMediaId: input.defaultCoverMediaId ?? current.defaultCoverMediaId,
   };
-  return { change: { appId: input.appId, apiBaseUrl: address.url, secrets, publishing } };
+  const untested = current.state === 'unset' || moved || Object.keys(secrets).length > 0;
+  return { change: { appId: input.appId, apiBaseUrl: address.url, secrets, publishing, untested } };
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -99,7 +99,10 @@ export class OfficialAccountConnections {
     return this.view(account.id);
   }
 
-  /** Saves the settings (secrets left out keep the ones stored); the connection is then untested. */
+  /**
+   * Saves the settings (secrets left out keep the ones stored); the connection is then untested, unless
+   * only its publishing settings changed.
+   */
   async set(
     caller: ConnectionCaller,
     accountReference: string,
@@ -112,9 +115,14 @@ export class OfficialAccountConnections {
     const written = await this.change(account.id, (record) => {
       const decided = decideSettings(account, factsOf(record), settings);
       if ('refusal' in decided) throw refusalError(decided.refusal);
-      const { appId, apiBaseUrl, secrets, publishing } = decided.change;
+      const { appId, apiBaseUrl, secrets, publishing, untested } = decided.change;
       replaced = secretFields.filter((field) => secrets[field] !== undefined);
-      const changes: Record<string, unknown> = { appId, apiBaseUrl, ...publishing, state: 'untested', lastTest: null };
+      const changes: Record<string, unknown> = {
+        appId,
+        apiBaseUrl,
+        ...publishing,
+        ...(untested ? { state: 'untested', lastTest: null } : {}),
+      };
       for (const field of replaced) {
         changes[sealedFields[field]] = box.seal(secrets[field] ?? '', sealContext(account.id, field));
       }

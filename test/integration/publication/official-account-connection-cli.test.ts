@@ -3,6 +3,9 @@
  * against the fake platform: the secrets come on standard input (never in the arguments), the answer
  * shows none of them, and the API sees what the CLI stored.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import mongoose from 'mongoose';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { OfficialAccountConnectionModel } from '../../../src/publication/official-account-connection-model';
@@ -141,5 +144,51 @@ describe('the connection commands', () => {
     expect(removed).toEqual({ code: 0, stdout: unset, stderr: '' });
     expect(shown.stdout).toBe(unset);
     expect(await services.officialAccountConnections.pushSecrets(accountId)).toBeNull();
+  });
+
+  test('when the operator sets how the account publishes, with a cover image file, then the cover is uploaded to the platform and the approval path shows it', async () => {
+    await setConnection();
+    const cover = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shenfa-cover-')), 'cover.png');
+    fs.writeFileSync(cover, Buffer.from('a cover image'));
+
+    const run = await runAdmin(
+      'publishing-set',
+      '教育之窗',
+      '--auto-publish',
+      'on',
+      '--author',
+      '县教育局',
+      '--cover',
+      cover,
+    );
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout.split('\n')[0]).toBe('已保存发布设置。账号“教育之窗”的公众号连接：已连接');
+    expect(run.stdout).toContain('发布方式：审核通过后自动发布；作者：县教育局；默认封面：已设置');
+    expectNoSecret(run);
+    const shown = await services.officialAccountConnections.show({ kind: 'operator', personId: null }, accountId);
+    expect(shown).toMatchObject({ autoPublish: true, author: '县教育局', defaultCoverMediaId: expect.any(String) });
+    expect(shown.defaultCoverMediaId).not.toBe('');
+
+    const off = await runAdmin('publishing-set', '教育之窗', '--auto-publish', 'off');
+    expect(off.stdout).toContain('发布方式：审核通过后发送“发布 编号”发布；作者：县教育局；默认封面：已设置');
+  });
+
+  test('when publishing is set on an unconnected account, with a wrong value or a missing file, then one line says what to do and nothing changes', async () => {
+    const unconnected = await runAdmin('publishing-set', '教育之窗', '--auto-publish', 'on');
+    const badValue = await runAdmin('publishing-set', '教育之窗', '--auto-publish', 'yes');
+    const noFile = await runAdmin('publishing-set', '教育之窗', '--cover', '/nonexistent/cover.png');
+    const nothing = await runAdmin('publishing-set', '教育之窗');
+
+    for (const run of [unconnected, badValue, noFile, nothing]) {
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(unconnected.stderr).toContain('该账号尚未连接公众号，请先用 connection-set 填写 AppID 和密钥');
+    expect(badValue.stderr).toContain('--auto-publish 应为 on（审核通过后自动发布）或 off');
+    expect(noFile.stderr).toContain('读不到封面图片文件 /nonexistent/cover.png');
+    expect(nothing.stderr).toContain('publishing-set 需要');
+    expect(await OfficialAccountConnectionModel.countDocuments({ autoPublish: true })).toBe(0);
   });
 });

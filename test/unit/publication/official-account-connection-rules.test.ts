@@ -28,6 +28,7 @@ describe('a change of the connection settings', () => {
         apiBaseUrl: 'https://api.weixin.qq.com',
         secrets,
         publishing: { autoPublish: false, author: '', defaultCoverMediaId: '' },
+        untested: true,
       },
     });
   });
@@ -49,14 +50,15 @@ describe('a change of the connection settings', () => {
         apiBaseUrl: connected.apiBaseUrl,
         secrets: { token: 'newToken' },
         publishing: { autoPublish: false, author: '', defaultCoverMediaId: '' },
+        untested: true,
       },
     });
   });
 
-  test('when the publishing settings are given, then they change; left out, they stay as they were', () => {
+  test('when only the publishing settings are given, then they change, the last test still holds; left out, they stay as they were', () => {
     const publishing = { autoPublish: true, author: '县教育局', defaultCoverMediaId: 'cover_1' };
     expect(decideSettings(account, connected, { appId: connected.appId, ...publishing })).toMatchObject({
-      change: { publishing },
+      change: { publishing, untested: false },
     });
     expect(
       decideSettings(account, { ...connected, ...publishing }, { appId: connected.appId, autoPublish: false }),
