@@ -81,7 +81,11 @@ export class AuditHeadHint {
     for (let head = this.hintToPublish; head; head = this.hintToPublish) {
       this.hintToPublish = null;
       const contendedAt = await publishHead(head).catch((error: unknown) => {
-        this.logger?.warn({ err: error }, 'audit head hint not updated');
+        // One line: the hint is an optimisation, the chain does not depend on it.
+        this.logger?.warn(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'audit head hint not updated',
+        );
         return null;
       });
       this.publishedSequence = Math.max(this.publishedSequence, head.sequence);
@@ -162,10 +166,10 @@ const contendedForMs = 2_000;
 
 /** Moves the hint forward (never back); returns when another writer last signalled contention. */
 async function publishHead(head: ChainHead): Promise<Date | null> {
+  // The whole (small) document: FerretDB v1 does not implement findAndModify's `fields`.
   const before = await AuditHeadModel.findOneAndUpdate(
     { _id: 'head', sequence: { $lt: head.sequence } },
     { $set: { sequence: head.sequence, hash: head.hash } },
-    { projection: { contendedAt: 1 } },
   ).lean();
   if (!before) {
     await AuditHeadModel.collection.insertOne({ _id: 'head', ...head } as never).catch((error: unknown) => {

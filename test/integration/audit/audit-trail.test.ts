@@ -9,6 +9,7 @@ import { hashEvent } from '../../../src/audit/audit-chain-rules';
 import { ManualClock } from '../../../src/shared/clock';
 import { connectTestDatabase, disconnectTestDatabase, testDatabaseUri } from '../../support/database';
 import { startKillableProcess } from '../../support/killable-process';
+import { capturingLogger } from '../../support/publication-factories';
 
 const digestKey = 'integration-test-digest-key-0123456789';
 const clock = new ManualClock('2026-11-26T01:00:00Z');
@@ -54,6 +55,16 @@ describe('the audit trail', () => {
     const third = await AuditEventModel.findById(3).lean();
     expect(third).toMatchObject({ action: 'draft.approved', reason: '第3条意见', subjectVersion: 1 });
     expect(third?.actor.via).toBe('wechaty-puppet-mock:contact');
+  });
+
+  test('when events are appended, then the head hint is written with the newest event, and nothing is warned', async () => {
+    const { logger, lines } = capturingLogger();
+    const trail = new AuditTrail({ clock, logger });
+    await recordEvents(3, trail);
+    await recordEvents(2, trail);
+    expect(await AuditHeadModel.findById('head').lean()).toMatchObject({ sequence: 5 });
+    const warnings = lines.filter((line) => (JSON.parse(line) as { level: number }).level >= 40);
+    expect(warnings).toEqual([]);
   });
 
   test('when the same key is appended twice, then one event is recorded', async () => {
