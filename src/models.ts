@@ -16,6 +16,7 @@ import './annual-review/annual-review-model';
 import './drafts/draft-model';
 import './drafts/draft-transition-model';
 import './drafts/draft-listing-model';
+import './drafts/draft-listing-change-model';
 import './audit/audit-event-model';
 import './outbox/outbox-message-model';
 import './outbox/outbox-archive-model';

@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { DraftModel, draftStatuses } from './draft-model';
 import type { Draft } from './draft-model';
-import { DraftListingModel } from './draft-listing-model';
+import { draftListings } from './draft-listing-cache';
 import type { DraftListing } from './draft-listing-model';
 import { pendingEpisode } from './pending-episode-rules';
 import { draftHeading } from './draft-messages';
@@ -26,9 +26,7 @@ const approvalsReadById = 500;
 export class DraftLookups {
   /** Drafts reported published since `since`. */
   async listPublishedSince(since: Date): Promise<PublishedDraft[]> {
-    const listed = await DraftListingModel.find({ status: 'published', publishedAt: { $gte: since } }, { _id: 1 }).lean<
-      Pick<DraftListing, '_id'>[]
-    >();
+    const listed = await draftListings.find({ status: 'published', publishedAt: { $gte: since } });
     return (await draftsById(listed.map((listing) => listing._id))).map(toPublishedDraft);
   }
 
@@ -40,9 +38,7 @@ export class DraftLookups {
    */
   async *approvalsChangedSince(since: Date): AsyncGenerator<DraftApproval> {
     const statuses = { $in: [...draftStatuses] };
-    const changed = await DraftListingModel.find({ status: statuses, updatedAt: { $gte: since } }, { _id: 1 }).lean<
-      Pick<DraftListing, '_id'>[]
-    >();
+    const changed = await draftListings.find({ status: statuses, updatedAt: { $gte: since } });
     if (changed.length <= approvalsReadById) {
       for (const draft of await draftsById(changed.map((listing) => listing._id))) yield toDraftApproval(draft);
       return;
@@ -55,9 +51,7 @@ export class DraftLookups {
 
   /** Every draft in review (a county has a few hundred at most), for the approval nudges and the dashboard. */
   async listInReview(): Promise<DraftInReview[]> {
-    const listed = await DraftListingModel.find({ status: 'in_review' }, { _id: 1 })
-      .sort({ updatedAt: -1 })
-      .lean<Pick<DraftListing, '_id'>[]>();
+    const listed = await draftListings.find({ status: 'in_review' }, { updatedAt: -1 });
     const drafts = await draftsById(listed.map((listing) => listing._id));
     return drafts
       .filter((draft) => draft.status === 'in_review')
@@ -72,19 +66,21 @@ export class DraftLookups {
   }
 
   async listMine(actor: DraftActor, limit = 10): Promise<DraftSummary[]> {
-    const listings = await DraftListingModel.find({ submitterId: new Types.ObjectId(actor.personId) })
-      .sort({ createdAt: -1 })
-      .limit(limit)
-      .lean<DraftListing[]>();
+    const listings = await draftListings.find(
+      { submitterId: new Types.ObjectId(actor.personId) },
+      { createdAt: -1 },
+      limit,
+    );
     return listings.map(summaryOf);
   }
 
   async pendingFor(personId: string, standsInFor: string[]): Promise<DraftSummary[]> {
     const ids = [personId, ...standsInFor].map((id) => new Types.ObjectId(id));
-    const listings = await DraftListingModel.find({ pendingApproverIds: { $in: ids }, status: 'in_review' })
-      .sort({ createdAt: 1 })
-      .limit(50)
-      .lean<DraftListing[]>();
+    const listings = await draftListings.find(
+      { pendingApproverIds: { $in: ids }, status: 'in_review' },
+      { createdAt: 1 },
+      50,
+    );
     return listings.map(summaryOf);
   }
 

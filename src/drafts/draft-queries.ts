@@ -15,6 +15,7 @@ import type { DraftListQuery, DiffSegment } from '../shared/contracts/drafts';
 import { DraftModel } from './draft-model';
 import type { Draft, DraftTimelineEntry } from './draft-model';
 import { DraftListingModel } from './draft-listing-model';
+import { draftListings } from './draft-listing-cache';
 import type { DraftListing } from './draft-listing-model';
 import { draftScopeConditions, draftVisibleTo } from './draft-access-rules';
 import type { DraftAccessFacts, DraftScopeCondition } from './draft-access-rules';
@@ -69,10 +70,7 @@ export class DraftQueries {
       }
       conditions.push({ $or: [{ updatedAt: { $lt: at } }, { updatedAt: at, _id: { $lt: toId(id) } }] });
     }
-    const found = await DraftListingModel.find({ $and: conditions })
-      .sort({ updatedAt: -1, _id: -1 })
-      .limit(limit + 1)
-      .lean<DraftListing[]>();
+    const found = await draftListings.find({ $and: conditions }, { updatedAt: -1, _id: -1 }, limit + 1);
     const drafts = found.slice(0, limit);
     const last = drafts[drafts.length - 1];
     const nextCursor =

@@ -7,7 +7,7 @@
 import type { ViewerScope } from '../people/viewer-scope';
 import { DraftModel } from './draft-model';
 import type { Draft } from './draft-model';
-import { DraftListingModel } from './draft-listing-model';
+import { draftListings } from './draft-listing-cache';
 import type { DraftListing } from './draft-listing-model';
 import { draftsCreatedInScope, inScope } from './draft-queries';
 
@@ -31,16 +31,7 @@ export type DashboardListing = Pick<
  * pass over all of them.
  */
 export function dashboardListings(scope: ViewerScope): Promise<DashboardListing[]> {
-  return DraftListingModel.find(inScope(scope), {
-    shortCode: 1,
-    title: 1,
-    unitId: 1,
-    status: 1,
-    pendingApproverIds: 1,
-    versionCreatedAt: 1,
-    approvedAt: 1,
-    updatedAt: 1,
-  }).lean<DashboardListing[]>();
+  return draftListings.find(inScope(scope));
 }
 
 /** What a row of the drafts export shows of a draft: no texts, findings, files, messages or timeline. */

@@ -15,6 +15,7 @@ import { streamDraftEvents } from '../audit/audit-queries';
 import { DraftModel } from './draft-model';
 import type { Draft, DraftTimelineEntry } from './draft-model';
 import { DraftListingModel } from './draft-listing-model';
+import { forgetListingGeneration } from './draft-listing-cache';
 import type { DraftListing } from './draft-listing-model';
 import { timelineEntryOf } from './draft-listing-rules';
 import type { ListingFields } from './draft-listing-rules';
@@ -67,6 +68,8 @@ export async function upgradeDraftStorage(logger?: Logger): Promise<DraftStorage
   // Only a listing written by a version that wrote them before this one: rare, one by one.
   for (const listing of outdated) await writeListing(listing);
   report.listingsWritten += outdated.length;
+  // Written in bulk, unrecorded: the listing caches load them all again.
+  if (report.listingsWritten > 0) await forgetListingGeneration();
 
   for (let first = 0; first < withoutTimeline.length; first += draftsPerTrailPass) {
     const ids = withoutTimeline.slice(first, first + draftsPerTrailPass);

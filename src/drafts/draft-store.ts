@@ -16,6 +16,7 @@ import type { AuditEvent } from '../audit/audit-event-model';
 import { DraftModel } from './draft-model';
 import type { Draft, DraftVersion } from './draft-model';
 import { DraftListingModel } from './draft-listing-model';
+import { draftListings, recordListingChange } from './draft-listing-cache';
 import { listingOf, withTimelineEntry } from './draft-listing-rules';
 import type { ListingFields } from './draft-listing-rules';
 import { pendingApprovers } from './approval-step-rules';
@@ -143,11 +144,8 @@ export class DraftStore {
 
 /** The id of the newest draft with this (normalized) code: the open one holding it, else the last that had it. */
 export async function newestDraftIdWithCode(code: string): Promise<Types.ObjectId | null> {
-  const found = await DraftListingModel.find({ shortCode: code }, { _id: 1 })
-    .sort({ createdAt: -1 })
-    .limit(1)
-    .lean<{ _id: Types.ObjectId }[]>();
-  return found[0]?._id ?? null;
+  const [found] = await draftListings.find({ shortCode: code }, { createdAt: -1 }, 1);
+  return found?._id ?? null;
 }
 
 /** The listing of a draft as stored. */
@@ -174,7 +172,11 @@ export function listingAfter(
   });
 }
 
-/** Writes a listing whole, by `_id` (the one filter the embedded database serves from its index). */
+/**
+ * Writes a listing whole, by `_id` (the one filter the embedded database serves from its index), then
+ * records the change for the processes' listing caches (draft-listing-cache.ts).
+ */
 export async function writeListing(listing: ListingFields): Promise<void> {
   await DraftListingModel.replaceOne({ _id: listing._id }, listing, { upsert: true });
+  await recordListingChange(listing._id);
 }

@@ -13,6 +13,7 @@ import { ManualClock } from '../../../src/shared/clock';
 import { RevisionClaimModel } from '../../../src/shared/claimed-write';
 import { DraftModel } from '../../../src/drafts/draft-model';
 import { DraftListingModel } from '../../../src/drafts/draft-listing-model';
+import { DraftListingChangeModel } from '../../../src/drafts/draft-listing-change-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import type { DraftListPage } from '../../../src/shared/contracts';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
@@ -81,6 +82,8 @@ async function answers(codes: string[]) {
 /** The drafts as a version that kept no listings and no timelines left them. */
 async function storeTheOldWay(): Promise<void> {
   await DraftListingModel.deleteMany({});
+  // Nor the listings' recent changes, which the processes' listing caches follow.
+  await DraftListingChangeModel.deleteMany({});
   await DraftModel.updateMany({}, { $unset: { timeline: 1 } }, { timestamps: false });
   await RevisionClaimModel.deleteMany({ _id: /^once:/ });
 }
