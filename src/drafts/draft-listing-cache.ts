@@ -46,8 +46,8 @@ export class DraftListingCache {
   async find(filter: Record<string, unknown>, sort?: ListingSort, limit?: number): Promise<DraftListing[]> {
     await this.upToDate();
     const matches = [...this.listings.values()].filter(sift(filter));
-    if (sort) matches.sort(comparing(sort));
-    return limit === undefined ? matches : matches.slice(0, limit);
+    const sorted = sort ? sortedBy(matches, sort) : matches;
+    return limit === undefined ? sorted : sorted.slice(0, limit);
   }
 
   /**
@@ -132,24 +132,27 @@ export async function forgetListingGeneration(): Promise<void> {
   await DraftListingChangeModel.deleteOne({ _id: generationId });
 }
 
-/** MongoDB's order for the values a listing holds: null first, dates by time, ids by their bytes. */
-function comparing(sort: ListingSort): (left: DraftListing, right: DraftListing) => number {
+/**
+ * The listings in MongoDB's order for the values they hold (null first, dates by time, ids by their
+ * bytes); each listing's sort keys are worked out once, not at every comparison.
+ */
+function sortedBy(listings: DraftListing[], sort: ListingSort): DraftListing[] {
   const fields = Object.entries(sort);
-  return (left, right) => {
-    for (const [field, direction] of fields) {
-      const order = compareValues(
-        (left as unknown as Record<string, unknown>)[field],
-        (right as unknown as Record<string, unknown>)[field],
-      );
+  const keyed = listings.map((listing) => ({
+    listing,
+    keys: fields.map(([field]) => sortKey((listing as unknown as Record<string, unknown>)[field])),
+  }));
+  keyed.sort((left, right) => {
+    for (const [index, [, direction]] of fields.entries()) {
+      const order = compareKeys(left.keys[index], right.keys[index]);
       if (order !== 0) return order * direction;
     }
     return 0;
-  };
+  });
+  return keyed.map(({ listing }) => listing);
 }
 
-function compareValues(left: unknown, right: unknown): number {
-  const x = sortKey(left);
-  const y = sortKey(right);
+function compareKeys(x: string | number | null, y: string | number | null): number {
   if (x === y) return 0;
   if (x === null) return -1;
   if (y === null) return 1;
