@@ -95,6 +95,15 @@ export function timelineEntryOf(event: AuditEvent): DraftTimelineEntry {
   };
 }
 
+/**
+ * Whether the draft may have been published through a platform or found by the sweep: only an approved
+ * draft is published or matched, so a kept timeline without an approval says no (the publication and
+ * sweep records are then not read). A draft whose timeline is not kept yet may have been.
+ */
+export function mayHavePlatformRecords(timeline: readonly DraftTimelineEntry[] | undefined): boolean {
+  return !timeline || timeline.some((entry) => entry.action === 'draft.approved');
+}
+
 /** Timelines of one draft kept in several records, as one, in sequence order, each event once. */
 export function mergedTimeline(...timelines: (readonly DraftTimelineEntry[])[]): DraftTimelineEntry[] {
   const bySequence = new Map(timelines.flat().map((entry) => [entry.sequence, entry]));

@@ -21,7 +21,7 @@ import { draftScopeConditions, draftVisibleTo } from './draft-access-rules';
 import type { DraftAccessFacts, DraftScopeCondition } from './draft-access-rules';
 import { normalizeShortCode, shortCodePattern } from './draft-content-rules';
 import { diffWords } from './draft-diff-rules';
-import { mergedTimeline, timelineEntryOf } from './draft-listing-rules';
+import { mayHavePlatformRecords, mergedTimeline, timelineEntryOf } from './draft-listing-rules';
 import { newestDraftIdWithCode } from './draft-store';
 import type { DraftPeople, DraftRecord, PersonName } from './draft-service-types';
 
@@ -115,7 +115,10 @@ export class DraftQueries {
     const draft = await this.loadVisible(viewer, reference, timelineFields);
     const [kept, elsewhere] = await Promise.all([
       draft.timeline ?? draftEventsInTrail(String(draft._id)),
-      this.dependencies.eventsKeptElsewhere?.(String(draft._id)) ?? [],
+      // A draft not yet upgraded reads its whole trail, publications' events included.
+      draft.timeline && mayHavePlatformRecords(draft.timeline)
+        ? (this.dependencies.eventsKeptElsewhere?.(String(draft._id)) ?? [])
+        : [],
     ]);
     const events = mergedTimeline(kept, elsewhere);
     const people = await this.dependencies.people.findPeople(

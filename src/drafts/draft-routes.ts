@@ -27,6 +27,7 @@ import type { DraftListing } from './draft-listing-model';
 import type { DraftQueries } from './draft-queries';
 import { statusWord } from './draft-messages';
 import { actionWord } from './draft-action-words';
+import { mayHavePlatformRecords } from './draft-listing-rules';
 
 /** What the detail shows from other features, through ports. */
 export interface DraftDetailExtras {
@@ -75,9 +76,10 @@ export function draftRoutes(queries: DraftQueries, extras: DraftDetailExtras = {
       response: draftDetailSchema,
       handle: async (ctx, { params }) => {
         const record = await queries.findVisible(ctx.state.viewer, params.reference);
-        const check = extras.publicationCheck
-          ? await extras.publicationCheck({ id: String(record.draft._id), versions: record.draft.versions })
-          : null;
+        const check =
+          extras.publicationCheck && mayHavePlatformRecords(record.draft.timeline)
+            ? await extras.publicationCheck({ id: String(record.draft._id), versions: record.draft.versions })
+            : null;
         return { body: toDraftDetail(record, check) };
       },
     }),

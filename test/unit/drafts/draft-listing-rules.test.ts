@@ -2,7 +2,13 @@ import { Types } from 'mongoose';
 import { decide } from '../../../src/drafts/draft-decision-rules';
 import { revise } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent, nextVersionContent } from '../../../src/drafts/draft-content-rules';
-import { listingOf, mergedTimeline, timelineEntryOf, withTimelineEntry } from '../../../src/drafts/draft-listing-rules';
+import {
+  listingOf,
+  mayHavePlatformRecords,
+  mergedTimeline,
+  timelineEntryOf,
+  withTimelineEntry,
+} from '../../../src/drafts/draft-listing-rules';
 import type { ListingFacts } from '../../../src/drafts/draft-listing-rules';
 import type { ReviewState } from '../../../src/drafts/review-state';
 import { apply, submittedState } from './review-state-fixtures';
@@ -144,6 +150,14 @@ describe('a draft timeline', () => {
     const draftKept = [event(2), event(8)].map(timelineEntryOf);
     const publicationKept = [event(5), event(8)].map(timelineEntryOf);
     expect(mergedTimeline(draftKept, publicationKept).map((entry) => entry.sequence)).toEqual([2, 5, 8]);
+  });
+
+  test('when a draft was never approved, then it has no platform records to read; approved once, or not upgraded yet, it may', () => {
+    const submitted = { ...timelineEntryOf(event(1)), action: 'draft.submitted' };
+    const rejected = { ...timelineEntryOf(event(2)), action: 'draft.rejected' };
+    expect(mayHavePlatformRecords([submitted, rejected])).toBe(false);
+    expect(mayHavePlatformRecords([submitted, timelineEntryOf(event(3))])).toBe(true);
+    expect(mayHavePlatformRecords(undefined)).toBe(true);
   });
 
   test('when the same event is added again (a transition completed after a crash), then it is kept once', () => {
