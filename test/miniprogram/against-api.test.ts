@@ -272,10 +272,16 @@ describe('the mini-program against the real admin API', () => {
       };
 
       expect((await display(api.connection(id))).unset).toBe(true);
-      const form = { appId: 'wx00112233445566aa', apiBaseUrl, ...secrets };
+      const form = { appId: 'wx00112233445566aa', apiBaseUrl, ...secrets, author: '县教育局', autoPublish: true };
       expect((await display(api.setConnection(id, toConnectionSettings(form)))).stateText).toBe('已保存，尚未测试');
       const tested = await display(api.testConnection(id));
       expect([tested.stateText, tested.lastTestFailed]).toEqual(['已连接', false]);
+      expect(tested.fields).toEqual(
+        expect.arrayContaining([
+          { label: '发布方式', value: '审核通过后自动发布' },
+          { label: '文章作者', value: '县教育局' },
+        ]),
+      );
       expect(tested.pushUrl).toBe(`${deployment.apiBaseUrls.develop}/wechat-official/push/${id}`);
       expect((await display(api.removeConnection(id))).unset).toBe(true);
     } finally {

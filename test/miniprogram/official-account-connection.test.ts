@@ -4,7 +4,7 @@ import { failure, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
 import { fixtures } from './support/fixtures';
 import { connectionFixtures } from './support/connection-fixtures';
-import { render, tap, textOf, textsOf, typeInto } from './support/render';
+import { fire, render, tap, textOf, textsOf, typeInto } from './support/render';
 import type { Rendered } from './support/render';
 import { signedInAdminOnFixtures } from './support/serve-fixtures';
 
@@ -46,6 +46,9 @@ describe('the connection on the account detail', () => {
       'AppSecret 已填写（不显示）',
       'Token 已填写（不显示）',
       'EncodingAESKey 已填写（不显示）',
+      '发布方式 审核通过后发送“发布 编号”发布',
+      '文章作者 县教育局',
+      '默认封面 已设置',
       `服务器地址 http://127.0.0.1:3000/wechat-official/push/${education.id}（点按复制，填入公众号后台“服务器配置”）`,
       '最近测试 2026-11-26 10:10 已连接：公众号接口已接受本服务器的请求',
     ]);
@@ -82,7 +85,15 @@ describe('filling in and changing the connection', () => {
     const rendered = await card();
 
     await tap(rendered, '.open-connection-form');
-    expect(textsOf(rendered, '.form-label')).toEqual(['AppID', 'AppSecret', 'Token', 'EncodingAESKey', '接口地址']);
+    expect(textsOf(rendered, '.form-label')).toEqual([
+      'AppID',
+      'AppSecret',
+      'Token',
+      'EncodingAESKey',
+      '接口地址',
+      '文章作者',
+      '自动发布',
+    ]);
     await typeInto(rendered, '.app-id', ' wx1234567890abcdef ');
     await typeInto(rendered, '.app-secret', secrets.appSecret);
     await typeInto(rendered, '.token', secrets.token);
@@ -90,7 +101,7 @@ describe('filling in and changing the connection', () => {
     await tap(rendered, '.save-connection');
 
     expect(sent('PUT', connectionPath).map((request) => request.body)).toEqual([
-      { appId: 'wx1234567890abcdef', ...secrets },
+      { appId: 'wx1234567890abcdef', ...secrets, author: '', autoPublish: false },
     ]);
     expect(sent('POST', `${connectionPath}/test`)).toHaveLength(1);
     expect(textsOf(rendered, '.connection-state')).toEqual(['已连接']);
@@ -113,6 +124,8 @@ describe('filling in and changing the connection', () => {
       appSecret: '',
       token: '',
       encodingAesKey: '',
+      author: '县教育局',
+      autoPublish: false,
     });
     expect(rendered.instance.data.display.placeholders.appSecret).toBe('已填写，留空则不变');
     await typeInto(rendered, '.token', 'NewToken2027');
@@ -122,7 +135,36 @@ describe('filling in and changing the connection', () => {
       appId: 'wx1234567890abcdef',
       apiBaseUrl: 'https://api.weixin.qq.com',
       token: 'NewToken2027',
+      author: '县教育局',
+      autoPublish: false,
     });
+  });
+
+  test('when the admin turns on automatic publishing and names the author, then only those go with the stored settings, and the card says so', async () => {
+    fake.route(
+      `PUT ${connectionPath}`,
+      answering({ ...connectionFixtures.connected, autoPublish: true, author: '县教育局新闻科' }),
+    );
+    fake.route(
+      `POST ${connectionPath}/test`,
+      answering({ ...connectionFixtures.connected, autoPublish: true, author: '县教育局新闻科' }),
+    );
+    const rendered = await card();
+
+    await tap(rendered, '.open-connection-form');
+    await fire(rendered, '.auto-publish', 'change', { value: true });
+    await typeInto(rendered, '.author', ' 县教育局新闻科 ');
+    await tap(rendered, '.save-connection');
+
+    expect(sent('PUT', connectionPath)[0].body).toEqual({
+      appId: 'wx1234567890abcdef',
+      apiBaseUrl: 'https://api.weixin.qq.com',
+      author: '县教育局新闻科',
+      autoPublish: true,
+    });
+    expect(textsOf(rendered, '.connection-field')).toEqual(
+      expect.arrayContaining(['发布方式 审核通过后自动发布', '文章作者 县教育局新闻科']),
+    );
   });
 
   test('when the API refuses the settings, then its reason shows in the form, which stays open, and nothing is tested', async () => {

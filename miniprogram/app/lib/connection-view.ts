@@ -27,7 +27,21 @@ export interface ConnectionForm {
   appSecret: string;
   token: string;
   encodingAesKey: string;
+  /** Publishing: the articles' author, and publishing at once after the last approval. */
+  author: string;
+  autoPublish: boolean;
 }
+
+/** The form before a connection is read: every field empty, publishing on 发布. */
+export const emptyConnectionForm: ConnectionForm = {
+  appId: '',
+  apiBaseUrl: '',
+  appSecret: '',
+  token: '',
+  encodingAesKey: '',
+  author: '',
+  autoPublish: false,
+};
 
 const tagKinds: Record<ConnectionStateName, ConnectionDisplay['tagKind']> = {
   connected: 'approved',
@@ -53,6 +67,12 @@ export function toConnectionDisplay(view: ConnectionView, serverBaseUrl: string)
           { label: 'AppSecret', value: set(view.secretsSet.appSecret) },
           { label: 'Token', value: set(view.secretsSet.token) },
           { label: 'EncodingAESKey', value: set(view.secretsSet.encodingAesKey) },
+          { label: '发布方式', value: view.autoPublish ? '审核通过后自动发布' : '审核通过后发送“发布 编号”发布' },
+          { label: '文章作者', value: view.author || '未设置' },
+          {
+            label: '默认封面',
+            value: view.defaultCoverMediaId ? '已设置' : '未设置（稿件无图时不能发布；用命令行 publishing-set 上传）',
+          },
         ],
     pushUrl: `${serverBaseUrl.replace(/\/+$/, '')}${view.pushPath}`,
     lastTestText: view.lastTest ? `${formatTime(view.lastTest.at)} ${view.lastTest.message}` : '',
@@ -67,12 +87,22 @@ export function toConnectionDisplay(view: ConnectionView, serverBaseUrl: string)
 
 /** The form as it opens: the settings shown, every secret empty. */
 export function openConnectionForm(view: ConnectionView): ConnectionForm {
-  return { appId: view.appId, apiBaseUrl: view.apiBaseUrl, appSecret: '', token: '', encodingAesKey: '' };
+  return {
+    ...emptyConnectionForm,
+    appId: view.appId,
+    apiBaseUrl: view.apiBaseUrl,
+    author: view.author,
+    autoPublish: view.autoPublish,
+  };
 }
 
 /** The request body: trimmed; a secret left empty keeps the stored one, an empty address the platform's own. */
 export function toConnectionSettings(form: ConnectionForm): ConnectionSettingsBody {
-  const settings: ConnectionSettingsBody = { appId: form.appId.trim() };
+  const settings: ConnectionSettingsBody = {
+    appId: form.appId.trim(),
+    author: form.author.trim(),
+    autoPublish: form.autoPublish,
+  };
   if (form.apiBaseUrl.trim()) settings.apiBaseUrl = form.apiBaseUrl.trim();
   for (const field of ['appSecret', 'token', 'encodingAesKey'] as const) {
     if (form[field].trim()) settings[field] = form[field].trim();

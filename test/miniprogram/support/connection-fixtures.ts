@@ -27,6 +27,8 @@ const connected: ConnectionView = {
   appId: 'wx1234567890abcdef',
   apiBaseUrl: 'https://api.weixin.qq.com',
   secretsSet: { appSecret: true, token: true, encodingAesKey: true },
+  author: '县教育局',
+  defaultCoverMediaId: 'cover_media_education_1',
   lastTest: { at: '2026-11-26T02:10:00.000Z', ok: true, message: '已连接：公众号接口已接受本服务器的请求' },
   changedAt: '2026-11-26T02:09:00.000Z',
   changedBy: { id: fixtures.admin.id, name: '李静' },

@@ -7,12 +7,15 @@
 import type { ConnectionView } from '../../../../src/shared/contracts';
 import { api, apiBaseUrl } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
-import { openConnectionForm, toConnectionDisplay, toConnectionSettings } from '../../lib/connection-view';
+import {
+  emptyConnectionForm,
+  openConnectionForm,
+  toConnectionDisplay,
+  toConnectionSettings,
+} from '../../lib/connection-view';
 import type { ConnectionDisplay, ConnectionForm } from '../../lib/connection-view';
 import { confirmAction, runAction, toast } from '../../lib/wechat';
 import { cardLoadBehavior } from '../../lib/page-behaviors';
-
-const emptyForm: ConnectionForm = { appId: '', apiBaseUrl: '', appSecret: '', token: '', encodingAesKey: '' };
 
 Component({
   behaviors: [cardLoadBehavior],
@@ -25,7 +28,7 @@ Component({
     connection: null as ConnectionView | null,
     display: null as ConnectionDisplay | null,
     formOpen: false,
-    form: emptyForm,
+    form: emptyConnectionForm,
     formError: '',
     busy: false,
   },
@@ -49,7 +52,11 @@ Component({
     },
 
     onCloseForm() {
-      this.setData({ formOpen: false, form: emptyForm, formError: '' });
+      this.setData({ formOpen: false, form: emptyConnectionForm, formError: '' });
+    },
+
+    onAutoPublish(event: WechatMiniprogram.SwitchChange) {
+      this.setData({ 'form.autoPublish': event.detail.value, formError: '' });
     },
 
     onInput(event: WechatMiniprogram.Input) {
@@ -63,7 +70,7 @@ Component({
       this.setData({ busy: true, formError: '' });
       try {
         const saved = await api.setConnection(this.data.accountId, toConnectionSettings(this.data.form));
-        this.setData({ formOpen: false, form: emptyForm });
+        this.setData({ formOpen: false, form: emptyConnectionForm });
         this.show(saved);
       } catch (error) {
         this.setData({ busy: false, formError: messageOf(error) });
