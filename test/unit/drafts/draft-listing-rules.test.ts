@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import { decide } from '../../../src/drafts/draft-decision-rules';
 import { revise } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent, nextVersionContent } from '../../../src/drafts/draft-content-rules';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../../../src/drafts/draft-listing-rules';
 import type { ListingFacts } from '../../../src/drafts/draft-listing-rules';
 import type { ReviewState } from '../../../src/drafts/review-state';
-import { apply, submittedState } from './review-state-fixtures';
+import { apply, approval, submittedState } from './review-state-fixtures';
 import type { AuditEvent } from '../../../src/audit/audit-event-model';
 
 const submittedAt = new Date('2026-11-26T01:00:00Z');
@@ -34,19 +33,7 @@ function submitted(steps: { approverIds: string[]; backupApproverIds: string[] }
   );
 }
 
-const approve = (state: ReviewState, deciderId: string, at: Date) =>
-  apply(
-    state,
-    decide(state, {
-      deciderId,
-      standsInFor: [],
-      decision: 'approve',
-      comment: '',
-      versionNumber: null,
-      stepNumber: null,
-      now: at,
-    }),
-  );
+const approve = (state: ReviewState, deciderId: string, at: Date) => apply(state, approval(state, deciderId, at));
 
 describe('a draft listing', () => {
   test('when a draft waits at step 1 of 2, then its listing names the title, the step, whom it waits for and everyone on the route', () => {

@@ -1,9 +1,8 @@
-import { decide } from '../../../src/drafts/draft-decision-rules';
 import { revise } from '../../../src/drafts/draft-lifecycle-rules';
 import { hashContent } from '../../../src/drafts/draft-content-rules';
 import { pendingApprovers } from '../../../src/drafts/approval-step-rules';
 import type { ReviewState } from '../../../src/drafts/review-state';
-import { applied, apply, submittedState } from './review-state-fixtures';
+import { applied, apply, approval, submittedState } from './review-state-fixtures';
 import type { StepPlan } from './review-state-fixtures';
 import { handOverFromLeaver, leaverItems } from '../../../src/drafts/leaver-handover-rules';
 import type { LeaverHandoverInput } from '../../../src/drafts/leaver-handover-rules';
@@ -34,16 +33,7 @@ const unbind = (input: Partial<LeaverHandoverInput> = {}): LeaverHandoverInput =
   ...input,
 });
 
-const approve = (state: ReviewState, deciderId: string) =>
-  decide(state, {
-    deciderId,
-    standsInFor: [],
-    decision: 'approve',
-    comment: '',
-    versionNumber: null,
-    stepNumber: null,
-    now,
-  });
+const approve = (state: ReviewState, deciderId: string) => approval(state, deciderId, now);
 
 describe('an unbind moves the pending items of the person who left', () => {
   test('when the approver of the step in review leaves, then the backup is asked, the submitter told, and the event names admin, leaver, backup and 解绑', () => {

@@ -1,5 +1,6 @@
 /** Review states for the drafts' rule tests: a draft before submission, and one started through the rules. */
 import { startReview } from '../../../src/drafts/draft-lifecycle-rules';
+import { decide } from '../../../src/drafts/draft-decision-rules';
 import { isRefusal } from '../../../src/drafts/review-state';
 import type { ReviewState, ReviewVersion, RuleOutcome, TransitionResult } from '../../../src/drafts/review-state';
 
@@ -44,4 +45,17 @@ export function submittedState(
     route: { steps: steps.map((step) => ({ backupApproverIds: [], ...step })), ccIds },
   });
   return apply(unsubmittedState(ccIds), outcome);
+}
+
+/** `deciderId` approves the step they are on, at `now`, with no comment. */
+export function approval(state: ReviewState, deciderId: string, now: Date): RuleOutcome {
+  return decide(state, {
+    deciderId,
+    standsInFor: [],
+    decision: 'approve',
+    comment: '',
+    versionNumber: null,
+    stepNumber: null,
+    now,
+  });
 }
