@@ -18,6 +18,7 @@ import type { ChatCommand } from './command-parser';
 import { InboundMessageModel } from './inbound-message-model';
 import { cleanInputDeep } from '../src/shared/text-normalization';
 import type { RegistryChatCommands } from './registry-chat-commands';
+import type { InquiryChatCommands } from './inquiry-chat-commands';
 import type { DelegationInvolvement } from '../src/people/delegation-rules';
 
 /** What the bot keeps of a message: enough to handle it now or after a database outage. */
@@ -75,6 +76,8 @@ export interface ChatCommandHandlerDependencies {
   drafts: DraftService;
   /** 年审 and closure commands; absent where the registry is not wired (they are then unknown). */
   registry?: RegistryChatCommands;
+  /** 留言 commands (登记留言, 答复, 已答复, 延期, 转办…); absent where inquiries are not wired (they are then unknown). */
+  inquiries?: InquiryChatCommands;
   people: ChatPeople;
   outbox: ChatOutbox;
   /** Signs the audit head and answers with the digest text (admins only). */
@@ -215,6 +218,17 @@ export class ChatCommandHandler {
       case 'closure':
       case 'closure-withdrawal':
         return registry ? registry.run(command, actor) : `没有识别到指令。\n${helpFor(person.roles)}`;
+      case 'inquiry-register':
+      case 'inquiry-answer':
+      case 'inquiry-confirm':
+      case 'inquiry-extend':
+      case 'inquiry-transfer':
+      case 'inquiry-kind':
+      case 'inquiry-invalid':
+      case 'inquiry-list':
+        return this.dependencies.inquiries
+          ? this.dependencies.inquiries.run(command, actor)
+          : `没有识别到指令。\n${helpFor(person.roles)}`;
       case 'decide':
         return replyTo(
           await drafts.decide(actor, {

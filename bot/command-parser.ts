@@ -9,6 +9,8 @@ import { asksQuestion, mentionsDecision, readDecision, readQuotedRequest } from 
 import type { DecisionReading } from './decision-grammar';
 import { parseRegistryCommand } from './registry-command-parser';
 import type { RegistryCommand } from './registry-command-parser';
+import { parseInquiryCommand } from './inquiry-command-parser';
+import type { InquiryCommand } from './inquiry-command-parser';
 
 export type ChatCommand =
   | {
@@ -22,6 +24,7 @@ export type ChatCommand =
       accountName: string | null;
     }
   | RegistryCommand
+  | InquiryCommand
   | {
       kind: 'decide';
       decision: 'approve' | 'reject';
@@ -87,6 +90,8 @@ function parseCleanText(written: string): ChatCommand {
   // Before decisions: "批准关停 …" and "年审通过 …" are registry commands, not draft approvals.
   const registry = parseRegistryCommand(text, written);
   if (registry) return registry;
+  const inquiry = parseInquiryCommand(text, written);
+  if (inquiry) return inquiry;
   const decision = readDecision(written);
   if (decision) return fromDecisionReading(decision);
 

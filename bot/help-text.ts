@@ -22,6 +22,17 @@ const officerLines: HelpLine[] = [
   ['撤回关停 应急先锋', '批准关停前撤回关停申请'],
 ];
 
+/** Public inquiries (留言): the officers of the unit that answers them. */
+const inquiryLines: HelpLine[] = [
+  ['留言', '待本单位答复的留言及期限'],
+  ['答复 Q7K2 答复内容', '答复留言；公众号留言经客服消息直接送达'],
+  ['已答复 Q7K2 [说明]', '已在平台后台答复的，登记答复'],
+  ['延期 Q7K2 12月20日 理由', '延长答复期限（最长15个工作日），记录新的承诺日期'],
+  ['转办 Q7K2 县住建局', '转交其他单位办理，期限不变'],
+  ['类型 Q7K2 投诉 · 无效 Q7K2 重复', '设置留言类型（决定期限）、标记重复或垃圾留言'],
+  ['登记留言 应急先锋（换行）留言内容', '登记微博私信、电话等其他渠道的留言'],
+];
+
 const leaderLines: HelpLine[] = [
   ['同意 K7Q2 内容属实', '同意本步审核；只有一篇待审时回复“同意”即可，也可引用审核请求回复'],
   ['驳回 K7Q2 数据需核实', '驳回，须写理由，投稿人会收到'],
@@ -48,6 +59,7 @@ const everyoneLines: HelpLine[] = [
 
 const sections: { role: string; heading: string; lines: HelpLine[] }[] = [
   { role: 'officer', heading: '投稿（信息员）', lines: officerLines },
+  { role: 'officer', heading: '留言答复（信息员）', lines: inquiryLines },
   { role: 'leader', heading: '审核（审核领导）', lines: leaderLines },
   { role: 'admin', heading: '管理（管理员）', lines: adminLines },
 ];

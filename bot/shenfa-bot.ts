@@ -26,6 +26,8 @@ import type { InboundChatMessage } from './chat-command-handler';
 import { InboundSpool } from './inbound-spool';
 import { ConversationOrder, conversationKey } from './conversation-order';
 import { RegistryChatCommands } from './registry-chat-commands';
+import { InquiryChatCommands } from './inquiry-chat-commands';
+import { maskPersonalData } from '../src/content-check/content-check-rules';
 
 export interface ShenfaBotDependencies {
   name: string;
@@ -302,6 +304,12 @@ export function createChatBot(options: ChatBotOptions): WechatyInterface {
     clock: services.clock,
     drafts: services.drafts,
     registry: new RegistryChatCommands(services),
+    inquiries: new InquiryChatCommands({
+      inquiries: services.inquiries,
+      clock: services.clock,
+      timeZone: options.timeZone,
+      maskPersonalData,
+    }),
     people: services.people,
     outbox: services.outbox,
     createAuditDigest: async () => {

@@ -63,6 +63,7 @@ export async function startOfficialAccountStage(
         await services.publications.handlePush(accountId, push);
       },
     },
+    inquiries: services.inquiries,
     clock: systemClock,
     logger,
   });

@@ -26,6 +26,7 @@ import { jobRunPruneJob } from './jobs/job-run-prune-job';
 import { recordRetentionJob } from './jobs/record-retention-job';
 import { annualReviewJob } from './jobs/annual-review-job';
 import { registryReminderJob } from './jobs/registry-reminder-job';
+import { inquiryReminderJob } from './jobs/inquiry-reminder-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { renderStartupScreen } from './startup-report';
 import type { StartupFacts } from './startup-report';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     }),
     annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
     registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),
+    inquiryReminderJob({ inquiries: services.inquiries, logger }),
     calendarCheckJob({ ...services, logger }),
     platformSweepJob({ sweeps: services.sweeps, logger }),
     cadenceCheckJob(services),

@@ -34,4 +34,6 @@ import './publication/official-account-connection-model';
 import './publication/platform-article-model';
 import './publication/approval-fingerprint-model';
 import './publication/sweep-state-model';
+import './inquiries/inquiry-model';
+import './inquiries/inquiry-reminder-model';
 import './shared/claimed-write';

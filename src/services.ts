@@ -45,6 +45,12 @@ import { resolveConnectionSecretKey } from './publication/connection-secret-key'
 import { ConnectedAccounts } from './publication/connected-accounts';
 import { SweepService } from './publication/sweep-service';
 import { PublicationService } from './publication/publication-service';
+import { isReplyQuotaExhausted, isReplyWindowClosed } from './publication/official-account-errors';
+import { InquiryService } from './inquiries/inquiry-service';
+import type { InquiryAccount } from './inquiries/inquiry-service';
+import { defaultInquiryPolicy } from './inquiries/inquiry-rules';
+import type { InquiryPolicy } from './inquiries/inquiry-rules';
+import { workingHoursOf } from './cadence/reminder-policy-rules';
 
 export interface Services {
   clock: Clock;
@@ -70,6 +76,8 @@ export interface Services {
   sweeps: SweepService;
   /** Publishing approved drafts through a platform's API, its results and their verification (R10). */
   publications: PublicationService;
+  /** Public inquiries to the accounts (R8): intake, deadlines, answers, reminders, figures. */
+  inquiries: InquiryService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -100,6 +108,8 @@ export interface ServiceOptions {
    * file in the data folder); one drawn for this process when not given (tests).
    */
   connectionSecretKey?: () => string;
+  /** Inquiry deadlines and reply limits (config `inquiries`); the defaults unless given. */
+  inquiries?: InquiryPolicy;
 }
 
 /** The services' options as the config gives them: the running system's and the CLI's. */
@@ -116,6 +126,7 @@ export function serviceOptionsFrom(config: AppConfig, clock: Clock, logger: Logg
     },
     reminders: config.reminders,
     connectionSecretKey: () => resolveConnectionSecretKey(config),
+    inquiries: config.inquiries,
   };
 }
 
@@ -230,6 +241,26 @@ export function createServices(options: ServiceOptions): Services {
     logger,
   });
   approvals.publications = publications;
+  const inquiries = new InquiryService({
+    clock,
+    logger,
+    timeZone,
+    audit,
+    outbox,
+    policy: options.inquiries ?? defaultInquiryPolicy,
+    people,
+    accounts: {
+      findAccounts: async (ids) =>
+        new Map([...(await accounts.findAccounts(ids))].map(([id, account]) => [id, inquiryAccount(account)])),
+      findByName: async (actor, name) => inquiryAccount(await accounts.findByName(actor, name)),
+    },
+    calendar,
+    workingHoursOf: async (unitId) => workingHoursOf(await reminderPolicies.policyFor(unitId)),
+    platform: { clientFor: (accountId) => officialAccountConnections.clientFor(accountId) },
+    replyRefusal: (error) =>
+      isReplyWindowClosed(error) ? 'window-closed' : isReplyQuotaExhausted(error) ? 'quota-used' : null,
+    maskPersonalData,
+  });
   return {
     clock,
     audit,
@@ -249,6 +280,18 @@ export function createServices(options: ServiceOptions): Services {
     officialAccountConnections,
     sweeps,
     publications,
+    inquiries,
+  };
+}
+
+/** An account as inquiries know it. */
+function inquiryAccount(account: Account): InquiryAccount {
+  return {
+    id: String(account._id),
+    name: account.name,
+    unitId: String(account.unitId),
+    backendAdminId: String(account.backendAdminId),
+    leaderInChargeId: String(account.leaderInChargeId),
   };
 }
 

@@ -27,6 +27,9 @@ import type { AuthDependencies } from './auth-middleware';
 import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
+import { inquiryRoutes } from '../inquiries/inquiry-routes';
+import { InquiryViews } from '../inquiries/inquiry-views';
+import { maskPersonalData } from '../content-check/content-check-rules';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
 import { sweepRoutes } from '../publication/sweep-routes';
 import { publicationRoutes } from '../publication/publication-routes';
@@ -84,6 +87,14 @@ export function createApiRoutes(
     timeZone: config.timeZone,
     eventsKeptElsewhere: (draftId) => publicationViews.timelineKeptFor(draftId),
   });
+  const inquiryViews = new InquiryViews({
+    clock,
+    timeZone: config.timeZone,
+    inquiries: services.inquiries,
+    accounts: services.accounts,
+    people,
+    maskPersonalData,
+  });
   const digests = digestDirectory(config);
   // Who may read which audit events: the same decision for GET /audit/events and the audit export.
   const auditVisibility = new AuditVisibility({
@@ -92,6 +103,7 @@ export function createApiRoutes(
     accountUnits: (ids) => services.accounts.unitsOf(ids),
     annualReviewUnits: (ids) => services.annualReviews.unitsOf(ids),
     approvalRouteUnits: (ids) => people.approvalRouteUnits(ids),
+    inquiryUnits: (ids) => services.inquiries.unitsOf(ids),
     personReach: (ids) => people.personReach(ids),
     miniProgramPeople: (openids) => people.miniProgramPeople(miniProgramProvider, openids),
     coversWholeOrganization: (unitIds) => people.coversWholeOrganization(unitIds),
@@ -140,10 +152,24 @@ export function createApiRoutes(
         publicationCounts: (viewer) => publicationViews.countsFor(viewer),
       }),
     ),
-    ...exportRoutes(new ExportService({ audit, people, auditVisibility, timeZone: config.timeZone }), config.timeZone),
+    ...exportRoutes(
+      new ExportService({
+        audit,
+        people,
+        auditVisibility,
+        timeZone: config.timeZone,
+        inquiryLedger: (viewer, month) => inquiryViews.ledgerRows(viewer, month),
+      }),
+      config.timeZone,
+    ),
     ...accountRoutes(services),
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
+    ...inquiryRoutes({
+      inquiries: services.inquiries,
+      views: inquiryViews,
+      unitName: (unitId) => people.unitName(unitId),
+    }),
     ...officialAccountConnectionRoutes(services.officialAccountConnections),
     ...sweepRoutes(services),
     ...publicationRoutes({

@@ -18,6 +18,8 @@ export const auditSubjectOwners = {
   account: 'unit',
   'annual-review': 'unit',
   'approval-route': 'unit',
+  // A public inquiry: the unit of the account it was sent to.
+  inquiry: 'unit',
   unit: 'unit',
   // Bindings, bind codes, delegations and mini-program sessions are recorded under the person.
   person: 'person',

@@ -24,6 +24,7 @@ export interface AuditSubjectSources {
   accountUnits(ids: string[]): Promise<Map<string, string>>;
   annualReviewUnits(ids: string[]): Promise<Map<string, string>>;
   approvalRouteUnits(ids: string[]): Promise<Map<string, string>>;
+  inquiryUnits(ids: string[]): Promise<Map<string, string>>;
   personReach(ids: string[]): Promise<Map<string, PersonReach>>;
   /** openid → the person it is bound to in the mini-program. */
   miniProgramPeople(openids: string[]): Promise<Map<string, string>>;
@@ -104,6 +105,7 @@ export class AuditVisibility {
       account: ofUnit((ids) => sources.accountUnits(ids)),
       'annual-review': ofUnit((ids) => sources.annualReviewUnits(ids)),
       'approval-route': ofUnit((ids) => sources.approvalRouteUnits(ids)),
+      inquiry: ofUnit((ids) => sources.inquiryUnits(ids)),
       unit: async (ids) => new Map(ids.map((id) => [id, { owner: 'unit', unitIds: [id] }])),
       person: ofPeople,
       'mini-program': async (openids) => {

@@ -142,3 +142,75 @@ export function describeMissingYears(years: readonly number[], overrideCount: nu
     `提醒与催办时间可能不准。请升级 chinese-days 数据包，或在管理端手工设置节假日与调休日。${overrides}`
   );
 }
+
+/** Guards the walks below against a calendar with no working day at all (a misconfiguration). */
+const maxDaysLooked = 3660;
+
+/** The `count`-th working day after `from` (a civil date); `from` itself when `count` is 0. */
+export function addWorkingDays(calendar: WorkingCalendar, from: string, count: number): string {
+  let day = from;
+  for (let found = 0, looked = 0; found < count; looked += 1) {
+    if (looked > maxDaysLooked) throw new Error(`no working day within ${maxDaysLooked} days of ${from}`);
+    day = addDays(day, 1);
+    if (isWorkingDay(calendar, day)) found += 1;
+  }
+  return day;
+}
+
+/** The last working day before `date`. */
+export function previousWorkingDay(calendar: WorkingCalendar, date: string): string {
+  let day = addDays(date, -1);
+  for (let looked = 0; !isWorkingDay(calendar, day); looked += 1) {
+    if (looked > maxDaysLooked) throw new Error(`no working day within ${maxDaysLooked} days before ${date}`);
+    day = addDays(day, -1);
+  }
+  return day;
+}
+
+/**
+ * The instant `minutes` of working time after `start`: only the working hours of working days count,
+ * so four working hours from 16:00 on the eve of National Day end on the first working morning after it.
+ */
+export function addWorkingMinutes(
+  calendar: WorkingCalendar,
+  start: Date,
+  minutes: number,
+  hours: WorkingHours,
+  timeZone: string,
+): Date {
+  let left = minutes;
+  let day = wallMoment(start, timeZone).date;
+  for (let looked = 0; looked < maxDaysLooked; looked += 1, day = addDays(day, 1)) {
+    if (!isWorkingDay(calendar, day)) continue;
+    const opens = Math.max(instantAt(day, hours.startMinute, timeZone).getTime(), start.getTime());
+    const closes = instantAt(day, hours.endMinute, timeZone).getTime();
+    if (closes <= opens) continue;
+    if (opens + left * 60_000 <= closes) return new Date(opens + left * 60_000);
+    left -= (closes - opens) / 60_000;
+  }
+  throw new Error(`no working time within ${maxDaysLooked} days of ${start.toISOString()}`);
+}
+
+/**
+ * The latest instant at or before `at` that falls within working hours, or null when there is none
+ * after `notBefore`: a warning due outside working hours is given at the end of the working day before.
+ */
+export function lastWorkingMomentAtOrBefore(
+  calendar: WorkingCalendar,
+  at: Date,
+  notBefore: Date,
+  hours: WorkingHours,
+  timeZone: string,
+): Date | null {
+  for (let day = wallMoment(at, timeZone).date; ; day = addDays(day, -1)) {
+    // Ends: every day back reaches `notBefore` eventually.
+    const closes = instantAt(day, hours.endMinute, timeZone);
+    if (closes.getTime() <= notBefore.getTime()) return null;
+    if (!isWorkingDay(calendar, day)) continue;
+    const opens = instantAt(day, hours.startMinute, timeZone);
+    if (opens.getTime() > at.getTime()) continue;
+    // Just before closing time: the working period [opens, closes) does not contain `closes` itself.
+    const latest = Math.min(at.getTime(), closes.getTime() - 60_000);
+    return latest >= notBefore.getTime() ? new Date(latest) : null;
+  }
+}

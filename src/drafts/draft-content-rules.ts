@@ -7,15 +7,7 @@ import { wellFormed } from '../shared/text-normalization';
 import type { Reprint, ReviewState, ReviewVersion } from './review-state';
 import type { ContentFinding } from './draft-model';
 
-/** Short codes use letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L). */
-export const shortCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const shortCodeLength = 4;
-export const shortCodePattern = new RegExp(`^[${shortCodeAlphabet}]{${shortCodeLength}}$`);
-
-/** A short code as people type it ("#k7q2", "K7Q2") in the stored form ("K7Q2"). */
-export function normalizeShortCode(text: string): string {
-  return text.trim().replace(/^#/, '').toUpperCase();
-}
+export { normalizeShortCode, shortCodeAlphabet, shortCodeLength, shortCodePattern } from '../shared/short-codes';
 
 /**
  * A text as the content hash reads it: well-formed, NFC, line breaks as "\n", no trailing spaces on a

@@ -3,11 +3,12 @@
  * straight into review at step 1 — stored, recorded and announced. Handling the same submission again
  * after a crash completes the draft stored the first time.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { ForbiddenError, refusalError, ValidationError } from '../shared/errors';
 import type { ContentFinding } from './draft-model';
-import { describeBlockingFindings, hashContent, shortCodeAlphabet, shortCodeLength } from './draft-content-rules';
+import { describeBlockingFindings, hashContent } from './draft-content-rules';
+import { drawShortCode } from '../shared/short-codes';
 import { startReview } from './draft-lifecycle-rules';
 import { isRefusal } from './review-state';
 import type { ReviewVersion } from './review-state';
@@ -138,9 +139,4 @@ export class DraftSubmission {
 /** The draft id a submission key stands for, so the same submission always names the same draft. */
 function draftIdFor(submissionKey: string): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(`draft:${submissionKey}`).digest('hex').slice(0, 24));
-}
-
-/** A new short code, drawn at random: a code taken by an open draft is drawn again. */
-function drawShortCode(): string {
-  return Array.from({ length: shortCodeLength }, () => shortCodeAlphabet[randomInt(shortCodeAlphabet.length)]).join('');
 }

@@ -1,8 +1,12 @@
-/** /api/v1/exports (admins): drafts with decisions, and the audit trail, for a date range, CSV or XLSX. */
+/**
+ * /api/v1/exports (admins): drafts with decisions, and the audit trail, for a date range; the 留言台账 of a
+ * month; CSV or XLSX.
+ */
 import { defineRoute } from '../shared/route-kit';
 import type { ApiRoute } from '../shared/route-kit';
 import { parseTimeRange } from '../shared/time-bounds';
 import { exportQuerySchema } from '../shared/contracts/exports';
+import { inquiryExportQuerySchema } from '../shared/contracts/inquiries';
 import type { ExportService } from './export-service';
 
 const fileTypes = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
@@ -36,6 +40,19 @@ export function exportRoutes(exports: ExportService, timeZone: string): ApiRoute
       fileTypes,
       handle: async (ctx, { query }) => ({
         file: await exports.exportAudit(ctx.state.viewer, parseTimeRange(query.from, query.to, timeZone), query.format),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/exports/inquiries',
+      summary:
+        '导出留言台账（CSV 或 XLSX）：某月受理的管理范围内留言，含受理日期、承诺答复期限、答复日期、答复部门与答复内容；导出本身记入审计',
+      tag: 'exports',
+      access: 'admin',
+      query: inquiryExportQuerySchema,
+      fileTypes,
+      handle: async (ctx, { query }) => ({
+        file: await exports.exportInquiries(ctx.state.viewer, query.month, query.format),
       }),
     }),
   ];

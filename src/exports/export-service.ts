@@ -23,6 +23,8 @@ import type { ExportedDraft } from '../drafts/draft-reports';
 import { statusWord, decisionWord } from '../drafts/draft-messages';
 import type { DraftPeople } from '../drafts/draft-service-types';
 import { auditExportColumns, draftExportColumns } from '../shared/contracts/exports';
+import { inquiryExportColumns } from '../shared/contracts/inquiries';
+import { monthRange } from '../inquiries/inquiry-view-rules';
 import type { ExportFormat } from '../shared/contracts/exports';
 import { csvLine, safeCell } from './export-rules';
 import type { Cell } from './export-rules';
@@ -33,6 +35,8 @@ export interface ExportServiceDependencies {
   /** Which events the viewer may take out: the same decision as GET /audit/events. */
   auditVisibility: Pick<AuditVisibility, 'filterFor'>;
   timeZone: string;
+  /** The 留言台账 rows of a month the viewer may see (InquiryViews.ledgerRows). */
+  inquiryLedger?: (viewer: Viewer, month: string) => AsyncGenerator<Cell[]>;
   logger?: Logger;
 }
 
@@ -62,6 +66,15 @@ export class ExportService {
     const events = inBatches(streamEventsBetween(range.from, range.until) as AsyncIterable<AuditEvent>, eventBatch);
     const rows = this.auditRows(events, visible);
     return this.write('审计记录', auditExportColumns, rows, format, `audit-${this.day(range.from)}`);
+  }
+
+  /** The 留言台账 of a month (by receipt): one row per inquiry in the viewer's scope. */
+  async exportInquiries(viewer: Viewer, month: string, format: ExportFormat): Promise<ExportFile> {
+    const ledger = this.dependencies.inquiryLedger;
+    if (!ledger) throw new Error('the inquiry ledger is not wired');
+    const range = monthRange(month, this.dependencies.timeZone);
+    await this.record(viewer, 'inquiries', range, format);
+    return this.write('留言台账', inquiryExportColumns, ledger(viewer, month), format, `inquiries-${month}`);
   }
 
   private async record(viewer: Viewer, kind: string, range: { from: Date; until: Date }, format: ExportFormat) {

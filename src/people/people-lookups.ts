@@ -124,6 +124,21 @@ export class PeopleLookups {
     return unit?.name ?? '';
   }
 
+  /** The active officers of a unit (its members with the officer role), for work handed to the unit. */
+  async officersOf(unitId: string): Promise<PersonSummary[]> {
+    if (!isObjectIdText(unitId)) return [];
+    const officers = await PersonModel.find({ unitIds: unitId, roles: 'officer', active: true })
+      .sort({ _id: 1 })
+      .lean();
+    return officers.map(toSummary);
+  }
+
+  /** Units with this name (a name is unique only among siblings), oldest first. */
+  async findUnitsByName(name: string): Promise<{ id: string; name: string }[]> {
+    const units = await UnitModel.find({ name: name.trim() }, { name: 1 }).sort({ _id: 1 }).lean();
+    return units.map((unit) => ({ id: String(unit._id), name: unit.name }));
+  }
+
   /** How far the organisation is set up, for the start-up screen: people on record, and those bound in chat. */
   async setupProgress(provider: string): Promise<{ people: number; bound: number }> {
     const [people, bound] = await Promise.all([

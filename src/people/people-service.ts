@@ -203,6 +203,14 @@ export class PeopleService {
     return this.lookups.unitName(unitId);
   }
 
+  officersOf(unitId: string): Promise<PersonSummary[]> {
+    return this.lookups.officersOf(unitId);
+  }
+
+  findUnitsByName(name: string): Promise<{ id: string; name: string }[]> {
+    return this.lookups.findUnitsByName(name);
+  }
+
   unitLineage(unitIds: (Types.ObjectId | string)[]): Promise<Map<string, UnitLineage>> {
     return this.lookups.unitLineage(unitIds);
   }

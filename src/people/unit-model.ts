@@ -38,6 +38,8 @@ uniqueIndex(unitSchema, {
   message: '同一上级单位下已有同名单位',
 });
 unitSchema.index({ ancestorIds: 1 });
+// 转办 names the receiving unit.
+unitSchema.index({ name: 1, _id: 1 });
 unitSchema.index({ mainLeaderId: 1 });
 
 export const UnitModel = model<Unit>('Unit', unitSchema);

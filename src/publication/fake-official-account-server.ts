@@ -1,9 +1,10 @@
 /**
  * A local stand-in for the WeChat Official Account (公众号) platform, for the tests, the demo and the
  * bench: the APIs the connector calls (stable_token, media/uploadimg, material/add_material, draft/add,
- * freepublish submit/get/getarticle/batchget) with the platform's documented behaviour where it matters
- * (`../shared/WECHAT-OFFICIAL.md`), several accounts at once, the signed and encrypted PUBLISHJOBFINISH
- * push when a publication finishes, what an admin does by hand in the back office, and faults on demand.
+ * freepublish submit/get/getarticle/batchget, message/custom/send) with the platform's documented behaviour
+ * where it matters (`../shared/WECHAT-OFFICIAL.md`), several accounts at once, the signed and encrypted
+ * pushes (PUBLISHJOBFINISH when a publication finishes, a follower's text), what an admin does by hand in
+ * the back office, and faults on demand.
  */
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
@@ -19,9 +20,12 @@ import { FakePushSender } from './fake-official-account-push';
 import type { FakePushConfig, PushAnswer } from './fake-official-account-push';
 import { FakePublishedArticles } from './fake-official-account-articles';
 import type { FakeArticle, FakePublishJob } from './fake-official-account-articles';
+import { FakeCustomMessages, defaultCustomMessagesPerWindow } from './fake-official-account-custom-messages';
+import type { FakeCustomMessage } from './fake-official-account-custom-messages';
 
 export type { PushAnswer, SignedPush } from './fake-official-account-push';
 export type { FakeArticle, FakePublishJob } from './fake-official-account-articles';
+export type { FakeCustomMessage } from './fake-official-account-custom-messages';
 
 /** One account the fake hosts: its developer credentials and, once configured, its push settings. */
 export interface FakeOfficialAccount {
@@ -33,6 +37,8 @@ export interface FakeOfficialAccount {
 
 export interface FakeOfficialAccountOptions {
   clock?: Clock;
+  /** 客服 messages allowed per follower within 48 hours of their last message; 5, as the platform today. */
+  customMessagesPerWindow?: number;
 }
 
 interface IssuedToken {
@@ -74,11 +80,16 @@ export class FakeOfficialAccountServer {
   private readonly edits: ((content: string) => string)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly pushSender: FakePushSender;
+  private readonly customMessages: FakeCustomMessages;
 
   constructor(options: FakeOfficialAccountOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.articles = new FakePublishedArticles(this.clock);
     this.pushSender = new FakePushSender(this.clock);
+    this.customMessages = new FakeCustomMessages(
+      this.clock,
+      options.customMessagesPerWindow ?? defaultCustomMessagesPerWindow,
+    );
   }
 
   addAccount(account: FakeOfficialAccount): void {
@@ -166,6 +177,20 @@ export class FakeOfficialAccountServer {
     this.articles.markGone(articleId, 6);
   }
 
+  /**
+   * A follower wrote to the account at `at` (now by default) without a push being sent: 客服 messages to
+   * them are allowed for 48 hours, and their count starts again.
+   */
+  userMessaged(appId: string, openId: string, at: Date = this.clock.now()): void {
+    if (!this.accounts.has(appId)) throw new Error(`the fake hosts no account ${appId}`);
+    this.customMessages.userMessaged(appId, openId, at);
+  }
+
+  /** The 客服 messages the fake accepted (message/custom/send), oldest first; of one account if given. */
+  sentCustomMessages(appId?: string): FakeCustomMessage[] {
+    return this.customMessages.sent(appId);
+  }
+
   /** Finishes a held or pending publication now. */
   async finishPublication(publishId: string): Promise<void> {
     const job = this.articles.job(publishId);
@@ -175,9 +200,14 @@ export class FakeOfficialAccountServer {
 
   // ---- pushes ----
 
-  /** A follower writes to the account; resolves with the push and our server's answer. */
+  /**
+   * A follower writes to the account, which opens their 客服 window whatever our server answers; resolves
+   * with the push and our server's answer.
+   */
   sendUserText(appId: string, openId: string, content: string, at?: Date): Promise<PushAnswer> {
-    return this.pushSender.userText(this.pushConfigOf(appId), openId, content, at);
+    const config = this.pushConfigOf(appId);
+    this.customMessages.userMessaged(appId, openId, at ?? this.clock.now());
+    return this.pushSender.userText(config, openId, content, at);
   }
 
   /** Encrypts, signs and posts a push body; `tamper` forges one part of it. */
@@ -261,6 +291,9 @@ export class FakeOfficialAccountServer {
         return void (ctx.body = { errcode: 40097, errmsg: 'invalid args' });
       }
       ctx.body = this.articles.list(ctx.state.appId as string, offset, count, Number(body.no_content ?? 0) === 1);
+    });
+    router.post('/message/custom/send', (ctx) => {
+      ctx.body = this.customMessages.send(ctx.state.appId as string, bodyOf(ctx));
     });
     return router;
   }
@@ -386,6 +419,8 @@ function faultAnswer(errcode: number): Answer {
     45009: 'reach max api daily quota limit',
     40164: 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist',
     48001: 'api unauthorized',
+    45015: 'response out of time limit or subscription is canceled',
+    45047: 'out of response count limit',
   };
   return { errcode, errmsg: errmsg[errcode] ?? 'system error' };
 }

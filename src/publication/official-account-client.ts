@@ -1,12 +1,13 @@
 /**
- * The WeChat Official Account (公众号) server APIs the publication connector calls, over `fetch` with a
- * configurable base URL (tests and the demo point it at the local fake). One stable_token per client is
- * cached until shortly before its stated expiry, fetched once for concurrent callers, and fetched again
- * when the platform says it is invalid (40001) or expired (42001); the call is then retried once.
+ * The WeChat Official Account (公众号) server APIs the publication connector calls, and the 客服 text
+ * message that answers a follower, over `fetch` with a configurable base URL (tests and the demo point it
+ * at the local fake). One stable_token per client is cached until shortly before its stated expiry,
+ * fetched once for concurrent callers, and fetched again when the platform says it is invalid (40001) or
+ * expired (42001); the call is then retried once.
  *
  * The AppSecret travels only in the stable_token POST body: never in a URL, an error, or a log line.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { OfficialAccountApiError, officialAccountUnreachable } from './official-account-errors';
@@ -22,7 +23,7 @@ import {
 } from './official-account-answers';
 import type { PublicationState, PublishedArticle, PublishedList } from './official-account-answers';
 
-export { OfficialAccountApiError } from './official-account-errors';
+export { OfficialAccountApiError, isReplyQuotaExhausted, isReplyWindowClosed } from './official-account-errors';
 export type { PublicationState, PublishedArticle, PublishedList, PublishStatus } from './official-account-answers';
 
 /** One article of a draft, as draft/add takes it (the platform's limits are checked before, at submission). */
@@ -49,6 +50,9 @@ export interface OfficialAccountClientOptions {
   /** Per request. */
   timeoutMs?: number;
 }
+
+/** An answer that carries nothing but errcode 0 (message/custom/send). */
+const acknowledgedAnswer = z.object({});
 
 /** access_token invalid (40001) or expired (42001): fetch the token again and retry once. */
 const tokenErrorCodes = new Set([40001, 42001]);
@@ -183,6 +187,19 @@ export class OfficialAccountClient {
         articles: item.content.news_item.map(toPublishedArticle),
       })),
     };
+  }
+
+  /**
+   * A 客服 text message to a follower (message/custom/send). The platform takes it only within 48 hours of
+   * the follower's last message and only so many per such window (5): otherwise the call fails with 45015
+   * or 45047, which `isReplyWindowClosed` and `isReplyQuotaExhausted` recognise.
+   */
+  async sendCustomText(openId: string, text: string): Promise<void> {
+    await this.callWithToken('message/custom/send', acknowledgedAnswer, {
+      touser: openId,
+      msgtype: 'text',
+      text: { content: text },
+    });
   }
 
   /** Calls `api` (a path under /cgi-bin) with the token; on a token error, drops the token and retries once. */

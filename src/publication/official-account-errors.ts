@@ -33,6 +33,9 @@ const advice: Record<number, (errmsg: string) => string> = {
   53503: () => '该草稿未通过发布检查（53503），请检查标题、正文与图片后重新提交',
   53504: () => '需前往公众号后台发布：该草稿需要管理员确认后才能发布（53504）',
   53505: () => '请在公众号后台手动发布该草稿（53505）',
+  45015: () =>
+    '回复时间超过限制（45015）：用户 48 小时内没有给公众号发过消息，客服消息已无法送达，请等用户再次留言后回复',
+  45047: () => '客服接口下行条数超过上限（45047）：用户上次留言后可回复的条数已用完，请等用户再次留言后回复',
 };
 
 /** A non-zero errcode from the platform, or (errcode null) no usable answer at all. */
@@ -66,4 +69,20 @@ export function officialAccountUnreachable(
     ? `公众号接口 ${host} 在 ${timeoutMs < 1000 ? `${timeoutMs} 毫秒` : `${Math.round(timeoutMs / 1000)} 秒`}内没有响应，请稍后再试；若持续如此，请检查网络或 API 地址设置`
     : `无法连接公众号接口 ${host}，请检查本服务器的网络（能否访问外网）与 API 地址设置`;
   return new OfficialAccountApiError(null, '', api, message, cause);
+}
+
+/**
+ * 45015: the follower's last message is more than 48 hours old (or there is none), so a 客服 message can
+ * no longer reach them until they write again. Not a fault to retry or to show an admin as one.
+ */
+export function isReplyWindowClosed(error: unknown): boolean {
+  return error instanceof OfficialAccountApiError && error.errcode === 45015;
+}
+
+/**
+ * 45047: the 客服 messages allowed since the follower's last message (5 in 48 hours) are used up; the
+ * count starts again when they write again.
+ */
+export function isReplyQuotaExhausted(error: unknown): boolean {
+  return error instanceof OfficialAccountApiError && error.errcode === 45047;
 }

@@ -156,6 +156,29 @@ const configSchema = z.object({
     workdayEnd: z.string().regex(/^\d{1,2}:\d{2}$/, 'must look like 18:00'),
     baselineCounts: z.enum(['calendar-days', 'working-days']),
   }),
+  /** Public inquiries (R8): deadlines in working time and the platform's reply limits. */
+  inquiries: z.object({
+    acknowledgeWorkingHours: z.coerce.number().positive().max(40),
+    answerWorkingDays: z.object({
+      consultation: integer(1, 15),
+      suggestion: integer(1, 15),
+      complaint: integer(1, 15),
+      other: integer(1, 15),
+    }),
+    maxWorkingDays: integer(1, 60),
+    joinWindowMinutes: integer(0, 1440),
+    replyWindowHours: integer(1, 48),
+    replyQuota: integer(1, 50),
+    windowWarningMinutes: integer(10, 1440),
+    autoAcknowledge: z.preprocess((value) => (typeof value === 'string' ? value === 'true' : value), z.boolean()),
+    acknowledgementTemplate: z
+      .string()
+      .min(1)
+      .max(300)
+      .refine((text) => text.includes('{date}'), {
+        error: 'must contain {date}, the promised date',
+      }),
+  }),
   retention: z.object({
     /**
      * Days given reminders and job run records are kept; a reminder that still stops a repeat (an open

@@ -14,3 +14,4 @@ export type * from './connections';
 export type * from './publications';
 export type * from './sweeps';
 export type * from './publication-checks';
+export type * from './inquiries';

@@ -1,5 +1,10 @@
 import http from 'node:http';
-import { OfficialAccountApiError, OfficialAccountClient } from '../../../src/publication/official-account-client';
+import {
+  OfficialAccountApiError,
+  OfficialAccountClient,
+  isReplyQuotaExhausted,
+  isReplyWindowClosed,
+} from '../../../src/publication/official-account-client';
 import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
 import { ManualClock } from '../../../src/shared/clock';
 import { createLogger } from '../../../src/shared/logger';
@@ -318,6 +323,85 @@ describe('publishing through the API', () => {
     expect((await failureOf(client.listPublished({ offset: 0, count: 21 }))).errcode).toBe(40097);
     const other = await failureOf(clientFor().getArticle('no-such-article'));
     expect(other.errcode).toBe(53600);
+  });
+});
+
+describe('客服 messages to a follower', () => {
+  const hour = 3600_000;
+
+  test('when a follower wrote 47 hours ago, then a text sent to them reaches the platform', async () => {
+    fake.userMessaged(account.appId, 'oWindowOpen', clock.now());
+    clock.advance(47 * hour);
+    await clientFor().sendCustomText('oWindowOpen', '您的留言已收到，我们将在 5 个工作日内答复');
+    expect(fake.sentCustomMessages(account.appId).filter((message) => message.openId === 'oWindowOpen')).toEqual([
+      {
+        appId: account.appId,
+        openId: 'oWindowOpen',
+        text: '您的留言已收到，我们将在 5 个工作日内答复',
+        at: clock.now(),
+      },
+    ]);
+  });
+
+  test('when the follower wrote more than 48 hours ago or never, then the send fails as a closed window', async () => {
+    const client = clientFor();
+    fake.userMessaged(account.appId, 'oWindowClosed', clock.now());
+    clock.advance(48 * hour + 1000);
+    const late = await failureOf(client.sendCustomText('oWindowClosed', '迟到的答复'));
+    expect(late).toMatchObject({ errcode: 45015, api: 'message/custom/send' });
+    expect(isReplyWindowClosed(late)).toBe(true);
+    expect(isReplyQuotaExhausted(late)).toBe(false);
+    expect(late.message).toContain('回复时间超过限制');
+    const stranger = await failureOf(client.sendCustomText('oNeverWrote', '你好'));
+    expect(isReplyWindowClosed(stranger)).toBe(true);
+    const openIds = fake.sentCustomMessages().map((message) => message.openId);
+    expect(openIds).not.toContain('oWindowClosed');
+    expect(openIds).not.toContain('oNeverWrote');
+  });
+
+  test('when five texts went out since the follower wrote, then the sixth fails as over quota until they write again', async () => {
+    const client = clientFor();
+    fake.userMessaged(account.appId, 'oQuota', clock.now());
+    for (let count = 1; count <= 5; count += 1) await client.sendCustomText('oQuota', `第 ${count} 条`);
+    const sixth = await failureOf(client.sendCustomText('oQuota', '第 6 条'));
+    expect(sixth.errcode).toBe(45047);
+    expect(isReplyQuotaExhausted(sixth)).toBe(true);
+    expect(isReplyWindowClosed(sixth)).toBe(false);
+    expect(sixth.message).toContain('客服接口下行条数超过上限');
+    clock.advance(hour);
+    fake.userMessaged(account.appId, 'oQuota', clock.now());
+    await client.sendCustomText('oQuota', '第 6 条');
+    const texts = fake.sentCustomMessages(account.appId).filter((message) => message.openId === 'oQuota');
+    expect(texts.map((message) => message.text)).toEqual([
+      '第 1 条',
+      '第 2 条',
+      '第 3 条',
+      '第 4 条',
+      '第 5 条',
+      '第 6 条',
+    ]);
+  });
+
+  test('when the platform is set to fail a send, then the injected errcode comes back inside an open window', async () => {
+    fake.userMessaged(account.appId, 'oFault', clock.now());
+    fake.failNext('message/custom/send', 45047);
+    const error = await failureOf(clientFor().sendCustomText('oFault', '你好'));
+    expect(isReplyQuotaExhausted(error)).toBe(true);
+    expect(fake.sentCustomMessages().map((message) => message.openId)).not.toContain('oFault');
+  });
+
+  test('when the fake allows fewer texts per window, then the quota follows its option', async () => {
+    const strict = new FakeOfficialAccountServer({ clock, customMessagesPerWindow: 1 });
+    strict.addAccount(account);
+    try {
+      const client = clientFor({ apiBaseUrl: await strict.start() });
+      strict.userMessaged(account.appId, 'oStrict', clock.now());
+      await client.sendCustomText('oStrict', '第 1 条');
+      expect((await failureOf(client.sendCustomText('oStrict', '第 2 条'))).errcode).toBe(45047);
+      expect(strict.sentCustomMessages()).toHaveLength(1);
+    } finally {
+      await strict.stop();
+    }
   });
 });
 

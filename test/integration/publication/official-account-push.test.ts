@@ -188,6 +188,19 @@ describe('genuine pushes', () => {
     ]);
   });
 
+  test('when a follower writes to the account, then 客服 texts may go back to them for 48 hours', async () => {
+    await fake.sendUserText(account.appId, 'oFollower456', '请问社保卡在哪里补办？');
+    await client.sendCustomText('oFollower456', '您好，可到就近的社保服务窗口补办');
+    expect(fake.sentCustomMessages(account.appId)).toContainEqual({
+      appId: account.appId,
+      openId: 'oFollower456',
+      text: '您好，可到就近的社保服务窗口补办',
+      at: clock.now(),
+    });
+    clock.advance(48 * 3600_000 + 1000);
+    await expect(client.sendCustomText('oFollower456', '补充说明')).rejects.toMatchObject({ errcode: 45015 });
+  });
+
   test('when a genuine push is of a kind the connector does not act on, then it is answered and ignored', async () => {
     const subscribe = buildCallbackXml({ FromUserName: 'oNew', CreateTime: 1, MsgType: 'event', Event: 'subscribe' });
     const answer = await fake.deliverPush(account.appId, subscribe);

@@ -1,0 +1,66 @@
+/**
+ * What people are told about inquiries, in Chinese: the officers' notices and reminders, the leader's
+ * and the admins', and the replies to the chat commands. Pure.
+ */
+import { excerpt, inquiryKindWords, promiseDateWords } from './inquiry-rules';
+import type { InquiryKind } from './inquiry-rules';
+import { formatWallTime } from '../shared/wall-time';
+
+export interface InquiryHeading {
+  code: string;
+  accountName: string;
+  kind: InquiryKind;
+  text: string;
+  answerDueOn: string;
+}
+
+/** "#Q7K2 来自「XX发布」的咨询：……" */
+export function inquiryHeading(inquiry: InquiryHeading): string {
+  return `#${inquiry.code} 来自「${inquiry.accountName}」的${inquiryKindWords[inquiry.kind]}：${excerpt(inquiry.text, 80)}`;
+}
+
+export function newInquiryText(inquiry: InquiryHeading, how: { acknowledged: boolean; joined: boolean }): string {
+  const lead = how.joined ? `留言 #${inquiry.code} 有新消息` : '新留言';
+  const acknowledged = how.acknowledged ? '已自动回复留言人，承诺' : '请在';
+  return [
+    `${lead} ${inquiryHeading(inquiry)}`,
+    `${acknowledged}${promiseDateWords(inquiry.answerDueOn)}前答复。`,
+    `回复“答复 ${inquiry.code} 内容”答复；在平台后台答复的，回复“已答复 ${inquiry.code} [说明]”登记；` +
+      `“延期 ${inquiry.code} 日期 理由”延期，“转办 ${inquiry.code} 单位名”转办。`,
+  ].join('\n');
+}
+
+export function transferredText(inquiry: InquiryHeading, fromUnitName: string): string {
+  return [
+    `【转办留言】${fromUnitName}转来留言 ${inquiryHeading(inquiry)}`,
+    `请于${promiseDateWords(inquiry.answerDueOn)}前答复（期限不因转办重新计算）。`,
+    `回复“答复 ${inquiry.code} 内容”答复，或在平台后台答复后回复“已答复 ${inquiry.code}”。`,
+  ].join('\n');
+}
+
+export function answerSoonText(inquiry: InquiryHeading): string {
+  return `【留言提醒】${inquiryHeading(inquiry)}\n答复期限为${promiseDateWords(inquiry.answerDueOn)}（下一个工作日），请及时答复：答复 ${inquiry.code} 内容。如需延期，请回复“延期 ${inquiry.code} 日期 理由”。`;
+}
+
+export function dueText(inquiry: InquiryHeading, unitName: string): string {
+  return `【留言逾期】${unitName}的留言 ${inquiryHeading(inquiry)}\n承诺的答复期限${promiseDateWords(inquiry.answerDueOn)}已过，尚未答复。请督促办理。`;
+}
+
+export function overdueDigestText(items: { heading: InquiryHeading; unitName: string }[], today: string): string {
+  const lines = items
+    .slice(0, 20)
+    .map(
+      (item) =>
+        `· #${item.heading.code} ${item.unitName}「${item.heading.accountName}」期限${promiseDateWords(item.heading.answerDueOn)}：${excerpt(item.heading.text, 30)}`,
+    );
+  const more = items.length > 20 ? [`……另有 ${items.length - 20} 条，详见小程序“留言”页。`] : [];
+  return [
+    `【逾期留言】截至${promiseDateWords(today)}，管理范围内有 ${items.length} 条留言超过承诺期限未答复：`,
+    ...lines,
+    ...more,
+  ].join('\n');
+}
+
+export function windowClosingText(inquiry: InquiryHeading, closesAt: Date, timeZone: string): string {
+  return `【回复窗口】${inquiryHeading(inquiry)}\n平台的 48 小时回复窗口将于 ${formatWallTime(closesAt, timeZone)} 关闭，之后只能在公众号后台答复。请尽快回复：答复 ${inquiry.code} 内容。`;
+}

@@ -1,0 +1,193 @@
+/**
+ * The inquiries' reminders (R8): each open inquiry's next reminder time is kept in `inquiry_reminders`;
+ * the job (src/jobs/inquiry-reminder-job.ts, working hours only, claimed once) reads the entries due,
+ * then those inquiries by id, enqueues what is due (keys per inquiry, stage and promised date or day, so
+ * a second scheduler or a repeated run sends nothing twice), and moves each entry to its next time.
+ * The admins get one list a day of what is overdue in their scope, not one message per inquiry.
+ */
+import type { AnyBulkWriteOperation } from 'mongoose';
+import type { OutboxEntry } from '../outbox/outbox-service';
+import type { PersonSummary } from '../people/people-records';
+import { civilDate } from '../shared/wall-clock';
+import { unique } from '../shared/unique';
+import { dueInquiryReminders, replyWindowClosesAt } from './inquiry-rules';
+import type { InquiryClock, InquiryPolicy } from './inquiry-rules';
+import { InquiryModel } from './inquiry-model';
+import type { Inquiry } from './inquiry-model';
+import { InquiryReminderModel } from './inquiry-reminder-model';
+import type { InquiryReminder } from './inquiry-reminder-model';
+import { answerSoonText, dueText, overdueDigestText, windowClosingText } from './inquiry-messages';
+import type { InquiryHeading } from './inquiry-messages';
+import type { InquiryAccount } from './inquiry-account';
+
+type ReminderFields = Pick<
+  Inquiry,
+  '_id' | 'status' | 'source' | 'answerDueOn' | 'lastCitizenMessageAt' | 'repliesInWindow' | 'messages'
+>;
+
+function reminderStateOf(inquiry: ReminderFields) {
+  const lastIn = inquiry.messages.findLastIndex((message) => message.direction === 'in');
+  return {
+    source: inquiry.source,
+    answerDueOn: inquiry.answerDueOn,
+    lastCitizenMessageAt: inquiry.lastCitizenMessageAt,
+    repliesInWindow: inquiry.repliesInWindow,
+    // An acknowledgement answers nobody: only an answer after the last message counts as a reply.
+    repliedInWindow: inquiry.messages.slice(lastIn + 1).some((message) => message.purpose === 'answer'),
+  };
+}
+
+/** Keeps the inquiry's entry in step with it: its next reminder time while open, none once it ended. */
+export async function scheduleReminders(
+  inquiry: ReminderFields,
+  clock: InquiryClock,
+  policy: InquiryPolicy,
+  now: Date,
+): Promise<void> {
+  const plan = inquiry.status === 'open' ? dueInquiryReminders(reminderStateOf(inquiry), now, clock, policy) : null;
+  // A reminder due already and not sent yet: now (the job sends it on its next run in working hours).
+  const at = plan && plan.due.length > 0 ? now : (plan?.nextAt ?? null);
+  if (at) await InquiryReminderModel.updateOne({ _id: inquiry._id }, { $set: { nextAt: at } }, { upsert: true });
+  else await InquiryReminderModel.deleteOne({ _id: inquiry._id });
+}
+
+export interface ReminderRunDependencies {
+  timeZone: string;
+  policy: InquiryPolicy;
+  clockFor(unitId: string): Promise<InquiryClock>;
+  accounts: { findAccounts(ids: string[]): Promise<Map<string, InquiryAccount>> };
+  people: {
+    officersOf(unitId: string): Promise<PersonSummary[]>;
+    unitName(unitId: string): Promise<string>;
+    /** The active admins whose scope covers each unit. */
+    adminsCovering(unitIds: string[]): Promise<Map<string, string[]>>;
+  };
+  maskPersonalData(text: string): string;
+}
+
+const readBatch = 1_000;
+
+/** The reminders due at `now`, as outbox entries, with the entries moved on. Returns how many were enqueued. */
+export async function collectInquiryReminders(
+  now: Date,
+  dependencies: ReminderRunDependencies,
+): Promise<{ entries: OutboxEntry[]; moves: AnyBulkWriteOperation<InquiryReminder>[] }> {
+  const dueEntries = await InquiryReminderModel.find({ nextAt: { $lte: now } }, { _id: 1 })
+    .sort({ nextAt: 1 })
+    .batchSize(readBatch)
+    .lean<Pick<InquiryReminder, '_id'>[]>();
+  if (dueEntries.length === 0) return { entries: [], moves: [] };
+  const inquiries = await InquiryModel.find(
+    { _id: { $in: dueEntries.map((entry) => entry._id) } },
+    { timeline: 0, extensions: 0 },
+  )
+    .batchSize(readBatch)
+    .lean<Inquiry[]>();
+  const byId = new Map(inquiries.map((inquiry) => [String(inquiry._id), inquiry]));
+  const accounts = await dependencies.accounts.findAccounts(
+    unique(inquiries.map((inquiry) => String(inquiry.accountId))),
+  );
+  const clocks = new Map<string, Promise<InquiryClock>>();
+  const clockOf = (unitId: string) => {
+    if (!clocks.has(unitId)) clocks.set(unitId, dependencies.clockFor(unitId));
+    return clocks.get(unitId) as Promise<InquiryClock>;
+  };
+  const unitNames = new Map<string, Promise<string>>();
+  const unitNameOf = (unitId: string) => {
+    if (!unitNames.has(unitId)) unitNames.set(unitId, dependencies.people.unitName(unitId));
+    return unitNames.get(unitId) as Promise<string>;
+  };
+  const officers = new Map<string, Promise<PersonSummary[]>>();
+  const officersOf = (unitId: string, account: InquiryAccount | undefined) => {
+    if (!officers.has(unitId)) officers.set(unitId, dependencies.people.officersOf(unitId));
+    return (officers.get(unitId) as Promise<PersonSummary[]>).then((found) =>
+      unique([
+        ...(account && account.unitId === unitId && account.backendAdminId ? [account.backendAdminId] : []),
+        ...(found.length > 0 || !account ? found.map((person) => person.id) : []),
+      ]),
+    );
+  };
+
+  const entries: OutboxEntry[] = [];
+  const moves: AnyBulkWriteOperation<InquiryReminder>[] = [];
+  const overdue: { inquiry: Inquiry; heading: InquiryHeading; unitId: string }[] = [];
+  const today = civilDate(now, dependencies.timeZone);
+  for (const { _id } of dueEntries) {
+    const inquiry = byId.get(String(_id));
+    if (!inquiry || inquiry.status !== 'open') {
+      moves.push({ deleteOne: { filter: { _id } } });
+      continue;
+    }
+    const unitId = String(inquiry.unitId);
+    const clock = await clockOf(unitId);
+    const { due, nextAt } = dueInquiryReminders(reminderStateOf(inquiry), now, clock, dependencies.policy);
+    moves.push(
+      nextAt ? { updateOne: { filter: { _id }, update: { $set: { nextAt } } } } : { deleteOne: { filter: { _id } } },
+    );
+    if (due.length === 0) continue;
+    const account = accounts.get(String(inquiry.accountId));
+    const heading: InquiryHeading = {
+      code: inquiry.code,
+      accountName: account?.name ?? '',
+      kind: inquiry.kind,
+      text: dependencies.maskPersonalData(inquiry.messages.find((message) => message.direction === 'in')?.text ?? ''),
+      answerDueOn: inquiry.answerDueOn,
+    };
+    const keyOf = (key: string, personId: string) => `inquiry:${String(inquiry._id)}:${key}:${personId}`;
+    for (const reminder of due) {
+      switch (reminder.stage) {
+        case 'answer-soon':
+        case 'window-closing': {
+          const closesAt = replyWindowClosesAt(inquiry, dependencies.policy);
+          const text =
+            reminder.stage === 'answer-soon' || !closesAt
+              ? answerSoonText(heading)
+              : windowClosingText(heading, closesAt, dependencies.timeZone);
+          for (const personId of await officersOf(unitId, account)) {
+            entries.push({ idempotencyKey: keyOf(reminder.key, personId), recipient: { personId }, text });
+          }
+          break;
+        }
+        case 'due': {
+          const leaderId = account?.leaderInChargeId;
+          if (leaderId) {
+            entries.push({
+              idempotencyKey: keyOf(reminder.key, leaderId),
+              recipient: { personId: leaderId },
+              text: dueText(heading, await unitNameOf(unitId)),
+            });
+          }
+          break;
+        }
+        case 'overdue':
+          overdue.push({ inquiry, heading, unitId });
+          break;
+      }
+    }
+  }
+  if (overdue.length > 0) {
+    const admins = await dependencies.people.adminsCovering(unique(overdue.map((item) => item.unitId)));
+    const byAdmin = new Map<string, { heading: InquiryHeading; unitName: string }[]>();
+    for (const item of overdue) {
+      const unitName = await unitNameOf(item.unitId);
+      for (const adminId of admins.get(item.unitId) ?? []) {
+        byAdmin.set(adminId, [...(byAdmin.get(adminId) ?? []), { heading: item.heading, unitName }]);
+      }
+    }
+    for (const [adminId, items] of byAdmin) {
+      entries.push({
+        idempotencyKey: `inquiries-overdue:${today}:${adminId}`,
+        recipient: { personId: adminId },
+        text: overdueDigestText(items, today),
+      });
+    }
+  }
+  return { entries, moves };
+}
+
+/** Moves the entries on, in one bulk write per thousand. */
+export async function moveReminders(moves: AnyBulkWriteOperation<InquiryReminder>[]): Promise<void> {
+  for (let start = 0; start < moves.length; start += readBatch) {
+    await InquiryReminderModel.bulkWrite(moves.slice(start, start + readBatch), { ordered: false });
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * Public inquiries over the API (issue 26): registered by hand, read inside and outside the viewer's
+ * scope (masked for all but the answering unit), extended and answered, and a month's figures against a
+ * fixture computed by hand.
+ */
+import type http from 'node:http';
+import request from 'supertest';
+import { ManualClock } from '../../../src/shared/clock';
+import { createServices } from '../../../src/services';
+import { createLogger } from '../../../src/shared/logger';
+import { AccessTokens } from '../../../src/api/access-tokens';
+import { InquiryModel } from '../../../src/inquiries/inquiry-model';
+import type { InquiryDetail, InquiryFiguresReport, InquiryList } from '../../../src/shared/contracts';
+import { cliToken, startApi, stopApi } from '../../support/api-harness';
+import { connectTestDatabase } from '../../support/database';
+import { importSampleOrganization, personId } from '../../support/people-factories';
+import { openAccount } from '../../support/registry-factories';
+
+// Monday 2 November 2026, 09:00 in Beijing.
+const clock = new ManualClock('2026-11-02T01:00:00Z');
+const tokens = new AccessTokens('inquiry-api-test-secret-0123456789abcdef', 3600, clock);
+const services = createServices({ clock, logger: createLogger('silent') });
+let server: http.Server;
+let accountId: string;
+let secondAccountId: string;
+
+beforeAll(async () => {
+  await connectTestDatabase();
+  await importSampleOrganization(services.people);
+  accountId = String(
+    (
+      await openAccount(services, {
+        unit: '县应急管理局',
+        name: '应急发布',
+        platform: 'weibo',
+        leader: '王建华',
+        admin: '刘洋',
+      })
+    )._id,
+  );
+  secondAccountId = String(
+    (
+      await openAccount(services, {
+        unit: '县应急管理局',
+        name: '应急抖音',
+        platform: 'douyin',
+        leader: '王建华',
+        admin: '刘洋',
+      })
+    )._id,
+  );
+  server = startApi(services, { wechatBaseUrl: 'http://127.0.0.1:9', tokens }).server;
+}, 60_000);
+
+afterAll(() => stopApi(server, services));
+
+const bearer = async (name: string, code?: string) =>
+  `Bearer ${(await cliToken(tokens, clock, await personId(name, code))).token}`;
+
+async function get<Body>(name: string, path: string, code?: string) {
+  const answer = await request(server)
+    .get(`/api/v1${path}`)
+    .set('Authorization', await bearer(name, code));
+  return { status: answer.status, body: answer.body as Body & { error?: { code: string } } };
+}
+
+async function post<Body>(name: string, path: string, body: object) {
+  const answer = await request(server)
+    .post(`/api/v1${path}`)
+    .set('Authorization', await bearer(name))
+    .send(body);
+  return { status: answer.status, body: answer.body as Body & { error?: { code: string } } };
+}
+
+describe('an inquiry registered by hand', () => {
+  test('when the officer registers a citizen’s message, then its answering unit reads it as written, an admin masked, and an officer of another unit neither in the list nor by id', async () => {
+    const registered = await post<InquiryDetail>('刘洋', '/inquiries', {
+      accountId,
+      text: '请问防汛物资在哪里领取？我的电话13812345678',
+      citizenLabel: '微博用户 王先生',
+    });
+
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({
+      accountName: '应急发布',
+      unitName: '县应急管理局',
+      kind: 'consultation',
+      kindText: '咨询',
+      status: 'open',
+      source: 'manual',
+      answerDueOn: '2026-11-09',
+      overdue: false,
+      mayAct: true,
+    });
+    const id = registered.body.id;
+    const stored = await InquiryModel.findById(id).lean();
+    expect(stored?.messages[0].text).toBe('请问防汛物资在哪里领取？我的电话13812345678');
+
+    const asOfficer = await get<InquiryDetail>('刘洋', `/inquiries/${id}`);
+    expect(asOfficer.body.messages[0].text).toContain('13812345678');
+    expect(asOfficer.body.timeline.map((entry) => [entry.action, entry.by?.name])).toEqual([
+      ['inquiry.received', '刘洋'],
+    ]);
+
+    const asAdmin = await get<InquiryDetail>('李静', `/inquiries/${registered.body.code}`);
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.body.messages[0].text).toContain('138****5678');
+    expect(asAdmin.body.messages[0].text).not.toContain('13812345678');
+    const adminList = await get<InquiryList>('李静', `/inquiries?accountId=${accountId}`);
+    expect(adminList.body.items.find((item) => item.id === id)?.excerpt).toBe(
+      '请问防汛物资在哪里领取？我的电话138****5678',
+    );
+
+    // 张伟 (JYJ004) is an officer of the education bureau.
+    const outsider = await get<InquiryDetail>('张伟', `/inquiries/${id}`, 'JYJ004');
+    expect([outsider.status, outsider.body.error?.code]).toEqual([404, 'INQUIRY_NOT_FOUND']);
+    expect(JSON.stringify(outsider.body)).not.toContain('防汛');
+    const outsiderList = await get<InquiryList>('张伟', '/inquiries', 'JYJ004');
+    expect(outsiderList.body.items).toEqual([]);
+    const outsiderStep = await request(server)
+      .post(`/api/v1/inquiries/${id}/answer`)
+      .set('Authorization', await bearer('张伟', 'JYJ004'))
+      .send({ text: '不归我管' });
+    expect(outsiderStep.status).toBe(404);
+  });
+
+  test('when the officer extends the promise and then answers, then the detail shows the new promise, the reason and the answer, on time', async () => {
+    const registered = await post<InquiryDetail>('刘洋', '/inquiries', {
+      accountId,
+      text: '建议增设避难场所指示牌',
+      kind: 'suggestion',
+    });
+    const id = registered.body.id;
+
+    const extended = await post<{ citizenTold: boolean; inquiry: InquiryDetail }>('刘洋', `/inquiries/${id}/extend`, {
+      dueOn: '2026-11-16',
+      reason: '需会同住建部门核实',
+    });
+    expect(extended.status).toBe(200);
+    expect(extended.body.citizenTold).toBe(false);
+    expect(extended.body.inquiry.answerDueOn).toBe('2026-11-16');
+    expect(extended.body.inquiry.extensions).toEqual([
+      expect.objectContaining({
+        fromDueOn: '2026-11-09',
+        toDueOn: '2026-11-16',
+        reason: '需会同住建部门核实',
+        by: expect.objectContaining({ name: '刘洋' }),
+      }),
+    ]);
+
+    const answered = await post<{ outcome: string; inquiry: InquiryDetail }>('刘洋', `/inquiries/${id}/answer`, {
+      text: '感谢建议，已安排设置。',
+    });
+    expect(answered.status).toBe(200);
+    expect(answered.body.outcome).toBe('recorded');
+    expect(answered.body.inquiry).toMatchObject({
+      status: 'answered',
+      answerText: '感谢建议，已安排设置。',
+      answerChannel: 'back-office',
+    });
+    expect(answered.body.inquiry.timeline.map((entry) => entry.action)).toEqual([
+      'inquiry.received',
+      'inquiry.extended',
+      'inquiry.answered',
+    ]);
+    const again = await post('刘洋', `/inquiries/${id}/answer`, { text: '再答一次' });
+    expect([again.status, again.body.error?.code]).toEqual([409, 'INQUIRY_ENDED']);
+    const stored = await InquiryModel.findById(id).lean();
+    expect(stored?.status).toBe('answered');
+  });
+});
+
+describe('the figures of a month', () => {
+  test('when inquiries of December are answered on time, late, marked invalid or left open, then the figures and filters match the hand count', async () => {
+    // Monday 7 December 2026, 09:00: consultations are due Monday 14 December (5 working days); the
+    // working day runs 08:30–18:00 (9.5 h).
+    clock.set('2026-12-07T01:00:00Z');
+    const register = async (account: string, text: string) =>
+      (await post<InquiryDetail>('刘洋', '/inquiries', { accountId: account, text })).body.id;
+    const a = await register(accountId, '甲');
+    const b = await register(accountId, '乙');
+    const c = await register(accountId, '丙');
+    const d = await register(accountId, '丁');
+    const e = await register(secondAccountId, '戊');
+
+    clock.set('2026-12-07T03:00:00Z'); // 11:00 the same day: a took 2 working hours, on time
+    await post('刘洋', `/inquiries/${a}/answer`, { text: '答甲' });
+    clock.set('2026-12-08T01:00:00Z'); // Tue 09:00: b took 9 h (Mon 09:00–18:00) + 0.5 h = 9.5 h, on time
+    await post('刘洋', `/inquiries/${b}/answer`, { text: '答乙' });
+    await post('刘洋', `/inquiries/${d}/invalid`, { reason: 'spam' });
+    clock.set('2026-12-15T01:00:00Z'); // Tue 15 Dec 09:00: c took 9 + 5 × 9.5 (Tue–Mon) + 0.5 = 57 h, a day late
+    await post('刘洋', `/inquiries/${c}/answer`, { text: '答丙' });
+    clock.set('2026-12-17T02:00:00Z'); // Thu 17 Dec 10:00: e is still open, past its promise
+
+    // 留言数 5; 有效 4 (d is spam); 答复 3 → 答复率 3/4 = 0.75; 按期 2 (a, b) of 答复 3 + 逾期 1 (e) → 0.5;
+    // hours sorted [2, 9.5, 57]: median the 2nd (ceil(0.5 × 3)), p90 the 3rd (ceil(0.9 × 3)).
+    const totals = {
+      received: 5,
+      valid: 4,
+      answered: 3,
+      answerRate: 0.75,
+      answeredOnTime: 2,
+      onTimeRate: 0.5,
+      medianAnswerWorkingHours: 9.5,
+      p90AnswerWorkingHours: 57,
+      overdue: 1,
+    };
+    const byAccount = await get<InquiryFiguresReport>('李静', '/inquiries/figures?month=2026-12&groupBy=account');
+    expect(byAccount.status).toBe(200);
+    expect(byAccount.body.totals).toEqual(totals);
+    const group = (id: string) => byAccount.body.groups.find((candidate) => candidate.id === id);
+    // 应急发布: 4 received, 3 valid, all answered (1.0), 2 of 3 on time (0.6667), none overdue.
+    expect(group(accountId)).toEqual({
+      id: accountId,
+      name: '应急发布',
+      figures: { ...totals, received: 4, valid: 3, answerRate: 1, onTimeRate: 0.6667, overdue: 0 },
+    });
+    // 应急抖音: e alone, unanswered and overdue: 答复率 0, 按期答复率 0/1.
+    expect(group(secondAccountId)?.figures).toEqual({
+      received: 1,
+      valid: 1,
+      answered: 0,
+      answerRate: 0,
+      answeredOnTime: 0,
+      onTimeRate: 0,
+      medianAnswerWorkingHours: null,
+      p90AnswerWorkingHours: null,
+      overdue: 1,
+    });
+    const byUnit = await get<InquiryFiguresReport>('刘洋', '/inquiries/figures?month=2026-12&groupBy=unit');
+    expect(byUnit.body.groups).toEqual([{ id: expect.any(String), name: '县应急管理局', figures: totals }]);
+    const outside = await get<InquiryFiguresReport>('张伟', '/inquiries/figures?month=2026-12', 'JYJ004');
+    expect(outside.body.groups).toEqual([]);
+    expect(outside.body.totals.received).toBe(0);
+
+    const overdue = await get<InquiryList>('李静', '/inquiries?overdue=true&month=2026-12');
+    expect(overdue.body.items.map((item) => [item.id, item.overdue])).toEqual([[e, true]]);
+    const answered = await get<InquiryList>('李静', '/inquiries?status=answered&month=2026-12&limit=2');
+    expect(answered.body.items).toHaveLength(2);
+    const rest = await get<InquiryList>(
+      '李静',
+      `/inquiries?status=answered&month=2026-12&limit=2&cursor=${answered.body.nextCursor}`,
+    );
+    expect([...answered.body.items, ...rest.body.items].map((item) => item.id).sort()).toEqual([a, b, c].sort());
+    expect(rest.body.nextCursor).toBeNull();
+  });
+});
