@@ -16,11 +16,11 @@ import type { AuditedChange } from '../audit/audit-ledger';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { WorkingCalendar, WorkingHours } from '../cadence/calendar-rules';
 import type { PersonSummary } from '../people/people-records';
-import { inquiryKindWords } from './inquiry-rules';
+import { answeringOfficerIds, inquiryKindWords } from './inquiry-rules';
 import type { InquiryClock, InquiryKind, InquiryPolicy } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
 import type { Inquiry, InquiryTimelineEntry, ReplyChannel, ThreadMessage } from './inquiry-model';
-import { newInquiryText } from './inquiry-messages';
+import { importedText, newInquiryText } from './inquiry-messages';
 import type { InquiryHeading } from './inquiry-messages';
 import { scheduleReminders } from './inquiry-reminders';
 import type { InquiryAccount } from './inquiry-account';
@@ -99,13 +99,36 @@ export class InquiryContext {
     exceptPersonId?: string,
   ): Promise<void> {
     const heading = await this.headingOf(inquiry);
-    const recipients = [account.backendAdminId].filter((id) => id && id !== exceptPersonId);
+    const recipients = (await this.officersFor(String(inquiry.unitId), account)).filter((id) => id !== exceptPersonId);
     const step = how.joined ? `message:${inquiry.messages.length}` : 'new';
     await this.dependencies.outbox.enqueue(
       recipients.map((personId) => ({
         idempotencyKey: `inquiry:${String(inquiry._id)}:${step}:${personId}`,
         recipient: { personId },
         text: newInquiryText(heading, how),
+      })),
+    );
+  }
+
+  /** The officers who answer inquiries of `unitId` (answeringOfficerIds). */
+  async officersFor(unitId: string, account: InquiryAccount | null): Promise<string[]> {
+    const officers = await this.dependencies.people.officersOf(unitId);
+    return answeringOfficerIds(
+      unitId,
+      account,
+      officers.map((officer) => officer.id),
+    );
+  }
+
+  /** One notice for an import, instead of one per row. */
+  async notifyOfImport(account: InquiryAccount, count: number, actor: InquiryActor): Promise<void> {
+    const recipients = (await this.officersFor(account.unitId, account)).filter((id) => id !== actor.personId);
+    const at = this.dependencies.clock.now().toISOString();
+    await this.dependencies.outbox.enqueue(
+      recipients.map((personId) => ({
+        idempotencyKey: `inquiry-import:${account.id}:${at}:${personId}`,
+        recipient: { personId },
+        text: importedText(account.name, count),
       })),
     );
   }

@@ -18,6 +18,7 @@ import { scheduleReminders } from './inquiry-reminders';
 import type { InquiryAccount } from './inquiry-account';
 import type { InquiryActor, InquiryContext } from './inquiry-context';
 import { citizenMessage, ourMessage, timelineEntryOf } from './inquiry-context';
+import { readInquiryImport } from './inquiry-import-rules';
 
 /** A user message pushed by a connected account. */
 export interface PlatformMessage {
@@ -36,7 +37,6 @@ export interface ManualRegistration {
   /** When it was sent to the account; now when not given. */
   receivedAt?: Date;
   kind?: InquiryKind;
-  source?: Extract<InquirySource, 'manual' | 'import'>;
 }
 
 export class InquiryIntake {
@@ -113,7 +113,7 @@ export class InquiryIntake {
     const created = await this.open({
       id: new Types.ObjectId(),
       account,
-      source: input.source ?? 'manual',
+      source: 'manual',
       citizenId: '',
       citizenLabel: wellFormed(input.citizenLabel ?? '').slice(0, 60) || '留言人',
       text,
@@ -124,6 +124,44 @@ export class InquiryIntake {
     });
     await this.context.notifyOfficers(created, account, { acknowledged: false, joined: false }, actor.personId);
     return created;
+  }
+
+  /**
+   * A platform's export (CSV) for one account: each good row registered once (a row imported again is
+   * skipped), the rows that cannot be read reported with their line; the officers get one notice.
+   */
+  async importFile(
+    actor: InquiryActor,
+    accountId: string,
+    content: string,
+  ): Promise<{ imported: number; alreadyThere: number; errors: string[] }> {
+    const account = await this.context.accountById(accountId);
+    await this.context.requireMayAct(actor, account.unitId, account);
+    const { clock, timeZone } = this.context.dependencies;
+    const reading = readInquiryImport(content, { accountId: account.id, timeZone, now: clock.now() });
+    const ids = reading.rows.map((row) => objectIdOfKey('inquiry-import', row.key));
+    const existing = new Set(
+      (await InquiryModel.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((found) => String(found._id)),
+    );
+    let imported = 0;
+    for (const [index, row] of reading.rows.entries()) {
+      if (existing.has(String(ids[index]))) continue;
+      await this.open({
+        id: ids[index],
+        account,
+        source: 'import',
+        citizenId: '',
+        citizenLabel: row.citizenLabel || '留言人',
+        text: row.text,
+        platformMessageId: '',
+        receivedAt: row.receivedAt,
+        kind: row.kind,
+        actor,
+      });
+      imported += 1;
+    }
+    if (imported > 0) await this.context.notifyOfImport(account, imported, actor);
+    return { imported, alreadyThere: existing.size, errors: reading.errors };
   }
 
   private async open(input: {

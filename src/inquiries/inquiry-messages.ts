@@ -64,3 +64,7 @@ export function overdueDigestText(items: { heading: InquiryHeading; unitName: st
 export function windowClosingText(inquiry: InquiryHeading, closesAt: Date, timeZone: string): string {
   return `【回复窗口】${inquiryHeading(inquiry)}\n平台的 48 小时回复窗口将于 ${formatWallTime(closesAt, timeZone)} 关闭，之后只能在公众号后台答复。请尽快回复：答复 ${inquiry.code} 内容。`;
 }
+
+export function importedText(accountName: string, count: number): string {
+  return `【留言导入】「${accountName}」导入了 ${count} 条留言，已按受理时间计算答复期限。回复“留言”查看待答复的留言。`;
+}

@@ -10,7 +10,7 @@ import type { OutboxEntry } from '../outbox/outbox-service';
 import type { PersonSummary } from '../people/people-records';
 import { civilDate } from '../shared/wall-clock';
 import { unique } from '../shared/unique';
-import { dueInquiryReminders, replyWindowClosesAt } from './inquiry-rules';
+import { answeringOfficerIds, dueInquiryReminders, replyWindowClosesAt } from './inquiry-rules';
 import type { InquiryClock, InquiryPolicy } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
 import type { Inquiry } from './inquiry-model';
@@ -98,13 +98,13 @@ export async function collectInquiryReminders(
     return unitNames.get(unitId) as Promise<string>;
   };
   const officers = new Map<string, Promise<PersonSummary[]>>();
-  const officersOf = (unitId: string, account: InquiryAccount | undefined) => {
+  const officersOf = async (unitId: string, account: InquiryAccount | undefined) => {
     if (!officers.has(unitId)) officers.set(unitId, dependencies.people.officersOf(unitId));
-    return (officers.get(unitId) as Promise<PersonSummary[]>).then((found) =>
-      unique([
-        ...(account && account.unitId === unitId && account.backendAdminId ? [account.backendAdminId] : []),
-        ...(found.length > 0 || !account ? found.map((person) => person.id) : []),
-      ]),
+    const found = (await officers.get(unitId)) ?? [];
+    return answeringOfficerIds(
+      unitId,
+      account ?? null,
+      found.map((person) => person.id),
     );
   };
 

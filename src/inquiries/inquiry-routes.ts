@@ -16,6 +16,8 @@ import {
   inquiryFiguresQuerySchema,
   inquiryFiguresReportSchema,
   inquiryIdParamsSchema,
+  inquiryImportRequestSchema,
+  inquiryImportResultSchema,
   inquiryInvalidRequestSchema,
   inquiryKindRequestSchema,
   inquiryListQuerySchema,
@@ -29,7 +31,7 @@ import type { InquiryViews } from './inquiry-views';
 export interface InquiryRouteDependencies {
   inquiries: Pick<
     InquiryService,
-    'register' | 'answer' | 'confirmAnswered' | 'extend' | 'setKind' | 'markInvalid' | 'transfer'
+    'register' | 'importFile' | 'answer' | 'confirmAnswered' | 'extend' | 'setKind' | 'markInvalid' | 'transfer'
   >;
   views: InquiryViews;
   /** A unit's name by its id ('' when unknown), for a transfer by id. */
@@ -91,6 +93,19 @@ export function inquiryRoutes(dependencies: InquiryRouteDependencies): ApiRoute[
         });
         return { status: 201, body: await views.detailOf(ctx.state.viewer, inquiry) };
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/inquiries/import',
+      summary: '导入其他平台导出的留言（CSV：留言时间、留言内容，可选留言人、类型）；同一文件重复导入不会重复登记',
+      tag: 'inquiries',
+      access: 'signed-in',
+      body: inquiryImportRequestSchema,
+      response: inquiryImportResultSchema,
+      errorStatuses: [403],
+      handle: async (ctx, { body }) => ({
+        body: await inquiries.importFile(actorOf(ctx), body.accountId, body.content),
+      }),
     }),
     defineRoute({
       method: 'post',

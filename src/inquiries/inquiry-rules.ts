@@ -257,6 +257,19 @@ function nextWorkingStart(clock: InquiryClock, now: Date): Date {
   return instantAt(addWorkingDays(clock.calendar, today, 1), clock.hours.startMinute, clock.timeZone);
 }
 
+/**
+ * Who answers an inquiry and is reminded of it: the officers of the answering unit, and the account's
+ * keeper (后台管理员) while it is with the account's own unit.
+ */
+export function answeringOfficerIds(
+  unitId: string,
+  account: { unitId: string; backendAdminId: string } | null,
+  unitOfficerIds: readonly string[],
+): string[] {
+  const keeper = account && account.unitId === unitId && account.backendAdminId ? [account.backendAdminId] : [];
+  return [...new Set([...keeper, ...unitOfficerIds])];
+}
+
 /** What the figures read of one inquiry. */
 export interface InquiryFigureInput {
   status: InquiryStatus;

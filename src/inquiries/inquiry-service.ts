@@ -61,6 +61,15 @@ export class InquiryService {
     return this.intake.register(actor, input);
   }
 
+  /** A platform's export (CSV) for one account, registered row by row (see InquiryIntake.importFile). */
+  importFile(
+    actor: InquiryActor,
+    accountId: string,
+    content: string,
+  ): Promise<{ imported: number; alreadyThere: number; errors: string[] }> {
+    return this.intake.importFile(actor, accountId, content);
+  }
+
   /** The clock an inquiry of `unitId` runs on. */
   clockFor(unitId: string): Promise<InquiryClock> {
     return this.context.clockFor(unitId);

@@ -143,6 +143,18 @@ export const inquiryRegistrationSchema = z
   .meta({ id: 'InquiryRegistration' });
 export type InquiryRegistration = z.infer<typeof inquiryRegistrationSchema>;
 
+export const inquiryImportRequestSchema = z
+  .strictObject({
+    accountId: objectIdSchema,
+    /** The platform's export as CSV text: 留言时间, 留言内容, and optionally 留言人 and 类型. */
+    content: z.string().min(1).max(5_000_000),
+  })
+  .meta({ id: 'InquiryImportRequest' });
+export const inquiryImportResultSchema = z
+  .strictObject({ imported: z.number().int(), alreadyThere: z.number().int(), errors: z.array(z.string()) })
+  .meta({ id: 'InquiryImportResult' });
+export type InquiryImportResult = z.infer<typeof inquiryImportResultSchema>;
+
 export const inquiryAnswerRequestSchema = z.strictObject({ text: z.string().min(1).max(10_000) });
 export const inquiryConfirmRequestSchema = z.strictObject({ note: z.string().max(2_000).default('') });
 export const inquiryExtendRequestSchema = z.strictObject({
@@ -172,6 +184,7 @@ export type InquiryAnswerResult = z.infer<typeof inquiryAnswerResultSchema>;
 export const inquiryExtendResultSchema = z
   .object({ citizenTold: z.boolean(), inquiry: inquiryDetailSchema })
   .meta({ id: 'InquiryExtendResult' });
+export type InquiryExtendResult = z.infer<typeof inquiryExtendResultSchema>;
 
 /** GET /api/v1/inquiries/figures */
 export const inquiryFiguresQuerySchema = z

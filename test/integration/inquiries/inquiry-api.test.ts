@@ -245,3 +245,52 @@ describe('the figures of a month', () => {
     expect(rest.body.nextCursor).toBeNull();
   });
 });
+
+describe('a platform’s export imported', () => {
+  const csv = [
+    '留言时间,留言人,留言内容,类型',
+    '2026-10-30 10:15,微博用户 李女士,小区门口的积水什么时候处理？,投诉',
+    '2026-10-31 16:40,微博用户 陈先生,"冬季取暖补贴怎么申请，需要哪些材料？",咨询',
+    '10月32日,微博用户 某某,日期写错的一行,咨询',
+    '2026-11-01 09:00,微博用户 刘先生,,咨询',
+  ].join('\n');
+
+  test('when the officer imports it twice, then each good row is registered once with its own deadline and the bad rows are named by line', async () => {
+    const first = await post<{ imported: number; alreadyThere: number; errors: string[] }>(
+      '刘洋',
+      '/inquiries/import',
+      {
+        accountId: secondAccountId,
+        content: csv,
+      },
+    );
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ imported: 2, alreadyThere: 0 });
+    expect(first.body.errors).toEqual([
+      expect.stringContaining('第4行：留言时间“10月32日”无法识别'),
+      expect.stringContaining('第5行：留言内容不能为空'),
+    ]);
+    const again = await post<{ imported: number; alreadyThere: number }>('刘洋', '/inquiries/import', {
+      accountId: secondAccountId,
+      content: csv,
+    });
+    expect(again.body).toMatchObject({ imported: 0, alreadyThere: 2 });
+    const imported = await InquiryModel.find({ accountId: secondAccountId, source: 'import' })
+      .sort({ receivedAt: 1 })
+      .lean();
+    expect(imported.map((inquiry) => [inquiry.kind, inquiry.citizenLabel, inquiry.answerDueOn])).toEqual([
+      // A complaint received Friday 30 October: 7 working days → Tuesday 10 November.
+      ['complaint', '微博用户 李女士', '2026-11-10'],
+      // A consultation received Saturday 31 October: 5 working days → Friday 6 November.
+      ['consultation', '微博用户 陈先生', '2026-11-06'],
+    ]);
+  });
+
+  test('when an officer of another unit imports for the account, then it is refused and nothing is registered', async () => {
+    const before = await InquiryModel.countDocuments({ accountId: secondAccountId });
+    const refused = await post('蒋明', '/inquiries/import', { accountId: secondAccountId, content: csv });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.code).toBe('INQUIRY_NOT_YOURS');
+    expect(await InquiryModel.countDocuments({ accountId: secondAccountId })).toBe(before);
+  });
+});
