@@ -26,7 +26,7 @@ import { jobRunPruneJob } from './jobs/job-run-prune-job';
 import { recordRetentionJob } from './jobs/record-retention-job';
 import { annualReviewJob } from './jobs/annual-review-job';
 import { registryReminderJob } from './jobs/registry-reminder-job';
-import { inquiryReminderJob } from './jobs/inquiry-reminder-job';
+import { inquiryReminderJob, inquiryReminderJobName } from './jobs/inquiry-reminder-job';
 import { digestDirectory, resolveDigestKey } from './audit/audit-digest-key';
 import { renderStartupScreen } from './startup-report';
 import type { StartupFacts } from './startup-report';
@@ -38,7 +38,12 @@ import { platformSweepJob } from './jobs/platform-sweep-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
 import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
-import { createPublicationPushRouter, pushReceiptPruneJob } from './publication/publication-push';
+import {
+  createPublicationPushRouter,
+  pushReceiptPruneJob,
+  pushRedeliveryJob,
+  pushRedeliveryJobName,
+} from './publication/publication-push';
 
 const processId = `${os.hostname()}:${process.pid}`;
 
@@ -66,11 +71,17 @@ async function main(): Promise<void> {
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
     pushReceiptPruneJob({ clock: systemClock, logger }),
+    pushRedeliveryJob({ ...services, clock: systemClock, logger }),
     draftTransitionSweepJob({ drafts: services.drafts, logger }),
     jobRunPruneJob({
       clock: systemClock,
       logger,
-      frequentJobs: [draftTransitionSweepJobName, publicationCheckJobName],
+      frequentJobs: [
+        draftTransitionSweepJobName,
+        publicationCheckJobName,
+        inquiryReminderJobName,
+        pushRedeliveryJobName,
+      ],
     }),
     annualReviewJob({ annualReviews: services.annualReviews, timeZone: config.timeZone, logger }),
     registryReminderJob({ accounts: services.accounts, timeZone: config.timeZone, logger }),

@@ -7,12 +7,14 @@ import type { Logger } from '../shared/logger';
 import type { InquiryService } from '../inquiries/inquiry-service';
 import type { ScheduledJob } from './job-scheduler';
 
+export const inquiryReminderJobName = 'inquiry-reminders';
+
 export function inquiryReminderJob(
   dependencies: { inquiries: Pick<InquiryService, 'sendReminders'>; logger: Logger },
   cron = '*/15 * * * *',
 ): ScheduledJob {
   return {
-    name: 'inquiry-reminders',
+    name: inquiryReminderJobName,
     cron,
     catchUp: true,
     frequent: true,

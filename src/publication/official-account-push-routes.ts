@@ -17,8 +17,8 @@ import { isFreshTimestamp, openCallback, sameSignedText, signCallback } from '..
 import { readBodyText, singleValues } from '../shared/callback-request';
 import { parseCallbackXml } from '../shared/callback-xml';
 import { readOfficialAccountPush } from './official-account-push-rules';
-import type { OfficialAccountPushHandler } from './official-account-push-rules';
-import { claimPushReceipt } from './official-account-push-model';
+import type { OfficialAccountPush, OfficialAccountPushHandler } from './official-account-push-rules';
+import { claimPushReceipt, markPushHandled } from './official-account-push-model';
 
 /** What the push check needs of a connected account; the AppSecret is not among it. */
 export interface OfficialAccountPushSecrets {
@@ -37,8 +37,14 @@ export interface OfficialAccountPushRouteOptions {
   logger: Logger;
   /** Where the routes sit; /wechat-official/push by default. */
   path?: string;
-  /** Takes a push on once (a unique insert); the stored receipts by default. */
-  claimReceipt?: (key: string, receivedAt: Date) => Promise<boolean>;
+  /** Takes a push on once (a unique insert) and keeps it pending; the stored receipts by default. */
+  claimReceipt?: (
+    key: string,
+    receivedAt: Date,
+    pending: { accountId: string; push: OfficialAccountPush },
+  ) => Promise<boolean>;
+  /** Marks a push handled; the stored receipts by default. */
+  markHandled?: (key: string) => Promise<void>;
 }
 
 /** Far above any push the platform sends (a text is at most 2,048 bytes); a larger body is refused unread. */
@@ -50,6 +56,7 @@ export function createOfficialAccountPushRouter(options: OfficialAccountPushRout
   const router = new Router({ sensitive: true, strict: true });
   const path = `${options.path ?? '/wechat-official/push'}/:accountId`;
   const claimReceipt = options.claimReceipt ?? claimPushReceipt;
+  const markHandled = options.markHandled ?? markPushHandled;
   const { logger } = options;
   const refuse = (ctx: Context, accountId: string, reason: string) => {
     logger.warn({ accountId: accountId.slice(0, 64), reason }, 'official account push refused');
@@ -103,16 +110,19 @@ export function createOfficialAccountPushRouter(options: OfficialAccountPushRout
       return;
     }
     // A failed insert (the database away) answers 500: the platform retries, and nothing is lost.
-    if (!(await claimReceipt(`${accountId}:${read.receiptKey}`, now))) {
+    const receiptKey = `${accountId}:${read.receiptKey}`;
+    if (!(await claimReceipt(receiptKey, now, { accountId, push: read.push }))) {
       logger.info({ accountId, kind: read.push.kind }, 'official account push repeated');
       ctx.body = 'success';
       return;
     }
     ctx.body = 'success';
-    // The platform waits at most 5 s for the answer: handle after it has gone.
+    // The platform waits at most 5 s for the answer: handle after it has gone. A push not handled
+    // (an error, a stop) stays pending; the redelivery job hands it over again.
     setImmediate(() => {
       options
         .handler(accountId, read.push)
+        .then(() => markHandled(receiptKey))
         .catch((error: unknown) =>
           logger.error({ err: error, accountId, kind: read.push.kind }, 'official account push handling failed'),
         );

@@ -16,6 +16,8 @@ import { AuditEventModel } from '../../../src/audit/audit-event-model';
 import { OutboxMessageModel } from '../../../src/outbox/outbox-message-model';
 import { JobScheduler } from '../../../src/jobs/job-scheduler';
 import { inquiryReminderJob } from '../../../src/jobs/inquiry-reminder-job';
+import { PushReceiptModel } from '../../../src/publication/official-account-push-model';
+import { pushRedeliveryJob } from '../../../src/publication/publication-push';
 import { verifyAuditChain } from '../../../src/audit/audit-service';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
@@ -219,6 +221,38 @@ describe('after the reply window', () => {
     expect((await inquiryOf(code)).status).toBe('open');
     await chat.sayAndWait('刘洋', `已答复 ${code} 已在后台回复`, `已登记：留言 #${code} 已在平台后台答复`);
     expect(await inquiryOf(code)).toMatchObject({ status: 'answered', answerChannel: 'back-office' });
+  });
+});
+
+describe('a push taken on but not handled', () => {
+  test('when the process stopped after answering the platform, then the redelivery job opens the inquiry and drops the kept text', async () => {
+    // The state a stop leaves: the receipt claimed (the platform had its success), the handler never ran.
+    const receivedAt = new Date(clock.now().getTime() - 3 * 60_000);
+    const key = `${accountId}:msg:7300000000000000001`;
+    await PushReceiptModel.create({
+      _id: key,
+      receivedAt,
+      pending: true,
+      attempts: 0,
+      accountId,
+      push: {
+        kind: 'user-text',
+        openId: 'oFollowerH',
+        content: '停电了什么时候恢复？',
+        msgId: '7300000000000000001',
+        at: receivedAt,
+      },
+    });
+    const seen = chat.messagesOf('刘洋').length;
+    const job = pushRedeliveryJob({ ...chat.services, clock, logger });
+    const scheduler = (processId: string) => new JobScheduler({ clock, logger, processId, timeZone: 'Asia/Shanghai' });
+    await Promise.all([scheduler('a').runOnce(job, clock.now()), scheduler('b').runOnce(job, clock.now())]);
+    const notice = await chat.waitFor('刘洋', '停电了什么时候恢复', { after: seen });
+    expect(notice).toContain('新留言');
+    expect(await InquiryModel.countDocuments({ citizenId: 'oFollowerH' })).toBe(1);
+    const receipt = await PushReceiptModel.findById(key).lean();
+    expect(receipt).toMatchObject({ pending: false, attempts: 1 });
+    expect(receipt?.push).toBeUndefined();
   });
 });
 
