@@ -36,4 +36,5 @@ import './publication/approval-fingerprint-model';
 import './publication/sweep-state-model';
 import './inquiries/inquiry-model';
 import './inquiries/inquiry-reminder-model';
+import './inquiries/inquiry-setting-model';
 import './shared/claimed-write';

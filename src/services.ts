@@ -47,6 +47,7 @@ import { SweepService } from './publication/sweep-service';
 import { PublicationService } from './publication/publication-service';
 import { isReplyQuotaExhausted, isReplyWindowClosed } from './publication/official-account-errors';
 import { InquiryService } from './inquiries/inquiry-service';
+import { InquirySettings } from './inquiries/inquiry-settings';
 import type { InquiryAccount } from './inquiries/inquiry-service';
 import { defaultInquiryPolicy } from './inquiries/inquiry-rules';
 import type { InquiryPolicy } from './inquiries/inquiry-rules';
@@ -78,6 +79,8 @@ export interface Services {
   publications: PublicationService;
   /** Public inquiries to the accounts (R8): intake, deadlines, answers, reminders, figures. */
   inquiries: InquiryService;
+  /** Inquiry deadlines per unit and acknowledgements per account, over the configured defaults. */
+  inquirySettings: InquirySettings;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -241,13 +244,18 @@ export function createServices(options: ServiceOptions): Services {
     logger,
   });
   approvals.publications = publications;
+  const inquirySettings = new InquirySettings({
+    clock,
+    audit,
+    defaults: options.inquiries ?? defaultInquiryPolicy,
+    people,
+  });
   const inquiries = new InquiryService({
     clock,
     logger,
     timeZone,
     audit,
     outbox,
-    policy: options.inquiries ?? defaultInquiryPolicy,
     people,
     accounts: {
       findAccounts: async (ids) =>
@@ -255,7 +263,11 @@ export function createServices(options: ServiceOptions): Services {
       findByName: async (actor, name) => inquiryAccount(await accounts.findByName(actor, name)),
     },
     calendar,
-    workingHoursOf: async (unitId) => workingHoursOf(await reminderPolicies.policyFor(unitId)),
+    workingHoursOf: async (unitIds) => {
+      const policies = await reminderPolicies.policiesFor(await people.unitLineage(unitIds));
+      return new Map([...policies].map(([unitId, policy]) => [unitId, workingHoursOf(policy)]));
+    },
+    settings: inquirySettings,
     platform: { clientFor: (accountId) => officialAccountConnections.clientFor(accountId) },
     replyRefusal: (error) =>
       isReplyWindowClosed(error) ? 'window-closed' : isReplyQuotaExhausted(error) ? 'quota-used' : null,
@@ -281,6 +293,7 @@ export function createServices(options: ServiceOptions): Services {
     sweeps,
     publications,
     inquiries,
+    inquirySettings,
   };
 }
 

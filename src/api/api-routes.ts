@@ -28,6 +28,7 @@ import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { inquiryRoutes } from '../inquiries/inquiry-routes';
+import { inquirySettingRoutes } from '../inquiries/inquiry-setting-routes';
 import { InquiryViews } from '../inquiries/inquiry-views';
 import { maskPersonalData } from '../content-check/content-check-rules';
 import { officialAccountConnectionRoutes } from '../publication/official-account-connection-routes';
@@ -165,6 +166,7 @@ export function createApiRoutes(
     ...accountRoutes(services),
     ...annualReviewRoutes({ ...services, timeZone: config.timeZone }),
     ...cadenceRoutes(services),
+    ...inquirySettingRoutes({ settings: services.inquirySettings, accounts: services.accounts }),
     ...inquiryRoutes({
       inquiries: services.inquiries,
       views: inquiryViews,

@@ -17,6 +17,8 @@ import type { OutboxEntry } from '../outbox/outbox-service';
 import type { WorkingCalendar, WorkingHours } from '../cadence/calendar-rules';
 import type { PersonSummary } from '../people/people-records';
 import { answeringOfficerIds, inquiryKindWords } from './inquiry-rules';
+import { unitAndAccountKey } from './inquiry-setting-rules';
+import type { UnitAndAccount } from './inquiry-setting-rules';
 import type { InquiryClock, InquiryKind, InquiryPolicy } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
 import type { Inquiry, InquiryTimelineEntry, ReplyChannel, ThreadMessage } from './inquiry-model';
@@ -41,7 +43,8 @@ export interface InquiryServiceDependencies {
   timeZone: string;
   audit: AuditTrail;
   outbox: { enqueue(entries: OutboxEntry[]): Promise<void> };
-  policy: InquiryPolicy;
+  /** The deadlines and acknowledgement in force for inquiries of units and accounts (inquiry-settings.ts). */
+  settings: { policiesFor(pairs: UnitAndAccount[]): Promise<Map<string, InquiryPolicy>> };
   people: {
     findPeople(ids: string[]): Promise<Map<string, PersonSummary>>;
     findAdmin(personId: string): Promise<{ scopeUnitIds: string[] } | null>;
@@ -58,7 +61,7 @@ export interface InquiryServiceDependencies {
   };
   calendar: { workingCalendar(): Promise<WorkingCalendar> };
   /** The working hours of a unit (its reminder settings). */
-  workingHoursOf(unitId: string): Promise<WorkingHours>;
+  workingHoursOf(unitIds: string[]): Promise<Map<string, WorkingHours>>;
   /** The account's platform client while its connection is set; null for accounts without one. */
   platform: { clientFor(accountId: string): Promise<InquiryPlatformClient | null> };
   /** Why the platform refused a reply: its window closed (45015) or its quota is used (45047); null otherwise. */
@@ -66,16 +69,31 @@ export interface InquiryServiceDependencies {
   maskPersonalData(text: string): string;
 }
 
+/** 08:30–18:00, for a unit the reminder settings do not know (gone meanwhile). */
+const defaultHours: WorkingHours = { startMinute: 510, endMinute: 1080 };
+
 export class InquiryContext {
   constructor(readonly dependencies: InquiryServiceDependencies) {}
 
   /** The clock an inquiry of `unitId` runs on. */
   async clockFor(unitId: string): Promise<InquiryClock> {
+    return (await this.clocksFor([unitId])).get(unitId) as InquiryClock;
+  }
+
+  /** The clocks of several units at once (one read of the unit tree). */
+  async clocksFor(unitIds: string[]): Promise<Map<string, InquiryClock>> {
     const [calendar, hours] = await Promise.all([
       this.dependencies.calendar.workingCalendar(),
-      this.dependencies.workingHoursOf(unitId),
+      this.dependencies.workingHoursOf(unitIds),
     ]);
-    return { calendar, hours, timeZone: this.dependencies.timeZone };
+    const { timeZone } = this.dependencies;
+    return new Map(unitIds.map((unitId) => [unitId, { calendar, hours: hours.get(unitId) ?? defaultHours, timeZone }]));
+  }
+
+  /** The policy in force for an inquiry answered by `unitId` for the account. */
+  async policyFor(unitId: string, accountId: string | null): Promise<InquiryPolicy> {
+    const pair = { unitId, accountId };
+    return (await this.dependencies.settings.policiesFor([pair])).get(unitAndAccountKey(pair)) as InquiryPolicy;
   }
 
   /** Sends a text to the citizen through the platform; 'sent', or why it could not go. */
@@ -134,8 +152,11 @@ export class InquiryContext {
   }
 
   async reschedule(inquiry: Inquiry): Promise<void> {
-    const clock = await this.clockFor(String(inquiry.unitId));
-    await scheduleReminders(inquiry, clock, this.dependencies.policy, this.dependencies.clock.now());
+    const [clock, policy] = await Promise.all([
+      this.clockFor(String(inquiry.unitId)),
+      this.policyFor(String(inquiry.unitId), String(inquiry.accountId)),
+    ]);
+    await scheduleReminders(inquiry, clock, policy, this.dependencies.clock.now());
   }
 
   change(

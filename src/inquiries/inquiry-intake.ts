@@ -11,7 +11,7 @@ import { drawShortCode } from '../shared/short-codes';
 import { wellFormed } from '../shared/text-normalization';
 import { isUniqueConflict } from '../shared/database';
 import { acknowledgementText, checkInquiryText, deadlinesFor } from './inquiry-rules';
-import type { InquiryKind, InquirySource } from './inquiry-rules';
+import type { InquiryKind, InquiryPolicy, InquirySource } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
 import type { Inquiry, InquiryTimelineEntry } from './inquiry-model';
 import { scheduleReminders } from './inquiry-reminders';
@@ -53,7 +53,7 @@ export class InquiryIntake {
       return null;
     }
     const text = wellFormed(message.content);
-    const { policy } = this.context.dependencies;
+    const policy = await this.context.policyFor(account.unitId, account.id);
     const joinFrom = new Date(message.at.getTime() - policy.joinWindowMinutes * 60_000);
     const open = await InquiryModel.findOne({
       accountId: account.id,
@@ -88,7 +88,7 @@ export class InquiryIntake {
       kind: 'consultation',
       actor: { personId: null, via: 'platform' },
     });
-    const acknowledged = policy.autoAcknowledge ? await this.acknowledge(created) : created;
+    const acknowledged = policy.autoAcknowledge ? await this.acknowledge(created, policy) : created;
     await this.context.notifyOfficers(acknowledged, account, {
       acknowledged: acknowledged.acknowledgedAt !== null,
       joined: false,
@@ -178,8 +178,11 @@ export class InquiryIntake {
   }): Promise<Inquiry> {
     const existing = await InquiryModel.findById(input.id).lean<Inquiry>();
     if (existing) return existing;
-    const clock = await this.context.clockFor(input.account.unitId);
-    const deadlines = deadlinesFor(clock, input.receivedAt, input.kind, this.context.dependencies.policy);
+    const [clock, policy] = await Promise.all([
+      this.context.clockFor(input.account.unitId),
+      this.context.policyFor(input.account.unitId, input.account.id),
+    ]);
+    const deadlines = deadlinesFor(clock, input.receivedAt, input.kind, policy);
     const now = this.context.dependencies.clock.now();
     // The event first, keyed by the inquiry's id: a retry records it once, and the inquiry keeps it.
     const { event } = await this.context.dependencies.audit.append({
@@ -231,7 +234,7 @@ export class InquiryIntake {
       };
       try {
         await InquiryModel.create(document);
-        await scheduleReminders(document, clock, this.context.dependencies.policy, now);
+        await scheduleReminders(document, clock, policy, now);
         return document;
       } catch (error) {
         // A code taken by another open inquiry: draw again. The same id inserted meanwhile: that one.
@@ -243,8 +246,8 @@ export class InquiryIntake {
   }
 
   /** The 知晓性回复 through the platform, stating the recorded promise; the inquiry as it is when it cannot go. */
-  private async acknowledge(inquiry: Inquiry): Promise<Inquiry> {
-    const text = acknowledgementText(this.context.dependencies.policy.acknowledgementTemplate, inquiry.answerDueOn);
+  private async acknowledge(inquiry: Inquiry, policy: InquiryPolicy): Promise<Inquiry> {
+    const text = acknowledgementText(policy.acknowledgementTemplate, inquiry.answerDueOn);
     const sent = await this.context.sendThroughPlatform(inquiry, text);
     if (sent !== 'sent') return inquiry;
     const at = this.context.dependencies.clock.now();

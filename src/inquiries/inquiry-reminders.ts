@@ -19,6 +19,8 @@ import type { InquiryReminder } from './inquiry-reminder-model';
 import { answerSoonText, dueText, overdueDigestText, windowClosingText } from './inquiry-messages';
 import type { InquiryHeading } from './inquiry-messages';
 import type { InquiryAccount } from './inquiry-account';
+import { unitAndAccountKey } from './inquiry-setting-rules';
+import type { UnitAndAccount } from './inquiry-setting-rules';
 
 type ReminderFields = Pick<
   Inquiry,
@@ -53,8 +55,9 @@ export async function scheduleReminders(
 
 export interface ReminderRunDependencies {
   timeZone: string;
-  policy: InquiryPolicy;
-  clockFor(unitId: string): Promise<InquiryClock>;
+  clocksFor(unitIds: string[]): Promise<Map<string, InquiryClock>>;
+  /** Keyed by unitAndAccountKey. */
+  policiesFor(pairs: UnitAndAccount[]): Promise<Map<string, InquiryPolicy>>;
   accounts: { findAccounts(ids: string[]): Promise<Map<string, InquiryAccount>> };
   people: {
     officersOf(unitId: string): Promise<PersonSummary[]>;
@@ -87,11 +90,14 @@ export async function collectInquiryReminders(
   const accounts = await dependencies.accounts.findAccounts(
     unique(inquiries.map((inquiry) => String(inquiry.accountId))),
   );
-  const clocks = new Map<string, Promise<InquiryClock>>();
-  const clockOf = (unitId: string) => {
-    if (!clocks.has(unitId)) clocks.set(unitId, dependencies.clockFor(unitId));
-    return clocks.get(unitId) as Promise<InquiryClock>;
-  };
+  // The clocks and policies of all units and accounts at once: a read of the unit tree each, not one per unit.
+  const pairs = uniquePairs(
+    inquiries.map((inquiry) => ({ unitId: String(inquiry.unitId), accountId: String(inquiry.accountId) })),
+  );
+  const [clocks, policies] = await Promise.all([
+    dependencies.clocksFor([...new Set(pairs.map((pair) => pair.unitId))]),
+    dependencies.policiesFor(pairs),
+  ]);
   const unitNames = new Map<string, Promise<string>>();
   const unitNameOf = (unitId: string) => {
     if (!unitNames.has(unitId)) unitNames.set(unitId, dependencies.people.unitName(unitId));
@@ -119,8 +125,9 @@ export async function collectInquiryReminders(
       continue;
     }
     const unitId = String(inquiry.unitId);
-    const clock = await clockOf(unitId);
-    const { due, nextAt } = dueInquiryReminders(reminderStateOf(inquiry), now, clock, dependencies.policy);
+    const clock = clocks.get(unitId) as InquiryClock;
+    const policy = policies.get(unitAndAccountKey({ unitId, accountId: String(inquiry.accountId) })) as InquiryPolicy;
+    const { due, nextAt } = dueInquiryReminders(reminderStateOf(inquiry), now, clock, policy);
     moves.push(
       nextAt ? { updateOne: { filter: { _id }, update: { $set: { nextAt } } } } : { deleteOne: { filter: { _id } } },
     );
@@ -138,7 +145,7 @@ export async function collectInquiryReminders(
       switch (reminder.stage) {
         case 'answer-soon':
         case 'window-closing': {
-          const closesAt = replyWindowClosesAt(inquiry, dependencies.policy);
+          const closesAt = replyWindowClosesAt(inquiry, policy);
           const text =
             reminder.stage === 'answer-soon' || !closesAt
               ? answerSoonText(heading)
@@ -183,6 +190,10 @@ export async function collectInquiryReminders(
     }
   }
   return { entries, moves };
+}
+
+function uniquePairs(pairs: UnitAndAccount[]): UnitAndAccount[] {
+  return [...new Map(pairs.map((pair) => [unitAndAccountKey(pair), pair])).values()];
 }
 
 /** Moves the entries on, in one bulk write per thousand. */

@@ -101,7 +101,8 @@ export class InquiryService {
       inquiry.source === 'platform' &&
       (await this.context.dependencies.platform.clientFor(String(inquiry.accountId))) !== null;
     const now = this.context.dependencies.clock.now();
-    const route = replyRouteOf({ ...inquiry, connected }, now, this.context.dependencies.policy);
+    const policy = await this.context.policyFor(String(inquiry.unitId), String(inquiry.accountId));
+    const route = replyRouteOf({ ...inquiry, connected }, now, policy);
     if (route === 'window-closed' || route === 'quota-used') return { kind: 'back-office', inquiry, why: route };
     if (route === 'no-platform') {
       return { kind: 'recorded', inquiry: await this.recordAnswer(actor, inquiry, text, 'back-office', now) };
@@ -162,13 +163,16 @@ export class InquiryService {
     input: { dueOn: string; reason: string },
   ): Promise<{ inquiry: Inquiry; citizenTold: boolean }> {
     const inquiry = await this.context.findOpenForAction(actor, reference);
-    const clock = await this.context.clockFor(String(inquiry.unitId));
+    const [clock, policy] = await Promise.all([
+      this.context.clockFor(String(inquiry.unitId)),
+      this.context.policyFor(String(inquiry.unitId), String(inquiry.accountId)),
+    ]);
     const now = this.context.dependencies.clock.now();
     const reason = wellFormed(input.reason).trim();
     const refusal = checkExtension({
       currentDueOn: inquiry.answerDueOn,
       newDueOn: input.dueOn,
-      latestOn: latestPromiseOn(clock, inquiry.receivedAt, this.context.dependencies.policy),
+      latestOn: latestPromiseOn(clock, inquiry.receivedAt, policy),
       reason,
       today: civilDate(now, this.context.dependencies.timeZone),
     });
@@ -213,8 +217,11 @@ export class InquiryService {
   /** `类型 Q7K2 投诉`: the kind, and with it the deadline (unless an extension already set one). */
   async setKind(actor: InquiryActor, reference: string, kind: InquiryKind): Promise<Inquiry> {
     const inquiry = await this.context.findOpenForAction(actor, reference);
-    const clock = await this.context.clockFor(String(inquiry.unitId));
-    const { answerDueOn } = deadlinesFor(clock, inquiry.receivedAt, kind, this.context.dependencies.policy);
+    const [clock, policy] = await Promise.all([
+      this.context.clockFor(String(inquiry.unitId)),
+      this.context.policyFor(String(inquiry.unitId), String(inquiry.accountId)),
+    ]);
+    const { answerDueOn } = deadlinesFor(clock, inquiry.receivedAt, kind, policy);
     const changed = await this.context.change(inquiry._id, actor, (current) => {
       if (current.kind === kind) return null;
       const keepsExtension = current.extensions.length > 0;
@@ -315,8 +322,8 @@ export class InquiryService {
     const { people } = this.context.dependencies;
     const { entries, moves } = await collectInquiryReminders(now, {
       timeZone: this.context.dependencies.timeZone,
-      policy: this.context.dependencies.policy,
-      clockFor: (unitId) => this.context.clockFor(unitId),
+      clocksFor: (unitIds) => this.context.clocksFor(unitIds),
+      policiesFor: (pairs) => this.context.dependencies.settings.policiesFor(pairs),
       accounts: this.context.dependencies.accounts,
       people: {
         officersOf: (unitId) => people.officersOf(unitId),

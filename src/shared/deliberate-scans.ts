@@ -34,6 +34,13 @@ export const deliberateScans: DeliberateScan[] = [
     reason: "the deployment's local holiday overrides: a few dozen dates an admin keeps, read whole and cached",
   },
   {
+    collection: 'inquiry_settings',
+    operation: 'find',
+    filter: '{}',
+    reason:
+      'inquiry deadlines of the units and acknowledgements of the accounts that set their own: read whole and cached',
+  },
+  {
     collection: 'reminder_policies',
     operation: 'find',
     filter: '{}',

@@ -32,6 +32,9 @@ import { toDashboardView } from '../../miniprogram/app/lib/dashboard-view';
 import { toAccountDetail, toAccountRow } from '../../miniprogram/app/lib/account-view';
 import { toConnectionDisplay, toConnectionSettings } from '../../miniprogram/app/lib/connection-view';
 import { FakeOfficialAccountServer } from '../../src/publication/fake-official-account-server';
+import { toInquiryRow, toInquiryFiguresCard } from '../../miniprogram/app/lib/inquiry-list-view';
+import { answerOutcome, toInquiryDetailView } from '../../miniprogram/app/lib/inquiry-detail-view';
+import { openAccount } from '../support/registry-factories';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
 const tokens = new AccessTokens('miniprogram-e2e-secret-0123456789abcdef', 3600, clock);
@@ -292,6 +295,60 @@ describe('the mini-program against the real admin API', () => {
   test('when the admin exports the drafts, then an XLSX file is downloaded with the token', async () => {
     const filePath = await api.downloadExport('drafts', { from: '2026-11-01', to: '2026-11-30', format: 'xlsx' });
     expect(fs.readFileSync(filePath).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  test('when an inquiry is registered by hand, then the 留言 list, detail, answer, figures and ledger work for the admin', async () => {
+    const account = await openAccount(services, {
+      unit: '县应急管理局',
+      name: '应急抖音',
+      platform: 'douyin',
+      leader: '王建华',
+      admin: '刘洋',
+    });
+    const registered = await services.inquiries.register(await actor('刘洋'), {
+      accountId: String(account._id),
+      text: '请问防汛沙袋在哪里领取？我的电话13812345678',
+      citizenLabel: '微博用户 王先生',
+    });
+
+    const rows = (await api.inquiries({ status: 'open', limit: 20 })).items.map(toInquiryRow);
+    expect(rows.find((row) => row.code === registered.code)).toMatchObject({
+      accountName: '应急抖音',
+      kindText: '咨询',
+      statusText: '办理中',
+      overdue: false,
+      // The admin is not of the answering unit: the citizen's number is masked.
+      excerpt: '请问防汛沙袋在哪里领取？我的电话138****5678',
+    });
+
+    const detail = toInquiryDetailView(await api.inquiry(registered.code));
+    expect(detail).toMatchObject({
+      masked: true,
+      actionable: true,
+      sourceText: '手工登记',
+      citizenText: '微博用户 王先生',
+    });
+    expect(detail.timeline.map((row) => `${row.actionText} ${row.who}`)).toEqual(['受理留言 刘洋']);
+
+    // Past the 15 working days a promise may reach: refused, in the server's words.
+    const refused = await api
+      .extendInquiry(String(registered._id), { dueOn: '2027-06-01', reason: '需会商' })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'EXTENSION_INVALID' });
+    expect((refused as ApiError).message).toMatch(/[\u4e00-\u9fa5]/);
+    const result = await api.answerInquiry(String(registered._id), '沙袋在各村委会领取。');
+    expect(answerOutcome(result)).toEqual({ done: true, text: '已记录答复' });
+    const answered = toInquiryDetailView(result.inquiry);
+    expect(answered).toMatchObject({ statusText: '已答复', actionable: false });
+    expect(answered.messages.at(-1)).toMatchObject({ who: '答复 · 李静', text: '沙袋在各村委会领取。' });
+
+    const card = toInquiryFiguresCard(await api.inquiryFigures('2026-11'));
+    expect(card.figures.slice(0, 2).map((figure) => `${figure.value} ${figure.label}`)).toEqual([
+      '1 留言数',
+      '100% 答复率',
+    ]);
+    const ledger = await api.downloadInquiryLedger({ month: '2026-11', format: 'xlsx' });
+    expect(fs.readFileSync(ledger).subarray(0, 2).toString()).toBe('PK');
   });
 
   test('when the access token has expired, then the wrapper refreshes it and the request succeeds', async () => {

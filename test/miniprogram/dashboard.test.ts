@@ -1,8 +1,9 @@
 import { failure, installFakeWx, ok } from './support/fake-wx';
 import type { FakeWx } from './support/fake-wx';
-import { fixtures, signIn } from './support/fixtures';
+import { fixtures, pinClock, signIn } from './support/fixtures';
 import { render, settle, tap, textOf, textsOf } from './support/render';
 import { serveFixtures } from './support/serve-fixtures';
+import { inquiryFixtures } from './support/inquiry-fixtures';
 
 let fake: FakeWx;
 beforeEach(() => {
@@ -33,6 +34,7 @@ describe('dashboard page', () => {
     );
     expect(textsOf(page, '.menu-entry')).toEqual([
       '全部稿件',
+      '留言',
       '人员',
       '单位',
       '审核路线',
@@ -109,10 +111,42 @@ describe('dashboard page', () => {
     expect(textOf(page)).not.toContain('年度年审');
   });
 
-  test('when a leader opens it, then only the drafts shortcut is offered', async () => {
+  test('when a leader opens it, then only the drafts and 留言 shortcuts are offered', async () => {
     signIn(fake.storage, fixtures.leader);
     const page = await render('pages/dashboard/dashboard');
-    expect(textsOf(page, '.menu-entry')).toEqual(['稿件']);
+    expect(textsOf(page, '.menu-entry')).toEqual(['稿件', '留言']);
+  });
+
+  test("when opened, then this month's 留言 figures show, an on-time rate under 100 % and overdue ones in red", async () => {
+    signIn(fake.storage, fixtures.leader);
+    pinClock();
+    const page = await render('pages/dashboard/dashboard');
+
+    expect(fake.requests.find((request) => request.path === '/api/v1/inquiries/figures')?.query).toEqual({
+      month: '2026-11',
+      groupBy: 'account',
+    });
+    expect(textsOf(page, '.rate')).toEqual(['23 留言数', '85.7% 答复率', '84.2% 按期答复率', '1 逾期未答复']);
+    expect(textsOf(page, '.rate-alert')).toEqual(['84.2% 按期答复率', '1 逾期未答复']);
+    expect(textOf(page)).toContain('留言（2026年11月） 全部留言 ›');
+    expect(textOf(page)).toContain('有效留言 21 条，已答复 18 条，其中按期 16 条；答复用时中位数 9.5 个工作小时');
+
+    await tap(page, '.rate', 3);
+    expect(fake.mocks.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/inquiries/inquiries?overdue=true' });
+    await tap(page, '.rate', 0);
+    expect(fake.mocks.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/inquiries/inquiries?month=2026-11' });
+  });
+
+  test('when the 留言 figures cannot be read, then only their card shows the error, with 重试', async () => {
+    signIn(fake.storage);
+    fake.route('GET /api/v1/inquiries/figures', failure(503, 'DATABASE_UNAVAILABLE', '数据库暂不可用'));
+    const page = await render('pages/dashboard/dashboard');
+    expect(textOf(page)).toContain('留言 全部留言 › 服务器暂时出错，请稍后重试 重试');
+    expect(textOf(page)).toContain('稿件状态（共 59 篇）');
+
+    fake.route('GET /api/v1/inquiries/figures', ok(inquiryFixtures.figures));
+    await tap(page, '.retry');
+    expect(textsOf(page, '.rate')).toHaveLength(4);
   });
 
   test('when a waiting draft is tapped, then its detail opens', async () => {

@@ -44,6 +44,30 @@ describe('exports page', () => {
     expect(fake.mocks.openDocument).not.toHaveBeenCalled();
   });
 
+  test('when 导出留言台账 is tapped, then the chosen month is downloaded as XLSX and opened', async () => {
+    const page = await render('pages/exports/exports');
+    await fire(page, '.month-picker', 'change', { value: '2026-10' });
+    expect(textOf(page)).toContain('受理月份 2026年10月');
+    await tap(page, '.export', 2);
+
+    expect(fake.requests[0]).toMatchObject({
+      path: '/api/v1/exports/inquiries',
+      query: { month: '2026-10', format: 'xlsx' },
+      authorization: 'Bearer access-token-1',
+    });
+    expect(fake.mocks.openDocument).toHaveBeenCalledWith(
+      expect.objectContaining({ filePath: 'wxfile://tmp/download-1', fileType: 'xlsx' }),
+    );
+  });
+
+  test('when the 留言台账 is refused, then the reason shows in its own card', async () => {
+    fake.route('GET /api/v1/exports/:kind', failure(404, 'NOT_FOUND', '仅管理员可以导出留言台账'));
+    const page = await render('pages/exports/exports');
+    await tap(page, '.export', 2);
+    expect(textOf(page)).toContain('仅管理员可以导出留言台账 导出留言台账');
+    expect(fake.mocks.openDocument).not.toHaveBeenCalled();
+  });
+
   test('when the end is before the start, then nothing is downloaded', async () => {
     const page = await render('pages/exports/exports');
     page.setData({ from: '2026-11-20', until: '2026-11-01' });

@@ -31,6 +31,13 @@ import type {
   DraftTimeline,
   ExportQuery,
   FilingBody,
+  InquiryAnswerResult,
+  InquiryDetail,
+  InquiryExportQuery,
+  InquiryExtendResult,
+  InquiryFiguresReport,
+  InquiryList,
+  InquiryListQuery,
   InteractionBody,
   LoginResponse,
   MeResponse,
@@ -140,9 +147,30 @@ export const api = {
   decideAnnualReview: (id: string, body: AnnualReviewDecisionBody) =>
     client.post<AnnualReviewView>(`/api/v1/annual-reviews/${encode(id)}/decision`, body),
 
+  /** 留言 (R8): the viewer's inquiries, newest first; one with its thread and timeline; a month's figures. */
+  inquiries: (query: InquiryListQuery) =>
+    client.get<InquiryList>('/api/v1/inquiries', query as Record<string, QueryValue>),
+  inquiry: (reference: string) => client.get<InquiryDetail>(`/api/v1/inquiries/${encode(reference)}`),
+  inquiryFigures: (month: string) =>
+    client.get<InquiryFiguresReport>('/api/v1/inquiries/figures', { month, groupBy: 'account' }),
+  /** Sent through the platform, recorded, or to be given in the platform's back office (outcome). */
+  answerInquiry: (id: string, text: string) =>
+    client.post<InquiryAnswerResult>(`/api/v1/inquiries/${encode(id)}/answer`, { text }),
+  confirmInquiryAnswered: (id: string, note: string) =>
+    client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/confirm`, { note }),
+  extendInquiry: (id: string, body: { dueOn: string; reason: string }) =>
+    client.post<InquiryExtendResult>(`/api/v1/inquiries/${encode(id)}/extend`, body),
+  setInquiryKind: (id: string, kind: InquiryDetail['kind']) =>
+    client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/kind`, { kind }),
+  markInquiryInvalid: (id: string, reason: 'spam' | 'duplicate') =>
+    client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/invalid`, { reason }),
+
   /** Downloads an export (an audit event on the server) and answers the temporary file's path. */
   downloadExport: (kind: 'drafts' | 'audit', query: ExportQuery) =>
     client.download(`/api/v1/exports/${kind}`, query as Record<string, QueryValue>),
+  /** The 留言台账 of a month (admins). */
+  downloadInquiryLedger: (query: InquiryExportQuery) =>
+    client.download('/api/v1/exports/inquiries', query as Record<string, QueryValue>),
 };
 
 /** Stores a fresh login and keeps the profile for role-aware pages. */

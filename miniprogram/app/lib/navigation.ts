@@ -13,6 +13,8 @@ export const pages = {
   accountDetail: '/pages/account-detail/account-detail',
   annualReviews: '/pages/annual-reviews/annual-reviews',
   exports: '/pages/exports/exports',
+  inquiries: '/pages/inquiries/inquiries',
+  inquiryDetail: '/pages/inquiry-detail/inquiry-detail',
 } as const;
 
 /** Admins and leaders start on the dashboard; officers on their own drafts. */
@@ -24,6 +26,10 @@ export const isAdmin = (person: SessionPerson | null): boolean => Boolean(person
 
 export function openDraft(reference: string): void {
   void wx.navigateTo({ url: `${pages.draftDetail}?reference=${encodeURIComponent(reference)}` });
+}
+
+export function openInquiry(id: string): void {
+  void wx.navigateTo({ url: `${pages.inquiryDetail}?id=${encodeURIComponent(id)}` });
 }
 
 export function openAccount(accountId: string): void {
@@ -38,9 +44,15 @@ export interface MenuEntry {
   url: string;
 }
 
-/** The dashboard's shortcuts: everyone sees drafts, admins also the organisation pages and the registry. */
+/**
+ * The dashboard's shortcuts: everyone sees drafts and the 留言 in their scope, admins also the
+ * organisation pages and the registry.
+ */
 export function menuFor(person: SessionPerson | null): MenuEntry[] {
-  const entries: MenuEntry[] = [{ text: isAdmin(person) ? '全部稿件' : '稿件', url: pages.drafts }];
+  const entries: MenuEntry[] = [
+    { text: isAdmin(person) ? '全部稿件' : '稿件', url: pages.drafts },
+    { text: '留言', url: pages.inquiries },
+  ];
   if (isAdmin(person)) {
     entries.push(
       { text: '人员', url: pages.people },

@@ -246,3 +246,55 @@ export const inquiryExportColumns = [
   '是否按期',
   '状态',
 ] as const;
+
+const answerDaysSchema = z.strictObject({
+  consultation: z.number().int().min(1).max(60).optional(),
+  suggestion: z.number().int().min(1).max(60).optional(),
+  complaint: z.number().int().min(1).max(60).optional(),
+  other: z.number().int().min(1).max(60).optional(),
+});
+
+/** A unit's own deadlines (applied to it and the units below it); fields not given keep their value. */
+export const unitInquirySettingsSchema = z
+  .strictObject({
+    acknowledgeWorkingHours: z.number().positive().max(40).optional(),
+    answerWorkingDays: answerDaysSchema.optional(),
+    maxWorkingDays: z.number().int().min(1).max(60).optional(),
+  })
+  .meta({ id: 'UnitInquirySettings' });
+
+/** An account's acknowledgement: sent automatically or not, and its wording ({date} = the promised date). */
+export const accountInquirySettingsSchema = z
+  .strictObject({
+    autoAcknowledge: z.boolean().optional(),
+    acknowledgementTemplate: z.string().max(300).optional(),
+  })
+  .meta({ id: 'AccountInquirySettings' });
+
+const policyInForceSchema = z.strictObject({
+  acknowledgeWorkingHours: z.number(),
+  answerWorkingDays: z.strictObject({
+    consultation: z.number(),
+    suggestion: z.number(),
+    complaint: z.number(),
+    other: z.number(),
+  }),
+  maxWorkingDays: z.number(),
+  joinWindowMinutes: z.number(),
+  replyWindowHours: z.number(),
+  replyQuota: z.number(),
+  windowWarningMinutes: z.number(),
+  autoAcknowledge: z.boolean(),
+  acknowledgementTemplate: z.string(),
+});
+
+export const unitInquirySettingsViewSchema = z
+  .strictObject({ own: unitInquirySettingsSchema, inForce: policyInForceSchema })
+  .meta({ id: 'UnitInquirySettingsView' });
+export type UnitInquirySettingsView = z.infer<typeof unitInquirySettingsViewSchema>;
+export const accountInquirySettingsViewSchema = z
+  .strictObject({ own: accountInquirySettingsSchema, inForce: policyInForceSchema })
+  .meta({ id: 'AccountInquirySettingsView' });
+export type AccountInquirySettingsView = z.infer<typeof accountInquirySettingsViewSchema>;
+export const inquiryUnitParamsSchema = z.strictObject({ unitId: objectIdSchema });
+export const inquiryAccountParamsSchema = z.strictObject({ accountId: objectIdSchema });

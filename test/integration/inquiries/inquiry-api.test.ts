@@ -10,10 +10,18 @@ import { createServices } from '../../../src/services';
 import { createLogger } from '../../../src/shared/logger';
 import { AccessTokens } from '../../../src/api/access-tokens';
 import { InquiryModel } from '../../../src/inquiries/inquiry-model';
-import type { InquiryDetail, InquiryFiguresReport, InquiryList } from '../../../src/shared/contracts';
+import type {
+  AccountInquirySettingsView,
+  InquiryDetail,
+  InquiryFiguresReport,
+  InquiryList,
+  UnitInquirySettingsView,
+} from '../../../src/shared/contracts';
+import { AuditEventModel } from '../../../src/audit/audit-event-model';
+import { PersonModel } from '../../../src/people/person-model';
 import { cliToken, startApi, stopApi } from '../../support/api-harness';
 import { connectTestDatabase } from '../../support/database';
-import { importSampleOrganization, personId } from '../../support/people-factories';
+import { importSampleOrganization, personId, unitId } from '../../support/people-factories';
 import { openAccount } from '../../support/registry-factories';
 
 // Monday 2 November 2026, 09:00 in Beijing.
@@ -292,5 +300,70 @@ describe('a platform’s export imported', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error?.code).toBe('INQUIRY_NOT_YOURS');
     expect(await InquiryModel.countDocuments({ accountId: secondAccountId })).toBe(before);
+  });
+});
+
+describe('a unit’s own deadlines', () => {
+  async function put<Body>(name: string, path: string, body: object) {
+    const answer = await request(server)
+      .put(`/api/v1${path}`)
+      .set('Authorization', await bearer(name))
+      .send(body);
+    return { status: answer.status, body: answer.body as Body & { error?: { code: string; message: string } } };
+  }
+
+  test('when the top admin gives the county government 10 working days for complaints, then a complaint registered below it is due 10 working days later, and the setting is in the trail', async () => {
+    const countyId = await unitId('某县人民政府');
+    const set = await put<UnitInquirySettingsView>('李静', `/inquiries/settings/units/${countyId}`, {
+      answerWorkingDays: { complaint: 10 },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body.own).toEqual({ answerWorkingDays: { complaint: 10 } });
+    expect(set.body.inForce.answerWorkingDays).toEqual({ consultation: 5, suggestion: 5, complaint: 10, other: 5 });
+    // The bureau below inherits it.
+    const bureau = await get<UnitInquirySettingsView>(
+      '李静',
+      `/inquiries/settings/units/${await unitId('某县人民政府/县应急管理局')}`,
+    );
+    expect(bureau.body).toMatchObject({ own: {}, inForce: { answerWorkingDays: { complaint: 10 } } });
+    const registered = await post<InquiryDetail>('刘洋', '/inquiries', {
+      accountId,
+      text: '投诉：夜间施工噪音扰民',
+      kind: 'complaint',
+      receivedAt: '2026-11-02T01:30:00.000Z',
+    });
+    // Monday 2 November + 10 working days → Monday 16 November.
+    expect(registered.body.answerDueOn).toBe('2026-11-16');
+    const event = await AuditEventModel.findOne({ action: 'inquiry-settings.set', 'subject.id': countyId }).lean();
+    expect(event?.details).toMatchObject({ settings: { answerWorkingDays: { complaint: 10 } } });
+    // Longer than the longest allowed: refused with the reason.
+    const tooLong = await put('李静', `/inquiries/settings/units/${countyId}`, { answerWorkingDays: { other: 20 } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error?.message).toContain('不能超过最长答复期限（15 个工作日）');
+  });
+
+  test('when an officer or an admin of another unit reads or sets the bureau’s deadlines or its account’s acknowledgement, then it is not found for them', async () => {
+    const bureauId = await unitId('某县人民政府/县应急管理局');
+    expect((await put('刘洋', `/inquiries/settings/units/${bureauId}`, { maxWorkingDays: 10 })).status).toBe(404);
+    await PersonModel.updateOne(
+      { name: '蒋明' },
+      { $set: { roles: ['officer', 'admin'], adminOfUnitId: await unitId('某县人民政府/县政府办公室') } },
+    );
+    // Who someone is, is cached for a few seconds (viewerCacheTtlMs): let 蒋明's old self expire.
+    clock.set(new Date(clock.now().getTime() + 10_000));
+    const branch = await put('蒋明', `/inquiries/settings/units/${bureauId}`, { maxWorkingDays: 10 });
+    expect(branch.status).toBe(404);
+    expect(branch.body.error?.code).toBe('UNIT_NOT_FOUND');
+    expect((await get('蒋明', `/inquiries/settings/accounts/${accountId}`)).status).toBe(404);
+    expect((await put('蒋明', `/inquiries/settings/accounts/${accountId}`, { autoAcknowledge: false })).status).toBe(
+      404,
+    );
+    const own = await get<AccountInquirySettingsView>('李静', `/inquiries/settings/accounts/${accountId}`);
+    expect(own.body).toMatchObject({ own: {}, inForce: { autoAcknowledge: true } });
+    const template = await put('李静', `/inquiries/settings/accounts/${accountId}`, {
+      acknowledgementTemplate: '收到',
+    });
+    expect(template.status).toBe(400);
+    expect(template.body.error?.message).toContain('{date}');
   });
 });

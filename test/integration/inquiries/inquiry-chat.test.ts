@@ -24,6 +24,7 @@ import { ChatHarness } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
 import { startApi } from '../../support/api-harness';
 import { capturingLogger, connectToFakePlatform } from '../../support/publication-factories';
+import { personId, unitId } from '../../support/people-factories';
 import type { FakeAccountCredentials } from '../../support/publication-factories';
 
 // Wednesday 30 September 2026, 16:00 in Shanghai: the eve of the National Day holiday (1–7 October;
@@ -193,6 +194,41 @@ describe('a follower writes to the account', () => {
     await chat.waitFor('蒋明', `【转办留言】`);
     await chat.sayAndWait('蒋明', `已答复 ${code} 电话告知`, `已登记：留言 #${code}`);
     expect(await inquiryOf(code)).toMatchObject({ status: 'answered', answerDueOn: '2026-10-13' });
+  });
+
+  test('when the account words its own acknowledgement or switches it off, then the follower gets that wording or none', async () => {
+    const admin = { personId: await personId('李静'), via: 'test' };
+    const settings = chat.services.inquirySettings;
+    await settings.setForAccount(
+      admin,
+      { id: accountId, unitId: await unitId('某县人民政府/县应急管理局') },
+      {
+        acknowledgementTemplate: '【应急发布】留言已收到，将于{date}前答复，紧急情况请拨打12345。',
+      },
+    );
+    const worded = await followerWrites('oFollowerJ', '防汛演练在哪里举行？');
+    const acknowledgement = platform.sentCustomMessages(account.appId).find((sent) => sent.openId === 'oFollowerJ');
+    expect(acknowledgement?.text).toBe('【应急发布】留言已收到，将于10月13日前答复，紧急情况请拨打12345。');
+    expect((await inquiryOf(worded)).acknowledgedAt).not.toBeNull();
+
+    await settings.setForAccount(
+      admin,
+      { id: accountId, unitId: await unitId('某县人民政府/县应急管理局') },
+      {
+        autoAcknowledge: false,
+      },
+    );
+    const silent = await followerWrites('oFollowerK', '请问避险转移路线图在哪里看？');
+    expect(platform.sentCustomMessages(account.appId).some((sent) => sent.openId === 'oFollowerK')).toBe(false);
+    expect(chat.messagesOf('刘洋').find((text) => text.includes(`#${silent}`))).toContain('请在10月13日前答复');
+    expect((await inquiryOf(silent)).acknowledgedAt).toBeNull();
+    await settings.setForAccount(
+      admin,
+      { id: accountId, unitId: await unitId('某县人民政府/县应急管理局') },
+      {
+        autoAcknowledge: true,
+      },
+    );
   });
 
   test('when an officer registers a message from another platform by hand, then it is on the list of what waits', async () => {

@@ -19,16 +19,18 @@ const toPx = (css: string): string =>
 const simulateUtilities = require('miniprogram-simulate/src/utils') as { transformRpx: (css: string) => string };
 simulateUtilities.transformRpx = toPx;
 
-// simulate's built-in <input> keeps no attributes; in the picture an empty field should show its
-// placeholder as WeChat does, so the preview registers an input that renders it.
+// simulate's built-in <input> and <textarea> keep no attributes; in the picture an empty field should
+// show its placeholder as WeChat does, so the preview registers fields that render it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- simulate's own component registry
 const jComponent = require('j-component') as { register: (definition: object) => void };
-jComponent.register({
-  id: 'input',
-  tagName: 'wx-input',
-  template: '<text>{{value || placeholder}}</text>',
-  properties: { placeholder: { type: String, value: '' }, value: { type: String, value: '' } },
-});
+for (const field of ['input', 'textarea']) {
+  jComponent.register({
+    id: field,
+    tagName: `wx-${field}`,
+    template: '<text>{{value || placeholder}}</text>',
+    properties: { placeholder: { type: String, value: '' }, value: { type: String, value: '' } },
+  });
+}
 
 const componentTags = fs.readdirSync(path.join(appRoot, 'components'));
 
@@ -38,10 +40,11 @@ function baseStyles(): string {
   return `
     * { box-sizing: border-box; }
     html, body { margin: 0; width: ${screenWidth}px; }
-    main, ${componentTags.join(', ')}, wx-view, wx-scroll-view, wx-picker, wx-canvas, wx-input { display: block; }
+    main, ${componentTags.join(', ')}, wx-view, wx-scroll-view, wx-picker, wx-canvas, wx-input, wx-textarea { display: block; }
     wx-text { display: inline; white-space: pre-wrap; }
     wx-scroll-view { overflow-x: auto; }
     wx-input { min-height: 1.4em; display: flex; align-items: center; color: #9a9a9a; }
+    wx-textarea { color: #9a9a9a; }
     ${appWxss}`;
 }
 

@@ -5,11 +5,12 @@
 import { failure, ok } from '../support/fake-wx';
 import type { FakeWx } from '../support/fake-wx';
 import { fixtures, pinClock, signIn } from '../support/fixtures';
-import { tap } from '../support/render';
+import { tap, typeInto } from '../support/render';
 import type { Rendered } from '../support/render';
 import { serveFixtures } from '../support/serve-fixtures';
 import { publicationFixtures } from '../support/publication-fixtures';
 import { connectionFixtures } from '../support/connection-fixtures';
+import { inquiryFixtures } from '../support/inquiry-fixtures';
 
 export interface PreviewScenario {
   name: string;
@@ -23,6 +24,8 @@ export interface PreviewScenario {
 }
 
 const asAdmin = (fake: FakeWx) => signIn(fake.storage, fixtures.admin);
+
+const inquiryPage = { page: 'pages/inquiry-detail/inquiry-detail', query: { id: inquiryFixtures.detail.id } };
 
 /** The education bureau's 微信公众号 in the registry. */
 const educationAccountPage = {
@@ -223,7 +226,39 @@ export const scenarios: PreviewScenario[] = [
     },
     expectText: '列为待关停',
   },
-  { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出审计记录' },
+  { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出留言台账' },
+  { name: 'inquiries', page: 'pages/inquiries/inquiries', arrange: asAdmin, expectText: '已逾期' },
+  {
+    name: 'inquiry-detail',
+    ...inquiryPage,
+    arrange: asAdminWith({ 'GET /api/v1/inquiries/:id': inquiryFixtures.extended }),
+    expectText: '理由：学区划分须与招生办核实',
+  },
+  {
+    name: 'inquiry-detail-refused',
+    ...inquiryPage,
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route('POST /api/v1/inquiries/:id/answer', failure(409, 'INQUIRY_ENDED', '留言 #Q7K2 已答复，不能再操作'));
+    },
+    act: async (page) => {
+      await typeInto(page, '.answer-input', '滨河小区属城关镇第二小学学区，详见县教育局官网公告。');
+      await tap(page, '.answer');
+    },
+    expectText: '不能再操作',
+  },
+  {
+    name: 'inquiry-detail-answered-masked',
+    ...inquiryPage,
+    arrange: asAdminWith({
+      'GET /api/v1/inquiries/:id': {
+        ...inquiryFixtures.answeredDetail,
+        mayAct: false,
+        messages: [inquiryFixtures.detailMasked.messages[0], ...inquiryFixtures.answeredDetail.messages.slice(1)],
+      },
+    }),
+    expectText: '个人信息已遮蔽',
+  },
 ];
 
 export function arrangeScenario(fake: FakeWx, scenario: PreviewScenario): void {

@@ -2,6 +2,7 @@
 import { fixtures, pinClock, signIn } from './fixtures';
 import { connectionFixtures } from './connection-fixtures';
 import { publicationFixtures } from './publication-fixtures';
+import { inquiryFixtures } from './inquiry-fixtures';
 import { installFakeWx, ok } from './fake-wx';
 import type { FakeWx } from './fake-wx';
 
@@ -49,6 +50,11 @@ export function serveFixtures(fake: FakeWx): void {
   fake.route('GET /api/v1/annual-reviews', (request) =>
     ok(request.query.accountId ? fixtures.accountReviews : fixtures.annualReviews),
   );
+  fake.route('GET /api/v1/inquiries', (request) =>
+    ok(request.query.cursor === 'inquiry-cursor-2' ? inquiryFixtures.listSecondPage : inquiryFixtures.listFirstPage),
+  );
+  fake.route('GET /api/v1/inquiries/:id', ok(inquiryFixtures.detail));
+  fake.route('GET /api/v1/inquiries/figures', ok(inquiryFixtures.figures));
   fake.route(
     'DELETE /api/v1/delegations/:id',
     ok({ ...fixtures.delegations.items[0], cancelledAt: '2026-11-27T02:00:00.000Z' }),

@@ -1,8 +1,8 @@
 /**
  * The dashboard for admins and leaders: drafts by status, approval turnaround per unit (median and p90)
- * as charts, the drafts waiting longest, what the connected 公众号 published and whether it was approved
- * (发布核验, R10), and the accounts at risk (cadence, annual review, certification,
- * interaction), each opening its registry entry for admins.
+ * as charts, the drafts waiting longest, this month's 留言 figures (R8, a card that loads its own), what
+ * the connected 公众号 published and whether it was approved (发布核验, R10), and the accounts at risk
+ * (cadence, annual review, certification, interaction), each opening its registry entry for admins.
  */
 import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';

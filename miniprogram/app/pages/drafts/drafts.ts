@@ -1,7 +1,8 @@
 /**
  * The drafts list: status and last-change chips, title search and (for admins) a unit picker; pull-down
  * refresh; the next page is fetched with the API's cursor when the list nears its bottom. Officers see
- * only their own drafts (the API scopes the list), and this is their home page.
+ * only their own drafts (the API scopes the list), and this is their home page, with the way to their
+ * units' 留言.
  */
 import type { DraftStatusName, UnitView } from '../../../../src/shared/contracts';
 import { api, currentPerson } from '../../lib/api';
@@ -10,7 +11,7 @@ import type { RowPage } from '../../lib/cursor-list';
 import { cursorListBehavior } from '../../lib/page-behaviors';
 import { periodFilters, periodStart, statusFilters, toDraftRow } from '../../lib/draft-list-view';
 import type { DraftRow } from '../../lib/draft-list-view';
-import { isAdmin, openDraft } from '../../lib/navigation';
+import { isAdmin, openDraft, pages } from '../../lib/navigation';
 
 Component({
   behaviors: [cursorListBehavior],
@@ -56,6 +57,10 @@ Component({
     onUnitFilter(event: WechatMiniprogram.PickerChange) {
       this.setData({ unitIndex: Number(event.detail.value) });
       void this.load();
+    },
+
+    onOpenInquiries() {
+      void wx.navigateTo({ url: pages.inquiries });
     },
 
     onOpenDraft(event: WechatMiniprogram.TouchEvent) {

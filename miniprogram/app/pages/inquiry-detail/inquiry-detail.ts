@@ -1,0 +1,154 @@
+/**
+ * One 留言 (R8): the thread with the citizen, the deadlines (受理, 知晓性回复, the 承诺答复期限 in force, the
+ * original one and every extension with its reason) and the trail. For someone who may act on it while
+ * it is open, the steps the API offers: answer, confirm an answer given in the platform's back office,
+ * extend with a reason, set the kind, mark invalid. A refusal shows the server's reason on the page.
+ */
+import type { InquiryDetail } from '../../../../src/shared/contracts';
+import { api } from '../../lib/api';
+import { messageOf } from '../../lib/api-error';
+import { today } from '../../lib/format';
+import {
+  answerOutcome,
+  inquiryKindOptions,
+  invalidReasonOptions,
+  toInquiryDetailView,
+} from '../../lib/inquiry-detail-view';
+import type { InquiryDetailView } from '../../lib/inquiry-detail-view';
+import { reloadBehavior } from '../../lib/page-behaviors';
+import { askText, confirmAction, toast } from '../../lib/wechat';
+
+Component({
+  behaviors: [reloadBehavior],
+  data: {
+    id: '',
+    status: 'loading' as 'loading' | 'error' | 'ready',
+    errorMessage: '',
+    view: null as InquiryDetailView | null,
+    today: '',
+    kindOptions: inquiryKindOptions,
+    invalidOptions: invalidReasonOptions,
+    answerText: '',
+    busy: false,
+    /** The server's reason when a step was refused. */
+    actionError: '',
+    /** What to do next when an answer could not go out through the platform. */
+    actionNotice: '',
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this.setData({ id: decodeURIComponent(query.id ?? ''), today: today() });
+      void this.load();
+    },
+
+    async load(showLoading = true) {
+      if (!this.data.id) {
+        this.setData({ status: 'error', errorMessage: '缺少留言编号' });
+        return;
+      }
+      if (showLoading) this.setData({ status: 'loading' });
+      try {
+        this.show(await api.inquiry(this.data.id));
+      } catch (error) {
+        this.setData({ status: 'error', errorMessage: messageOf(error) });
+      }
+    },
+
+    show(inquiry: InquiryDetail) {
+      void wx.setNavigationBarTitle({ title: `留言 #${inquiry.code}` });
+      this.setData({ status: 'ready', view: toInquiryDetailView(inquiry) });
+    },
+
+    /**
+     * Runs one step at a time; the answer's inquiry replaces the page. `step` resolves null when the
+     * officer cancelled a question; a refusal leaves the server's message on the page.
+     */
+    async act(step: () => Promise<{ inquiry: InquiryDetail; doneText: string; notice?: string } | null>) {
+      if (this.data.busy) return;
+      this.setData({ busy: true, actionError: '', actionNotice: '' });
+      try {
+        const done = await step();
+        if (done) {
+          this.show(done.inquiry);
+          if (done.notice) this.setData({ actionNotice: done.notice });
+          else toast(done.doneText, 'success');
+        }
+      } catch (error) {
+        this.setData({ actionError: messageOf(error) });
+      } finally {
+        this.setData({ busy: false });
+      }
+    },
+
+    onAnswerInput(event: WechatMiniprogram.Input) {
+      this.setData({ answerText: event.detail.value });
+    },
+
+    onAnswer() {
+      const text = this.data.answerText.trim();
+      if (!text) {
+        this.setData({ actionError: '请先填写答复内容', actionNotice: '' });
+        return undefined;
+      }
+      return this.act(async () => {
+        const result = await api.answerInquiry(this.data.id, text);
+        const outcome = answerOutcome(result);
+        // Kept when it must be given in the back office, so it can be copied there.
+        if (outcome.done) this.setData({ answerText: '' });
+        return { inquiry: result.inquiry, doneText: outcome.text, notice: outcome.done ? undefined : outcome.text };
+      });
+    },
+
+    onCopyAnswer() {
+      void wx.setClipboardData({ data: this.data.answerText });
+    },
+
+    onConfirmAnswered() {
+      return this.act(async () => {
+        const note = await askText({
+          title: '已在平台后台答复',
+          placeholder: '答复内容或说明（可不填）',
+          confirmText: '确认',
+          required: false,
+        });
+        if (note === null) return null;
+        return { inquiry: await api.confirmInquiryAnswered(this.data.id, note), doneText: '已记录答复' };
+      });
+    },
+
+    onExtend(event: WechatMiniprogram.PickerChange) {
+      const dueOn = String(event.detail.value);
+      return this.act(async () => {
+        const reason = await askText({
+          title: `答复期限延至 ${dueOn}`,
+          placeholder: '请填写延期理由',
+          confirmText: '延期',
+          required: true,
+        });
+        if (reason === null) return null;
+        const result = await api.extendInquiry(this.data.id, { dueOn, reason });
+        return { inquiry: result.inquiry, doneText: result.citizenTold ? '已延期并告知留言人' : '已延期' };
+      });
+    },
+
+    onKind(event: WechatMiniprogram.PickerChange) {
+      const option = inquiryKindOptions[Number(event.detail.value)];
+      if (!option || option.value === this.data.view?.kind) return undefined;
+      return this.act(async () => {
+        const content = `改为“${option.text}”后，答复期限按${option.text}重新计算（已延期的不变）。`;
+        if (!(await confirmAction('设置留言类型', content, '改类型'))) return null;
+        return { inquiry: await api.setInquiryKind(this.data.id, option.value), doneText: `已设为${option.text}` };
+      });
+    },
+
+    onInvalid(event: WechatMiniprogram.PickerChange) {
+      const option = invalidReasonOptions[Number(event.detail.value)];
+      if (!option) return undefined;
+      return this.act(async () => {
+        const content = `标记为${option.text}后不计入有效留言，也不再提醒办理。`;
+        if (!(await confirmAction('标记为无效留言', content, '标记'))) return null;
+        return { inquiry: await api.markInquiryInvalid(this.data.id, option.value), doneText: '已标记为无效' };
+      });
+    },
+  },
+});
