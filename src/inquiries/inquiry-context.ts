@@ -117,6 +117,10 @@ export class InquiryContext {
     exceptPersonId?: string,
   ): Promise<void> {
     const heading = await this.headingOf(inquiry);
+    if (how.joined) {
+      const latest = inquiry.messages.findLast((message) => message.direction === 'in');
+      heading.text = this.dependencies.maskPersonalData(latest?.text ?? '');
+    }
     const recipients = (await this.officersFor(String(inquiry.unitId), account)).filter((id) => id !== exceptPersonId);
     const step = how.joined ? `message:${inquiry.messages.length}` : 'new';
     await this.dependencies.outbox.enqueue(

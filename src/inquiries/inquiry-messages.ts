@@ -19,11 +19,17 @@ export function inquiryHeading(inquiry: InquiryHeading): string {
   return `#${inquiry.code} 来自「${inquiry.accountName}」的${inquiryKindWords[inquiry.kind]}：${excerpt(inquiry.text, 80)}`;
 }
 
+/**
+ * A new inquiry, or (`joined`: the follower's latest message, `inquiry.text` being that message) a further
+ * message to one still open.
+ */
 export function newInquiryText(inquiry: InquiryHeading, how: { acknowledged: boolean; joined: boolean }): string {
-  const lead = how.joined ? `留言 #${inquiry.code} 有新消息` : '新留言';
+  const lead = how.joined
+    ? `留言 #${inquiry.code}（「${inquiry.accountName}」）有新消息：${excerpt(inquiry.text, 80)}`
+    : `新留言 ${inquiryHeading(inquiry)}`;
   const acknowledged = how.acknowledged ? '已自动回复留言人，承诺' : '请在';
   return [
-    `${lead} ${inquiryHeading(inquiry)}`,
+    lead,
     `${acknowledged}${promiseDateWords(inquiry.answerDueOn)}前答复。`,
     `回复“答复 ${inquiry.code} 内容”答复；在平台后台答复的，回复“已答复 ${inquiry.code} [说明]”登记；` +
       `“延期 ${inquiry.code} 日期 理由”延期，“转办 ${inquiry.code} 单位名”转办。`,
@@ -39,7 +45,7 @@ export function transferredText(inquiry: InquiryHeading, fromUnitName: string): 
 }
 
 export function answerSoonText(inquiry: InquiryHeading): string {
-  return `【留言提醒】${inquiryHeading(inquiry)}\n答复期限为${promiseDateWords(inquiry.answerDueOn)}（下一个工作日），请及时答复：答复 ${inquiry.code} 内容。如需延期，请回复“延期 ${inquiry.code} 日期 理由”。`;
+  return `【留言提醒】${inquiryHeading(inquiry)}\n答复期限为${promiseDateWords(inquiry.answerDueOn)}，请及时答复：答复 ${inquiry.code} 内容。如需延期，请回复“延期 ${inquiry.code} 日期 理由”。`;
 }
 
 export function dueText(inquiry: InquiryHeading, unitName: string): string {

@@ -129,6 +129,19 @@ describe('a follower writes to the account', () => {
         .slice(seen)
         .filter((text) => text.includes(`#${code}`)),
     ).toHaveLength(1);
+    // A further message within the join window joins the same inquiry, and the officer reads the new text.
+    const before = chat.messagesOf('刘洋').length;
+    await platform.sendUserText(account.appId, 'oFollowerB', '就是村口往东第三根电线杆。', clock.now());
+    const joined = await chat.waitFor('刘洋', `留言 #${code}（「应急发布」）有新消息：就是村口往东第三根电线杆。`, {
+      after: before,
+    });
+    expect(joined).toContain('请在10月13日前答复');
+    const inquiry = await inquiryOf(code);
+    expect(inquiry.messages.filter((message) => message.direction === 'in').map((message) => message.text)).toEqual([
+      '村口路灯坏了，什么时候修？',
+      '就是村口往东第三根电线杆。',
+    ]);
+    expect(await InquiryModel.countDocuments({ citizenId: 'oFollowerB' })).toBe(1);
   });
 
   test('when the officer answers in chat, then the answer reaches the follower and the inquiry is answered on time', async () => {
