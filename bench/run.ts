@@ -10,6 +10,7 @@ import { runChatLatencyBench } from './chat-latency-bench';
 import { runCadenceBench } from './cadence-bench';
 import { runContentCheckBench } from './content-check-bench';
 import { runDbScaleBench } from './db-scale-bench';
+import { runInquiriesBench } from './inquiries-bench';
 import { runPublicationSweepBench } from './publication-sweep-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   cadence: runCadenceBench,
   'content-check': runContentCheckBench,
   'db-scale': runDbScaleBench,
+  inquiries: runInquiriesBench,
   'publication-sweep': runPublicationSweepBench,
 };
 

@@ -220,6 +220,7 @@ export class ChatCommandHandler {
         return registry ? registry.run(command, actor) : `没有识别到指令。\n${helpFor(person.roles)}`;
       case 'inquiry-register':
       case 'inquiry-answer':
+      case 'inquiry-answer-decision':
       case 'inquiry-confirm':
       case 'inquiry-extend':
       case 'inquiry-transfer':

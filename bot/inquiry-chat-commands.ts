@@ -13,7 +13,15 @@ import type { InquiryCommand } from './inquiry-command-parser';
 export interface InquiryChatDependencies {
   inquiries: Pick<
     InquiryService,
-    'register' | 'answer' | 'confirmAnswered' | 'extend' | 'transfer' | 'setKind' | 'markInvalid' | 'waitingFor'
+    | 'register'
+    | 'answer'
+    | 'decideAnswer'
+    | 'confirmAnswered'
+    | 'extend'
+    | 'transfer'
+    | 'setKind'
+    | 'markInvalid'
+    | 'waitingFor'
   >;
   clock: Clock;
   timeZone: string;
@@ -46,6 +54,30 @@ export class InquiryChatCommands {
                 ? '留言人上次留言后可发送的客服消息条数已用完'
                 : '平台的 48 小时回复窗口已关闭（留言人 48 小时内没有再发消息）';
             return `${why}，答复无法经接口送达。请在公众号后台答复，然后回复“已答复 ${outcome.inquiry.code} [说明]”登记。`;
+          }
+          case 'awaiting-approval': {
+            const step = outcome.steps > 1 ? `（第${outcome.step}/${outcome.steps}步）` : '';
+            return `本单位的答复须经审核：留言 #${outcome.inquiry.code} 的答复已送${outcome.approverNames.join('、')}审核${step}，同意后发出。修改答复请重新发送“答复 ${outcome.inquiry.code} 内容”（须重新审核）。`;
+          }
+        }
+        break;
+      }
+      case 'inquiry-answer-decision': {
+        const decided = await inquiries.decideAnswer(
+          actor,
+          command.code,
+          command.approve ? { kind: 'approve' } : { kind: 'reject', reason: command.reason },
+        );
+        switch (decided.kind) {
+          case 'rejected':
+            return `已驳回留言 #${decided.inquiry.code} 的答复，已告知答复人。`;
+          case 'waiting':
+            return `已记录您对留言 #${decided.inquiry.code} 答复的同意，等待${decided.approverNames.join('、')}审核。`;
+          case 'approved': {
+            const code = decided.delivered.inquiry.code;
+            return decided.delivered.kind === 'sent'
+              ? `已同意：留言 #${code} 的答复已通过公众号客服消息发给留言人。`
+              : `已同意留言 #${code} 的答复，已通知答复人${decided.delivered.kind === 'recorded' ? '' : '到公众号后台发出'}。`;
           }
         }
         break;

@@ -1,6 +1,6 @@
 /**
  * Chat text → an inquiry command (R8), pure: 登记留言 (register one by hand), 答复 / 已答复 (answer, or confirm
- * an answer given in the platform's back office), 延期 (a new promised date and its reason), 转办 (hand it
+ * an answer given in the platform's back office), 同意答复 / 驳回答复 (decide an answer the unit reviews), 延期 (a new promised date and its reason), 转办 (hand it
  * to another unit), 类型 (咨询/建议/投诉/其他), 无效 (spam or a duplicate) and 留言 (what waits on me).
  */
 import { parseInquiryKind } from '../src/inquiries/inquiry-rules';
@@ -10,6 +10,7 @@ import { startsWithWord, takeCode } from './chat-text';
 export type InquiryCommand =
   | { kind: 'inquiry-register'; accountName: string; text: string }
   | { kind: 'inquiry-answer'; code: string; text: string }
+  | { kind: 'inquiry-answer-decision'; code: string; approve: boolean; reason: string }
   | { kind: 'inquiry-confirm'; code: string; note: string }
   | { kind: 'inquiry-extend'; code: string; dueOn: string; reason: string }
   | { kind: 'inquiry-transfer'; code: string; unitName: string }
@@ -21,6 +22,8 @@ export type InquiryParse = InquiryCommand | { kind: 'malformed'; message: string
 
 const keywords = [
   '登记留言',
+  '同意答复',
+  '驳回答复',
   '已答复',
   '答复',
   '延期',
@@ -71,6 +74,8 @@ export function parseInquiryCommand(folded: string, written: string): InquiryPar
     留言类型: '类型 Q7K2 咨询|建议|投诉|其他',
     无效: '无效 Q7K2 重复|垃圾',
     无效留言: '无效 Q7K2 重复|垃圾',
+    同意答复: '同意答复 Q7K2',
+    驳回答复: '驳回答复 Q7K2 理由',
   };
   // "答复" with no code is ordinary talk (“答复如下…”), not a command.
   if (!taken) return keyword === '答复' ? null : malformed(usage[keyword]);
@@ -80,6 +85,12 @@ export function parseInquiryCommand(folded: string, written: string): InquiryPar
       return after ? { kind: 'inquiry-answer', code: taken.code, text: after } : malformed(usage.答复);
     case '已答复':
       return { kind: 'inquiry-confirm', code: taken.code, note: after };
+    case '同意答复':
+      return { kind: 'inquiry-answer-decision', code: taken.code, approve: true, reason: after };
+    case '驳回答复':
+      return after
+        ? { kind: 'inquiry-answer-decision', code: taken.code, approve: false, reason: after }
+        : malformed(`${usage.驳回答复}（驳回须写明理由）`);
     case '延期': {
       const date = readDate(after);
       if (!date) return malformed(usage.延期);

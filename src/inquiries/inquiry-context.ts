@@ -51,9 +51,16 @@ export interface InquiryServiceDependencies {
     adminCoversUnit(admin: { scopeUnitIds: string[] }, unitId: string): Promise<boolean>;
     unitName(unitId: string): Promise<string>;
     officersOf(unitId: string): Promise<PersonSummary[]>;
+    officersOfUnits(unitIds: string[]): Promise<Map<string, PersonSummary[]>>;
     findUnitsByName(name: string): Promise<{ id: string; name: string }[]>;
     activeAdmins(): Promise<{ id: string; scopeUnitIds: string[] }[]>;
-    unitLineage(unitIds: string[]): Promise<Map<string, { ancestorIds: string[] }>>;
+    unitLineage(unitIds: string[]): Promise<Map<string, { name: string; ancestorIds: string[] }>>;
+    /** The unit's approval route, for answers the unit reviews before they go out. */
+    resolveRoute(input: {
+      unitId: string;
+      accountId: string;
+      submitterId: string;
+    }): Promise<{ steps: { mode: 'any' | 'all'; approverIds: unknown[] }[] }>;
   };
   accounts: {
     findAccounts(ids: string[]): Promise<Map<string, InquiryAccount>>;

@@ -230,6 +230,7 @@ export class InquiryIntake {
         answerChannel: '',
         messages: [citizenMessage(input.receivedAt, input.text, input.platformMessageId)],
         registeredById: input.actor.personId ? new Types.ObjectId(input.actor.personId) : null,
+        pendingAnswer: null,
         timeline: [timelineEntryOf(event, deadlines.answerDueOn)],
       };
       try {

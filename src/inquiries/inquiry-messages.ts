@@ -74,3 +74,34 @@ export function windowClosingText(inquiry: InquiryHeading, closesAt: Date, timeZ
 export function importedText(accountName: string, count: number): string {
   return `【留言导入】「${accountName}」导入了 ${count} 条留言，已按受理时间计算答复期限。回复“留言”查看待答复的留言。`;
 }
+
+export function answerApprovalRequestText(
+  inquiry: InquiryHeading,
+  answer: string,
+  authorName: string,
+  step: { step: number; steps: number },
+): string {
+  const stepWords = step.steps > 1 ? `（第${step.step}/${step.steps}步）` : '';
+  return [
+    `【留言答复待审】${stepWords}${inquiryHeading(inquiry)}`,
+    `拟答复（${authorName}）：${answer}`,
+    `答复期限${promiseDateWords(inquiry.answerDueOn)}。请回复“同意答复 ${inquiry.code}”，或“驳回答复 ${inquiry.code} 理由”。`,
+  ].join('\n');
+}
+
+export function answerApprovedText(
+  inquiry: InquiryHeading,
+  delivered: 'sent' | 'recorded' | 'back-office' | 'awaiting-approval',
+): string {
+  const what =
+    delivered === 'sent'
+      ? '已通过公众号客服消息发给留言人'
+      : delivered === 'recorded'
+        ? '已登记为答复，请确认已在平台上回复留言人'
+        : `平台接口已无法送达，请在公众号后台发出审核通过的答复，然后回复“已答复 ${inquiry.code}”登记`;
+  return `留言 #${inquiry.code} 的答复已审核同意，${what}。`;
+}
+
+export function answerRejectedText(inquiry: InquiryHeading, approverName: string, reason: string): string {
+  return `留言 #${inquiry.code} 的答复被${approverName}驳回：${reason}\n请修改后重新发送“答复 ${inquiry.code} 内容”。`;
+}

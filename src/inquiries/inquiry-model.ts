@@ -11,6 +11,7 @@ import type { Types } from 'mongoose';
 import { inquiryKinds, inquirySources, inquiryStatuses, invalidReasons } from './inquiry-rules';
 import type { InquiryKind, InquirySource, InquiryStatus, InvalidReason } from './inquiry-rules';
 import { uniqueIndex } from '../shared/unique-conflict-plugin';
+import type { PendingAnswer } from './inquiry-answer-approval-rules';
 
 export const threadDirections = ['in', 'out'] as const;
 /** How a message of ours went out: through the platform's API, or typed in its back office and confirmed here. */
@@ -87,6 +88,8 @@ export interface Inquiry {
   /** Who registered it by hand; null for pushed ones. */
   registeredById: Types.ObjectId | null;
   timeline: InquiryTimelineEntry[];
+  /** An answer waiting for the unit's approval before it goes out (inquiry-answer-approval-rules.ts). */
+  pendingAnswer: PendingAnswer | null;
 }
 
 const threadMessageSchema = new Schema<ThreadMessage>(
@@ -125,6 +128,27 @@ const timelineEntrySchema = new Schema<InquiryTimelineEntry>(
   { _id: false },
 );
 
+const approvalStepSchema = new Schema(
+  {
+    mode: { type: String, enum: ['any', 'all'], required: true },
+    approverIds: { type: [String], default: [] },
+    approvedByIds: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
+const pendingAnswerSchema = new Schema<PendingAnswer>(
+  {
+    text: { type: String, required: true },
+    contentHash: { type: String, required: true },
+    byPersonId: { type: String, required: true },
+    at: { type: Date, required: true },
+    steps: { type: [approvalStepSchema], default: [] },
+    stepIndex: { type: Number, default: 0 },
+  },
+  { _id: false },
+);
+
 const inquirySchema = new Schema<Inquiry>(
   {
     revision: { type: Number, default: 0 },
@@ -156,6 +180,7 @@ const inquirySchema = new Schema<Inquiry>(
     messages: { type: [threadMessageSchema], default: [] },
     registeredById: { type: Schema.Types.ObjectId, ref: 'Person', default: null },
     timeline: { type: [timelineEntrySchema], default: [] },
+    pendingAnswer: { type: pendingAnswerSchema, default: null },
   },
   { versionKey: false },
 );

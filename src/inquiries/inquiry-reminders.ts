@@ -5,7 +5,7 @@
  * a second scheduler or a repeated run sends nothing twice), and moves each entry to its next time.
  * The admins get one list a day of what is overdue in their scope, not one message per inquiry.
  */
-import type { AnyBulkWriteOperation } from 'mongoose';
+import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import type { OutboxEntry } from '../outbox/outbox-service';
 import type { PersonSummary } from '../people/people-records';
 import { civilDate } from '../shared/wall-clock';
@@ -60,8 +60,10 @@ export interface ReminderRunDependencies {
   policiesFor(pairs: UnitAndAccount[]): Promise<Map<string, InquiryPolicy>>;
   accounts: { findAccounts(ids: string[]): Promise<Map<string, InquiryAccount>> };
   people: {
-    officersOf(unitId: string): Promise<PersonSummary[]>;
-    unitName(unitId: string): Promise<string>;
+    /** The active officers of each unit, in one read. */
+    officersOfUnits(unitIds: string[]): Promise<Map<string, PersonSummary[]>>;
+    /** The units' names, in one read. */
+    unitNames(unitIds: string[]): Promise<Map<string, string>>;
     /** The active admins whose scope covers each unit. */
     adminsCovering(unitIds: string[]): Promise<Map<string, string[]>>;
   };
@@ -98,21 +100,33 @@ export async function collectInquiryReminders(
     dependencies.clocksFor([...new Set(pairs.map((pair) => pair.unitId))]),
     dependencies.policiesFor(pairs),
   ]);
-  const unitNames = new Map<string, Promise<string>>();
-  const unitNameOf = (unitId: string) => {
-    if (!unitNames.has(unitId)) unitNames.set(unitId, dependencies.people.unitName(unitId));
-    return unitNames.get(unitId) as Promise<string>;
-  };
-  const officers = new Map<string, Promise<PersonSummary[]>>();
-  const officersOf = async (unitId: string, account: InquiryAccount | undefined) => {
-    if (!officers.has(unitId)) officers.set(unitId, dependencies.people.officersOf(unitId));
-    const found = (await officers.get(unitId)) ?? [];
-    return answeringOfficerIds(
+  const plans = new Map(
+    inquiries
+      .filter((inquiry) => inquiry.status === 'open')
+      .map((inquiry) => {
+        const unitId = String(inquiry.unitId);
+        const policy = policies.get(
+          unitAndAccountKey({ unitId, accountId: String(inquiry.accountId) }),
+        ) as InquiryPolicy;
+        const plan = dueInquiryReminders(reminderStateOf(inquiry), now, clocks.get(unitId) as InquiryClock, policy);
+        return [String(inquiry._id), { ...plan, policy }] as const;
+      }),
+  );
+  // The officers and names of the units with reminders due, read once each, not once per unit.
+  const dueUnitIds = unique(
+    inquiries.filter((inquiry) => plans.get(String(inquiry._id))?.due.length).map((inquiry) => String(inquiry.unitId)),
+  );
+  const [officers, unitNames] =
+    dueUnitIds.length > 0
+      ? await Promise.all([dependencies.people.officersOfUnits(dueUnitIds), dependencies.people.unitNames(dueUnitIds)])
+      : [new Map<string, PersonSummary[]>(), new Map<string, string>()];
+  const unitNameOf = (unitId: string) => unitNames.get(unitId) ?? '';
+  const officersOf = (unitId: string, account: InquiryAccount | undefined) =>
+    answeringOfficerIds(
       unitId,
       account ?? null,
-      found.map((person) => person.id),
+      (officers.get(unitId) ?? []).map((person) => person.id),
     );
-  };
 
   const entries: OutboxEntry[] = [];
   const moves: AnyBulkWriteOperation<InquiryReminder>[] = [];
@@ -125,9 +139,9 @@ export async function collectInquiryReminders(
       continue;
     }
     const unitId = String(inquiry.unitId);
-    const clock = clocks.get(unitId) as InquiryClock;
-    const policy = policies.get(unitAndAccountKey({ unitId, accountId: String(inquiry.accountId) })) as InquiryPolicy;
-    const { due, nextAt } = dueInquiryReminders(reminderStateOf(inquiry), now, clock, policy);
+    const { due, nextAt, policy } = plans.get(String(_id)) as ReturnType<typeof dueInquiryReminders> & {
+      policy: InquiryPolicy;
+    };
     moves.push(
       nextAt ? { updateOne: { filter: { _id }, update: { $set: { nextAt } } } } : { deleteOne: { filter: { _id } } },
     );
@@ -150,7 +164,7 @@ export async function collectInquiryReminders(
             reminder.stage === 'answer-soon' || !closesAt
               ? answerSoonText(heading)
               : windowClosingText(heading, closesAt, dependencies.timeZone);
-          for (const personId of await officersOf(unitId, account)) {
+          for (const personId of officersOf(unitId, account)) {
             entries.push({ idempotencyKey: keyOf(reminder.key, personId), recipient: { personId }, text });
           }
           break;
@@ -161,7 +175,7 @@ export async function collectInquiryReminders(
             entries.push({
               idempotencyKey: keyOf(reminder.key, leaderId),
               recipient: { personId: leaderId },
-              text: dueText(heading, await unitNameOf(unitId)),
+              text: dueText(heading, unitNameOf(unitId)),
             });
           }
           break;
@@ -176,7 +190,7 @@ export async function collectInquiryReminders(
     const admins = await dependencies.people.adminsCovering(unique(overdue.map((item) => item.unitId)));
     const byAdmin = new Map<string, { heading: InquiryHeading; unitName: string }[]>();
     for (const item of overdue) {
-      const unitName = await unitNameOf(item.unitId);
+      const unitName = unitNameOf(item.unitId);
       for (const adminId of admins.get(item.unitId) ?? []) {
         byAdmin.set(adminId, [...(byAdmin.get(adminId) ?? []), { heading: item.heading, unitName }]);
       }
@@ -196,9 +210,19 @@ function uniquePairs(pairs: UnitAndAccount[]): UnitAndAccount[] {
   return [...new Map(pairs.map((pair) => [unitAndAccountKey(pair), pair])).values()];
 }
 
-/** Moves the entries on, in one bulk write per thousand. */
+/**
+ * Updates sent in one command. FerretDB v1 holds a pooled SQLite connection for each update of a command
+ * until the command ends, so one of 150 updates waits forever (measured: 101 pass, 150 hang; see also
+ * draft-storage-upgrade.ts); 1,000 updates in commands of 50 took 2.2 s there.
+ */
+const updatesPerCommand = 50;
+
+/** Moves the entries on: the ended ones deleted in one command, the others updated fifty to a command. */
 export async function moveReminders(moves: AnyBulkWriteOperation<InquiryReminder>[]): Promise<void> {
-  for (let start = 0; start < moves.length; start += readBatch) {
-    await InquiryReminderModel.bulkWrite(moves.slice(start, start + readBatch), { ordered: false });
+  const endedIds = moves.flatMap((move) => ('deleteOne' in move ? [move.deleteOne.filter._id as Types.ObjectId] : []));
+  const updates = moves.filter((move) => !('deleteOne' in move));
+  if (endedIds.length > 0) await InquiryReminderModel.deleteMany({ _id: { $in: endedIds } });
+  for (let start = 0; start < updates.length; start += updatesPerCommand) {
+    await InquiryReminderModel.bulkWrite(updates.slice(start, start + updatesPerCommand), { ordered: false });
   }
 }

@@ -7,6 +7,7 @@ import { defineRoute } from '../shared/route-kit';
 import type { ApiContext, ApiRoute } from '../shared/route-kit';
 import { NotFoundError } from '../shared/errors';
 import {
+  inquiryAnswerDecisionRequestSchema,
   inquiryAnswerRequestSchema,
   inquiryAnswerResultSchema,
   inquiryConfirmRequestSchema,
@@ -31,7 +32,15 @@ import type { InquiryViews } from './inquiry-views';
 export interface InquiryRouteDependencies {
   inquiries: Pick<
     InquiryService,
-    'register' | 'importFile' | 'answer' | 'confirmAnswered' | 'extend' | 'setKind' | 'markInvalid' | 'transfer'
+    | 'register'
+    | 'importFile'
+    | 'answer'
+    | 'decideAnswer'
+    | 'confirmAnswered'
+    | 'extend'
+    | 'setKind'
+    | 'markInvalid'
+    | 'transfer'
   >;
   views: InquiryViews;
   /** A unit's name by its id ('' when unknown), for a transfer by id. */
@@ -126,6 +135,30 @@ export function inquiryRoutes(dependencies: InquiryRouteDependencies): ApiRoute[
             inquiry: await views.detailOf(ctx.state.viewer, outcome.inquiry),
           },
         };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/inquiries/{id}/answer-decision',
+      summary:
+        '审核待发的答复（单位要求答复须经审核时）：同意（可带所审内容的哈希）或驳回（须写理由），仅当前步骤的审核人',
+      tag: 'inquiries',
+      access: 'signed-in',
+      params: inquiryIdParamsSchema,
+      body: inquiryAnswerDecisionRequestSchema,
+      response: inquiryDetailSchema,
+      errorStatuses: [403, 409],
+      handle: async (ctx, { params, body }) => {
+        const reference = await visibleId(ctx, params.id);
+        const decided = await inquiries.decideAnswer(
+          actorOf(ctx),
+          reference,
+          body.decision === 'approve'
+            ? { kind: 'approve', contentHash: body.contentHash }
+            : { kind: 'reject', reason: body.reason },
+        );
+        const inquiry = decided.kind === 'approved' ? decided.delivered.inquiry : decided.inquiry;
+        return { body: await views.detailOf(ctx.state.viewer, inquiry) };
       },
     }),
     defineRoute({

@@ -61,6 +61,8 @@ export interface InquiryPolicy {
   autoAcknowledge: boolean;
   /** The acknowledgement; {date} becomes the promised date, e.g. 12月10日. */
   acknowledgementTemplate: string;
+  /** Answers go out only after the unit's approval route approved them. */
+  answerApproval: boolean;
 }
 
 export const defaultInquiryPolicy: InquiryPolicy = Object.freeze({
@@ -73,6 +75,7 @@ export const defaultInquiryPolicy: InquiryPolicy = Object.freeze({
   windowWarningMinutes: 240,
   autoAcknowledge: true,
   acknowledgementTemplate: '您的留言已收到，我们将于{date}前答复。',
+  answerApproval: false,
 });
 
 /** The calendar an inquiry's clock runs on: working days, working hours, the time zone. */

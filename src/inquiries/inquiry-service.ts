@@ -10,18 +10,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { isObjectIdText } from '../shared/ids';
 import { civilDate } from '../shared/wall-clock';
 import { wellFormed } from '../shared/text-normalization';
-import {
-  answerDueAtOf,
-  checkExtension,
-  deadlinesFor,
-  invalidReasonWords,
-  latestPromiseOn,
-  promiseDateWords,
-  replyRouteOf,
-} from './inquiry-rules';
-import type { InquiryClock, InquiryKind, InvalidReason, ReplyRoute } from './inquiry-rules';
+import { checkExtension, deadlinesFor, invalidReasonWords, latestPromiseOn, promiseDateWords } from './inquiry-rules';
+import type { InquiryClock, InquiryKind, InvalidReason } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
-import type { Inquiry, ReplyChannel } from './inquiry-model';
+import type { Inquiry } from './inquiry-model';
 import { transferredText } from './inquiry-messages';
 import type { InquiryHeading } from './inquiry-messages';
 import { collectInquiryReminders, moveReminders } from './inquiry-reminders';
@@ -30,25 +22,26 @@ import { InquiryContext, alreadyEnded, ourMessage } from './inquiry-context';
 import type { InquiryActor, InquiryServiceDependencies } from './inquiry-context';
 import { InquiryIntake } from './inquiry-intake';
 import type { ManualRegistration, PlatformMessage } from './inquiry-intake';
+import { InquiryAnswers } from './inquiry-answers';
+import type { AnswerDecision, AnswerDecisionOutcome, AnswerOutcome } from './inquiry-answers';
+import { scopeCoversUnit } from '../people/admin-scope-rules';
 
 export type { InquiryAccount } from './inquiry-account';
 export type { InquiryActor, InquiryPlatformClient, InquiryServiceDependencies } from './inquiry-context';
 export { inquiryNotFound } from './inquiry-context';
 export type { ManualRegistration, PlatformMessage } from './inquiry-intake';
-import { scopeCoversUnit } from '../people/admin-scope-rules';
 
-/** What became of an answer given in chat or through the API. */
-export type AnswerOutcome =
-  | { kind: 'sent'; inquiry: Inquiry }
-  | { kind: 'recorded'; inquiry: Inquiry }
-  | { kind: 'back-office'; inquiry: Inquiry; why: Exclude<ReplyRoute, 'platform' | 'no-platform'> };
+export type { AnswerDecision, AnswerDecisionOutcome, AnswerOutcome } from './inquiry-answers';
+
 export class InquiryService {
   private readonly context: InquiryContext;
   private readonly intake: InquiryIntake;
+  private readonly answers: InquiryAnswers;
 
   constructor(dependencies: InquiryServiceDependencies) {
     this.context = new InquiryContext(dependencies);
     this.intake = new InquiryIntake(this.context);
+    this.answers = new InquiryAnswers(this.context);
   }
 
   /** A follower's message pushed by a connected account (the push endpoint). */
@@ -89,71 +82,21 @@ export class InquiryService {
   }
 
   /**
-   * An answer: through the platform while the reply window and its quota allow; for an inquiry from
-   * another platform it is recorded as answered there; otherwise the officer is told to answer in the
-   * back office and confirm.
+   * An answer: through the platform while the reply window and its quota allow (after the unit's
+   * approval where it asks for one); see InquiryAnswers.
    */
-  async answer(actor: InquiryActor, reference: string, rawText: string): Promise<AnswerOutcome> {
-    const text = wellFormed(rawText).trim();
-    if (!text) throw new ValidationError('ANSWER_TEXT_MISSING', '请写明答复内容：答复 Q7K2 内容');
-    const inquiry = await this.context.findOpenForAction(actor, reference);
-    const connected =
-      inquiry.source === 'platform' &&
-      (await this.context.dependencies.platform.clientFor(String(inquiry.accountId))) !== null;
-    const now = this.context.dependencies.clock.now();
-    const policy = await this.context.policyFor(String(inquiry.unitId), String(inquiry.accountId));
-    const route = replyRouteOf({ ...inquiry, connected }, now, policy);
-    if (route === 'window-closed' || route === 'quota-used') return { kind: 'back-office', inquiry, why: route };
-    if (route === 'no-platform') {
-      return { kind: 'recorded', inquiry: await this.recordAnswer(actor, inquiry, text, 'back-office', now) };
-    }
-    const sent = await this.context.sendThroughPlatform(inquiry, text);
-    if (sent !== 'sent') return { kind: 'back-office', inquiry, why: sent };
-    return { kind: 'sent', inquiry: await this.recordAnswer(actor, inquiry, text, 'platform', now) };
+  answer(actor: InquiryActor, reference: string, text: string): Promise<AnswerOutcome> {
+    return this.answers.answer(actor, reference, text);
   }
 
   /** `已答复 Q7K2 [说明]`: answered in the platform's back office, recorded here. */
-  async confirmAnswered(actor: InquiryActor, reference: string, note: string): Promise<Inquiry> {
-    const inquiry = await this.context.findOpenForAction(actor, reference);
-    return this.recordAnswer(
-      actor,
-      inquiry,
-      wellFormed(note).trim(),
-      'back-office',
-      this.context.dependencies.clock.now(),
-    );
+  confirmAnswered(actor: InquiryActor, reference: string, note: string): Promise<Inquiry> {
+    return this.answers.confirmAnswered(actor, reference, note);
   }
 
-  private async recordAnswer(
-    actor: InquiryActor,
-    inquiry: Inquiry,
-    text: string,
-    channel: ReplyChannel,
-    at: Date,
-  ): Promise<Inquiry> {
-    const answered = await this.context.change(inquiry._id, actor, (current) => {
-      if (current.status !== 'open') throw alreadyEnded(current);
-      return {
-        action: 'inquiry.answered',
-        details: {
-          channel,
-          onTime: at.getTime() < answerDueAtOf(current.answerDueOn, this.context.dependencies.timeZone).getTime(),
-        },
-        changes: {
-          status: 'answered',
-          closedKey: String(current._id),
-          answeredAt: at,
-          answeredById: new Types.ObjectId(actor.personId),
-          answeredByUnitId: current.unitId,
-          answerText: text,
-          answerChannel: channel,
-          repliesInWindow: current.repliesInWindow + (channel === 'platform' ? 1 : 0),
-          messages: [...current.messages, ourMessage(at, text, 'answer', actor.personId, channel)],
-        },
-      };
-    });
-    await this.context.reschedule(answered);
-    return answered;
+  /** `同意答复 Q7K2` / `驳回答复 Q7K2 理由`: an approver's decision on an answer awaiting the unit's approval. */
+  decideAnswer(actor: InquiryActor, reference: string, decision: AnswerDecision): Promise<AnswerDecisionOutcome> {
+    return this.answers.decide(actor, reference, decision);
   }
 
   /** `延期 Q7K2 日期 理由`: a new promised date, within 15 working days of receipt; told to the citizen where the platform allows. */
@@ -326,8 +269,9 @@ export class InquiryService {
       policiesFor: (pairs) => this.context.dependencies.settings.policiesFor(pairs),
       accounts: this.context.dependencies.accounts,
       people: {
-        officersOf: (unitId) => people.officersOf(unitId),
-        unitName: (unitId) => people.unitName(unitId),
+        officersOfUnits: (unitIds) => people.officersOfUnits(unitIds),
+        unitNames: async (unitIds) =>
+          new Map([...(await people.unitLineage(unitIds))].map(([unitId, unit]) => [unitId, unit.name])),
         adminsCovering: async (unitIds) => {
           const [admins, lineage] = await Promise.all([people.activeAdmins(), people.unitLineage(unitIds)]);
           return new Map(

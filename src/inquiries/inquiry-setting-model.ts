@@ -24,6 +24,7 @@ const inquirySettingSchema = new Schema<InquirySetting>(
     acknowledgeWorkingHours: { type: Number },
     answerWorkingDays: { type: answerDaysSchema },
     maxWorkingDays: { type: Number },
+    answerApproval: { type: Boolean },
     autoAcknowledge: { type: Boolean },
     acknowledgementTemplate: { type: String },
     updatedAt: { type: Date, required: true },

@@ -22,6 +22,8 @@ export interface UnitInquirySettings {
   acknowledgeWorkingHours?: number;
   answerWorkingDays?: Partial<Record<InquiryKind, number>>;
   maxWorkingDays?: number;
+  /** Answers go out only after the unit's approval route approved them. */
+  answerApproval?: boolean;
 }
 
 /** What an account may set: its acknowledgement. */
@@ -45,6 +47,7 @@ export function resolveInquiryPolicy(
       ...policy,
       acknowledgeWorkingHours: layer.acknowledgeWorkingHours ?? policy.acknowledgeWorkingHours,
       maxWorkingDays: layer.maxWorkingDays ?? policy.maxWorkingDays,
+      answerApproval: layer.answerApproval ?? policy.answerApproval,
       answerWorkingDays: { ...policy.answerWorkingDays, ...definedOnly(layer.answerWorkingDays ?? {}) },
     };
   }

@@ -69,7 +69,11 @@ export class InquirySettings {
     const current = await this.forUnit(unitId);
     const own: UnitInquirySettings = {
       ...current.own,
-      ...defined({ acknowledgeWorkingHours: changes.acknowledgeWorkingHours, maxWorkingDays: changes.maxWorkingDays }),
+      ...defined({
+        acknowledgeWorkingHours: changes.acknowledgeWorkingHours,
+        maxWorkingDays: changes.maxWorkingDays,
+        answerApproval: changes.answerApproval,
+      }),
       answerWorkingDays: { ...current.own.answerWorkingDays, ...defined(changes.answerWorkingDays ?? {}) },
     };
     const inherited = await this.policyFor(unitId, null);
@@ -128,6 +132,7 @@ function unitPart(record: InquirySetting): UnitInquirySettings {
     acknowledgeWorkingHours: record.acknowledgeWorkingHours,
     answerWorkingDays: record.answerWorkingDays ? defined(record.answerWorkingDays) : undefined,
     maxWorkingDays: record.maxWorkingDays,
+    answerApproval: record.answerApproval,
   });
 }
 

@@ -23,6 +23,7 @@ import type { InquiryClock, InquiryFigureInput } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
 import type { Inquiry } from './inquiry-model';
 import { inquiryNotFound } from './inquiry-service';
+import { isAnswerApproved } from './inquiry-answer-approval-rules';
 import {
   inquiryScopeBranches,
   inquiryVisibleTo,
@@ -110,6 +111,7 @@ export class InquiryViews {
       ...inquiry.extensions.map((extension) => extension.byPersonId),
       ...inquiry.timeline.map((entry) => entry.byPersonId),
       inquiry.answeredById,
+      ...pendingPeople(inquiry),
     ].flatMap((id) => (id ? [String(id)] : []));
     const [people, mayAct] = await Promise.all([
       this.dependencies.people.findPeople([...new Set(personIds)]),
@@ -156,6 +158,7 @@ export class InquiryViews {
         reason: entry.reason,
         note: entry.note,
       })),
+      pendingAnswer: pendingAnswerView(inquiry, (id) => ({ id, name: people.get(id)?.name ?? '' })),
     };
   }
 
@@ -353,5 +356,30 @@ function ids(inquiry: Inquiry): { unitId: string; accountUnitId: string; account
     unitId: String(inquiry.unitId),
     accountUnitId: String(inquiry.accountUnitId),
     accountId: String(inquiry.accountId),
+  };
+}
+
+/** Who a pending answer names: its author and its approvers. */
+function pendingPeople(inquiry: Inquiry): Types.ObjectId[] {
+  const pending = inquiry.pendingAnswer;
+  if (!pending) return [];
+  return [pending.byPersonId, ...pending.steps.flatMap((step) => step.approverIds)]
+    .filter(isObjectIdText)
+    .map((id) => new Types.ObjectId(id));
+}
+
+function pendingAnswerView(inquiry: Inquiry, person: (id: string) => { id: string; name: string }) {
+  const pending = inquiry.pendingAnswer;
+  if (!pending || inquiry.status !== 'open') return null;
+  const step = pending.steps[pending.stepIndex];
+  const approved = isAnswerApproved(pending);
+  return {
+    text: pending.text,
+    contentHash: pending.contentHash,
+    author: person(pending.byPersonId),
+    step: pending.stepIndex + 1,
+    steps: pending.steps.length,
+    approved,
+    waitingFor: approved || !step ? [] : step.approverIds.filter((id) => !step.approvedByIds.includes(id)).map(person),
   };
 }

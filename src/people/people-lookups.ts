@@ -133,6 +133,21 @@ export class PeopleLookups {
     return officers.map(toSummary);
   }
 
+  /** The active officers of each unit, in one query (for jobs that hand work to many units); [] for none. */
+  async officersOfUnits(unitIds: string[]): Promise<Map<string, PersonSummary[]>> {
+    const ids = [...new Set(unitIds.filter(isObjectIdText))];
+    const byUnit = new Map<string, PersonSummary[]>(ids.map((unitId) => [unitId, []]));
+    if (ids.length === 0) return byUnit;
+    const officers = await PersonModel.find({ unitIds: { $in: ids }, roles: 'officer', active: true })
+      .sort({ _id: 1 })
+      .lean();
+    for (const officer of officers) {
+      const summary = toSummary(officer);
+      for (const unitId of officer.unitIds.map(String)) byUnit.get(unitId)?.push(summary);
+    }
+    return byUnit;
+  }
+
   /** Units with this name (a name is unique only among siblings), oldest first. */
   async findUnitsByName(name: string): Promise<{ id: string; name: string }[]> {
     const units = await UnitModel.find({ name: name.trim() }, { name: 1 }).sort({ _id: 1 }).lean();

@@ -207,6 +207,10 @@ export class PeopleService {
     return this.lookups.officersOf(unitId);
   }
 
+  officersOfUnits(unitIds: string[]): Promise<Map<string, PersonSummary[]>> {
+    return this.lookups.officersOfUnits(unitIds);
+  }
+
   findUnitsByName(name: string): Promise<{ id: string; name: string }[]> {
     return this.lookups.findUnitsByName(name);
   }

@@ -178,6 +178,7 @@ const configSchema = z.object({
       .refine((text) => text.includes('{date}'), {
         error: 'must contain {date}, the promised date',
       }),
+    answerApproval: z.preprocess((value) => (typeof value === 'string' ? value === 'true' : value), z.boolean()),
   }),
   retention: z.object({
     /**

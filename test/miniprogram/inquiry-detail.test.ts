@@ -5,6 +5,7 @@
 import { failure, ok } from './support/fake-wx';
 import type { FakeRequest, FakeWx } from './support/fake-wx';
 import { inquiryFixtures } from './support/inquiry-fixtures';
+import { fixtures } from './support/fixtures';
 import { fire, render, tap, textOf, textsOf, typeInto } from './support/render';
 import { signedInAdminOnFixtures } from './support/serve-fixtures';
 
@@ -174,5 +175,57 @@ describe('留言 detail page', () => {
     fake.route('GET /api/v1/inquiries/:id', failure(404, 'INQUIRY_NOT_FOUND', '找不到留言 Q7K2，请核对编号'));
     const page = await openQ7K2();
     expect(textOf(page)).toBe('找不到留言 Q7K2，请核对编号 重试');
+  });
+});
+
+describe('an answer the unit reviews', () => {
+  const pendingDetail = {
+    ...inquiryFixtures.detail,
+    mayAct: false,
+    pendingAnswer: {
+      text: '学区划分以教育局公布的通知为准，预计12月上旬公布。',
+      contentHash: 'a'.repeat(64),
+      author: { id: 'officer-1', name: '张伟' },
+      step: 1,
+      steps: 2,
+      approved: false,
+      waitingFor: [{ id: fixtures.admin.id, name: '李静' }],
+    },
+  };
+
+  test('when the viewer is the step’s approver, then the pending text shows and 同意 posts the hash they read', async () => {
+    fake.route('GET /api/v1/inquiries/:id', ok(pendingDetail));
+    fake.route('POST /api/v1/inquiries/:id/answer-decision', ok(inquiryFixtures.answeredDetail));
+    fake.answerModal(true);
+    const page = await openQ7K2();
+    expect(textsOf(page, '.pending-answer')[0]).toContain('待审答复 拟答复 · 张伟 学区划分以教育局公布的通知为准');
+    expect(textsOf(page, '.pending-state')).toEqual(['第1/2步 · 等待 李静 审核']);
+    await tap(page, '.approve-answer');
+    expect(posts()[0]).toMatchObject({
+      path: `/api/v1/inquiries/${id}/answer-decision`,
+      body: { decision: 'approve', contentHash: 'a'.repeat(64) },
+    });
+    expect(textOf(page)).toContain('#Q7K2 已答复');
+  });
+
+  test('when the viewer rejects it with a reason, then the reason is posted; someone else sees no buttons', async () => {
+    fake.route('GET /api/v1/inquiries/:id', ok(pendingDetail));
+    fake.route('POST /api/v1/inquiries/:id/answer-decision', ok({ ...inquiryFixtures.detail, pendingAnswer: null }));
+    fake.answerModal(true, '日期还没定');
+    const page = await openQ7K2();
+    await tap(page, '.reject-answer');
+    expect(posts()[0]).toMatchObject({ body: { decision: 'reject', reason: '日期还没定' } });
+    expect(textsOf(page, '.pending-answer')).toEqual([]);
+
+    fake.route(
+      'GET /api/v1/inquiries/:id',
+      ok({
+        ...pendingDetail,
+        pendingAnswer: { ...pendingDetail.pendingAnswer, waitingFor: [{ id: 'x', name: '吴国庆' }] },
+      }),
+    );
+    const other = await openQ7K2();
+    expect(textsOf(other, '.pending-state')).toEqual(['第1/2步 · 等待 吴国庆 审核']);
+    expect(textsOf(other, '.approve-answer')).toEqual([]);
   });
 });

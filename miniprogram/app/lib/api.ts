@@ -156,6 +156,9 @@ export const api = {
   /** Sent through the platform, recorded, or to be given in the platform's back office (outcome). */
   answerInquiry: (id: string, text: string) =>
     client.post<InquiryAnswerResult>(`/api/v1/inquiries/${encode(id)}/answer`, { text }),
+  /** An approver's decision on an answer the unit reviews; `contentHash` is the text they read. */
+  decideInquiryAnswer: (id: string, body: { decision: 'approve' | 'reject'; contentHash?: string; reason?: string }) =>
+    client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/answer-decision`, body),
   confirmInquiryAnswered: (id: string, note: string) =>
     client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/confirm`, { note }),
   extendInquiry: (id: string, body: { dueOn: string; reason: string }) =>

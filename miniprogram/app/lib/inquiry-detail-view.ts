@@ -64,7 +64,25 @@ export function toInquiryTimelineRows(timeline: InquiryDetail['timeline']): Time
   }));
 }
 
-export function toInquiryDetailView(inquiry: InquiryDetail) {
+/**
+ * An answer waiting for the unit's approval: its text, the step, who is to decide, and whether the
+ * viewer (`viewerId`) is one of them.
+ */
+export function toPendingAnswerView(inquiry: InquiryDetail, viewerId: string) {
+  const pending = inquiry.pendingAnswer;
+  if (!pending) return null;
+  const step = pending.steps > 1 ? `第${pending.step}/${pending.steps}步 · ` : '';
+  const waiting = pending.waitingFor.map((person) => person.name).join('、');
+  return {
+    text: pending.text,
+    contentHash: pending.contentHash,
+    authorText: `拟答复 · ${pending.author.name}`,
+    stateText: pending.approved ? '已审核同意，待在平台后台发出后登记' : `${step}等待 ${waiting} 审核`,
+    mayDecide: !pending.approved && pending.waitingFor.some((person) => person.id === viewerId),
+  };
+}
+
+export function toInquiryDetailView(inquiry: InquiryDetail, viewerId = '') {
   const { deadlines } = inquiry;
   const open = inquiry.status === 'open';
   const citizen = inquiry.citizenLabel || '留言人';
@@ -126,6 +144,7 @@ export function toInquiryDetailView(inquiry: InquiryDetail) {
     timeline: toInquiryTimelineRows(inquiry.timeline),
     /** The officers' steps, for those who may act while it is open (the API refuses the rest anyway). */
     actionable: inquiry.mayAct && open,
+    pendingAnswer: open ? toPendingAnswerView(inquiry, viewerId) : null,
     kindIndex: Math.max(
       0,
       inquiryKindOptions.findIndex((option) => option.value === inquiry.kind),
@@ -139,6 +158,7 @@ export type InquiryDetailView = ReturnType<typeof toInquiryDetailView>;
 export function answerOutcome(result: InquiryAnswerResult): { done: boolean; text: string } {
   if (result.outcome === 'sent') return { done: true, text: '答复已通过平台客服消息发给留言人' };
   if (result.outcome === 'recorded') return { done: true, text: '已记录答复' };
+  if (result.outcome === 'awaiting-approval') return { done: true, text: '已送审核，同意后发出' };
   const why =
     result.why === 'window-closed'
       ? '48 小时回复窗口已关闭，答复无法经平台发出。'

@@ -127,6 +127,18 @@ export const inquiryDetailSchema = inquiryListItemSchema
     messages: z.array(inquiryMessageViewSchema),
     extensions: z.array(inquiryExtensionViewSchema),
     timeline: z.array(inquiryTimelineEntryViewSchema),
+    /** An answer waiting for the unit's approval (null when none): its text, hash and who is to decide. */
+    pendingAnswer: z
+      .object({
+        text: z.string(),
+        contentHash: z.string(),
+        author: personReferenceSchema,
+        step: z.number().int(),
+        steps: z.number().int(),
+        approved: z.boolean(),
+        waitingFor: z.array(personReferenceSchema),
+      })
+      .nullable(),
   })
   .meta({ id: 'InquiryDetail' });
 export type InquiryDetail = z.infer<typeof inquiryDetailSchema>;
@@ -173,13 +185,25 @@ export const inquiryTransferRequestSchema = z
 /** POST /api/v1/inquiries/{id}/answer: sent through the platform, recorded, or to be given in its back office. */
 export const inquiryAnswerResultSchema = z
   .object({
-    outcome: z.enum(['sent', 'recorded', 'back-office']),
+    outcome: z.enum(['sent', 'recorded', 'back-office', 'awaiting-approval']),
     /** Why it must be answered in the back office ('' otherwise). */
     why: z.enum(['', 'window-closed', 'quota-used']),
     inquiry: inquiryDetailSchema,
   })
   .meta({ id: 'InquiryAnswerResult' });
 export type InquiryAnswerResult = z.infer<typeof inquiryAnswerResultSchema>;
+
+/** An approver's decision on an answer awaiting the unit's approval; `contentHash` is the text they read. */
+export const inquiryAnswerDecisionRequestSchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject']),
+    contentHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    reason: z.string().max(2_000).default(''),
+  })
+  .meta({ id: 'InquiryAnswerDecisionRequest' });
 
 export const inquiryExtendResultSchema = z
   .object({ citizenTold: z.boolean(), inquiry: inquiryDetailSchema })
@@ -260,6 +284,7 @@ export const unitInquirySettingsSchema = z
     acknowledgeWorkingHours: z.number().positive().max(40).optional(),
     answerWorkingDays: answerDaysSchema.optional(),
     maxWorkingDays: z.number().int().min(1).max(60).optional(),
+    answerApproval: z.boolean().optional(),
   })
   .meta({ id: 'UnitInquirySettings' });
 
@@ -286,6 +311,7 @@ const policyInForceSchema = z.strictObject({
   windowWarningMinutes: z.number(),
   autoAcknowledge: z.boolean(),
   acknowledgementTemplate: z.string(),
+  answerApproval: z.boolean(),
 });
 
 export const unitInquirySettingsViewSchema = z

@@ -5,6 +5,7 @@
  * follower; a closed 48-hour window sends the officer to the back office; an extension records the new
  * promise; someone of another unit cannot act on it; the reminders fire once each with two schedulers.
  */
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../../src/shared/clock';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   await connectTestDatabase();
   const apiBaseUrl = await platform.start();
   chat = await ChatHarness.start({ logger, clock });
-  for (const name of ['刘洋', '孙丽', '王建华', '李静', '蒋明']) await chat.bind(name);
+  for (const name of ['刘洋', '孙丽', '赵海涛', '王建华', '李静', '蒋明']) await chat.bind(name);
   const opened = await openAccount(chat.services, {
     unit: '县应急管理局',
     name: '应急发布',
@@ -240,8 +241,55 @@ describe('a follower writes to the account', () => {
       { id: accountId, unitId: await unitId('某县人民政府/县应急管理局') },
       {
         autoAcknowledge: true,
+        acknowledgementTemplate: '',
       },
     );
+  });
+
+  test('when the unit reviews answers, then an answer goes out only after each step of its route approved that very text', async () => {
+    const admin = { personId: await personId('李静'), via: 'test' };
+    const bureau = await unitId('某县人民政府/县应急管理局');
+    await chat.services.inquirySettings.setForUnit(admin, bureau, { answerApproval: true });
+    const code = await followerWrites('oFollowerL', '防汛演练什么时候举行？');
+    const submitted = await chat.sayAndWait('刘洋', `答复 ${code} 周六上午九点在县体育馆。`, '本单位的答复须经审核');
+    expect(submitted).toContain('已送孙丽审核（第1/2步）');
+    await chat.waitFor('孙丽', `【留言答复待审】（第1/2步）#${code}`);
+    const sentTo = () => platform.sentCustomMessages(account.appId).filter((sent) => sent.openId === 'oFollowerL');
+    expect(sentTo().map((sent) => sent.text)).toEqual(['您的留言已收到，我们将于10月13日前答复。']);
+
+    // Someone not on the route cannot approve it.
+    await chat.sayAndWait('蒋明', `同意答复 ${code}`, '不是留言');
+    // A new text starts the route again; 孙丽 is asked about the new one.
+    const leaderSeen = chat.messagesOf('孙丽').length;
+    await chat.sayAndWait('刘洋', `答复 ${code} 改为周日上午九点，在县体育馆。`, '本单位的答复须经审核');
+    await chat.waitFor('孙丽', '拟答复（刘洋）：改为周日上午九点，在县体育馆。', { after: leaderSeen });
+    await chat.sayAndWait('孙丽', `同意答复 ${code}`, '等待赵海涛审核');
+    await chat.waitFor('赵海涛', `【留言答复待审】（第2/2步）#${code}`);
+    await chat.sayAndWait('赵海涛', `驳回答复 ${code} 时间还没定，先不要答复具体日子`, '已驳回');
+    await chat.waitFor('刘洋', `留言 #${code} 的答复被赵海涛驳回：时间还没定`);
+    expect(sentTo()).toHaveLength(1);
+
+    const finalText = '演练时间确定后会在本号发布通知，请留意。';
+    await chat.sayAndWait('刘洋', `答复 ${code} ${finalText}`, '本单位的答复须经审核');
+    await chat.sayAndWait('孙丽', `同意答复 ${code}`, '等待赵海涛审核');
+    await chat.sayAndWait('赵海涛', `同意答复 ${code}`, '已通过公众号客服消息发给留言人');
+    await chat.waitFor('刘洋', `留言 #${code} 的答复已审核同意，已通过公众号客服消息发给留言人`);
+    expect(sentTo().map((sent) => sent.text)).toEqual(['您的留言已收到，我们将于10月13日前答复。', finalText]);
+    const inquiry = await inquiryOf(code);
+    expect(inquiry).toMatchObject({ status: 'answered', answerText: finalText, answerChannel: 'platform' });
+    expect(String(inquiry.answeredById)).toBe(await personId('刘洋'));
+    const answered = await AuditEventModel.findOne({
+      'subject.id': String(inquiry._id),
+      action: 'inquiry.answered',
+    }).lean();
+    expect(answered?.details).toMatchObject({
+      approvedContentHash: createHash('sha256').update(finalText).digest('hex'),
+    });
+    const actions = inquiry.timeline.map((entry) => entry.action);
+    expect(actions.filter((action) => action === 'inquiry.answer-submitted')).toHaveLength(3);
+    expect(actions).toContain('inquiry.answer-rejected');
+    expect(actions).toContain('inquiry.answer-approved');
+    await chat.services.inquirySettings.setForUnit(admin, bureau, { answerApproval: false });
   });
 
   test('when an officer registers a message from another platform by hand, then it is on the list of what waits', async () => {

@@ -71,6 +71,7 @@ const listSecondPage: InquiryList = { items: [invalid], nextCursor: null };
 /** #Q7K2: acknowledged, extended once, now overdue; the viewer answers it (texts as written). */
 const detail: InquiryDetail = {
   ...overdue,
+  pendingAnswer: null,
   excerpt: '孩子明年上小学，户口在城关镇，住在滨河小区，请问学区怎么划分？电话13812345678',
   source: 'platform',
   citizenLabel: '公众号用户 oX3k…9Qe',

@@ -53,3 +53,24 @@ describe('inquiry commands in chat', () => {
     expect(resolvePromiseDate('2026-12-20', '2026-12-07')).toBe('2026-12-20');
   });
 });
+
+describe('an approver’s decision on an answer', () => {
+  test('同意答复 and 驳回答复 decide the answer, not a draft; a rejection needs its reason', () => {
+    expect(parseChatCommand('同意答复 Q7K2')).toEqual({
+      kind: 'inquiry-answer-decision',
+      code: 'Q7K2',
+      approve: true,
+      reason: '',
+    });
+    expect(parseChatCommand('驳回答复 Q7K2 时间未定')).toEqual({
+      kind: 'inquiry-answer-decision',
+      code: 'Q7K2',
+      approve: false,
+      reason: '时间未定',
+    });
+    expect(parseChatCommand('驳回答复 Q7K2')).toMatchObject({
+      kind: 'malformed',
+      message: expect.stringContaining('理由'),
+    });
+  });
+});

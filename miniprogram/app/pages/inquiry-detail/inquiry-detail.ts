@@ -5,7 +5,7 @@
  * extend with a reason, set the kind, mark invalid. A refusal shows the server's reason on the page.
  */
 import type { InquiryDetail } from '../../../../src/shared/contracts';
-import { api } from '../../lib/api';
+import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { today } from '../../lib/format';
 import {
@@ -56,7 +56,7 @@ Component({
 
     show(inquiry: InquiryDetail) {
       void wx.setNavigationBarTitle({ title: `留言 #${inquiry.code}` });
-      this.setData({ status: 'ready', view: toInquiryDetailView(inquiry) });
+      this.setData({ status: 'ready', view: toInquiryDetailView(inquiry, currentPerson()?.id ?? '') });
     },
 
     /**
@@ -101,6 +101,35 @@ Component({
 
     onCopyAnswer() {
       void wx.setClipboardData({ data: this.data.answerText });
+    },
+
+    onApproveAnswer() {
+      const pending = this.data.view?.pendingAnswer;
+      if (!pending) return undefined;
+      return this.act(async () => {
+        if (!(await confirmAction('同意答复', `同意后即发给留言人：${pending.text}`, '同意'))) return null;
+        const inquiry = await api.decideInquiryAnswer(this.data.id, {
+          decision: 'approve',
+          contentHash: pending.contentHash,
+        });
+        return { inquiry, doneText: '已同意' };
+      });
+    },
+
+    onRejectAnswer() {
+      return this.act(async () => {
+        const reason = await askText({
+          title: '驳回答复',
+          placeholder: '请填写理由，答复人会收到',
+          confirmText: '驳回',
+          required: true,
+        });
+        if (reason === null) return null;
+        return {
+          inquiry: await api.decideInquiryAnswer(this.data.id, { decision: 'reject', reason }),
+          doneText: '已驳回',
+        };
+      });
     },
 
     onConfirmAnswered() {
