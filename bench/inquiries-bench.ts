@@ -18,6 +18,7 @@ import { addWorkingDays } from '../src/cadence/calendar-rules';
 import { InquiryModel } from '../src/inquiries/inquiry-model';
 import type { ThreadMessage } from '../src/inquiries/inquiry-model';
 import { InquiryReminderModel } from '../src/inquiries/inquiry-reminder-model';
+import type { InquiryReminder } from '../src/inquiries/inquiry-reminder-model';
 import {
   acknowledgementText,
   deadlinesFor,
@@ -87,7 +88,7 @@ export async function runInquiriesBench(): Promise<void> {
     const lastRunAt = new Date(at.getTime() - 15 * 60_000);
     const stages = new Map<string, number>();
     let inquiries: Record<string, unknown>[] = [];
-    const reminders: { _id: Types.ObjectId; nextAt: Date }[] = [];
+    const reminders: InquiryReminder[] = [];
     let codeSerial = 0;
     const nextCode = () => {
       let rest = codeSerial;
@@ -217,7 +218,21 @@ export async function runInquiriesBench(): Promise<void> {
       if (open) {
         const state = { source, answerDueOn, lastCitizenMessageAt, repliesInWindow, repliedInWindow: false };
         const plan = dueInquiryReminders(state, lastRunAt, inquiryClock, policy);
-        if (plan.nextAt) reminders.push({ _id, nextAt: plan.nextAt });
+        if (plan.nextAt) {
+          // The entry as scheduleReminders writes it: the state the rules and messages read, and the time.
+          const code = String(inquiries[inquiries.length - 1].code);
+          const excerpt = messages[0].text.slice(0, 200);
+          reminders.push({
+            _id,
+            nextAt: plan.nextAt,
+            code,
+            accountId: account._id,
+            unitId: account.unitId,
+            kind,
+            excerpt,
+            ...state,
+          });
+        }
         for (const { stage } of dueInquiryReminders(state, at, inquiryClock, policy).due) {
           stages.set(stage, (stages.get(stage) ?? 0) + 1);
         }

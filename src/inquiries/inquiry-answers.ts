@@ -200,7 +200,6 @@ export class InquiryAnswers {
         },
       };
     });
-    await this.context.reschedule(answered);
     return answered;
   }
 

@@ -167,15 +167,19 @@ export class InquiryContext {
       this.clockFor(String(inquiry.unitId)),
       this.policyFor(String(inquiry.unitId), String(inquiry.accountId)),
     ]);
-    await scheduleReminders(inquiry, clock, policy, this.dependencies.clock.now());
+    await scheduleReminders(inquiry, clock, policy, this.dependencies.clock.now(), this.dependencies.maskPersonalData);
   }
 
-  change(
+  /**
+   * One audited change of an inquiry (its event kept on it for the timeline), and its reminder entry
+   * brought in step with it: every change goes through here, so no entry lags behind its inquiry.
+   */
+  async change(
     inquiryId: Types.ObjectId,
     actor: { personId: string | null; via: string },
     decide: (inquiry: Inquiry) => AuditedChange | null,
   ): Promise<Inquiry> {
-    return changeAudited<Inquiry>({
+    const changed = await changeAudited<Inquiry>({
       audit: this.dependencies.audit,
       clock: this.dependencies.clock,
       target: InquiryModel,
@@ -191,6 +195,8 @@ export class InquiryContext {
       busy: () => new ConflictError('INQUIRY_BUSY', '该留言正在被他人处理，请稍后再试'),
       keepEvent: (inquiry, event) => ({ timeline: [...inquiry.timeline, timelineEntryOf(event, noteOf(event))] }),
     });
+    await this.reschedule(changed);
+    return changed;
   }
 
   /** An open inquiry by code (Q7K2) or id that the actor may act on. */

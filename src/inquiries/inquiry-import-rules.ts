@@ -5,7 +5,8 @@
  * A row's key (account, time, sender, text) makes importing the same file twice register each once.
  */
 import { createHash } from 'node:crypto';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { readCsvRecords } from '../shared/csv-records';
+import type { CsvRecord } from '../shared/csv-records';
 import { parseWallTime } from '../shared/wall-time';
 import { wellFormed } from '../shared/text-normalization';
 import { checkInquiryText, parseInquiryKind } from './inquiry-rules';
@@ -42,16 +43,9 @@ export function readInquiryImport(
   content: string,
   options: { accountId: string; timeZone: string; now: Date },
 ): InquiryImportReading {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    // With `info`, each record comes with where it was read (the typings do not say so).
-    records = parseCsv(content, {
-      bom: true,
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = readCsvRecords(content);
   } catch (error) {
     return { rows: [], errors: [`CSV 文件无法读取：${(error as Error).message}`] };
   }

@@ -235,7 +235,7 @@ export class InquiryIntake {
       };
       try {
         await InquiryModel.create(document);
-        await scheduleReminders(document, clock, policy, now);
+        await scheduleReminders(document, clock, policy, now, this.context.dependencies.maskPersonalData);
         return document;
       } catch (error) {
         // A code taken by another open inquiry: draw again. The same id inserted meanwhile: that one.

@@ -1,21 +1,47 @@
 /**
- * When each open inquiry's next reminder falls due: one small document per open inquiry, so the reminder
- * job reads this (a few fields, open inquiries only) instead of every inquiry ever received. Derived from
- * the inquiry after each change (`scheduleReminders` in inquiry-service.ts) and removed when it ends.
+ * When each open inquiry's next reminder falls due, with what the reminder rules and messages read of it:
+ * one small document per open inquiry, so the reminder job reads this collection alone (open inquiries
+ * only, a dozen fields) and never the inquiries themselves. Written from the inquiry after each change
+ * (`scheduleReminders` in inquiry-reminders.ts) and removed when it ends.
  */
 import { Schema, model } from 'mongoose';
 import type { Types } from 'mongoose';
+import { inquiryKinds, inquirySources } from './inquiry-rules';
+import type { InquiryKind, InquirySource } from './inquiry-rules';
 
 export interface InquiryReminder {
   /** The inquiry's id. */
   _id: Types.ObjectId;
   nextAt: Date;
+  code: string;
+  accountId: Types.ObjectId;
+  /** The answering unit. */
+  unitId: Types.ObjectId;
+  kind: InquiryKind;
+  source: InquirySource;
+  answerDueOn: string;
+  lastCitizenMessageAt: Date;
+  repliesInWindow: number;
+  /** An answer went out after the citizen's last message. */
+  repliedInWindow: boolean;
+  /** The citizen's first message, personal data masked, cut short: what heads each reminder. */
+  excerpt: string;
 }
 
 const inquiryReminderSchema = new Schema<InquiryReminder>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     nextAt: { type: Date, required: true },
+    code: { type: String, default: '' },
+    accountId: { type: Schema.Types.ObjectId, required: true },
+    unitId: { type: Schema.Types.ObjectId, required: true },
+    kind: { type: String, enum: inquiryKinds, required: true },
+    source: { type: String, enum: inquirySources, required: true },
+    answerDueOn: { type: String, required: true },
+    lastCitizenMessageAt: { type: Date, required: true },
+    repliesInWindow: { type: Number, default: 0 },
+    repliedInWindow: { type: Boolean, default: false },
+    excerpt: { type: String, default: '' },
   },
   { versionKey: false },
 );

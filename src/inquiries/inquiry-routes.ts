@@ -28,6 +28,8 @@ import {
 } from '../shared/contracts/inquiries';
 import type { InquiryService } from './inquiry-service';
 import type { InquiryViews } from './inquiry-views';
+import type { Inquiry } from './inquiry-model';
+import type { z } from 'zod';
 
 export interface InquiryRouteDependencies {
   inquiries: Pick<
@@ -53,6 +55,28 @@ export function inquiryRoutes(dependencies: InquiryRouteDependencies): ApiRoute[
   /** Seen by the viewer first: a step on an inquiry outside their scope is 404, as for a missing one. */
   const visibleId = async (ctx: ApiContext, reference: string) =>
     String((await views.findVisible(ctx.state.viewer, reference))._id);
+  /** POST /inquiries/{id}/<path>: one of the officers' steps, answered with the inquiry after it. */
+  const step = <Body extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: Body,
+    run: (actor: { personId: string; via: string }, id: string, input: z.output<Body>) => Promise<Inquiry>,
+  ) =>
+    defineRoute({
+      method: 'post',
+      path: `/inquiries/{id}/${path}`,
+      summary,
+      tag: 'inquiries',
+      access: 'signed-in',
+      params: inquiryIdParamsSchema,
+      body,
+      response: inquiryDetailSchema,
+      errorStatuses: [403, 409],
+      handle: async (ctx, { params, body: input }) => {
+        const after = await run(actorOf(ctx), await visibleId(ctx, params.id), input);
+        return { body: await views.detailOf(ctx.state.viewer, after) };
+      },
+    });
   return [
     defineRoute({
       method: 'get',
@@ -139,45 +163,6 @@ export function inquiryRoutes(dependencies: InquiryRouteDependencies): ApiRoute[
     }),
     defineRoute({
       method: 'post',
-      path: '/inquiries/{id}/answer-decision',
-      summary:
-        '审核待发的答复（单位要求答复须经审核时）：同意（可带所审内容的哈希）或驳回（须写理由），仅当前步骤的审核人',
-      tag: 'inquiries',
-      access: 'signed-in',
-      params: inquiryIdParamsSchema,
-      body: inquiryAnswerDecisionRequestSchema,
-      response: inquiryDetailSchema,
-      errorStatuses: [403, 409],
-      handle: async (ctx, { params, body }) => {
-        const reference = await visibleId(ctx, params.id);
-        const decided = await inquiries.decideAnswer(
-          actorOf(ctx),
-          reference,
-          body.decision === 'approve'
-            ? { kind: 'approve', contentHash: body.contentHash }
-            : { kind: 'reject', reason: body.reason },
-        );
-        const inquiry = decided.kind === 'approved' ? decided.delivered.inquiry : decided.inquiry;
-        return { body: await views.detailOf(ctx.state.viewer, inquiry) };
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/inquiries/{id}/confirm',
-      summary: '确认已在平台后台答复（可附说明）',
-      tag: 'inquiries',
-      access: 'signed-in',
-      params: inquiryIdParamsSchema,
-      body: inquiryConfirmRequestSchema,
-      response: inquiryDetailSchema,
-      errorStatuses: [403, 409],
-      handle: async (ctx, { params, body }) => {
-        const inquiry = await inquiries.confirmAnswered(actorOf(ctx), await visibleId(ctx, params.id), body.note);
-        return { body: await views.detailOf(ctx.state.viewer, inquiry) };
-      },
-    }),
-    defineRoute({
-      method: 'post',
       path: '/inquiries/{id}/extend',
       summary: '延期答复：写明理由与新的承诺答复期限（受理后最长15个工作日）',
       tag: 'inquiries',
@@ -193,54 +178,47 @@ export function inquiryRoutes(dependencies: InquiryRouteDependencies): ApiRoute[
         };
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/inquiries/{id}/kind',
-      summary: '设置留言类型（咨询、建议、投诉、其他），答复期限随之调整（已延期的除外）',
-      tag: 'inquiries',
-      access: 'signed-in',
-      params: inquiryIdParamsSchema,
-      body: inquiryKindRequestSchema,
-      response: inquiryDetailSchema,
-      errorStatuses: [403, 409],
-      handle: async (ctx, { params, body }) => {
-        const inquiry = await inquiries.setKind(actorOf(ctx), await visibleId(ctx, params.id), body.kind);
-        return { body: await views.detailOf(ctx.state.viewer, inquiry) };
+    // The steps that answer with the inquiry as it is after them.
+    step(
+      'answer-decision',
+      '审核待发的答复（单位要求答复须经审核时）：同意（可带所审内容的哈希）或驳回（须写理由），仅当前步骤的审核人',
+      inquiryAnswerDecisionRequestSchema,
+      async (actor, id, body) => {
+        const decided = await inquiries.decideAnswer(
+          actor,
+          id,
+          body.decision === 'approve'
+            ? { kind: 'approve', contentHash: body.contentHash }
+            : { kind: 'reject', reason: body.reason },
+        );
+        return decided.kind === 'approved' ? decided.delivered.inquiry : decided.inquiry;
       },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/inquiries/{id}/invalid',
-      summary: '标记为无效留言（垃圾信息或重复留言），不计入有效留言数',
-      tag: 'inquiries',
-      access: 'signed-in',
-      params: inquiryIdParamsSchema,
-      body: inquiryInvalidRequestSchema,
-      response: inquiryDetailSchema,
-      errorStatuses: [403, 409],
-      handle: async (ctx, { params, body }) => {
-        const inquiry = await inquiries.markInvalid(actorOf(ctx), await visibleId(ctx, params.id), body.reason);
-        return { body: await views.detailOf(ctx.state.viewer, inquiry) };
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/inquiries/{id}/transfer',
-      summary: '转办给其他单位（按单位 ID 或全称），承诺答复期限不变',
-      tag: 'inquiries',
-      access: 'signed-in',
-      params: inquiryIdParamsSchema,
-      body: inquiryTransferRequestSchema,
-      response: inquiryDetailSchema,
-      errorStatuses: [403, 409],
-      handle: async (ctx, { params, body }) => {
-        const id = await visibleId(ctx, params.id);
+    ),
+    step('confirm', '确认已在平台后台答复（可附说明）', inquiryConfirmRequestSchema, (actor, id, body) =>
+      inquiries.confirmAnswered(actor, id, body.note),
+    ),
+    step(
+      'kind',
+      '设置留言类型（咨询、建议、投诉、其他），答复期限随之调整（已延期的除外）',
+      inquiryKindRequestSchema,
+      (actor, id, body) => inquiries.setKind(actor, id, body.kind),
+    ),
+    step(
+      'invalid',
+      '标记为无效留言（垃圾信息或重复留言），不计入有效留言数',
+      inquiryInvalidRequestSchema,
+      (actor, id, body) => inquiries.markInvalid(actor, id, body.reason),
+    ),
+    step(
+      'transfer',
+      '转办给其他单位（按单位 ID 或全称），承诺答复期限不变',
+      inquiryTransferRequestSchema,
+      async (actor, id, body) => {
         // The service finds the unit by its full name; an id is turned into that name (an unknown id: UNIT_NOT_FOUND).
         const unitName = body.unitId ? await dependencies.unitName(body.unitId) : (body.unitName ?? '');
         if (!unitName) throw new NotFoundError('UNIT_NOT_FOUND', '找不到转办的单位，请核对');
-        const { inquiry } = await inquiries.transfer(actorOf(ctx), id, unitName);
-        return { body: await views.detailOf(ctx.state.viewer, inquiry) };
+        return (await inquiries.transfer(actor, id, unitName)).inquiry;
       },
-    }),
+    ),
   ];
 }

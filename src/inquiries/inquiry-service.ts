@@ -141,7 +141,6 @@ export class InquiryService {
         },
       };
     });
-    await this.context.reschedule(extended);
     const notice = `您的留言正在办理中，因${reason}，答复期限延至${promiseDateWords(input.dueOn)}，请谅解。`;
     const connected = extended.source === 'platform';
     const told = connected && (await this.context.sendThroughPlatform(extended, notice)) === 'sent';
@@ -174,7 +173,6 @@ export class InquiryService {
         changes: keepsExtension ? { kind } : { kind, answerDueOn, originalDueOn: answerDueOn },
       };
     });
-    await this.context.reschedule(changed);
     return changed;
   }
 
@@ -189,7 +187,6 @@ export class InquiryService {
         changes: { status: 'invalid', invalidReason: reason, closedKey: String(current._id) },
       };
     });
-    await this.context.reschedule(changed);
     return changed;
   }
 
@@ -285,7 +282,6 @@ export class InquiryService {
           );
         },
       },
-      maskPersonalData: this.context.dependencies.maskPersonalData,
     });
     await this.context.dependencies.outbox.enqueue(entries);
     await moveReminders(moves);

@@ -2,7 +2,8 @@
  * The organization file as CSV: one row per unit, per person and per step of a route, turned into the JSON
  * file's shape (with the line of each entry, for error messages) before the schema reads it. Pure.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { readCsvRecords } from '../shared/csv-records';
+import type { CsvRecord } from '../shared/csv-records';
 import { normalizeText } from '../shared/text-normalization';
 import { fieldLabels, organizationFileError, personFieldNames, personFields } from './organization-file-schema';
 import type { Locator, PersonField } from './organization-file-schema';
@@ -52,15 +53,9 @@ const columnsOfRow: Record<'unit' | 'person' | 'route', CsvColumn[]> = {
 };
 
 export function readCsvOrganization(content: string): { raw: unknown; locate: Locator } {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parseCsv(content, {
-      bom: true,
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = readCsvRecords(content);
   } catch (error) {
     const line = (error as { lines?: unknown }).lines;
     throw organizationFileError(

@@ -4,7 +4,11 @@
  * logger whose every line is kept, so a test can look for secrets in what was logged.
  */
 import { Writable } from 'node:stream';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Services } from '../../src/services';
+import { createPublicationPushRouter } from '../../src/publication/publication-push';
+import { startApi } from './api-harness';
 import type { FakeOfficialAccountServer } from '../../src/publication/fake-official-account-server';
 import { createLogger } from '../../src/shared/logger';
 import type { Logger } from '../../src/shared/logger';
@@ -47,4 +51,28 @@ export async function connectToFakePlatform(
   const client = await connections.clientFor(accountId);
   const cover = await client?.addPermanentImage(Buffer.from('default cover'), 'cover.png');
   await connections.set(operator, accountId, { appId, apiBaseUrl, author: options.author, defaultCoverMediaId: cover });
+}
+
+/**
+ * Our API server with the push endpoint mounted as main.ts mounts it, listening on a free port, and the
+ * fake platform's back office pointed at it for `accountId`: the platform's pushes reach the services.
+ */
+export async function startPushedServer(
+  services: Services,
+  platform: FakeOfficialAccountServer,
+  options: FakeAccountCredentials & { accountId: string; logger: Logger },
+): Promise<http.Server> {
+  const platformPushes = createPublicationPushRouter({ ...services, logger: options.logger });
+  const { server } = startApi(services, {
+    wechatBaseUrl: 'http://127.0.0.1:9',
+    platformPushes,
+    logger: options.logger,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  platform.configurePush(options.appId, {
+    url: `${origin}/wechat-official/push/${options.accountId}`,
+    ...options.secrets,
+  });
+  return server;
 }

@@ -7,10 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../../src/shared/clock';
 import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
-import { createPublicationPushRouter } from '../../../src/publication/publication-push';
 import { InquiryModel } from '../../../src/inquiries/inquiry-model';
 import type { Inquiry } from '../../../src/inquiries/inquiry-model';
 import { AuditEventModel } from '../../../src/audit/audit-event-model';
@@ -23,8 +21,7 @@ import { verifyAuditChain } from '../../../src/audit/audit-service';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
-import { startApi } from '../../support/api-harness';
-import { capturingLogger, connectToFakePlatform } from '../../support/publication-factories';
+import { capturingLogger, connectToFakePlatform, startPushedServer } from '../../support/publication-factories';
 import { personId, unitId } from '../../support/people-factories';
 import type { FakeAccountCredentials } from '../../support/publication-factories';
 
@@ -58,11 +55,7 @@ beforeAll(async () => {
   });
   accountId = String(opened._id);
   await connectToFakePlatform(chat.services, platform, { ...account, accountId, apiBaseUrl, author: '县应急管理局' });
-  const platformPushes = createPublicationPushRouter({ ...chat.services, logger });
-  server = startApi(chat.services, { wechatBaseUrl: 'http://127.0.0.1:9', platformPushes, logger }).server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  platform.configurePush(account.appId, { url: `${origin}/wechat-official/push/${accountId}`, ...account.secrets });
+  server = await startPushedServer(chat.services, platform, { ...account, accountId, logger });
 }, 90_000);
 
 afterAll(async () => {

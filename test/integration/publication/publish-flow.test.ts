@@ -7,7 +7,6 @@
  * publishes; no secret reaches a log line, the trail or a message.
  */
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FileBox } from 'file-box';
 import { Types } from 'mongoose';
 import { FakeOfficialAccountServer } from '../../../src/publication/fake-official-account-server';
@@ -21,10 +20,8 @@ import { verifyAuditChain } from '../../../src/audit/audit-service';
 import { connectTestDatabase, disconnectTestDatabase } from '../../support/database';
 import { ChatHarness, withdrawOpenDrafts } from '../../support/chat-harness';
 import { openAccount } from '../../support/registry-factories';
-import { startApi } from '../../support/api-harness';
-import { capturingLogger, connectToFakePlatform } from '../../support/publication-factories';
+import { capturingLogger, connectToFakePlatform, startPushedServer } from '../../support/publication-factories';
 import type { FakeAccountCredentials } from '../../support/publication-factories';
-import { createPublicationPushRouter } from '../../../src/publication/publication-push';
 
 const { logger, lines: logLines } = capturingLogger();
 const platform = new FakeOfficialAccountServer();
@@ -55,11 +52,7 @@ beforeAll(async () => {
   accountId = String(opened._id);
   await connectToFakePlatform(chat.services, platform, { ...account, accountId, apiBaseUrl, author: '县应急管理局' });
   // Our server with the push endpoint, as main.ts mounts it; the back office points the pushes at it.
-  const platformPushes = createPublicationPushRouter({ ...chat.services, logger });
-  server = startApi(chat.services, { wechatBaseUrl: 'http://127.0.0.1:9', platformPushes, logger }).server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  platform.configurePush(appId, { url: `${origin}/wechat-official/push/${accountId}`, ...secrets });
+  server = await startPushedServer(chat.services, platform, { ...account, accountId, logger });
 }, 90_000);
 
 // Each test publishes its own drafts; what it leaves in review is withdrawn.
