@@ -229,6 +229,7 @@ export async function runInquiriesBench(): Promise<void> {
             accountId: account._id,
             unitId: account.unitId,
             kind,
+            citizenId: String(inquiries[inquiries.length - 1].citizenId),
             excerpt,
             ...state,
           });

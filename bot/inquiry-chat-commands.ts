@@ -3,7 +3,7 @@
  * comes next, in Chinese; refusals are the service's own errors.
  */
 import type { InquiryService } from '../src/inquiries/inquiry-service';
-import type { Inquiry } from '../src/inquiries/inquiry-model';
+import type { WaitingInquiry } from '../src/inquiries/inquiry-reminders';
 import { answerDueAtOf, excerpt, inquiryKindWords, promiseDateWords } from '../src/inquiries/inquiry-rules';
 import { civilDate } from '../src/shared/wall-clock';
 import type { Clock } from '../src/shared/clock';
@@ -118,13 +118,12 @@ export class InquiryChatCommands {
     }
   }
 
-  private describeWaiting(waiting: Inquiry[]): string {
+  private describeWaiting(waiting: WaitingInquiry[]): string {
     if (waiting.length === 0) return '目前没有待您单位答复的留言。';
     const today = civilDate(this.dependencies.clock.now(), this.dependencies.timeZone);
     const lines = waiting.slice(0, 20).map((inquiry) => {
       const overdue = inquiry.answerDueOn < today ? '【已逾期】' : '';
-      const text = this.dependencies.maskPersonalData(inquiry.messages[0]?.text ?? '');
-      return `${overdue}#${inquiry.code} ${inquiryKindWords[inquiry.kind]} 期限${promiseDateWords(inquiry.answerDueOn)}：${excerpt(text, 30)}`;
+      return `${overdue}#${inquiry.code} ${inquiryKindWords[inquiry.kind]} 期限${promiseDateWords(inquiry.answerDueOn)}：${excerpt(inquiry.excerpt, 30)}`;
     });
     const more = waiting.length > 20 ? [`……另有 ${waiting.length - 20} 条，详见小程序“留言”页。`] : [];
     return [`待答复的留言 ${waiting.length} 条：`, ...lines, ...more, '回复“答复 编号 内容”答复。'].join('\n');

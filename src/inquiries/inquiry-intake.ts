@@ -14,7 +14,7 @@ import { acknowledgementText, checkInquiryText, deadlinesFor } from './inquiry-r
 import type { InquiryKind, InquiryPolicy, InquirySource } from './inquiry-rules';
 import { InquiryModel } from './inquiry-model';
 import type { Inquiry, InquiryTimelineEntry } from './inquiry-model';
-import { scheduleReminders } from './inquiry-reminders';
+import { findJoinableInquiryId, scheduleReminders } from './inquiry-reminders';
 import type { InquiryAccount } from './inquiry-account';
 import type { InquiryActor, InquiryContext } from './inquiry-context';
 import { citizenMessage, ourMessage, timelineEntryOf } from './inquiry-context';
@@ -55,14 +55,9 @@ export class InquiryIntake {
     const text = wellFormed(message.content);
     const policy = await this.context.policyFor(account.unitId, account.id);
     const joinFrom = new Date(message.at.getTime() - policy.joinWindowMinutes * 60_000);
-    const open = await InquiryModel.findOne({
-      accountId: account.id,
-      citizenId: message.openId,
-      status: 'open',
-      lastCitizenMessageAt: { $gte: joinFrom },
-    })
-      .sort({ lastCitizenMessageAt: -1 })
-      .lean<Inquiry>();
+    const joinableId = await findJoinableInquiryId(account.id, message.openId, joinFrom);
+    const found = joinableId ? await InquiryModel.findById(joinableId).lean<Inquiry>() : null;
+    const open = found?.status === 'open' ? found : null;
     if (open) {
       if (open.messages.some((kept) => kept.platformMessageId === message.msgId)) return open;
       const joined = await this.context.change(open._id, { personId: null, via: 'platform' }, (inquiry) => ({

@@ -29,6 +29,7 @@ type ReminderFields = Pick<
   | 'accountId'
   | 'unitId'
   | 'kind'
+  | 'citizenId'
   | 'status'
   | 'source'
   | 'answerDueOn'
@@ -47,6 +48,7 @@ function reminderEntryOf(inquiry: ReminderFields, mask: (text: string) => string
     unitId: inquiry.unitId,
     kind: inquiry.kind,
     source: inquiry.source,
+    citizenId: inquiry.citizenId,
     answerDueOn: inquiry.answerDueOn,
     lastCitizenMessageAt: inquiry.lastCitizenMessageAt,
     repliesInWindow: inquiry.repliesInWindow,
@@ -70,6 +72,33 @@ export async function scheduleReminders(
   const at = plan && plan.due.length > 0 ? now : (plan?.nextAt ?? null);
   if (at) await InquiryReminderModel.replaceOne({ _id: inquiry._id }, { ...entry, nextAt: at }, { upsert: true });
   else await InquiryReminderModel.deleteOne({ _id: inquiry._id });
+}
+
+/** The follower's open inquiry at the account whose last message came at or after `since`, if any. */
+export async function findJoinableInquiryId(
+  accountId: string,
+  citizenId: string,
+  since: Date,
+): Promise<Types.ObjectId | null> {
+  const [entry] = await InquiryReminderModel.find(
+    { accountId, citizenId, lastCitizenMessageAt: { $gte: since } },
+    { _id: 1 },
+  )
+    .sort({ lastCitizenMessageAt: -1 })
+    .limit(1)
+    .lean<Pick<InquiryReminder, '_id'>[]>();
+  return entry?._id ?? null;
+}
+
+/** An open inquiry as the 留言 list shows it. */
+export type WaitingInquiry = Pick<InquiryReminder, '_id' | 'code' | 'kind' | 'answerDueOn' | 'excerpt'>;
+
+/** The open inquiries the units answer, soonest promised date first (at most `limit`). */
+export function openInquiriesOf(unitIds: string[], limit: number): Promise<WaitingInquiry[]> {
+  return InquiryReminderModel.find({ unitId: { $in: unitIds } }, { code: 1, kind: 1, answerDueOn: 1, excerpt: 1 })
+    .sort({ answerDueOn: 1 })
+    .limit(limit)
+    .lean<WaitingInquiry[]>();
 }
 
 export interface ReminderRunDependencies {

@@ -16,7 +16,8 @@ import { InquiryModel } from './inquiry-model';
 import type { Inquiry } from './inquiry-model';
 import { transferredText } from './inquiry-messages';
 import type { InquiryHeading } from './inquiry-messages';
-import { collectInquiryReminders, moveReminders } from './inquiry-reminders';
+import { collectInquiryReminders, moveReminders, openInquiriesOf } from './inquiry-reminders';
+import type { WaitingInquiry } from './inquiry-reminders';
 import type { InquiryAccount } from './inquiry-account';
 import { InquiryContext, alreadyEnded, ourMessage } from './inquiry-context';
 import type { InquiryActor, InquiryServiceDependencies } from './inquiry-context';
@@ -233,15 +234,10 @@ export class InquiryService {
   }
 
   /** `留言`: the open inquiries the person answers (their units'), soonest deadline first. */
-  async waitingFor(actor: InquiryActor): Promise<Inquiry[]> {
+  async waitingFor(actor: InquiryActor): Promise<WaitingInquiry[]> {
     const person = (await this.context.dependencies.people.findPeople([actor.personId])).get(actor.personId);
     const unitIds = (person?.unitIds ?? []).filter(isObjectIdText);
-    if (unitIds.length === 0) return [];
-    const open = await InquiryModel.find({ unitId: { $in: unitIds }, status: 'open' }, { timeline: 0 })
-      .sort({ receivedAt: -1 })
-      .limit(200)
-      .lean<Inquiry[]>();
-    return open.sort((left, right) => left.answerDueOn.localeCompare(right.answerDueOn));
+    return unitIds.length === 0 ? [] : openInquiriesOf(unitIds, 200);
   }
 
   /** The unit of each inquiry's account (who may read its audit events). */

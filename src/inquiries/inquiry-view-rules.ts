@@ -52,7 +52,7 @@ export function inquiryVisibleTo(
 /**
  * Who reads the citizen's text as written: the assignee — the answering unit's members, and the
  * account's back-office admin while it is with the account's unit. Everyone else, admins included,
- * reads it masked (issue 26: "shown masked to everyone but the assignee").
+ * reads it masked.
  */
 export function readsUnmasked(
   viewer: { id: string; unitIds: string[] },
