@@ -20,7 +20,8 @@ export const replyChannelSchema = z.enum(['platform', 'back-office']);
 /** A calendar month, as 2026-11 (read in the configured time zone). */
 export const monthSchema = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '月份应形如 2026-11' })
+  // Years the system can have inquiries of: a year 0000 or 9999 has no instant the database can hold.
+  .regex(/^(19[7-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$/, { error: '月份应形如 2026-11（1970–2100 年）' })
   .meta({ description: 'A calendar month (YYYY-MM)', example: '2026-11' });
 
 const civilDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日期应形如 2026-12-20' });
