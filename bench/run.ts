@@ -12,6 +12,7 @@ import { runContentCheckBench } from './content-check-bench';
 import { runDbScaleBench } from './db-scale-bench';
 import { runInquiriesBench } from './inquiries-bench';
 import { runPublicationSweepBench } from './publication-sweep-bench';
+import { runReadinessBench } from './readiness-bench';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'annual-review': runAnnualReviewBench,
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'db-scale': runDbScaleBench,
   inquiries: runInquiriesBench,
   'publication-sweep': runPublicationSweepBench,
+  readiness: runReadinessBench,
 };
 
 async function main(): Promise<void> {

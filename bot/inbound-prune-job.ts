@@ -13,6 +13,7 @@ export const keepInboundMessagesDays = 30;
 export function inboundPruneJob(dependencies: { clock: Clock; logger: Logger }, cron = '40 3 * * *'): ScheduledJob {
   return pruneByAgeJob(dependencies, {
     name: 'inbound-prune',
+    summary: `清理 ${keepInboundMessagesDays} 天前的聊天消息去重记录`,
     cron,
     keepDays: keepInboundMessagesDays,
     prune: async (before) => (await InboundMessageModel.deleteMany({ receivedAt: { $lt: before } })).deletedCount,

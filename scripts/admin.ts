@@ -15,6 +15,7 @@
  *   connection, connection-set, connection-test, connection-remove <account>
  *                                                   a 微信公众号 account's connection (admin-connection-commands.ts)
  *   sweep [account]                                 checks what connected 公众号 published against the approvals
+ *   report <account|unit> [date]                    the 考核自查 report of a unit (its full name) or an account
  *
  * <person> is a person's code (编码), a name only one person has, or an id. Dates are read in the
  * configured time zone: "2026-12-01" (a date alone: from its start; as <until>, through its end) or
@@ -36,6 +37,7 @@ import { createAccessTokens } from '../src/api/access-tokens';
 import { endSessionsOf, startCliSession } from '../src/auth/session-service';
 import { runCommand } from './run-command';
 import { connectionTask, connectionUsage, isConnectionCommand, readStandardInput } from './admin-connection-commands';
+import { readinessReportText, reportUsage } from './admin-report-command';
 
 import { describeUnbind } from '../src/people/unbind-person';
 import { createServices, serviceOptionsFrom } from '../src/services';
@@ -49,7 +51,9 @@ const usage =
   ' | revoke-tokens <人员> | unbind <人员> | remove-route <单位> [账号] | cancel-delegation <人员>' +
   ' | calendar | calendar-set <日期> 休息|上班 [名称] | calendar-remove <日期>' +
   connectionUsage +
-  ' | sweep [账号]  [--by <操作管理员>]';
+  ' | sweep [账号]' +
+  reportUsage +
+  '  [--by <操作管理员>]';
 
 const overrideKindWords: Record<string, string> = {
   休息: 'holiday',
@@ -253,6 +257,9 @@ runCommand(async () => {
         : await sweeps.sweepConnected();
       return swept.length > 0 ? swept.map((sweep) => sweep.text).join('\n') : '没有已连接平台接口的公众号。';
     };
+  } else if (command === 'report') {
+    if (args.length !== 1 && args.length !== 2) throw usageError('report 需要账号名称或单位全称，可再加监测日期');
+    task = (services) => readinessReportText(services, args[0], args[1]);
   } else {
     throw usageError(command ? `未知命令“${command}”` : '缺少命令');
   }
@@ -264,6 +271,7 @@ runCommand(async () => {
   try {
     // As at start: a command run before the system after an upgrade finds the drafts it hands on.
     await services.drafts.upgradeStorage();
+    await services.posts.fillRecentPosts();
     const byId = values.by ? await findAdmin(services.people, values.by) : null;
     const output = await task(services, byId);
     return { code: 0, output };

@@ -20,6 +20,7 @@ import { createApiRoutes } from './api/api-routes';
 import { createServices, serviceOptionsFrom } from './services';
 import { JobScheduler } from './jobs/job-scheduler';
 import { auditDigestJob } from './jobs/audit-digest-job';
+import { recentPostPruneJob } from './jobs/recent-post-prune-job';
 import { outboxPruneJob } from './jobs/outbox-prune-job';
 import { draftTransitionSweepJob, draftTransitionSweepJobName } from './jobs/draft-transition-sweep-job';
 import { jobRunPruneJob } from './jobs/job-run-prune-job';
@@ -38,6 +39,7 @@ import { platformSweepJob } from './jobs/platform-sweep-job';
 import { approvalNudgeJob } from './jobs/approval-nudge-job';
 import { calendarCheckJob } from './jobs/calendar-check-job';
 import { publicationCheckJob, publicationCheckJobName } from './jobs/publication-check-job';
+import { readinessMonthlyJob } from './jobs/readiness-monthly-job';
 import {
   createPublicationPushRouter,
   pushReceiptPruneJob,
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
   const services = createServices(serviceOptionsFrom(config, systemClock, logger));
   // Before anything is served: drafts stored by an older version get what the lists and timelines read.
   await services.drafts.upgradeStorage();
+  // ... and posts published lately get the copy the readiness report reads.
+  await services.posts.fillRecentPosts();
   const calendarStatus = await services.calendar.status();
   if (calendarStatus.missingYears.length > 0) {
     logger.warn({ missingYears: calendarStatus.missingYears }, 'holiday calendar has no data for a needed year');
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     outboxPruneJob({ outbox: services.outbox, clock: systemClock, logger }),
     inboundPruneJob({ clock: systemClock, logger }),
     pushReceiptPruneJob({ clock: systemClock, logger }),
+    recentPostPruneJob({ posts: services.posts, clock: systemClock, logger }),
     pushRedeliveryJob({ ...services, clock: systemClock, logger }),
     draftTransitionSweepJob({ drafts: services.drafts, logger }),
     jobRunPruneJob({
@@ -91,8 +96,9 @@ async function main(): Promise<void> {
     cadenceCheckJob(services),
     approvalNudgeJob(services),
     publicationCheckJob({ publications: services.publications, logger }),
+    readinessMonthlyJob({ ...services, logger }),
   ];
-  const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
+  const scheduled = [
     ...jobs,
     recordRetentionJob({
       clock: systemClock,
@@ -101,6 +107,9 @@ async function main(): Promise<void> {
       reminderRecords: services.reminderRecords,
       jobNames: jobs.map((job) => job.name),
     }),
+  ];
+  const scheduler = new JobScheduler({ clock: systemClock, logger, processId, timeZone: config.timeZone }).register(
+    ...scheduled,
   );
   scheduler.start();
   shutdown.add(async () => {
@@ -143,7 +152,7 @@ async function main(): Promise<void> {
       puppet: config.bot.puppet,
       chat: bot?.state() ?? { kind: 'disabled' },
       people: await services.people.setupProgress(config.bot.puppet),
-      retentionDays: config.retention.recordDays,
+      jobs: scheduled.map(({ cron, summary }) => ({ cron, summary })),
     });
   } catch (error) {
     // Everything runs; only the summary is missing (the database went away, or a shutdown began).

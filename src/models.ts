@@ -24,6 +24,7 @@ import './cadence/calendar-override-model';
 import './cadence/reminder-policy-model';
 import './cadence/post-model';
 import './cadence/cadence-state-model';
+import './cadence/recent-post-model';
 import './cadence/reminder-record-model';
 import './publication/publication-model';
 import './jobs/job-run-model';

@@ -19,7 +19,7 @@ import { endSessionsOf } from './auth/session-service';
 import type { SessionEndReason } from './auth/session-model';
 import { OrganizationFileImport } from './people/import-organization';
 import { PersonUnbinding } from './people/unbind-person';
-import { checkContent, maskPersonalData } from './content-check/content-check-rules';
+import { checkContent, maskPersonalData, seriousWrongExpressions } from './content-check/content-check-rules';
 import { checkPlatformLimits } from './publication/article-limit-rules';
 import type { ContentRules } from './content-check/content-check-rules';
 import { loadContentRules } from './content-check/content-rules-loader';
@@ -52,6 +52,10 @@ import type { InquiryAccount } from './inquiries/inquiry-service';
 import { defaultInquiryPolicy } from './inquiries/inquiry-rules';
 import type { InquiryPolicy } from './inquiries/inquiry-rules';
 import { workingHoursOf } from './cadence/reminder-policy-rules';
+import { ReadinessService } from './readiness/readiness-service';
+import { loadIndicatorTable } from './readiness/indicator-table-loader';
+import { connectedAmong, faultedArticlesAtDate } from './publication/platform-article-readiness';
+import { reviewsAtDate } from './annual-review/annual-review-readiness';
 
 export interface Services {
   clock: Clock;
@@ -65,6 +69,8 @@ export interface Services {
   calendar: CalendarService;
   reminderPolicies: ReminderPolicyService;
   cadence: CadenceService;
+  /** Every account's posts (R6), and the recent copy the readiness report reads. */
+  posts: PostLedger;
   nudges: NudgeService;
   reminderRecords: ReminderRecordService;
   /** The unbind of a person (who left): the same for the API, the bot and the CLI. */
@@ -81,6 +87,8 @@ export interface Services {
   inquiries: InquiryService;
   /** Inquiry deadlines per unit and acknowledgements per account, over the configured defaults. */
   inquirySettings: InquirySettings;
+  /** 考核自查: each account's and unit's inspection indicators from our own records (R10). */
+  readiness: ReadinessService;
 }
 
 /** The registry's and the annual review's settings (config keys registry.* and annualReview.*). */
@@ -113,6 +121,8 @@ export interface ServiceOptions {
   connectionSecretKey?: () => string;
   /** Inquiry deadlines and reply limits (config `inquiries`); the defaults unless given. */
   inquiries?: InquiryPolicy;
+  /** The inspection indicator table's file (config readiness.indicatorFile); the national one unless given. */
+  indicatorFile?: string;
 }
 
 /** The services' options as the config gives them: the running system's and the CLI's. */
@@ -130,6 +140,7 @@ export function serviceOptionsFrom(config: AppConfig, clock: Clock, logger: Logg
     reminders: config.reminders,
     connectionSecretKey: () => resolveConnectionSecretKey(config),
     inquiries: config.inquiries,
+    indicatorFile: config.readiness.indicatorFile,
   };
 }
 
@@ -232,6 +243,7 @@ export function createServices(options: ServiceOptions): Services {
     people,
     drafts,
     posts,
+    seriousExpressionsIn: ({ title, text }) => seriousWrongExpressions({ title, body: text }, contentRules),
   });
   const publications = new PublicationService({
     clock,
@@ -273,7 +285,25 @@ export function createServices(options: ServiceOptions): Services {
       isReplyWindowClosed(error) ? 'window-closed' : isReplyQuotaExhausted(error) ? 'quota-used' : null,
     maskPersonalData,
   });
+  const readiness = new ReadinessService({
+    clock,
+    timeZone,
+    table: loadIndicatorTable(options.indicatorFile),
+    sources: {
+      accounts,
+      unitNames: async (unitIds) =>
+        new Map([...(await people.unitLineage(unitIds))].map(([id, lineage]) => [id, lineage.name])),
+      posts,
+      platform: { connectedAmong, faultedArticlesAtDate },
+      inquiries,
+      reviews: { reviewsAtDate },
+    },
+    unitsWithin: (rootIds) => people.unitsWithin(rootIds),
+    accountUnits: (accountIds) => accounts.unitsOf(accountIds),
+    findUnitsByName: (name) => people.findUnitsByName(name),
+  });
   return {
+    readiness,
     clock,
     audit,
     outbox,
@@ -285,6 +315,7 @@ export function createServices(options: ServiceOptions): Services {
     calendar,
     reminderPolicies,
     cadence,
+    posts,
     nudges,
     reminderRecords,
     unbinding,

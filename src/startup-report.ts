@@ -1,7 +1,9 @@
 /**
  * What `npm start` tells the person who started it, pure: the start-up screen once everything runs
- * (where the API is, which database, the chat and its state, what to do next), and the one line a
- * chat connection failure gets. Both are read by people (Chinese); other log lines stay English.
+ * (where the API is, which database, the chat and its state, the scheduled jobs, what to do next), and
+ * the one line a chat connection failure gets. Both are read by people (Chinese); other log lines stay
+ * English. The jobs come from the list the scheduler runs, each with its own summary, so a new job
+ * shows without a second list to keep.
  */
 
 /** Where the chat bot stands. */
@@ -19,8 +21,13 @@ export interface StartupFacts {
   puppet: string;
   chat: ChatState;
   people: { people: number; bound: number };
-  /** Days reminder and job run records are kept (retention.recordDays). */
-  retentionDays: number;
+  /** Every job the scheduler runs (ScheduledJob's cron and summary). */
+  jobs: ScheduledJobListing[];
+}
+
+export interface ScheduledJobListing {
+  cron: string;
+  summary: string;
 }
 
 const networkFailure =
@@ -80,6 +87,70 @@ function nextSteps(people: StartupFacts['people']): string[] {
   ];
 }
 
+/**
+ * When a cron runs, in words, with a rank to list the frequent first, then the daily and the monthly by
+ * time: 每 20 秒, 每分钟, 每 15 分钟, 每天 08:00, 每月 1 日 09:00; any other pattern as written, last.
+ */
+export function describeSchedule(cron: string): { text: string; rank: number } {
+  const fields = cron.trim().split(/\s+/);
+  const [second, minute, hour, ...days] = fields.length === 6 ? fields : ['0', ...fields];
+  const step = (field: string) => Number(/^\*\/(\d+)$/.exec(field)?.[1] ?? 0);
+  const number = (field: string) => (/^\d+$/.test(field) ? Number(field) : -1);
+  const clock = () => `${String(number(hour)).padStart(2, '0')}:${String(number(minute)).padStart(2, '0')}`;
+  const atTime = number(second) === 0 && number(minute) >= 0 && number(hour) >= 0;
+  const [dayOfMonth, month, weekday] = days;
+  if (atTime && days.length === 3 && number(dayOfMonth) > 0 && month === '*' && weekday === '*') {
+    return { text: `每月 ${number(dayOfMonth)} 日 ${clock()}`, rank: 172_800 + number(dayOfMonth) * 86_400 };
+  }
+  if (days.length === 3 && days.every((field) => field === '*')) {
+    if (step(second) && minute === '*' && hour === '*') return { text: `每 ${step(second)} 秒`, rank: step(second) };
+    if (number(second) === 0 && minute === '*' && hour === '*') return { text: '每分钟', rank: 60 };
+    if (number(second) === 0 && step(minute) && hour === '*') {
+      return { text: `每 ${step(minute)} 分钟`, rank: step(minute) * 60 };
+    }
+    if (atTime) return { text: `每天 ${clock()}`, rank: 86_400 + number(hour) * 3600 + number(minute) * 60 };
+  }
+  return { text: `按 ${cron}`, rank: 10_000_000 };
+}
+
+/** The jobs by schedule ("每天 09:00 甲、乙"), frequent first, daily by time: each a group of phrases. */
+function jobGroups(jobs: ScheduledJobListing[]): string[][] {
+  const bySchedule = new Map<string, { rank: number; summaries: string[] }>();
+  for (const job of jobs) {
+    const schedule = describeSchedule(job.cron);
+    const entry = bySchedule.get(schedule.text) ?? { rank: schedule.rank, summaries: [] };
+    entry.summaries.push(job.summary);
+    bySchedule.set(schedule.text, entry);
+  }
+  return [...bySchedule]
+    .sort(([, a], [, b]) => a.rank - b.rank)
+    .map(([text, entry]) => [`${text} ${entry.summaries[0]}`, ...entry.summaries.slice(1)]);
+}
+
+/**
+ * The groups written out, "、" within a group and "；" between groups, broken after a mark so that no
+ * line is wider than `width` columns (a Chinese character takes two) unless one phrase is.
+ */
+function wrapGroups(groups: string[][], width: number): string[] {
+  const columns = (text: string) => [...text].reduce((sum, character) => sum + (character > '\u2e7f' ? 2 : 1), 0);
+  const phrases = groups.flatMap((group, groupIndex) =>
+    group.map(
+      (phrase, index) => `${phrase}${index < group.length - 1 ? '、' : groupIndex < groups.length - 1 ? '；' : ''}`,
+    ),
+  );
+  const lines: string[] = [];
+  let line = '';
+  for (const phrase of phrases) {
+    if (line && columns(line + phrase) > width) {
+      lines.push(line);
+      line = phrase;
+    } else {
+      line += phrase;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /** The start-up screen, a few lines a new admin reads once. */
 export function renderStartupScreen(facts: StartupFacts): string {
   const database =
@@ -88,15 +159,17 @@ export function renderStartupScreen(facts: StartupFacts): string {
       : `${facts.database.source}，数据在 ${facts.database.dataDir}（适合试用；生产请设置 MONGODB_URI）`;
   const [firstStep, ...moreSteps] = nextSteps(facts.people);
   const pad = ' '.repeat(10);
+  // The chat sends what the jobs and the steps enqueue (the outbox), at its platform's pace.
+  const sending = facts.chat.kind === 'disabled' ? [] : ['聊天消息经发件箱按限速发送'];
+  const [firstJobs, ...moreJobs] = wrapGroups([...jobGroups(facts.jobs), ...sending.map((phrase) => [phrase])], 90);
   return [
     '',
     '审发已启动',
     `  接口    ${facts.apiUrl}/api/v1（健康检查 ${facts.apiUrl}/readyz）`,
     `  数据库  ${database}`,
     `  聊天    ${chatLine(facts.puppet, facts.chat)}`,
-    '  任务    审计摘要每天 08:00 发给管理员；中断的审批每 20 秒补完；发件箱按限速发送',
-    '          待审超时催办（工作时间每 10 分钟）；每天 09:00 检查更新频率、备案期限与认证到期；11 月年审提醒',
-    `          每天 04:10 清理 ${facts.retentionDays} 天前的提醒与任务记录（未结束的断更与待审提醒保留）`,
+    `  任务    ${firstJobs ?? '无'}`,
+    ...moreJobs.map((line) => `${pad}${line}`),
     `  下一步  ${firstStep}`,
     ...moreSteps.map((step) => `${pad}${step}`),
     '  按 Ctrl+C 停止',

@@ -257,6 +257,17 @@ export class AccountQueries {
     }).lean<Account[]>();
   }
 
+  /**
+   * The accounts an inspection may look at in these units (考核自查): running ones, and closed ones, whose
+   * report for a date before their closure still counts. The caller cuts them to the date.
+   */
+  accountsForReadiness(unitIds: string[]): Promise<Account[]> {
+    return AccountModel.find({
+      unitId: { $in: unitIds.map((id) => new Types.ObjectId(id)) },
+      status: { $in: ['active', 'closing', 'closed'] },
+    }).lean<Account[]>();
+  }
+
   /** The running accounts (active or closing), for opening the annual review: a cursor over id and names. */
   listRunningAccounts(): AsyncIterable<
     Pick<Account, '_id' | 'unitId' | 'name' | 'platform' | 'leaderInChargeId' | 'backendAdminId'>

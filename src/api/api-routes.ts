@@ -28,6 +28,7 @@ import { accountRoutes } from '../accounts/account-routes';
 import { annualReviewRoutes } from '../annual-review/annual-review-routes';
 import { cadenceRoutes } from '../cadence/cadence-routes';
 import { inquiryRoutes } from '../inquiries/inquiry-routes';
+import { readinessRoutes } from '../readiness/readiness-routes';
 import { inquirySettingRoutes } from '../inquiries/inquiry-setting-routes';
 import { InquiryViews } from '../inquiries/inquiry-views';
 import { maskPersonalData } from '../content-check/content-check-rules';
@@ -172,6 +173,7 @@ export function createApiRoutes(
       views: inquiryViews,
       unitName: (unitId) => people.unitName(unitId),
     }),
+    ...readinessRoutes(services.readiness, { audit, timeZone: config.timeZone }),
     ...officialAccountConnectionRoutes(services.officialAccountConnections),
     ...sweepRoutes(services),
     ...publicationRoutes({

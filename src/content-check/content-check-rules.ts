@@ -162,3 +162,15 @@ function findPersonalDataFindings(field: 'title' | 'body', text: string): Conten
     };
   });
 }
+
+/**
+ * The serious wrong expressions (严重表述错误, a veto in the national inspection) in a text already
+ * published: each as “错误”应为“正确”, once per wrong form. The inspection readiness report runs this on
+ * what the platform sweep read, not only on drafts.
+ */
+export function seriousWrongExpressions(content: DraftContent, rules: ContentRules): string[] {
+  const found = checkContent(content, rules).filter(
+    (finding) => finding.rule === 'wrong-expression' && finding.severity === 'block',
+  );
+  return [...new Set(found.map((finding) => finding.suggestion.split('。')[0]))];
+}

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { findProjectRoot } from '../shared/project-root';
 import { ContentRuleError, compileContentRules, findingSeverities, formatDataPath } from './content-rule-set-rules';
 import type { ContentRuleData, ContentRules } from './content-rule-set-rules';
 
@@ -74,17 +75,6 @@ const ruleFiles = {
 } as const;
 
 type RuleFileKey = keyof typeof ruleFiles;
-
-/** The project's root: the nearest folder above this file with a package.json (works from src/ and dist/). */
-function findProjectRoot(): string {
-  let directory = __dirname;
-  while (!fs.existsSync(path.join(directory, 'package.json'))) {
-    const parent = path.dirname(directory);
-    if (parent === directory) return process.cwd();
-    directory = parent;
-  }
-  return directory;
-}
 
 export const defaultContentRulesDirectory = (): string => path.join(findProjectRoot(), 'config', 'content-rules');
 

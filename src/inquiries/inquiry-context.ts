@@ -238,12 +238,15 @@ export class InquiryContext {
     return admin ? this.dependencies.people.adminCoversUnit(admin, unitId) : false;
   }
 
-  async requireMayAct(actor: InquiryActor, unitId: string, account: InquiryAccount | null): Promise<void> {
+  /** Refuses someone who may not act; `refusal` words it for a step that is not on an inquiry yet (登记, 导入). */
+  async requireMayAct(
+    actor: InquiryActor,
+    unitId: string,
+    account: InquiryAccount | null,
+    refusal = '该留言不由您所在单位办理，不能操作；如需转办请联系办理单位或管理员',
+  ): Promise<void> {
     if (!(await this.mayAct(actor.personId, unitId, account))) {
-      throw new ForbiddenError(
-        'INQUIRY_NOT_YOURS',
-        '该留言不由您所在单位办理，不能操作；如需转办请联系办理单位或管理员',
-      );
+      throw new ForbiddenError('INQUIRY_NOT_YOURS', refusal);
     }
   }
 

@@ -39,6 +39,9 @@ export interface ManualRegistration {
   kind?: InquiryKind;
 }
 
+/** Why someone outside an account's unit and scope may not register its inquiries (the account is not named). */
+const notYourAccount = '不能为该账号登记留言：它不属于您所在单位，也不在您的管理范围内';
+
 export class InquiryIntake {
   constructor(private readonly context: InquiryContext) {}
 
@@ -104,7 +107,7 @@ export class InquiryIntake {
     if (receivedAt.getTime() > now.getTime() + 60_000) {
       throw new ValidationError('INQUIRY_TIME_INVALID', '留言时间不能晚于现在');
     }
-    await this.context.requireMayAct(actor, account.unitId, account);
+    await this.context.requireMayAct(actor, account.unitId, account, notYourAccount);
     const created = await this.open({
       id: new Types.ObjectId(),
       account,
@@ -131,7 +134,7 @@ export class InquiryIntake {
     content: string,
   ): Promise<{ imported: number; alreadyThere: number; errors: string[] }> {
     const account = await this.context.accountById(accountId);
-    await this.context.requireMayAct(actor, account.unitId, account);
+    await this.context.requireMayAct(actor, account.unitId, account, notYourAccount);
     const { clock, timeZone } = this.context.dependencies;
     const reading = readInquiryImport(content, { accountId: account.id, timeZone, now: clock.now() });
     const ids = reading.rows.map((row) => objectIdOfKey('inquiry-import', row.key));

@@ -112,7 +112,7 @@ export function inquiryRoutes(dependencies: InquiryRouteDependencies): ApiRoute[
     defineRoute({
       method: 'post',
       path: '/inquiries',
-      summary: '手工登记留言（微博私信、头条、电话等），按类型计算答复期限',
+      summary: '手工登记留言（微博私信、头条、电话等），账号按 ID 或备案名称，按类型计算答复期限',
       tag: 'inquiries',
       access: 'signed-in',
       body: inquiryRegistrationSchema,

@@ -26,6 +26,8 @@ import type { ManualRegistration, PlatformMessage } from './inquiry-intake';
 import { InquiryAnswers } from './inquiry-answers';
 import type { AnswerDecision, AnswerDecisionOutcome, AnswerOutcome } from './inquiry-answers';
 import { scopeCoversUnit } from '../people/admin-scope-rules';
+import { inquiriesAtDate } from './inquiry-readiness';
+import type { InquiryAtDate } from './inquiry-readiness';
 
 export type { InquiryAccount } from './inquiry-account';
 export type { InquiryActor, InquiryPlatformClient, InquiryServiceDependencies } from './inquiry-context';
@@ -48,6 +50,11 @@ export class InquiryService {
   /** A follower's message pushed by a connected account (the push endpoint). */
   receivePlatformMessage(accountId: string, message: PlatformMessage): Promise<Inquiry | null> {
     return this.intake.receivePlatformMessage(accountId, message);
+  }
+
+  /** The accounts' inquiries received in (from, at] as they stood at `at`, for 考核自查. */
+  atDate(accounts: { id: string; unitId: string }[], from: Date, at: Date): Promise<InquiryAtDate[]> {
+    return inquiriesAtDate(this.context, accounts, from, at);
   }
 
   /** An inquiry registered by hand (chat 登记留言, the API, the mini-program, an import). */

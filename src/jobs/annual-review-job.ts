@@ -14,6 +14,7 @@ export function annualReviewJob(
 ): ScheduledJob {
   return {
     name: 'annual-review',
+    summary: '年审提醒（11 月）与列为待关停（12 月起）',
     cron,
     catchUp: true,
     async run(scheduledFor) {

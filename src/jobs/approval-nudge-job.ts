@@ -9,6 +9,7 @@ import type { ScheduledJob } from './job-scheduler';
 export function approvalNudgeJob(dependencies: { nudges: NudgeService }, cron = '*/10 * * * *'): ScheduledJob {
   return {
     name: 'approval-nudge',
+    summary: '待审超时催办（工作时间内）',
     cron,
     async run() {
       await dependencies.nudges.runNudges();

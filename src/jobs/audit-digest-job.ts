@@ -20,6 +20,7 @@ export interface AuditDigestJobDependencies {
 export function auditDigestJob(dependencies: AuditDigestJobDependencies, cron = '0 8 * * *'): ScheduledJob {
   return {
     name: 'audit-digest',
+    summary: '审计摘要签名存档并发给管理员',
     cron,
     // A server that was down at 08:00 (or a fresh install) still gets its witness the same day.
     catchUp: true,

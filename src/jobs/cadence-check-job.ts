@@ -8,6 +8,7 @@ import type { ScheduledJob } from './job-scheduler';
 export function cadenceCheckJob(dependencies: { cadence: CadenceService }, cron = '0 9 * * *'): ScheduledJob {
   return {
     name: 'cadence-check',
+    summary: '检查各账号更新频率（满 14 天未更新单项否决）',
     cron,
     async run() {
       await dependencies.cadence.runDailyCheck();

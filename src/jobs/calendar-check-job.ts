@@ -18,6 +18,7 @@ export interface CalendarCheckJobDependencies {
 export function calendarCheckJob(dependencies: CalendarCheckJobDependencies, cron = '30 8 * * *'): ScheduledJob {
   return {
     name: 'calendar-check',
+    summary: '检查节假日数据是否缺少要用的年份',
     cron,
     async run() {
       const status = await dependencies.calendar.status();

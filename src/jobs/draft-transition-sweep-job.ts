@@ -15,6 +15,7 @@ export function draftTransitionSweepJob(
 ): ScheduledJob {
   return {
     name: draftTransitionSweepJobName,
+    summary: '补完中断的审批',
     cron,
     frequent: true,
     async run() {

@@ -15,6 +15,7 @@ export function inquiryReminderJob(
 ): ScheduledJob {
   return {
     name: inquiryReminderJobName,
+    summary: '留言答复期限、回复窗口与逾期提醒（工作时间内发送）',
     cron,
     catchUp: true,
     frequent: true,

@@ -17,6 +17,7 @@ export function jobRunPruneJob(
 ): ScheduledJob {
   return pruneByAgeJob(dependencies, {
     name: 'job-run-prune',
+    summary: `高频任务的运行记录只留 ${keepFrequentJobRunsDays} 天`,
     cron,
     keepDays: keepFrequentJobRunsDays,
     // Served by the (job, scheduledFor) claim index.

@@ -21,6 +21,8 @@ import type { JobRun } from './job-run-model';
 
 export interface ScheduledJob {
   name: string;
+  /** What it does, in Chinese, for the start-up screen (which adds when, from `cron`): "待审超时催办". */
+  summary: string;
   /** Cron expression in the configured time zone, e.g. "0 8 * * *" for 08:00 daily. */
   cron: string;
   run(scheduledFor: Date): Promise<void>;

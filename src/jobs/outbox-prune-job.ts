@@ -15,6 +15,7 @@ export function outboxPruneJob(
 ): ScheduledJob {
   return {
     name: 'outbox-prune',
+    summary: `清理发件箱中 ${keepSentMessagesDays} 天前已发出的消息`,
     cron,
     async run() {
       const sentBefore = new Date(dependencies.clock.now().getTime() - keepSentMessagesDays * 86_400_000);

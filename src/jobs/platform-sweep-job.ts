@@ -14,6 +14,7 @@ export function platformSweepJob(
 ): ScheduledJob {
   return {
     name: 'platform-sweep',
+    summary: '巡查已连接公众号的发文（未经审核发布即告警）',
     cron,
     catchUp: true,
     async run() {

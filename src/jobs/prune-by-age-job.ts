@@ -9,6 +9,8 @@ import type { ScheduledJob } from './job-scheduler';
 
 export interface PruneByAge {
   name: string;
+  /** What it prunes, for the start-up screen (ScheduledJob.summary). */
+  summary: string;
   cron: string;
   keepDays: number;
   /** Deletes the records from before `before`; answers how many. */
@@ -20,6 +22,7 @@ export interface PruneByAge {
 export function pruneByAgeJob(dependencies: { clock: Clock; logger: Logger }, job: PruneByAge): ScheduledJob {
   return {
     name: job.name,
+    summary: job.summary,
     cron: job.cron,
     async run() {
       const before = new Date(dependencies.clock.now().getTime() - job.keepDays * 86_400_000);

@@ -17,6 +17,7 @@ export function publicationCheckJob(
 ): ScheduledJob {
   return {
     name: publicationCheckJobName,
+    summary: '跟进发布结果并核验发出的内容',
     cron,
     frequent: true,
     async run(scheduledFor) {

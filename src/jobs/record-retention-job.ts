@@ -26,6 +26,7 @@ export interface RecordRetentionDependencies {
 export function recordRetentionJob(dependencies: RecordRetentionDependencies, cron = '10 4 * * *'): ScheduledJob {
   return {
     name: recordRetentionJobName,
+    summary: `清理 ${dependencies.retentionDays} 天前的提醒与任务记录（未结束的断更与待审提醒保留）`,
     cron,
     async run() {
       const before = new Date(dependencies.clock.now().getTime() - dependencies.retentionDays * 86_400_000);

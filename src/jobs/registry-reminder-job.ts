@@ -13,6 +13,7 @@ export function registryReminderJob(
 ): ScheduledJob {
   return {
     name: 'registry-reminders',
+    summary: '备案期限与认证到期提醒',
     cron,
     catchUp: true,
     async run(scheduledFor) {

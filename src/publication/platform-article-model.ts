@@ -45,6 +45,11 @@ export interface PlatformArticle {
   /** A verified article's title or text changed on the platform since: the fingerprint then seen. */
   replacedBy: string;
   firstSeenAt: Date;
+  /**
+   * The serious wrong expressions (“错误”应为“正确”) in the text as last seen: the inspection readiness
+   * report's 严重表述错误 line. Absent on articles recorded before it was kept.
+   */
+  seriousExpressions?: string[];
   /** Its events in the draft's trail (findings about a draft), kept for the draft's timeline. */
   timeline?: DraftTimelineEntry[];
   revision: number;
@@ -68,6 +73,7 @@ const platformArticleSchema = new Schema<PlatformArticle>(
     deleted: { type: Boolean, default: false },
     replacedBy: { type: String, default: '' },
     firstSeenAt: { type: Date, required: true },
+    seriousExpressions: { type: [String], default: undefined },
     timeline: { type: [timelineEntrySchema], default: undefined },
     revision: { type: Number, default: 0 },
   },

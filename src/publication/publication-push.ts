@@ -65,6 +65,7 @@ export function pushRedeliveryJob(
   const handle = pushHandler(dependencies);
   return {
     name: pushRedeliveryJobName,
+    summary: '重新处理未处理完的公众号推送（粉丝留言、发布结果）',
     cron,
     frequent: true,
     async run(scheduledFor) {
@@ -103,6 +104,7 @@ export const keepPushReceiptsDays = 30;
 export function pushReceiptPruneJob(dependencies: { clock: Clock; logger: Logger }, cron = '45 3 * * *'): ScheduledJob {
   return pruneByAgeJob(dependencies, {
     name: 'push-receipt-prune',
+    summary: `清理 ${keepPushReceiptsDays} 天前的公众号推送回执`,
     cron,
     keepDays: keepPushReceiptsDays,
     prune: prunePushReceipts,

@@ -43,6 +43,8 @@ import type { TrackedAccount } from '../accounts/cadence-accounts';
 
 export interface SweepFindingsDependencies {
   timeZone: string;
+  /** The serious wrong expressions in a published text (content-check-rules' seriousWrongExpressions). */
+  seriousExpressionsIn?: (article: { title: string; text: string }) => string[];
   drafts: { findForPublication(reference: { id: string }): Promise<DraftForPublication> };
 }
 
@@ -108,6 +110,7 @@ export class SweepFindings {
       deleted: article.deleted,
       replacedBy: '',
       firstSeenAt: this.now,
+      seriousExpressions: this.seriousExpressionsIn(article),
       revision: 0,
     });
     if (!article.deleted) {
@@ -165,6 +168,10 @@ export class SweepFindings {
     });
   }
 
+  private seriousExpressionsIn(article: { title: string; text: string }): string[] {
+    return this.dependencies.seriousExpressionsIn?.(article) ?? [];
+  }
+
   /** A verified article seen again, deleted, replaced or restored (sweep-rules' recheckChange). */
   addChange(
     entry: SweptAccount,
@@ -172,7 +179,12 @@ export class SweepFindings {
     article: ArticleOnPlatform | null,
     change: RecheckChange,
   ): void {
-    this.changes.push({ record, fields: change.fields });
+    // A replaced text is checked again: what is published now is what an inspector reads.
+    const fields =
+      change.kind === 'replaced' && article
+        ? { ...change.fields, seriousExpressions: this.seriousExpressionsIn(article) }
+        : change.fields;
+    this.changes.push({ record, fields });
     if (change.kind === 'restored' || !record.draftId) return;
     const { account } = entry;
     const draftId = String(record.draftId);

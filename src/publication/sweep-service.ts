@@ -63,6 +63,7 @@ export interface SweepServiceDependencies {
     unitLineage(unitIds: string[]): Promise<Map<string, UnitLineage>>;
   };
   drafts: FingerprintDrafts & SweepFindingsDependencies['drafts'];
+  seriousExpressionsIn?: SweepFindingsDependencies['seriousExpressionsIn'];
   posts: { recordPlatformPosts(posts: PlatformPost[]): Promise<void> };
   /** Accounts listed at once (4 unless said): each is a run of calls to the platform. */
   concurrency?: number;

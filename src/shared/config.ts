@@ -180,6 +180,10 @@ const configSchema = z.object({
       }),
     answerApproval: z.preprocess((value) => (typeof value === 'string' ? value === 'true' : value), z.boolean()),
   }),
+  /** 考核自查 (R10): the inspection indicator table, a province's variant being another file. */
+  readiness: z.object({
+    indicatorFile: z.string().min(1),
+  }),
   retention: z.object({
     /**
      * Days given reminders and job run records are kept; a reminder that still stops a repeat (an open

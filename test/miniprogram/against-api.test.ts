@@ -33,7 +33,12 @@ import { toAccountDetail, toAccountRow } from '../../miniprogram/app/lib/account
 import { toConnectionDisplay, toConnectionSettings } from '../../miniprogram/app/lib/connection-view';
 import { FakeOfficialAccountServer } from '../../src/publication/fake-official-account-server';
 import { toInquiryRow, toInquiryFiguresCard } from '../../miniprogram/app/lib/inquiry-list-view';
-import { answerOutcome, toInquiryDetailView } from '../../miniprogram/app/lib/inquiry-detail-view';
+import {
+  answerOutcome,
+  toInquiryDetailView,
+  toTransferUnitOptions,
+} from '../../miniprogram/app/lib/inquiry-detail-view';
+import { emptyRegistrationForm, toInquiryRegistration } from '../../miniprogram/app/lib/inquiry-registration-view';
 import { openAccount } from '../support/registry-factories';
 
 const clock = new ManualClock('2026-11-26T01:00:00Z');
@@ -349,6 +354,47 @@ describe('the mini-program against the real admin API', () => {
     ]);
     const ledger = await api.downloadInquiryLedger({ month: '2026-11', format: 'xlsx' });
     expect(fs.readFileSync(ledger).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  test('when inquiries are registered from the form and transferred, then the officer names the account, one outside their scope is refused in words, and the admin picks the unit', async () => {
+    const account = await openAccount(services, {
+      unit: '县应急管理局',
+      name: '应急快手',
+      platform: 'kuaishou',
+      leader: '王建华',
+      admin: '刘洋',
+    });
+    const form = { ...emptyRegistrationForm, accountName: '应急快手', text: '防汛沙袋在哪里领取？', kindIndex: 0 };
+
+    await bindOnPhone('刘洋', 'openid-liuyang-registration');
+    const asOfficer = toInquiryRegistration(form, null, Date.parse('2026-11-26T01:00:00Z'));
+    if (!('body' in asOfficer)) throw new Error(asOfficer.problem);
+    const registered = await api.registerInquiry(asOfficer.body);
+    expect(toInquiryDetailView(registered)).toMatchObject({
+      accountName: '应急快手',
+      unitName: '县应急管理局',
+      sourceText: '手工登记',
+      actionable: true,
+    });
+
+    // 蒋明 is an officer of the county government's office: the bureau's account is not theirs.
+    await bindOnPhone('蒋明', 'openid-jiangming-registration');
+    const refused = await api
+      .registerInquiry({ accountId: String(account._id), text: '防汛沙袋在哪里领取？' })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 403, code: 'INQUIRY_NOT_YOURS' });
+    expect((refused as ApiError).message).toBe('不能为该账号登记留言：它不属于您所在单位，也不在您的管理范围内');
+    const unnamed = await api
+      .registerInquiry({ accountName: '应急快手', text: '防汛沙袋在哪里领取？' })
+      .catch((error: unknown) => error);
+    expect(unnamed).toMatchObject({ status: 404, code: 'ACCOUNT_NOT_FOUND' });
+
+    await bindOnPhone('李静', 'openid-lijing-transfer');
+    const options = toTransferUnitOptions((await api.units()).items, registered.unitId);
+    const education = options.find((option) => option.text.trim() === '县教育局');
+    const transferred = await api.transferInquiry(registered.id, { unitId: education?.id ?? '' });
+    expect(toInquiryDetailView(transferred).unitName).toBe('县教育局');
+    expect(transferred.timeline.map((entry) => entry.action)).toEqual(['inquiry.received', 'inquiry.transferred']);
   });
 
   test('when the access token has expired, then the wrapper refreshes it and the request succeeds', async () => {

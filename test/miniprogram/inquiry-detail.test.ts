@@ -5,7 +5,7 @@
 import { failure, ok } from './support/fake-wx';
 import type { FakeRequest, FakeWx } from './support/fake-wx';
 import { inquiryFixtures } from './support/inquiry-fixtures';
-import { fixtures } from './support/fixtures';
+import { fixtures, signIn } from './support/fixtures';
 import { fire, render, tap, textOf, textsOf, typeInto } from './support/render';
 import { signedInAdminOnFixtures } from './support/serve-fixtures';
 
@@ -22,7 +22,8 @@ describe('留言 detail page', () => {
   test('when opened, then the thread, the deadlines and the trail show, with the officer’s steps', async () => {
     const page = await openQ7K2();
 
-    expect(fake.requests.map((request) => request.path)).toEqual([`/api/v1/inquiries/${id}`]);
+    // An admin's units are read too, for the 转办 picker.
+    expect(fake.requests.map((request) => request.path)).toEqual([`/api/v1/inquiries/${id}`, '/api/v1/units']);
     expect(textOf(page)).toContain(
       '#Q7K2 办理中 咨询 已逾期 账号 清河教育 办理单位 县教育局 留言人 公众号用户 oX3k…9Qe 公众号消息',
     );
@@ -39,7 +40,13 @@ describe('留言 detail page', () => {
       '受理留言 系统 2026-11-18 09:20 #2101',
       '知晓性回复 系统 2026-11-18 09:20 · 承诺 2026-11-25 前答复 #2102',
     ]);
-    expect(textsOf(page, '.actions-card .button-plain')).toEqual(['已在后台答复', '延期', '类型：咨询', '标记无效']);
+    expect(textsOf(page, '.actions-card .button-plain')).toEqual([
+      '已在后台答复',
+      '延期',
+      '类型：咨询',
+      '转办',
+      '标记无效',
+    ]);
     expect(textOf(page)).not.toContain('个人信息已遮蔽');
   });
 
@@ -227,5 +234,81 @@ describe('an answer the unit reviews', () => {
     const other = await openQ7K2();
     expect(textsOf(other, '.pending-state')).toEqual(['第1/2步 · 等待 吴国庆 审核']);
     expect(textsOf(other, '.approve-answer')).toEqual([]);
+  });
+});
+
+describe('转办', () => {
+  const town = fixtures.unitList.items[4];
+  const transferred = { ...inquiryFixtures.detail, unitId: town.id, unitName: town.name };
+
+  test('when an admin picks one of their units and confirms, then its id is posted and the page shows the new answering unit', async () => {
+    fake.route('POST /api/v1/inquiries/:id/transfer', ok(transferred));
+    fake.answerModal(true);
+    const page = await openQ7K2();
+
+    // The admin's units in tree order, without 县教育局 which answers it now, then a unit by its full name.
+    expect(page.instance.data.transferUnits.map((option: { text: string }) => option.text)).toEqual([
+      '清河县人民政府',
+      '　县政府办公室',
+      '　县卫生健康局',
+      '　城关镇人民政府',
+      '其他单位（填写全称）',
+    ]);
+    await fire(page, '.transfer-picker', 'change', { value: 3 });
+
+    expect(fake.mocks.showModal).toHaveBeenCalledWith(
+      expect.objectContaining({
+        title: '转办留言',
+        content: '转给城关镇人民政府办理，承诺答复期限不变，城关镇人民政府的信息员会收到通知。',
+      }),
+    );
+    expect(posts()).toEqual([
+      expect.objectContaining({ path: `/api/v1/inquiries/${id}/transfer`, body: { unitId: town.id } }),
+    ]);
+    expect(textOf(page)).toContain('办理单位 城关镇人民政府');
+    expect(fake.mocks.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已转办' }));
+    expect(page.instance.data.transferUnits.map((option: { id: string }) => option.id)).not.toContain(town.id);
+  });
+
+  test('when the admin cancels the confirmation, then nothing is posted', async () => {
+    fake.answerModal(false);
+    const page = await openQ7K2();
+    await fire(page, '.transfer-picker', 'change', { value: 3 });
+    expect(posts()).toEqual([]);
+  });
+
+  test('when 其他单位 is picked and the name is unknown, then the name is posted and the server’s reason shows', async () => {
+    fake.route(
+      'POST /api/v1/inquiries/:id/transfer',
+      failure(404, 'UNIT_NOT_FOUND', '找不到名为“县自然资源局”的单位，请核对单位全称'),
+    );
+    fake.answerModal(true, ' 县自然资源局 ');
+    const page = await openQ7K2();
+    await fire(page, '.transfer-picker', 'change', { value: 4 });
+
+    expect(posts()[0]).toMatchObject({ body: { unitName: '县自然资源局' } });
+    expect(textsOf(page, '.action-error')).toEqual(['找不到名为“县自然资源局”的单位，请核对单位全称']);
+    expect(textOf(page)).toContain('办理单位 县教育局');
+  });
+
+  test('when an officer transfers, then they write the full name (no units are read), and a refusal of their scope shows as the server words it', async () => {
+    signIn(fake.storage, fixtures.officer);
+    fake.route(
+      'POST /api/v1/inquiries/:id/transfer',
+      failure(403, 'INQUIRY_NOT_YOURS', '该留言不由您所在单位办理，不能操作；如需转办请联系办理单位或管理员'),
+    );
+    fake.answerModal(true, '城关镇人民政府');
+    const page = await openQ7K2();
+    expect(fake.requests.map((request) => request.path)).toEqual([`/api/v1/inquiries/${id}`]);
+
+    await tap(page, '.transfer');
+
+    expect(posts()[0]).toMatchObject({
+      path: `/api/v1/inquiries/${id}/transfer`,
+      body: { unitName: '城关镇人民政府' },
+    });
+    expect(textsOf(page, '.action-error')).toEqual([
+      '该留言不由您所在单位办理，不能操作；如需转办请联系办理单位或管理员',
+    ]);
   });
 });

@@ -1,6 +1,44 @@
-import { describeChatFailure, describeRetry, renderStartupScreen } from '../../src/startup-report';
+import { describeChatFailure, describeRetry, describeSchedule, renderStartupScreen } from '../../src/startup-report';
 import type { StartupFacts } from '../../src/startup-report';
-import { maskUri } from '../../src/shared/logger';
+import { createLogger, maskUri } from '../../src/shared/logger';
+import { ManualClock } from '../../src/shared/clock';
+import type { ScheduledJob } from '../../src/jobs/job-scheduler';
+import { inquiryReminderJob } from '../../src/jobs/inquiry-reminder-job';
+import { pushRedeliveryJob } from '../../src/publication/publication-push';
+import { draftTransitionSweepJob } from '../../src/jobs/draft-transition-sweep-job';
+import { recordRetentionJob } from '../../src/jobs/record-retention-job';
+import { registryReminderJob } from '../../src/jobs/registry-reminder-job';
+import { cadenceCheckJob } from '../../src/jobs/cadence-check-job';
+import type { DraftService } from '../../src/drafts/draft-service';
+import type { CadenceService } from '../../src/cadence/cadence-service';
+
+const logger = createLogger('silent');
+const clock = new ManualClock('2026-11-02T01:00:00Z');
+
+/** Some of the jobs main.ts registers, built by their own factories (only their cron and summary are read). */
+const jobs: ScheduledJob[] = [
+  recordRetentionJob({
+    clock,
+    logger,
+    retentionDays: 180,
+    reminderRecords: { pruneGivenBefore: async () => ({ deleted: 0, kept: 0 }) },
+    jobNames: [],
+  }),
+  inquiryReminderJob({ inquiries: { sendReminders: async () => 0 }, logger }),
+  registryReminderJob({
+    accounts: { sendRegistryReminders: async () => 0 },
+    timeZone: 'Asia/Shanghai',
+    logger,
+  }),
+  pushRedeliveryJob({
+    publications: { handlePush: async () => undefined },
+    inquiries: { receivePlatformMessage: async () => null },
+    clock,
+    logger,
+  }),
+  draftTransitionSweepJob({ drafts: {} as DraftService, logger }),
+  cadenceCheckJob({ cadence: {} as CadenceService }),
+];
 
 const facts: StartupFacts = {
   apiUrl: 'http://127.0.0.1:3000',
@@ -8,7 +46,7 @@ const facts: StartupFacts = {
   puppet: 'wechaty-puppet-wechat4u',
   chat: { kind: 'cannot-connect', reason: 'getaddrinfo ENOTFOUND login.wx.qq.com', retryInMs: 5000 },
   people: { people: 0, bound: 0 },
-  retentionDays: 180,
+  jobs: jobs.map(({ cron, summary }) => ({ cron, summary })),
 };
 
 describe('the start-up screen', () => {
@@ -22,7 +60,36 @@ describe('the start-up screen', () => {
     expect(screen).toContain('npm run admin -- import docs/sample-organization.json');
     expect(screen).toContain('npm run admin -- bind-code');
     expect(screen).toContain('每天 04:10 清理 180 天前的提醒与任务记录');
-    expect(screen.split('\n').length).toBeLessThan(15);
+    expect(screen.split('\n').length).toBeLessThan(20);
+  });
+
+  test('when the jobs are listed, then each registered job shows with when it runs, frequent first and daily by time, jobs at the same time together', () => {
+    const screen = renderStartupScreen(facts);
+    const jobLines = screen.slice(screen.indexOf('  任务'), screen.indexOf('  下一步')).trimEnd().replace(/\n\s+/g, '');
+    expect(jobLines).toBe(
+      '  任务    每 20 秒 补完中断的审批；每分钟 重新处理未处理完的公众号推送（粉丝留言、发布结果）；' +
+        '每 15 分钟 留言答复期限、回复窗口与逾期提醒（工作时间内发送）；' +
+        '每天 04:10 清理 180 天前的提醒与任务记录（未结束的断更与待审提醒保留）；' +
+        '每天 09:00 备案期限与认证到期提醒、检查各账号更新频率（满 14 天未更新单项否决）；聊天消息经发件箱按限速发送',
+    );
+    // Each line of the jobs fits a terminal 100 columns wide (a Chinese character takes two).
+    const columns = (line: string) => [...line].reduce((sum, character) => sum + (character > '\u2e7f' ? 2 : 1), 0);
+    const lines = screen.split('\n');
+    const jobRows = lines.slice(
+      lines.findIndex((line) => line.startsWith('  任务')),
+      lines.findIndex((line) => line.startsWith('  下一步')),
+    );
+    expect(jobRows.length).toBeGreaterThan(1);
+    expect(Math.max(...jobRows.map(columns))).toBeLessThanOrEqual(100);
+    expect(renderStartupScreen({ ...facts, chat: { kind: 'disabled' } })).not.toContain('发件箱');
+  });
+
+  test('when a cron is read for the screen, then the usual patterns are words and any other is shown as written', () => {
+    expect(
+      ['*/20 * * * * *', '* * * * *', '*/15 * * * *', '10 4 * * *', '0 9 1 * *', '0 9 * * 1'].map(
+        (cron) => describeSchedule(cron).text,
+      ),
+    ).toEqual(['每 20 秒', '每分钟', '每 15 分钟', '每天 04:10', '每月 1 日 09:00', '按 0 9 * * 1']);
   });
 
   test('when the database is a MongoDB URI, then its password is masked', () => {

@@ -6,6 +6,7 @@
 import type {
   AccountCadenceListBody,
   AccountListBody,
+  AccountReadinessReport,
   AccountSweepView,
   AccountStatusName,
   AccountView,
@@ -38,12 +39,15 @@ import type {
   InquiryFiguresReport,
   InquiryList,
   InquiryListQuery,
+  InquiryRegistration,
   InteractionBody,
   LoginResponse,
   MeResponse,
   MiniProgramBindRequest,
   OpeningDecisionBody,
   PersonPage,
+  ReadinessOverview,
+  ReadinessQuery,
   RefilingBody,
   RemovalResponse,
   SessionPerson,
@@ -167,6 +171,17 @@ export const api = {
     client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/kind`, { kind }),
   markInquiryInvalid: (id: string, reason: 'spam' | 'duplicate') =>
     client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/invalid`, { reason }),
+  /** 登记留言: one received elsewhere (微博私信, 电话…), for an account named by id or by its filed name. */
+  registerInquiry: (body: InquiryRegistration) => client.post<InquiryDetail>('/api/v1/inquiries', body),
+  /** 转办 to another unit, by its id or its full name; the promised date stays. */
+  transferInquiry: (id: string, body: { unitId: string } | { unitName: string }) =>
+    client.post<InquiryDetail>(`/api/v1/inquiries/${encode(id)}/transfer`, body),
+
+  /** 考核自查 (R10): the viewer's units worst first (each with its accounts), one account's report, today or a past date. */
+  readiness: (query: ReadinessQuery) =>
+    client.get<ReadinessOverview>('/api/v1/readiness', query as Record<string, QueryValue>),
+  accountReadiness: (id: string, query: ReadinessQuery) =>
+    client.get<AccountReadinessReport>(`/api/v1/readiness/accounts/${encode(id)}`, query as Record<string, QueryValue>),
 
   /** Downloads an export (an audit event on the server) and answers the temporary file's path. */
   downloadExport: (kind: 'drafts' | 'audit', query: ExportQuery) =>

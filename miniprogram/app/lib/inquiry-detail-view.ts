@@ -1,10 +1,12 @@
 /**
  * What the 留言 detail shows: the thread (the citizen's messages and ours, with 知晓性回复 or 答复 and the
  * channel), the deadlines — 受理, the acknowledgement, the 承诺答复期限 in force, the original one and each
- * extension with its reason — the steps of its trail, and which of the officers' steps it offers.
+ * extension with its reason — the steps of its trail, which of the officers' steps it offers, and where
+ * it may be transferred (转办).
  */
-import type { InquiryAnswerResult, InquiryDetail } from '../../../src/shared/contracts';
+import type { InquiryAnswerResult, InquiryDetail, UnitView } from '../../../src/shared/contracts';
 import { formatTime } from './format';
+import { toUnitRows } from './organization-view';
 import { inquiryStatusTags, inquiryStatusWords, replyChannelWords } from './inquiry-list-view';
 import type { TimelineRow } from './draft-detail-view';
 
@@ -100,6 +102,7 @@ export function toInquiryDetailView(inquiry: InquiryDetail, viewerId = '') {
     kind: inquiry.kind,
     kindText: inquiry.kindText,
     accountName: inquiry.accountName || '（账号已删除）',
+    unitId: inquiry.unitId,
     unitName: inquiry.unitName,
     sourceText: sourceWords[inquiry.source],
     citizenText: inquiry.citizenLabel || '（未留名）',
@@ -166,4 +169,25 @@ export function answerOutcome(result: InquiryAnswerResult): { done: boolean; tex
         ? '本次回复窗口的客服消息条数已用完，答复无法经平台发出。'
         : '答复无法经平台发出。';
   return { done: false, text: `${why}请到平台后台答复留言人，再点“已在后台答复”确认。` };
+}
+
+export interface TransferUnitOption {
+  id: string;
+  text: string;
+}
+
+/** The last choice of the 转办 picker: a unit outside the admin's list, written by its full name. */
+export const otherUnitOption = { id: '', text: '其他单位（填写全称）' };
+
+/**
+ * Where an inquiry may be transferred, for the 转办 picker: the admin's units (GET /units) in tree
+ * order, indented, without the unit answering it now, then 其他单位 to write a full name.
+ */
+export function toTransferUnitOptions(units: UnitView[], answeringUnitId: string): TransferUnitOption[] {
+  return [
+    ...toUnitRows(units)
+      .filter((row) => row.id !== answeringUnitId)
+      .map((row) => ({ id: row.id, text: `${'　'.repeat(row.depth)}${row.name}` })),
+    otherUnitOption,
+  ];
 }

@@ -15,6 +15,8 @@ export const pages = {
   exports: '/pages/exports/exports',
   inquiries: '/pages/inquiries/inquiries',
   inquiryDetail: '/pages/inquiry-detail/inquiry-detail',
+  readiness: '/pages/readiness/readiness',
+  readinessAccount: '/pages/readiness-account/readiness-account',
 } as const;
 
 /** Admins and leaders start on the dashboard; officers on their own drafts. */
@@ -30,6 +32,12 @@ export function openDraft(reference: string): void {
 
 export function openInquiry(id: string): void {
   void wx.navigateTo({ url: `${pages.inquiryDetail}?id=${encodeURIComponent(id)}` });
+}
+
+/** One account's 考核自查 report at the 监测日期 (empty for today). */
+export function openReadinessAccount(accountId: string, date: string): void {
+  const day = date ? `&date=${encodeURIComponent(date)}` : '';
+  void wx.navigateTo({ url: `${pages.readinessAccount}?id=${encodeURIComponent(accountId)}${day}` });
 }
 
 export function openAccount(accountId: string): void {

@@ -15,3 +15,4 @@ export type * from './publications';
 export type * from './sweeps';
 export type * from './publication-checks';
 export type * from './inquiries';
+export type * from './readiness';

@@ -144,14 +144,21 @@ export const inquiryDetailSchema = inquiryListItemSchema
   .meta({ id: 'InquiryDetail' });
 export type InquiryDetail = z.infer<typeof inquiryDetailSchema>;
 
-/** POST /api/v1/inquiries: an inquiry registered by hand (微博私信, 电话…). */
+/**
+ * POST /api/v1/inquiries: an inquiry registered by hand (微博私信, 电话…), for an account named by its id
+ * or by its name as filed (as in the chat's 登记留言: officers cannot list accounts, admins can).
+ */
 export const inquiryRegistrationSchema = z
   .strictObject({
-    accountId: objectIdSchema,
+    accountId: objectIdSchema.optional(),
+    accountName: z.string().min(1).max(100).optional(),
     text: z.string().min(1).max(10_000),
     citizenLabel: z.string().max(60).optional(),
     receivedAt: instantSchema.optional(),
     kind: inquiryKindSchema.optional(),
+  })
+  .refine((body) => Boolean(body.accountId) !== Boolean(body.accountName), {
+    error: '请写明留言所属的账号：accountId 或 accountName 二选一',
   })
   .meta({ id: 'InquiryRegistration' });
 export type InquiryRegistration = z.infer<typeof inquiryRegistrationSchema>;

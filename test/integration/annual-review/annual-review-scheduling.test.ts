@@ -150,6 +150,7 @@ describe('a job run that failed', () => {
     let calls = 0;
     const flaky = {
       name: 'flaky-reminders',
+      summary: '会失败一次的提醒',
       cron: '0 9 * * *',
       catchUp: true,
       async run() {

@@ -178,6 +178,37 @@ describe('an inquiry registered by hand', () => {
   });
 });
 
+describe('an inquiry registered by the account’s name', () => {
+  test('when the officer names the account as filed, then it is registered on it; both or neither name nor id is refused, and so is an account of another unit, in words', async () => {
+    const byName = await post<InquiryDetail>('刘洋', '/inquiries', {
+      accountName: '应急抖音',
+      text: '抖音私信：地震避难场所在哪里？',
+      citizenLabel: '抖音用户 陈女士',
+    });
+    expect(byName.status).toBe(201);
+    expect(byName.body).toMatchObject({ accountId: secondAccountId, accountName: '应急抖音', source: 'manual' });
+    expect((await InquiryModel.findById(byName.body.id).lean())?.citizenLabel).toBe('抖音用户 陈女士');
+
+    const both = await post('刘洋', '/inquiries', { accountId, accountName: '应急发布', text: '两个都写了' });
+    expect([both.status, both.body.error?.code]).toEqual([400, 'REQUEST_INVALID']);
+    const neither = await post('刘洋', '/inquiries', { text: '都没写' });
+    expect([neither.status, neither.body.error?.code]).toEqual([400, 'REQUEST_INVALID']);
+
+    // 蒋明 is an officer of the county government's office: by name the bureau's account is not even found
+    // for him; by id it is refused with the reason.
+    const before = await InquiryModel.countDocuments({ accountId });
+    const unknown = await post('蒋明', '/inquiries', { accountName: '应急发布', text: '防汛物资在哪里领取？' });
+    expect([unknown.status, unknown.body.error?.code]).toEqual([404, 'ACCOUNT_NOT_FOUND']);
+    const refused = await post<{ error: { message: string } }>('蒋明', '/inquiries', {
+      accountId,
+      text: '防汛物资在哪里领取？',
+    });
+    expect([refused.status, refused.body.error?.code]).toEqual([403, 'INQUIRY_NOT_YOURS']);
+    expect(refused.body.error.message).toBe('不能为该账号登记留言：它不属于您所在单位，也不在您的管理范围内');
+    expect(await InquiryModel.countDocuments({ accountId })).toBe(before);
+  });
+});
+
 describe('the figures of a month', () => {
   test('when inquiries of December are answered on time, late, marked invalid or left open, then the figures and filters match the hand count', async () => {
     // Monday 7 December 2026, 09:00: consultations are due Monday 14 December (5 working days); the
@@ -365,5 +396,44 @@ describe('a unit’s own deadlines', () => {
     });
     expect(template.status).toBe(400);
     expect(template.body.error?.message).toContain('{date}');
+  });
+
+  test('when a branch’s admin changes the deadlines of the unit above it or the acknowledgement of a sibling unit’s account, then neither is found for them and nothing changes, while the admin above sets the branch’s', async () => {
+    const countyId = await unitId('某县人民政府');
+    const townId = await unitId('某县人民政府/青山镇人民政府');
+    const townOfficeId = await unitId('某县人民政府/青山镇人民政府/党政办公室');
+    // 林小燕, a deputy head of 青山镇, becomes the admin of the town (and its 党政办公室 below it).
+    await PersonModel.updateOne({ name: '林小燕' }, { $set: { roles: ['leader', 'admin'], adminOfUnitId: townId } });
+    clock.set(new Date(clock.now().getTime() + 10_000));
+    const countyBefore = await get<UnitInquirySettingsView>('李静', `/inquiries/settings/units/${countyId}`);
+    const accountBefore = await get<AccountInquirySettingsView>('李静', `/inquiries/settings/accounts/${accountId}`);
+
+    const parent = await put('林小燕', `/inquiries/settings/units/${countyId}`, { maxWorkingDays: 5 });
+    expect([parent.status, parent.body.error?.code]).toEqual([404, 'UNIT_NOT_FOUND']);
+    expect(parent.body.error?.message).toBe('找不到该单位，或该单位不在您的管理范围内');
+    // 应急发布 is the account of 县应急管理局, the town's sibling under the county.
+    const sibling = await put('林小燕', `/inquiries/settings/accounts/${accountId}`, { autoAcknowledge: false });
+    expect([sibling.status, sibling.body.error?.code]).toEqual([404, 'ACCOUNT_NOT_FOUND']);
+    expect((await get('李静', `/inquiries/settings/units/${countyId}`)).body).toEqual(countyBefore.body);
+    expect((await get('李静', `/inquiries/settings/accounts/${accountId}`)).body).toEqual(accountBefore.body);
+    const branchAdminId = await personId('林小燕');
+    expect(
+      await AuditEventModel.countDocuments({ action: 'inquiry-settings.set', 'actor.personId': branchAdminId }),
+    ).toBe(0);
+
+    // The county's admin gives the town 3 working days for consultations: in force below it, for its own admin too.
+    const set = await put<UnitInquirySettingsView>('李静', `/inquiries/settings/units/${townId}`, {
+      answerWorkingDays: { consultation: 3 },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body.own).toEqual({ answerWorkingDays: { consultation: 3 } });
+    const below = await get<UnitInquirySettingsView>('林小燕', `/inquiries/settings/units/${townOfficeId}`);
+    expect(below.status).toBe(200);
+    expect(below.body).toMatchObject({
+      own: {},
+      inForce: { answerWorkingDays: { consultation: 3, suggestion: 5, complaint: 10, other: 5 } },
+    });
+    const event = await AuditEventModel.findOne({ action: 'inquiry-settings.set', 'subject.id': townId }).lean();
+    expect(String(event?.actor.personId)).toBe(await personId('李静'));
   });
 });

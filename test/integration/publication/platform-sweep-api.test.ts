@@ -208,3 +208,23 @@ describe('the cadence of a connected account', () => {
     expect(await PostModel.countDocuments({ accountId: new Types.ObjectId(accountId) })).toBe(1);
   });
 });
+
+describe('what the sweep reads for 考核自查 (issue 27)', () => {
+  test('when a published text carries a serious wrong expression, then the sweep records it and the account fails 严重表述错误', async () => {
+    postFromBackOffice('我县召开防汛工作会议', '会议传达学习中国人民共和国防汛条例，部署今年防汛工作。');
+    expect((await sweepAs('李静')).status).toBe(200);
+    const [article] = await PlatformArticleModel.find({}).lean();
+    expect(article.seriousExpressions).toEqual(['“中国人民共和国”应为“中华人民共和国”']);
+    const token = (await cliToken(tokens, clock, await personId('李静'))).token;
+    const answer = await request(server)
+      .get(`/api/v1/readiness/accounts/${accountId}`)
+      .set('Authorization', `Bearer ${token}`);
+    const lines = (
+      answer.body as { account: { lines: { indicatorId: string; status: string; evidence: { label: string }[] }[] } }
+    ).account.lines;
+    const line = (id: string) => lines.find((candidate) => candidate.indicatorId === id);
+    expect(line('published-serious-expression')).toMatchObject({ status: 'fail' });
+    expect(line('published-serious-expression')?.evidence[0].label).toContain('我县召开防汛工作会议');
+    expect(line('unapproved-publication')).toMatchObject({ status: 'fail' });
+  });
+});

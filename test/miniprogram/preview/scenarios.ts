@@ -5,12 +5,13 @@
 import { failure, ok } from '../support/fake-wx';
 import type { FakeWx } from '../support/fake-wx';
 import { fixtures, pinClock, signIn } from '../support/fixtures';
-import { tap, typeInto } from '../support/render';
+import { fire, tap, typeInto } from '../support/render';
 import type { Rendered } from '../support/render';
 import { serveFixtures } from '../support/serve-fixtures';
 import { publicationFixtures } from '../support/publication-fixtures';
 import { connectionFixtures } from '../support/connection-fixtures';
 import { inquiryFixtures } from '../support/inquiry-fixtures';
+import { readinessFixtures } from '../support/readiness-fixtures';
 
 export interface PreviewScenario {
   name: string;
@@ -27,6 +28,13 @@ const asAdmin = (fake: FakeWx) => signIn(fake.storage, fixtures.admin);
 
 const inquiryPage = { page: 'pages/inquiry-detail/inquiry-detail', query: { id: inquiryFixtures.detail.id } };
 
+/** 考核自查 as the county admin sees it: the emergency bureau failing, its 应急微博's report. */
+const asAdminOnReadiness = asAdminWithReadiness();
+const readinessAccountPage = {
+  page: 'pages/readiness-account/readiness-account',
+  query: { id: readinessFixtures.weiboReport.account.account.id },
+};
+
 /** The education bureau's 微信公众号 in the registry. */
 const educationAccountPage = {
   page: 'pages/account-detail/account-detail',
@@ -40,6 +48,14 @@ const asAdminWith =
     asAdmin(fake);
     for (const [route, body] of Object.entries(answers)) fake.route(route, ok(body));
   };
+
+function asAdminWithReadiness() {
+  return (fake: FakeWx): void => {
+    asAdmin(fake);
+    fake.route('GET /api/v1/readiness', ok(readinessFixtures.overview));
+    fake.route('GET /api/v1/readiness/accounts/:id', ok(readinessFixtures.weiboReport));
+  };
+}
 
 export const scenarios: PreviewScenario[] = [
   { name: 'login', page: 'pages/login/login', expectText: '微信一键登录' },
@@ -229,6 +245,45 @@ export const scenarios: PreviewScenario[] = [
   { name: 'exports', page: 'pages/exports/exports', arrange: asAdmin, expectText: '导出留言台账' },
   { name: 'inquiries', page: 'pages/inquiries/inquiries', arrange: asAdmin, expectText: '已逾期' },
   {
+    name: 'inquiry-registration',
+    page: 'pages/inquiries/inquiries',
+    arrange: asAdmin,
+    act: async (page) => {
+      await tap(page, '.open-registration');
+      await fire(page, '.account-picker', 'change', { value: 1 });
+      await fire(page, '.kind-picker', 'change', { value: 2 });
+    },
+    expectText: '城关镇发布（微博 · 城关镇人民政府）',
+  },
+  {
+    name: 'inquiry-registration-officer',
+    page: 'pages/inquiries/inquiries',
+    arrange: (fake) => signIn(fake.storage, fixtures.officer),
+    act: async (page) => {
+      await tap(page, '.open-registration');
+      await tap(page, '.save-registration');
+    },
+    expectText: '请填写留言所属账号的名称（与备案名称一致）',
+  },
+  {
+    name: 'inquiry-registration-refused',
+    page: 'pages/inquiries/inquiries',
+    arrange: (fake) => {
+      asAdmin(fake);
+      fake.route(
+        'POST /api/v1/inquiries',
+        failure(403, 'INQUIRY_NOT_YOURS', '不能为该账号登记留言：它不属于您所在单位，也不在您的管理范围内'),
+      );
+    },
+    act: async (page) => {
+      await tap(page, '.open-registration');
+      await fire(page, '.account-picker', 'change', { value: 0 });
+      await typeInto(page, '.text-input', '请问学区怎么划分？');
+      await tap(page, '.save-registration');
+    },
+    expectText: '也不在您的管理范围内',
+  },
+  {
     name: 'inquiry-detail',
     ...inquiryPage,
     arrange: asAdminWith({ 'GET /api/v1/inquiries/:id': inquiryFixtures.extended }),
@@ -259,6 +314,20 @@ export const scenarios: PreviewScenario[] = [
     }),
     expectText: '个人信息已遮蔽',
   },
+  { name: 'readiness', page: 'pages/readiness/readiness', arrange: asAdminOnReadiness, expectText: '最低 52.5 分' },
+  {
+    name: 'readiness-officer-refused',
+    page: 'pages/readiness/readiness',
+    arrange: (fake) => {
+      signIn(fake.storage, fixtures.officer);
+      fake.route(
+        'GET /api/v1/readiness',
+        failure(403, 'READINESS_FOR_ADMINS_AND_LEADERS', '考核自查仅对管理员和分管领导开放'),
+      );
+    },
+    expectText: '考核自查仅对管理员和分管领导开放',
+  },
+  { name: 'readiness-account', ...readinessAccountPage, arrange: asAdminOnReadiness, expectText: '已满14天未更新' },
 ];
 
 export function arrangeScenario(fake: FakeWx, scenario: PreviewScenario): void {

@@ -2,13 +2,14 @@
  * The dashboard for admins and leaders: drafts by status, approval turnaround per unit (median and p90)
  * as charts, the drafts waiting longest, this month's 留言 figures (R8, a card that loads its own), what
  * the connected 公众号 published and whether it was approved (发布核验, R10), and the accounts at risk
- * (cadence, annual review, certification, interaction), each opening its registry entry for admins.
+ * (cadence, annual review, certification, interaction), each opening its registry entry for admins, and
+ * the way into 考核自查 (R10).
  */
 import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { toDashboardView } from '../../lib/dashboard-view';
 import type { DashboardView } from '../../lib/dashboard-view';
-import { isAdmin, menuFor, openAccount, openDraft } from '../../lib/navigation';
+import { isAdmin, menuFor, openAccount, openDraft, pages } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
 
 Component({
@@ -48,6 +49,10 @@ Component({
     onCopyLink(event: WechatMiniprogram.TouchEvent) {
       // Mini-programs cannot open outside links; copying lets the admin paste it into a browser.
       void wx.setClipboardData({ data: event.currentTarget.dataset.url as string });
+    },
+
+    onOpenReadiness() {
+      void wx.navigateTo({ url: pages.readiness });
     },
 
     onOpenDraft(event: WechatMiniprogram.TouchEvent) {

@@ -2,7 +2,8 @@
  * The 留言 list (R8): the public inquiries in the viewer's scope, newest first, with status, 逾期 and month
  * filters; pull-down refresh; the next page fetched with the API's cursor near the bottom. Opened from the
  * dashboard (its menu and 留言 card, which may pass `overdue=true` or `month=2026-11`) and from an
- * officer's drafts page.
+ * officer's drafts page. 登记留言 opens the form for one received elsewhere (components/inquiry-registration);
+ * once registered, the list reloads and the new inquiry's detail opens.
  */
 import { api } from '../../lib/api';
 import { initialListData, reloadList } from '../../lib/cursor-list';
@@ -28,6 +29,8 @@ Component({
     month: '',
     monthText: '全部月份',
     thisMonth: '',
+    /** The 登记留言 form is open. */
+    registering: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -60,6 +63,20 @@ Component({
     onAllMonths() {
       this.setData({ month: '', monthText: '全部月份' });
       void this.load();
+    },
+
+    onOpenRegistration() {
+      this.setData({ registering: true });
+    },
+
+    onCloseRegistration() {
+      this.setData({ registering: false });
+    },
+
+    onRegistered(event: WechatMiniprogram.CustomEvent<{ id: string }>) {
+      this.setData({ registering: false });
+      void this.load(false);
+      openInquiry(event.detail.id);
     },
 
     onOpenInquiry(event: WechatMiniprogram.TouchEvent) {

@@ -2,9 +2,10 @@
  * One 留言 (R8): the thread with the citizen, the deadlines (受理, 知晓性回复, the 承诺答复期限 in force, the
  * original one and every extension with its reason) and the trail. For someone who may act on it while
  * it is open, the steps the API offers: answer, confirm an answer given in the platform's back office,
- * extend with a reason, set the kind, mark invalid. A refusal shows the server's reason on the page.
+ * extend with a reason, set the kind, transfer to another unit (admins pick among their units or write
+ * a full name, others write it), mark invalid. A refusal shows the server's reason on the page.
  */
-import type { InquiryDetail } from '../../../../src/shared/contracts';
+import type { InquiryDetail, UnitView } from '../../../../src/shared/contracts';
 import { api, currentPerson } from '../../lib/api';
 import { messageOf } from '../../lib/api-error';
 import { today } from '../../lib/format';
@@ -13,8 +14,10 @@ import {
   inquiryKindOptions,
   invalidReasonOptions,
   toInquiryDetailView,
+  toTransferUnitOptions,
 } from '../../lib/inquiry-detail-view';
-import type { InquiryDetailView } from '../../lib/inquiry-detail-view';
+import type { InquiryDetailView, TransferUnitOption } from '../../lib/inquiry-detail-view';
+import { isAdmin } from '../../lib/navigation';
 import { reloadBehavior } from '../../lib/page-behaviors';
 import { askText, confirmAction, toast } from '../../lib/wechat';
 
@@ -28,6 +31,10 @@ Component({
     today: '',
     kindOptions: inquiryKindOptions,
     invalidOptions: invalidReasonOptions,
+    /** An admin's units (GET /units), once read; null for others, who write the unit's full name. */
+    units: null as UnitView[] | null,
+    /** The 转办 picker's choices: the admin's units but the answering one, then 其他单位. */
+    transferUnits: null as TransferUnitOption[] | null,
     answerText: '',
     busy: false,
     /** The server's reason when a step was refused. */
@@ -51,12 +58,30 @@ Component({
         this.show(await api.inquiry(this.data.id));
       } catch (error) {
         this.setData({ status: 'error', errorMessage: messageOf(error) });
+        return;
       }
+      if (this.data.view?.actionable && !this.data.units) await this.loadUnits();
     },
 
     show(inquiry: InquiryDetail) {
       void wx.setNavigationBarTitle({ title: `留言 #${inquiry.code}` });
-      this.setData({ status: 'ready', view: toInquiryDetailView(inquiry, currentPerson()?.id ?? '') });
+      const { units } = this.data;
+      this.setData({
+        status: 'ready',
+        view: toInquiryDetailView(inquiry, currentPerson()?.id ?? ''),
+        transferUnits: units ? toTransferUnitOptions(units, inquiry.unitId) : null,
+      });
+    },
+
+    /** An admin's units for the 转办 picker; without them (others, or a failed read) the full name is asked. */
+    async loadUnits() {
+      if (!isAdmin(currentPerson())) return;
+      try {
+        const units = (await api.units()).items;
+        this.setData({ units, transferUnits: toTransferUnitOptions(units, this.data.view?.unitId ?? '') });
+      } catch {
+        this.setData({ units: null, transferUnits: null });
+      }
     },
 
     /**
@@ -167,6 +192,32 @@ Component({
         const content = `改为“${option.text}”后，答复期限按${option.text}重新计算（已延期的不变）。`;
         if (!(await confirmAction('设置留言类型', content, '改类型'))) return null;
         return { inquiry: await api.setInquiryKind(this.data.id, option.value), doneText: `已设为${option.text}` };
+      });
+    },
+
+    onTransferPick(event: WechatMiniprogram.PickerChange) {
+      const option = this.data.transferUnits?.[Number(event.detail.value)];
+      if (!option) return undefined;
+      if (!option.id) return this.onTransferByName();
+      const unitName = option.text.trim();
+      return this.act(async () => {
+        const content = `转给${unitName}办理，承诺答复期限不变，${unitName}的信息员会收到通知。`;
+        if (!(await confirmAction('转办留言', content, '转办'))) return null;
+        const inquiry = await api.transferInquiry(this.data.id, { unitId: option.id });
+        return { inquiry, doneText: '已转办' };
+      });
+    },
+
+    onTransferByName() {
+      return this.act(async () => {
+        const unitName = await askText({
+          title: '转办留言',
+          placeholder: '请填写接收单位的全称',
+          confirmText: '转办',
+          required: true,
+        });
+        if (unitName === null) return null;
+        return { inquiry: await api.transferInquiry(this.data.id, { unitName }), doneText: '已转办' };
       });
     },
 
